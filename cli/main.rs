@@ -1,0 +1,458 @@
+//! `panelist`: the command-line face of Panelist, a thin layer over
+//! `panelist-core`. Every command takes `--db`; errors print one line on
+//! stderr and exit non-zero with nothing changed.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::Utc;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use panelist_core::bank::KitSummary;
+use panelist_core::session::{NewSession, Recommendation, SessionFilter};
+use panelist_core::session_file::SessionFile;
+use panelist_core::{report, storage, Error, Result, Store};
+use uuid::Uuid;
+
+#[derive(Parser)]
+#[command(
+    name = "panelist",
+    version,
+    about = "Structured interview scoring: question bank, live scoring, reports"
+)]
+struct Cli {
+    #[command(flatten)]
+    db: DbArg,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArg {
+    /// Database file (default: $PANELIST_DB, then the OS data directory)
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The question bank
+    #[command(subcommand)]
+    Bank(BankCmd),
+    /// Interview kits (named lists of questions)
+    #[command(subcommand)]
+    Kit(KitCmd),
+    /// Interview sessions
+    #[command(subcommand)]
+    Session(SessionCmd),
+    /// Export one session as Markdown or as a portable session file (JSON)
+    Export {
+        session: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BankCmd {
+    /// List the questions in the bank
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a bank file (all or nothing)
+    Import { file: PathBuf },
+    /// Export the whole bank as a bank file
+    Export { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum KitCmd {
+    /// List kits with their time budgets
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SessionCmd {
+    /// Start a session; prints the new session id alone on stdout
+    Start {
+        #[arg(long)]
+        candidate: String,
+        #[arg(long)]
+        interviewer: String,
+        #[arg(long, default_value = "")]
+        role: String,
+        /// Kit id or name
+        #[arg(
+            long,
+            conflicts_with = "questions",
+            required_unless_present = "questions"
+        )]
+        kit: Option<String>,
+        /// Comma-separated question ids
+        #[arg(long, value_delimiter = ',')]
+        questions: Option<Vec<String>>,
+    },
+    /// Score one question
+    Score {
+        session: String,
+        question: String,
+        level: i64,
+    },
+    /// Replace the notes of one question ("-" reads stdin)
+    Note {
+        session: String,
+        question: String,
+        text: String,
+    },
+    /// Submit the session with a recommendation; it is locked afterwards
+    Finish {
+        session: String,
+        #[arg(long, value_enum)]
+        recommendation: Rec,
+        #[arg(long)]
+        summary: Option<String>,
+    },
+    /// Change a score of a submitted session, with a reason
+    Amend {
+        session: String,
+        question: String,
+        level: i64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// List sessions
+    List {
+        #[arg(long)]
+        candidate: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one session
+    Show {
+        session: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Rec {
+    StrongNo,
+    No,
+    None,
+    Yes,
+    StrongYes,
+}
+
+impl From<Rec> for Recommendation {
+    fn from(r: Rec) -> Self {
+        match r {
+            Rec::StrongNo => Recommendation::StrongNo,
+            Rec::No => Recommendation::No,
+            Rec::None => Recommendation::NoDecision,
+            Rec::Yes => Recommendation::Yes,
+            Rec::StrongYes => Recommendation::StrongYes,
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("panelist: {e}");
+            ExitCode::from(match e {
+                Error::NotFound(_) => 3,
+                Error::Locked(_) | Error::Conflict(_) => 4,
+                _ => 1,
+            })
+        }
+    }
+}
+
+fn open(db: &DbArg) -> Result<Store> {
+    Store::open(&storage::resolve_db_path(db.db.as_deref())?)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Writes via a temporary file and a rename, so a failed write (full disk)
+/// never leaves a half-written file behind.
+fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("export");
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(contents)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::Io(format!("cannot write {}: {e}", path.display()))
+    })
+}
+
+fn out(text: &str) -> Result<()> {
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| Error::Io(format!("cannot write to stdout: {e}")))
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("plain data serialises");
+    s.push('\n');
+    s
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let now = Utc::now();
+    match cli.command {
+        Command::Bank(BankCmd::List { json: as_json }) => {
+            let store = open(&cli.db)?;
+            let qs = store.questions()?;
+            if as_json {
+                return out(&json(&qs));
+            }
+            let mut s = String::new();
+            for q in &qs {
+                s.push_str(&format!(
+                    "{:<32} {:<13} {:<6} {:<11} {:>3} min  {}\n",
+                    q.id,
+                    q.competency,
+                    q.seniority.as_str(),
+                    q.kind.as_str(),
+                    q.minutes,
+                    q.prompt
+                ));
+            }
+            s.push_str(&format!("{} questions\n", qs.len()));
+            out(&s)
+        }
+        Command::Bank(BankCmd::Import { file }) => {
+            let bytes = read_file(&file)?;
+            let mut store = open(&cli.db)?;
+            let r = store.import_bank_bytes(&bytes)?;
+            out(&format!(
+                "imported {}: {} questions added, {} updated, {} competencies, {} kits\n",
+                file.display(),
+                r.questions_added,
+                r.questions_updated,
+                r.competencies,
+                r.kits
+            ))
+        }
+        Command::Bank(BankCmd::Export { file }) => {
+            let store = open(&cli.db)?;
+            let bank = store.export_bank()?;
+            write_file(&file, json(&bank).as_bytes())?;
+            eprintln!(
+                "wrote {} questions to {}",
+                bank.questions.len(),
+                file.display()
+            );
+            Ok(())
+        }
+        Command::Kit(KitCmd::List { json: as_json }) => {
+            let store = open(&cli.db)?;
+            let kits = store.kits()?;
+            if as_json {
+                return out(&json(&kits));
+            }
+            let s: String = kits
+                .iter()
+                .map(|k: &KitSummary| {
+                    format!(
+                        "{:<24} {:>3} min  {:>2} questions  {}\n",
+                        k.id,
+                        k.minutes,
+                        k.questions.len(),
+                        k.name
+                    )
+                })
+                .collect();
+            out(&s)
+        }
+        Command::Session(cmd) => session(cmd, &cli.db, now),
+        Command::Export {
+            session,
+            format,
+            output,
+        } => {
+            let store = open(&cli.db)?;
+            let id = store.find_session_id(&session)?;
+            let s = store.session(id)?;
+            let text = match format {
+                ExportFormat::Md => report::session_markdown(&s),
+                ExportFormat::Json => SessionFile::new(s).to_json(),
+            };
+            match output {
+                Some(path) => write_file(&path, text.as_bytes()),
+                None => out(&text),
+            }
+        }
+    }
+}
+
+fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()> {
+    let mut store = open(db)?;
+    match cmd {
+        SessionCmd::Start {
+            candidate,
+            interviewer,
+            role,
+            kit,
+            questions,
+        } => {
+            let (kit_name, question_ids) = match (kit, questions) {
+                (Some(k), _) => {
+                    let kit = store.kit(&k)?;
+                    (Some(kit.name), kit.questions)
+                }
+                (None, Some(q)) => (None, q.into_iter().map(|s| s.trim().to_string()).collect()),
+                (None, None) => return Err(Error::Invalid("give --kit or --questions".into())),
+            };
+            let new = NewSession {
+                candidate,
+                interviewer,
+                role,
+                kit: kit_name,
+                question_ids,
+            };
+            let s = store.create_session(&new, Uuid::now_v7(), Uuid::now_v7(), now)?;
+            let s = store.start_session(s.id, now)?;
+            out(&format!("{}\n", s.id))
+        }
+        SessionCmd::Score {
+            session,
+            question,
+            level,
+        } => {
+            let id = store.find_session_id(&session)?;
+            store.set_score(id, &question, Some(level), now)?;
+            let s = store.session(id)?;
+            let l = s
+                .entry(&question)
+                .and_then(|e| e.level())
+                .map(|l| l.label.clone())
+                .unwrap_or_default();
+            eprintln!("{question}: {level} ({l})");
+            Ok(())
+        }
+        SessionCmd::Note {
+            session,
+            question,
+            text,
+        } => {
+            let text = if text == "-" {
+                let mut buf = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut buf)
+                    .map_err(|e| Error::Io(format!("cannot read the note from stdin: {e}")))?;
+                buf
+            } else {
+                text
+            };
+            let id = store.find_session_id(&session)?;
+            store.set_notes(id, &question, &text, now)
+        }
+        SessionCmd::Finish {
+            session,
+            recommendation,
+            summary,
+        } => {
+            let id = store.find_session_id(&session)?;
+            let s = store.submit(
+                id,
+                recommendation.into(),
+                summary.as_deref(),
+                Uuid::now_v7(),
+                now,
+            )?;
+            eprintln!(
+                "submitted {} ({})",
+                s.id,
+                s.recommendation.map(|r| r.label()).unwrap_or("")
+            );
+            Ok(())
+        }
+        SessionCmd::Amend {
+            session,
+            question,
+            level,
+            reason,
+        } => {
+            let id = store.find_session_id(&session)?;
+            store.amend_score(id, &question, level, &reason, Uuid::now_v7(), now)?;
+            Ok(())
+        }
+        SessionCmd::List {
+            candidate,
+            json: as_json,
+        } => {
+            let list = store.sessions(&SessionFilter {
+                candidate,
+                text: None,
+            })?;
+            if as_json {
+                return out(&json(&list));
+            }
+            let s: String = list
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}  {:<11}  {:>2}/{:<2} scored  {}  {} — {}{}\n",
+                        s.id,
+                        s.status.as_str(),
+                        s.scored,
+                        s.questions,
+                        s.created_at.format("%Y-%m-%d"),
+                        s.candidate,
+                        s.interviewer,
+                        if s.role.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" ({})", s.role)
+                        }
+                    )
+                })
+                .collect();
+            out(&s)
+        }
+        SessionCmd::Show {
+            session,
+            json: as_json,
+        } => {
+            let id = store.find_session_id(&session)?;
+            let s = store.session(id)?;
+            if as_json {
+                out(&json(&s))
+            } else {
+                out(&report::session_markdown(&s))
+            }
+        }
+    }
+}

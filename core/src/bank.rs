@@ -1,0 +1,552 @@
+//! The question bank: competencies, questions with their rubrics, and kits,
+//! plus the bank file format (see docs/bank-format.md) and its validation.
+//!
+//! Parsing is strict and all-or-nothing: a file either yields a complete
+//! [`ValidBank`] or an error naming the field path (and line) that is wrong.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Format name written in every bank file.
+pub const BANK_FORMAT: &str = "panelist-bank";
+/// The bank format version this build reads and writes.
+pub const BANK_VERSION: u32 = 1;
+/// Bank files larger than this are refused before parsing.
+pub const MAX_BANK_BYTES: usize = 8 * 1024 * 1024;
+
+/// The built-in bank, in the bank file format, embedded in the binary.
+pub const BUILTIN_BANK_JSON: &str = include_str!("../bank/builtin.json");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Seniority {
+    Junior,
+    Mid,
+    Senior,
+}
+
+impl Seniority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Seniority::Junior => "junior",
+            Seniority::Mid => "mid",
+            Seniority::Senior => "senior",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Concept,
+    Scenario,
+    Experience,
+    Behavioural,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Concept => "concept",
+            Kind::Scenario => "scenario",
+            Kind::Experience => "experience",
+            Kind::Behavioural => "behavioural",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Competency {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+}
+
+/// One point on a rubric: a score value, its label, and an anchor that says
+/// what an answer at this level sounds like for this question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Level {
+    pub value: i64,
+    pub label: String,
+    pub anchor: String,
+}
+
+/// Ordered levels (ascending value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rubric {
+    pub levels: Vec<Level>,
+}
+
+impl Rubric {
+    pub fn level(&self, value: i64) -> Option<&Level> {
+        self.levels.iter().find(|l| l.value == value)
+    }
+
+    pub fn values(&self) -> Vec<i64> {
+        self.levels.iter().map(|l| l.value).collect()
+    }
+
+    /// Checks that `value` is on this rubric's scale.
+    pub fn check(&self, question_id: &str, value: i64) -> Result<&Level> {
+        self.level(value).ok_or_else(|| {
+            let allowed: Vec<String> = self.values().iter().map(i64::to_string).collect();
+            Error::invalid(format!(
+                "level {value} is not on the scale of question {question_id:?} (allowed: {})",
+                allowed.join(", ")
+            ))
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub prompt: String,
+    pub competency: String,
+    pub seniority: Seniority,
+    pub kind: Kind,
+    /// Time budget in minutes.
+    pub minutes: u32,
+    pub look_fors: Vec<String>,
+    pub follow_ups: Vec<String>,
+    pub rubric: Rubric,
+    /// Where the question came from (seed article file names, or a bank file).
+    pub sources: Vec<String>,
+}
+
+/// A named, ordered list of questions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kit {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub questions: Vec<String>,
+}
+
+/// A kit with its total time budget, for listings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KitSummary {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub questions: Vec<String>,
+    pub minutes: u32,
+}
+
+// ---------------------------------------------------------------------------
+// The file format
+
+/// A bank file as written on disk. Field docs live in docs/bank-format.md and
+/// docs/bank.schema.json.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BankFile {
+    pub format: String,
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<Vec<ScaleLevel>>,
+    #[serde(default)]
+    pub competencies: Vec<Competency>,
+    pub questions: Vec<QuestionDoc>,
+    #[serde(default)]
+    pub kits: Vec<KitDoc>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleLevel {
+    pub value: i64,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionDoc {
+    pub id: String,
+    pub prompt: String,
+    pub competency: String,
+    pub seniority: Seniority,
+    pub kind: Kind,
+    pub minutes: u32,
+    pub look_fors: Vec<String>,
+    pub follow_ups: Vec<String>,
+    pub levels: Vec<LevelDoc>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelDoc {
+    pub value: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KitDoc {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub questions: Vec<String>,
+}
+
+/// The scale used when a bank file declares none.
+pub fn default_scale() -> Vec<ScaleLevel> {
+    [(1, "Poor"), (2, "Mixed"), (3, "Good"), (4, "Excellent")]
+        .into_iter()
+        .map(|(value, label)| ScaleLevel {
+            value,
+            label: label.to_string(),
+        })
+        .collect()
+}
+
+/// A bank file that passed every check, ready to store.
+#[derive(Debug, Clone)]
+pub struct ValidBank {
+    pub competencies: Vec<Competency>,
+    pub questions: Vec<Question>,
+    pub kits: Vec<Kit>,
+}
+
+/// What is already in the database, for checking references in an import.
+#[derive(Debug, Default, Clone)]
+pub struct KnownIds {
+    pub competencies: BTreeSet<String>,
+    pub questions: BTreeSet<String>,
+}
+
+/// Parses bank file bytes. Errors name the line and field path.
+pub fn parse_bank(bytes: &[u8]) -> Result<BankFile> {
+    if bytes.len() > MAX_BANK_BYTES {
+        return Err(Error::invalid(format!(
+            "bank file is {} bytes; the limit is {} bytes",
+            bytes.len(),
+            MAX_BANK_BYTES
+        )));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, col) = line_col(bytes, e.valid_up_to());
+        Error::invalid(format!(
+            "bank file is not valid UTF-8: bad byte at line {line}, column {col} (offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let file: BankFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let at = if path == "." {
+            String::new()
+        } else {
+            format!(" at {path}")
+        };
+        Error::invalid(format!("bank file{at}: {inner}"))
+    })?;
+    de.end()
+        .map_err(|e| Error::invalid(format!("bank file: {e}")))?;
+    Ok(file)
+}
+
+fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let col = offset
+        - before
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |p| p + 1)
+        + 1;
+    (line, col)
+}
+
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 80
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+fn non_empty(path: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        Err(Error::invalid(format!(
+            "bank file at {path}: must not be empty"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+impl BankFile {
+    /// Checks every rule of the format and resolves labels from the scale.
+    /// `known` lists what the database already holds, so a file may refer to
+    /// existing competencies and questions.
+    pub fn validate(&self, known: &KnownIds) -> Result<ValidBank> {
+        if self.format != BANK_FORMAT {
+            return Err(Error::invalid(format!(
+                "bank file at format: expected {BANK_FORMAT:?}, found {:?}",
+                self.format
+            )));
+        }
+        if self.version != BANK_VERSION {
+            return Err(Error::invalid(format!(
+                "bank file at version: this Panelist reads bank format version {BANK_VERSION}, the file is version {}",
+                self.version
+            )));
+        }
+        let scale = self.scale.clone().unwrap_or_else(default_scale);
+        if scale.len() < 2 {
+            return Err(Error::invalid(
+                "bank file at scale: needs at least 2 levels",
+            ));
+        }
+        for (i, pair) in scale.windows(2).enumerate() {
+            if pair[1].value <= pair[0].value {
+                return Err(Error::invalid(format!(
+                    "bank file at scale[{}].value: values must be strictly ascending",
+                    i + 1
+                )));
+            }
+        }
+        for (i, l) in scale.iter().enumerate() {
+            non_empty(&format!("scale[{i}].label"), &l.label)?;
+        }
+        let labels: HashMap<i64, &str> =
+            scale.iter().map(|l| (l.value, l.label.as_str())).collect();
+
+        let mut competency_ids = known.competencies.clone();
+        let mut seen = HashMap::new();
+        for (i, c) in self.competencies.iter().enumerate() {
+            let path = format!("competencies[{i}]");
+            if !is_slug(&c.id) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
+                    c.id
+                )));
+            }
+            non_empty(&format!("{path}.name"), &c.name)?;
+            if let Some(first) = seen.insert(c.id.as_str(), i) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: duplicate competency id {:?} (first at competencies[{first}])",
+                    c.id
+                )));
+            }
+            competency_ids.insert(c.id.clone());
+        }
+
+        let mut question_ids = known.questions.clone();
+        let mut seen = HashMap::new();
+        let mut questions = Vec::with_capacity(self.questions.len());
+        for (i, q) in self.questions.iter().enumerate() {
+            let path = format!("questions[{i}]");
+            if !is_slug(&q.id) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
+                    q.id
+                )));
+            }
+            if let Some(first) = seen.insert(q.id.as_str(), i) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: duplicate question id {:?} (first at questions[{first}])",
+                    q.id
+                )));
+            }
+            non_empty(&format!("{path}.prompt"), &q.prompt)?;
+            if !competency_ids.contains(&q.competency) {
+                let list: Vec<&str> = competency_ids.iter().map(String::as_str).collect();
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.competency: unknown competency {:?} (known: {})",
+                    q.competency,
+                    list.join(", ")
+                )));
+            }
+            if q.minutes == 0 || q.minutes > 180 {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.minutes: {} is outside 1..=180",
+                    q.minutes
+                )));
+            }
+            for (j, s) in q.look_fors.iter().enumerate() {
+                non_empty(&format!("{path}.look_fors[{j}]"), s)?;
+            }
+            for (j, s) in q.follow_ups.iter().enumerate() {
+                non_empty(&format!("{path}.follow_ups[{j}]"), s)?;
+            }
+            if q.levels.len() < 2 {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.levels: needs at least 2 levels, found {}",
+                    q.levels.len()
+                )));
+            }
+            let mut levels = Vec::with_capacity(q.levels.len());
+            let mut seen_values = BTreeSet::new();
+            for (j, l) in q.levels.iter().enumerate() {
+                let lpath = format!("{path}.levels[{j}]");
+                let Some(scale_label) = labels.get(&l.value) else {
+                    let allowed: Vec<String> = scale.iter().map(|s| s.value.to_string()).collect();
+                    return Err(Error::invalid(format!(
+                        "bank file at {lpath}.value: {} is not on the scale ({})",
+                        l.value,
+                        allowed.join(", ")
+                    )));
+                };
+                if !seen_values.insert(l.value) {
+                    return Err(Error::invalid(format!(
+                        "bank file at {lpath}.value: level {} appears twice",
+                        l.value
+                    )));
+                }
+                non_empty(&format!("{lpath}.anchor"), &l.anchor)?;
+                let label = l.label.clone().unwrap_or_else(|| scale_label.to_string());
+                non_empty(&format!("{lpath}.label"), &label)?;
+                levels.push(Level {
+                    value: l.value,
+                    label,
+                    anchor: l.anchor.clone(),
+                });
+            }
+            levels.sort_by_key(|l| l.value);
+            question_ids.insert(q.id.clone());
+            questions.push(Question {
+                id: q.id.clone(),
+                prompt: q.prompt.clone(),
+                competency: q.competency.clone(),
+                seniority: q.seniority,
+                kind: q.kind,
+                minutes: q.minutes,
+                look_fors: q.look_fors.clone(),
+                follow_ups: q.follow_ups.clone(),
+                rubric: Rubric { levels },
+                sources: q.sources.clone(),
+            });
+        }
+
+        let mut seen = HashMap::new();
+        let mut kits = Vec::with_capacity(self.kits.len());
+        for (i, k) in self.kits.iter().enumerate() {
+            let path = format!("kits[{i}]");
+            if !is_slug(&k.id) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
+                    k.id
+                )));
+            }
+            if let Some(first) = seen.insert(k.id.as_str(), i) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: duplicate kit id {:?} (first at kits[{first}])",
+                    k.id
+                )));
+            }
+            non_empty(&format!("{path}.name"), &k.name)?;
+            if k.questions.is_empty() {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.questions: a kit needs at least one question"
+                )));
+            }
+            let mut in_kit = BTreeSet::new();
+            for (j, qid) in k.questions.iter().enumerate() {
+                if !question_ids.contains(qid) {
+                    return Err(Error::invalid(format!(
+                        "bank file at {path}.questions[{j}]: unknown question {qid:?}"
+                    )));
+                }
+                if !in_kit.insert(qid) {
+                    return Err(Error::invalid(format!(
+                        "bank file at {path}.questions[{j}]: question {qid:?} is listed twice"
+                    )));
+                }
+            }
+            kits.push(Kit {
+                id: k.id.clone(),
+                name: k.name.clone(),
+                description: k.description.clone(),
+                questions: k.questions.clone(),
+            });
+        }
+
+        Ok(ValidBank {
+            competencies: self.competencies.clone(),
+            questions,
+            kits,
+        })
+    }
+
+    /// Builds a bank file from stored parts (for `bank export`). Labels are
+    /// written on every level so that any scale survives the round trip.
+    pub fn from_parts(competencies: Vec<Competency>, questions: &[Question], kits: &[Kit]) -> Self {
+        BankFile {
+            format: BANK_FORMAT.to_string(),
+            version: BANK_VERSION,
+            scale: None,
+            competencies,
+            questions: questions
+                .iter()
+                .map(|q| QuestionDoc {
+                    id: q.id.clone(),
+                    prompt: q.prompt.clone(),
+                    competency: q.competency.clone(),
+                    seniority: q.seniority,
+                    kind: q.kind,
+                    minutes: q.minutes,
+                    look_fors: q.look_fors.clone(),
+                    follow_ups: q.follow_ups.clone(),
+                    levels: q
+                        .rubric
+                        .levels
+                        .iter()
+                        .map(|l| LevelDoc {
+                            value: l.value,
+                            label: Some(l.label.clone()),
+                            anchor: l.anchor.clone(),
+                        })
+                        .collect(),
+                    sources: q.sources.clone(),
+                })
+                .collect(),
+            kits: kits
+                .iter()
+                .map(|k| KitDoc {
+                    id: k.id.clone(),
+                    name: k.name.clone(),
+                    description: k.description.clone(),
+                    questions: k.questions.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The built-in bank, parsed and validated.
+pub fn builtin_bank() -> Result<ValidBank> {
+    parse_bank(BUILTIN_BANK_JSON.as_bytes())?.validate(&KnownIds::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        assert_eq!(line_col(b"ab\ncd", 4), (2, 2));
+        assert_eq!(line_col(b"abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("rest-api-design"));
+        assert!(!is_slug("Rest"));
+        assert!(!is_slug("-x"));
+        assert!(!is_slug(""));
+    }
+}

@@ -1,0 +1,16 @@
+//! Panelist core: the domain of structured interview scoring (question bank,
+//! rubrics, kits, sessions, scores, reports) and its SQLite storage.
+//!
+//! This crate has no GUI dependency. The desktop shell and the `panelist`
+//! CLI are thin layers over it. Domain functions never read the clock or
+//! generate ids: callers pass `now` and ids in, so tests are deterministic.
+
+pub mod bank;
+pub mod error;
+pub mod report;
+pub mod session;
+pub mod session_file;
+pub mod storage;
+
+pub use error::{Error, Result};
+pub use storage::Store;

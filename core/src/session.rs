@@ -1,0 +1,324 @@
+//! Candidates, sessions, per-question entries, scores, recommendations and the
+//! amendment audit log. Rules that do not need the database live here; the
+//! storage module enforces them inside its transactions.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::bank::{Competency, Question};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    InProgress,
+    Submitted,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::InProgress => "in_progress",
+            Status::Submitted => "submitted",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        match s {
+            "draft" => Ok(Status::Draft),
+            "in_progress" => Ok(Status::InProgress),
+            "submitted" => Ok(Status::Submitted),
+            other => Err(Error::invalid(format!("unknown session status {other:?}"))),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::InProgress => "In progress",
+            Status::Submitted => "Submitted",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Recommendation {
+    #[serde(rename = "strong-no")]
+    StrongNo,
+    #[serde(rename = "no")]
+    No,
+    #[serde(rename = "none")]
+    NoDecision,
+    #[serde(rename = "yes")]
+    Yes,
+    #[serde(rename = "strong-yes")]
+    StrongYes,
+}
+
+impl Recommendation {
+    pub const ALL: [Recommendation; 5] = [
+        Recommendation::StrongNo,
+        Recommendation::No,
+        Recommendation::NoDecision,
+        Recommendation::Yes,
+        Recommendation::StrongYes,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Recommendation::StrongNo => "strong-no",
+            Recommendation::No => "no",
+            Recommendation::NoDecision => "none",
+            Recommendation::Yes => "yes",
+            Recommendation::StrongYes => "strong-yes",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Recommendation::StrongNo => "Strong no",
+            Recommendation::No => "No",
+            Recommendation::NoDecision => "No decision",
+            Recommendation::Yes => "Yes",
+            Recommendation::StrongYes => "Strong yes",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "unknown recommendation {s:?} (use strong-no, no, none, yes or strong-yes)"
+                ))
+            })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Candidate {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// One question of a session, with the snapshot of the question and rubric
+/// exactly as they were when the session was created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub question: Question,
+    /// The competency as it was named when the session was created.
+    pub competency_name: String,
+    /// The level given, if any.
+    pub score: Option<i64>,
+    /// Deliberately not asked or not scored.
+    pub skipped: bool,
+    /// Indices into `question.look_fors` that the answer covered.
+    pub look_fors_hit: Vec<u32>,
+    /// Indices into `question.follow_ups` that were asked.
+    pub follow_ups_asked: Vec<u32>,
+    pub notes: String,
+    pub seconds_spent: u64,
+}
+
+impl Entry {
+    pub fn new(question: Question, competency_name: String) -> Self {
+        Entry {
+            question,
+            competency_name,
+            score: None,
+            skipped: false,
+            look_fors_hit: Vec::new(),
+            follow_ups_asked: Vec::new(),
+            notes: String::new(),
+            seconds_spent: 0,
+        }
+    }
+
+    /// The scored level with its label and anchor.
+    pub fn level(&self) -> Option<&crate::bank::Level> {
+        self.score.and_then(|v| self.question.rubric.level(v))
+    }
+}
+
+/// An append-only record of a change to a submitted session (and of the
+/// submission itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub action: String,
+    pub question_id: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub id: Uuid,
+    pub candidate: Candidate,
+    pub interviewer: String,
+    pub role: String,
+    /// Name of the kit the questions came from, if any.
+    pub kit: Option<String>,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// Bumped by every change; a higher revision of the same session is newer.
+    pub revision: u64,
+    pub entries: Vec<Entry>,
+    pub summary: String,
+    pub red_flags: Vec<String>,
+    pub recommendation: Option<Recommendation>,
+    pub audit: Vec<AuditEvent>,
+}
+
+impl Session {
+    pub fn entry(&self, question_id: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.question.id == question_id)
+    }
+
+    /// Wall-clock length of the interview, if it has started.
+    pub fn duration_seconds(&self) -> Option<i64> {
+        let start = self.started_at?;
+        let end = self.finished_at.unwrap_or(self.updated_at);
+        Some((end - start).num_seconds().max(0))
+    }
+
+    /// Total time budget of the session's questions.
+    pub fn budget_minutes(&self) -> u32 {
+        self.entries.iter().map(|e| e.question.minutes).sum()
+    }
+
+    /// Average score per competency, in order of first appearance.
+    pub fn competency_averages(&self) -> Vec<CompetencyAverage> {
+        let mut out: Vec<CompetencyAverage> = Vec::new();
+        for e in &self.entries {
+            let idx = match out
+                .iter()
+                .position(|c| c.competency == e.question.competency)
+            {
+                Some(i) => i,
+                None => {
+                    out.push(CompetencyAverage {
+                        competency: e.question.competency.clone(),
+                        name: e.competency_name.clone(),
+                        questions: 0,
+                        scored: 0,
+                        average: None,
+                    });
+                    out.len() - 1
+                }
+            };
+            let c = &mut out[idx];
+            c.questions += 1;
+            if let Some(v) = e.score {
+                let total = c.average.unwrap_or(0.0) * c.scored as f64 + v as f64;
+                c.scored += 1;
+                c.average = Some(total / c.scored as f64);
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CompetencyAverage {
+    pub competency: String,
+    pub name: String,
+    pub questions: usize,
+    pub scored: usize,
+    pub average: Option<f64>,
+}
+
+/// A row of the session list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    pub id: Uuid,
+    pub candidate: String,
+    pub interviewer: String,
+    pub role: String,
+    pub kit: Option<String>,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub questions: u32,
+    pub scored: u32,
+    pub recommendation: Option<Recommendation>,
+    pub imported: bool,
+}
+
+/// What it takes to create a session. Ids and time are given by the caller.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub candidate: String,
+    pub interviewer: String,
+    pub role: String,
+    pub kit: Option<String>,
+    pub question_ids: Vec<String>,
+}
+
+impl NewSession {
+    pub fn check(&self) -> Result<()> {
+        if self.candidate.trim().is_empty() {
+            return Err(Error::invalid("a session needs a candidate name"));
+        }
+        if self.interviewer.trim().is_empty() {
+            return Err(Error::invalid("a session needs an interviewer name"));
+        }
+        if self.question_ids.is_empty() {
+            return Err(Error::invalid("a session needs at least one question"));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for q in &self.question_ids {
+            if !seen.insert(q) {
+                return Err(Error::invalid(format!("question {q:?} is listed twice")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Filter for listing sessions.
+#[derive(Debug, Clone, Default)]
+pub struct SessionFilter {
+    /// Case-insensitive substring of candidate, interviewer or role.
+    pub text: Option<String>,
+    /// Exact candidate name (case-insensitive).
+    pub candidate: Option<String>,
+}
+
+/// The wrap-up fields, saved while the interview is open.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrapUp {
+    pub summary: String,
+    pub red_flags: Vec<String>,
+    pub recommendation: Option<Recommendation>,
+}
+
+/// Looks up a competency's display name, falling back to its id.
+pub fn competency_name(competencies: &[Competency], id: &str) -> String {
+    competencies
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.name.clone())
+        .unwrap_or_else(|| id.to_string())
+}
+
+/// Checks that an amendment has a reason.
+pub fn check_reason(reason: &str) -> Result<&str> {
+    let r = reason.trim();
+    if r.is_empty() {
+        Err(Error::invalid("an amendment needs a reason (--reason)"))
+    } else {
+        Ok(r)
+    }
+}
