@@ -7,6 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::error::{Error, Result};
 
@@ -20,7 +21,8 @@ pub const MAX_BANK_BYTES: usize = 8 * 1024 * 1024;
 /// The built-in bank, in the bank file format, embedded in the binary.
 pub const BUILTIN_BANK_JSON: &str = include_str!("../bank/builtin.json");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "lowercase")]
 pub enum Seniority {
     Junior,
@@ -38,7 +40,8 @@ impl Seniority {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Concept,
@@ -58,7 +61,8 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct Competency {
     pub id: String,
@@ -69,15 +73,18 @@ pub struct Competency {
 
 /// One point on a rubric: a score value, its label, and an anchor that says
 /// what an answer at this level sounds like for this question.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Level {
+    #[ts(type = "number")]
     pub value: i64,
     pub label: String,
     pub anchor: String,
 }
 
 /// Ordered levels (ascending value).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Rubric {
     pub levels: Vec<Level>,
 }
@@ -103,7 +110,8 @@ impl Rubric {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Question {
     pub id: String,
     pub prompt: String,
@@ -120,7 +128,8 @@ pub struct Question {
 }
 
 /// A named, ordered list of questions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Kit {
     pub id: String,
     pub name: String,
@@ -129,7 +138,8 @@ pub struct Kit {
 }
 
 /// A kit with its total time budget, for listings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct KitSummary {
     pub id: String,
     pub name: String,

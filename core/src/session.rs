@@ -4,12 +4,14 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 use uuid::Uuid;
 
 use crate::bank::{Competency, Question};
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -44,7 +46,8 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub enum Recommendation {
     #[serde(rename = "strong-no")]
     StrongNo,
@@ -99,7 +102,8 @@ impl Recommendation {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Candidate {
     pub id: Uuid,
     pub name: String,
@@ -107,12 +111,14 @@ pub struct Candidate {
 
 /// One question of a session, with the snapshot of the question and rubric
 /// exactly as they were when the session was created.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Entry {
     pub question: Question,
     /// The competency as it was named when the session was created.
     pub competency_name: String,
     /// The level given, if any.
+    #[ts(type = "number | null")]
     pub score: Option<i64>,
     /// Deliberately not asked or not scored.
     pub skipped: bool,
@@ -121,6 +127,7 @@ pub struct Entry {
     /// Indices into `question.follow_ups` that were asked.
     pub follow_ups_asked: Vec<u32>,
     pub notes: String,
+    #[ts(type = "number")]
     pub seconds_spent: u64,
 }
 
@@ -146,7 +153,8 @@ impl Entry {
 
 /// An append-only record of a change to a submitted session (and of the
 /// submission itself).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct AuditEvent {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -158,7 +166,8 @@ pub struct AuditEvent {
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct Session {
     pub id: Uuid,
     pub candidate: Candidate,
@@ -172,6 +181,7 @@ pub struct Session {
     pub finished_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     /// Bumped by every change; a higher revision of the same session is newer.
+    #[ts(type = "number")]
     pub revision: u64,
     pub entries: Vec<Entry>,
     pub summary: String,
@@ -229,7 +239,8 @@ impl Session {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct CompetencyAverage {
     pub competency: String,
     pub name: String,
@@ -239,7 +250,8 @@ pub struct CompetencyAverage {
 }
 
 /// A row of the session list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct SessionSummary {
     pub id: Uuid,
     pub candidate: String,
@@ -257,7 +269,8 @@ pub struct SessionSummary {
 }
 
 /// What it takes to create a session. Ids and time are given by the caller.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct NewSession {
     pub candidate: String,
     pub interviewer: String,
@@ -288,7 +301,8 @@ impl NewSession {
 }
 
 /// Filter for listing sessions.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct SessionFilter {
     /// Case-insensitive substring of candidate, interviewer or role.
     pub text: Option<String>,
@@ -297,7 +311,8 @@ pub struct SessionFilter {
 }
 
 /// The wrap-up fields, saved while the interview is open.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
 pub struct WrapUp {
     pub summary: String,
     pub red_flags: Vec<String>,

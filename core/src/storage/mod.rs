@@ -79,7 +79,8 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 }
 
 /// What an import of a bank file changed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
 pub struct BankImportReport {
     pub questions_added: usize,
     pub questions_updated: usize,
