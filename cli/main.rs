@@ -3,7 +3,7 @@
 //! stderr and exit non-zero with nothing changed.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::Utc;
@@ -188,34 +188,6 @@ fn open(db: &DbArg) -> Result<Store> {
     Store::open(&storage::resolve_db_path(db.db.as_deref())?)
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))
-}
-
-/// Writes via a temporary file and a rename, so a failed write (full disk)
-/// never leaves a half-written file behind.
-fn write_file(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or("export");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(contents)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::Io(format!("cannot write {}: {e}", path.display()))
-    })
-}
-
 fn out(text: &str) -> Result<()> {
     std::io::stdout()
         .write_all(text.as_bytes())
@@ -253,7 +225,7 @@ fn run(cli: Cli) -> Result<()> {
             out(&s)
         }
         Command::Bank(BankCmd::Import { file }) => {
-            let bytes = read_file(&file)?;
+            let bytes = panelist_core::files::read(&file)?;
             let mut store = open(&cli.db)?;
             let r = store.import_bank_bytes(&bytes)?;
             out(&format!(
@@ -268,7 +240,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bank(BankCmd::Export { file }) => {
             let store = open(&cli.db)?;
             let bank = store.export_bank()?;
-            write_file(&file, json(&bank).as_bytes())?;
+            panelist_core::files::write_atomic(&file, json(&bank).as_bytes())?;
             eprintln!(
                 "wrote {} questions to {}",
                 bank.questions.len(),
@@ -310,7 +282,7 @@ fn run(cli: Cli) -> Result<()> {
                 ExportFormat::Json => SessionFile::new(s).to_json(),
             };
             match output {
-                Some(path) => write_file(&path, text.as_bytes()),
+                Some(path) => panelist_core::files::write_atomic(&path, text.as_bytes()),
                 None => out(&text),
             }
         }

@@ -7,6 +7,7 @@
 
 pub mod bank;
 pub mod error;
+pub mod files;
 pub mod report;
 pub mod session;
 pub mod session_file;

@@ -345,6 +345,31 @@ impl Store {
         self.write(|tx| store_kit(tx, kit))
     }
 
+    // -- settings -----------------------------------------------------------
+
+    /// A remembered preference (e.g. the interviewer's name), if set.
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = ?1",
+                [format!("setting.{key}")],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Remembers a preference.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                params![format!("setting.{key}"), value],
+            )?;
+            Ok(())
+        })
+    }
+
     // -- sessions -----------------------------------------------------------
 
     /// Creates a session in the draft state with a snapshot of each question.
