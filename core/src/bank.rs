@@ -251,6 +251,7 @@ pub fn parse_bank(bytes: &[u8]) -> Result<BankFile> {
             e.valid_up_to()
         ))
     })?;
+    check_depth(text, MAX_DEPTH).map_err(|e| Error::invalid(format!("bank file {e}")))?;
     let mut de = serde_json::Deserializer::from_str(text);
     let file: BankFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -267,7 +268,43 @@ pub fn parse_bank(bytes: &[u8]) -> Result<BankFile> {
     Ok(file)
 }
 
-fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
+/// Deepest JSON nesting a bank or session file may use.
+pub const MAX_DEPTH: usize = 32;
+
+/// Refuses JSON nested deeper than `max` before any parsing, naming where.
+pub fn check_depth(text: &str, max: usize) -> std::result::Result<(), String> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, b) in text.bytes().enumerate() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    let (line, col) = line_col(text.as_bytes(), i);
+                    return Err(format!(
+                        "nests deeper than {max} levels (at line {line}, column {col})"
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     let before = &bytes[..offset.min(bytes.len())];
     let line = before.iter().filter(|b| **b == b'\n').count() + 1;
     let col = offset
@@ -550,6 +587,13 @@ mod tests {
     fn line_col_counts_from_one() {
         assert_eq!(line_col(b"ab\ncd", 4), (2, 2));
         assert_eq!(line_col(b"abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn depth_ignores_brackets_inside_strings() {
+        assert!(check_depth(r#"{"a":"[[[[[[\"[[[\\\\"}"#, 2).is_ok());
+        assert!(check_depth("[[[]]]", 2).unwrap_err().contains("column 3"));
+        assert!(check_depth("[[]]", 2).is_ok());
     }
 
     #[test]

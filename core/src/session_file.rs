@@ -68,6 +68,8 @@ impl SessionFile {
                 e.valid_up_to()
             ))
         })?;
+        crate::bank::check_depth(text, crate::bank::MAX_DEPTH)
+            .map_err(|e| Error::invalid(format!("session file {e}")))?;
         let mut de = serde_json::Deserializer::from_str(text);
         let file: SessionFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();

@@ -191,6 +191,33 @@ impl Store {
         }
     }
 
+    /// Every row of every table as text, in a stable order: for checking that
+    /// a refused operation changed nothing.
+    pub fn dump(&self) -> Result<String> {
+        let tables: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = String::new();
+        for t in tables {
+            out.push_str(&format!("== {t}\n"));
+            let mut stmt = self
+                .conn
+                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                    .collect::<rusqlite::Result<_>>()?;
+                out.push_str(&cells.join(" | "));
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
     // -- bank ---------------------------------------------------------------
 
     pub fn competencies(&self) -> Result<Vec<Competency>> {

@@ -1,0 +1,383 @@
+//! Bad input gets a clear error naming what is wrong, and changes nothing:
+//! every case compares the whole database before and after.
+
+mod common;
+
+use common::*;
+use panelist_core::session::{Recommendation, WrapUp};
+use panelist_core::{Error, Store};
+
+/// Runs `op`, expects an error whose message contains every `needle`, and
+/// checks that the database is exactly as before.
+fn refused<T: std::fmt::Debug>(
+    store: &mut Store,
+    op: impl FnOnce(&mut Store) -> Result<T, Error>,
+    needles: &[&str],
+) -> Error {
+    let before = store.dump().unwrap();
+    let err = op(store).expect_err("the operation should have been refused");
+    let msg = err.to_string();
+    for n in needles {
+        assert!(msg.contains(n), "error {msg:?} should mention {n:?}");
+    }
+    assert!(!msg.contains('\n'), "one line: {msg:?}");
+    assert_eq!(
+        store.dump().unwrap(),
+        before,
+        "database changed after: {msg}"
+    );
+    err
+}
+
+fn bank_json(question_patch: &str) -> String {
+    format!(
+        r#"{{"format":"panelist-bank","version":1,
+  "competencies":[{{"id":"testing","name":"Testing"}}],
+  "questions":[
+    {{"id":"good-one","prompt":"What is a test double?","competency":"testing","seniority":"junior",
+      "kind":"concept","minutes":5,"look_fors":["a","b"],"follow_ups":["c"],
+      "levels":[{{"value":1,"anchor":"x"}},{{"value":2,"anchor":"y"}},{{"value":3,"anchor":"z"}}]}},
+    {question_patch}
+  ]}}"#
+    )
+}
+
+const GOOD_Q: &str = r#"{"id":"second","prompt":"Why mock?","competency":"testing","seniority":"mid",
+      "kind":"concept","minutes":5,"look_fors":["a","b"],"follow_ups":["c"],
+      "levels":[{"value":1,"anchor":"x"},{"value":4,"anchor":"y"}]}"#;
+
+#[test]
+fn a_valid_file_imports_so_the_cases_below_fail_for_their_own_reason() {
+    let (mut store, _) = store_with_session();
+    let r = store
+        .import_bank_bytes(bank_json(GOOD_Q).as_bytes())
+        .unwrap();
+    assert_eq!(r.questions_added, 2);
+    assert_eq!(
+        store.question("second").unwrap().rubric.levels[1].label,
+        "Excellent"
+    );
+}
+
+#[test]
+fn malformed_bank_files_are_refused_with_the_field_path() {
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        // wrong type
+        (
+            bank_json(&GOOD_Q.replace(r#""minutes":5"#, r#""minutes":"five""#)),
+            vec!["questions[1].minutes", "invalid type"],
+        ),
+        // missing field
+        (
+            bank_json(&GOOD_Q.replace(r#""prompt":"Why mock?","#, "")),
+            vec!["questions[1]", "missing field `prompt`"],
+        ),
+        // unknown competency
+        (
+            bank_json(&GOOD_Q.replace(r#""competency":"testing""#, r#""competency":"astrology""#)),
+            vec![
+                "questions[1].competency",
+                "unknown competency \"astrology\"",
+            ],
+        ),
+        // duplicate id
+        (
+            bank_json(&GOOD_Q.replace(r#""id":"second""#, r#""id":"good-one""#)),
+            vec![
+                "questions[1].id",
+                "duplicate question id \"good-one\"",
+                "questions[0]",
+            ],
+        ),
+        // wrong enum value
+        (
+            bank_json(&GOOD_Q.replace(r#""kind":"concept""#, r#""kind":"riddle""#)),
+            vec!["questions[1].kind", "unknown variant `riddle`"],
+        ),
+        // unknown field (typo)
+        (
+            bank_json(&GOOD_Q.replace(r#""minutes":5"#, r#""minutes":5,"lookfors":[]"#)),
+            vec!["questions[1]", "unknown field `lookfors`"],
+        ),
+        // level off the scale
+        (
+            bank_json(
+                &GOOD_Q.replace(r#"{"value":4,"anchor":"y"}"#, r#"{"value":9,"anchor":"y"}"#),
+            ),
+            vec!["questions[1].levels[1].value", "not on the scale"],
+        ),
+        // empty anchor
+        (
+            bank_json(&GOOD_Q.replace(r#""anchor":"y""#, r#""anchor":"  ""#)),
+            vec!["questions[1].levels[1].anchor", "empty"],
+        ),
+        // bad id
+        (
+            bank_json(&GOOD_Q.replace(r#""id":"second""#, r#""id":"Second Q""#)),
+            vec!["questions[1].id", "not a valid id"],
+        ),
+        // trailing garbage
+        (
+            format!("{} x", bank_json(GOOD_Q)),
+            vec!["trailing characters"],
+        ),
+        // wrong format and version
+        (
+            bank_json(GOOD_Q).replace("panelist-bank", "other-app"),
+            vec!["format", "other-app"],
+        ),
+        (
+            bank_json(GOOD_Q).replace(r#""version":1"#, r#""version":7"#),
+            vec!["version", "7"],
+        ),
+        // kit naming a question that does not exist
+        (
+            bank_json(GOOD_Q).replace(
+                "\n  ]}",
+                "\n  ],\"kits\":[{\"id\":\"k\",\"name\":\"K\",\"questions\":[\"nope\"]}]}",
+            ),
+            vec!["kits[0].questions[0]", "unknown question \"nope\""],
+        ),
+        // not JSON at all
+        (
+            "questions: []".to_string(),
+            vec!["expected value", "line 1"],
+        ),
+    ];
+    let (mut store, _) = store_with_session();
+    for (text, needles) in cases {
+        refused(
+            &mut store,
+            |s| s.import_bank_bytes(text.as_bytes()),
+            &needles,
+        );
+    }
+}
+
+#[test]
+fn invalid_utf8_is_refused_with_its_position() {
+    let (mut store, _) = store_with_session();
+    let mut bytes = bank_json(GOOD_Q).into_bytes();
+    let pos = bytes.windows(3).position(|w| w == b"Why").unwrap();
+    bytes[pos] = 0xFF;
+    refused(
+        &mut store,
+        |s| s.import_bank_bytes(&bytes),
+        &["not valid UTF-8", "line 7, column 30"],
+    );
+}
+
+#[test]
+fn a_50_mb_file_is_refused_before_parsing() {
+    let (mut store, _) = store_with_session();
+    let filler = "a".repeat(50 * 1024 * 1024);
+    let text = bank_json(&GOOD_Q.replace("Why mock?", &filler));
+    assert!(text.len() > 50_000_000);
+    refused(
+        &mut store,
+        |s| s.import_bank_bytes(text.as_bytes()),
+        &["bytes", "limit"],
+    );
+}
+
+#[test]
+fn json_nested_10000_deep_is_refused() {
+    let (mut store, _) = store_with_session();
+    let text = format!(
+        r#"{{"format":"panelist-bank","version":1,"questions":[{}{}]}}"#,
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    refused(
+        &mut store,
+        |s| s.import_bank_bytes(text.as_bytes()),
+        &["nests deeper than 32 levels", "line 1, column 82"],
+    );
+}
+
+#[test]
+fn unknown_session_and_question_ids_are_refused() {
+    let (mut store, sid) = store_with_session();
+    let ghost = id(999);
+    refused(
+        &mut store,
+        |s| s.set_score(ghost, QS[0], Some(2), at(100)),
+        &["no session", &ghost.to_string()],
+    );
+    refused(
+        &mut store,
+        |s| s.set_notes(ghost, QS[0], "x", at(100)),
+        &["no session"],
+    );
+    refused(&mut store, |s| s.session(ghost), &["no session"]);
+    refused(
+        &mut store,
+        |s| s.find_session_id("not-an-id"),
+        &["no session", "not-an-id"],
+    );
+    refused(
+        &mut store,
+        |s| s.set_score(sid, "cap-theorem", Some(2), at(100)),
+        &["has no question \"cap-theorem\""],
+    );
+    refused(
+        &mut store,
+        |s| s.set_notes(sid, "made-up", "x", at(100)),
+        &["has no question \"made-up\""],
+    );
+    refused(
+        &mut store,
+        |s| s.set_look_for(sid, QS[0], 99, true, at(100)),
+        &["no look-for number 100"],
+    );
+    refused(
+        &mut store,
+        |s| {
+            s.create_session(
+                &new_session("B", "C", &["rest-api-design", "nope"]),
+                id(50),
+                id(51),
+                at(100),
+            )
+        },
+        &["no question with id \"nope\""],
+    );
+    refused(&mut store, |s| s.kit("no-such-kit"), &["no kit"]);
+}
+
+#[test]
+fn a_level_off_the_scale_is_refused() {
+    let (mut store, sid) = store_with_session();
+    for level in [0, 5, -1, 100] {
+        refused(
+            &mut store,
+            |s| s.set_score(sid, QS[1], Some(level), at(100)),
+            &[&format!("level {level} is not on the scale"), "1, 2, 3, 4"],
+        );
+    }
+}
+
+#[test]
+fn a_submitted_session_changes_only_through_amend_with_a_reason() {
+    let (mut store, sid) = store_with_session();
+    store
+        .submit(sid, Recommendation::Yes, Some("Good"), id(10), at(200))
+        .unwrap();
+    let locked = &["submitted and locked", "amend"];
+    refused(
+        &mut store,
+        |s| s.set_score(sid, QS[0], Some(4), at(300)),
+        locked,
+    );
+    refused(
+        &mut store,
+        |s| s.set_score(sid, QS[1], None, at(300)),
+        locked,
+    );
+    refused(
+        &mut store,
+        |s| s.set_notes(sid, QS[0], "rewritten", at(300)),
+        locked,
+    );
+    refused(
+        &mut store,
+        |s| s.set_look_for(sid, QS[0], 0, true, at(300)),
+        locked,
+    );
+    refused(
+        &mut store,
+        |s| s.set_follow_up(sid, QS[0], 0, true, at(300)),
+        locked,
+    );
+    refused(
+        &mut store,
+        |s| s.set_skipped(sid, QS[2], true, at(300)),
+        locked,
+    );
+    refused(&mut store, |s| s.add_time(sid, QS[0], 30, at(300)), locked);
+    refused(
+        &mut store,
+        |s| s.set_wrap_up(sid, &WrapUp::default(), at(300)),
+        locked,
+    );
+    refused(
+        &mut store,
+        |s| s.submit(sid, Recommendation::No, None, id(11), at(300)),
+        locked,
+    );
+    // Amendments need a reason, a level on the scale, and a real change.
+    refused(
+        &mut store,
+        |s| s.amend_score(sid, QS[0], 4, "", id(12), at(300)),
+        &["needs a reason"],
+    );
+    refused(
+        &mut store,
+        |s| s.amend_score(sid, QS[0], 4, "   ", id(12), at(300)),
+        &["needs a reason"],
+    );
+    refused(
+        &mut store,
+        |s| s.amend_score(sid, QS[0], 6, "debrief", id(12), at(300)),
+        &["not on the scale"],
+    );
+    refused(
+        &mut store,
+        |s| s.amend_score(sid, QS[0], 3, "debrief", id(12), at(300)),
+        &["already has level 3"],
+    );
+    let err = refused(
+        &mut store,
+        |s| s.amend_score(id(999), QS[0], 3, "debrief", id(12), at(300)),
+        &["no session"],
+    );
+    assert_eq!(err.code(), "not_found");
+}
+
+#[test]
+fn amending_an_open_session_is_refused() {
+    let (mut store, sid) = store_with_session();
+    refused(
+        &mut store,
+        |s| s.amend_score(sid, QS[0], 4, "why not", id(12), at(300)),
+        &["not submitted yet"],
+    );
+}
+
+#[test]
+fn a_session_needs_names_and_distinct_questions() {
+    let (mut store, _) = store_with_session();
+    refused(
+        &mut store,
+        |s| s.create_session(&new_session(" ", "C", &QS), id(50), id(51), at(0)),
+        &["candidate name"],
+    );
+    refused(
+        &mut store,
+        |s| s.create_session(&new_session("B", "", &QS), id(50), id(51), at(0)),
+        &["interviewer name"],
+    );
+    refused(
+        &mut store,
+        |s| s.create_session(&new_session("B", "C", &[]), id(50), id(51), at(0)),
+        &["at least one question"],
+    );
+    refused(
+        &mut store,
+        |s| {
+            s.create_session(
+                &new_session("B", "C", &[QS[0], QS[0]]),
+                id(50),
+                id(51),
+                at(0),
+            )
+        },
+        &["listed twice"],
+    );
+    // A session id that already exists is refused by the database itself.
+    refused(
+        &mut store,
+        |s| s.create_session(&new_session("B", "C", &QS), id(1), id(51), at(0)),
+        &["UNIQUE"],
+    );
+}

@@ -1,0 +1,197 @@
+//! The built-in bank: every question of the four seed articles maps to a bank
+//! entry, and every entry meets the quality bar.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use panelist_core::bank::{self, Kind};
+use panelist_core::Store;
+
+const SEED_LIST: &str = include_str!("data/seed_questions.tsv");
+
+struct SeedQuestion<'a> {
+    file: &'a str,
+    item: u32,
+    text: &'a str,
+    bank_id: &'a str,
+}
+
+fn seed_questions() -> Vec<SeedQuestion<'static>> {
+    SEED_LIST
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 4, "bad fixture line {l:?}");
+            SeedQuestion {
+                file: f[0],
+                item: f[1].parse().unwrap(),
+                text: f[2],
+                bank_id: f[3],
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn the_fixture_lists_every_question_of_each_seed_article() {
+    // Counted by hand from the articles: 000 has 24 question/answer pairs,
+    // 001 has 15 "candidates should mention" passages, 002 has 10 numbered
+    // scenarios, 003 has a numbered list of 30 questions.
+    let mut per_file: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for q in seed_questions() {
+        per_file.entry(q.file).or_default().push(q.item);
+    }
+    let expected = [
+        ("000_962b1fe6c4a10497.txt", 24),
+        ("001_f22e8b8dc4cefb62.txt", 15),
+        ("002_b90b79637f415673.txt", 10),
+        ("003_1e8e8e202e200529.txt", 30),
+    ];
+    assert_eq!(per_file.len(), expected.len());
+    for (file, n) in expected {
+        let items = &per_file[file];
+        assert_eq!(items, &(1..=n).collect::<Vec<u32>>(), "items of {file}");
+    }
+}
+
+#[test]
+fn every_seed_question_maps_to_a_bank_entry_that_cites_its_article() {
+    let bank = bank::builtin_bank().unwrap();
+    let by_id: BTreeMap<&str, &bank::Question> =
+        bank.questions.iter().map(|q| (q.id.as_str(), q)).collect();
+    for s in seed_questions() {
+        let q = by_id.get(s.bank_id).unwrap_or_else(|| {
+            panic!(
+                "{} #{} ({}) maps to {:?}, which is not in the bank",
+                s.file, s.item, s.text, s.bank_id
+            )
+        });
+        assert!(
+            q.sources.iter().any(|src| src == s.file),
+            "{} does not cite {} (for #{}: {})",
+            q.id,
+            s.file,
+            s.item,
+            s.text
+        );
+    }
+}
+
+#[test]
+fn every_bank_entry_comes_from_the_seeds_and_cites_only_articles_that_ask_it() {
+    let bank = bank::builtin_bank().unwrap();
+    let mut cited: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for s in seed_questions() {
+        cited.entry(s.bank_id).or_default().insert(s.file);
+    }
+    for q in &bank.questions {
+        let files = cited
+            .get(q.id.as_str())
+            .unwrap_or_else(|| panic!("{} is not asked by any seed article", q.id));
+        let sources: BTreeSet<&str> = q.sources.iter().map(String::as_str).collect();
+        assert_eq!(&sources, files, "sources of {}", q.id);
+    }
+}
+
+#[test]
+fn every_entry_meets_the_quality_bar() {
+    let bank = bank::builtin_bank().unwrap();
+    let competencies: BTreeSet<&str> = bank.competencies.iter().map(|c| c.id.as_str()).collect();
+    assert!(competencies.len() >= 8);
+    for q in &bank.questions {
+        assert!(q.rubric.levels.len() >= 3, "{}: fewer than 3 levels", q.id);
+        let anchors: BTreeSet<&str> = q.rubric.levels.iter().map(|l| l.anchor.trim()).collect();
+        assert_eq!(
+            anchors.len(),
+            q.rubric.levels.len(),
+            "{}: anchors not distinct",
+            q.id
+        );
+        for l in &q.rubric.levels {
+            assert!(
+                l.anchor.len() >= 40,
+                "{} level {}: anchor too thin",
+                q.id,
+                l.value
+            );
+            assert!(!l.label.is_empty());
+        }
+        assert!(q.look_fors.len() >= 2, "{}: fewer than 2 look-fors", q.id);
+        assert!(!q.follow_ups.is_empty(), "{}: no follow-up", q.id);
+        assert!(competencies.contains(q.competency.as_str()), "{}", q.id);
+        assert!(
+            q.minutes >= 3 && q.minutes <= 30,
+            "{}: budget {}",
+            q.id,
+            q.minutes
+        );
+        assert!(
+            q.prompt.ends_with('?') || q.prompt.ends_with('.'),
+            "{}: prompt {:?}",
+            q.id,
+            q.prompt
+        );
+        if q.sources.iter().any(|s| s.starts_with("002_")) {
+            assert_eq!(
+                q.kind,
+                Kind::Scenario,
+                "{}: 002 entries are scenarios",
+                q.id
+            );
+            assert_eq!(q.seniority, bank::Seniority::Senior, "{}", q.id);
+        }
+    }
+}
+
+#[test]
+fn no_two_entries_ask_the_same_question() {
+    let bank = bank::builtin_bank().unwrap();
+    let mut prompts = BTreeSet::new();
+    for q in &bank.questions {
+        let norm: String = q
+            .prompt
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect();
+        assert!(prompts.insert(norm), "duplicate prompt: {}", q.prompt);
+    }
+}
+
+#[test]
+fn kits_cover_fundamentals_design_and_behaviour_with_sensible_budgets() {
+    let store = Store::open_in_memory().unwrap();
+    let kits = store.kits().unwrap();
+    assert!(kits.len() >= 3);
+    let minutes = |id: &str| kits.iter().find(|k| k.id == id).unwrap().minutes;
+    assert!((40..=50).contains(&minutes("backend-fundamentals")));
+    assert!((55..=65).contains(&minutes("system-design")));
+    assert!((25..=35).contains(&minutes("experience-behaviour")));
+    for k in &kits {
+        let sum: u32 = k
+            .questions
+            .iter()
+            .map(|q| store.question(q).unwrap().minutes)
+            .sum();
+        assert_eq!(sum, k.minutes, "kit {}", k.id);
+    }
+}
+
+#[test]
+fn first_open_seeds_the_bank_and_export_round_trips() {
+    let store = Store::open_in_memory().unwrap();
+    let builtin = bank::builtin_bank().unwrap();
+    assert_eq!(store.questions().unwrap(), builtin.questions);
+    // Exporting and importing the export into a fresh database gives the same bank.
+    let exported = serde_json::to_vec(&store.export_bank().unwrap()).unwrap();
+    let mut other = Store::open_in_memory().unwrap();
+    let before = other.dump().unwrap();
+    let report = other.import_bank_bytes(&exported).unwrap();
+    assert_eq!(report.questions_added, 0);
+    assert_eq!(report.questions_updated, builtin.questions.len());
+    assert_eq!(
+        other.dump().unwrap(),
+        before,
+        "re-importing the same bank changed nothing"
+    );
+}
