@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every check and test Panelist has. README's test command; .ci/run calls it.
+# On a fresh Debian machine it first installs whatever is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n== %s\n' "$*"; }
+start=$(date +%s)
+
+if [ -x scripts/setup-debian.sh ]; then
+  step "install what is missing"
+  scripts/setup-debian.sh
+fi
+
+step "format"
+cargo fmt --all --check
+
+step "lint (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "IPC types are generated from the Rust types and committed"
+fresh=$(mktemp -d)
+TS_RS_EXPORT_DIR="$fresh" cargo test -q --locked -p panelist-core export_bindings >/dev/null
+if ! diff -r "$fresh" ui/src/bindings >/dev/null; then
+  diff -r "$fresh" ui/src/bindings || true
+  echo "ui/src/bindings is stale: run 'cargo test -p panelist-core export_bindings' and commit" >&2
+  exit 1
+fi
+rm -rf "$fresh"
+
+if [ -f ui/package.json ]; then
+  step "UI type check and unit tests"
+  (cd ui && npm run check && npm test)
+fi
+
+step "Rust tests (core, CLI, durability)"
+cargo test --workspace --locked
+
+if [ -x scripts/e2e.sh ]; then
+  step "end-to-end tests in the real window"
+  scripts/e2e.sh
+fi
+
+step "all checks passed in $(( $(date +%s) - start )) s"
