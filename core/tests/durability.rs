@@ -25,7 +25,7 @@ const KILLS: usize = 200;
 /// Write number `i`: even writes score, odd writes replace a note.
 fn op(i: u64) -> (usize, Op) {
     let q = (i / 2 % 3) as usize;
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         (q, Op::Score((i / 6 % 4) as i64 + 1))
     } else {
         (
