@@ -75,6 +75,7 @@ pub struct Competency {
 /// what an answer at this level sounds like for this question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Level {
     #[ts(type = "number")]
     pub value: i64,
@@ -85,6 +86,7 @@ pub struct Level {
 /// Ordered levels (ascending value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Rubric {
     pub levels: Vec<Level>,
 }
@@ -112,6 +114,7 @@ impl Rubric {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Question {
     pub id: String,
     pub prompt: String,
@@ -440,13 +443,21 @@ impl BankFile {
             let mut seen_values = BTreeSet::new();
             for (j, l) in q.levels.iter().enumerate() {
                 let lpath = format!("{path}.levels[{j}]");
-                let Some(scale_label) = labels.get(&l.value) else {
-                    let allowed: Vec<String> = scale.iter().map(|s| s.value.to_string()).collect();
-                    return Err(Error::invalid(format!(
-                        "bank file at {lpath}.value: {} is not on the scale ({})",
-                        l.value,
-                        allowed.join(", ")
-                    )));
+                // A level that names its own label defines its own point (an
+                // exported bank writes labels on every level, so any scale
+                // round-trips); one without a label must be on the scale.
+                let scale_label = match (labels.get(&l.value), &l.label) {
+                    (Some(label), _) => Some(*label),
+                    (None, Some(_)) => None,
+                    (None, None) => {
+                        let allowed: Vec<String> =
+                            scale.iter().map(|s| s.value.to_string()).collect();
+                        return Err(Error::invalid(format!(
+                            "bank file at {lpath}.value: {} is not on the scale ({})",
+                            l.value,
+                            allowed.join(", ")
+                        )));
+                    }
                 };
                 if !seen_values.insert(l.value) {
                     return Err(Error::invalid(format!(
@@ -455,7 +466,11 @@ impl BankFile {
                     )));
                 }
                 non_empty(&format!("{lpath}.anchor"), &l.anchor)?;
-                let label = l.label.clone().unwrap_or_else(|| scale_label.to_string());
+                let label = l
+                    .label
+                    .clone()
+                    .or(scale_label.map(str::to_string))
+                    .unwrap_or_default();
                 non_empty(&format!("{lpath}.label"), &label)?;
                 levels.push(Level {
                     value: l.value,

@@ -6,11 +6,14 @@
 //! generate ids: callers pass `now` and ids in, so tests are deterministic.
 
 pub mod bank;
+pub mod committee;
 pub mod error;
 pub mod files;
+pub mod panel;
 pub mod report;
 pub mod session;
 pub mod session_file;
+pub mod stats;
 pub mod storage;
 
 pub use error::{Error, Result};

@@ -104,6 +104,7 @@ impl Recommendation {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Candidate {
     pub id: Uuid,
     pub name: String,
@@ -113,6 +114,7 @@ pub struct Candidate {
 /// exactly as they were when the session was created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Entry {
     pub question: Question,
     /// The competency as it was named when the session was created.
@@ -155,6 +157,7 @@ impl Entry {
 /// submission itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct AuditEvent {
     pub id: Uuid,
     pub at: DateTime<Utc>,
@@ -168,6 +171,7 @@ pub struct AuditEvent {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(deny_unknown_fields)]
 pub struct Session {
     pub id: Uuid,
     pub candidate: Candidate,

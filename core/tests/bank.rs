@@ -195,3 +195,20 @@ fn first_open_seeds_the_bank_and_export_round_trips() {
         "re-importing the same bank changed nothing"
     );
 }
+
+#[test]
+fn a_bank_on_its_own_scale_round_trips_through_export() {
+    let mut store = Store::open_in_memory().unwrap();
+    let file = r#"{"format":"panelist-bank","version":1,
+      "scale":[{"value":0,"label":"Missing"},{"value":1,"label":"Partial"},{"value":2,"label":"Complete"}],
+      "questions":[{"id":"zero-based","prompt":"Explain X.","competency":"data","seniority":"mid","kind":"concept",
+        "minutes":5,"look_fors":["a","b"],"follow_ups":["c"],
+        "levels":[{"value":0,"anchor":"nothing"},{"value":1,"anchor":"some"},{"value":2,"anchor":"all"}]}]}"#;
+    store.import_bank_bytes(file.as_bytes()).unwrap();
+    let q = store.question("zero-based").unwrap();
+    assert_eq!(q.rubric.levels[0].label, "Missing");
+    let exported = serde_json::to_vec(&store.export_bank().unwrap()).unwrap();
+    let mut other = Store::open_in_memory().unwrap();
+    other.import_bank_bytes(&exported).unwrap();
+    assert_eq!(other.question("zero-based").unwrap(), q);
+}

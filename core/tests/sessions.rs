@@ -341,3 +341,18 @@ mod rusqlite_free {
         rusqlite::Connection::open(path).unwrap()
     }
 }
+
+#[test]
+fn a_session_file_with_an_unknown_nested_field_is_refused() {
+    let (store, sid) = store_with_session();
+    let file = SessionFile::new(store.session(sid).unwrap());
+    let mut v: serde_json::Value = serde_json::from_str(&file.to_json()).unwrap();
+    v["session"]["entries"][0]["smuggled"] = "x".into();
+    let err = SessionFile::parse(v.to_string().as_bytes())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("session.entries[0]") && err.contains("unknown field `smuggled`"),
+        "{err}"
+    );
+}

@@ -1012,3 +1012,349 @@ fn load_session(conn: &Connection, id: Uuid) -> Result<Session> {
         .collect::<rusqlite::Result<_>>()?;
     Ok(session)
 }
+
+/// What importing one session file did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    /// A session this database did not have.
+    Added,
+    /// The same session with the same content: nothing to do.
+    Unchanged,
+    /// A newer revision replaced the stored one; what changed.
+    Replaced { changes: Vec<String> },
+    /// The file is an older revision than the stored one, which is kept.
+    KeptNewer {
+        #[ts(type = "number")]
+        stored_revision: u64,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ImportResult {
+    pub session_id: Uuid,
+    pub candidate: String,
+    pub interviewer: String,
+    pub outcome: ImportOutcome,
+}
+
+/// A session with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct PanelSession {
+    pub session: Session,
+    /// True when it came from another interviewer's session file.
+    pub imported: bool,
+}
+
+impl Store {
+    /// Imports verified session files in one transaction: either every file
+    /// is imported (or found unchanged), or nothing is. Imported sessions are
+    /// read-only here.
+    pub fn import_sessions(
+        &mut self,
+        files: &[crate::session_file::SessionFile],
+    ) -> Result<Vec<ImportResult>> {
+        for f in files {
+            check_importable(&f.session)?;
+        }
+        let mut seen = BTreeSet::new();
+        for f in files {
+            if !seen.insert(f.session.id)
+                && files
+                    .iter()
+                    .filter(|g| g.session.id == f.session.id)
+                    .any(|g| g.content_hash != f.content_hash)
+            {
+                return Err(Error::Conflict(format!(
+                    "two of the files hold different versions of session {}; import them one at a time",
+                    f.session.id
+                )));
+            }
+        }
+        self.write(|tx| {
+            let mut out = Vec::with_capacity(files.len());
+            for f in files {
+                let s = &f.session;
+                let outcome = import_one(tx, s)?;
+                out.push(ImportResult {
+                    session_id: s.id,
+                    candidate: s.candidate.name.clone(),
+                    interviewer: s.interviewer.clone(),
+                    outcome,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// Every session of a candidate (matched by name, case-insensitive),
+    /// own and imported, oldest first.
+    pub fn candidate_sessions(&self, candidate: &str) -> Result<Vec<PanelSession>> {
+        let rows: Vec<(String, bool)> = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.imported FROM session s JOIN candidate c ON c.id = s.candidate_id
+                 WHERE c.name = ?1 ORDER BY s.created_at, s.id",
+            )?
+            .query_map([candidate.trim()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        if rows.is_empty() {
+            return Err(Error::NotFound(format!(
+                "no sessions for candidate {candidate:?}"
+            )));
+        }
+        rows.into_iter()
+            .map(|(id, imported)| {
+                Ok(PanelSession {
+                    session: load_session(&self.conn, parse_uuid(&id)?)?,
+                    imported,
+                })
+            })
+            .collect()
+    }
+
+    /// Every session, own and imported (for calibration and candidate
+    /// comparison), oldest first.
+    pub fn all_sessions(&self) -> Result<Vec<PanelSession>> {
+        let rows: Vec<(String, bool)> = self
+            .conn
+            .prepare("SELECT id, imported FROM session ORDER BY created_at, id")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, imported)| {
+                Ok(PanelSession {
+                    session: load_session(&self.conn, parse_uuid(&id)?)?,
+                    imported,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Rules an imported session must meet beyond its hash.
+fn check_importable(s: &Session) -> Result<()> {
+    let what = |m: String| Error::invalid(format!("session file for {}: {m}", s.id));
+    if s.candidate.name.trim().is_empty() {
+        return Err(what("the candidate has no name".into()));
+    }
+    if s.interviewer.trim().is_empty() {
+        return Err(what("the interviewer has no name".into()));
+    }
+    if s.entries.is_empty() {
+        return Err(what("the session has no questions".into()));
+    }
+    let mut ids = BTreeSet::new();
+    for (i, e) in s.entries.iter().enumerate() {
+        let q = &e.question;
+        if !ids.insert(q.id.as_str()) {
+            return Err(what(format!(
+                "entries[{i}]: question {:?} appears twice",
+                q.id
+            )));
+        }
+        if let Some(v) = e.score {
+            q.rubric
+                .check(&q.id, v)
+                .map_err(|err| what(format!("entries[{i}]: {err}")))?;
+        }
+        if e.look_fors_hit
+            .iter()
+            .any(|j| *j as usize >= q.look_fors.len())
+        {
+            return Err(what(format!(
+                "entries[{i}]: a ticked look-for is out of range"
+            )));
+        }
+        if e.follow_ups_asked
+            .iter()
+            .any(|j| *j as usize >= q.follow_ups.len())
+        {
+            return Err(what(format!(
+                "entries[{i}]: an asked follow-up is out of range"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn import_one(tx: &Transaction, s: &Session) -> Result<ImportOutcome> {
+    let sid = s.id.to_string();
+    let existing: Option<bool> = tx
+        .query_row("SELECT imported FROM session WHERE id = ?1", [&sid], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let Some(imported) = existing else {
+        let cid = import_candidate(tx, s)?;
+        insert_session_row(tx, s, &cid)?;
+        insert_entries(tx, s)?;
+        for a in &s.audit {
+            insert_audit(tx, a, s.id)?;
+        }
+        return Ok(ImportOutcome::Added);
+    };
+    let old = load_session(tx, s.id)?;
+    if &old == s {
+        return Ok(ImportOutcome::Unchanged);
+    }
+    if !imported {
+        return Err(Error::Conflict(format!(
+            "session {} is {}'s own session on this machine and differs from the file; it cannot be replaced by an import",
+            s.id, old.interviewer
+        )));
+    }
+    if s.revision < old.revision {
+        return Ok(ImportOutcome::KeptNewer {
+            stored_revision: old.revision,
+        });
+    }
+    let audit_prefix =
+        old.audit.len() <= s.audit.len() && old.audit.iter().zip(&s.audit).all(|(a, b)| a == b);
+    if s.revision == old.revision || !audit_prefix {
+        return Err(Error::Conflict(format!(
+            "session {} ({} on {}) has diverged: the stored copy (revision {}) and the file (revision {}) hold different edits; ask {} for a fresh export",
+            s.id, s.interviewer, s.candidate.name, old.revision, s.revision, s.interviewer
+        )));
+    }
+    let changes = describe_changes(&old, s);
+    let cid: String = tx.query_row(
+        "SELECT candidate_id FROM session WHERE id = ?1",
+        [&sid],
+        |r| r.get(0),
+    )?;
+    tx.execute("DELETE FROM entry WHERE session_id = ?1", [&sid])?;
+    tx.execute(
+        "UPDATE session SET interviewer = ?2, role = ?3, kit_name = ?4, status = ?5, created_at = ?6, started_at = ?7,
+            finished_at = ?8, updated_at = ?9, revision = ?10, summary = ?11, red_flags = ?12, recommendation = ?13,
+            candidate_id = ?14
+         WHERE id = ?1",
+        params![
+            sid, s.interviewer, s.role, s.kit, s.status.as_str(), ts(s.created_at), s.started_at.map(ts),
+            s.finished_at.map(ts), ts(s.updated_at), s.revision as i64, s.summary, to_json(&s.red_flags),
+            s.recommendation.map(Recommendation::as_str), cid
+        ],
+    )?;
+    insert_entries(tx, s)?;
+    for a in &s.audit[old.audit.len()..] {
+        insert_audit(tx, a, s.id)?;
+    }
+    Ok(ImportOutcome::Replaced { changes })
+}
+
+fn import_candidate(tx: &Transaction, s: &Session) -> Result<String> {
+    let name = s.candidate.name.trim();
+    let by_name: Option<String> = tx
+        .query_row("SELECT id FROM candidate WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(id) = by_name {
+        return Ok(id);
+    }
+    let cid = s.candidate.id.to_string();
+    let id_taken: bool = tx.query_row(
+        "SELECT EXISTS(SELECT 1 FROM candidate WHERE id = ?1)",
+        [&cid],
+        |r| r.get(0),
+    )?;
+    if !id_taken {
+        tx.execute(
+            "INSERT INTO candidate (id, name) VALUES (?1, ?2)",
+            params![cid, name],
+        )?;
+    }
+    Ok(cid)
+}
+
+fn insert_session_row(tx: &Transaction, s: &Session, cid: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, started_at, finished_at,
+            updated_at, revision, summary, red_flags, recommendation, imported)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1)",
+        params![
+            s.id.to_string(), cid, s.interviewer, s.role, s.kit, s.status.as_str(), ts(s.created_at),
+            s.started_at.map(ts), s.finished_at.map(ts), ts(s.updated_at), s.revision as i64, s.summary,
+            to_json(&s.red_flags), s.recommendation.map(Recommendation::as_str)
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_entries(tx: &Transaction, s: &Session) -> Result<()> {
+    for (i, e) in s.entries.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO entry (session_id, position, question_id, competency_name, snapshot, score, skipped,
+                look_fors_hit, follow_ups_asked, notes, seconds_spent)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                s.id.to_string(), i as i64, e.question.id, e.competency_name, to_json(&e.question), e.score, e.skipped,
+                to_json(&e.look_fors_hit), to_json(&e.follow_ups_asked), e.notes, e.seconds_spent as i64
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// Human-readable differences between two revisions of one session.
+fn describe_changes(old: &Session, new: &Session) -> Vec<String> {
+    let mut out = Vec::new();
+    if old.status != new.status {
+        out.push(format!(
+            "status {} → {}",
+            old.status.as_str(),
+            new.status.as_str()
+        ));
+    }
+    if old.recommendation != new.recommendation {
+        let r = |r: Option<Recommendation>| r.map(|r| r.label()).unwrap_or("none given");
+        out.push(format!(
+            "recommendation {} → {}",
+            r(old.recommendation),
+            r(new.recommendation)
+        ));
+    }
+    if old.summary != new.summary {
+        out.push("summary changed".into());
+    }
+    if old.red_flags != new.red_flags {
+        out.push("red flags changed".into());
+    }
+    for e in &new.entries {
+        let q = &e.question.id;
+        let before = old.entry(q);
+        let score = |x: Option<i64>| {
+            x.map(|v| v.to_string())
+                .unwrap_or_else(|| "unscored".into())
+        };
+        match before {
+            None => out.push(format!("{q}: question added")),
+            Some(b) => {
+                if b.score != e.score {
+                    out.push(format!(
+                        "{q}: score {} → {}",
+                        score(b.score),
+                        score(e.score)
+                    ));
+                }
+                if b.notes != e.notes {
+                    out.push(format!("{q}: notes changed"));
+                }
+                if b.look_fors_hit != e.look_fors_hit || b.follow_ups_asked != e.follow_ups_asked {
+                    out.push(format!("{q}: look-fors or follow-ups changed"));
+                }
+            }
+        }
+    }
+    let added = new.audit.len().saturating_sub(old.audit.len());
+    if added > 0 {
+        out.push(format!("{added} new audit event(s)"));
+    }
+    if out.is_empty() {
+        out.push(format!("revision {} → {}", old.revision, new.revision));
+    }
+    out
+}

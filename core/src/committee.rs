@@ -1,0 +1,961 @@
+//! The hiring-committee report for one candidate: every session (own and
+//! imported), per-interviewer scorecards, the question matrix with
+//! disagreement flags, debrief changes with reasons, recommendations,
+//! evidence notes and a per-competency chart.
+//!
+//! Formats: Markdown, self-contained print-ready HTML, CSV (RFC 4180, one row
+//! per score, formula triggers neutralised) and JSON. Everything is a pure
+//! function of the sessions, so the same input gives the same bytes.
+//! User text is escaped for each format; the HTML also carries its own
+//! Content-Security-Policy that allows no script at all.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::panel::{compare, Comparison, DISAGREEMENT_LEVELS};
+use crate::report::md_inline;
+use crate::session::Status;
+use crate::storage::PanelSession;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+impl ReportFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            ReportFormat::Md => "md",
+            ReportFormat::Html => "html",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Json => "json",
+        }
+    }
+}
+
+/// One debrief change, for the report's list.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct DebriefChange {
+    pub interviewer: String,
+    pub question_id: String,
+    pub prompt: String,
+    #[ts(type = "number | null")]
+    pub before: Option<i64>,
+    #[ts(type = "number | null")]
+    pub after: Option<i64>,
+    pub reason: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct CommitteeReport {
+    pub candidate: String,
+    pub redacted: bool,
+    pub comparison: Comparison,
+    pub debrief: Vec<DebriefChange>,
+}
+
+/// The letter-named pseudonym of the `i`-th interviewer: A, B, … Z, AA, AB…
+fn letter(mut i: usize) -> String {
+    let mut s = String::new();
+    loop {
+        s.insert(0, (b'A' + (i % 26) as u8) as char);
+        if i < 26 {
+            return s;
+        }
+        i = i / 26 - 1;
+    }
+}
+
+/// A stable pseudonym for a candidate, derived from their random id (not
+/// from their name, which could be guessed back from a hash).
+pub fn candidate_pseudonym(candidate_id: uuid::Uuid) -> String {
+    let d = Sha256::digest(candidate_id.as_bytes());
+    format!("Candidate {:02X}{:02X}", d[0], d[1])
+}
+
+/// Replaces every case-sensitive occurrence of each name in `text`.
+fn scrub(text: &str, names: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (from, to) in names {
+        if from.trim().len() >= 2 {
+            out = out.replace(from.as_str(), to);
+        }
+    }
+    out
+}
+
+/// Builds the report. With `redact`, the candidate becomes a pseudonym,
+/// interviewers become "Interviewer A, B, C…" (also inside free text), and
+/// session ids are dropped; notes are kept.
+pub fn build(candidate: &str, sessions: &[PanelSession], redact: bool) -> CommitteeReport {
+    let mut comparison = compare(candidate, sessions, false);
+    let mut debrief = Vec::new();
+    for (col, p) in sessions.iter().enumerate() {
+        if comparison.columns[col].sealed {
+            continue;
+        }
+        for a in p.session.audit.iter().filter(|a| a.action == "amend-score") {
+            let qid = a.question_id.clone().unwrap_or_default();
+            debrief.push(DebriefChange {
+                interviewer: p.session.interviewer.clone(),
+                prompt: p
+                    .session
+                    .entry(&qid)
+                    .map(|e| e.question.prompt.clone())
+                    .unwrap_or_default(),
+                question_id: qid,
+                before: a.old_value.as_deref().and_then(|v| v.parse().ok()),
+                after: a.new_value.as_deref().and_then(|v| v.parse().ok()),
+                reason: a.reason.clone().unwrap_or_default(),
+                at: a.at,
+            });
+        }
+    }
+    let mut name = candidate.to_string();
+    if redact {
+        let pseudonym = sessions
+            .first()
+            .map(|p| candidate_pseudonym(p.session.candidate.id))
+            .unwrap_or_else(|| "Candidate".into());
+        let mut names: Vec<(String, String)> = Vec::new();
+        let mut interviewers: Vec<String> = Vec::new();
+        for c in &comparison.columns {
+            if !interviewers.contains(&c.interviewer) {
+                interviewers.push(c.interviewer.clone());
+            }
+        }
+        for (i, who) in interviewers.iter().enumerate() {
+            names.push((who.clone(), format!("Interviewer {}", letter(i))));
+        }
+        names.push((candidate.to_string(), pseudonym.clone()));
+        for p in sessions {
+            names.push((p.session.candidate.name.clone(), pseudonym.clone()));
+        }
+        // Longest names first, so "Ada Lovelace" goes before "Ada".
+        names.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
+        let who = |s: &str| {
+            interviewers
+                .iter()
+                .position(|i| i == s)
+                .map(|i| format!("Interviewer {}", letter(i)))
+                .unwrap_or_else(|| scrub(s, &names))
+        };
+        comparison.candidate = pseudonym.clone();
+        for c in &mut comparison.columns {
+            c.interviewer = who(&c.interviewer);
+            c.session_id = uuid::Uuid::nil();
+            c.summary = scrub(&c.summary, &names);
+            c.red_flags = c.red_flags.iter().map(|f| scrub(f, &names)).collect();
+        }
+        for q in &mut comparison.questions {
+            for cell in q.cells.iter_mut().flatten() {
+                cell.notes = scrub(&cell.notes, &names);
+                if let Some(d) = &mut cell.debrief {
+                    d.reasons = d.reasons.iter().map(|r| scrub(r, &names)).collect();
+                }
+            }
+        }
+        for d in &mut debrief {
+            d.interviewer = who(&d.interviewer);
+            d.reason = scrub(&d.reason, &names);
+        }
+        name = pseudonym;
+    }
+    CommitteeReport {
+        candidate: name,
+        redacted: redact,
+        comparison,
+        debrief,
+    }
+}
+
+pub fn render(report: &CommitteeReport, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Md => markdown(report),
+        ReportFormat::Html => html(report),
+        ReportFormat::Csv => csv(report),
+        ReportFormat::Json => {
+            let mut s = serde_json::to_string_pretty(report).expect("plain data serialises");
+            s.push('\n');
+            s
+        }
+    }
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
+}
+
+fn level_text(cell: &Option<crate::panel::Cell>, sealed: bool) -> String {
+    match cell {
+        _ if sealed => "sealed".into(),
+        None => "not asked".into(),
+        Some(c) => match (c.level, &c.label) {
+            (Some(v), Some(l)) => {
+                let mut s = format!("{v} {l}");
+                if let Some(d) = &c.debrief {
+                    let before = d
+                        .before
+                        .map(|b| b.to_string())
+                        .unwrap_or_else(|| "unscored".into());
+                    s = format!("{s} (was {before})");
+                }
+                s
+            }
+            _ if c.skipped => "skipped".into(),
+            _ => "unscored".into(),
+        },
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Markdown
+
+fn markdown(r: &CommitteeReport) -> String {
+    let c = &r.comparison;
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# Hiring committee report: {}\n",
+        md_inline(&r.candidate)
+    );
+    let _ = writeln!(
+        o,
+        "{} session(s), {} imported from other interviewers.{}\n",
+        c.columns.len(),
+        c.columns.iter().filter(|x| x.imported).count(),
+        if r.redacted {
+            " Redacted packet: names replaced by pseudonyms."
+        } else {
+            ""
+        }
+    );
+    if c.sealed {
+        let _ = writeln!(
+            o,
+            "> **Sealed:** {} other session(s) stay hidden until the local interviewer submits their own.\n",
+            c.sealed_sessions
+        );
+    }
+    o.push_str("## Recommendations\n\n| Interviewer | Role | Status | Recommendation |\n|---|---|---|---|\n");
+    for col in &c.columns {
+        let rec = if col.sealed {
+            "sealed"
+        } else {
+            col.recommendation.map(|r| r.label()).unwrap_or("not given")
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            md_inline(&col.interviewer),
+            md_inline(&col.role),
+            col.status.label(),
+            rec
+        );
+    }
+    o.push('\n');
+
+    let header = |o: &mut String, first: &str| {
+        let _ = write!(o, "| {first} |");
+        for col in &c.columns {
+            let _ = write!(o, " {} |", md_inline(&col.interviewer));
+        }
+        o.push_str(" Mean | SD | Spread | Flag |\n|---|");
+        for _ in &c.columns {
+            o.push_str("---|");
+        }
+        o.push_str("---:|---:|---:|---|\n");
+    };
+    o.push_str("## Competencies\n\n");
+    header(&mut o, "Competency");
+    for row in &c.competencies {
+        let _ = write!(o, "| {} |", md_inline(&row.name));
+        for (i, a) in row.averages.iter().enumerate() {
+            let v = if c.columns[i].sealed {
+                "sealed".into()
+            } else {
+                fmt_opt(*a)
+            };
+            let _ = write!(o, " {v} |");
+        }
+        let flag = if row.stats.flagged {
+            "⚑ disagree"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            " {} | {} | {} | {flag} |",
+            fmt_opt(row.stats.mean),
+            fmt_opt(row.stats.sd),
+            fmt_opt(row.stats.spread)
+        );
+    }
+    o.push('\n');
+
+    o.push_str("## Question matrix\n\n");
+    header(&mut o, "Question");
+    for q in &c.questions {
+        let _ = write!(o, "| {} |", md_inline(&q.prompt));
+        for (i, cell) in q.cells.iter().enumerate() {
+            let _ = write!(
+                o,
+                " {} |",
+                md_inline(&level_text(cell, c.columns[i].sealed))
+            );
+        }
+        let flag = if q.stats.flagged {
+            "⚑ disagree"
+        } else if q.uncovered {
+            "not covered"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            " {} | {} | {} | {flag} |",
+            fmt_opt(q.stats.mean),
+            fmt_opt(q.stats.sd),
+            fmt_opt(q.stats.spread)
+        );
+    }
+    o.push('\n');
+    let flagged: Vec<_> = c.questions.iter().filter(|q| q.stats.flagged).collect();
+    let _ = writeln!(
+        o,
+        "Flagged: {} question(s) where scores differ by {DISAGREEMENT_LEVELS} or more levels.",
+        flagged.len()
+    );
+    let uncovered: Vec<_> = c.questions.iter().filter(|q| q.uncovered).collect();
+    if !uncovered.is_empty() {
+        let _ = writeln!(
+            o,
+            "Not covered by anyone: {}.",
+            uncovered
+                .iter()
+                .map(|q| md_inline(&q.question_id))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    o.push('\n');
+
+    o.push_str("## Debrief changes\n\n");
+    if r.debrief.is_empty() {
+        o.push_str("No scores were changed after submission.\n\n");
+    } else {
+        o.push_str(
+            "| Interviewer | Question | Before | After | Reason |\n|---|---|---:|---:|---|\n",
+        );
+        for d in &r.debrief {
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                md_inline(&d.interviewer),
+                md_inline(&d.question_id),
+                d.before
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "unscored".into()),
+                d.after
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "unscored".into()),
+                md_inline(&d.reason)
+            );
+        }
+        o.push('\n');
+    }
+
+    o.push_str("## Scorecards and evidence\n\n");
+    for (i, col) in c.columns.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "### {}{}\n",
+            md_inline(&col.interviewer),
+            if col.imported { " (imported)" } else { "" }
+        );
+        if col.sealed {
+            o.push_str("Sealed until the local interviewer submits.\n\n");
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "Recommendation: **{}**\n",
+            col.recommendation.map(|r| r.label()).unwrap_or("not given")
+        );
+        if !col.summary.trim().is_empty() {
+            for line in col.summary.lines() {
+                let _ = writeln!(o, "> {}", md_inline(line));
+            }
+            o.push('\n');
+        }
+        for f in &col.red_flags {
+            let _ = writeln!(o, "- Red flag: {}", md_inline(f));
+        }
+        if !col.red_flags.is_empty() {
+            o.push('\n');
+        }
+        for q in &c.questions {
+            let Some(cell) = &q.cells[i] else { continue };
+            let _ = writeln!(
+                o,
+                "- **{}** — {}",
+                md_inline(&q.question_id),
+                md_inline(&level_text(&q.cells[i], false))
+            );
+            for line in cell.notes.lines().filter(|l| !l.trim().is_empty()) {
+                let _ = writeln!(o, "  > {}", md_inline(line));
+            }
+        }
+        o.push('\n');
+    }
+    o
+}
+
+// ---------------------------------------------------------------------------
+// HTML
+
+/// Escapes text for HTML element content and attribute values; bidi
+/// controls become visible code points so they cannot reorder the page.
+pub fn html_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for ch in s.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' => {
+                let _ = write!(out, "[U+{:04X}]", ch as u32);
+            }
+            c if c.is_control() && c != '\n' && c != '\t' => {
+                let _ = write!(out, "[U+{:04X}]", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = "
+:root { color-scheme: light; --ink: #1d2430; --muted: #5b6677; --line: #d5dbe3; --flag: #b3261e; --bg-flag: #fdecea; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: var(--ink); margin: 24px auto; max-width: 1100px; padding: 0 16px; }
+h1 { font-size: 22px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 8px; border-bottom: 2px solid var(--ink); padding-bottom: 2px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+p.meta { color: var(--muted); margin: 0 0 12px; }
+.sealed { background: #fff6d6; border: 1px solid #e2c15b; padding: 8px 12px; border-radius: 4px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; }
+th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f1f4f8; font-weight: 600; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.flagged td { background: var(--bg-flag); }
+span.flag { color: var(--flag); font-weight: 600; white-space: nowrap; }
+.notes { white-space: pre-wrap; overflow-wrap: anywhere; color: #2b3442; margin: 2px 0 6px 14px; border-left: 3px solid var(--line); padding-left: 8px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 10px 0; }
+ul.q { list-style: none; padding: 0; margin: 0; }
+ul.q li { margin: 4px 0; }
+svg text { font: 11px system-ui, sans-serif; fill: #1d2430; }
+@page { size: A4; margin: 14mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11px; }
+  h2 { break-after: avoid; }
+  section.page { break-before: page; }
+  tr, .card, figure { break-inside: avoid; }
+  thead { display: table-header-group; }
+}
+";
+
+const PALETTE: [&str; 8] = [
+    "#2f6fdf", "#e07b39", "#2e9e6a", "#a347c2", "#c9a227", "#d2455e", "#3aa6b9", "#6b6f7a",
+];
+
+fn chart(c: &Comparison) -> String {
+    let cols: Vec<usize> = (0..c.columns.len())
+        .filter(|i| !c.columns[*i].sealed)
+        .collect();
+    let groups = c.competencies.len().max(1);
+    let bar = 14.0;
+    let gap = 18.0;
+    let group_w = bar * cols.len().max(1) as f64 + gap;
+    let left = 190.0;
+    let top = 10.0;
+    let height_per = group_w;
+    let plot_h = height_per * groups as f64;
+    let width = 720.0;
+    let plot_w = width - left - 20.0;
+    let legend_h = 22.0 * ((cols.len() as f64) / 4.0).ceil().max(1.0);
+    let total_h = top + plot_h + 30.0 + legend_h;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Average score per competency and interviewer" viewBox="0 0 {width} {total_h}" width="100%">"#
+    );
+    // Axis: scores 0..4
+    for v in 0..=4 {
+        let x = left + plot_w * v as f64 / 4.0;
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{:.1}" stroke="#d5dbe3"/>"##,
+            top + plot_h
+        );
+        let _ = write!(
+            s,
+            r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{v}</text>"#,
+            top + plot_h + 14.0
+        );
+    }
+    for (g, row) in c.competencies.iter().enumerate() {
+        let y0 = top + g as f64 * height_per + gap / 2.0;
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left - 6.0,
+            y0 + bar * cols.len() as f64 / 2.0 + 4.0,
+            html_text(&row.name)
+        );
+        for (k, col) in cols.iter().enumerate() {
+            if let Some(v) = row.averages[*col] {
+                let w = plot_w * v / 4.0;
+                let _ = write!(
+                    s,
+                    r#"<rect x="{left}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="{}"><title>{}: {v:.2}</title></rect>"#,
+                    y0 + k as f64 * bar,
+                    bar - 2.0,
+                    PALETTE[*col % PALETTE.len()],
+                    html_text(&c.columns[*col].interviewer)
+                );
+            }
+        }
+    }
+    let ly = top + plot_h + 30.0;
+    for (k, col) in cols.iter().enumerate() {
+        let x = left + (k % 4) as f64 * 130.0;
+        let y = ly + (k / 4) as f64 * 22.0;
+        let _ = write!(
+            s,
+            r#"<rect x="{x:.1}" y="{y:.1}" width="12" height="12" fill="{}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
+            PALETTE[*col % PALETTE.len()],
+            x + 16.0,
+            y + 10.0,
+            html_text(&c.columns[*col].interviewer)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn html(r: &CommitteeReport) -> String {
+    let c = &r.comparison;
+    let css_hash = {
+        let d = Sha256::digest(CSS.as_bytes());
+        base64(&d)
+    };
+    let mut o = String::new();
+    let _ = write!(
+        o,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{css_hash}'; img-src 'none'; script-src 'none'; form-action 'none'; base-uri 'none'\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Hiring committee report: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        html_text(&r.candidate)
+    );
+    let _ = writeln!(
+        o,
+        "<header><h1>Hiring committee report: {}</h1>",
+        html_text(&r.candidate)
+    );
+    let _ = writeln!(
+        o,
+        "<p class=\"meta\">{} session(s), {} imported from other interviewers.{}</p></header>",
+        c.columns.len(),
+        c.columns.iter().filter(|x| x.imported).count(),
+        if r.redacted {
+            " Redacted packet: names replaced by pseudonyms."
+        } else {
+            ""
+        }
+    );
+    if c.sealed {
+        let _ = writeln!(
+            o,
+            "<p class=\"sealed\"><strong>Sealed:</strong> {} other session(s) stay hidden until the local interviewer submits their own.</p>",
+            c.sealed_sessions
+        );
+    }
+
+    o.push_str("<section><h2>Recommendations</h2>\n<table><thead><tr><th>Interviewer</th><th>Role</th><th>Status</th><th>Recommendation</th></tr></thead><tbody>\n");
+    for col in &c.columns {
+        let rec = if col.sealed {
+            "sealed"
+        } else {
+            col.recommendation.map(|r| r.label()).unwrap_or("not given")
+        };
+        let _ = writeln!(
+            o,
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            html_text(&col.interviewer),
+            if col.imported {
+                " <small>(imported)</small>"
+            } else {
+                ""
+            },
+            html_text(&col.role),
+            col.status.label(),
+            rec
+        );
+    }
+    o.push_str("</tbody></table></section>\n");
+
+    let head = |o: &mut String, first: &str| {
+        let _ = write!(o, "<table><thead><tr><th>{first}</th>");
+        for col in &c.columns {
+            let _ = write!(o, "<th>{}</th>", html_text(&col.interviewer));
+        }
+        o.push_str("<th>Mean</th><th>SD</th><th>Spread</th><th>Flag</th></tr></thead><tbody>\n");
+    };
+    o.push_str("<section><h2>Competencies</h2>\n<figure>");
+    o.push_str(&chart(c));
+    o.push_str("<figcaption class=\"meta\">Average score (0–4) per competency, one bar per interviewer.</figcaption></figure>\n");
+    head(&mut o, "Competency");
+    for row in &c.competencies {
+        let _ = write!(
+            o,
+            "<tr{}><td>{}</td>",
+            if row.stats.flagged {
+                " class=\"flagged\""
+            } else {
+                ""
+            },
+            html_text(&row.name)
+        );
+        for (i, a) in row.averages.iter().enumerate() {
+            let v = if c.columns[i].sealed {
+                "sealed".into()
+            } else {
+                fmt_opt(*a)
+            };
+            let _ = write!(o, "<td class=\"num\">{v}</td>");
+        }
+        let _ = writeln!(
+            o,
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            fmt_opt(row.stats.mean),
+            fmt_opt(row.stats.sd),
+            fmt_opt(row.stats.spread),
+            if row.stats.flagged { "<span class=\"flag\">⚑ disagree</span>" } else { "" }
+        );
+    }
+    o.push_str("</tbody></table></section>\n");
+
+    o.push_str("<section class=\"page\"><h2>Question matrix</h2>\n");
+    head(&mut o, "Question");
+    for q in &c.questions {
+        let _ = write!(
+            o,
+            "<tr{}><td>{}</td>",
+            if q.stats.flagged {
+                " class=\"flagged\""
+            } else {
+                ""
+            },
+            html_text(&q.prompt)
+        );
+        for (i, cell) in q.cells.iter().enumerate() {
+            let _ = write!(
+                o,
+                "<td>{}</td>",
+                html_text(&level_text(cell, c.columns[i].sealed))
+            );
+        }
+        let flag = if q.stats.flagged {
+            "<span class=\"flag\">⚑ disagree</span>"
+        } else if q.uncovered {
+            "not covered"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            o,
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{flag}</td></tr>",
+            fmt_opt(q.stats.mean),
+            fmt_opt(q.stats.sd),
+            fmt_opt(q.stats.spread)
+        );
+    }
+    let flagged = c.questions.iter().filter(|q| q.stats.flagged).count();
+    let _ = writeln!(
+        o,
+        "</tbody></table>\n<p class=\"meta\">Flagged: {flagged} question(s) where scores differ by {DISAGREEMENT_LEVELS} or more levels.</p></section>"
+    );
+
+    o.push_str("<section><h2>Debrief changes</h2>\n");
+    if r.debrief.is_empty() {
+        o.push_str("<p>No scores were changed after submission.</p>\n");
+    } else {
+        o.push_str("<table><thead><tr><th>Interviewer</th><th>Question</th><th>Before</th><th>After</th><th>Reason</th></tr></thead><tbody>\n");
+        for d in &r.debrief {
+            let _ = writeln!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+                html_text(&d.interviewer),
+                html_text(&d.prompt),
+                d.before.map(|v| v.to_string()).unwrap_or_else(|| "unscored".into()),
+                d.after.map(|v| v.to_string()).unwrap_or_else(|| "unscored".into()),
+                html_text(&d.reason)
+            );
+        }
+        o.push_str("</tbody></table>\n");
+    }
+    o.push_str("</section>\n");
+
+    o.push_str("<section class=\"page\"><h2>Scorecards and evidence</h2>\n");
+    for (i, col) in c.columns.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "<div class=\"card\"><h3>{}{}</h3>",
+            html_text(&col.interviewer),
+            if col.imported { " (imported)" } else { "" }
+        );
+        if col.sealed {
+            o.push_str("<p>Sealed until the local interviewer submits.</p></div>\n");
+            continue;
+        }
+        let _ = writeln!(
+            o,
+            "<p>Recommendation: <strong>{}</strong></p>",
+            col.recommendation.map(|r| r.label()).unwrap_or("not given")
+        );
+        if !col.summary.trim().is_empty() {
+            let _ = writeln!(o, "<div class=\"notes\">{}</div>", html_text(&col.summary));
+        }
+        for f in &col.red_flags {
+            let _ = writeln!(
+                o,
+                "<p><span class=\"flag\">Red flag:</span> {}</p>",
+                html_text(f)
+            );
+        }
+        o.push_str("<ul class=\"q\">\n");
+        for q in &c.questions {
+            let Some(cell) = &q.cells[i] else { continue };
+            let _ = write!(
+                o,
+                "<li><strong>{}</strong> — {}",
+                html_text(&q.prompt),
+                html_text(&level_text(&q.cells[i], false))
+            );
+            if !cell.notes.trim().is_empty() {
+                let _ = write!(
+                    o,
+                    "<div class=\"notes\">{}</div>",
+                    html_text(cell.notes.trim_end())
+                );
+            }
+            o.push_str("</li>\n");
+        }
+        o.push_str("</ul></div>\n");
+    }
+    o.push_str("</section>\n</body>\n</html>\n");
+    o
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// CSV
+
+/// One CSV cell: formula triggers (= + - @ tab CR at the start) are
+/// neutralised with a leading apostrophe, then the cell is quoted per RFC 4180
+/// when it holds a comma, quote, CR or LF.
+pub fn csv_cell(s: &str) -> String {
+    let mut v = String::with_capacity(s.len() + 2);
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        v.push('\'');
+    }
+    v.push_str(s);
+    if v.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+pub const CSV_HEADER: [&str; 10] = [
+    "candidate",
+    "interviewer",
+    "question_id",
+    "competency",
+    "level",
+    "label",
+    "notes",
+    "level_before_debrief",
+    "debrief_reason",
+    "status",
+];
+
+fn csv_row(out: &mut String, cells: &[&str]) {
+    let row: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+    out.push_str(&row.join(","));
+    out.push_str("\r\n");
+}
+
+fn csv(r: &CommitteeReport) -> String {
+    let c = &r.comparison;
+    let mut out = String::new();
+    csv_row(&mut out, &CSV_HEADER);
+    for (i, col) in c.columns.iter().enumerate() {
+        if col.sealed {
+            continue;
+        }
+        for q in &c.questions {
+            let Some(cell) = &q.cells[i] else { continue };
+            let Some(level) = cell.level else { continue };
+            let before = cell.debrief.as_ref().map(|d| {
+                d.before
+                    .map(|b| b.to_string())
+                    .unwrap_or_else(|| "unscored".into())
+            });
+            let reason = cell.debrief.as_ref().map(|d| d.reasons.join("; "));
+            csv_row(
+                &mut out,
+                &[
+                    &r.candidate,
+                    &col.interviewer,
+                    &q.question_id,
+                    &q.competency,
+                    &level.to_string(),
+                    cell.label.as_deref().unwrap_or(""),
+                    &cell.notes,
+                    before.as_deref().unwrap_or(""),
+                    reason.as_deref().unwrap_or(""),
+                    col.status.as_str(),
+                ],
+            );
+        }
+    }
+    out
+}
+
+/// CSV of every score in many sessions (one row per score), e.g. for a bulk
+/// export. Sessions are taken as given (no sealing).
+pub fn sessions_csv(sessions: &[PanelSession]) -> String {
+    let mut out = String::new();
+    csv_row(&mut out, &CSV_HEADER);
+    for p in sessions {
+        let s = &p.session;
+        for e in &s.entries {
+            let Some(level) = e.score else { continue };
+            let amends: Vec<_> = s
+                .audit
+                .iter()
+                .filter(|a| {
+                    a.action == "amend-score"
+                        && a.question_id.as_deref() == Some(e.question.id.as_str())
+                })
+                .collect();
+            let before = amends
+                .first()
+                .map(|a| a.old_value.clone().unwrap_or_else(|| "unscored".into()));
+            let reason = if amends.is_empty() {
+                None
+            } else {
+                Some(
+                    amends
+                        .iter()
+                        .filter_map(|a| a.reason.as_deref())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                )
+            };
+            csv_row(
+                &mut out,
+                &[
+                    &s.candidate.name,
+                    &s.interviewer,
+                    &e.question.id,
+                    &e.question.competency,
+                    &level.to_string(),
+                    e.level().map(|l| l.label.as_str()).unwrap_or(""),
+                    &e.notes,
+                    before.as_deref().unwrap_or(""),
+                    reason.as_deref().unwrap_or(""),
+                    s.status.as_str(),
+                ],
+            );
+        }
+    }
+    out
+}
+
+/// True when every session of the report is submitted.
+pub fn all_submitted(sessions: &[PanelSession]) -> bool {
+    sessions
+        .iter()
+        .all(|p| p.session.status == Status::Submitted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_cells_are_neutralised_and_quoted() {
+        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-1"), "'-1");
+        assert_eq!(csv_cell("@x"), "'@x");
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("\rx"), "\"'\rx\"");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=a\nb"), "\"'=a\nb\"");
+    }
+
+    #[test]
+    fn html_text_escapes_markup_and_bidi() {
+        assert_eq!(html_text("<script>\"'&"), "&lt;script&gt;&quot;&#39;&amp;");
+        assert_eq!(html_text("a\u{202E}b"), "a[U+202E]b");
+    }
+
+    #[test]
+    fn letters_and_base64() {
+        assert_eq!(letter(0), "A");
+        assert_eq!(letter(25), "Z");
+        assert_eq!(letter(26), "AA");
+        assert_eq!(base64(b"Man"), "TWFu");
+        assert_eq!(base64(b"Ma"), "TWE=");
+        assert_eq!(base64(b"M"), "TQ==");
+    }
+}
