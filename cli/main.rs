@@ -9,8 +9,11 @@ use std::process::ExitCode;
 use chrono::Utc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use panelist_core::bank::KitSummary;
+use panelist_core::committee::{self, ReportFormat};
+use panelist_core::panel;
 use panelist_core::session::{NewSession, Recommendation, SessionFilter};
 use panelist_core::session_file::SessionFile;
+use panelist_core::storage::ImportOutcome;
 use panelist_core::{report, storage, Error, Result, Store};
 use uuid::Uuid;
 
@@ -45,6 +48,52 @@ enum Command {
     /// Interview sessions
     #[command(subcommand)]
     Session(SessionCmd),
+    /// Import other interviewers' session files (all or nothing)
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Compare a candidate's panel: question x interviewer matrix, spreads, flags
+    Compare {
+        #[arg(long)]
+        candidate: String,
+        #[arg(long, value_enum, default_value = "md")]
+        format: MdJson,
+        /// Show others' scores even before your own session is submitted
+        #[arg(long)]
+        unseal: bool,
+    },
+    /// Compare candidates who sat the same kit
+    Candidates {
+        /// Kit id or name
+        #[arg(long)]
+        kit: String,
+        #[arg(long, value_enum, default_value = "md")]
+        format: MdJson,
+        /// Sort by "overall" (default), "name", or a competency id
+        #[arg(long, default_value = "overall")]
+        sort: String,
+    },
+    /// Inter-rater reliability and leniency across submitted sessions
+    Calibration {
+        /// Only sessions of this kit (id or name)
+        #[arg(long)]
+        kit: Option<String>,
+        #[arg(long, value_enum, default_value = "md")]
+        format: MdJson,
+    },
+    /// The hiring-committee report for a candidate
+    Report {
+        #[arg(long)]
+        candidate: String,
+        #[arg(long, value_enum)]
+        format: ReportFormatArg,
+        /// Anonymise: candidate pseudonym, interviewers A, B, C
+        #[arg(long)]
+        redact: bool,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Export one session as Markdown or as a portable session file (JSON)
     Export {
         session: String,
@@ -145,6 +194,20 @@ enum SessionCmd {
 #[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Md,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MdJson {
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormatArg {
+    Md,
+    Html,
+    Csv,
     Json,
 }
 
@@ -269,6 +332,108 @@ fn run(cli: Cli) -> Result<()> {
             out(&s)
         }
         Command::Session(cmd) => session(cmd, &cli.db, now),
+        Command::Import { files } => {
+            let parsed: Vec<SessionFile> = files
+                .iter()
+                .map(|f| {
+                    let bytes = panelist_core::files::read(f)?;
+                    SessionFile::parse(&bytes)
+                        .map_err(|e| Error::Invalid(format!("{}: {e}", f.display())))
+                })
+                .collect::<Result<_>>()?;
+            let mut store = open(&cli.db)?;
+            let results = store.import_sessions(&parsed)?;
+            let mut s = String::new();
+            for (f, r) in files.iter().zip(&results) {
+                let what = match &r.outcome {
+                    ImportOutcome::Added => "added".to_string(),
+                    ImportOutcome::Unchanged => "unchanged (already imported)".to_string(),
+                    ImportOutcome::Replaced { changes } => {
+                        format!("updated: {}", changes.join("; "))
+                    }
+                    ImportOutcome::KeptNewer { stored_revision } => {
+                        format!(
+                            "older than the stored revision {stored_revision}; kept the stored one"
+                        )
+                    }
+                };
+                s.push_str(&format!(
+                    "{}: {} by {} — {what}\n",
+                    f.display(),
+                    r.candidate,
+                    r.interviewer
+                ));
+            }
+            out(&s)
+        }
+        Command::Compare {
+            candidate,
+            format,
+            unseal,
+        } => {
+            let store = open(&cli.db)?;
+            let sessions = store.candidate_sessions(&candidate)?;
+            match format {
+                MdJson::Json => out(&json(&panel::compare(&candidate, &sessions, unseal))),
+                MdJson::Md => out(&committee::render(
+                    &committee::build(&candidate, &sessions, false, unseal),
+                    ReportFormat::Md,
+                )),
+            }
+        }
+        Command::Candidates { kit, format, sort } => {
+            let store = open(&cli.db)?;
+            let kit = store.kit(&kit)?;
+            let sort = match sort.as_str() {
+                "overall" => panel::SortBy::Overall,
+                "name" => panel::SortBy::Name,
+                c => {
+                    if !store.competencies()?.iter().any(|x| x.id == c) {
+                        return Err(Error::Invalid(format!(
+                            "cannot sort by {c:?}: use overall, name or a competency id"
+                        )));
+                    }
+                    panel::SortBy::Competency(c.to_string())
+                }
+            };
+            let cmp = panel::compare_candidates(&kit.name, &store.all_sessions()?, &sort);
+            match format {
+                MdJson::Json => out(&json(&cmp)),
+                MdJson::Md => out(&committee::candidates_markdown(&cmp)),
+            }
+        }
+        Command::Calibration { kit, format } => {
+            let store = open(&cli.db)?;
+            let kit = kit.map(|k| store.kit(&k)).transpose()?.map(|k| k.name);
+            let cal = panel::calibration(&store.all_sessions()?, kit.as_deref());
+            match format {
+                MdJson::Json => out(&json(&cal)),
+                MdJson::Md => out(&committee::calibration_markdown(&cal)),
+            }
+        }
+        Command::Report {
+            candidate,
+            format,
+            redact,
+            output,
+        } => {
+            let store = open(&cli.db)?;
+            let sessions = store.candidate_sessions(&candidate)?;
+            let format = match format {
+                ReportFormatArg::Md => ReportFormat::Md,
+                ReportFormatArg::Html => ReportFormat::Html,
+                ReportFormatArg::Csv => ReportFormat::Csv,
+                ReportFormatArg::Json => ReportFormat::Json,
+            };
+            let text = committee::render(
+                &committee::build(&candidate, &sessions, redact, false),
+                format,
+            );
+            match output {
+                Some(path) => panelist_core::files::write_atomic(&path, text.as_bytes()),
+                None => out(&text),
+            }
+        }
         Command::Export {
             session,
             format,

@@ -15,7 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::panel::{compare, Comparison, DISAGREEMENT_LEVELS};
+use crate::panel::{compare, Calibration, CandidateComparison, Comparison, DISAGREEMENT_LEVELS};
 use crate::report::md_inline;
 use crate::session::Status;
 use crate::storage::PanelSession;
@@ -95,11 +95,16 @@ fn scrub(text: &str, names: &[(String, String)]) -> String {
     out
 }
 
-/// Builds the report. With `redact`, the candidate becomes a pseudonym,
+/// Builds the report (sealed columns stay hidden unless `unseal`). With `redact`, the candidate becomes a pseudonym,
 /// interviewers become "Interviewer A, B, C…" (also inside free text), and
 /// session ids are dropped; notes are kept.
-pub fn build(candidate: &str, sessions: &[PanelSession], redact: bool) -> CommitteeReport {
-    let mut comparison = compare(candidate, sessions, false);
+pub fn build(
+    candidate: &str,
+    sessions: &[PanelSession],
+    redact: bool,
+    unseal: bool,
+) -> CommitteeReport {
+    let mut comparison = compare(candidate, sessions, unseal);
     let mut debrief = Vec::new();
     for (col, p) in sessions.iter().enumerate() {
         if comparison.columns[col].sealed {
@@ -916,6 +921,115 @@ pub fn sessions_csv(sessions: &[PanelSession]) -> String {
         }
     }
     out
+}
+
+/// Candidates who sat one kit, side by side, as Markdown.
+pub fn candidates_markdown(c: &CandidateComparison) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# Candidates on kit: {}\n", md_inline(&c.kit));
+    if c.rows.is_empty() {
+        o.push_str("No submitted sessions for this kit.\n");
+    }
+    if !c.rows.is_empty() {
+        o.push_str("| Candidate | Sessions |");
+        for (_, name) in &c.competencies {
+            let _ = write!(o, " {} |", md_inline(name));
+        }
+        o.push_str(" Overall | Recommendations |\n|---|---:|");
+        for _ in &c.competencies {
+            o.push_str("---:|");
+        }
+        o.push_str("---:|---|\n");
+        for r in &c.rows {
+            let _ = write!(o, "| {} | {} |", md_inline(&r.candidate), r.sessions);
+            for (id, _) in &c.competencies {
+                let _ = write!(o, " {} |", fmt_opt(r.competencies.get(id).copied()));
+            }
+            let recs: Vec<String> = r
+                .recommendations
+                .iter()
+                .map(|(who, rec)| {
+                    format!(
+                        "{}: {}",
+                        md_inline(who),
+                        rec.map(|r| r.label()).unwrap_or("not given")
+                    )
+                })
+                .collect();
+            let _ = writeln!(o, " {} | {} |", fmt_opt(r.overall), recs.join("; "));
+        }
+    }
+    if c.sealed_candidates > 0 {
+        let _ = writeln!(
+            o,
+            "\n{} candidate(s) have others' sessions sealed until your own session is submitted.",
+            c.sealed_candidates
+        );
+    }
+    o
+}
+
+/// Calibration figures as Markdown.
+pub fn calibration_markdown(c: &Calibration) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# Calibration{}\n",
+        c.kit
+            .as_deref()
+            .map(|k| format!(" (kit: {})", md_inline(k)))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(
+        o,
+        "{} submitted session(s); {} unit(s) (candidate × question) with {} rating(s) from {} interviewer(s).\n",
+        c.sessions,
+        c.units,
+        c.ratings,
+        c.raters.len()
+    );
+    let f3 = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "n/a".into());
+    o.push_str("| Statistic | Value |\n|---|---:|\n");
+    let _ = writeln!(
+        o,
+        "| Krippendorff's alpha (interval) | {} |",
+        f3(c.alpha_interval)
+    );
+    let _ = writeln!(
+        o,
+        "| Krippendorff's alpha (ordinal) | {} |",
+        f3(c.alpha_ordinal)
+    );
+    let icc = c.icc.as_ref();
+    let _ = writeln!(o, "| ICC(1,1) | {} |", f3(icc.map(|i| i.icc1_1)));
+    let _ = writeln!(o, "| ICC(2,1) | {} |", f3(icc.map(|i| i.icc2_1)));
+    let _ = writeln!(o, "| ICC(3,1) | {} |", f3(icc.map(|i| i.icc3_1)));
+    let _ = writeln!(
+        o,
+        "\nThe ICCs use the {} unit(s) rated by every one of the {} interviewer(s).{}\n",
+        c.complete_units,
+        c.raters.len(),
+        if icc.is_none() {
+            " That is too few (at least 2 are needed), so they are not reported."
+        } else {
+            ""
+        }
+    );
+    o.push_str("## Leniency\n\nMean deviation from the unit mean over units with 2 or more ratings; positive is more lenient.\n\n| Interviewer | Units | Mean deviation | z |\n|---|---:|---:|---:|\n");
+    for l in &c.leniency {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            md_inline(&l.rater),
+            l.units,
+            l.mean_deviation
+                .map(|v| format!("{v:+.3}"))
+                .unwrap_or_else(|| "n/a".into()),
+            l.z.map(|v| format!("{v:+.2}"))
+                .unwrap_or_else(|| "n/a".into())
+        );
+    }
+    o
 }
 
 /// True when every session of the report is submitted.

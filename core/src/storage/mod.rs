@@ -1198,7 +1198,13 @@ fn import_one(tx: &Transaction, s: &Session) -> Result<ImportOutcome> {
         return Ok(ImportOutcome::Added);
     };
     let old = load_session(tx, s.id)?;
-    if &old == s {
+    // The candidate may be linked to a local record of the same name; that
+    // link is not part of the session's content.
+    let same_candidate = Session {
+        candidate: old.candidate.clone(),
+        ..s.clone()
+    };
+    if old == same_candidate {
         return Ok(ImportOutcome::Unchanged);
     }
     if !imported {
