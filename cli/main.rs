@@ -55,7 +55,7 @@ enum Command {
     },
     /// Compare a candidate's panel: question x interviewer matrix, spreads, flags
     Compare {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         candidate: String,
         #[arg(long, value_enum, default_value = "md")]
         format: MdJson,
@@ -84,7 +84,7 @@ enum Command {
     },
     /// The hiring-committee report for a candidate
     Report {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         candidate: String,
         #[arg(long, value_enum)]
         format: ReportFormatArg,
@@ -131,11 +131,11 @@ enum KitCmd {
 enum SessionCmd {
     /// Start a session; prints the new session id alone on stdout
     Start {
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         candidate: String,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         interviewer: String,
-        #[arg(long, default_value = "")]
+        #[arg(long, default_value = "", allow_hyphen_values = true)]
         role: String,
         /// Kit id or name
         #[arg(
@@ -158,6 +158,7 @@ enum SessionCmd {
     Note {
         session: String,
         question: String,
+        #[arg(allow_hyphen_values = true)]
         text: String,
     },
     /// Submit the session with a recommendation; it is locked afterwards
@@ -165,7 +166,7 @@ enum SessionCmd {
         session: String,
         #[arg(long, value_enum)]
         recommendation: Rec,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         summary: Option<String>,
     },
     /// Change a score of a submitted session, with a reason
@@ -173,7 +174,7 @@ enum SessionCmd {
         session: String,
         question: String,
         level: i64,
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         reason: String,
     },
     /// List sessions
