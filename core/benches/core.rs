@@ -6,11 +6,15 @@
 //!    (WAL, synchronous=FULL) on a file database: p50 / p99 / max.
 //! 2. Exporting 1,000 sessions x 30 questions to JSON session files and to
 //!    Markdown: total time (loading from the database included).
+//! 3. The hiring-committee report for a 6-interviewer panel (30 questions
+//!    each) in every format, and a CSV of the 1,000 sessions x 30 questions.
 
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
+use panelist_core::committee::{self, ReportFormat};
 use panelist_core::report::session_markdown;
+use panelist_core::storage::PanelSession;
 use panelist_core::session::{NewSession, Recommendation};
 use panelist_core::session_file::SessionFile;
 use panelist_core::Store;
@@ -136,5 +140,41 @@ fn main() {
         "export 1,000 sessions to Markdown    {:>8.0} ms  ({:.1} MB)",
         t.elapsed().as_secs_f64() * 1e3,
         bytes as f64 / 1e6
+    );
+
+    // 3. Committee report for a 6-interviewer panel, and the bulk CSV.
+    let panel: Vec<PanelSession> = ids[..6]
+        .iter()
+        .map(|id| {
+            let mut s = store.session(*id).unwrap();
+            s.candidate = store.session(ids[0]).unwrap().candidate;
+            PanelSession { session: s, imported: false }
+        })
+        .collect();
+    println!("\n# hiring-committee report, 6 interviewers x 30 questions (median of 50 runs)");
+    for format in [ReportFormat::Md, ReportFormat::Html, ReportFormat::Csv, ReportFormat::Json] {
+        let mut times = Vec::new();
+        let mut len = 0;
+        for _ in 0..50 {
+            let t = Instant::now();
+            let text = committee::render(&committee::build("Candidate 0", &panel, false, false), format);
+            times.push(t.elapsed());
+            len = text.len();
+        }
+        times.sort();
+        println!("report {:<5} {:>8.3} ms  ({} KB)", format.extension(), times[25].as_secs_f64() * 1e3, len / 1024);
+    }
+    let t = Instant::now();
+    let all = store.all_sessions().unwrap();
+    let load = t.elapsed();
+    let t = Instant::now();
+    let csv = committee::sessions_csv(&all);
+    println!(
+        "\nCSV of {} sessions x 30 questions: {:.0} ms to render ({:.1} MB, {} rows) after {:.0} ms to load",
+        all.len(),
+        t.elapsed().as_secs_f64() * 1e3,
+        csv.len() as f64 / 1e6,
+        csv.matches("\r\n").count() - 1,
+        load.as_secs_f64() * 1e3
     );
 }
