@@ -562,12 +562,16 @@ fn chart(c: &Comparison) -> String {
     s
 }
 
+/// The CSP source (`'sha256-…'`) that allows exactly the HTML report's one
+/// style block. A page that previews the report under its own strict CSP
+/// lists this in `style-src`.
+pub fn report_style_csp_source() -> String {
+    format!("'sha256-{}'", base64(&Sha256::digest(CSS.as_bytes())))
+}
+
 fn html(r: &CommitteeReport) -> String {
     let c = &r.comparison;
-    let css_hash = {
-        let d = Sha256::digest(CSS.as_bytes());
-        base64(&d)
-    };
+    let css_hash = base64(&Sha256::digest(CSS.as_bytes()));
     let mut o = String::new();
     let _ = write!(
         o,
