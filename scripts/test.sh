@@ -19,10 +19,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "IPC types are generated from the Rust types and committed"
 fresh=$(mktemp -d)
-TS_RS_EXPORT_DIR="$fresh" cargo test -q --locked -p panelist-core export_bindings >/dev/null
+TS_RS_EXPORT_DIR="$fresh" cargo test -q --locked -p panelist-core -p panelist-app export_bindings >/dev/null
 if ! diff -r "$fresh" ui/src/bindings >/dev/null; then
   diff -r "$fresh" ui/src/bindings || true
-  echo "ui/src/bindings is stale: run 'cargo test -p panelist-core export_bindings' and commit" >&2
+  echo "ui/src/bindings is stale: run 'cargo test -p panelist-core -p panelist-app export_bindings' and commit" >&2
   exit 1
 fi
 rm -rf "$fresh"

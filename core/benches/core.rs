@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use panelist_core::committee::{self, ReportFormat};
 use panelist_core::report::session_markdown;
-use panelist_core::storage::PanelSession;
 use panelist_core::session::{NewSession, Recommendation};
 use panelist_core::session_file::SessionFile;
+use panelist_core::storage::PanelSession;
 use panelist_core::Store;
 use uuid::Uuid;
 
@@ -148,21 +148,37 @@ fn main() {
         .map(|id| {
             let mut s = store.session(*id).unwrap();
             s.candidate = store.session(ids[0]).unwrap().candidate;
-            PanelSession { session: s, imported: false }
+            PanelSession {
+                session: s,
+                imported: false,
+            }
         })
         .collect();
     println!("\n# hiring-committee report, 6 interviewers x 30 questions (median of 50 runs)");
-    for format in [ReportFormat::Md, ReportFormat::Html, ReportFormat::Csv, ReportFormat::Json] {
+    for format in [
+        ReportFormat::Md,
+        ReportFormat::Html,
+        ReportFormat::Csv,
+        ReportFormat::Json,
+    ] {
         let mut times = Vec::new();
         let mut len = 0;
         for _ in 0..50 {
             let t = Instant::now();
-            let text = committee::render(&committee::build("Candidate 0", &panel, false, false), format);
+            let text = committee::render(
+                &committee::build("Candidate 0", &panel, false, false),
+                format,
+            );
             times.push(t.elapsed());
             len = text.len();
         }
         times.sort();
-        println!("report {:<5} {:>8.3} ms  ({} KB)", format.extension(), times[25].as_secs_f64() * 1e3, len / 1024);
+        println!(
+            "report {:<5} {:>8.3} ms  ({} KB)",
+            format.extension(),
+            times[25].as_secs_f64() * 1e3,
+            len / 1024
+        );
     }
     let t = Instant::now();
     let all = store.all_sessions().unwrap();

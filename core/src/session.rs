@@ -336,7 +336,7 @@ pub fn competency_name(competencies: &[Competency], id: &str) -> String {
 pub fn check_reason(reason: &str) -> Result<&str> {
     let r = reason.trim();
     if r.is_empty() {
-        Err(Error::invalid("an amendment needs a reason (--reason)"))
+        Err(Error::invalid("an amendment needs a reason"))
     } else {
         Ok(r)
     }

@@ -836,7 +836,7 @@ fn open_for_change(tx: &Transaction, id: Uuid, now: DateTime<Utc>) -> Result<Hea
     }
     if head.status == Status::Submitted {
         return Err(Error::Locked(format!(
-            "session {id} is submitted and locked; change a score with `panelist session amend` and a reason"
+            "session {id} is submitted and locked; a score can only change through an amendment with a reason"
         )));
     }
     tx.execute(

@@ -1,0 +1,373 @@
+//! The IPC commands. Each one is a thin wrapper: make ids and read the clock
+//! here, then make one core call (one durable transaction) on the blocking
+//! pool. No SQL and no domain rules live in this file.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use panelist_core::bank::{Competency, Kit, KitSummary, Question};
+use panelist_core::session::{
+    NewSession, Recommendation, Session, SessionFilter, SessionSummary, WrapUp,
+};
+use panelist_core::session_file::SessionFile;
+use panelist_core::{files, report};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+use uuid::Uuid;
+
+use crate::error::{IpcError, IpcResult};
+use crate::shutdown::Shutdown;
+use crate::state::Db;
+
+/// Environment variable that replaces the save dialog with a fixed path (for
+/// tests and scripts). If it names an existing folder, the suggested file
+/// name is used inside it.
+pub const EXPORT_PATH_ENV: &str = "PANELIST_EXPORT_PATH";
+
+/// The setting key under which the last interviewer's name is remembered.
+const INTERVIEWER_KEY: &str = "interviewer";
+
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: &'static str,
+    pub db_path: String,
+    /// Set when the database could not be opened; every other command fails.
+    pub db_error: Option<IpcError>,
+    pub interviewer: Option<String>,
+}
+
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BankView {
+    pub competencies: Vec<Competency>,
+    pub questions: Vec<Question>,
+    pub kits: Vec<KitSummary>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Markdown,
+    Json,
+}
+
+#[tauri::command]
+pub async fn app_info(db: State<'_, Db>) -> IpcResult<AppInfo> {
+    let db_error = db.open_error();
+    let interviewer = if db_error.is_none() {
+        db.run(|s| s.setting(INTERVIEWER_KEY)).await?
+    } else {
+        None
+    };
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        db_path: db.path.display().to_string(),
+        db_error,
+        interviewer,
+    })
+}
+
+#[tauri::command]
+pub async fn list_sessions(
+    db: State<'_, Db>,
+    filter: SessionFilter,
+) -> IpcResult<Vec<SessionSummary>> {
+    db.run(move |s| s.sessions(&filter)).await
+}
+
+#[tauri::command]
+pub async fn get_bank(db: State<'_, Db>) -> IpcResult<BankView> {
+    db.run(|s| {
+        Ok(BankView {
+            competencies: s.competencies()?,
+            questions: s.questions()?,
+            kits: s.kits()?,
+        })
+    })
+    .await
+}
+
+/// Saves the picked questions as a kit named `name` (replacing a kit with the
+/// same name). The id is derived from the name.
+#[tauri::command]
+pub async fn save_kit(
+    db: State<'_, Db>,
+    name: String,
+    description: String,
+    questions: Vec<String>,
+) -> IpcResult<Kit> {
+    let id = kit_id(&name);
+    let kit = Kit {
+        id,
+        name: name.trim().to_string(),
+        description: description.trim().to_string(),
+        questions,
+    };
+    db.run(move |s| {
+        s.save_kit(&kit)?;
+        Ok(kit)
+    })
+    .await
+}
+
+/// Creates the session, starts it, and remembers the interviewer's name.
+#[tauri::command]
+pub async fn create_session(db: State<'_, Db>, new: NewSession) -> IpcResult<Session> {
+    let session_id = Uuid::now_v7();
+    let candidate_id = Uuid::now_v7();
+    let now = Utc::now();
+    let interviewer = new.interviewer.trim().to_string();
+    let session = db
+        .run(move |s| s.create_session(&new, session_id, candidate_id, now))
+        .await?;
+    let session = db
+        .run(move |s| s.start_session(session.id, Utc::now()))
+        .await?;
+    db.run(move |s| s.set_setting(INTERVIEWER_KEY, &interviewer))
+        .await?;
+    Ok(session)
+}
+
+#[tauri::command]
+pub async fn get_session(db: State<'_, Db>, session_id: Uuid) -> IpcResult<Session> {
+    db.run(move |s| s.session(session_id)).await
+}
+
+#[tauri::command]
+pub async fn set_score(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    question_id: String,
+    level: Option<i64>,
+) -> IpcResult<()> {
+    let now = Utc::now();
+    db.run(move |s| s.set_score(session_id, &question_id, level, now))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_skipped(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    question_id: String,
+    skipped: bool,
+) -> IpcResult<()> {
+    let now = Utc::now();
+    db.run(move |s| s.set_skipped(session_id, &question_id, skipped, now))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_notes(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    question_id: String,
+    notes: String,
+) -> IpcResult<()> {
+    let now = Utc::now();
+    let len = notes.chars().count();
+    let t0 = std::time::Instant::now();
+    let r = db
+        .run(move |s| s.set_notes(session_id, &question_id, &notes, now))
+        .await;
+    if std::env::var_os("PANELIST_TRACE").is_some() {
+        eprintln!(
+            "[trace] {} set_notes {len} chars -> {:?} in {:?}",
+            Utc::now().timestamp_millis() % 100_000,
+            r.as_ref().map_err(|e| &e.code),
+            t0.elapsed()
+        );
+    }
+    r
+}
+
+#[tauri::command]
+pub async fn set_look_for(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    question_id: String,
+    index: u32,
+    on: bool,
+) -> IpcResult<()> {
+    let now = Utc::now();
+    db.run(move |s| s.set_look_for(session_id, &question_id, index, on, now))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_follow_up(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    question_id: String,
+    index: u32,
+    on: bool,
+) -> IpcResult<()> {
+    let now = Utc::now();
+    db.run(move |s| s.set_follow_up(session_id, &question_id, index, on, now))
+        .await
+}
+
+#[tauri::command]
+pub async fn add_time(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    question_id: String,
+    seconds: u64,
+) -> IpcResult<()> {
+    let now = Utc::now();
+    db.run(move |s| s.add_time(session_id, &question_id, seconds, now))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_wrap_up(db: State<'_, Db>, session_id: Uuid, wrap: WrapUp) -> IpcResult<()> {
+    let now = Utc::now();
+    db.run(move |s| s.set_wrap_up(session_id, &wrap, now)).await
+}
+
+#[tauri::command]
+pub async fn submit_session(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    recommendation: Recommendation,
+    summary: Option<String>,
+) -> IpcResult<Session> {
+    let audit_id = Uuid::now_v7();
+    let now = Utc::now();
+    db.run(move |s| {
+        s.submit(
+            session_id,
+            recommendation,
+            summary.as_deref(),
+            audit_id,
+            now,
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn amend_score(
+    db: State<'_, Db>,
+    session_id: Uuid,
+    question_id: String,
+    level: i64,
+    reason: String,
+) -> IpcResult<Session> {
+    let audit_id = Uuid::now_v7();
+    let now = Utc::now();
+    db.run(move |s| s.amend_score(session_id, &question_id, level, &reason, audit_id, now))
+        .await
+}
+
+/// Exports a session through the save dialog (or `PANELIST_EXPORT_PATH`).
+/// Returns the written path, or `null` when the person cancelled the dialog.
+#[tauri::command]
+pub async fn export_session(
+    app: AppHandle,
+    db: State<'_, Db>,
+    session_id: Uuid,
+    format: ExportFormat,
+) -> IpcResult<Option<String>> {
+    let session = db.run(move |s| s.session(session_id)).await?;
+    let suggested = suggested_file_name(&session, format);
+    let contents = match format {
+        ExportFormat::Markdown => report::session_markdown(&session),
+        ExportFormat::Json => SessionFile::new(session).to_json(),
+    };
+    let target = match std::env::var_os(EXPORT_PATH_ENV).filter(|p| !p.is_empty()) {
+        Some(p) => {
+            let p = PathBuf::from(p);
+            Some(if p.is_dir() { p.join(&suggested) } else { p })
+        }
+        None => {
+            let (filter, ext) = match format {
+                ExportFormat::Markdown => ("Markdown", "md"),
+                ExportFormat::Json => ("Panelist session (JSON)", "json"),
+            };
+            let dialog = app
+                .dialog()
+                .file()
+                .set_title("Export interview")
+                .set_file_name(&suggested)
+                .add_filter(filter, &[ext]);
+            let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+                .await
+                .map_err(IpcError::internal)?;
+            match picked {
+                Some(fp) => Some(
+                    fp.into_path()
+                        .map_err(|e| IpcError::new("io", e.to_string()))?,
+                ),
+                None => None,
+            }
+        }
+    };
+    let Some(path) = target else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    tauri::async_runtime::spawn_blocking(move || files::write_atomic(&path, contents.as_bytes()))
+        .await
+        .map_err(IpcError::internal)??;
+    Ok(Some(shown))
+}
+
+/// The page's answer to a flush request (see `shutdown`).
+#[tauri::command]
+pub fn flush_done(shutdown: State<'_, Shutdown>, token: u64) {
+    shutdown.ack(token);
+}
+
+/// `Senior backend (2025)` -> `senior-backend-2025`.
+pub fn kit_id(name: &str) -> String {
+    let mut id = String::new();
+    for ch in name.trim().chars().flat_map(char::to_lowercase) {
+        if ch.is_ascii_alphanumeric() {
+            id.push(ch);
+        } else if !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let mut id: String = id.trim_end_matches('-').chars().take(60).collect();
+    while id.ends_with('-') {
+        id.pop();
+    }
+    if id.is_empty() {
+        id = format!("kit-{}", &Uuid::now_v7().simple().to_string()[..12]);
+    }
+    id
+}
+
+fn suggested_file_name(s: &Session, format: ExportFormat) -> String {
+    let who = kit_id(&s.candidate.name);
+    let date = s.started_at.unwrap_or(s.created_at).format("%Y-%m-%d");
+    let ext = match format {
+        ExportFormat::Markdown => "md",
+        ExportFormat::Json => "panelist.json",
+    };
+    format!("interview-{who}-{date}.{ext}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kit_ids_are_slugs() {
+        assert_eq!(kit_id("Senior backend (2025)"), "senior-backend-2025");
+        assert_eq!(kit_id("  --Ops & On-call--  "), "ops-on-call");
+        assert!(kit_id("日本語").starts_with("kit-"));
+        assert!(panelist_core::bank::is_slug(&kit_id("Ünïcode kit")));
+        assert!(kit_id(&"a ".repeat(100)).len() <= 60);
+    }
+
+    #[test]
+    fn export_format_is_lowercase_on_the_wire() {
+        let f: ExportFormat = serde_json::from_str("\"markdown\"").unwrap();
+        assert_eq!(f, ExportFormat::Markdown);
+    }
+}

@@ -1,0 +1,232 @@
+//! Panelist desktop app: a Tauri window over `panelist-core`.
+//!
+//! Usage: `panelist-app [--db PATH]`. The database is `--db`, else
+//! `$PANELIST_DB`, else `<OS data dir>/dev.panelist.app/panelist.db`.
+//! `PANELIST_EXPORT_PATH` replaces the export save dialog (tests, scripts).
+
+#![cfg_attr(all(not(debug_assertions), windows), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod shutdown;
+mod state;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use tauri::{Manager, RunEvent, WindowEvent};
+
+use shutdown::Shutdown;
+use state::Db;
+
+const USAGE: &str = "usage: panelist-app [--db PATH]
+
+  --db PATH   database file (default: $PANELIST_DB, then the OS data folder)
+
+Environment:
+  PANELIST_DB            database file when --db is not given
+  PANELIST_EXPORT_PATH   write exports here instead of asking with a save dialog";
+
+#[derive(Debug, PartialEq, Eq)]
+enum Args {
+    Run { db: Option<PathBuf> },
+    Help,
+    Version,
+}
+
+fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
+    let mut db = None;
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--db" => {
+                let v = it.next().ok_or("--db needs a file path")?;
+                db = Some(PathBuf::from(v));
+            }
+            "-h" | "--help" => return Ok(Args::Help),
+            "-V" | "--version" => return Ok(Args::Version),
+            other => {
+                if let Some(v) = other.strip_prefix("--db=") {
+                    if v.is_empty() {
+                        return Err("--db needs a file path".into());
+                    }
+                    db = Some(PathBuf::from(v));
+                } else {
+                    // Launchers (WebDriver, desktop files) may add their own
+                    // arguments; say so, but start anyway.
+                    eprintln!("panelist-app: ignoring unknown argument {other:?}");
+                }
+            }
+        }
+    }
+    Ok(Args::Run { db })
+}
+
+/// One instance per database file: `dev.panelist.app.db_<hash of its path>`
+/// (a D-Bus name on Linux). Two windows on one file would fight over it; two
+/// different files (tests, a scratch database) may run side by side.
+fn instance_id(db: &Path) -> String {
+    let path = match (db.parent(), db.file_name()) {
+        (Some(dir), Some(name)) => std::fs::canonicalize(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        })
+        .map(|d| d.join(name))
+        .unwrap_or_else(|_| db.to_path_buf()),
+        _ => db.to_path_buf(),
+    };
+    // FNV-1a: stable across builds and Rust versions.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in path.as_os_str().as_encoded_bytes() {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{}.db_{hash:016x}", panelist_core::storage::APP_IDENTIFIER)
+}
+
+fn main() -> ExitCode {
+    let db_arg = match parse_args(std::env::args().skip(1)) {
+        Ok(Args::Run { db }) => db,
+        Ok(Args::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Ok(Args::Version) => {
+            println!("panelist-app {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("panelist-app: {e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let db_path = match panelist_core::storage::resolve_db_path(db_arg.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("panelist-app: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+
+    let app = tauri::Builder::default()
+        // First: a second launch on the same database hands over to the
+        // running one (which comes to the front) and exits.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(&db_path))
+                .callback(|app, _argv, _cwd| {
+                    if let Some(w) = app.get_webview_window("main") {
+                        let _ = w.unminimize();
+                        let _ = w.show();
+                        let _ = w.set_focus();
+                    }
+                })
+                .build(),
+        )
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(Shutdown::default())
+        .setup(move |app| {
+            // Opening may create and seed the database; a failure is shown by
+            // the page (app_info), not by a crash.
+            app.manage(Db::open(db_path));
+            if let Err(e) = shutdown::watch_signals(app.handle().clone()) {
+                eprintln!("panelist: cannot watch for SIGTERM: {e}");
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event {
+                let app = window.app_handle().clone();
+                if !app.state::<Shutdown>().is_exiting() {
+                    api.prevent_close();
+                    std::thread::spawn(move || shutdown::flush_and_exit(app, "window closed"));
+                }
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_sessions,
+            commands::get_bank,
+            commands::save_kit,
+            commands::create_session,
+            commands::get_session,
+            commands::set_score,
+            commands::set_skipped,
+            commands::set_notes,
+            commands::set_look_for,
+            commands::set_follow_up,
+            commands::add_time,
+            commands::set_wrap_up,
+            commands::submit_session,
+            commands::amend_score,
+            commands::export_session,
+            commands::flush_done,
+        ])
+        .build(tauri::generate_context!("../tauri.conf.json"));
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("panelist-app: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+        {
+            // The last window went away without our flush (should not
+            // happen): flush first, then exit for real.
+            if !handle.state::<Shutdown>().is_exiting() {
+                api.prevent_exit();
+                let handle = handle.clone();
+                std::thread::spawn(move || shutdown::flush_and_exit(handle, "last window closed"));
+            }
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: &[&str]) -> Result<Args, String> {
+        parse_args(v.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn instance_id_is_per_database_and_a_valid_bus_name() {
+        let a = instance_id(Path::new("/tmp/a/panelist.db"));
+        let b = instance_id(Path::new("/tmp/b/panelist.db"));
+        assert_ne!(a, b);
+        assert_eq!(a, instance_id(Path::new("/tmp/a/panelist.db")));
+        assert!(a.starts_with("dev.panelist.app.db_"));
+        assert!(a.split('.').all(|part| !part.is_empty()
+            && !part.starts_with(|c: char| c.is_ascii_digit())
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')));
+    }
+
+    #[test]
+    fn parses_db_argument() {
+        assert_eq!(args(&[]), Ok(Args::Run { db: None }));
+        assert_eq!(
+            args(&["--db", "/tmp/x.db"]),
+            Ok(Args::Run {
+                db: Some("/tmp/x.db".into())
+            })
+        );
+        assert_eq!(
+            args(&["--db=/tmp/y.db"]),
+            Ok(Args::Run {
+                db: Some("/tmp/y.db".into())
+            })
+        );
+        assert!(args(&["--db"]).is_err());
+        assert!(args(&["--db="]).is_err());
+        assert_eq!(args(&["--frobnicate"]), Ok(Args::Run { db: None }));
+        assert_eq!(args(&["--help"]), Ok(Args::Help));
+    }
+}

@@ -1,0 +1,507 @@
+//! Helpers for Panelist's end-to-end tests: each `AppRun` is one real app
+//! window started by its own tauri-driver (on free ports) with its own data
+//! folders, driven over WebDriver (tauri-driver -> WebKitWebDriver).
+//!
+//! The tests are `#[ignore]`d so that a plain `cargo test --workspace` does
+//! not start windows; scripts/e2e.sh builds the app, starts Xvfb and runs them
+//! with `--include-ignored`.
+
+use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+use serde_json::json;
+use thirtyfour::prelude::*;
+use thirtyfour::Key;
+use tokio::process::{Child, Command};
+
+pub type Result<T, E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
+}
+
+/// The app under test: `$PANELIST_APP_BIN`, else target/debug/panelist-app.
+pub fn app_binary() -> PathBuf {
+    std::env::var_os("PANELIST_APP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| repo_root().join("target"));
+            target.join("debug").join("panelist-app")
+        })
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    match home.map(|h| h.join("bin/tauri-driver")) {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// One test's data: database, export target and XDG folders in a temp dir.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestEnv {
+    pub fn new() -> Self {
+        TestEnv {
+            dir: tempfile::Builder::new()
+                .prefix("panelist-e2e-")
+                .tempdir()
+                .expect("temp dir"),
+        }
+    }
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("panelist.db")
+    }
+    pub fn export_path(&self) -> PathBuf {
+        self.dir.path().join("export.md")
+    }
+    fn envs(&self) -> Vec<(&'static str, PathBuf)> {
+        let d = self.dir.path();
+        vec![
+            ("XDG_DATA_HOME", d.join("data")),
+            ("XDG_CONFIG_HOME", d.join("config")),
+            ("XDG_CACHE_HOME", d.join("cache")),
+            ("PANELIST_DB", self.db()),
+            ("PANELIST_EXPORT_PATH", self.export_path()),
+        ]
+    }
+    /// Opens the test database (after the app wrote it).
+    pub fn open_db(&self) -> Connection {
+        let c = Connection::open(self.db()).expect("open the test database");
+        c.busy_timeout(Duration::from_secs(5)).unwrap();
+        c
+    }
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A running app window and the tauri-driver that started it.
+pub struct AppRun {
+    pub driver: Option<WebDriver>,
+    tauri_driver: Child,
+    port: u16,
+    native_port: u16,
+}
+
+impl AppRun {
+    pub async fn start(env: &TestEnv) -> Result<AppRun> {
+        let app = app_binary();
+        if !app.exists() {
+            return Err(format!(
+                "{} is missing: build it with `cargo build -p panelist-app`",
+                app.display()
+            )
+            .into());
+        }
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .kill_on_drop(false);
+        for (k, v) in env.envs() {
+            cmd.env(k, v);
+        }
+        let tauri_driver = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
+        let mut run = AppRun {
+            driver: None,
+            tauri_driver,
+            port,
+            native_port,
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
+            if Instant::now() > deadline {
+                run.stop_driver().await;
+                return Err("tauri-driver did not open its port within 15 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry")?;
+        caps.set(
+            "tauri:options",
+            json!({ "application": app.display().to_string() }),
+        )?;
+        // tauri-driver listens before WebKitWebDriver does: retry briefly.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let driver = loop {
+            let attempt = tokio::time::timeout(
+                Duration::from_secs(30),
+                WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()),
+            )
+            .await;
+            match attempt {
+                Ok(Ok(d)) => break d,
+                Ok(Err(e)) if Instant::now() < deadline => {
+                    if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
+                        eprintln!("WebDriver session not ready yet: {e}");
+                    }
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Ok(Err(e)) => {
+                    run.stop_driver().await;
+                    return Err(format!("cannot open a WebDriver session: {e}").into());
+                }
+                Err(_) => {
+                    run.stop_driver().await;
+                    return Err("opening a WebDriver session took over 30 s".into());
+                }
+            }
+        };
+        run.driver = Some(driver);
+        // The page is ready once the home screen (or a fatal error) shows.
+        run.wait_css("[data-screen]", Duration::from_secs(20))
+            .await?;
+        Ok(run)
+    }
+
+    pub fn d(&self) -> &WebDriver {
+        self.driver.as_ref().expect("a WebDriver session")
+    }
+
+    /// Ends the session (closing the app) and stops tauri-driver with SIGTERM.
+    /// An app that outlives its driver gets SIGTERM too (it flushes and exits).
+    pub async fn quit(mut self) {
+        let app = self.app_pid();
+        if let Some(d) = self.driver.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), d.quit()).await;
+        }
+        self.stop_driver().await;
+        if let Some(pid) = app {
+            stop_process(pid).await;
+        }
+    }
+
+    /// SIGKILLs the app process (not tauri-driver), then cleans up the driver.
+    pub async fn kill_app(self) -> Result<()> {
+        let pid = self.app_pid().ok_or("cannot find the app process")?;
+        kill_and_reap(pid).await;
+        self.abandon().await;
+        Ok(())
+    }
+
+    /// After the app was killed: end the dead session and stop tauri-driver.
+    pub async fn abandon(mut self) {
+        if let Some(d) = self.driver.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(5), d.quit()).await;
+        }
+        self.stop_driver().await;
+    }
+
+    /// The app's pid: the descendant of tauri-driver running the app binary.
+    pub fn app_pid(&self) -> Option<i32> {
+        let root = self.tauri_driver.id()? as i32;
+        let want = std::fs::canonicalize(app_binary()).ok()?;
+        let mut frontier = vec![root];
+        let mut seen = 0;
+        while let Some(p) = frontier.pop() {
+            for child in children_of(p) {
+                seen += 1;
+                if std::fs::read_link(format!("/proc/{child}/exe"))
+                    .ok()
+                    .as_deref()
+                    == Some(want.as_path())
+                {
+                    return Some(child);
+                }
+                frontier.push(child);
+            }
+            if seen > 1000 {
+                break;
+            }
+        }
+        None
+    }
+
+    async fn stop_driver(&mut self) {
+        if let Some(pid) = self.tauri_driver.id() {
+            // SIGTERM, never SIGKILL: a killed tauri-driver leaves WebKitWebDriver
+            // holding its port.
+            unsafe {
+                libc::kill(pid as i32, libc::SIGTERM);
+            }
+        }
+        if tokio::time::timeout(Duration::from_secs(10), self.tauri_driver.wait())
+            .await
+            .is_err()
+        {
+            eprintln!("tauri-driver did not stop within 10 s after SIGTERM");
+        }
+        // Wait until both ports are free again.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for p in [self.port, self.native_port] {
+            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_ok() && Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    // -- page helpers ------------------------------------------------------
+
+    pub async fn wait_css(&self, css: &str, timeout: Duration) -> Result<WebElement> {
+        Ok(self
+            .d()
+            .query(By::Css(css))
+            .wait(timeout, Duration::from_millis(50))
+            .first()
+            .await
+            .map_err(|e| format!("waiting for {css}: {e}"))?)
+    }
+
+    pub async fn el(&self, css: &str) -> Result<WebElement> {
+        self.wait_css(css, Duration::from_secs(10)).await
+    }
+
+    /// Waits until the screen named `name` is shown (see main.ts).
+    pub async fn screen(&self, name: &str) -> Result<()> {
+        self.wait_css(
+            &format!("#app[data-screen=\"{name}\"]"),
+            Duration::from_secs(10),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The button whose visible text is exactly `text`.
+    pub async fn button(&self, text: &str) -> Result<WebElement> {
+        let xpath = format!("//button[normalize-space(.)='{text}']");
+        Ok(self
+            .d()
+            .query(By::XPath(&xpath))
+            .wait(Duration::from_secs(10), Duration::from_millis(50))
+            .and_displayed()
+            .first()
+            .await
+            .map_err(|e| format!("waiting for button {text:?}: {e}"))?)
+    }
+
+    /// Types keys into whatever has focus (W3C key actions).
+    pub async fn keys(&self, text: &str) -> Result<()> {
+        self.d().action_chain().send_keys(text).perform().await?;
+        Ok(())
+    }
+
+    pub async fn escape(&self) -> Result<()> {
+        self.d()
+            .action_chain()
+            .send_keys(Key::Escape)
+            .perform()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn text(&self, css: &str) -> Result<String> {
+        Ok(self.el(css).await?.text().await?)
+    }
+
+    /// Waits for a toast whose text contains `part`; returns its text.
+    pub async fn toast(&self, part: &str) -> Result<String> {
+        let xpath = format!("//div[contains(@class,'toast')][contains(., '{part}')]");
+        let el = self
+            .d()
+            .query(By::XPath(&xpath))
+            .wait(Duration::from_secs(10), Duration::from_millis(50))
+            .first()
+            .await
+            .map_err(|e| format!("waiting for a toast with {part:?}: {e}"))?;
+        Ok(el.text().await?)
+    }
+
+    /// The save indicator's state: saved / saving / retrying / failed.
+    pub async fn save_state(&self) -> Result<String> {
+        Ok(self
+            .el(".save-status")
+            .await?
+            .attr("data-state")
+            .await?
+            .unwrap_or_default())
+    }
+
+    pub async fn wait_saved(&self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.save_state().await? == "saved" {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err("the save indicator did not return to “Saved”".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for AppRun {
+    /// A test that panicked still stops its tauri-driver (SIGTERM) so that no
+    /// WebKitWebDriver keeps a port.
+    fn drop(&mut self) {
+        if let Ok(None) = self.tauri_driver.try_wait() {
+            if let Some(app) = self.app_pid() {
+                unsafe {
+                    libc::kill(app, libc::SIGTERM);
+                }
+            }
+            if let Some(pid) = self.tauri_driver.id() {
+                unsafe {
+                    libc::kill(pid as i32, libc::SIGTERM);
+                }
+            }
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if !matches!(self.tauri_driver.try_wait(), Ok(None)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+}
+
+/// SIGTERM `pid` if it still runs, then SIGKILL after 5 s.
+async fn stop_process(pid: i32) {
+    let alive = |pid: i32| Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid);
+    if !alive(pid) {
+        return;
+    }
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while alive(pid) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if alive(pid) {
+        kill_and_reap(pid).await;
+    }
+}
+
+/// SIGKILL `pid` and wait until it is gone (or a zombie).
+pub async fn kill_and_reap(pid: i32) {
+    // SAFETY: kill(2) on the app process we found as our descendant.
+    unsafe {
+        libc::kill(pid, libc::SIGKILL);
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Path::new(&format!("/proc/{pid}")).exists()
+        && !is_zombie(pid)
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn children_of(pid: i32) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|p| parent_of(*p) == Some(pid))
+        .collect()
+}
+
+fn stat_fields(pid: i32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the `(comm)` which may contain spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    Some(rest.split_whitespace().map(str::to_string).collect())
+}
+
+fn parent_of(pid: i32) -> Option<i32> {
+    stat_fields(pid)?.get(1)?.parse().ok()
+}
+
+fn is_zombie(pid: i32) -> bool {
+    stat_fields(pid).and_then(|f| f.first().cloned()).as_deref() == Some("Z")
+}
+
+/// Runs `f` with an overall time limit, failing the test when it runs out.
+pub async fn within<T>(
+    limit: Duration,
+    what: &str,
+    f: impl std::future::Future<Output = Result<T>>,
+) -> T {
+    match tokio::time::timeout(limit, f).await {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => panic!("{what}: {e}"),
+        Err(_) => panic!("{what}: did not finish within {limit:?}"),
+    }
+}
+
+/// Creates an interview from the kit named `kit` through the UI and waits for
+/// the live screen. Returns the session id read from the database.
+pub async fn create_interview(
+    run: &AppRun,
+    env: &TestEnv,
+    candidate: &str,
+    kit: &str,
+) -> Result<String> {
+    run.button("New interview").await?.click().await?;
+    run.screen("new").await?;
+    let inputs = run
+        .d()
+        .find_all(By::Css(".new-form input[type=text]"))
+        .await?;
+    inputs[0].send_keys(candidate).await?;
+    inputs[1].send_keys("Backend engineer").await?;
+    inputs[2].clear().await?;
+    inputs[2].send_keys("Grace Hopper").await?;
+    // Choose the kit in the select (its option text starts with the kit name).
+    let select = run.el(".new-form select").await?;
+    let option = select
+        .query(By::XPath(format!(
+            ".//option[starts-with(normalize-space(.), '{kit} (')]"
+        )))
+        .wait(Duration::from_secs(10), Duration::from_millis(50))
+        .first()
+        .await?;
+    option.click().await?;
+    run.button("Start interview").await?.click().await?;
+    run.screen("live").await?;
+    run.el(".level").await?;
+    let id: String = env.open_db().query_row(
+        "SELECT id FROM session ORDER BY created_at DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(id)
+}

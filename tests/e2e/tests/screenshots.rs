@@ -1,0 +1,132 @@
+//! Not a check: walks through the screens with realistic data and saves a
+//! screenshot of each (`import -window root`) into $PANELIST_SCREENSHOTS.
+//! scripts/e2e.sh --screenshots DIR runs it.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use panelist_e2e::{within, AppRun, Result, TestEnv};
+use thirtyfour::prelude::*;
+use thirtyfour::Key;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/e2e.sh"]
+async fn screenshots() {
+    // Without PANELIST_SCREENSHOTS the walk still runs, into a scratch folder.
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = std::env::var_os("PANELIST_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| scratch.path().to_path_buf());
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = TestEnv::new();
+    within(Duration::from_secs(180), "screenshots", walk(&env, &dir)).await;
+}
+
+fn shot(dir: &Path, name: &str) -> Result<()> {
+    let out = dir.join(format!("{name}.png"));
+    let status = std::process::Command::new("import")
+        .args(["-window", "root"])
+        .arg(&out)
+        .status()?;
+    if !status.success() {
+        return Err(format!("import failed for {}", out.display()).into());
+    }
+    eprintln!("saved {}", out.display());
+    Ok(())
+}
+
+async fn settle() {
+    tokio::time::sleep(Duration::from_millis(400)).await;
+}
+
+async fn walk(env: &TestEnv, dir: &Path) -> Result<()> {
+    let run = AppRun::start(env).await?;
+    let r = steps(&run, dir).await;
+    run.quit().await;
+    r
+}
+
+async fn steps(run: &AppRun, dir: &Path) -> Result<()> {
+    // New interview with a kit chosen.
+    run.button("New interview").await?.click().await?;
+    run.screen("new").await?;
+    let inputs = run
+        .d()
+        .find_all(By::Css(".new-form input[type=text]"))
+        .await?;
+    inputs[0].send_keys("Priya Raman").await?;
+    inputs[1].send_keys("Senior backend engineer").await?;
+    inputs[2].send_keys("Sam Okafor").await?;
+    let option = run
+        .el(".new-form select")
+        .await?
+        .query(By::XPath(
+            ".//option[starts-with(normalize-space(.), 'System design (')]",
+        ))
+        .first()
+        .await?;
+    option.click().await?;
+    settle().await;
+    shot(dir, "new-interview")?;
+    run.button("Start interview").await?.click().await?;
+    run.screen("live").await?;
+    run.el(".level").await?;
+
+    // Live: score, look-fors, follow-up, notes on two questions.
+    run.keys("3as").await?;
+    run.keys("t").await?;
+    run.keys("Partitioned by tenant id; considered hot tenants.")
+        .await?;
+    run.escape().await?;
+    run.keys("j").await?;
+    run.keys("4adfz").await?;
+    run.keys("t").await?;
+    run.keys("Clear on back-pressure, idempotent consumers.")
+        .await?;
+    run.escape().await?;
+    run.keys("j").await?;
+    run.keys("2s").await?;
+    run.keys("t").await?;
+    run.keys("Vague on failover").await?;
+    run.escape().await?;
+    settle().await;
+    shot(dir, "live-interview")?;
+
+    // Wrap-up.
+    run.keys("w").await?;
+    run.screen("wrap").await?;
+    let areas = run.d().find_all(By::Css(".screen-wrap textarea")).await?;
+    areas[0]
+        .send_keys(
+            "Solid distributed-systems instincts; explains trade-offs. Less depth on operations.",
+        )
+        .await?;
+    areas[1]
+        .send_keys("Dismissed on-call as someone else's job")
+        .await?;
+    run.el("input[type=radio][value='yes']")
+        .await?
+        .click()
+        .await?;
+    run.d()
+        .find(By::Css("h2#scores-title"))
+        .await?
+        .scroll_into_view()
+        .await?;
+    settle().await;
+    shot(dir, "wrap-up")?;
+    areas[0].send_keys(Key::Tab).await?;
+    run.button("Submit").await?.click().await?;
+    run.d()
+        .find(By::XPath(
+            "//dialog[@open]//button[normalize-space(.)='Submit']",
+        ))
+        .await?
+        .click()
+        .await?;
+    run.screen("summary").await?;
+    run.el(".chart .bar").await?;
+    settle().await;
+    shot(dir, "summary")?;
+    Ok(())
+}

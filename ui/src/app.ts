@@ -1,0 +1,30 @@
+// What every screen gets: the backend, the one save queue, app info, the
+// (cached) bank, and navigation.
+import type { Backend } from "./backend";
+import type { SaveQueue } from "./saver";
+import type { AppInfo, BankView } from "./types";
+
+export type Route =
+  | { name: "home" }
+  | { name: "new" }
+  | { name: "live"; id: string; index?: number }
+  | { name: "wrap"; id: string }
+  | { name: "summary"; id: string };
+
+export interface Ctx {
+  backend: Backend;
+  queue: SaveQueue;
+  info: AppInfo;
+  bank(reload?: boolean): Promise<BankView>;
+  go(route: Route): Promise<void>;
+}
+
+export interface Screen {
+  el: HTMLElement;
+  /** Document title for this screen. */
+  title: string;
+  /** Called before the screen is replaced: flush and stop timers here. */
+  leave?(): Promise<void>;
+  /** Called after the screen is in the document. */
+  shown?(): void;
+}

@@ -1,0 +1,101 @@
+// The one module that talks to Tauri. Every other module imports `backend`
+// from here (and tests replace it), so the IPC surface is visible in one place.
+import { invoke } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+
+import type { Kit } from "./bindings/Kit";
+import type { NewSession } from "./bindings/NewSession";
+import type { Recommendation } from "./bindings/Recommendation";
+import type { Session } from "./bindings/Session";
+import type { SessionFilter } from "./bindings/SessionFilter";
+import type { SessionSummary } from "./bindings/SessionSummary";
+import type { WrapUp } from "./bindings/WrapUp";
+import type { AppInfo, BankView, ExportFormat, IpcError } from "./types";
+
+/** A failed command: `code` is the core's stable error code. */
+export class BackendError extends Error implements IpcError {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = "BackendError";
+    this.code = code;
+  }
+}
+
+/** Errors worth retrying: the database or the disk said no, or IPC failed. */
+export function isTransient(err: unknown): boolean {
+  const code = err instanceof BackendError ? err.code : "ipc";
+  return code === "database" || code === "io" || code === "internal" || code === "ipc";
+}
+
+export function toBackendError(err: unknown): BackendError {
+  if (err instanceof BackendError) return err;
+  if (err && typeof err === "object" && "code" in err && "message" in err) {
+    const e = err as { code: unknown; message: unknown };
+    return new BackendError(String(e.code), String(e.message));
+  }
+  return new BackendError("ipc", err instanceof Error ? err.message : String(err));
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (err) {
+    throw toBackendError(err);
+  }
+}
+
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  listSessions(filter: SessionFilter): Promise<SessionSummary[]>;
+  getBank(): Promise<BankView>;
+  saveKit(name: string, description: string, questions: string[]): Promise<Kit>;
+  createSession(input: NewSession): Promise<Session>;
+  getSession(sessionId: string): Promise<Session>;
+  setScore(sessionId: string, questionId: string, level: number | null): Promise<void>;
+  setSkipped(sessionId: string, questionId: string, skipped: boolean): Promise<void>;
+  setNotes(sessionId: string, questionId: string, notes: string): Promise<void>;
+  setLookFor(sessionId: string, questionId: string, index: number, on: boolean): Promise<void>;
+  setFollowUp(sessionId: string, questionId: string, index: number, on: boolean): Promise<void>;
+  addTime(sessionId: string, questionId: string, seconds: number): Promise<void>;
+  setWrapUp(sessionId: string, wrap: WrapUp): Promise<void>;
+  submit(sessionId: string, recommendation: Recommendation, summary: string | null): Promise<Session>;
+  amendScore(sessionId: string, questionId: string, level: number, reason: string): Promise<Session>;
+  /** Resolves to the written path, or null when the save dialog was cancelled. */
+  exportSession(sessionId: string, format: ExportFormat): Promise<string | null>;
+  /** Runs `flush` whenever the shell is about to exit, then acknowledges. */
+  onFlushRequest(flush: () => Promise<void>): Promise<() => void>;
+}
+
+export const backend: Backend = {
+  appInfo: () => call("app_info"),
+  listSessions: (filter) => call("list_sessions", { filter }),
+  getBank: () => call("get_bank"),
+  saveKit: (name, description, questions) => call("save_kit", { name, description, questions }),
+  createSession: (input) => call("create_session", { new: input }),
+  getSession: (sessionId) => call("get_session", { sessionId }),
+  setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),
+  setSkipped: (sessionId, questionId, skipped) =>
+    call("set_skipped", { sessionId, questionId, skipped }),
+  setNotes: (sessionId, questionId, notes) => call("set_notes", { sessionId, questionId, notes }),
+  setLookFor: (sessionId, questionId, index, on) =>
+    call("set_look_for", { sessionId, questionId, index, on }),
+  setFollowUp: (sessionId, questionId, index, on) =>
+    call("set_follow_up", { sessionId, questionId, index, on }),
+  addTime: (sessionId, questionId, seconds) => call("add_time", { sessionId, questionId, seconds }),
+  setWrapUp: (sessionId, wrap) => call("set_wrap_up", { sessionId, wrap }),
+  submit: (sessionId, recommendation, summary) =>
+    call("submit_session", { sessionId, recommendation, summary }),
+  amendScore: (sessionId, questionId, level, reason) =>
+    call("amend_score", { sessionId, questionId, level, reason }),
+  exportSession: (sessionId, format) => call("export_session", { sessionId, format }),
+  async onFlushRequest(flush) {
+    return listen<number>("panelist://flush", async (event) => {
+      try {
+        await flush();
+      } finally {
+        await call("flush_done", { token: event.payload }).catch(() => undefined);
+      }
+    });
+  },
+};

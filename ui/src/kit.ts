@@ -1,0 +1,63 @@
+// Question picking for a new interview: filtering the bank, ordering the
+// picked list, and the running time total (pure; unit-tested).
+import type { Kind } from "./bindings/Kind";
+import type { Question } from "./bindings/Question";
+import type { Seniority } from "./bindings/Seniority";
+
+export interface QuestionFilter {
+  text: string;
+  competency: string | "";
+  seniority: Seniority | "";
+  kind: Kind | "";
+}
+
+export const EMPTY_FILTER: QuestionFilter = { text: "", competency: "", seniority: "", kind: "" };
+
+export function filterQuestions(questions: Question[], f: QuestionFilter): Question[] {
+  const words = f.text.toLowerCase().split(/\s+/).filter(Boolean);
+  return questions.filter((q) => {
+    if (f.competency && q.competency !== f.competency) return false;
+    if (f.seniority && q.seniority !== f.seniority) return false;
+    if (f.kind && q.kind !== f.kind) return false;
+    if (words.length === 0) return true;
+    const hay = `${q.prompt} ${q.id} ${q.look_fors.join(" ")}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
+/** Total time budget in minutes of the picked question ids. Unknown ids count 0. */
+export function totalMinutes(ids: string[], byId: Map<string, Question>): number {
+  return ids.reduce((sum, id) => sum + (byId.get(id)?.minutes ?? 0), 0);
+}
+
+/** A copy of `list` with the item at `index` moved by `delta` (clamped). */
+export function move<T>(list: T[], index: number, delta: number): T[] {
+  const to = Math.max(0, Math.min(list.length - 1, index + delta));
+  if (index < 0 || index >= list.length || to === index) return list.slice();
+  const out = list.slice();
+  const [item] = out.splice(index, 1);
+  out.splice(to, 0, item as T);
+  return out;
+}
+
+/** Adds `id` at the end unless it is already picked. */
+export function addPicked(list: string[], id: string): string[] {
+  return list.includes(id) ? list.slice() : [...list, id];
+}
+
+export function removePicked(list: string[], id: string): string[] {
+  return list.filter((x) => x !== id);
+}
+
+/** "7 questions · 42 min" */
+export function pickedSummary(ids: string[], byId: Map<string, Question>): string {
+  const n = ids.length;
+  return `${n} question${n === 1 ? "" : "s"} · ${totalMinutes(ids, byId)} min`;
+}
+
+/** The kit name to record on the session: only if the list is the kit's, unchanged. */
+export function kitNameFor(picked: string[], kit: { name: string; questions: string[] } | null): string | null {
+  if (!kit) return null;
+  if (kit.questions.length !== picked.length) return null;
+  return kit.questions.every((q, i) => picked[i] === q) ? kit.name : null;
+}

@@ -1,0 +1,120 @@
+// Boot: app info, the save queue, flush-on-exit wiring, and the router.
+import "./styles.css";
+import type { Ctx, Route, Screen } from "./app";
+import { backend, isTransient } from "./backend";
+import { clear, h, toast } from "./dom";
+import { flushAll } from "./flush";
+import { SaveQueue } from "./saver";
+import { homeScreen } from "./screens/home";
+import { liveScreen } from "./screens/live";
+import { newInterviewScreen } from "./screens/newInterview";
+import { summaryScreen } from "./screens/summary";
+import { wrapUpScreen } from "./screens/wrapup";
+import type { BankView } from "./types";
+
+const root = document.getElementById("app") as HTMLElement;
+
+async function boot(): Promise<void> {
+  const info = await backend.appInfo();
+  if (info.db_error) {
+    clear(root);
+    root.appendChild(
+      h(
+        "main",
+        { class: "content fatal", attrs: { role: "alert" } },
+        h("h1", {}, "Panelist cannot open its database"),
+        h("p", {}, info.db_path),
+        h("p", {}, info.db_error.message),
+      ),
+    );
+    return;
+  }
+
+  const queue = new SaveQueue({
+    isTransient,
+    onPermanentError: (err) => toast(`Not saved: ${(err as Error).message}`, "error", 10000),
+  });
+
+  let bankCache: Promise<BankView> | null = null;
+  let current: Screen | null = null;
+  let navigating = Promise.resolve();
+
+  const ctx: Ctx = {
+    backend,
+    queue,
+    info,
+    bank(reload = false) {
+      if (!bankCache || reload) {
+        bankCache = backend.getBank();
+        bankCache.catch(() => {
+          bankCache = null;
+        });
+      }
+      return bankCache;
+    },
+    go(route: Route) {
+      navigating = navigating.then(() => show(route));
+      return navigating;
+    },
+  };
+
+  async function show(route: Route): Promise<void> {
+    if (current?.leave) {
+      try {
+        await current.leave();
+      } catch (err) {
+        console.error(err);
+      }
+    }
+    const next = build(route);
+    clear(root);
+    root.appendChild(next.el);
+    document.title = next.title;
+    current = next;
+    root.dataset.screen = route.name;
+    next.shown?.();
+  }
+
+  function build(route: Route): Screen {
+    switch (route.name) {
+      case "home":
+        return homeScreen(ctx);
+      case "new":
+        return newInterviewScreen(ctx);
+      case "live":
+        return liveScreen(ctx, route.id, route.index);
+      case "wrap":
+        return wrapUpScreen(ctx, route.id);
+      case "summary":
+        return summaryScreen(ctx, route.id);
+    }
+  }
+
+  // Never lose a word: flush when the shell asks (window close, quit,
+  // SIGTERM), and whenever the window loses focus or is hidden.
+  await backend.onFlushRequest(() => flushAll(900));
+  window.addEventListener("blur", () => void flushAll());
+  window.addEventListener("pagehide", () => void flushAll());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") void flushAll();
+  });
+
+  await ctx.go({ name: "home" });
+}
+
+window.addEventListener("unhandledrejection", (ev) => {
+  const reason = ev.reason as { message?: string } | undefined;
+  toast(`Something went wrong: ${reason?.message ?? String(ev.reason)}`, "error", 8000);
+});
+
+boot().catch((err: unknown) => {
+  clear(root);
+  root.appendChild(
+    h(
+      "main",
+      { class: "content fatal", attrs: { role: "alert" } },
+      h("h1", {}, "Panelist could not start"),
+      h("p", {}, (err as { message?: string })?.message ?? String(err)),
+    ),
+  );
+});

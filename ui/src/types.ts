@@ -1,0 +1,6 @@
+// Types of the desktop shell's own IPC payloads, generated from the Rust
+// types in src-tauri/src by ts-rs (like the core types in ./bindings).
+export type { AppInfo } from "./bindings/AppInfo";
+export type { BankView } from "./bindings/BankView";
+export type { ExportFormat } from "./bindings/ExportFormat";
+export type { IpcError } from "./bindings/IpcError";

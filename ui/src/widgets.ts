@@ -1,0 +1,85 @@
+// Small shared widgets: the save indicator, the top bar, the key-map dialog.
+import { h } from "./dom";
+import { KEY_MAP } from "./keys";
+import type { SaveQueue, SaveStatus } from "./saver";
+
+const LABELS: Record<SaveStatus, string> = {
+  saved: "Saved",
+  saving: "Saving…",
+  retrying: "Not saved – retrying",
+  failed: "Not saved",
+};
+
+export function saveStatusLabel(s: SaveStatus): string {
+  return LABELS[s];
+}
+
+/**
+ * "Saved / Saving… / Not saved – retrying". `dirty` reports typed text that
+ * has not reached the queue yet (it counts as saving).
+ */
+export function saveIndicator(queue: SaveQueue, dirty: () => boolean = () => false) {
+  const el = h("span", { class: "save-status", attrs: { role: "status", "aria-live": "polite" } });
+  const render = () => {
+    let s = queue.status;
+    if (s === "saved" && dirty()) s = "saving";
+    el.textContent = LABELS[s];
+    el.dataset.state = s;
+  };
+  const off = queue.subscribe(render);
+  return { el, refresh: render, dispose: off };
+}
+
+export function topBar(title: string, left: HTMLElement | null, right: (HTMLElement | null)[]): HTMLElement {
+  return h(
+    "header",
+    { class: "topbar" },
+    left,
+    h("h1", { class: "topbar-title", attrs: { tabindex: "-1" } }, title),
+    h("div", { class: "topbar-right" }, ...right),
+  );
+}
+
+export function keyMapDialog(): HTMLDialogElement {
+  const rows = KEY_MAP.map((r) => h("tr", {}, h("th", { attrs: { scope: "row" } }, h("kbd", {}, r.keys)), h("td", {}, r.what)));
+  const close = h("button", { class: "btn", attrs: { type: "button" } }, "Close");
+  const dlg = h(
+    "dialog",
+    { class: "dialog", attrs: { "aria-labelledby": "keymap-title" } },
+    h("h2", { id: "keymap-title" }, "Keyboard"),
+    h("p", { class: "hint" }, "Keys work when you are not typing in a text box."),
+    h("table", { class: "keymap" }, h("tbody", {}, ...rows)),
+    h("div", { class: "dialog-actions" }, close),
+  );
+  close.addEventListener("click", () => dlg.close());
+  return dlg;
+}
+
+/** A modal confirmation; resolves true on OK. */
+export function confirmDialog(title: string, message: string, ok: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const okBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, ok);
+    const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
+    const titleId = `confirm-${Date.now()}`;
+    const dlg = h(
+      "dialog",
+      { class: "dialog", attrs: { "aria-labelledby": titleId } },
+      h("h2", { id: titleId }, title),
+      h("p", {}, message),
+      h("div", { class: "dialog-actions" }, cancel, okBtn),
+    );
+    let result = false;
+    okBtn.addEventListener("click", () => {
+      result = true;
+      dlg.close();
+    });
+    cancel.addEventListener("click", () => dlg.close());
+    dlg.addEventListener("close", () => {
+      dlg.remove();
+      resolve(result);
+    });
+    document.body.appendChild(dlg);
+    dlg.showModal();
+    cancel.focus();
+  });
+}

@@ -1,0 +1,109 @@
+// Test data and a fake backend for screen tests.
+import { vi } from "vitest";
+import type { Ctx } from "../src/app";
+import type { Backend } from "../src/backend";
+import type { Entry } from "../src/bindings/Entry";
+import type { Question } from "../src/bindings/Question";
+import type { Session } from "../src/bindings/Session";
+import type { SessionFilter } from "../src/bindings/SessionFilter";
+import type { SessionSummary } from "../src/bindings/SessionSummary";
+import { isTransient } from "../src/backend";
+import { SaveQueue } from "../src/saver";
+
+export function question(id: string, competency: string, extra: Partial<Question> = {}): Question {
+  return {
+    id,
+    prompt: `Prompt ${id}`,
+    competency,
+    seniority: "mid",
+    kind: "concept",
+    minutes: 5,
+    look_fors: ["first look-for", "second look-for"],
+    follow_ups: ["a follow-up"],
+    rubric: {
+      levels: [
+        { value: 1, label: "Poor", anchor: "poor anchor" },
+        { value: 2, label: "Mixed", anchor: "mixed anchor" },
+        { value: 3, label: "Good", anchor: "good anchor" },
+        { value: 4, label: "Excellent", anchor: "excellent anchor" },
+      ],
+    },
+    sources: [],
+    ...extra,
+  };
+}
+
+export function entry(q: Question, name: string, extra: Partial<Entry> = {}): Entry {
+  return {
+    question: q,
+    competency_name: name,
+    score: null,
+    skipped: false,
+    look_fors_hit: [],
+    follow_ups_asked: [],
+    notes: "",
+    seconds_spent: 0,
+    ...extra,
+  };
+}
+
+export function session(extra: Partial<Session> = {}): Session {
+  const now = new Date(Date.now()).toISOString();
+  return {
+    id: "0190-session",
+    candidate: { id: "c1", name: "Ada <b>Lovelace</b>" },
+    interviewer: "Grace",
+    role: "Backend",
+    kit: null,
+    status: "in_progress",
+    created_at: now,
+    started_at: now,
+    finished_at: null,
+    updated_at: now,
+    revision: 1,
+    entries: [
+      entry(question("q1", "data", { prompt: "<img src=x onerror=alert(1)> joins?" }), "Data"),
+      entry(question("q2", "data"), "Data"),
+      entry(question("q3", "apis"), "APIs & web"),
+    ],
+    summary: "",
+    red_flags: [],
+    recommendation: null,
+    audit: [],
+    ...extra,
+  };
+}
+
+export function fakeBackend(s: Session) {
+  const ok = () => vi.fn(async () => undefined);
+  const b = {
+    appInfo: vi.fn(async () => ({ version: "0", db_path: "/tmp/x.db", db_error: null, interviewer: "Grace" })),
+    listSessions: vi.fn(async (_f: SessionFilter): Promise<SessionSummary[]> => []),
+    getBank: vi.fn(async () => ({ competencies: [], questions: [], kits: [] })),
+    saveKit: vi.fn(),
+    createSession: vi.fn(),
+    getSession: vi.fn(async () => structuredClone(s)),
+    setScore: ok(),
+    setSkipped: ok(),
+    setNotes: ok(),
+    setLookFor: ok(),
+    setFollowUp: ok(),
+    addTime: ok(),
+    setWrapUp: ok(),
+    submit: vi.fn(),
+    amendScore: vi.fn(),
+    exportSession: vi.fn(async () => null),
+    onFlushRequest: vi.fn(async () => () => undefined),
+  };
+  return b as typeof b & Backend;
+}
+
+export function fakeCtx(backend: Backend): Ctx & { go: ReturnType<typeof vi.fn> } {
+  return {
+    backend,
+    queue: new SaveQueue({ isTransient, backoff: () => 200 }),
+    info: { version: "0", db_path: "/tmp/x.db", db_error: null, interviewer: "Grace" },
+    bank: vi.fn(),
+    go: vi.fn(async () => undefined),
+  };
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import type { Question } from "../src/bindings/Question";
+import { EMPTY_FILTER, addPicked, filterQuestions, kitNameFor, move, pickedSummary, removePicked, totalMinutes } from "../src/kit";
+
+function q(id: string, minutes: number, extra: Partial<Question> = {}): Question {
+  return {
+    id,
+    prompt: `Prompt for ${id}`,
+    competency: "data",
+    seniority: "mid",
+    kind: "concept",
+    minutes,
+    look_fors: [],
+    follow_ups: [],
+    rubric: { levels: [] },
+    sources: [],
+    ...extra,
+  };
+}
+
+const bank = [
+  q("sql-joins", 6, { prompt: "Explain SQL joins", competency: "data", seniority: "junior" }),
+  q("cap", 8, { prompt: "What does the CAP theorem say?", competency: "distributed", seniority: "mid", kind: "concept" }),
+  q("saga", 18, { prompt: "Order across three services", competency: "distributed", seniority: "senior", kind: "scenario", look_fors: ["compensating transaction"] }),
+];
+const byId = new Map(bank.map((x) => [x.id, x]));
+
+describe("kit time totals", () => {
+  it("adds the minutes of the picked questions", () => {
+    expect(totalMinutes([], byId)).toBe(0);
+    expect(totalMinutes(["sql-joins", "saga"], byId)).toBe(24);
+    expect(totalMinutes(["sql-joins", "gone"], byId)).toBe(6);
+    expect(pickedSummary(["cap"], byId)).toBe("1 question · 8 min");
+    expect(pickedSummary(["cap", "saga", "sql-joins"], byId)).toBe("3 questions · 32 min");
+  });
+});
+
+describe("filtering the bank", () => {
+  it("matches every word of the search in prompt, id or look-fors", () => {
+    expect(filterQuestions(bank, { ...EMPTY_FILTER, text: "cap theorem" }).map((x) => x.id)).toEqual(["cap"]);
+    expect(filterQuestions(bank, { ...EMPTY_FILTER, text: "COMPENSATING" }).map((x) => x.id)).toEqual(["saga"]);
+    expect(filterQuestions(bank, { ...EMPTY_FILTER, text: "  " })).toHaveLength(3);
+  });
+  it("filters by competency, seniority and kind together", () => {
+    expect(filterQuestions(bank, { ...EMPTY_FILTER, competency: "distributed" }).map((x) => x.id)).toEqual(["cap", "saga"]);
+    expect(filterQuestions(bank, { ...EMPTY_FILTER, competency: "distributed", kind: "scenario" }).map((x) => x.id)).toEqual(["saga"]);
+    expect(filterQuestions(bank, { ...EMPTY_FILTER, seniority: "junior" }).map((x) => x.id)).toEqual(["sql-joins"]);
+  });
+});
+
+describe("ordering the picked list", () => {
+  it("moves an item up and down, clamped at the ends", () => {
+    expect(move(["a", "b", "c"], 2, -1)).toEqual(["a", "c", "b"]);
+    expect(move(["a", "b", "c"], 0, 1)).toEqual(["b", "a", "c"]);
+    expect(move(["a", "b", "c"], 0, -1)).toEqual(["a", "b", "c"]);
+    expect(move(["a", "b", "c"], 2, 1)).toEqual(["a", "b", "c"]);
+  });
+  it("never picks a question twice", () => {
+    expect(addPicked(["a"], "a")).toEqual(["a"]);
+    expect(addPicked(["a"], "b")).toEqual(["a", "b"]);
+    expect(removePicked(["a", "b"], "a")).toEqual(["b"]);
+  });
+  it("records the kit name only while the list is the kit's", () => {
+    const kit = { name: "System design", questions: ["cap", "saga"] };
+    expect(kitNameFor(["cap", "saga"], kit)).toBe("System design");
+    expect(kitNameFor(["saga", "cap"], kit)).toBeNull();
+    expect(kitNameFor(["cap"], kit)).toBeNull();
+    expect(kitNameFor(["cap", "saga"], null)).toBeNull();
+  });
+});
