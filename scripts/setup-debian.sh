@@ -5,7 +5,7 @@
 #   - unless --app-only: packages to run it headless and test it (Xvfb,
 #     WebKitWebDriver, ImageMagick, Chromium for the HTML report test) and
 #     tauri-driver (cargo install),
-#   - the UI's npm dependencies (npm ci from ui/package-lock.json).
+#   - the UI's npm dependencies (the versions in ui/package-lock.json).
 set -euo pipefail
 
 APP_ONLY=0
@@ -50,8 +50,12 @@ if ! command -v npm >/dev/null; then
 fi
 if [ ! -f "$ROOT/ui/node_modules/.package-lock.json" ] \
    || [ "$ROOT/ui/package-lock.json" -nt "$ROOT/ui/node_modules/.package-lock.json" ]; then
-  echo "setup: npm ci in ui/"
-  (cd "$ROOT/ui" && npm ci --no-fund --no-audit --loglevel=error)
+  # `npm install`, not `npm ci`: the lock records only the platform packages
+  # the registry here serves (e.g. rollup's Linux binaries), and `npm ci`
+  # refuses a lock without every platform's optional package. `npm install`
+  # installs exactly the locked versions and leaves the lock unchanged.
+  echo "setup: npm install in ui/ (locked versions)"
+  (cd "$ROOT/ui" && npm install --no-fund --no-audit --loglevel=error)
 else
   echo "setup: npm dependencies present"
 fi
