@@ -278,42 +278,55 @@ pub async fn export_session(
         ExportFormat::Markdown => report::session_markdown(&session),
         ExportFormat::Json => SessionFile::new(session).to_json(),
     };
-    let target = match std::env::var_os(EXPORT_PATH_ENV).filter(|p| !p.is_empty()) {
-        Some(p) => {
-            let p = PathBuf::from(p);
-            Some(if p.is_dir() { p.join(&suggested) } else { p })
-        }
-        None => {
-            let (filter, ext) = match format {
-                ExportFormat::Markdown => ("Markdown", "md"),
-                ExportFormat::Json => ("Panelist session (JSON)", "json"),
-            };
-            let dialog = app
-                .dialog()
-                .file()
-                .set_title("Export interview")
-                .set_file_name(&suggested)
-                .add_filter(filter, &[ext]);
-            let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-                .await
-                .map_err(IpcError::internal)?;
-            match picked {
-                Some(fp) => Some(
-                    fp.into_path()
-                        .map_err(|e| IpcError::new("io", e.to_string()))?,
-                ),
-                None => None,
-            }
-        }
+    let (filter, ext) = match format {
+        ExportFormat::Markdown => ("Markdown", "md"),
+        ExportFormat::Json => ("Panelist session (JSON)", "json"),
     };
-    let Some(path) = target else {
+    let Some(path) = save_target(&app, &suggested, "Export interview", filter, ext).await? else {
         return Ok(None);
     };
+    write_export(path, contents).await.map(Some)
+}
+
+/// Where an export goes: `PANELIST_EXPORT_PATH` if set (a folder: the
+/// suggested name inside it), else what the person picks in the save dialog
+/// (`None` when they cancel).
+pub(crate) async fn save_target(
+    app: &AppHandle,
+    suggested: &str,
+    title: &str,
+    filter: &str,
+    ext: &str,
+) -> IpcResult<Option<PathBuf>> {
+    if let Some(p) = std::env::var_os(EXPORT_PATH_ENV).filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        return Ok(Some(if p.is_dir() { p.join(suggested) } else { p }));
+    }
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .set_file_name(suggested)
+        .add_filter(filter, &[ext]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+        .await
+        .map_err(IpcError::internal)?;
+    picked
+        .map(|fp| {
+            fp.into_path()
+                .map_err(|e| IpcError::new("io", e.to_string()))
+        })
+        .transpose()
+}
+
+/// Writes an export atomically on the blocking pool; returns the path shown
+/// to the person.
+pub(crate) async fn write_export(path: PathBuf, contents: String) -> IpcResult<String> {
     let shown = path.display().to_string();
     tauri::async_runtime::spawn_blocking(move || files::write_atomic(&path, contents.as_bytes()))
         .await
         .map_err(IpcError::internal)??;
-    Ok(Some(shown))
+    Ok(shown)
 }
 
 /// The page's answer to a flush request (see `shutdown`).

@@ -2,20 +2,23 @@
 //!
 //! Usage: `panelist-app [--db PATH]`. The database is `--db`, else
 //! `$PANELIST_DB`, else `<OS data dir>/dev.panelist.app/panelist.db`.
-//! `PANELIST_EXPORT_PATH` replaces the export save dialog (tests, scripts).
+//! `PANELIST_EXPORT_PATH` replaces the export save dialog and
+//! `PANELIST_IMPORT_PATHS` the import open dialog (tests, scripts).
 
 #![cfg_attr(all(not(debug_assertions), windows), windows_subsystem = "windows")]
 
 mod commands;
 mod error;
+mod panel;
 mod shutdown;
 mod state;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use tauri::{Manager, RunEvent, WindowEvent};
+use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
+use panel::DroppedFiles;
 use shutdown::Shutdown;
 use state::Db;
 
@@ -25,7 +28,8 @@ const USAGE: &str = "usage: panelist-app [--db PATH]
 
 Environment:
   PANELIST_DB            database file when --db is not given
-  PANELIST_EXPORT_PATH   write exports here instead of asking with a save dialog";
+  PANELIST_EXPORT_PATH   write exports here instead of asking with a save dialog
+  PANELIST_IMPORT_PATHS  import these session files (separated by ':') instead of asking";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Args {
@@ -127,6 +131,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .manage(Shutdown::default())
+        .manage(DroppedFiles::default())
         .setup(move |app| {
             // Opening may create and seed the database; a failure is shown by
             // the page (app_info), not by a crash.
@@ -136,14 +141,19 @@ fn main() -> ExitCode {
             }
             Ok(())
         })
-        .on_window_event(|window, event| {
-            if let WindowEvent::CloseRequested { api, .. } = event {
+        .on_window_event(|window, event| match event {
+            WindowEvent::CloseRequested { api, .. } => {
                 let app = window.app_handle().clone();
                 if !app.state::<Shutdown>().is_exiting() {
                     api.prevent_close();
                     std::thread::spawn(move || shutdown::flush_and_exit(app, "window closed"));
                 }
             }
+            // Files dropped on the window: the page may import exactly these.
+            WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
+                window.state::<DroppedFiles>().set(paths);
+            }
+            _ => {}
         })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -163,6 +173,12 @@ fn main() -> ExitCode {
             commands::amend_score,
             commands::export_session,
             commands::flush_done,
+            panel::import_session_files,
+            panel::compare_candidate,
+            panel::compare_candidates,
+            panel::calibration,
+            panel::export_report,
+            panel::report_html,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

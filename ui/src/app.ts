@@ -5,11 +5,15 @@ import type { SaveQueue } from "./saver";
 import type { AppInfo, BankView } from "./types";
 
 export type Route =
-  | { name: "home" }
+  | { name: "home"; drop?: string[] }
   | { name: "new" }
   | { name: "live"; id: string; index?: number }
   | { name: "wrap"; id: string }
-  | { name: "summary"; id: string };
+  | { name: "summary"; id: string }
+  | { name: "compare"; candidate: string }
+  | { name: "report"; candidate: string }
+  | { name: "candidates"; kit?: string }
+  | { name: "calibration"; kit?: string };
 
 export interface Ctx {
   backend: Backend;

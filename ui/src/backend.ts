@@ -2,6 +2,12 @@
 // from here (and tests replace it), so the IPC surface is visible in one place.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+
+import type { Calibration } from "./bindings/Calibration";
+import type { CandidateComparison } from "./bindings/CandidateComparison";
+import type { Comparison } from "./bindings/Comparison";
+import type { ReportFormat } from "./bindings/ReportFormat";
 
 import type { Kit } from "./bindings/Kit";
 import type { NewSession } from "./bindings/NewSession";
@@ -10,7 +16,10 @@ import type { Session } from "./bindings/Session";
 import type { SessionFilter } from "./bindings/SessionFilter";
 import type { SessionSummary } from "./bindings/SessionSummary";
 import type { WrapUp } from "./bindings/WrapUp";
-import type { AppInfo, BankView, ExportFormat, IpcError } from "./types";
+import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError } from "./types";
+
+/** What a drag over the window is doing. */
+export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
 
 /** A failed command: `code` is the core's stable error code. */
 export class BackendError extends Error implements IpcError {
@@ -63,6 +72,23 @@ export interface Backend {
   amendScore(sessionId: string, questionId: string, level: number, reason: string): Promise<Session>;
   /** Resolves to the written path, or null when the save dialog was cancelled. */
   exportSession(sessionId: string, format: ExportFormat): Promise<string | null>;
+  /**
+   * Imports other interviewers' session files, all or nothing. Without
+   * `paths` the shell asks with an open dialog; `paths` must be files just
+   * dropped on the window. Resolves to null when the dialog was cancelled.
+   */
+  importSessionFiles(paths?: string[]): Promise<ImportedFile[] | null>;
+  /** A candidate's panel; sealed while your own session is not submitted. */
+  compareCandidate(candidate: string): Promise<Comparison>;
+  /** Candidates who sat `kit`; `sort` is "overall", "name" or a competency id. */
+  compareCandidates(kit: string, sort: string): Promise<CandidateComparison>;
+  calibration(kit: string | null): Promise<Calibration>;
+  /** Resolves to the written path, or null when the save dialog was cancelled. */
+  exportReport(candidate: string, format: ReportFormat, redact: boolean): Promise<string | null>;
+  /** The committee report as HTML, for the preview frame. */
+  reportHtml(candidate: string, redact: boolean): Promise<string>;
+  /** Files dragged over and dropped on the window (Tauri's drag-drop event). */
+  onFileDrop(handler: (event: DropEvent) => void): Promise<() => void>;
   /** Runs `flush` whenever the shell is about to exit, then acknowledges. */
   onFlushRequest(flush: () => Promise<void>): Promise<() => void>;
 }
@@ -89,6 +115,20 @@ export const backend: Backend = {
   amendScore: (sessionId, questionId, level, reason) =>
     call("amend_score", { sessionId, questionId, level, reason }),
   exportSession: (sessionId, format) => call("export_session", { sessionId, format }),
+  importSessionFiles: (paths) => call("import_session_files", { paths: paths ?? null }),
+  compareCandidate: (candidate) => call("compare_candidate", { candidate }),
+  compareCandidates: (kit, sort) => call("compare_candidates", { kit, sort }),
+  calibration: (kit) => call("calibration", { kit }),
+  exportReport: (candidate, format, redact) => call("export_report", { candidate, format, redact }),
+  reportHtml: (candidate, redact) => call("report_html", { candidate, redact }),
+  async onFileDrop(handler) {
+    return getCurrentWebview().onDragDropEvent((event) => {
+      const p = event.payload;
+      if (p.type === "drop") handler({ type: "drop", paths: p.paths });
+      else if (p.type === "leave") handler({ type: "leave" });
+      else handler({ type: "over" });
+    });
+  },
   async onFlushRequest(flush) {
     return listen<number>("panelist://flush", async (event) => {
       try {

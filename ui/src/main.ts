@@ -5,9 +5,13 @@ import { backend, isTransient } from "./backend";
 import { clear, h, toast } from "./dom";
 import { flushAll } from "./flush";
 import { SaveQueue } from "./saver";
+import { calibrationScreen } from "./screens/calibration";
+import { candidatesScreen } from "./screens/candidates";
+import { compareScreen } from "./screens/compare";
 import { homeScreen } from "./screens/home";
 import { liveScreen } from "./screens/live";
 import { newInterviewScreen } from "./screens/newInterview";
+import { reportScreen } from "./screens/report";
 import { summaryScreen } from "./screens/summary";
 import { wrapUpScreen } from "./screens/wrapup";
 import type { BankView } from "./types";
@@ -78,7 +82,7 @@ async function boot(): Promise<void> {
   function build(route: Route): Screen {
     switch (route.name) {
       case "home":
-        return homeScreen(ctx);
+        return homeScreen(ctx, route.drop);
       case "new":
         return newInterviewScreen(ctx);
       case "live":
@@ -87,6 +91,14 @@ async function boot(): Promise<void> {
         return wrapUpScreen(ctx, route.id);
       case "summary":
         return summaryScreen(ctx, route.id);
+      case "compare":
+        return compareScreen(ctx, route.candidate);
+      case "report":
+        return reportScreen(ctx, route.candidate);
+      case "candidates":
+        return candidatesScreen(ctx, route.kit);
+      case "calibration":
+        return calibrationScreen(ctx, route.kit);
     }
   }
 
@@ -98,6 +110,16 @@ async function boot(): Promise<void> {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") void flushAll();
   });
+
+  // Session files dropped anywhere on the window are imported on Home.
+  const dropHint = h("div", { class: "drop-overlay", attrs: { hidden: true, "aria-hidden": "true" } }, "Drop session files to import them");
+  document.body.appendChild(dropHint);
+  await backend
+    .onFileDrop((ev) => {
+      dropHint.hidden = ev.type !== "over";
+      if (ev.type === "drop" && ev.paths.length) void ctx.go({ name: "home", drop: ev.paths });
+    })
+    .catch((err: unknown) => console.error("file drop unavailable", err));
 
   await ctx.go({ name: "home" });
 }

@@ -4,3 +4,4 @@ export type { AppInfo } from "./bindings/AppInfo";
 export type { BankView } from "./bindings/BankView";
 export type { ExportFormat } from "./bindings/ExportFormat";
 export type { IpcError } from "./bindings/IpcError";
+export type { ImportedFile } from "./bindings/ImportedFile";

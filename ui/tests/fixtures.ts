@@ -2,6 +2,11 @@
 import { vi } from "vitest";
 import type { Ctx } from "../src/app";
 import type { Backend } from "../src/backend";
+import type { Calibration } from "../src/bindings/Calibration";
+import type { CandidateComparison } from "../src/bindings/CandidateComparison";
+import type { Comparison } from "../src/bindings/Comparison";
+import type { ReportFormat } from "../src/bindings/ReportFormat";
+import type { ImportedFile } from "../src/types";
 import type { Entry } from "../src/bindings/Entry";
 import type { Question } from "../src/bindings/Question";
 import type { Session } from "../src/bindings/Session";
@@ -93,6 +98,19 @@ export function fakeBackend(s: Session) {
     submit: vi.fn(),
     amendScore: vi.fn(),
     exportSession: vi.fn(async () => null),
+    importSessionFiles: vi.fn(async (_paths?: string[]): Promise<ImportedFile[] | null> => null),
+    compareCandidate: vi.fn(async (_c: string): Promise<Comparison> => {
+      throw new Error("no comparison in this test");
+    }),
+    compareCandidates: vi.fn(async (_k: string, _s: string): Promise<CandidateComparison> => {
+      throw new Error("no candidates in this test");
+    }),
+    calibration: vi.fn(async (_k: string | null): Promise<Calibration> => {
+      throw new Error("no calibration in this test");
+    }),
+    exportReport: vi.fn(async (_c: string, _f: ReportFormat, _r: boolean): Promise<string | null> => null),
+    reportHtml: vi.fn(async (_c: string, _r: boolean) => "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>"),
+    onFileDrop: vi.fn(async () => () => undefined),
     onFlushRequest: vi.fn(async () => () => undefined),
   };
   return b as typeof b & Backend;

@@ -17,6 +17,8 @@ use thirtyfour::prelude::*;
 use thirtyfour::Key;
 use tokio::process::{Child, Command};
 
+pub mod cli;
+
 pub type Result<T, E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;
 
 pub fn repo_root() -> PathBuf {
@@ -112,6 +114,12 @@ pub struct AppRun {
 
 impl AppRun {
     pub async fn start(env: &TestEnv) -> Result<AppRun> {
+        Self::start_with(env, &[]).await
+    }
+
+    /// Like `start`, with more environment variables for the app (set after
+    /// the test environment's own, so they override them).
+    pub async fn start_with(env: &TestEnv, extra: &[(&str, &std::ffi::OsStr)]) -> Result<AppRun> {
         let app = app_binary();
         if !app.exists() {
             return Err(format!(
@@ -138,6 +146,9 @@ impl AppRun {
         for (k, v) in env.envs() {
             cmd.env(k, v);
         }
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
         let tauri_driver = cmd
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
@@ -161,11 +172,12 @@ impl AppRun {
             "tauri:options",
             json!({ "application": app.display().to_string() }),
         )?;
-        // tauri-driver listens before WebKitWebDriver does: retry briefly.
-        let deadline = Instant::now() + Duration::from_secs(30);
+        // tauri-driver listens before WebKitWebDriver does: retry briefly. On a
+        // loaded two-core machine the first window can take long to map.
+        let deadline = Instant::now() + Duration::from_secs(90);
         let driver = loop {
             let attempt = tokio::time::timeout(
-                Duration::from_secs(30),
+                Duration::from_secs(60),
                 WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()),
             )
             .await;
@@ -183,7 +195,7 @@ impl AppRun {
                 }
                 Err(_) => {
                     run.stop_driver().await;
-                    return Err("opening a WebDriver session took over 30 s".into());
+                    return Err("opening a WebDriver session took over 60 s".into());
                 }
             }
         };

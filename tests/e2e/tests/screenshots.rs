@@ -1,10 +1,12 @@
 //! Not a check: walks through the screens with realistic data and saves a
 //! screenshot of each (`import -window root`) into $PANELIST_SCREENSHOTS.
-//! scripts/e2e.sh --screenshots DIR runs it.
+//! scripts/e2e.sh --screenshots DIR runs it. The panel screens (Compare and
+//! the report preview) use two colleagues' session files made with the CLI.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use panelist_e2e::cli::Colleague;
 use panelist_e2e::{within, AppRun, Result, TestEnv};
 use thirtyfour::prelude::*;
 use thirtyfour::Key;
@@ -39,8 +41,58 @@ async fn settle() {
     tokio::time::sleep(Duration::from_millis(400)).await;
 }
 
+/// Two colleagues who interviewed Priya with the same kit.
+fn colleagues(env: &TestEnv) -> Result<Vec<PathBuf>> {
+    let jonas = Colleague {
+        interviewer: "Jonas Weber",
+        candidate: "Priya Raman",
+        role: "Senior backend engineer",
+        kit: "system-design",
+        scores: &[
+            ("url-shortener-design", 3),
+            ("cap-theorem", 2),
+            ("distributed-transactions", 2),
+            ("caching-strategy-high-traffic", 3),
+        ],
+        notes: &[(
+            "cap-theorem",
+            "Recited CP vs AP but could not apply it to the order service.",
+        )],
+        recommendation: "yes",
+        summary: "Good designer; theory a little thin.",
+        amendments: &[],
+    }
+    .session_file(env.dir.path())?;
+    let amara = Colleague {
+        interviewer: "Amara Okoye",
+        candidate: "Priya Raman",
+        role: "Senior backend engineer",
+        kit: "system-design",
+        scores: &[
+            ("url-shortener-design", 4),
+            ("cap-theorem", 4),
+            ("distributed-transactions", 1),
+            ("caching-strategy-high-traffic", 3),
+        ],
+        notes: &[(
+            "cap-theorem",
+            "Worked through a partition scenario unprompted; chose AP with reasons.",
+        )],
+        recommendation: "strong-yes",
+        summary: "Would hire.",
+        amendments: &[(
+            "distributed-transactions",
+            2,
+            "Debrief: she did describe compensation, later in the answer.",
+        )],
+    }
+    .session_file(env.dir.path())?;
+    Ok(vec![jonas, amara])
+}
+
 async fn walk(env: &TestEnv, dir: &Path) -> Result<()> {
-    let run = AppRun::start(env).await?;
+    let import = std::env::join_paths(colleagues(env)?)?;
+    let run = AppRun::start_with(env, &[("PANELIST_IMPORT_PATHS", import.as_os_str())]).await?;
     let r = steps(&run, dir).await;
     run.quit().await;
     r
@@ -128,5 +180,36 @@ async fn steps(run: &AppRun, dir: &Path) -> Result<()> {
     run.el(".chart .bar").await?;
     settle().await;
     shot(dir, "summary")?;
+
+    // The colleagues' sessions arrive; Priya's panel opens.
+    run.el("button[aria-label='Back to interviews']")
+        .await?
+        .click()
+        .await?;
+    run.screen("home").await?;
+    run.button("Import sessions…").await?.click().await?;
+    run.button("Open panel: Priya Raman").await?.click().await?;
+    run.screen("compare").await?;
+    run.el(".q-matrix tr.flagged").await?;
+    settle().await;
+    shot(dir, "compare")?;
+
+    // The committee report, previewed in the window.
+    run.button("Report").await?.click().await?;
+    run.screen("report").await?;
+    run.d()
+        .find(By::Css("h2#preview-title"))
+        .await?
+        .scroll_into_view()
+        .await?;
+    let frame = run.el("iframe.report-preview").await?;
+    for _ in 0..100 {
+        if frame.attr("srcdoc").await?.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    settle().await;
+    shot(dir, "report")?;
     Ok(())
 }

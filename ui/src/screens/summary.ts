@@ -77,7 +77,11 @@ export function competencyChart(avgs: CompetencyAverage[], max: number): SVGSVGE
 export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
   const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹");
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
-  const bar = topBar("Summary", back, []);
+  const panel = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Panel");
+  panel.addEventListener("click", () => {
+    if (session) void ctx.go({ name: "compare", candidate: session.candidate.name });
+  });
+  const bar = topBar("Summary", back, [panel]);
   const body = h("main", { class: "content summary" });
   const mdBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Export Markdown…");
   const jsonBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Export JSON…");
@@ -104,6 +108,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
     if (!s) return;
     clear(body);
     (bar.querySelector("h1") as HTMLElement).textContent = s.candidate.name;
+    panel.setAttribute("aria-label", `Panel for ${s.candidate.name}`);
     document.title = `${s.candidate.name} – summary – Panelist`;
     const submitted = s.status === "submitted";
     const end = s.finished_at ? Date.parse(s.finished_at) : Date.parse(s.updated_at);

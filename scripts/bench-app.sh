@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Desktop-app figures for docs/BENCHMARKS.md ("Desktop app"): builds the UI
+# and the release app, prints the binary and ui/dist sizes, then runs the
+# startup and note-save IPC benchmark (tests/e2e/benches/app.rs) under Xvfb.
+# Prints figures; asserts nothing.
+#
+#   scripts/bench-app.sh               build, sizes, 20 launches, 500 saves
+#   scripts/bench-app.sh --no-build    measure the binaries already built
+#
+# Environment: PANELIST_BENCH_LAUNCHES (20), PANELIST_BENCH_SAVES (500),
+# PANELIST_APP_BIN (app to measure; default target/release/panelist-app),
+# CARGO_TARGET_DIR (default ./target), PANELIST_E2E_VERBOSE=1.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+BUILD=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) BUILD=0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "bench-app.sh: unknown argument $arg" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$BUILD" = 1 ]; then
+  "$ROOT/scripts/setup-debian.sh"
+  (cd ui && npm run --silent build)
+  cargo build --release -p panelist-app --features custom-protocol
+fi
+
+BIN="${PANELIST_APP_BIN:-$TARGET/release/panelist-app}"
+if [ -f "$BIN" ]; then
+  STRIPPED="$(mktemp)"
+  strip -o "$STRIPPED" "$BIN"
+  echo "== sizes =="
+  printf '%-40s %12s bytes\n' "$BIN" "$(stat -c %s "$BIN")"
+  printf '%-40s %12s bytes\n' "  stripped (strip -o)" "$(stat -c %s "$STRIPPED")"
+  printf '%-40s %12s bytes (%s files)\n' "ui/dist" "$(du -sb ui/dist | cut -f1)" \
+    "$(find ui/dist -type f | wc -l)"
+  rm -f "$STRIPPED"
+fi
+
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+export PANELIST_APP_BIN="$BIN"
+exec timeout --signal=TERM --kill-after=30 1800 \
+  xvfb-run -a -s "-screen 0 480x800x24 -nolisten tcp" \
+  cargo bench -p panelist-e2e --bench app

@@ -1,0 +1,404 @@
+//! The panel IPC commands: importing other interviewers' session files,
+//! comparing a candidate's panel, comparing candidates, calibration and the
+//! hiring-committee report. Thin like `commands`: every rule (sealing,
+//! flags, statistics, escaping) is the core's; the app never unseals.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::Utc;
+use panelist_core::committee::{self, ReportFormat};
+use panelist_core::panel::{self, Calibration, CandidateComparison, Comparison, SortBy};
+use panelist_core::session_file::{SessionFile, MAX_SESSION_BYTES};
+use panelist_core::storage::ImportResult;
+use panelist_core::Error;
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::commands::{kit_id, save_target, write_export};
+use crate::error::{IpcError, IpcResult};
+use crate::state::Db;
+
+/// Environment variable that replaces the import dialog with fixed paths
+/// (separated by `:`), for tests and scripts.
+pub const IMPORT_PATHS_ENV: &str = "PANELIST_IMPORT_PATHS";
+
+/// What importing one file did.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ImportedFile {
+    /// The file's name (without its folder), for display.
+    pub file: String,
+    pub path: String,
+    pub result: ImportResult,
+}
+
+/// The files last dropped on the window. The page may ask to import dropped
+/// files by path, but only paths from the most recent drop: it cannot make
+/// the shell read any other file.
+#[derive(Default)]
+pub struct DroppedFiles(Mutex<Vec<PathBuf>>);
+
+impl DroppedFiles {
+    pub fn set(&self, paths: &[PathBuf]) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = paths.to_vec();
+    }
+
+    /// The requested paths, if every one of them was in the last drop.
+    fn check(&self, requested: &[String]) -> IpcResult<Vec<PathBuf>> {
+        let dropped = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        requested
+            .iter()
+            .map(|r| {
+                let p = PathBuf::from(r);
+                if dropped.contains(&p) {
+                    Ok(p)
+                } else {
+                    Err(IpcError::new(
+                        "invalid",
+                        format!("{r} was not dropped on the window; use “Import sessions…” to choose files"),
+                    ))
+                }
+            })
+            .collect()
+    }
+}
+
+/// The paths in `PANELIST_IMPORT_PATHS`, if set.
+fn paths_from_env() -> Option<Vec<PathBuf>> {
+    let v = std::env::var_os(IMPORT_PATHS_ENV).filter(|v| !v.is_empty())?;
+    Some(
+        std::env::split_paths(&v)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+    )
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// Reads and verifies each file (naming the file in any error), before the
+/// store is touched.
+fn read_session_files(paths: &[PathBuf]) -> Result<Vec<SessionFile>, Error> {
+    paths
+        .iter()
+        .map(|p| {
+            let name = file_name(p);
+            let meta = std::fs::metadata(p)
+                .map_err(|e| Error::Io(format!("{name}: cannot read {}: {e}", p.display())))?;
+            if meta.is_dir() {
+                return Err(Error::Invalid(format!(
+                    "{name} is a folder; choose the session files inside it"
+                )));
+            }
+            if meta.len() > MAX_SESSION_BYTES as u64 {
+                return Err(Error::Invalid(format!(
+                    "{name}: {} bytes is more than a session file can hold ({MAX_SESSION_BYTES} bytes)",
+                    meta.len()
+                )));
+            }
+            let bytes = panelist_core::files::read(p)?;
+            SessionFile::parse(&bytes).map_err(|e| Error::Invalid(format!("{name}: {e}")))
+        })
+        .collect()
+}
+
+/// The core names a refused session by its id; say which file held it.
+fn name_the_file(e: Error, files: &[SessionFile], paths: &[PathBuf]) -> Error {
+    let msg = e.to_string();
+    let culprit = files
+        .iter()
+        .zip(paths)
+        .find(|(f, _)| msg.contains(&f.session.id.to_string()));
+    match (e, culprit) {
+        (Error::Invalid(m), Some((_, p))) => Error::Invalid(format!("{}: {m}", file_name(p))),
+        (Error::Conflict(m), Some((_, p))) => Error::Conflict(format!("{}: {m}", file_name(p))),
+        (e, _) => e,
+    }
+}
+
+/// Imports other interviewers' session files, all or nothing. The files are
+/// `dropped` ones (paths from the window's last drop), else
+/// `PANELIST_IMPORT_PATHS`, else what the person picks in the open dialog.
+/// Returns one result per file, or `null` when the dialog was cancelled.
+#[tauri::command]
+pub async fn import_session_files(
+    app: AppHandle,
+    db: State<'_, Db>,
+    dropped: State<'_, DroppedFiles>,
+    paths: Option<Vec<String>>,
+) -> IpcResult<Option<Vec<ImportedFile>>> {
+    let picked: Vec<PathBuf> = match paths {
+        Some(p) => dropped.check(&p)?,
+        None => match paths_from_env() {
+            Some(p) => p,
+            None => {
+                let dialog = app
+                    .dialog()
+                    .file()
+                    .set_title("Import session files")
+                    .add_filter("Panelist session (JSON)", &["json"]);
+                let chosen =
+                    tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
+                        .await
+                        .map_err(IpcError::internal)?;
+                let Some(chosen) = chosen else {
+                    return Ok(None);
+                };
+                chosen
+                    .into_iter()
+                    .map(|fp| {
+                        fp.into_path()
+                            .map_err(|e| IpcError::new("io", e.to_string()))
+                    })
+                    .collect::<IpcResult<_>>()?
+            }
+        },
+    };
+    // The same file twice is one file.
+    let mut seen = BTreeSet::new();
+    let picked: Vec<PathBuf> = picked
+        .into_iter()
+        .filter(|p| seen.insert(p.clone()))
+        .collect();
+    if picked.is_empty() {
+        return Err(IpcError::new("invalid", "no session files to import"));
+    }
+    db.run(move |s| {
+        let files = read_session_files(&picked)?;
+        let results = s
+            .import_sessions(&files)
+            .map_err(|e| name_the_file(e, &files, &picked))?;
+        Ok(picked
+            .iter()
+            .zip(results)
+            .map(|(p, result)| ImportedFile {
+                file: file_name(p),
+                path: p.display().to_string(),
+                result,
+            })
+            .collect::<Vec<_>>())
+    })
+    .await
+    .map(Some)
+}
+
+/// One candidate's panel. While the local interviewer's own session is not
+/// submitted, the others' scores stay sealed (the core's rule).
+#[tauri::command]
+pub async fn compare_candidate(db: State<'_, Db>, candidate: String) -> IpcResult<Comparison> {
+    db.run(move |s| {
+        let sessions = s.candidate_sessions(&candidate)?;
+        Ok(panel::compare(candidate.trim(), &sessions, false))
+    })
+    .await
+}
+
+/// Candidates who sat `kit` (an id or name), sorted by `sort`: `overall`,
+/// `name` or a competency id.
+#[tauri::command]
+pub async fn compare_candidates(
+    db: State<'_, Db>,
+    kit: String,
+    sort: String,
+) -> IpcResult<CandidateComparison> {
+    db.run(move |s| {
+        let kit = s.kit(&kit)?;
+        let sort = match sort.as_str() {
+            "overall" => SortBy::Overall,
+            "name" => SortBy::Name,
+            c => {
+                if !s.competencies()?.iter().any(|x| x.id == c) {
+                    return Err(Error::Invalid(format!(
+                        "cannot sort by {c:?}: use overall, name or a competency id"
+                    )));
+                }
+                SortBy::Competency(c.to_string())
+            }
+        };
+        Ok(panel::compare_candidates(
+            &kit.name,
+            &s.all_sessions()?,
+            &sort,
+        ))
+    })
+    .await
+}
+
+/// Reliability and leniency over every submitted session, or one kit's.
+#[tauri::command]
+pub async fn calibration(db: State<'_, Db>, kit: Option<String>) -> IpcResult<Calibration> {
+    db.run(move |s| {
+        let kit = kit
+            .filter(|k| !k.trim().is_empty())
+            .map(|k| s.kit(&k))
+            .transpose()?
+            .map(|k| k.name);
+        Ok(panel::calibration(&s.all_sessions()?, kit.as_deref()))
+    })
+    .await
+}
+
+fn build_report(
+    s: &panelist_core::Store,
+    candidate: &str,
+    redact: bool,
+) -> panelist_core::Result<committee::CommitteeReport> {
+    let sessions = s.candidate_sessions(candidate)?;
+    Ok(committee::build(candidate.trim(), &sessions, redact, false))
+}
+
+/// The report's suggested file name: never the real name of a redacted
+/// candidate.
+fn report_file_name(shown_candidate: &str, format: ReportFormat) -> String {
+    format!(
+        "committee-{}-{}.{}",
+        kit_id(shown_candidate),
+        Utc::now().format("%Y-%m-%d"),
+        format.extension()
+    )
+}
+
+/// Writes the hiring-committee report through the save dialog (or
+/// `PANELIST_EXPORT_PATH`). Returns the written path, or `null` when the
+/// person cancelled.
+#[tauri::command]
+pub async fn export_report(
+    app: AppHandle,
+    db: State<'_, Db>,
+    candidate: String,
+    format: ReportFormat,
+    redact: bool,
+) -> IpcResult<Option<String>> {
+    let (suggested, contents) = db
+        .run(move |s| {
+            let report = build_report(s, &candidate, redact)?;
+            Ok((
+                report_file_name(&report.candidate, format),
+                committee::render(&report, format),
+            ))
+        })
+        .await?;
+    let filter = match format {
+        ReportFormat::Md => "Markdown",
+        ReportFormat::Html => "HTML",
+        ReportFormat::Csv => "CSV",
+        ReportFormat::Json => "JSON",
+    };
+    let Some(path) = save_target(
+        &app,
+        &suggested,
+        "Export committee report",
+        filter,
+        format.extension(),
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    write_export(path, contents).await.map(Some)
+}
+
+/// The HTML report as a string, for the preview (a sandboxed frame).
+#[tauri::command]
+pub async fn report_html(db: State<'_, Db>, candidate: String, redact: bool) -> IpcResult<String> {
+    db.run(move |s| {
+        let report = build_report(s, &candidate, redact)?;
+        Ok(committee::render(&report, ReportFormat::Html))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The report preview is a srcdoc frame, which inherits the app's CSP:
+    /// the app must allow the report's one style block by its hash. A change
+    /// to the report's CSS fails here instead of silently unstyling the
+    /// preview (update style-src in tauri.conf.json to the new value).
+    #[test]
+    fn app_csp_allows_exactly_the_report_style() {
+        let conf: serde_json::Value =
+            serde_json::from_str(include_str!("../../tauri.conf.json")).unwrap();
+        let style = conf["app"]["security"]["csp"]["style-src"]
+            .as_str()
+            .expect("tauri.conf.json sets style-src");
+        let sources: Vec<&str> = style.split_whitespace().collect();
+        let report = committee::report_style_csp_source();
+        assert_eq!(
+            sources,
+            ["'self'", report.as_str()],
+            "style-src in tauri.conf.json must be \"'self' {report}\""
+        );
+    }
+
+    #[test]
+    fn only_dropped_paths_are_accepted() {
+        let d = DroppedFiles::default();
+        assert!(d.check(&["/tmp/a.json".into()]).is_err());
+        d.set(&[PathBuf::from("/tmp/a.json"), PathBuf::from("/tmp/b.json")]);
+        assert_eq!(
+            d.check(&["/tmp/b.json".into()]).unwrap(),
+            vec![PathBuf::from("/tmp/b.json")]
+        );
+        let e = d
+            .check(&["/tmp/a.json".into(), "/etc/passwd".into()])
+            .unwrap_err();
+        assert_eq!(e.code, "invalid");
+        assert!(e.message.contains("/etc/passwd"), "{}", e.message);
+        d.set(&[]);
+        assert!(d.check(&["/tmp/a.json".into()]).is_err());
+    }
+
+    #[test]
+    fn bad_files_are_named_and_nothing_is_read_past_them() {
+        let dir = tempfile_dir();
+        let good = dir.join("folder");
+        std::fs::create_dir_all(&good).unwrap();
+        let bad = dir.join("broken.json");
+        std::fs::write(&bad, b"{\"format\": 1}").unwrap();
+        let e = read_session_files(std::slice::from_ref(&bad)).unwrap_err();
+        assert_eq!(e.code(), "invalid");
+        assert!(e.to_string().starts_with("broken.json: "), "{e}");
+        let e = read_session_files(&[good]).unwrap_err();
+        assert!(e.to_string().contains("is a folder"), "{e}");
+        let e = read_session_files(&[dir.join("missing.json")]).unwrap_err();
+        assert_eq!(e.code(), "io");
+        assert!(e.to_string().starts_with("missing.json: "), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("panelist-app-test-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn redacted_reports_do_not_carry_the_name_in_the_file_name() {
+        let n = report_file_name("Candidate 3F2A", ReportFormat::Html);
+        assert!(n.starts_with("committee-candidate-3f2a-"), "{n}");
+        assert!(n.ends_with(".html"));
+    }
+
+    #[test]
+    fn import_paths_come_from_the_environment_separated_by_colons() {
+        // Only this test touches the variable.
+        std::env::set_var(IMPORT_PATHS_ENV, "/tmp/a.json:/tmp/b c.json");
+        assert_eq!(
+            paths_from_env(),
+            Some(vec![
+                PathBuf::from("/tmp/a.json"),
+                PathBuf::from("/tmp/b c.json")
+            ])
+        );
+        std::env::remove_var(IMPORT_PATHS_ENV);
+        assert_eq!(paths_from_env(), None);
+    }
+}

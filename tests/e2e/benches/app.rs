@@ -1,0 +1,618 @@
+//! Desktop-app benchmarks named by the product issue; prints figures, asserts
+//! nothing about speed.
+//!
+//!     xvfb-run -a cargo bench -p panelist-e2e --bench app
+//!     scripts/bench-app.sh            (builds the release app first)
+//!
+//! 1. Startup: wall time from the WebDriver new-session request (which makes
+//!    WebKitWebDriver spawn the app) to the home screen accepting input:
+//!    `#app[data-screen="home"]` set and the "New interview" button present
+//!    and enabled (main.ts sets data-screen after the screen is in the DOM).
+//!    Also when the sessions list is shown (its first `list_sessions`
+//!    answered), and, from /proc, how long after the request the app process
+//!    started. Each launch is on a fresh temp database (first run: creates and
+//!    seeds it), then once more on that same database (warm).
+//! 2. Note save over IPC: `window.__TAURI_INTERNALS__.invoke('set_notes', …)`
+//!    from the page, N sequential calls timed with performance.now() in the
+//!    page; each is a durable SQLite commit.
+//!
+//! The app binary: `$PANELIST_APP_BIN`, else target/release/panelist-app when
+//! it exists, else target/debug/panelist-app. `PANELIST_BENCH_LAUNCHES`
+//! (default 20) and `PANELIST_BENCH_SAVES` (default 500) change the counts.
+
+use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use panelist_e2e::{app_binary, repo_root, AppRun, Result, TestEnv};
+use serde_json::{json, Value};
+use thirtyfour::prelude::*;
+use tokio::process::{Child, Command};
+
+fn main() {
+    // `cargo bench` passes --bench; `cargo test --benches` does not: no
+    // windows then.
+    if !std::env::args().any(|a| a == "--bench") {
+        return;
+    }
+    let bin = choose_binary();
+    if !bin.exists() {
+        println!(
+            "skipped: {} is missing (cargo build --release -p panelist-app --features custom-protocol)",
+            bin.display()
+        );
+        return;
+    }
+    if std::env::var_os("DISPLAY").is_none() {
+        println!("skipped: no DISPLAY (run under xvfb-run -a)");
+        return;
+    }
+    describe_binary(&bin);
+    println!("load average at start: {}", load_average());
+
+    let launches = env_usize("PANELIST_BENCH_LAUNCHES", 20);
+    let saves = env_usize("PANELIST_BENCH_SAVES", 500);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    rt.block_on(async {
+        let limit = Duration::from_secs(60 + 30 * launches as u64);
+        match tokio::time::timeout(limit, startup(launches)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => println!("startup benchmark failed: {e}"),
+            Err(_) => println!("startup benchmark did not finish within {limit:?}"),
+        }
+        let limit = Duration::from_secs(120 + saves as u64 / 10);
+        match tokio::time::timeout(limit, note_saves(saves)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => println!("note-save benchmark failed: {e}"),
+            Err(_) => println!("note-save benchmark did not finish within {limit:?}"),
+        }
+    });
+    println!();
+    println!("load average at end: {}", load_average());
+}
+
+/// /proc/loadavg's 1, 5 and 15 minute figures: other work on the machine
+/// shows in these figures.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// `$PANELIST_APP_BIN`, else the release build when present, else debug.
+/// Sets PANELIST_APP_BIN so that the e2e helpers use the same binary.
+fn choose_binary() -> PathBuf {
+    if std::env::var_os("PANELIST_APP_BIN").is_some_and(|v| v.is_empty()) {
+        std::env::remove_var("PANELIST_APP_BIN");
+    }
+    if std::env::var_os("PANELIST_APP_BIN").is_none() {
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| repo_root().join("target"));
+        let release = target.join("release").join("panelist-app");
+        if release.exists() {
+            // Before any other thread starts.
+            std::env::set_var("PANELIST_APP_BIN", &release);
+        }
+    }
+    app_binary()
+}
+
+fn describe_binary(bin: &Path) {
+    let meta = std::fs::metadata(bin).expect("app binary metadata");
+    let age = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .map(|a| format!("built {} min ago", a.as_secs() / 60))
+        .unwrap_or_default();
+    println!(
+        "app binary: {} ({:.1} MiB, {age})",
+        bin.display(),
+        meta.len() as f64 / (1024.0 * 1024.0)
+    );
+    if !bin.to_string_lossy().contains("/release/") {
+        println!("  note: not a release build; figures will be slower than shipped");
+    }
+}
+
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn row(name: &str, mut v: Vec<f64>) {
+    if v.is_empty() {
+        println!("{name:<44} no samples");
+        return;
+    }
+    v.sort_by(f64::total_cmp);
+    println!(
+        "{name:<44} n={:<4} min={:>7.0} ms  p50={:>7.0} ms  p90={:>7.0} ms  max={:>7.0} ms",
+        v.len(),
+        v[0],
+        pct(&v, 0.50),
+        pct(&v, 0.90),
+        v[v.len() - 1]
+    );
+}
+
+fn epoch_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs_f64()
+        * 1e3
+}
+
+// -- 1. startup ---------------------------------------------------------
+
+#[derive(Default)]
+struct Launch {
+    /// Request → session returned by WebDriver.
+    session_ms: f64,
+    /// Request → home screen accepting input.
+    ready_ms: f64,
+    /// Request → sessions list shown.
+    list_ms: f64,
+    /// Request → app process started (/proc, 10 ms resolution).
+    spawn_ms: Option<f64>,
+    /// The page was already ready when the first script ran (`ready_ms` is
+    /// then an upper bound).
+    late: bool,
+}
+
+async fn startup(launches: usize) -> Result<()> {
+    println!();
+    println!("== startup: new-session request -> home screen interactive ==");
+    // One launch first, not counted: loads the binary and WebKit into the
+    // page cache so that every counted launch starts alike.
+    {
+        let env = TestEnv::new();
+        let l = launch(&env).await?;
+        println!(
+            "warm-up launch (not counted): ready after {:.0} ms",
+            l.ready_ms
+        );
+    }
+    let (mut first, mut warm) = (Vec::new(), Vec::new());
+    for i in 0..launches {
+        let env = TestEnv::new();
+        let a = launch(&env).await?;
+        let b = launch(&env).await?;
+        if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
+            eprintln!(
+                "launch {i}: first {:.0}/{:.0} ms, warm {:.0}/{:.0} ms (session/ready)",
+                a.session_ms, a.ready_ms, b.session_ms, b.ready_ms
+            );
+        }
+        first.push(a);
+        warm.push(b);
+    }
+    for (name, runs) in [
+        ("first run (new database)", &first),
+        ("warm (existing database)", &warm),
+    ] {
+        println!("{name}:");
+        row(
+            "  request -> home interactive",
+            runs.iter().map(|l| l.ready_ms).collect(),
+        );
+        row(
+            "  request -> sessions list shown",
+            runs.iter().map(|l| l.list_ms).collect(),
+        );
+        row(
+            "  request -> WebDriver session returned",
+            runs.iter().map(|l| l.session_ms).collect(),
+        );
+        row(
+            "  request -> app process started (/proc)",
+            runs.iter().filter_map(|l| l.spawn_ms).collect(),
+        );
+        row(
+            "  app process started -> home interactive",
+            runs.iter()
+                .filter_map(|l| l.spawn_ms.map(|s| l.ready_ms - s))
+                .collect(),
+        );
+        let late = runs.iter().filter(|l| l.late).count();
+        if late > 0 {
+            println!("  ({late} of {} were already ready when the page was first reachable: upper bounds)", runs.len());
+        }
+    }
+    Ok(())
+}
+
+/// Waits in the page until the home screen accepts input and the sessions
+/// list is shown; returns both moments as epoch milliseconds.
+const READY_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const now = () => performance.timeOrigin + performance.now();
+const out = { ready: null, list: null, late: false };
+const check = () => {
+  const app = document.getElementById('app');
+  if (out.ready === null && app && app.dataset.screen === 'home') {
+    const btn = Array.from(app.querySelectorAll('button'))
+      .find((b) => b.textContent.trim() === 'New interview');
+    if (btn && !btn.disabled) out.ready = now();
+  }
+  if (out.list === null && out.ready !== null && document.querySelector('.session-list li')) {
+    out.list = now();
+  }
+  if (out.ready !== null && out.list !== null) { obs.disconnect(); done(out); return true; }
+  if (app && app.dataset.screen && app.dataset.screen !== 'home') {
+    obs.disconnect(); done({ error: 'screen ' + app.dataset.screen + ': ' + app.textContent.slice(0, 200) });
+    return true;
+  }
+  return false;
+};
+const obs = new MutationObserver(check);
+obs.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+if (check()) out.late = true;
+"#;
+
+async fn launch(env: &TestEnv) -> Result<Launch> {
+    let mut drv = Driver::start(env).await?;
+    let result = measure(&mut drv).await;
+    drv.stop().await;
+    result
+}
+
+async fn measure(drv: &mut Driver) -> Result<Launch> {
+    let mut caps = Capabilities::new();
+    caps.set("browserName", "wry")?;
+    caps.set(
+        "tauri:options",
+        json!({ "application": app_binary().display().to_string() }),
+    )?;
+    let t0 = Instant::now();
+    let wall0 = epoch_ms();
+    let driver = WebDriver::new(format!("http://127.0.0.1:{}", drv.port), caps).await?;
+    let session_ms = t0.elapsed().as_secs_f64() * 1e3;
+    drv.session = Some(driver);
+    let d = drv.session.as_ref().unwrap();
+    d.set_script_timeout(Duration::from_secs(30)).await?;
+    let got = d.execute_async(READY_SCRIPT, vec![]).await?;
+    let got = got.json();
+    if let Some(e) = got.get("error") {
+        return Err(format!("the app did not show the home screen: {e}").into());
+    }
+    let ms = |k: &str| -> Result<f64> {
+        got.get(k)
+            .and_then(Value::as_f64)
+            .map(|t| t - wall0)
+            .ok_or_else(|| format!("no {k} time in {got}").into())
+    };
+    let spawn_ms = drv
+        .app_pid()
+        .and_then(process_start_epoch_ms)
+        .map(|s| s - wall0);
+    Ok(Launch {
+        session_ms,
+        ready_ms: ms("ready")?,
+        list_ms: ms("list")?,
+        spawn_ms,
+        late: got.get("late").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+/// When `pid` started, in epoch milliseconds (10 ms resolution): /proc's
+/// start time counts clock ticks since boot (CLOCK_BOOTTIME).
+fn process_start_epoch_ms(pid: i32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    // Field 22 overall; the 20th after `(comm)`.
+    let ticks: f64 = rest.split_whitespace().nth(19)?.parse().ok()?;
+    // SAFETY: plain libc queries.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    let wall = epoch_ms();
+    // SAFETY: `ts` is a valid timespec.
+    if unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) } != 0 {
+        return None;
+    }
+    let since_boot_ms = ts.tv_sec as f64 * 1e3 + ts.tv_nsec as f64 / 1e6;
+    Some(wall - since_boot_ms + ticks / hz * 1e3)
+}
+
+/// A tauri-driver (and its WebKitWebDriver) for one launch, with the test
+/// environment's data folders; like `AppRun`, but ready before the clock
+/// starts so that the measured span is the app's own start.
+struct Driver {
+    child: Child,
+    port: u16,
+    native_port: u16,
+    session: Option<WebDriver>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    match home.map(|h| h.join("bin/tauri-driver")) {
+        Some(p) if p.exists() => p,
+        _ => PathBuf::from("tauri-driver"),
+    }
+}
+
+impl Driver {
+    async fn start(env: &TestEnv) -> Result<Driver> {
+        let (port, native_port) = (free_port(), free_port());
+        let d = env.dir.path();
+        let child = Command::new(tauri_driver())
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            .env("XDG_DATA_HOME", d.join("data"))
+            .env("XDG_CONFIG_HOME", d.join("config"))
+            .env("XDG_CACHE_HOME", d.join("cache"))
+            .env("PANELIST_DB", env.db())
+            .env("PANELIST_EXPORT_PATH", env.export_path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
+        let mut drv = Driver {
+            child,
+            port,
+            native_port,
+            session: None,
+        };
+        // Both tauri-driver and WebKitWebDriver listening.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        for p in [port, native_port] {
+            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_err() {
+                if Instant::now() > deadline {
+                    drv.stop().await;
+                    return Err("tauri-driver / WebKitWebDriver did not listen within 15 s".into());
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        Ok(drv)
+    }
+
+    /// The app process: the descendant of tauri-driver running the binary.
+    fn app_pid(&self) -> Option<i32> {
+        let want = std::fs::canonicalize(app_binary()).ok()?;
+        let mut frontier = vec![self.child.id()? as i32];
+        while let Some(p) = frontier.pop() {
+            for c in children_of(p) {
+                if std::fs::read_link(format!("/proc/{c}/exe")).ok().as_deref()
+                    == Some(want.as_path())
+                {
+                    return Some(c);
+                }
+                frontier.push(c);
+            }
+        }
+        None
+    }
+
+    /// Ends the session (closing the app), stops tauri-driver with SIGTERM
+    /// (never SIGKILL: WebKitWebDriver would keep its port) and waits until
+    /// the app has exited, so that the next launch finds the database closed.
+    async fn stop(&mut self) {
+        let app = self.app_pid();
+        if let Some(d) = self.session.take() {
+            let _ = tokio::time::timeout(Duration::from_secs(10), d.quit()).await;
+        }
+        if let Some(pid) = self.child.id() {
+            // SAFETY: kill(2) on the tauri-driver we started.
+            unsafe {
+                libc::kill(pid as i32, libc::SIGTERM);
+            }
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
+        if let Some(pid) = app {
+            let alive = |p: i32| {
+                std::fs::read_to_string(format!("/proc/{p}/stat"))
+                    .map(|s| !s[s.rfind(')').unwrap_or(0)..].starts_with(") Z"))
+                    .unwrap_or(false)
+            };
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while alive(pid) && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            if alive(pid) {
+                // SAFETY: the app process we found as our descendant.
+                unsafe {
+                    libc::kill(pid, libc::SIGTERM);
+                }
+                let deadline = Instant::now() + Duration::from_secs(5);
+                while alive(pid) && Instant::now() < deadline {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for p in [self.port, self.native_port] {
+            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_ok() && Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    }
+}
+
+fn children_of(pid: i32) -> Vec<i32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return vec![];
+    };
+    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|p| {
+            std::fs::read_to_string(format!("/proc/{p}/stat"))
+                .ok()
+                .and_then(|s| {
+                    s[s.rfind(')')? + 2..]
+                        .split_whitespace()
+                        .nth(1)?
+                        .parse::<i32>()
+                        .ok()
+                })
+                == Some(pid)
+        })
+        .collect()
+}
+
+// -- 2. note save over IPC ----------------------------------------------
+
+/// Creates a session through IPC, then times `n` sequential `set_notes`
+/// calls (after `warmup` untimed ones).
+///
+/// WebKit rounds performance.now() to 1 ms, so each call is timed between
+/// clock edges: it starts right at a tick, and after it the page counts spin
+/// iterations until the next tick, converted to time with a calibrated
+/// iterations-per-millisecond rate. `raw` keeps the 1 ms-rounded times.
+const SAVE_SCRIPT: &str = r#"
+const [n, warmup] = [arguments[0], arguments[1]];
+const done = arguments[arguments.length - 1];
+const invoke = window.__TAURI_INTERNALS__.invoke;
+const edge = () => { const a = performance.now(); let b = a; while (b === a) b = performance.now(); return b; };
+const spinToEdge = () => { const a = performance.now(); let b = a, k = 0; while (b === a) { b = performance.now(); k++; } return [b, k]; };
+(async () => {
+  const bank = await invoke('get_bank');
+  const question_ids = bank.questions.slice(0, 30).map((q) => q.id);
+  const session = await invoke('create_session', { new: {
+    candidate: 'Bench Candidate', interviewer: 'Bench Interviewer',
+    role: 'Backend engineer', kit: null, question_ids } });
+  // Spin iterations per clock tick, and the tick itself.
+  const perTick = [];
+  let tick = Infinity;
+  for (let i = 0; i < 41; i++) {
+    edge();
+    const a = performance.now();
+    const [b, k] = spinToEdge();
+    perTick.push(k); tick = Math.min(tick, b - a);
+  }
+  perTick.sort((x, y) => x - y);
+  const itersPerMs = perTick[20] / tick;
+  const times = [], raw = [];
+  let last = '', total = 0;
+  for (let i = 0; i < warmup + n; i++) {
+    const questionId = question_ids[i % question_ids.length];
+    const m = String(Math.floor(i / 60)).padStart(2, '0');
+    const s = String(i % 60).padStart(2, '0');
+    const notes = `[${m}:${s}] note text after keystroke ${i}, about a paragraph long. `.repeat(4);
+    const t = edge();
+    await invoke('set_notes', { sessionId: session.id, questionId, notes });
+    const r = performance.now();
+    const [next, k] = spinToEdge();
+    if (i >= warmup) { times.push(next - k / itersPerMs - t); raw.push(r - t); }
+    last = notes;
+  }
+  const lastQ = question_ids[(warmup + n - 1) % question_ids.length];
+  done({ times, raw, tick, itersPerMs, session: session.id, question: lastQ, last });
+})().catch((e) => done({ error: String(e && e.message ? e.message : JSON.stringify(e)) }));
+"#;
+
+async fn note_saves(n: usize) -> Result<()> {
+    println!();
+    println!("== note save over IPC: invoke('set_notes') from the page, {n} sequential calls ==");
+    let env = TestEnv::new();
+    let run = AppRun::start(&env).await?;
+    let result = async {
+        run.d().set_script_timeout(Duration::from_secs(600)).await?;
+        let wall = Instant::now();
+        let got = run
+            .d()
+            .execute_async(SAVE_SCRIPT, vec![json!(n), json!(20)])
+            .await?;
+        let wall = wall.elapsed();
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>((got.json().clone(), wall))
+    }
+    .await;
+    run.quit().await;
+    let (got, wall) = result?;
+    if let Some(e) = got.get("error") {
+        return Err(format!("the page could not save: {e}").into());
+    }
+    let floats = |k: &str| -> Vec<f64> {
+        got[k]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default()
+    };
+    let (mut times, mut raw) = (floats("times"), floats("raw"));
+    if times.is_empty() || times.len() != raw.len() {
+        return Err(format!("no times from the page: {got}").into());
+    }
+    let tick = got["tick"].as_f64().unwrap_or(f64::NAN);
+    // Each interpolated time must fall inside the clock tick it ended in.
+    let outside = times
+        .iter()
+        .zip(&raw)
+        .filter(|(t, r)| **t < **r - 0.05 || **t > **r + tick + 0.05)
+        .count();
+    // The last save is in the database file (the app has exited).
+    let stored: String = env.open_db().query_row(
+        "SELECT notes FROM entry WHERE session_id = ?1 AND question_id = ?2",
+        [
+            got["session"].as_str().unwrap_or_default(),
+            got["question"].as_str().unwrap_or_default(),
+        ],
+        |r| r.get(0),
+    )?;
+    let saved = if stored == got["last"].as_str().unwrap_or_default() {
+        "the last note is in the database"
+    } else {
+        "WARNING: the last note is NOT in the database"
+    };
+    let total: f64 = times.iter().sum();
+    times.sort_by(f64::total_cmp);
+    raw.sort_by(f64::total_cmp);
+    println!(
+        "set_notes round trip   n={}  p50={:.3} ms  p99={:.3} ms  max={:.3} ms  mean={:.3} ms",
+        times.len(),
+        pct(&times, 0.50),
+        pct(&times, 0.99),
+        times[times.len() - 1],
+        total / times.len() as f64
+    );
+    println!(
+        "  page clock tick {tick:.3} ms (times interpolated between ticks, {:.0} spins/ms; {outside} of {} outside their tick); rounded to ticks: p50={:.0} p99={:.0} max={:.0} ms",
+        got["itersPerMs"].as_f64().unwrap_or(f64::NAN),
+        times.len(),
+        pct(&raw, 0.50),
+        pct(&raw, 0.99),
+        raw[raw.len() - 1],
+    );
+    println!(
+        "  whole script (session creation, calibration, {} saves): {:.2} s; {saved}",
+        times.len() + 20,
+        wall.as_secs_f64()
+    );
+    Ok(())
+}

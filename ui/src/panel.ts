@@ -1,0 +1,103 @@
+// Panels: pure helpers shared by the Compare, Report, Candidates and
+// Calibration screens (formatting of the core's results; unit-tested). The
+// rules themselves (sealing, flags, statistics) are the core's.
+import type { Cell } from "./bindings/Cell";
+import type { Comparison } from "./bindings/Comparison";
+import type { ImportOutcome } from "./bindings/ImportOutcome";
+import type { Spread } from "./bindings/Spread";
+import type { ImportedFile } from "./types";
+
+/** 2.3333 -> "2.33", 3 -> "3", null -> "—". */
+export function num(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return "—";
+  return Number.isInteger(x) ? String(x) : x.toFixed(digits);
+}
+
+/** Signed, for deviations and z scores: "+0.42", "−1.10", "0". */
+export function signed(x: number | null | undefined, digits = 2): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return "—";
+  if (x === 0) return "0";
+  return `${x > 0 ? "+" : "−"}${Math.abs(x).toFixed(digits)}`;
+}
+
+/** "mean 2.33 · SD 1.25 · spread 3", for labels. */
+export function spreadText(s: Spread): string {
+  if (s.n === 0) return "no scores";
+  return `mean ${num(s.mean)} · SD ${num(s.sd)} · spread ${num(s.spread)}`;
+}
+
+/** A matrix cell for people: "3 Good", "Skipped", "Not scored", "Not asked". */
+export function cellText(cell: Cell | null): string {
+  if (!cell) return "Not asked";
+  if (cell.level !== null) return cell.label ? `${cell.level} ${cell.label}` : String(cell.level);
+  return cell.skipped ? "Skipped" : "Not scored";
+}
+
+/** The debrief note of a cell: `was 3`, with the reasons for the title. */
+export function debriefText(cell: Cell | null): { short: string; title: string } | null {
+  const d = cell?.debrief;
+  if (!d) return null;
+  const before = d.before === null ? "unscored" : String(d.before);
+  const reasons = d.reasons.length ? d.reasons.join(" / ") : "no reason recorded";
+  return { short: `was ${before}`, title: `Changed in the debrief from ${before}: ${reasons}` };
+}
+
+/** One line per imported file: added / unchanged / updated: … / older kept. */
+export function outcomeText(o: ImportOutcome): string {
+  switch (o.kind) {
+    case "added":
+      return "added";
+    case "unchanged":
+      return "unchanged (already imported)";
+    case "replaced":
+      return o.changes.length ? `updated: ${o.changes.join("; ")}` : "updated";
+    case "kept_newer":
+      return `older than the revision already here (${o.stored_revision}); kept that one`;
+  }
+}
+
+/** Candidates named in an import, in order, once each. */
+export function importedCandidates(files: ImportedFile[]): string[] {
+  const out: string[] = [];
+  for (const f of files) if (!out.includes(f.result.candidate)) out.push(f.result.candidate);
+  return out;
+}
+
+/** Counts for the Compare screen's header line. */
+export function comparisonCounts(c: Comparison): { interviewers: number; flagged: number; uncovered: number } {
+  return {
+    interviewers: c.columns.filter((x) => !x.sealed).length,
+    flagged: c.questions.filter((q) => q.stats.flagged).length,
+    uncovered: c.questions.filter((q) => q.uncovered).length,
+  };
+}
+
+/** The highest level on the scale shown in charts (at least 4). */
+export function scaleMax(c: Comparison): number {
+  let max = 4;
+  for (const q of c.questions) for (const cell of q.cells) if (cell?.level != null) max = Math.max(max, cell.level);
+  return max;
+}
+
+export type SortDir = "asc" | "desc";
+
+/**
+ * The core returns candidates in its order for `sort` (scores high to low,
+ * names A to Z). Clicking the same header again shows the reverse.
+ */
+export function nextSort(
+  current: { key: string; dir: SortDir },
+  clicked: string,
+): { key: string; dir: SortDir; reverse: boolean } {
+  const natural: SortDir = clicked === "name" ? "asc" : "desc";
+  if (current.key !== clicked) return { key: clicked, dir: natural, reverse: false };
+  const dir: SortDir = current.dir === "asc" ? "desc" : "asc";
+  return { key: clicked, dir, reverse: dir !== natural };
+}
+
+export const REPORT_FORMATS = [
+  { value: "html", label: "HTML (print-ready)" },
+  { value: "md", label: "Markdown" },
+  { value: "csv", label: "CSV (one row per score)" },
+  { value: "json", label: "JSON" },
+] as const;

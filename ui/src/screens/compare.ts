@@ -1,0 +1,322 @@
+// Compare: one candidate's panel. While your own interview for the candidate
+// is not submitted, the others' sessions stay sealed and only their number is
+// shown. Once open: the question × interviewer matrix with each row's mean,
+// SD and spread, flagged and uncovered rows, notes side by side, competency
+// averages with a chart (one series per interviewer), and recommendations.
+import type { Ctx, Screen } from "../app";
+import type { Comparison } from "../bindings/Comparison";
+import type { PanelColumn } from "../bindings/PanelColumn";
+import type { QuestionRow } from "../bindings/QuestionRow";
+import type { Spread } from "../bindings/Spread";
+import { clear, h, svg } from "../dom";
+import { recommendationLabel, statusLabel } from "../format";
+import { cellText, comparisonCounts, debriefText, num, scaleMax, spreadText } from "../panel";
+import { candidateHeader } from "./candidate";
+
+const SERIES = 8;
+
+/** Indices of the columns whose scores are visible. */
+function visibleColumns(c: Comparison): number[] {
+  return c.columns.map((_, i) => i).filter((i) => !c.columns[i]!.sealed);
+}
+
+function who(col: PanelColumn): string {
+  return col.imported ? col.interviewer : `${col.interviewer} (you)`;
+}
+
+/** The sealed state: how many sessions arrived, and that yours unlocks them. */
+export function sealedView(ctx: Ctx, c: Comparison): HTMLElement {
+  const n = c.sealed_sessions;
+  const own = c.columns.find((x) => !x.imported && x.status !== "submitted");
+  const card = h(
+    "section",
+    { class: "card sealed-card", attrs: { "aria-labelledby": "sealed-title" } },
+    h("h2", { id: "sealed-title" }, "Scores are sealed"),
+    h(
+      "p",
+      { class: "sealed-count" },
+      n === 0
+        ? "No other interviewer’s session has arrived yet."
+        : `${n} session${n === 1 ? "" : "s"} from other interviewers ${n === 1 ? "has" : "have"} arrived.`,
+    ),
+    h(
+      "p",
+      {},
+      n === 0
+        ? "Sessions you import stay sealed until you submit your own interview for this candidate."
+        : `${n === 1 ? "It unlocks" : "They unlock"} when you submit your own interview for this candidate, so that your scores stay independent.`,
+    ),
+  );
+  if (own) {
+    const go = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Continue your interview");
+    go.addEventListener("click", () => void ctx.go({ name: "live", id: own.session_id }));
+    card.appendChild(go);
+  }
+  return card;
+}
+
+function statsCell(s: Spread): HTMLTableCellElement {
+  return h(
+    "td",
+    { class: "stats", attrs: { "aria-label": spreadText(s) } },
+    h("span", {}, `mean ${num(s.mean)}`),
+    h("span", {}, `SD ${num(s.sd)}`),
+    h("span", {}, `spread ${num(s.spread)}`),
+  );
+}
+
+function questionRows(c: Comparison, cols: number[], q: QuestionRow): HTMLTableRowElement[] {
+  const marks: (HTMLElement | null)[] = [
+    q.stats.flagged
+      ? h("span", { class: "mark mark-flag", attrs: { title: "Scores differ by 2 or more levels" } }, "⚑ 2+ levels apart")
+      : null,
+    q.uncovered ? h("span", { class: "mark mark-uncovered" }, "Not covered") : null,
+  ];
+  const tr = h(
+    "tr",
+    { class: [q.stats.flagged ? "flagged" : "", q.uncovered ? "uncovered" : ""].join(" ").trim(), dataset: { question: q.question_id } },
+    h("th", { class: "q", attrs: { scope: "row" } }, h("span", { class: "q-text", attrs: { title: q.prompt } }, q.prompt), h("span", { class: "q-comp" }, q.competency_name), ...marks),
+    ...cols.map((i) => {
+      const cell = q.cells[i] ?? null;
+      const d = debriefText(cell);
+      const level = cell?.level ?? null;
+      return h(
+        "td",
+        { class: `cell${level === null ? " cell-none" : ""}`, dataset: level === null ? {} : { level: String(level) } },
+        level !== null ? h("strong", { class: "lvl" }, String(level)) : null,
+        level !== null && cell?.label ? h("span", { class: "lbl" }, cell.label) : null,
+        level === null ? h("span", { class: "lbl" }, cellText(cell)) : null,
+        d ? h("span", { class: "was", attrs: { title: d.title } }, d.short) : null,
+      );
+    }),
+    statsCell(q.stats),
+  );
+  const rows = [tr];
+  const withNotes = cols.filter((i) => {
+    const cell = q.cells[i];
+    return cell && (cell.notes.trim() !== "" || cell.debrief);
+  });
+  if (withNotes.length) {
+    const grid = h(
+      "div",
+      { class: "notes-grid" },
+      ...cols.map((i) => {
+        const cell = q.cells[i] ?? null;
+        const d = debriefText(cell);
+        return h(
+          "section",
+          { class: "note-col" },
+          h("h4", {}, c.columns[i]!.interviewer),
+          cell && cell.notes.trim() ? h("p", { class: "prewrap" }, cell.notes) : h("p", { class: "hint" }, cell ? "No notes." : "Not asked."),
+          d ? h("p", { class: "hint" }, d.title) : null,
+        );
+      }),
+    );
+    const details = h(
+      "details",
+      { class: "q-notes" },
+      h("summary", {}, `Notes (${withNotes.length} of ${cols.length})`),
+      grid,
+    );
+    rows.push(h("tr", { class: "notes-row" }, h("td", { attrs: { colspan: cols.length + 2 } }, details)));
+  }
+  return rows;
+}
+
+function scroller(label: string, table: HTMLTableElement): HTMLElement {
+  return h("div", { class: "table-scroll", attrs: { tabindex: 0, role: "region", "aria-label": label } }, table);
+}
+
+export function matrixTable(c: Comparison): HTMLTableElement {
+  const cols = visibleColumns(c);
+  return h(
+    "table",
+    { class: "matrix q-matrix" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { attrs: { scope: "col" } }, "Question"),
+        ...cols.map((i) => h("th", { attrs: { scope: "col" } }, who(c.columns[i]!))),
+        h("th", { attrs: { scope: "col", title: "Mean, standard deviation and spread (highest − lowest)" } }, "Row"),
+      ),
+    ),
+    h("tbody", {}, ...c.questions.flatMap((q) => questionRows(c, cols, q))),
+  );
+}
+
+export function competencyTable(c: Comparison): HTMLTableElement {
+  const cols = visibleColumns(c);
+  return h(
+    "table",
+    { class: "matrix comp-table" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        h("th", { attrs: { scope: "col" } }, "Competency"),
+        ...cols.map((i) => h("th", { class: "num", attrs: { scope: "col" } }, who(c.columns[i]!))),
+        h("th", { attrs: { scope: "col" } }, "Row"),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      ...c.competencies.map((row) =>
+        h(
+          "tr",
+          { class: row.stats.flagged ? "flagged" : "" },
+          h(
+            "th",
+            { class: "q", attrs: { scope: "row" } },
+            h("span", { class: "q-text" }, row.name),
+            row.stats.flagged ? h("span", { class: "mark mark-flag" }, "⚑ 2+ levels apart") : null,
+          ),
+          ...cols.map((i) => h("td", { class: "cell num" }, num(row.averages[i] ?? null))),
+          statsCell(row.stats),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * Average per competency with one bar series per interviewer, built with
+ * DOM calls (createElementNS); colours come from CSS classes.
+ */
+export function panelChart(c: Comparison): SVGSVGElement {
+  const cols = visibleColumns(c);
+  const max = scaleMax(c);
+  const width = 440;
+  const left = 4;
+  const barW = width - left - 44;
+  const bar = 11;
+  const legendRows = Math.ceil(cols.length / 3);
+  const legendH = legendRows * 18 + 6;
+  const groupH = 18 + cols.length * (bar + 2) + 10;
+  const plotTop = legendH;
+  const height = plotTop + c.competencies.length * groupH + 20;
+  const described = c.competencies
+    .map((row) => `${row.name}: ${cols.map((i) => `${c.columns[i]!.interviewer} ${num(row.averages[i] ?? null)}`).join(", ")}`)
+    .join("; ");
+  const root = svg("svg", {
+    class: "chart panel-chart",
+    viewBox: `0 0 ${width} ${height}`,
+    role: "img",
+    "aria-label": `Average score per competency and interviewer, 0 to ${max}. ${described}`,
+  });
+  root.appendChild(svg("title", {}, "Average score per competency and interviewer"));
+  cols.forEach((col, k) => {
+    const x = left + (k % 3) * 146;
+    const y = 4 + Math.floor(k / 3) * 18;
+    root.appendChild(svg("rect", { class: `series series-${k % SERIES}`, x, y, width: 12, height: 12, rx: 2 }));
+    root.appendChild(svg("text", { class: "legend", x: x + 17, y: y + 11 }, c.columns[col]!.interviewer));
+  });
+  const plotBottom = plotTop + c.competencies.length * groupH;
+  for (let v = 0; v <= max; v++) {
+    const x = left + (barW * v) / max;
+    root.appendChild(svg("line", { class: "grid", x1: x, x2: x, y1: plotTop + 14, y2: plotBottom }));
+    root.appendChild(svg("text", { class: "axis", x, y: plotBottom + 14, "text-anchor": "middle" }, String(v)));
+  }
+  c.competencies.forEach((row, g) => {
+    const y0 = plotTop + g * groupH;
+    root.appendChild(svg("text", { class: "label", x: left, y: y0 + 12 }, row.name));
+    cols.forEach((col, k) => {
+      const y = y0 + 17 + k * (bar + 2);
+      const v = row.averages[col] ?? null;
+      if (v === null) {
+        root.appendChild(svg("text", { class: "none", x: left + 2, y: y + bar - 1 }, `${c.columns[col]!.interviewer}: no score`));
+        return;
+      }
+      const w = Math.max(2, (barW * v) / max);
+      const r = svg("rect", { class: `bar series series-${k % SERIES}`, x: left, y, width: w.toFixed(1), height: bar, rx: 2 });
+      r.appendChild(svg("title", {}, `${c.columns[col]!.interviewer}: ${num(v)}`));
+      root.appendChild(r);
+      root.appendChild(svg("text", { class: "value", x: left + w + 5, y: y + bar - 1 }, num(v)));
+    });
+  });
+  return root;
+}
+
+function recommendations(c: Comparison): HTMLElement {
+  return h(
+    "div",
+    { class: "rec-grid" },
+    ...visibleColumns(c).map((i) => {
+      const col = c.columns[i]!;
+      return h(
+        "article",
+        { class: "card rec-card" },
+        h("h3", {}, who(col)),
+        h("p", { class: "q-meta" }, [col.role, statusLabel(col.status), col.imported ? "imported" : ""].filter(Boolean).join(" · ")),
+        h("p", {}, h("span", { class: `score-pill rec-${col.recommendation ?? "none-given"}` }, recommendationLabel(col.recommendation))),
+        col.summary.trim() ? h("p", { class: "prewrap small" }, col.summary) : null,
+        col.red_flags.length ? h("ul", { class: "flags" }, ...col.red_flags.map((f) => h("li", {}, f))) : null,
+      );
+    }),
+  );
+}
+
+/** The open comparison (nothing sealed). */
+export function openView(c: Comparison): HTMLElement {
+  const counts = comparisonCounts(c);
+  const frag = h("div", { class: "compare-open" });
+  frag.appendChild(
+    h(
+      "p",
+      { class: "compare-counts" },
+      `${counts.interviewers} interviewer${counts.interviewers === 1 ? "" : "s"} · `,
+      h("span", { class: counts.flagged ? "count-flag" : "" }, `${counts.flagged} flagged`),
+      ` · ${counts.uncovered} not covered`,
+    ),
+  );
+  frag.appendChild(
+    h(
+      "section",
+      { attrs: { "aria-labelledby": "matrix-title" } },
+      h("h2", { id: "matrix-title" }, "Questions × interviewers"),
+      h("p", { class: "hint" }, "⚑ marks rows whose scores are 2 or more levels apart. Spread is the highest score minus the lowest."),
+      scroller("Question matrix", matrixTable(c)),
+    ),
+  );
+  frag.appendChild(
+    h(
+      "section",
+      { attrs: { "aria-labelledby": "comp-title" } },
+      h("h2", { id: "comp-title" }, "Competencies"),
+      h("div", { class: "card" }, panelChart(c)),
+      scroller("Competency averages", competencyTable(c)),
+    ),
+  );
+  frag.appendChild(
+    h("section", { attrs: { "aria-labelledby": "recs-title" } }, h("h2", { id: "recs-title" }, "Recommendations"), recommendations(c)),
+  );
+  return frag;
+}
+
+export function compareScreen(ctx: Ctx, candidate: string): Screen {
+  const body = h("main", { class: "content compare" });
+  const el = h("div", { class: "screen screen-compare" }, ...candidateHeader(ctx, candidate, "compare"), body);
+
+  void (async () => {
+    try {
+      const c = await ctx.backend.compareCandidate(candidate);
+      clear(body);
+      body.dataset.sealed = String(c.sealed);
+      body.appendChild(c.sealed ? sealedView(ctx, c) : openView(c));
+    } catch (err) {
+      clear(body);
+      body.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compare: ${(err as Error).message}`));
+    }
+  })();
+
+  return {
+    el,
+    title: `${candidate} – compare – Panelist`,
+    shown: () => (el.querySelector(".topbar-title") as HTMLElement | null)?.focus(),
+  };
+}

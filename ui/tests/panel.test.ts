@@ -1,0 +1,507 @@
+// Panel screens with the mocked backend: sealed vs open comparison, flag
+// marking, the report preview frame, candidate sorting, calibration, import.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Calibration } from "../src/bindings/Calibration";
+import type { CandidateComparison } from "../src/bindings/CandidateComparison";
+import type { Cell } from "../src/bindings/Cell";
+import type { Comparison } from "../src/bindings/Comparison";
+import type { PanelColumn } from "../src/bindings/PanelColumn";
+import { BackendError } from "../src/backend";
+import { cellText, debriefText, nextSort, num, outcomeText, signed } from "../src/panel";
+import { calibrationScreen } from "../src/screens/calibration";
+import { candidatesScreen } from "../src/screens/candidates";
+import { compareScreen, panelChart } from "../src/screens/compare";
+import { homeScreen } from "../src/screens/home";
+import { reportScreen } from "../src/screens/report";
+import type { ImportedFile } from "../src/types";
+import { fakeBackend, fakeCtx, session } from "./fixtures";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
+vi.mock("@tauri-apps/api/webview", () => ({ getCurrentWebview: vi.fn() }));
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(new Date("2026-11-22T10:00:00Z"));
+});
+afterEach(() => {
+  document.body.replaceChildren();
+  vi.useRealTimers();
+});
+
+const $ = <T extends Element = HTMLElement>(sel: string) => document.querySelector(sel) as T;
+const $$ = (sel: string) => [...document.querySelectorAll(sel)] as HTMLElement[];
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+function column(interviewer: string, extra: Partial<PanelColumn> = {}): PanelColumn {
+  return {
+    session_id: `s-${interviewer}`,
+    interviewer,
+    role: "Backend",
+    imported: true,
+    status: "submitted",
+    recommendation: "yes",
+    sealed: false,
+    summary: "",
+    red_flags: [],
+    ...extra,
+  };
+}
+
+function cell(level: number | null, extra: Partial<Cell> = {}): Cell {
+  const labels = ["", "Poor", "Mixed", "Good", "Excellent"];
+  return { level, label: level === null ? null : labels[level]!, skipped: false, notes: "", debrief: null, ...extra };
+}
+
+const spread = (values: number[]) => {
+  if (!values.length) return { n: 0, mean: null, sd: null, spread: null, flagged: false };
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
+  const s = Math.max(...values) - Math.min(...values);
+  return { n: values.length, mean, sd, spread: s, flagged: s >= 2 };
+};
+
+/** Grace (you, submitted) and two imported colleagues; q1 is 2+ apart. */
+function openComparison(): Comparison {
+  return {
+    candidate: "Ada",
+    sealed: false,
+    sealed_sessions: 0,
+    columns: [
+      column("Ravi", { recommendation: "no", summary: "Shaky <b>HTTP</b>" }),
+      column("Mei", { recommendation: "strong-yes", red_flags: ["Late"] }),
+      column("Grace", { imported: false }),
+    ],
+    questions: [
+      {
+        question_id: "q1",
+        prompt: "<img src=x onerror=alert(1)> REST?",
+        competency: "apis",
+        competency_name: "APIs",
+        cells: [cell(1, { notes: "No idempotency" }), cell(2), cell(4, { notes: "Great" })],
+        stats: spread([1, 2, 4]),
+        uncovered: false,
+      },
+      {
+        question_id: "q2",
+        prompt: "Caching",
+        competency: "data",
+        competency_name: "Data",
+        cells: [cell(3), cell(3, { debrief: { before: 2, reasons: ["Came later, and right"] } }), cell(3)],
+        stats: spread([3, 3, 3]),
+        uncovered: false,
+      },
+      {
+        question_id: "q3",
+        prompt: "Migrations",
+        competency: "data",
+        competency_name: "Data",
+        cells: [cell(null), cell(null, { skipped: true }), null],
+        stats: spread([]),
+        uncovered: true,
+      },
+    ],
+    competencies: [
+      { competency: "apis", name: "APIs", averages: [1, 2, 4], stats: spread([1, 2, 4]) },
+      { competency: "data", name: "Data", averages: [3, 3, 3], stats: spread([3, 3, 3]) },
+    ],
+  };
+}
+
+/** Your interview is running; two colleagues' sessions are hidden. */
+function sealedComparison(n = 2): Comparison {
+  const c = openComparison();
+  const hidden = (col: PanelColumn): PanelColumn => ({ ...col, sealed: true, recommendation: null, summary: "", red_flags: [] });
+  return {
+    ...c,
+    sealed: true,
+    sealed_sessions: n,
+    columns: [hidden(c.columns[0]!), hidden(c.columns[1]!), { ...c.columns[2]!, status: "in_progress" as const, recommendation: null }].slice(2 - n),
+    questions: c.questions.map((q) => ({ ...q, cells: [null, null, q.cells[2] ?? null].slice(2 - n) })),
+  };
+}
+
+async function mountCompare(c: Comparison) {
+  const backend = fakeBackend(session());
+  backend.compareCandidate.mockResolvedValue(c);
+  const ctx = fakeCtx(backend);
+  const screen = compareScreen(ctx, "Ada");
+  document.body.appendChild(screen.el);
+  await settle();
+  return { backend, ctx, screen };
+}
+
+describe("panel formatting", () => {
+  it("formats numbers, cells, debriefs and import outcomes", () => {
+    expect(num(2.3333)).toBe("2.33");
+    expect(num(3)).toBe("3");
+    expect(num(null)).toBe("—");
+    expect(signed(0.4234)).toBe("+0.42");
+    expect(signed(-1.1)).toBe("−1.10");
+    expect(cellText(cell(3))).toBe("3 Good");
+    expect(cellText(cell(null, { skipped: true }))).toBe("Skipped");
+    expect(cellText(cell(null))).toBe("Not scored");
+    expect(cellText(null)).toBe("Not asked");
+    expect(debriefText(cell(3, { debrief: { before: 2, reasons: ["a", "b"] } }))).toEqual({
+      short: "was 2",
+      title: "Changed in the debrief from 2: a / b",
+    });
+    expect(debriefText(cell(3))).toBeNull();
+    expect(outcomeText({ kind: "added" })).toBe("added");
+    expect(outcomeText({ kind: "unchanged" })).toBe("unchanged (already imported)");
+    expect(outcomeText({ kind: "replaced", changes: ["score q1 2 → 3", "notes q2"] })).toBe("updated: score q1 2 → 3; notes q2");
+    expect(outcomeText({ kind: "kept_newer", stored_revision: 7 })).toContain("kept");
+  });
+
+  it("sorts like the core first, then reverses on a second click", () => {
+    expect(nextSort({ key: "overall", dir: "desc" }, "name")).toEqual({ key: "name", dir: "asc", reverse: false });
+    expect(nextSort({ key: "name", dir: "asc" }, "name")).toEqual({ key: "name", dir: "desc", reverse: true });
+    expect(nextSort({ key: "name", dir: "asc" }, "data")).toEqual({ key: "data", dir: "desc", reverse: false });
+    expect(nextSort({ key: "data", dir: "desc" }, "data")).toEqual({ key: "data", dir: "asc", reverse: true });
+  });
+});
+
+describe("compare screen", () => {
+  it("when sealed shows only how many sessions arrived and that submitting unlocks them", async () => {
+    const { backend, ctx } = await mountCompare(sealedComparison(2));
+    expect(backend.compareCandidate).toHaveBeenCalledWith("Ada");
+    expect($(".content").dataset.sealed).toBe("true");
+    expect($(".sealed-count").textContent).toBe("2 sessions from other interviewers have arrived.");
+    expect($(".sealed-card").textContent).toContain("unlock when you submit your own interview");
+    expect($$("table")).toHaveLength(0);
+    expect($$("svg")).toHaveLength(0);
+    const text = $("main").textContent ?? "";
+    for (const hidden of ["Ravi", "Mei", "REST", "Good", "Excellent"]) expect(text).not.toContain(hidden);
+    (document.querySelector(".sealed-card button") as HTMLButtonElement).click();
+    expect(ctx.go).toHaveBeenCalledWith({ name: "live", id: "s-Grace" });
+  });
+
+  it("says so when nothing has arrived yet", async () => {
+    await mountCompare(sealedComparison(0));
+    expect($(".sealed-count").textContent).toBe("No other interviewer’s session has arrived yet.");
+  });
+
+  it("when open shows the matrix with flagged and uncovered rows marked", async () => {
+    await mountCompare(openComparison());
+    expect($(".content").dataset.sealed).toBe("false");
+    const heads = $$(".q-matrix thead th").map((th) => th.textContent);
+    expect(heads).toEqual(["Question", "Ravi", "Mei", "Grace (you)", "Row"]);
+    const q1 = $("tr[data-question='q1']");
+    expect(q1.classList.contains("flagged")).toBe(true);
+    expect(q1.querySelector(".mark-flag")?.textContent).toBe("⚑ 2+ levels apart");
+    expect([...q1.querySelectorAll("td.cell")].map((td) => (td as HTMLElement).dataset.level)).toEqual(["1", "2", "4"]);
+    expect(q1.querySelector("td.cell")?.textContent).toBe("1Poor");
+    expect(q1.querySelector("td.stats")?.getAttribute("aria-label")).toBe("mean 2.33 · SD 1.25 · spread 3");
+    // Prompts are text, never HTML.
+    expect(q1.querySelector("img")).toBeNull();
+    expect(q1.querySelector(".q-text")?.textContent).toBe("<img src=x onerror=alert(1)> REST?");
+    const q2 = $("tr[data-question='q2']");
+    expect(q2.classList.contains("flagged")).toBe(false);
+    expect(q2.querySelector(".mark")).toBeNull();
+    const was = q2.querySelector(".was") as HTMLElement;
+    expect(was.textContent).toBe("was 2");
+    expect(was.title).toBe("Changed in the debrief from 2: Came later, and right");
+    const q3 = $("tr[data-question='q3']");
+    expect(q3.classList.contains("uncovered")).toBe(true);
+    expect(q3.querySelector(".mark-uncovered")?.textContent).toBe("Not covered");
+    expect([...q3.querySelectorAll("td.cell")].map((td) => td.textContent)).toEqual(["Not scored", "Skipped", "Not asked"]);
+    expect($$(".q-matrix tr.flagged")).toHaveLength(1);
+    expect($(".compare-counts").textContent).toBe("3 interviewers · 1 flagged · 1 not covered");
+  });
+
+  it("puts notes side by side in an expandable row", async () => {
+    await mountCompare(openComparison());
+    const details = $$("details.q-notes");
+    expect(details).toHaveLength(2); // q1 has notes, q2 a debrief change
+    expect(details[0]!.querySelector("summary")?.textContent).toBe("Notes (2 of 3)");
+    expect((details[0] as HTMLDetailsElement).open).toBe(false);
+    const cols = [...details[0]!.querySelectorAll(".note-col")].map((n) => n.textContent);
+    expect(cols).toEqual(["RaviNo idempotency", "MeiNo notes.", "GraceGreat"]);
+  });
+
+  it("shows competency averages, recommendations and a chart with one series per interviewer", async () => {
+    await mountCompare(openComparison());
+    const comp = $$(".comp-table tbody tr");
+    expect(comp[0]!.classList.contains("flagged")).toBe(true);
+    expect([...comp[1]!.querySelectorAll("td.num")].map((td) => td.textContent)).toEqual(["3", "3", "3"]);
+    const recs = $$(".rec-card");
+    expect(recs.map((r) => r.querySelector(".score-pill")?.textContent)).toEqual(["No", "Strong yes", "Yes"]);
+    expect(recs[0]!.textContent).toContain("Shaky <b>HTTP</b>");
+    expect(recs[0]!.querySelector("b")).toBeNull();
+    const svg = $("svg.panel-chart");
+    expect(svg.namespaceURI).toBe("http://www.w3.org/2000/svg");
+    expect($$(".panel-chart .legend").map((t) => t.textContent)).toEqual(["Ravi", "Mei", "Grace"]);
+    for (const k of [0, 1, 2]) expect(svg.querySelectorAll(`rect.bar.series-${k}`)).toHaveLength(2);
+  });
+
+  it("draws bars to scale and says when an interviewer has no score", () => {
+    const c = openComparison();
+    c.competencies[1]!.averages = [3, null, 3];
+    const svg = panelChart(c);
+    const bars = [...svg.querySelectorAll("rect.bar")];
+    expect(bars).toHaveLength(5);
+    expect(svg.textContent).toContain("Mei: no score");
+    expect(svg.getAttribute("aria-label")).toContain("APIs: Ravi 1, Mei 2, Grace 4");
+  });
+
+  it("shows an error when the comparison cannot be loaded", async () => {
+    const backend = fakeBackend(session());
+    backend.compareCandidate.mockRejectedValue(new BackendError("not_found", 'no sessions for candidate "Zed"'));
+    const screen = compareScreen(fakeCtx(backend), "Zed");
+    document.body.appendChild(screen.el);
+    await settle();
+    expect($("[role=alert]").textContent).toContain("no sessions for candidate");
+  });
+});
+
+describe("report screen", () => {
+  it("previews the HTML in a sandboxed frame that may run no script", async () => {
+    const backend = fakeBackend(session());
+    const screen = reportScreen(fakeCtx(backend), "Ada");
+    document.body.appendChild(screen.el);
+    await settle();
+    const frame = $<HTMLIFrameElement>("iframe.report-preview");
+    expect(frame.getAttribute("sandbox")).toBe("");
+    expect(frame.getAttribute("title")).toBe("Report preview");
+    expect(frame.hasAttribute("src")).toBe(false);
+    expect(backend.reportHtml).toHaveBeenCalledWith("Ada", false);
+    expect(frame.srcdoc).toContain("Hiring committee report");
+
+    const redact = $<HTMLInputElement>("input[type=checkbox]");
+    backend.reportHtml.mockResolvedValueOnce("<h1>Hiring committee report: Candidate 3F2A</h1>");
+    redact.click();
+    await settle();
+    expect(backend.reportHtml).toHaveBeenLastCalledWith("Ada", true);
+    expect(frame.srcdoc).toContain("Candidate 3F2A");
+  });
+
+  it("exports in the chosen format with the chosen redaction", async () => {
+    const backend = fakeBackend(session());
+    backend.exportReport.mockResolvedValue("/tmp/committee-ada.csv");
+    const screen = reportScreen(fakeCtx(backend), "Ada");
+    document.body.appendChild(screen.el);
+    await settle();
+    const format = $<HTMLSelectElement>("select.report-format");
+    expect([...format.options].map((o) => o.value)).toEqual(["html", "md", "csv", "json"]);
+    expect(format.labels?.[0]?.textContent).toBe("Format");
+    format.value = "csv";
+    $<HTMLInputElement>("input[type=checkbox]").click();
+    [...document.querySelectorAll("button")].find((b) => b.textContent === "Export…")!.click();
+    await settle();
+    expect(backend.exportReport).toHaveBeenCalledWith("Ada", "csv", true);
+    expect($(".report-form [role=status]").textContent).toBe("Exported to /tmp/committee-ada.csv");
+  });
+});
+
+function candidates(order: string[]): CandidateComparison {
+  const rows = {
+    Ada: { candidate: "Ada", sessions: 3, competencies: { apis: 3.5, data: 2 }, overall: 2.75, recommendations: [["Grace", "yes"]] },
+    Bob: { candidate: "Bob", sessions: 2, competencies: { apis: 2, data: 3.5 }, overall: 2.5, recommendations: [["Grace", "no"]] },
+    Cy: { candidate: "Cy", sessions: 1, competencies: { apis: 1 }, overall: 1, recommendations: [["Grace", null]] },
+  } as const;
+  return {
+    kit: "Backend fundamentals",
+    competencies: [
+      ["apis", "APIs"],
+      ["data", "Data"],
+    ],
+    rows: order.map((n) => structuredClone(rows[n as keyof typeof rows]) as unknown as CandidateComparison["rows"][number]),
+    sealed_candidates: 1,
+  };
+}
+
+describe("candidates screen", () => {
+  it("sorts by a clicked header through the core and reverses on a second click", async () => {
+    const backend = fakeBackend(session());
+    backend.compareCandidates.mockImplementation(async (_k, sort) =>
+      candidates(sort === "name" ? ["Ada", "Bob", "Cy"] : sort === "data" ? ["Bob", "Ada", "Cy"] : ["Ada", "Bob", "Cy"]),
+    );
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({
+      competencies: [],
+      questions: [],
+      kits: [{ id: "backend-fundamentals", name: "Backend fundamentals", description: "", questions: [], minutes: 44 }],
+    }));
+    const screen = candidatesScreen(ctx, "backend-fundamentals");
+    document.body.appendChild(screen.el);
+    await settle();
+    expect(backend.compareCandidates).toHaveBeenCalledWith("backend-fundamentals", "overall");
+    const names = () => $$(".cand-table tbody tr").map((tr) => tr.dataset.candidate);
+    const sortOf = (key: string) => $(`button.sort[data-sort='${key}']`).closest("th")!.getAttribute("aria-sort");
+    expect(names()).toEqual(["Ada", "Bob", "Cy"]);
+    expect(sortOf("overall")).toBe("descending");
+    expect($(".banner").textContent).toBe("1 candidate is left out until you submit your own interview.");
+    expect([...$$(".cand-table tbody tr")[2]!.querySelectorAll("td.num")].map((td) => td.textContent)).toEqual(["1", "1", "—", "1"]);
+
+    $("button.sort[data-sort='data']").click();
+    await settle();
+    expect(backend.compareCandidates).toHaveBeenLastCalledWith("backend-fundamentals", "data");
+    expect(names()).toEqual(["Bob", "Ada", "Cy"]);
+    expect(sortOf("data")).toBe("descending");
+    expect(sortOf("overall")).toBe("none");
+    expect(document.activeElement).toBe($("button.sort[data-sort='data']"));
+
+    const calls = backend.compareCandidates.mock.calls.length;
+    $("button.sort[data-sort='data']").click();
+    await settle();
+    expect(backend.compareCandidates.mock.calls.length).toBe(calls);
+    expect(names()).toEqual(["Cy", "Ada", "Bob"]);
+    expect(sortOf("data")).toBe("ascending");
+
+    $("button.sort[data-sort='name']").click();
+    await settle();
+    expect(backend.compareCandidates).toHaveBeenLastCalledWith("backend-fundamentals", "name");
+    expect(sortOf("name")).toBe("ascending");
+    expect($("button.sort[data-sort='name']").getAttribute("aria-label")).toBe("Sort by Candidate");
+
+    $("button.cand-link").click();
+    expect(ctx.go).toHaveBeenCalledWith({ name: "compare", candidate: "Ada" });
+  });
+});
+
+describe("calibration screen", () => {
+  const cal: Calibration = {
+    kit: null,
+    sessions: 6,
+    units: 8,
+    raters: ["Ann", "Ben", "Cat"],
+    ratings: 20,
+    alpha_interval: 0.41234,
+    alpha_ordinal: 0.5,
+    icc: { icc1_1: 0.17, icc2_1: 0.29, icc3_1: 0.71, units: 6, raters: 3 },
+    complete_units: 6,
+    leniency: [
+      { rater: "Ann", mean_deviation: 0.5, units: 6, z: 1.2 },
+      { rater: "Ben", mean_deviation: -0.25, units: 6, z: -0.4 },
+      { rater: "Cat", mean_deviation: null, units: 0, z: null },
+    ],
+  };
+
+  it("shows alpha, the ICCs with their unit count, and leniency with z; filters by kit", async () => {
+    const backend = fakeBackend(session());
+    backend.calibration.mockResolvedValue(cal);
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({
+      competencies: [],
+      questions: [],
+      kits: [{ id: "system-design", name: "System design", description: "", questions: [], minutes: 58 }],
+    }));
+    const screen = calibrationScreen(ctx);
+    document.body.appendChild(screen.el);
+    await settle();
+    expect(backend.calibration).toHaveBeenCalledWith(null);
+    expect([...document.querySelectorAll(".alpha-table td")].map((td) => td.textContent)).toEqual(["0.412", "0.500"]);
+    expect([...document.querySelectorAll(".icc-table td")].map((td) => td.textContent)).toEqual(["0.170", "0.290", "0.710"]);
+    expect($(".icc-units").textContent).toBe("Over 6 units rated by all 3 interviewers (6 of 8 units are complete).");
+    const rows = $$(".leniency-table tbody tr").map((tr) => [...tr.children].map((c) => c.textContent));
+    expect(rows).toEqual([
+      ["Ann", "+0.50", "6", "+1.20"],
+      ["Ben", "−0.25", "6", "−0.40"],
+      ["Cat", "—", "0", "—"],
+    ]);
+    const kit = $<HTMLSelectElement>("select");
+    expect(kit.labels?.[0]?.textContent).toBe("Kit");
+    kit.value = "system-design";
+    kit.dispatchEvent(new Event("change"));
+    await settle();
+    expect(backend.calibration).toHaveBeenLastCalledWith("system-design");
+  });
+
+  it("says when the ICC cannot be computed", async () => {
+    const backend = fakeBackend(session());
+    backend.calibration.mockResolvedValue({ ...cal, icc: null, complete_units: 1 });
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({ competencies: [], questions: [], kits: [] }));
+    document.body.appendChild(calibrationScreen(ctx).el);
+    await settle();
+    expect($(".icc-units").textContent).toBe("Not enough units rated by every interviewer (1 of 8 complete).");
+  });
+});
+
+describe("import on home", () => {
+  const files: ImportedFile[] = [
+    { file: "ravi.json", path: "/x/ravi.json", result: { session_id: "1", candidate: "Ada", interviewer: "Ravi", outcome: { kind: "added" } } },
+    { file: "mei.json", path: "/x/mei.json", result: { session_id: "2", candidate: "Ada", interviewer: "Mei", outcome: { kind: "replaced", changes: ["score q1: 2 → 3"] } } },
+    { file: "old.json", path: "/x/old.json", result: { session_id: "3", candidate: "Bo", interviewer: "Li", outcome: { kind: "kept_newer", stored_revision: 4 } } },
+  ];
+
+  it("imports through the dialog and shows each file's outcome", async () => {
+    const backend = fakeBackend(session());
+    backend.importSessionFiles.mockResolvedValue(files);
+    const ctx = fakeCtx(backend);
+    document.body.appendChild(homeScreen(ctx).el);
+    await settle();
+    const btn = [...document.querySelectorAll("button")].find((b) => b.textContent === "Import sessions…")!;
+    btn.click();
+    await settle();
+    expect(backend.importSessionFiles).toHaveBeenCalledWith(undefined);
+    expect(backend.listSessions).toHaveBeenCalledTimes(2); // the list reloads
+    expect($(".import-result h2").textContent).toBe("Imported 3 files");
+    const lines = $$(".import-files li").map((li) => li.textContent);
+    expect(lines[0]).toBe("ravi.jsonAda · Raviadded");
+    expect(lines[1]).toBe("mei.jsonAda · Meiupdated: score q1: 2 → 3");
+    expect(lines[2]).toContain("kept that one");
+    const open = $$(".import-open button");
+    expect(open.map((b) => b.textContent)).toEqual(["Open panel: Ada", "Open panel: Bo"]);
+    open[0]!.click();
+    expect(ctx.go).toHaveBeenCalledWith({ name: "compare", candidate: "Ada" });
+  });
+
+  it("shows a clear error when nothing was imported, and nothing on cancel", async () => {
+    const backend = fakeBackend(session());
+    backend.importSessionFiles.mockRejectedValueOnce(
+      new BackendError("invalid", "mei.json: session file content hash does not match (…): the file was edited or damaged"),
+    );
+    document.body.appendChild(homeScreen(fakeCtx(backend)).el);
+    await settle();
+    const btn = [...document.querySelectorAll("button")].find((b) => b.textContent === "Import sessions…")!;
+    btn.click();
+    await settle();
+    expect($(".import-error").getAttribute("role")).toBe("alert");
+    expect($(".import-error h2").textContent).toBe("Nothing was imported");
+    expect($(".import-error .error").textContent).toContain("mei.json: session file content hash does not match");
+    btn.click(); // cancelled dialog: null
+    await settle();
+    expect($(".import-error")).not.toBeNull();
+    ($(".import-error button") as HTMLButtonElement).click();
+    expect($(".import-error")).toBeNull();
+  });
+
+  it("imports files dropped on the window", async () => {
+    const backend = fakeBackend(session());
+    backend.importSessionFiles.mockResolvedValue(files.slice(0, 1));
+    document.body.appendChild(homeScreen(fakeCtx(backend), ["/x/ravi.json"]).el);
+    await settle();
+    expect(backend.importSessionFiles).toHaveBeenCalledWith(["/x/ravi.json"]);
+    expect($(".import-result h2").textContent).toBe("Imported 1 file");
+  });
+
+  it("opens imported sessions in the candidate's panel, and every row has a Panel button", async () => {
+    const backend = fakeBackend(session());
+    backend.listSessions.mockResolvedValue([
+      {
+        id: "imp",
+        candidate: "Ada",
+        interviewer: "Ravi",
+        role: "Backend",
+        kit: null,
+        status: "submitted",
+        created_at: "2026-11-22T09:00:00Z",
+        started_at: "2026-11-22T09:00:00Z",
+        finished_at: null,
+        questions: 3,
+        scored: 3,
+        recommendation: "no",
+        imported: true,
+      },
+    ]);
+    const ctx = fakeCtx(backend);
+    document.body.appendChild(homeScreen(ctx).el);
+    await settle();
+    expect($(".badge").textContent).toBe("Imported");
+    $(".session-row").click();
+    expect(ctx.go).toHaveBeenLastCalledWith({ name: "compare", candidate: "Ada" });
+    const panel = $("button.panel-btn");
+    expect(panel.getAttribute("aria-label")).toBe("Panel for Ada");
+  });
+});
