@@ -224,6 +224,38 @@ fn level_text(cell: &Option<crate::panel::Cell>, sealed: bool) -> String {
     }
 }
 
+/// The report's opening line, shared by every format.
+fn intro(r: &CommitteeReport) -> String {
+    let c = &r.comparison;
+    format!(
+        "{} session(s), {} imported from other interviewers.{}",
+        c.columns.len(),
+        c.columns.iter().filter(|x| x.imported).count(),
+        if r.redacted {
+            " Redacted packet: names replaced by pseudonyms."
+        } else {
+            ""
+        }
+    )
+}
+
+/// The sealed notice's sentence, shared by every format.
+fn sealed_notice(c: &Comparison) -> String {
+    format!(
+        "{} other session(s) stay hidden until the local interviewer submits their own.",
+        c.sealed_sessions
+    )
+}
+
+/// A column's recommendation as shown in the reports.
+fn recommendation_text(col: &crate::panel::PanelColumn) -> &'static str {
+    if col.sealed {
+        "sealed"
+    } else {
+        col.recommendation.map(|r| r.label()).unwrap_or("not given")
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Markdown
 
@@ -237,29 +269,21 @@ fn markdown(r: &CommitteeReport) -> String {
     );
     let _ = writeln!(
         o,
-        "{} session(s), {} imported from other interviewers.{}\n",
-        c.columns.len(),
-        c.columns.iter().filter(|x| x.imported).count(),
-        if r.redacted {
-            " Redacted packet: names replaced by pseudonyms."
-        } else {
-            ""
-        }
+        "{}
+",
+        intro(r)
     );
     if c.sealed {
         let _ = writeln!(
             o,
-            "> **Sealed:** {} other session(s) stay hidden until the local interviewer submits their own.\n",
-            c.sealed_sessions
+            "> **Sealed:** {}
+",
+            sealed_notice(c)
         );
     }
     o.push_str("## Recommendations\n\n| Interviewer | Role | Status | Recommendation |\n|---|---|---|---|\n");
     for col in &c.columns {
-        let rec = if col.sealed {
-            "sealed"
-        } else {
-            col.recommendation.map(|r| r.label()).unwrap_or("not given")
-        };
+        let rec = recommendation_text(col);
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
@@ -585,32 +609,18 @@ fn html(r: &CommitteeReport) -> String {
         "<header><h1>Hiring committee report: {}</h1>",
         html_text(&r.candidate)
     );
-    let _ = writeln!(
-        o,
-        "<p class=\"meta\">{} session(s), {} imported from other interviewers.{}</p></header>",
-        c.columns.len(),
-        c.columns.iter().filter(|x| x.imported).count(),
-        if r.redacted {
-            " Redacted packet: names replaced by pseudonyms."
-        } else {
-            ""
-        }
-    );
+    let _ = writeln!(o, "<p class=\"meta\">{}</p></header>", intro(r));
     if c.sealed {
         let _ = writeln!(
             o,
-            "<p class=\"sealed\"><strong>Sealed:</strong> {} other session(s) stay hidden until the local interviewer submits their own.</p>",
-            c.sealed_sessions
+            "<p class=\"sealed\"><strong>Sealed:</strong> {}</p>",
+            sealed_notice(c)
         );
     }
 
     o.push_str("<section><h2>Recommendations</h2>\n<table><thead><tr><th>Interviewer</th><th>Role</th><th>Status</th><th>Recommendation</th></tr></thead><tbody>\n");
     for col in &c.columns {
-        let rec = if col.sealed {
-            "sealed"
-        } else {
-            col.recommendation.map(|r| r.label()).unwrap_or("not given")
-        };
+        let rec = recommendation_text(col);
         let _ = writeln!(
             o,
             "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
