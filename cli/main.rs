@@ -10,10 +10,10 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use panelist_core::bank::KitSummary;
 use panelist_core::committee::{self, ReportFormat};
+use panelist_core::import::ImportOutcome;
 use panelist_core::panel;
 use panelist_core::session::{NewSession, Recommendation, SessionFilter};
 use panelist_core::session_file::SessionFile;
-use panelist_core::storage::ImportOutcome;
 use panelist_core::{report, storage, Error, Result, Store};
 use uuid::Uuid;
 
@@ -177,10 +177,32 @@ enum SessionCmd {
         #[arg(long, allow_hyphen_values = true)]
         reason: String,
     },
-    /// List sessions
+    /// List sessions, newest first
     List {
-        #[arg(long)]
+        /// Exact candidate name (case-insensitive)
+        #[arg(long, allow_hyphen_values = true)]
         candidate: Option<String>,
+        /// Words that begin a word of the candidate, interviewer or role
+        #[arg(long, allow_hyphen_values = true)]
+        search: Option<String>,
+        /// Exact interviewer name (case-insensitive)
+        #[arg(long, allow_hyphen_values = true)]
+        interviewer: Option<String>,
+        /// Exact role (case-insensitive)
+        #[arg(long, allow_hyphen_values = true)]
+        role: Option<String>,
+        /// Created on or after this day (YYYY-MM-DD, UTC)
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Created before this day (YYYY-MM-DD, UTC)
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+        /// At most this many sessions
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Skip this many sessions first
+        #[arg(long, default_value_t = 0)]
+        offset: u64,
         #[arg(long)]
         json: bool,
     },
@@ -397,7 +419,7 @@ fn run(cli: Cli) -> Result<()> {
                     panel::SortBy::Competency(c.to_string())
                 }
             };
-            let cmp = panel::compare_candidates(&kit.name, &store.all_sessions()?, &sort);
+            let cmp = panel::compare_candidates(&kit.name, &store.kit_sessions(&kit.name)?, &sort);
             match format {
                 MdJson::Json => out(&json(&cmp)),
                 MdJson::Md => out(&committee::candidates_markdown(&cmp)),
@@ -406,7 +428,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Calibration { kit, format } => {
             let store = open(&cli.db)?;
             let kit = kit.map(|k| store.kit(&k)).transpose()?.map(|k| k.name);
-            let cal = panel::calibration(&store.all_sessions()?, kit.as_deref());
+            let cal = panel::calibration_of(&store.ratings()?, kit.as_deref());
             match format {
                 MdJson::Json => out(&json(&cal)),
                 MdJson::Md => out(&committee::calibration_markdown(&cal)),
@@ -480,7 +502,8 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
                 kit: kit_name,
                 question_ids,
             };
-            let s = store.create_session(&new, Uuid::now_v7(), Uuid::now_v7(), now)?;
+            let s =
+                store.create_session(&new, Uuid::now_v7().into(), Uuid::now_v7().into(), now)?;
             let s = store.start_session(s.id, now)?;
             out(&format!("{}\n", s.id))
         }
@@ -527,7 +550,7 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
                 id,
                 recommendation.into(),
                 summary.as_deref(),
-                Uuid::now_v7(),
+                Uuid::now_v7().into(),
                 now,
             )?;
             eprintln!(
@@ -544,17 +567,39 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
             reason,
         } => {
             let id = store.find_session_id(&session)?;
-            store.amend_score(id, &question, level, &reason, Uuid::now_v7(), now)?;
+            store.amend_score(id, &question, level, &reason, Uuid::now_v7().into(), now)?;
             Ok(())
         }
         SessionCmd::List {
             candidate,
+            search,
+            interviewer,
+            role,
+            from,
+            to,
+            limit,
+            offset,
             json: as_json,
         } => {
-            let list = store.sessions(&SessionFilter {
+            let day = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc();
+            let filter = SessionFilter {
                 candidate,
-                text: None,
-            })?;
+                text: search,
+                interviewer,
+                role,
+                from: from.map(day),
+                to: to.map(day),
+            };
+            let page = store.session_page(&filter, offset, limit.unwrap_or(u64::MAX))?;
+            if (page.rows.len() as u64) < page.total {
+                eprintln!(
+                    "sessions {}–{} of {}",
+                    (offset + 1).min(page.total),
+                    offset + page.rows.len() as u64,
+                    page.total
+                );
+            }
+            let list = page.rows;
             if as_json {
                 return out(&json(&list));
             }

@@ -151,7 +151,7 @@ fn an_interview_from_start_to_export() {
 
     // The database file holds what was recorded.
     let store = Store::open(&env.db).unwrap();
-    let s = store.session(uuid::Uuid::parse_str(&sid).unwrap()).unwrap();
+    let s = store.session(sid.parse().unwrap()).unwrap();
     assert_eq!(s.status, Status::Submitted);
     assert_eq!(s.kit.as_deref(), Some("Backend fundamentals"));
     assert_eq!(s.entry("rest-api-design").unwrap().score, Some(4));

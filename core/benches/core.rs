@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use chrono::{TimeZone, Utc};
 use panelist_core::committee::{self, ReportFormat};
 use panelist_core::report::session_markdown;
+use panelist_core::session::PanelSession;
 use panelist_core::session::{NewSession, Recommendation};
 use panelist_core::session_file::SessionFile;
-use panelist_core::storage::PanelSession;
 use panelist_core::Store;
 use uuid::Uuid;
 
@@ -60,7 +60,7 @@ fn main() {
 
     // 1. Durable single-action writes.
     let s = store
-        .create_session(&new(0), Uuid::now_v7(), Uuid::now_v7(), t0)
+        .create_session(&new(0), Uuid::now_v7().into(), Uuid::now_v7().into(), t0)
         .unwrap();
     let (mut scores, mut notes) = (Vec::new(), Vec::new());
     for i in 0..2000usize {
@@ -89,7 +89,7 @@ fn main() {
     let mut ids = Vec::with_capacity(1000);
     for i in 0..1000 {
         let s = store
-            .create_session(&new(i), Uuid::now_v7(), Uuid::now_v7(), t0)
+            .create_session(&new(i), Uuid::now_v7().into(), Uuid::now_v7().into(), t0)
             .unwrap();
         for (j, q) in qids.iter().enumerate() {
             store
@@ -109,7 +109,7 @@ fn main() {
                 s.id,
                 Recommendation::Yes,
                 Some("Solid."),
-                Uuid::now_v7(),
+                Uuid::now_v7().into(),
                 t0,
             )
             .unwrap();

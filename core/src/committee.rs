@@ -17,8 +17,8 @@ use ts_rs::TS;
 
 use crate::panel::{compare, Calibration, CandidateComparison, Comparison, DISAGREEMENT_LEVELS};
 use crate::report::md_inline;
+use crate::session::PanelSession;
 use crate::session::Status;
-use crate::storage::PanelSession;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[ts(export)]
@@ -110,7 +110,12 @@ pub fn build(
         if comparison.columns[col].sealed {
             continue;
         }
-        for a in p.session.audit.iter().filter(|a| a.action == "amend-score") {
+        for a in p
+            .session
+            .audit
+            .iter()
+            .filter(|a| a.action == crate::session::AuditAction::AmendScore)
+        {
             let qid = a.question_id.clone().unwrap_or_default();
             debrief.push(DebriefChange {
                 interviewer: p.session.interviewer.clone(),
@@ -131,7 +136,7 @@ pub fn build(
     if redact {
         let pseudonym = sessions
             .first()
-            .map(|p| candidate_pseudonym(p.session.candidate.id))
+            .map(|p| candidate_pseudonym(p.session.candidate.id.as_uuid()))
             .unwrap_or_else(|| "Candidate".into());
         let mut names: Vec<(String, String)> = Vec::new();
         let mut interviewers: Vec<String> = Vec::new();
@@ -159,7 +164,7 @@ pub fn build(
         comparison.candidate = pseudonym.clone();
         for c in &mut comparison.columns {
             c.interviewer = who(&c.interviewer);
-            c.session_id = uuid::Uuid::nil();
+            c.session_id = crate::ids::SessionId(uuid::Uuid::nil());
             c.summary = scrub(&c.summary, &names);
             c.red_flags = c.red_flags.iter().map(|f| scrub(f, &names)).collect();
         }
@@ -899,7 +904,7 @@ pub fn sessions_csv(sessions: &[PanelSession]) -> String {
                 .audit
                 .iter()
                 .filter(|a| {
-                    a.action == "amend-score"
+                    a.action == crate::session::AuditAction::AmendScore
                         && a.question_id.as_deref() == Some(e.question.id.as_str())
                 })
                 .collect();

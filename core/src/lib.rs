@@ -9,12 +9,16 @@ pub mod bank;
 pub mod committee;
 pub mod error;
 pub mod files;
+pub mod ids;
+pub mod import;
 pub mod panel;
 pub mod report;
 pub mod session;
 pub mod session_file;
 pub mod stats;
 pub mod storage;
+pub mod text;
 
 pub use error::{Error, Result};
+pub use ids::{AuditId, CandidateId, SessionId};
 pub use storage::Store;

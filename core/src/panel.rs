@@ -5,15 +5,15 @@
 //! averages, debrief changes, sealing, candidate comparison and the input to
 //! calibration. Nothing here reads the database or the clock.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use crate::ids::SessionId;
 use serde::Serialize;
 use ts_rs::TS;
-use uuid::Uuid;
 
+use crate::session::PanelSession;
 use crate::session::{Recommendation, Session, Status};
 use crate::stats::{self, RatingMatrix};
-use crate::storage::PanelSession;
 
 /// Rows whose scores differ by this many levels or more are flagged.
 pub const DISAGREEMENT_LEVELS: f64 = 2.0;
@@ -21,7 +21,7 @@ pub const DISAGREEMENT_LEVELS: f64 = 2.0;
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct PanelColumn {
-    pub session_id: Uuid,
+    pub session_id: SessionId,
     pub interviewer: String,
     pub role: String,
     pub imported: bool,
@@ -131,7 +131,10 @@ fn debrief(s: &Session, question_id: &str) -> Option<Debrief> {
     let amendments: Vec<_> = s
         .audit
         .iter()
-        .filter(|a| a.action == "amend-score" && a.question_id.as_deref() == Some(question_id))
+        .filter(|a| {
+            a.action == crate::session::AuditAction::AmendScore
+                && a.question_id.as_deref() == Some(question_id)
+        })
         .collect();
     let first = amendments.first()?;
     Some(Debrief {
@@ -388,44 +391,78 @@ pub struct Calibration {
     pub leniency: Vec<stats::Leniency>,
 }
 
+/// One entry of a session, as calibration needs it: who rated which
+/// candidate's question, and the score. Storage loads these in one query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rating {
+    pub session_id: SessionId,
+    pub candidate: String,
+    pub interviewer: String,
+    pub kit: Option<String>,
+    pub status: Status,
+    pub imported: bool,
+    pub question_id: String,
+    pub score: Option<i64>,
+}
+
+/// The ratings of loaded sessions.
+pub fn ratings_of(sessions: &[PanelSession]) -> Vec<Rating> {
+    sessions
+        .iter()
+        .flat_map(|p| {
+            let s = &p.session;
+            s.entries.iter().map(move |e| Rating {
+                session_id: s.id,
+                candidate: s.candidate.name.clone(),
+                interviewer: s.interviewer.clone(),
+                kit: s.kit.clone(),
+                status: s.status,
+                imported: p.imported,
+                question_id: e.question.id.clone(),
+                score: e.score,
+            })
+        })
+        .collect()
+}
+
 /// The rating matrix of submitted sessions: units are (candidate, question),
 /// raters are interviewers, values are scores. Sealed candidates' others'
-/// sessions are left out.
-pub fn rating_matrix(sessions: &[PanelSession], kit: Option<&str>) -> (RatingMatrix, usize) {
-    let mut by_candidate: BTreeMap<&str, Vec<PanelSession>> = BTreeMap::new();
-    for p in sessions {
-        by_candidate
-            .entry(p.session.candidate.name.as_str())
-            .or_default()
-            .push(p.clone());
-    }
+/// sessions are left out (the rule of [`is_sealed`], over ratings).
+pub fn rating_matrix(ratings: &[Rating], kit: Option<&str>) -> (RatingMatrix, usize) {
+    let sealed: BTreeSet<&str> = ratings
+        .iter()
+        .filter(|r| !r.imported && r.status != Status::Submitted)
+        .map(|r| r.candidate.as_str())
+        .collect();
     let mut triples = Vec::new();
-    let mut used = 0;
-    for p in sessions {
-        let s = &p.session;
-        if s.status != Status::Submitted || kit.is_some_and(|k| s.kit.as_deref() != Some(k)) {
+    let mut used = BTreeSet::new();
+    for r in ratings {
+        if r.status != Status::Submitted || kit.is_some_and(|k| r.kit.as_deref() != Some(k)) {
             continue;
         }
-        if p.imported && is_sealed(&by_candidate[s.candidate.name.as_str()]) {
+        if r.imported && sealed.contains(r.candidate.as_str()) {
             continue;
         }
-        used += 1;
-        for e in &s.entries {
-            if let Some(v) = e.score {
-                triples.push((
-                    format!("{} / {}", s.candidate.name, e.question.id),
-                    s.interviewer.clone(),
-                    v as f64,
-                ));
-            }
+        used.insert(r.session_id);
+        if let Some(v) = r.score {
+            triples.push((
+                format!("{} / {}", r.candidate, r.question_id),
+                r.interviewer.clone(),
+                v as f64,
+            ));
         }
     }
-    (RatingMatrix::from_triples(triples), used)
+    (RatingMatrix::from_triples(triples), used.len())
 }
 
 /// Reliability and leniency across every submitted session (or one kit's).
 pub fn calibration(sessions: &[PanelSession], kit: Option<&str>) -> Calibration {
-    let (m, used) = rating_matrix(sessions, kit);
+    calibration_of(&ratings_of(sessions), kit)
+}
+
+/// [`calibration`] over ratings loaded without their sessions.
+pub fn calibration_of(ratings: &[Rating], kit: Option<&str>) -> Calibration {
+    let (m, used) = rating_matrix(ratings, kit);
     let icc = stats::icc(&m);
     let complete_units = m
         .values

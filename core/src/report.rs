@@ -185,7 +185,11 @@ pub fn session_markdown(s: &Session) -> String {
         }
     }
 
-    let amendments: Vec<_> = s.audit.iter().filter(|a| a.action != "submit").collect();
+    let amendments: Vec<_> = s
+        .audit
+        .iter()
+        .filter(|a| a.action != crate::session::AuditAction::Submit)
+        .collect();
     if !amendments.is_empty() {
         o.push_str("## Amendments\n\n| When (UTC) | Who | Question | Change | Reason |\n|---|---|---|---|---|\n");
         for a in amendments {

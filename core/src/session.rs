@@ -5,10 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-use uuid::Uuid;
 
 use crate::bank::{Competency, Question};
 use crate::error::{Error, Result};
+use crate::ids::{AuditId, CandidateId, SessionId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -106,7 +106,7 @@ impl Recommendation {
 #[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct Candidate {
-    pub id: Uuid,
+    pub id: CandidateId,
     pub name: String,
 }
 
@@ -153,16 +153,52 @@ impl Entry {
     }
 }
 
+/// What an audit event records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum AuditAction {
+    /// The interviewer submitted the session (new value: the recommendation).
+    #[serde(rename = "submit")]
+    Submit,
+    /// A score changed after submission (old and new level, and a reason).
+    #[serde(rename = "amend-score")]
+    AmendScore,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 2] = [AuditAction::Submit, AuditAction::AmendScore];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Submit => "submit",
+            AuditAction::AmendScore => "amend-score",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| Error::invalid(format!("unknown audit action {s:?}")))
+    }
+}
+
+impl PartialEq<&str> for AuditAction {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// An append-only record of a change to a submitted session (and of the
 /// submission itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct AuditEvent {
-    pub id: Uuid,
+    pub id: AuditId,
     pub at: DateTime<Utc>,
     pub actor: String,
-    pub action: String,
+    pub action: AuditAction,
     pub question_id: Option<String>,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
@@ -173,7 +209,7 @@ pub struct AuditEvent {
 #[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct Session {
-    pub id: Uuid,
+    pub id: SessionId,
     pub candidate: Candidate,
     pub interviewer: String,
     pub role: String,
@@ -257,7 +293,7 @@ pub struct CompetencyAverage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct SessionSummary {
-    pub id: Uuid,
+    pub id: SessionId,
     pub candidate: String,
     pub interviewer: String,
     pub role: String,
@@ -307,11 +343,47 @@ impl NewSession {
 /// Filter for listing sessions.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[ts(export)]
+#[serde(default)]
 pub struct SessionFilter {
-    /// Case-insensitive substring of candidate, interviewer or role.
+    /// Words that must each begin a word of the candidate's name, the
+    /// interviewer or the role (accents and case ignored).
     pub text: Option<String>,
     /// Exact candidate name (case-insensitive).
     pub candidate: Option<String>,
+    /// Exact interviewer name (case-insensitive).
+    #[ts(optional)]
+    pub interviewer: Option<String>,
+    /// Exact role (case-insensitive).
+    #[ts(optional)]
+    pub role: Option<String>,
+    /// Created at or after this instant.
+    #[ts(optional)]
+    pub from: Option<DateTime<Utc>>,
+    /// Created before this instant.
+    #[ts(optional)]
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// One page of the session list, newest first, and how many sessions match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SessionPage {
+    pub rows: Vec<SessionSummary>,
+    #[ts(type = "number")]
+    pub total: u64,
+    #[ts(type = "number")]
+    pub offset: u64,
+    #[ts(type = "number")]
+    pub limit: u64,
+}
+
+/// A session with where it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct PanelSession {
+    pub session: Session,
+    /// True when it came from another interviewer's session file.
+    pub imported: bool,
 }
 
 /// The wrap-up fields, saved while the interview is open.

@@ -198,7 +198,7 @@ fn json_nested_10000_deep_is_refused() {
 #[test]
 fn unknown_session_and_question_ids_are_refused() {
     let (mut store, sid) = store_with_session();
-    let ghost = id(999);
+    let ghost: panelist_core::SessionId = id(999);
     refused(
         &mut store,
         |s| s.set_score(ghost, QS[0], Some(2), at(100)),

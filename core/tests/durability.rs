@@ -62,7 +62,12 @@ fn child(db: &Path) {
         question_ids: QUESTIONS.iter().map(|s| s.to_string()).collect(),
     };
     let s = store
-        .create_session(&new, Uuid::now_v7(), Uuid::now_v7(), Utc::now())
+        .create_session(
+            &new,
+            Uuid::now_v7().into(),
+            Uuid::now_v7().into(),
+            Utc::now(),
+        )
         .expect("create");
     let mut out = std::io::stdout().lock();
     writeln!(out, "session {}", s.id).unwrap();
@@ -132,7 +137,7 @@ fn parent() -> Result<(), String> {
         let Some(sid) = lines.first().and_then(|l| l.strip_prefix("session ")) else {
             continue;
         };
-        let sid = Uuid::parse_str(sid).unwrap();
+        let sid: panelist_core::SessionId = sid.parse().unwrap();
         let acked = lines.iter().filter(|l| l.starts_with("ack ")).count() as u64;
         let s = store
             .session(sid)

@@ -241,6 +241,7 @@ fn candidates_are_shared_by_name_and_sessions_filter() {
         .sessions(&SessionFilter {
             candidate: Some("ADA LOVELACE".into()),
             text: None,
+            ..Default::default()
         })
         .unwrap();
     assert_eq!(ada.len(), 2);
@@ -248,6 +249,7 @@ fn candidates_are_shared_by_name_and_sessions_filter() {
         .sessions(&SessionFilter {
             candidate: None,
             text: Some("linu".into()),
+            ..Default::default()
         })
         .unwrap();
     assert_eq!(linus.len(), 2);
@@ -255,17 +257,18 @@ fn candidates_are_shared_by_name_and_sessions_filter() {
         .sessions(&SessionFilter {
             candidate: None,
             text: Some("%".into()),
+            ..Default::default()
         })
         .unwrap();
     assert!(pct.is_empty(), "LIKE wildcards in the search are literal");
     assert_eq!(all[2].scored, 1);
     assert_eq!(all[2].questions, 3);
     // Prefix lookup.
-    let prefix = &id(7).to_string()[..8];
+    let prefix = &id::<panelist_core::SessionId>(7).to_string()[..8];
     assert!(store.find_session_id(prefix).is_err(), "ambiguous prefix");
     assert_eq!(
         store
-            .find_session_id(&id(7).to_string().to_uppercase())
+            .find_session_id(&id::<panelist_core::SessionId>(7).to_string().to_uppercase())
             .unwrap(),
         id(7)
     );

@@ -11,6 +11,7 @@ use panelist_core::session::{
 };
 use panelist_core::session_file::SessionFile;
 use panelist_core::{files, report};
+use panelist_core::{AuditId, CandidateId, SessionId};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -116,8 +117,8 @@ pub async fn save_kit(
 /// Creates the session, starts it, and remembers the interviewer's name.
 #[tauri::command]
 pub async fn create_session(db: State<'_, Db>, new: NewSession) -> IpcResult<Session> {
-    let session_id = Uuid::now_v7();
-    let candidate_id = Uuid::now_v7();
+    let session_id = SessionId::new(Uuid::now_v7());
+    let candidate_id = CandidateId::new(Uuid::now_v7());
     let now = Utc::now();
     let interviewer = new.interviewer.trim().to_string();
     let session = db
@@ -132,14 +133,14 @@ pub async fn create_session(db: State<'_, Db>, new: NewSession) -> IpcResult<Ses
 }
 
 #[tauri::command]
-pub async fn get_session(db: State<'_, Db>, session_id: Uuid) -> IpcResult<Session> {
+pub async fn get_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<Session> {
     db.run(move |s| s.session(session_id)).await
 }
 
 #[tauri::command]
 pub async fn set_score(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     question_id: String,
     level: Option<i64>,
 ) -> IpcResult<()> {
@@ -151,7 +152,7 @@ pub async fn set_score(
 #[tauri::command]
 pub async fn set_skipped(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     question_id: String,
     skipped: bool,
 ) -> IpcResult<()> {
@@ -163,7 +164,7 @@ pub async fn set_skipped(
 #[tauri::command]
 pub async fn set_notes(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     question_id: String,
     notes: String,
 ) -> IpcResult<()> {
@@ -187,7 +188,7 @@ pub async fn set_notes(
 #[tauri::command]
 pub async fn set_look_for(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     question_id: String,
     index: u32,
     on: bool,
@@ -200,7 +201,7 @@ pub async fn set_look_for(
 #[tauri::command]
 pub async fn set_follow_up(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     question_id: String,
     index: u32,
     on: bool,
@@ -213,7 +214,7 @@ pub async fn set_follow_up(
 #[tauri::command]
 pub async fn add_time(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     question_id: String,
     seconds: u64,
 ) -> IpcResult<()> {
@@ -223,7 +224,7 @@ pub async fn add_time(
 }
 
 #[tauri::command]
-pub async fn set_wrap_up(db: State<'_, Db>, session_id: Uuid, wrap: WrapUp) -> IpcResult<()> {
+pub async fn set_wrap_up(db: State<'_, Db>, session_id: SessionId, wrap: WrapUp) -> IpcResult<()> {
     let now = Utc::now();
     db.run(move |s| s.set_wrap_up(session_id, &wrap, now)).await
 }
@@ -231,11 +232,11 @@ pub async fn set_wrap_up(db: State<'_, Db>, session_id: Uuid, wrap: WrapUp) -> I
 #[tauri::command]
 pub async fn submit_session(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     recommendation: Recommendation,
     summary: Option<String>,
 ) -> IpcResult<Session> {
-    let audit_id = Uuid::now_v7();
+    let audit_id = AuditId::new(Uuid::now_v7());
     let now = Utc::now();
     db.run(move |s| {
         s.submit(
@@ -252,12 +253,12 @@ pub async fn submit_session(
 #[tauri::command]
 pub async fn amend_score(
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     question_id: String,
     level: i64,
     reason: String,
 ) -> IpcResult<Session> {
-    let audit_id = Uuid::now_v7();
+    let audit_id = AuditId::new(Uuid::now_v7());
     let now = Utc::now();
     db.run(move |s| s.amend_score(session_id, &question_id, level, &reason, audit_id, now))
         .await
@@ -269,7 +270,7 @@ pub async fn amend_score(
 pub async fn export_session(
     app: AppHandle,
     db: State<'_, Db>,
-    session_id: Uuid,
+    session_id: SessionId,
     format: ExportFormat,
 ) -> IpcResult<Option<String>> {
     let session = db.run(move |s| s.session(session_id)).await?;

@@ -9,9 +9,9 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use panelist_core::committee::{self, ReportFormat};
+use panelist_core::import::ImportResult;
 use panelist_core::panel::{self, Calibration, CandidateComparison, Comparison, SortBy};
 use panelist_core::session_file::{SessionFile, MAX_SESSION_BYTES};
-use panelist_core::storage::ImportResult;
 use panelist_core::Error;
 use serde::Serialize;
 use tauri::{AppHandle, State};
@@ -223,7 +223,7 @@ pub async fn compare_candidates(
         };
         Ok(panel::compare_candidates(
             &kit.name,
-            &s.all_sessions()?,
+            &s.kit_sessions(&kit.name)?,
             &sort,
         ))
     })
@@ -239,7 +239,7 @@ pub async fn calibration(db: State<'_, Db>, kit: Option<String>) -> IpcResult<Ca
             .map(|k| s.kit(&k))
             .transpose()?
             .map(|k| k.name);
-        Ok(panel::calibration(&s.all_sessions()?, kit.as_deref()))
+        Ok(panel::calibration_of(&s.ratings()?, kit.as_deref()))
     })
     .await
 }

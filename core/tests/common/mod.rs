@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use panelist_core::session::NewSession;
-use panelist_core::Store;
+use panelist_core::{SessionId, Store};
 use uuid::Uuid;
 
 /// A fixed instant plus `secs` seconds.
@@ -11,9 +11,11 @@ pub fn at(secs: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).unwrap() + Duration::seconds(secs)
 }
 
-/// A deterministic UUIDv7-shaped id.
-pub fn id(n: u128) -> Uuid {
-    Uuid::from_u128(0x0190_0000_0000_7000_8000_0000_0000_0000 | n)
+/// A deterministic UUIDv7-shaped id of any id type.
+pub fn id<T: From<Uuid>>(n: u128) -> T {
+    T::from(Uuid::from_u128(
+        0x0190_0000_0000_7000_8000_0000_0000_0000 | n,
+    ))
 }
 
 pub fn new_session(candidate: &str, interviewer: &str, questions: &[&str]) -> NewSession {
@@ -30,7 +32,7 @@ pub const QS: [&str; 3] = ["rest-api-design", "sql-vs-nosql", "team-collaboratio
 
 /// An in-memory store (real migrations, seeded bank) with one in-progress
 /// session holding a score, a note and a tick.
-pub fn store_with_session() -> (Store, Uuid) {
+pub fn store_with_session() -> (Store, SessionId) {
     let mut store = Store::open_in_memory().unwrap();
     let sid = id(1);
     store

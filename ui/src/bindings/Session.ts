@@ -3,9 +3,10 @@ import type { AuditEvent } from "./AuditEvent";
 import type { Candidate } from "./Candidate";
 import type { Entry } from "./Entry";
 import type { Recommendation } from "./Recommendation";
+import type { SessionId } from "./SessionId";
 import type { Status } from "./Status";
 
-export type Session = { id: string, candidate: Candidate, interviewer: string, role: string, 
+export type Session = { id: SessionId, candidate: Candidate, interviewer: string, role: string, 
 /**
  * Name of the kit the questions came from, if any.
  */

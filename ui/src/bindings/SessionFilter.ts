@@ -5,10 +5,27 @@
  */
 export type SessionFilter = { 
 /**
- * Case-insensitive substring of candidate, interviewer or role.
+ * Words that must each begin a word of the candidate's name, the
+ * interviewer or the role (accents and case ignored).
  */
 text: string | null, 
 /**
  * Exact candidate name (case-insensitive).
  */
-candidate: string | null, };
+candidate: string | null, 
+/**
+ * Exact interviewer name (case-insensitive).
+ */
+interviewer?: string, 
+/**
+ * Exact role (case-insensitive).
+ */
+role?: string, 
+/**
+ * Created at or after this instant.
+ */
+from?: string, 
+/**
+ * Created before this instant.
+ */
+to?: string, };

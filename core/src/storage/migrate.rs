@@ -1,0 +1,100 @@
+//! The embedded, append-only schema migrations. Never edit one that has
+//! landed (a test pins each file's hash); a change is a new file.
+//!
+//! Migration 2 has a Rust hook that moves data the SQL cannot: it stores each
+//! distinct question snapshot once, addressed by its SHA-256, and fills the
+//! search words. The hook, like the SQL files, is frozen once landed.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Transaction};
+use rusqlite_migration::{HookError, HookResult, Migrations, M};
+
+use super::sessions::{insert_search_words, snapshot_hash};
+
+/// The SQL of every migration, in order; `SCHEMA_VERSION` is their count.
+pub const MIGRATION_SQL: &[(&str, &str)] = &[
+    (
+        "0001_initial.sql",
+        include_str!("migrations/0001_initial.sql"),
+    ),
+    (
+        "0002_snapshots_and_search.sql",
+        include_str!("migrations/0002_snapshots_and_search.sql"),
+    ),
+    (
+        "0003_drop_inline_snapshots.sql",
+        include_str!("migrations/0003_drop_inline_snapshots.sql"),
+    ),
+];
+
+pub(crate) fn migrations() -> Migrations<'static> {
+    Migrations::new(
+        MIGRATION_SQL
+            .iter()
+            .enumerate()
+            .map(|(i, (_, sql))| match i {
+                1 => M::up_with_hook(sql, v2_move_snapshots),
+                _ => M::up(sql),
+            })
+            .collect(),
+    )
+}
+
+const V2_OLD_ENTRIES: &str = "
+    SELECT session_id, position, question_id, competency_name, snapshot, score, skipped,
+           look_fors_hit, follow_ups_asked, notes, seconds_spent
+    FROM entry";
+
+const V2_INSERT_SNAPSHOT: &str = "INSERT INTO snapshot (hash, doc) VALUES (?1, ?2)";
+
+const V2_INSERT_ENTRY: &str = "
+    INSERT INTO entry_v2 (session_id, position, question_id, competency_name, snapshot_id, score,
+                          skipped, look_fors_hit, follow_ups_asked, notes, seconds_spent)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+
+const V2_SESSION_WORDS: &str = "
+    SELECT s.id, c.name, s.interviewer, s.role
+    FROM session s JOIN candidate c ON c.id = s.candidate_id";
+
+fn v2_move_snapshots(tx: &Transaction) -> HookResult {
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    let mut read = tx.prepare(V2_OLD_ENTRIES)?;
+    let mut rows = read.query([])?;
+    let mut insert_snapshot = tx.prepare(V2_INSERT_SNAPSHOT)?;
+    let mut insert_entry = tx.prepare(V2_INSERT_ENTRY)?;
+    while let Some(r) = rows.next()? {
+        let doc: String = r.get("snapshot")?;
+        let snapshot_id = match ids.get(&doc) {
+            Some(id) => *id,
+            None => {
+                insert_snapshot.execute(params![snapshot_hash(&doc).to_vec(), doc])?;
+                let id = tx.last_insert_rowid();
+                ids.insert(doc, id);
+                id
+            }
+        };
+        insert_entry.execute(params![
+            r.get::<_, String>("session_id")?,
+            r.get::<_, i64>("position")?,
+            r.get::<_, String>("question_id")?,
+            r.get::<_, String>("competency_name")?,
+            snapshot_id,
+            r.get::<_, Option<i64>>("score")?,
+            r.get::<_, bool>("skipped")?,
+            r.get::<_, String>("look_fors_hit")?,
+            r.get::<_, String>("follow_ups_asked")?,
+            r.get::<_, String>("notes")?,
+            r.get::<_, i64>("seconds_spent")?,
+        ])?;
+    }
+    let sessions: Vec<(String, String, String, String)> = tx
+        .prepare(V2_SESSION_WORDS)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, candidate, interviewer, role) in sessions {
+        insert_search_words(tx, &id, &[&candidate, &interviewer, &role])
+            .map_err(|e| HookError::Hook(e.to_string()))?;
+    }
+    Ok(())
+}

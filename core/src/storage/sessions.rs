@@ -1,0 +1,901 @@
+//! Sessions: creating them, the per-action writes of a live interview,
+//! submission and amendments, the paged session list, and loading sessions
+//! for panels in a few queries (never one query per session).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+use super::rows::{opt_ts, to_json, ts, Json, Ts};
+use super::Store;
+use crate::bank::Question;
+use crate::error::{Error, Result};
+use crate::ids::{AuditId, CandidateId, SessionId};
+use crate::panel::Rating;
+use crate::session::{
+    check_reason, competency_name, AuditAction, AuditEvent, Candidate, Entry, NewSession,
+    PanelSession, Recommendation, Session, SessionFilter, SessionPage, SessionSummary, Status,
+    WrapUp,
+};
+use crate::text;
+
+// -- SQL -------------------------------------------------------------------
+
+const CANDIDATE_BY_NAME: &str = "SELECT id FROM candidate WHERE name = ?1";
+const INSERT_CANDIDATE: &str = "INSERT INTO candidate (id, name) VALUES (?1, ?2)";
+const CANDIDATE_ID_TAKEN: &str = "SELECT EXISTS(SELECT 1 FROM candidate WHERE id = ?1)";
+
+const INSERT_NEW_SESSION: &str = "
+    INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)";
+
+pub(crate) const INSERT_IMPORTED_SESSION: &str = "
+    INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, started_at,
+                         finished_at, updated_at, revision, summary, red_flags, recommendation, imported)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1)";
+
+pub(crate) const REPLACE_IMPORTED_SESSION: &str = "
+    UPDATE session
+    SET interviewer = ?2, role = ?3, kit_name = ?4, status = ?5, created_at = ?6, started_at = ?7,
+        finished_at = ?8, updated_at = ?9, revision = ?10, summary = ?11, red_flags = ?12,
+        recommendation = ?13
+    WHERE id = ?1";
+
+const INSERT_SNAPSHOT: &str =
+    "INSERT INTO snapshot (hash, doc) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING";
+const SNAPSHOT_BY_HASH: &str = "SELECT id FROM snapshot WHERE hash = ?1";
+
+const INSERT_ENTRY: &str = "
+    INSERT INTO entry (session_id, position, question_id, competency_name, snapshot_id, score, skipped,
+                       look_fors_hit, follow_ups_asked, notes, seconds_spent)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+pub(crate) const DELETE_ENTRIES: &str = "DELETE FROM entry WHERE session_id = ?1";
+
+const INSERT_AUDIT: &str = "
+    INSERT INTO audit (id, session_id, at, actor, action, question_id, old_value, new_value, reason)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+const INSERT_WORD: &str =
+    "INSERT INTO search_word (word, session_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+const DELETE_WORDS: &str = "DELETE FROM search_word WHERE word = ?1 AND session_id = ?2";
+
+const SESSION_HEAD: &str = "SELECT interviewer, status, imported FROM session WHERE id = ?1";
+const START_IF_DRAFT: &str = "
+    UPDATE session SET status = 'in_progress', started_at = COALESCE(started_at, ?2)
+    WHERE id = ?1 AND status = 'draft'";
+const BUMP: &str = "UPDATE session SET revision = revision + 1, updated_at = ?2 WHERE id = ?1";
+
+const ENTRY_EXISTS: &str =
+    "SELECT EXISTS(SELECT 1 FROM entry WHERE session_id = ?1 AND question_id = ?2)";
+const ENTRY_SNAPSHOT: &str = "
+    SELECT sn.doc FROM entry e JOIN snapshot sn ON sn.id = e.snapshot_id
+    WHERE e.session_id = ?1 AND e.question_id = ?2";
+const ENTRY_SCORE: &str = "SELECT score FROM entry WHERE session_id = ?1 AND question_id = ?2";
+const SET_SCORE: &str =
+    "UPDATE entry SET score = ?3, skipped = 0 WHERE session_id = ?1 AND question_id = ?2";
+const SET_SKIPPED: &str = "
+    UPDATE entry SET skipped = ?3, score = CASE WHEN ?3 THEN NULL ELSE score END
+    WHERE session_id = ?1 AND question_id = ?2";
+const SET_NOTES: &str = "UPDATE entry SET notes = ?3 WHERE session_id = ?1 AND question_id = ?2";
+const LOOK_FORS: &str =
+    "SELECT look_fors_hit FROM entry WHERE session_id = ?1 AND question_id = ?2";
+const SET_LOOK_FORS: &str =
+    "UPDATE entry SET look_fors_hit = ?3 WHERE session_id = ?1 AND question_id = ?2";
+const FOLLOW_UPS: &str =
+    "SELECT follow_ups_asked FROM entry WHERE session_id = ?1 AND question_id = ?2";
+const SET_FOLLOW_UPS: &str =
+    "UPDATE entry SET follow_ups_asked = ?3 WHERE session_id = ?1 AND question_id = ?2";
+const ADD_TIME: &str = "
+    UPDATE entry SET seconds_spent = seconds_spent + ?3 WHERE session_id = ?1 AND question_id = ?2";
+const SET_WRAP_UP: &str =
+    "UPDATE session SET summary = ?2, red_flags = ?3, recommendation = ?4 WHERE id = ?1";
+const SUBMIT: &str = "
+    UPDATE session SET status = 'submitted', finished_at = ?2, recommendation = ?3,
+                       summary = COALESCE(?4, summary)
+    WHERE id = ?1";
+
+const SESSION_EXISTS: &str = "SELECT count(*) FROM session WHERE id = ?1";
+const SESSION_ID_PREFIX: &str = "SELECT id FROM session WHERE id LIKE ?1 || '%' LIMIT 2";
+
+/// Session heads of a scope; `{scope}` is replaced by a fixed condition.
+const HEADS: &str = "
+    SELECT s.id, c.id AS candidate_id, c.name AS candidate_name, s.interviewer, s.role, s.kit_name,
+           s.status, s.created_at, s.started_at, s.finished_at, s.updated_at, s.revision, s.summary,
+           s.red_flags, s.recommendation, s.imported
+    FROM session s JOIN candidate c ON c.id = s.candidate_id
+    WHERE {scope}
+    ORDER BY s.created_at, s.id";
+const ENTRIES: &str = "
+    SELECT e.session_id, e.competency_name, e.snapshot_id, sn.doc, e.score, e.skipped,
+           e.look_fors_hit, e.follow_ups_asked, e.notes, e.seconds_spent
+    FROM session s JOIN candidate c ON c.id = s.candidate_id
+         JOIN entry e ON e.session_id = s.id
+         JOIN snapshot sn ON sn.id = e.snapshot_id
+    WHERE {scope}
+    ORDER BY e.session_id, e.position";
+const AUDIT: &str = "
+    SELECT a.session_id, a.id, a.at, a.actor, a.action, a.question_id, a.old_value, a.new_value,
+           a.reason
+    FROM session s JOIN candidate c ON c.id = s.candidate_id
+         JOIN audit a ON a.session_id = s.id
+    WHERE {scope}
+    ORDER BY a.session_id, a.at, a.id";
+
+/// Every entry's score with its session's rater, candidate, kit and state.
+const RATINGS: &str = "
+    SELECT s.id, c.name AS candidate, s.interviewer, s.kit_name, s.status, s.imported,
+           e.question_id, e.score
+    FROM session s JOIN candidate c ON c.id = s.candidate_id
+         JOIN entry e ON e.session_id = s.id
+    ORDER BY s.created_at, s.id, e.position";
+
+/// The session list; `{filter}` is replaced by fixed conditions with bound
+/// parameters.
+const PAGE: &str = "
+    SELECT s.id, c.name AS candidate, s.interviewer, s.role, s.kit_name, s.status, s.created_at,
+           s.started_at, s.finished_at,
+           (SELECT count(*) FROM entry e WHERE e.session_id = s.id) AS questions,
+           (SELECT count(e.score) FROM entry e WHERE e.session_id = s.id) AS scored,
+           s.recommendation, s.imported
+    FROM session s JOIN candidate c ON c.id = s.candidate_id
+    WHERE {filter}
+    ORDER BY s.created_at DESC, s.id DESC
+    LIMIT ? OFFSET ?";
+const PAGE_TOTAL: &str = "
+    SELECT count(*) FROM session s JOIN candidate c ON c.id = s.candidate_id WHERE {filter}";
+
+// -- helpers shared with import and migration ---------------------------------
+
+/// The SHA-256 of a snapshot's canonical JSON: its address.
+pub(crate) fn snapshot_hash(doc: &str) -> [u8; 32] {
+    Sha256::digest(doc.as_bytes()).into()
+}
+
+/// Stores a question snapshot once and returns its row id.
+pub(crate) fn intern_snapshot(tx: &Transaction, q: &Question) -> Result<i64> {
+    let doc = to_json(q);
+    let hash = snapshot_hash(&doc).to_vec();
+    tx.prepare_cached(INSERT_SNAPSHOT)?
+        .execute(params![hash, doc])?;
+    Ok(tx
+        .prepare_cached(SNAPSHOT_BY_HASH)?
+        .query_row([hash], |r| r.get(0))?)
+}
+
+/// Adds the folded words of `texts` to the search index for a session.
+pub(crate) fn insert_search_words(tx: &Transaction, session: &str, texts: &[&str]) -> Result<()> {
+    let mut stmt = tx.prepare_cached(INSERT_WORD)?;
+    for w in texts.iter().flat_map(|t| text::words(t)) {
+        stmt.execute(params![w, session])?;
+    }
+    Ok(())
+}
+
+/// Removes the words of `texts` from a session's search index.
+pub(crate) fn delete_search_words(tx: &Transaction, session: &str, texts: &[&str]) -> Result<()> {
+    let mut stmt = tx.prepare_cached(DELETE_WORDS)?;
+    for w in texts.iter().flat_map(|t| text::words(t)) {
+        stmt.execute(params![w, session])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn insert_entries(tx: &Transaction, s: &Session) -> Result<()> {
+    let mut stmt = tx.prepare_cached(INSERT_ENTRY)?;
+    for (i, e) in s.entries.iter().enumerate() {
+        let snapshot = intern_snapshot(tx, &e.question)?;
+        stmt.execute(params![
+            s.id,
+            i as i64,
+            e.question.id,
+            e.competency_name,
+            snapshot,
+            e.score,
+            e.skipped,
+            to_json(&e.look_fors_hit),
+            to_json(&e.follow_ups_asked),
+            e.notes,
+            e.seconds_spent as i64
+        ])?;
+    }
+    Ok(())
+}
+
+pub(crate) fn insert_audit(tx: &Transaction, e: &AuditEvent, session: SessionId) -> Result<()> {
+    tx.prepare_cached(INSERT_AUDIT)?.execute(params![
+        e.id,
+        session,
+        ts(e.at),
+        e.actor,
+        e.action,
+        e.question_id,
+        e.old_value,
+        e.new_value,
+        e.reason
+    ])?;
+    Ok(())
+}
+
+/// The local candidate with this name, or a new one with `id`.
+pub(crate) fn candidate_for(tx: &Transaction, name: &str, id: CandidateId) -> Result<CandidateId> {
+    let existing: Option<CandidateId> = tx
+        .query_row(CANDIDATE_BY_NAME, [name], |r| r.get(0))
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let taken: bool = tx.query_row(CANDIDATE_ID_TAKEN, [id], |r| r.get(0))?;
+    if !taken {
+        tx.execute(INSERT_CANDIDATE, params![id, name])?;
+    }
+    Ok(id)
+}
+
+/// Which sessions a load covers.
+#[derive(Clone, Copy)]
+pub(crate) enum Scope<'a> {
+    One(SessionId),
+    Candidate(&'a str),
+    Kit(&'a str),
+    All,
+}
+
+impl Scope<'_> {
+    fn condition(&self) -> &'static str {
+        match self {
+            Scope::One(_) => "s.id = ?1",
+            Scope::Candidate(_) => "c.name = ?1",
+            Scope::Kit(_) => "s.kit_name = ?1",
+            Scope::All => "?1 IS NULL",
+        }
+    }
+
+    fn param(&self) -> Option<String> {
+        match self {
+            Scope::One(id) => Some(id.to_string()),
+            Scope::Candidate(name) => Some(name.trim().to_string()),
+            Scope::Kit(name) => Some(name.to_string()),
+            Scope::All => None,
+        }
+    }
+}
+
+/// Loads every session of a scope, oldest first, in three queries.
+pub(crate) fn load_sessions(conn: &Connection, scope: Scope) -> Result<Vec<PanelSession>> {
+    let cond = scope.condition();
+    let p = scope.param();
+    let mut out: Vec<PanelSession> = Vec::new();
+    let mut index: HashMap<SessionId, usize> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&HEADS.replace("{scope}", cond))?;
+        let mut rows = stmt.query([&p])?;
+        while let Some(r) = rows.next()? {
+            let id: SessionId = r.get("id")?;
+            index.insert(id, out.len());
+            out.push(PanelSession {
+                imported: r.get("imported")?,
+                session: Session {
+                    id,
+                    candidate: Candidate {
+                        id: r.get("candidate_id")?,
+                        name: r.get("candidate_name")?,
+                    },
+                    interviewer: r.get("interviewer")?,
+                    role: r.get("role")?,
+                    kit: r.get("kit_name")?,
+                    status: r.get("status")?,
+                    created_at: r.get::<_, Ts>("created_at")?.0,
+                    started_at: opt_ts(r.get("started_at")?),
+                    finished_at: opt_ts(r.get("finished_at")?),
+                    updated_at: r.get::<_, Ts>("updated_at")?.0,
+                    revision: r.get::<_, i64>("revision")? as u64,
+                    entries: Vec::new(),
+                    summary: r.get("summary")?,
+                    red_flags: r.get::<_, Json<_>>("red_flags")?.0,
+                    recommendation: r.get("recommendation")?,
+                    audit: Vec::new(),
+                },
+            });
+        }
+    }
+    if out.is_empty() {
+        return Ok(out);
+    }
+    let mut snapshots: HashMap<i64, Question> = HashMap::new();
+    {
+        let mut stmt = conn.prepare_cached(&ENTRIES.replace("{scope}", cond))?;
+        let mut rows = stmt.query([&p])?;
+        while let Some(r) = rows.next()? {
+            let sid: SessionId = r.get("session_id")?;
+            let snapshot_id: i64 = r.get("snapshot_id")?;
+            let question = match snapshots.get(&snapshot_id) {
+                Some(q) => q.clone(),
+                None => {
+                    let q: Question = r.get::<_, Json<Question>>("doc")?.0;
+                    snapshots.insert(snapshot_id, q.clone());
+                    q
+                }
+            };
+            let entry = Entry {
+                question,
+                competency_name: r.get("competency_name")?,
+                score: r.get("score")?,
+                skipped: r.get("skipped")?,
+                look_fors_hit: r.get::<_, Json<_>>("look_fors_hit")?.0,
+                follow_ups_asked: r.get::<_, Json<_>>("follow_ups_asked")?.0,
+                notes: r.get("notes")?,
+                seconds_spent: r.get::<_, i64>("seconds_spent")? as u64,
+            };
+            out[index[&sid]].session.entries.push(entry);
+        }
+    }
+    {
+        let mut stmt = conn.prepare_cached(&AUDIT.replace("{scope}", cond))?;
+        let mut rows = stmt.query([&p])?;
+        while let Some(r) = rows.next()? {
+            let sid: SessionId = r.get("session_id")?;
+            let event = AuditEvent {
+                id: r.get("id")?,
+                at: r.get::<_, Ts>("at")?.0,
+                actor: r.get("actor")?,
+                action: r.get("action")?,
+                question_id: r.get("question_id")?,
+                old_value: r.get("old_value")?,
+                new_value: r.get("new_value")?,
+                reason: r.get("reason")?,
+            };
+            out[index[&sid]].session.audit.push(event);
+        }
+    }
+    Ok(out)
+}
+
+/// One session with its origin, if it exists.
+pub(crate) fn load_one(conn: &Connection, id: SessionId) -> Result<Option<PanelSession>> {
+    Ok(load_sessions(conn, Scope::One(id))?.pop())
+}
+
+fn load_session(conn: &Connection, id: SessionId) -> Result<Session> {
+    load_one(conn, id)?
+        .map(|p| p.session)
+        .ok_or_else(|| Error::NotFound(format!("no session with id {id}")))
+}
+
+/// The WHERE conditions and parameters of a session filter.
+fn filter_sql(filter: &SessionFilter) -> (String, Vec<String>) {
+    let mut conds: Vec<&str> = Vec::new();
+    let mut params: Vec<String> = Vec::new();
+    let nonempty = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(c) = nonempty(&filter.candidate) {
+        conds.push("c.name = ?");
+        params.push(c);
+    }
+    if let Some(i) = nonempty(&filter.interviewer) {
+        conds.push("s.interviewer = ? COLLATE NOCASE");
+        params.push(i);
+    }
+    if let Some(r) = nonempty(&filter.role) {
+        conds.push("s.role = ? COLLATE NOCASE");
+        params.push(r);
+    }
+    if let Some(from) = filter.from {
+        conds.push("s.created_at >= ?");
+        params.push(ts(from));
+    }
+    if let Some(to) = filter.to {
+        conds.push("s.created_at < ?");
+        params.push(ts(to));
+    }
+    if let Some(t) = filter.text.as_deref() {
+        let words = text::words(t);
+        if words.is_empty() && !t.trim().is_empty() {
+            // Only punctuation: nothing can match it.
+            conds.push("0");
+        }
+        for w in words {
+            conds.push("s.id IN (SELECT session_id FROM search_word WHERE word >= ? AND word < ?)");
+            params.push(w.clone());
+            params.push(format!("{w}\u{10ffff}"));
+        }
+    }
+    let sql = if conds.is_empty() {
+        "1".to_string()
+    } else {
+        conds.join(" AND ")
+    };
+    (sql, params)
+}
+
+// -- the Store's session API ------------------------------------------------------
+
+struct Head {
+    interviewer: String,
+    status: Status,
+    imported: bool,
+}
+
+fn session_head(tx: &Transaction, id: SessionId) -> Result<Head> {
+    tx.prepare_cached(SESSION_HEAD)?
+        .query_row([id], |r| {
+            Ok(Head {
+                interviewer: r.get("interviewer")?,
+                status: r.get("status")?,
+                imported: r.get("imported")?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound(format!("no session with id {id}")))
+}
+
+/// Checks that the session may change (exists, not submitted, not imported),
+/// starts it if it was a draft, and bumps its revision.
+fn open_for_change(tx: &Transaction, id: SessionId, now: DateTime<Utc>) -> Result<Head> {
+    let head = session_head(tx, id)?;
+    if head.imported {
+        return Err(Error::Locked(format!(
+            "session {id} was imported from another machine and is read-only here"
+        )));
+    }
+    if head.status == Status::Submitted {
+        return Err(Error::Locked(format!(
+            "session {id} is submitted and locked; a score can only change through an amendment with a reason"
+        )));
+    }
+    tx.prepare_cached(START_IF_DRAFT)?
+        .execute(params![id, ts(now)])?;
+    bump(tx, id, now)?;
+    Ok(head)
+}
+
+fn bump(tx: &Transaction, id: SessionId, now: DateTime<Utc>) -> Result<()> {
+    tx.prepare_cached(BUMP)?.execute(params![id, ts(now)])?;
+    Ok(())
+}
+
+fn check_entry(tx: &Transaction, id: SessionId, question_id: &str) -> Result<()> {
+    let exists: bool = tx
+        .prepare_cached(ENTRY_EXISTS)?
+        .query_row(params![id, question_id], |r| r.get(0))?;
+    if exists {
+        Ok(())
+    } else {
+        Err(Error::NotFound(format!(
+            "session {id} has no question {question_id:?}"
+        )))
+    }
+}
+
+fn entry_question(tx: &Transaction, id: SessionId, question_id: &str) -> Result<Question> {
+    let doc: Option<Json<Question>> = tx
+        .prepare_cached(ENTRY_SNAPSHOT)?
+        .query_row(params![id, question_id], |r| r.get(0))
+        .optional()?;
+    doc.map(|d| d.0)
+        .ok_or_else(|| Error::NotFound(format!("session {id} has no question {question_id:?}")))
+}
+
+#[derive(Clone, Copy)]
+enum ListField {
+    LookFors,
+    FollowUps,
+}
+
+impl Store {
+    /// Creates a session in the draft state with a snapshot of each question.
+    /// `candidate_id` is used only when the candidate is new.
+    pub fn create_session(
+        &mut self,
+        new: &NewSession,
+        session_id: SessionId,
+        candidate_id: CandidateId,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        new.check()?;
+        let competencies = self.competencies()?;
+        let questions: Vec<Question> = new
+            .question_ids
+            .iter()
+            .map(|id| self.question(id))
+            .collect::<Result<_>>()?;
+        self.write(|tx| {
+            let name = new.candidate.trim();
+            let cid = candidate_for(tx, name, candidate_id)?;
+            let interviewer = new.interviewer.trim();
+            let role = new.role.trim();
+            tx.execute(
+                INSERT_NEW_SESSION,
+                params![session_id, cid, interviewer, role, new.kit, ts(now)],
+            )?;
+            let mut stmt = tx.prepare_cached(INSERT_ENTRY)?;
+            for (i, q) in questions.iter().enumerate() {
+                let snapshot = intern_snapshot(tx, q)?;
+                let competency = competency_name(&competencies, &q.competency);
+                stmt.execute(params![
+                    session_id,
+                    i as i64,
+                    q.id,
+                    competency,
+                    snapshot,
+                    None::<i64>,
+                    false,
+                    "[]",
+                    "[]",
+                    "",
+                    0
+                ])?;
+            }
+            insert_search_words(tx, &session_id.to_string(), &[name, interviewer, role])
+        })?;
+        self.session(session_id)
+    }
+
+    pub fn session(&self, id: SessionId) -> Result<Session> {
+        load_session(&self.conn, id)
+    }
+
+    /// Finds a session by full id or by a unique prefix of its id.
+    pub fn find_session_id(&self, text: &str) -> Result<SessionId> {
+        let t = text.trim().to_ascii_lowercase();
+        if let Ok(id) = t.parse::<SessionId>() {
+            let n: i64 = self.conn.query_row(SESSION_EXISTS, [id], |r| r.get(0))?;
+            return if n == 1 {
+                Ok(id)
+            } else {
+                Err(Error::NotFound(format!("no session with id {text:?}")))
+            };
+        }
+        if t.len() < 4 || !t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return Err(Error::NotFound(format!("no session with id {text:?}")));
+        }
+        let ids: Vec<SessionId> = self
+            .conn
+            .prepare(SESSION_ID_PREFIX)?
+            .query_map([&t], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.as_slice() {
+            [one] => Ok(*one),
+            [] => Err(Error::NotFound(format!("no session with id {text:?}"))),
+            _ => Err(Error::invalid(format!(
+                "session id prefix {text:?} is ambiguous; give more characters"
+            ))),
+        }
+    }
+
+    /// Every session matching the filter, newest first.
+    pub fn sessions(&self, filter: &SessionFilter) -> Result<Vec<SessionSummary>> {
+        Ok(self.session_page(filter, 0, u64::MAX)?.rows)
+    }
+
+    /// One page of the sessions matching the filter, newest first, with the
+    /// number of matching sessions.
+    pub fn session_page(
+        &self,
+        filter: &SessionFilter,
+        offset: u64,
+        limit: u64,
+    ) -> Result<SessionPage> {
+        let (cond, args) = filter_sql(filter);
+        let total: i64 = self
+            .conn
+            .prepare_cached(&PAGE_TOTAL.replace("{filter}", &cond))?
+            .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+        let lim = i64::try_from(limit).unwrap_or(i64::MAX);
+        let off = i64::try_from(offset).unwrap_or(i64::MAX);
+        let mut stmt = self.conn.prepare_cached(&PAGE.replace("{filter}", &cond))?;
+        let mut bound: Vec<&dyn rusqlite::ToSql> =
+            args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
+        bound.push(&lim);
+        bound.push(&off);
+        let rows = stmt
+            .query_map(bound.as_slice(), |r| {
+                Ok(SessionSummary {
+                    id: r.get("id")?,
+                    candidate: r.get("candidate")?,
+                    interviewer: r.get("interviewer")?,
+                    role: r.get("role")?,
+                    kit: r.get("kit_name")?,
+                    status: r.get("status")?,
+                    created_at: r.get::<_, Ts>("created_at")?.0,
+                    started_at: opt_ts(r.get("started_at")?),
+                    finished_at: opt_ts(r.get("finished_at")?),
+                    questions: r.get("questions")?,
+                    scored: r.get("scored")?,
+                    recommendation: r.get("recommendation")?,
+                    imported: r.get("imported")?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SessionPage {
+            rows,
+            total: total as u64,
+            offset,
+            limit,
+        })
+    }
+
+    /// Moves a draft session to in progress (no-op if already started).
+    pub fn start_session(&mut self, id: SessionId, now: DateTime<Utc>) -> Result<Session> {
+        self.write(|tx| {
+            open_for_change(tx, id, now)?;
+            Ok(())
+        })?;
+        self.session(id)
+    }
+
+    /// Sets (or with `None` clears) the score of one question. Clears `skipped`.
+    pub fn set_score(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        level: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            open_for_change(tx, id, now)?;
+            let q = entry_question(tx, id, question_id)?;
+            if let Some(v) = level {
+                q.rubric.check(question_id, v)?;
+            }
+            tx.prepare_cached(SET_SCORE)?
+                .execute(params![id, question_id, level])?;
+            Ok(())
+        })
+    }
+
+    /// Marks a question skipped (clearing its score) or not skipped.
+    pub fn set_skipped(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        skipped: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            open_for_change(tx, id, now)?;
+            check_entry(tx, id, question_id)?;
+            tx.prepare_cached(SET_SKIPPED)?
+                .execute(params![id, question_id, skipped])?;
+            Ok(())
+        })
+    }
+
+    /// Replaces the notes of one question.
+    pub fn set_notes(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        notes: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            open_for_change(tx, id, now)?;
+            check_entry(tx, id, question_id)?;
+            tx.prepare_cached(SET_NOTES)?
+                .execute(params![id, question_id, notes])?;
+            Ok(())
+        })
+    }
+
+    /// Ticks or unticks a look-for (by index into the snapshot's list).
+    pub fn set_look_for(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        index: u32,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.toggle_list(id, question_id, index, on, now, ListField::LookFors)
+    }
+
+    /// Ticks or unticks a follow-up as asked.
+    pub fn set_follow_up(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        index: u32,
+        on: bool,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.toggle_list(id, question_id, index, on, now, ListField::FollowUps)
+    }
+
+    fn toggle_list(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        index: u32,
+        on: bool,
+        now: DateTime<Utc>,
+        field: ListField,
+    ) -> Result<()> {
+        self.write(|tx| {
+            open_for_change(tx, id, now)?;
+            let q = entry_question(tx, id, question_id)?;
+            let (len, read, write, what) = match field {
+                ListField::LookFors => (q.look_fors.len(), LOOK_FORS, SET_LOOK_FORS, "look-for"),
+                ListField::FollowUps => {
+                    (q.follow_ups.len(), FOLLOW_UPS, SET_FOLLOW_UPS, "follow-up")
+                }
+            };
+            if index as usize >= len {
+                return Err(Error::invalid(format!(
+                    "question {question_id:?} has {len} {what}s; there is no {what} number {}",
+                    index + 1
+                )));
+            }
+            let current: Json<Vec<u32>> = tx
+                .prepare_cached(read)?
+                .query_row(params![id, question_id], |r| r.get(0))?;
+            let mut set: BTreeSet<u32> = current.0.into_iter().collect();
+            if on {
+                set.insert(index);
+            } else {
+                set.remove(&index);
+            }
+            let list: Vec<u32> = set.into_iter().collect();
+            tx.prepare_cached(write)?
+                .execute(params![id, question_id, to_json(&list)])?;
+            Ok(())
+        })
+    }
+
+    /// Adds time spent on a question.
+    pub fn add_time(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        seconds: u64,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            open_for_change(tx, id, now)?;
+            check_entry(tx, id, question_id)?;
+            tx.prepare_cached(ADD_TIME)?
+                .execute(params![id, question_id, seconds as i64])?;
+            Ok(())
+        })
+    }
+
+    /// Saves summary, red flags and recommendation before submission.
+    pub fn set_wrap_up(&mut self, id: SessionId, wrap: &WrapUp, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            open_for_change(tx, id, now)?;
+            let flags: Vec<&str> = wrap
+                .red_flags
+                .iter()
+                .map(|f| f.trim())
+                .filter(|f| !f.is_empty())
+                .collect();
+            let rec = wrap.recommendation.map(Recommendation::as_str);
+            tx.execute(SET_WRAP_UP, params![id, wrap.summary, to_json(&flags), rec])?;
+            Ok(())
+        })
+    }
+
+    /// Submits the session with its recommendation; it is locked afterwards.
+    pub fn submit(
+        &mut self,
+        id: SessionId,
+        recommendation: Recommendation,
+        summary: Option<&str>,
+        audit_id: AuditId,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        self.write(|tx| {
+            let s = open_for_change(tx, id, now)?;
+            tx.execute(SUBMIT, params![id, ts(now), recommendation, summary])?;
+            let event = AuditEvent {
+                id: audit_id,
+                at: now,
+                actor: s.interviewer,
+                action: AuditAction::Submit,
+                question_id: None,
+                old_value: None,
+                new_value: Some(recommendation.as_str().into()),
+                reason: None,
+            };
+            insert_audit(tx, &event, id)
+        })?;
+        self.session(id)
+    }
+
+    /// Changes the score of a submitted session, with a required reason, and
+    /// records old and new values in the audit log.
+    pub fn amend_score(
+        &mut self,
+        id: SessionId,
+        question_id: &str,
+        level: i64,
+        reason: &str,
+        audit_id: AuditId,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        let reason = check_reason(reason)?.to_string();
+        self.write(|tx| {
+            let s = session_head(tx, id)?;
+            if s.status != Status::Submitted {
+                return Err(Error::invalid(format!(
+                    "session {id} is not submitted yet; change the score directly instead of amending it"
+                )));
+            }
+            if s.imported {
+                return Err(Error::Locked(format!(
+                    "session {id} was imported from another machine and is read-only here"
+                )));
+            }
+            let q = entry_question(tx, id, question_id)?;
+            q.rubric.check(question_id, level)?;
+            let old: Option<i64> = tx.query_row(ENTRY_SCORE, params![id, question_id], |r| r.get(0))?;
+            if old == Some(level) {
+                return Err(Error::invalid(format!(
+                    "question {question_id:?} already has level {level}; nothing to amend"
+                )));
+            }
+            tx.execute(SET_SCORE, params![id, question_id, level])?;
+            bump(tx, id, now)?;
+            let event = AuditEvent {
+                id: audit_id,
+                at: now,
+                actor: s.interviewer,
+                action: AuditAction::AmendScore,
+                question_id: Some(question_id.into()),
+                old_value: old.map(|v| v.to_string()),
+                new_value: Some(level.to_string()),
+                reason: Some(reason.clone()),
+            };
+            insert_audit(tx, &event, id)
+        })?;
+        self.session(id)
+    }
+
+    /// Every session of a candidate (matched by name, case-insensitive),
+    /// own and imported, oldest first.
+    pub fn candidate_sessions(&self, candidate: &str) -> Result<Vec<PanelSession>> {
+        let out = load_sessions(&self.conn, Scope::Candidate(candidate))?;
+        if out.is_empty() {
+            return Err(Error::NotFound(format!(
+                "no sessions for candidate {candidate:?}"
+            )));
+        }
+        Ok(out)
+    }
+
+    /// Every session taken from a kit (by the kit's name), oldest first.
+    pub fn kit_sessions(&self, kit_name: &str) -> Result<Vec<PanelSession>> {
+        load_sessions(&self.conn, Scope::Kit(kit_name))
+    }
+
+    /// Every entry's score, for calibration, in one query (oldest session
+    /// first).
+    pub fn ratings(&self) -> Result<Vec<Rating>> {
+        let mut stmt = self.conn.prepare_cached(RATINGS)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(Rating {
+                    session_id: r.get("id")?,
+                    candidate: r.get("candidate")?,
+                    interviewer: r.get("interviewer")?,
+                    kit: r.get("kit_name")?,
+                    status: r.get("status")?,
+                    imported: r.get("imported")?,
+                    question_id: r.get("question_id")?,
+                    score: r.get("score")?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Every session, own and imported, oldest first.
+    pub fn all_sessions(&self) -> Result<Vec<PanelSession>> {
+        load_sessions(&self.conn, Scope::All)
+    }
+}
