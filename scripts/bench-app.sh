@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Desktop-app figures for docs/BENCHMARKS.md ("Desktop app"): builds the UI
 # and the release app, prints the binary and ui/dist sizes, then runs the
-# startup and note-save IPC benchmark (tests/e2e/benches/app.rs) under Xvfb.
+# startup (side by side with a hello-world Tauri app), memory and note-save
+# IPC benchmark (tests/e2e/benches/app.rs) under Xvfb.
 # Prints figures; asserts nothing.
 #
 #   scripts/bench-app.sh               build, sizes, 20 launches, 500 saves
@@ -28,6 +29,11 @@ if [ "$BUILD" = 1 ]; then
   "$ROOT/scripts/setup-debian.sh"
   (cd ui && npm run --silent build)
   cargo build --release -p panelist-app --features custom-protocol
+  # The hello-world Tauri app for the start-up ratio: same Tauri version
+  # (tests/e2e/hello pins it), built with the workspace's lock file.
+  cp Cargo.lock tests/e2e/hello/Cargo.lock
+  CARGO_TARGET_DIR="$TARGET" cargo build --release \
+    --manifest-path tests/e2e/hello/Cargo.toml --features custom-protocol
 fi
 
 BIN="${PANELIST_APP_BIN:-$TARGET/release/panelist-app}"
@@ -44,6 +50,7 @@ fi
 
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export PANELIST_APP_BIN="$BIN"
+export PANELIST_HELLO_BIN="${PANELIST_HELLO_BIN:-$TARGET/release/tauri-hello}"
 exec timeout --signal=TERM --kill-after=30 1800 \
   xvfb-run -a -s "-screen 0 480x800x24 -nolisten tcp" \
   cargo bench -p panelist-e2e --bench app

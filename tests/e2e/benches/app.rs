@@ -68,6 +68,11 @@ fn main() {
                 Err(_) => println!("startup benchmark did not finish within {limit:?}"),
             },
         }
+        match tokio::time::timeout(Duration::from_secs(300), memory()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => println!("memory benchmark failed: {e}"),
+            Err(_) => println!("memory benchmark did not finish within 300 s"),
+        }
         let limit = Duration::from_secs(120 + saves as u64 / 10);
         match tokio::time::timeout(limit, note_saves(saves)).await {
             Ok(Ok(())) => {}
@@ -190,8 +195,20 @@ async fn startup(launches: usize) -> Result<()> {
             l.ready_ms
         );
     }
-    let (mut first, mut warm) = (Vec::new(), Vec::new());
+    let hello = hello_binary();
+    if let Some(h) = &hello {
+        let env = TestEnv::new();
+        launch_of(&env, h, HELLO_READY_SCRIPT).await?;
+    } else {
+        println!("(no hello-world app: scripts/bench-app.sh builds it for the start-up ratio)");
+    }
+    let (mut first, mut warm, mut hellos) = (Vec::new(), Vec::new(), Vec::new());
     for i in 0..launches {
+        // Side by side: the hello-world app, then Panelist on a new and on
+        // an existing database, in every round.
+        if let Some(h) = &hello {
+            hellos.push(launch_of(&TestEnv::new(), h, HELLO_READY_SCRIPT).await?);
+        }
         let env = TestEnv::new();
         let a = launch(&env).await?;
         let b = launch(&env).await?;
@@ -236,6 +253,24 @@ async fn startup(launches: usize) -> Result<()> {
             println!("  ({late} of {} were already ready when the page was first reachable: upper bounds)", runs.len());
         }
     }
+    if !hellos.is_empty() {
+        println!("hello-world Tauri app (same Tauri version, release, same rounds):");
+        row(
+            "  request -> page interactive",
+            hellos.iter().map(|l| l.ready_ms).collect(),
+        );
+        let p50 = |v: &[Launch]| {
+            let mut t: Vec<f64> = v.iter().map(|l| l.ready_ms).collect();
+            t.sort_by(f64::total_cmp);
+            pct(&t, 0.5)
+        };
+        let h = p50(&hellos);
+        println!(
+            "start-up ratio to hello world (p50 / p50): first run {:.2}x, warm {:.2}x (goal <= 1.3x)",
+            p50(&first) / h,
+            p50(&warm) / h
+        );
+    }
     Ok(())
 }
 
@@ -267,13 +302,40 @@ obs.observe(document, { subtree: true, childList: true, attributes: true, charac
 if (check()) out.late = true;
 "#;
 
+/// The hello-world app is ready when its button is in the page.
+const HELLO_READY_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const now = () => performance.timeOrigin + performance.now();
+const check = () => {
+  const b = document.getElementById('hello');
+  if (b && !b.disabled) { obs.disconnect(); const t = now(); done({ ready: t, list: t }); return true; }
+  return false;
+};
+const obs = new MutationObserver(check);
+obs.observe(document, { subtree: true, childList: true, attributes: true });
+check();
+"#;
+
+/// The hello-world Tauri app built by scripts/bench-app.sh, if present.
+fn hello_binary() -> Option<PathBuf> {
+    let p = std::env::var_os("PANELIST_HELLO_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target/release/tauri-hello"));
+    p.exists().then_some(p)
+}
+
 /// One launch; a launch that fails before the home screen shows (say, a
 /// WebDriver request error) is retried, up to three attempts in all.
 async fn launch(env: &TestEnv) -> Result<Launch> {
+    launch_of(env, &app_binary(), READY_SCRIPT).await
+}
+
+/// One launch of `bin`, ready when `script` calls back.
+async fn launch_of(env: &TestEnv, bin: &Path, script: &str) -> Result<Launch> {
     let mut attempt = 1;
     loop {
-        let mut drv = Driver::start(env).await?;
-        let result = measure(&mut drv).await;
+        let mut drv = Driver::start(env, bin).await?;
+        let result = measure(&mut drv, script).await;
         drv.stop().await;
         match result {
             Err(e) if attempt < 3 => {
@@ -285,12 +347,12 @@ async fn launch(env: &TestEnv) -> Result<Launch> {
     }
 }
 
-async fn measure(drv: &mut Driver) -> Result<Launch> {
+async fn measure(drv: &mut Driver, script: &str) -> Result<Launch> {
     let mut caps = Capabilities::new();
     caps.set("browserName", "wry")?;
     caps.set(
         "tauri:options",
-        json!({ "application": app_binary().display().to_string() }),
+        json!({ "application": drv.bin.display().to_string() }),
     )?;
     let t0 = Instant::now();
     let wall0 = epoch_ms();
@@ -299,7 +361,7 @@ async fn measure(drv: &mut Driver) -> Result<Launch> {
     drv.session = Some(driver);
     let d = drv.session.as_ref().unwrap();
     d.set_script_timeout(Duration::from_secs(30)).await?;
-    let got = d.execute_async(READY_SCRIPT, vec![]).await?;
+    let got = d.execute_async(script, vec![]).await?;
     let got = got.json();
     if let Some(e) = got.get("error") {
         return Err(format!("the app did not show the home screen: {e}").into());
@@ -349,6 +411,7 @@ fn process_start_epoch_ms(pid: i32) -> Option<f64> {
 /// environment's data folders; like `AppRun`, but ready before the clock
 /// starts so that the measured span is the app's own start.
 struct Driver {
+    bin: PathBuf,
     child: Child,
     port: u16,
     native_port: u16,
@@ -376,7 +439,7 @@ fn tauri_driver() -> PathBuf {
 }
 
 impl Driver {
-    async fn start(env: &TestEnv) -> Result<Driver> {
+    async fn start(env: &TestEnv, bin: &Path) -> Result<Driver> {
         let (port, native_port) = (free_port(), free_port());
         let d = env.dir.path();
         let child = Command::new(tauri_driver())
@@ -399,6 +462,7 @@ impl Driver {
             .spawn()
             .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
         let mut drv = Driver {
+            bin: bin.to_path_buf(),
             child,
             port,
             native_port,
@@ -420,7 +484,7 @@ impl Driver {
 
     /// The app process: the descendant of tauri-driver running the binary.
     fn app_pid(&self) -> Option<i32> {
-        let want = std::fs::canonicalize(app_binary()).ok()?;
+        let want = std::fs::canonicalize(&self.bin).ok()?;
         let mut frontier = vec![self.child.id()? as i32];
         while let Some(p) = frontier.pop() {
             for c in children_of(p) {
@@ -499,6 +563,92 @@ fn children_of(pid: i32) -> Vec<i32> {
                 == Some(pid)
         })
         .collect()
+}
+
+// -- memory ----------------------------------------------------------------
+
+/// Proportional set size of `pid` and all its descendants (the app and its
+/// WebKit web and network processes), in MiB, with the process count.
+fn pss_tree_mib(pid: i32) -> (f64, usize) {
+    let mut total_kib = 0u64;
+    let mut count = 0;
+    let mut frontier = vec![pid];
+    while let Some(p) = frontier.pop() {
+        if let Ok(text) = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")) {
+            count += 1;
+            total_kib += text
+                .lines()
+                .find_map(|l| l.strip_prefix("Pss:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+        frontier.extend(children_of(p));
+    }
+    (total_kib as f64 / 1024.0, count)
+}
+
+/// Makes a 30-question session through IPC, reloads, opens it from the home
+/// screen (the live interview), and leaves the window idle.
+const OPEN_30_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const invoke = window.__TAURI_INTERNALS__.invoke;
+(async () => {
+  const bank = await invoke('get_bank');
+  const question_ids = bank.questions.slice(0, 30).map((q) => q.id);
+  await invoke('create_session', { new: {
+    candidate: 'Memory Candidate', interviewer: 'Bench Interviewer',
+    role: 'Backend engineer', kit: null, question_ids } });
+  done({ ok: question_ids.length });
+})().catch((e) => done({ error: String(e && e.message ? e.message : JSON.stringify(e)) }));
+"#;
+
+const IDLE: Duration = Duration::from_secs(30);
+
+async fn memory() -> Result<()> {
+    println!();
+    println!(
+        "== memory: PSS of all app processes after {} s idle ==",
+        IDLE.as_secs()
+    );
+    let env = TestEnv::new();
+    let run = AppRun::start(&env).await?;
+    let result = async {
+        run.d().set_script_timeout(Duration::from_secs(60)).await?;
+        let got = run.d().execute_async(OPEN_30_SCRIPT, vec![]).await?;
+        if let Some(e) = got.json().get("error") {
+            return Err(format!("could not create the session: {e}").into());
+        }
+        run.d().refresh().await?;
+        run.screen("home").await?;
+        run.el(".session-row").await?.click().await?;
+        run.screen("live").await?;
+        run.el(".level").await?;
+        tokio::time::sleep(IDLE).await;
+        let pid = run.app_pid().ok_or("no app process")?;
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>(pss_tree_mib(pid))
+    }
+    .await;
+    run.quit().await;
+    let (mib, procs) = result?;
+    println!("Panelist, live interview of 30 questions: {mib:.1} MiB PSS over {procs} processes");
+    if let Some(h) = hello_binary() {
+        let env = TestEnv::new();
+        let mut drv = Driver::start(&env, &h).await?;
+        let r = async {
+            measure(&mut drv, HELLO_READY_SCRIPT).await?;
+            tokio::time::sleep(IDLE).await;
+            drv.app_pid()
+                .map(pss_tree_mib)
+                .ok_or_else(|| Box::<dyn std::error::Error + Send + Sync>::from("no hello process"))
+        }
+        .await;
+        drv.stop().await;
+        let (mib, procs): (f64, usize) = r?;
+        println!(
+            "hello-world Tauri app, for scale:          {mib:.1} MiB PSS over {procs} processes"
+        );
+    }
+    Ok(())
 }
 
 // -- 2. note save over IPC ----------------------------------------------
