@@ -10,7 +10,7 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use panelist_core::bank::KitSummary;
 use panelist_core::committee::{self, ReportFormat};
-use panelist_core::import::ImportOutcome;
+use panelist_core::import::{CandidateClash, ImportOutcome};
 use panelist_core::panel;
 use panelist_core::session::{NewSession, Recommendation, SessionFilter};
 use panelist_core::session_file::SessionFile;
@@ -52,6 +52,11 @@ enum Command {
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// When a file's candidate id is a different name here: file the
+        /// session under the local candidate (merge) or a separate one
+        /// (keep-apart). Without it such an import is refused.
+        #[arg(long, value_enum, value_name = "CHOICE")]
+        candidate_clash: Option<ClashArg>,
     },
     /// Compare a candidate's panel: question x interviewer matrix, spreads, flags
     Compare {
@@ -59,9 +64,6 @@ enum Command {
         candidate: String,
         #[arg(long, value_enum, default_value = "md")]
         format: MdJson,
-        /// Show others' scores even before your own session is submitted
-        #[arg(long)]
-        unseal: bool,
     },
     /// Compare candidates who sat the same kit
     Candidates {
@@ -255,6 +257,12 @@ impl From<Rec> for Recommendation {
     }
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum ClashArg {
+    Merge,
+    KeepApart,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -263,7 +271,7 @@ fn main() -> ExitCode {
             eprintln!("panelist: {e}");
             ExitCode::from(match e {
                 Error::NotFound(_) => 3,
-                Error::Locked(_) | Error::Conflict(_) => 4,
+                Error::Locked(_) | Error::Conflict(_) | Error::Sealed(_) => 4,
                 _ => 1,
             })
         }
@@ -355,7 +363,10 @@ fn run(cli: Cli) -> Result<()> {
             out(&s)
         }
         Command::Session(cmd) => session(cmd, &cli.db, now),
-        Command::Import { files } => {
+        Command::Import {
+            files,
+            candidate_clash,
+        } => {
             let parsed: Vec<SessionFile> = files
                 .iter()
                 .map(|f| {
@@ -365,7 +376,15 @@ fn run(cli: Cli) -> Result<()> {
                 })
                 .collect::<Result<_>>()?;
             let mut store = open(&cli.db)?;
-            let results = store.import_sessions(&parsed)?;
+            let opts = panelist_core::import::ImportOptions {
+                clash: match candidate_clash {
+                    None => CandidateClash::Ask,
+                    Some(ClashArg::Merge) => CandidateClash::Merge,
+                    Some(ClashArg::KeepApart) => CandidateClash::KeepApart,
+                },
+                new_candidate_id: Uuid::now_v7().into(),
+            };
+            let results = store.import_sessions_with(&parsed, &opts)?;
             let mut s = String::new();
             for (f, r) in files.iter().zip(&results) {
                 let what = match &r.outcome {
@@ -386,20 +405,19 @@ fn run(cli: Cli) -> Result<()> {
                     r.candidate,
                     r.interviewer
                 ));
+                if let Some(note) = &r.candidate_note {
+                    s.push_str(&format!("  candidate: {note}\n"));
+                }
             }
             out(&s)
         }
-        Command::Compare {
-            candidate,
-            format,
-            unseal,
-        } => {
+        Command::Compare { candidate, format } => {
             let store = open(&cli.db)?;
             let sessions = store.candidate_sessions(&candidate)?;
             match format {
-                MdJson::Json => out(&json(&panel::compare(&candidate, &sessions, unseal))),
+                MdJson::Json => out(&json(&panel::compare(&candidate, &sessions, false))),
                 MdJson::Md => out(&committee::render(
-                    &committee::build(&candidate, &sessions, false, unseal),
+                    &committee::build(&candidate, &sessions, false, false),
                     ReportFormat::Md,
                 )),
             }
@@ -464,10 +482,10 @@ fn run(cli: Cli) -> Result<()> {
         } => {
             let store = open(&cli.db)?;
             let id = store.find_session_id(&session)?;
-            let s = store.session(id)?;
+            let file = store.session_file(id)?;
             let text = match format {
-                ExportFormat::Md => report::session_markdown(&s),
-                ExportFormat::Json => SessionFile::new(s).to_json(),
+                ExportFormat::Md => report::session_markdown(&file.session),
+                ExportFormat::Json => file.to_json(),
             };
             match output {
                 Some(path) => panelist_core::files::write_atomic(&path, text.as_bytes()),
@@ -630,11 +648,21 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
             json: as_json,
         } => {
             let id = store.find_session_id(&session)?;
-            let s = store.session(id)?;
-            if as_json {
-                out(&json(&s))
-            } else {
-                out(&report::session_markdown(&s))
+            let p = store.panel_session(id)?;
+            match (as_json, p.sealed) {
+                (true, false) => out(&json(&p.session)),
+                (true, true) => out(&json(&serde_json::json!({
+                    "sealed": true,
+                    "session": p.session,
+                }))),
+                (false, false) => out(&report::session_markdown(&p.session)),
+                (false, true) => out(&format!(
+                    "# {} — {}\n\nSealed: {}'s scores, notes and recommendation stay hidden until you submit your own session for {}.\n",
+                    p.session.candidate.name,
+                    p.session.interviewer,
+                    p.session.interviewer,
+                    p.session.candidate.name
+                )),
             }
         }
     }

@@ -171,19 +171,12 @@ fn three_machines_one_panel() {
         md.contains("Sealed:** 3 other session(s)") && !md.contains("Alice on"),
         "{md}"
     );
-    let unsealed: Value = serde_json::from_str(&ok(
+    // The seal is one rule in the core: there is no option around it.
+    fails(
         &d,
-        &[
-            "compare",
-            "--candidate",
-            "ada lovelace",
-            "--format",
-            "json",
-            "--unseal",
-        ],
-    ))
-    .unwrap();
-    assert_eq!(unsealed["sealed"], false);
+        &["compare", "--candidate", "ada lovelace", "--unseal"],
+        "--unseal",
+    );
     // Imported sessions are read-only here.
     fails(
         &d,
@@ -414,4 +407,181 @@ fn three_machines_one_panel() {
         red.contains("Interviewer B on caching-fundamentals: level 3"),
         "notes kept, names scrubbed"
     );
+}
+
+/// Starts a kit session for `candidate`, scores every question `level` with
+/// a marked note, and returns its id.
+fn kit_interview(m: &Machine, candidate: &str, interviewer: &str, level: i64) -> String {
+    let id = ok(
+        m,
+        &[
+            "session",
+            "start",
+            "--candidate",
+            candidate,
+            "--interviewer",
+            interviewer,
+            "--kit",
+            "backend-fundamentals",
+        ],
+    )
+    .trim()
+    .to_string();
+    let show: Value = serde_json::from_str(&ok(m, &["session", "show", &id, "--json"])).unwrap();
+    for e in show["entries"].as_array().unwrap() {
+        let q = e["question"]["id"].as_str().unwrap();
+        ok(m, &["session", "score", &id, q, &level.to_string()]);
+        ok(
+            m,
+            &[
+                "session",
+                "note",
+                &id,
+                q,
+                &format!("SECRET-NOTE-{interviewer}-{q}"),
+            ],
+        );
+    }
+    id
+}
+
+#[test]
+fn every_cli_read_path_keeps_the_seal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, d) = (machine(dir.path(), "a"), machine(dir.path(), "d"));
+    let ida = kit_interview(&a, "José Álvarez", "Alice", 1);
+    ok(
+        &a,
+        &[
+            "session",
+            "finish",
+            &ida,
+            "--recommendation",
+            "strong-no",
+            "--summary",
+            "SECRET-SUMMARY-Alice",
+        ],
+    );
+    ok(
+        &a,
+        &[
+            "session",
+            "amend",
+            &ida,
+            "rest-api-design",
+            "2",
+            "--reason",
+            "SECRET-REASON-Alice",
+        ],
+    );
+    let file = dir.path().join("alice.json");
+    export(&a, &ida, &file);
+
+    // Dana's own interview of the same person, typed in another Unicode form
+    // and case, with a non-breaking space: still the same candidate.
+    let idd = kit_interview(&d, "JOSE\u{301}\u{a0}A\u{301}LVAREZ", "Dana", 3);
+    let out = ok(&d, &["import", file.to_str().unwrap()]);
+    assert!(out.contains("added"), "{out}");
+    let list: Value = serde_json::from_str(&ok(&d, &["session", "list", "--json"])).unwrap();
+    let candidates: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["candidate"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        candidates[0], candidates[1],
+        "one candidate, not two: {list}"
+    );
+
+    let p = |s: &str| s.to_string();
+    let reads: Vec<Vec<String>> = vec![
+        vec![p("session"), p("list")],
+        vec![p("session"), p("list"), p("--json")],
+        vec![
+            p("session"),
+            p("list"),
+            p("--search"),
+            p("alvarez"),
+            p("--json"),
+        ],
+        vec![p("session"), p("show"), ida.clone()],
+        vec![p("session"), p("show"), ida.clone(), p("--json")],
+        vec![p("compare"), p("--candidate"), p("josé álvarez")],
+        vec![
+            p("compare"),
+            p("--candidate"),
+            p("José Álvarez"),
+            p("--format"),
+            p("json"),
+        ],
+        vec![p("candidates"), p("--kit"), p("backend-fundamentals")],
+        vec![
+            p("candidates"),
+            p("--kit"),
+            p("backend-fundamentals"),
+            p("--format"),
+            p("json"),
+        ],
+        vec![p("calibration")],
+        vec![p("calibration"), p("--format"), p("json")],
+    ];
+    let mut reads = reads;
+    for format in ["md", "html", "csv", "json"] {
+        for redact in [false, true] {
+            let mut r = vec![
+                p("report"),
+                p("--candidate"),
+                p("José Álvarez"),
+                p("--format"),
+                p(format),
+            ];
+            if redact {
+                r.push(p("--redact"));
+            }
+            reads.push(r);
+        }
+    }
+    for args in &reads {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = panelist(&d, &args);
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let text = String::from_utf8_lossy(&o.stdout).to_lowercase()
+            + &String::from_utf8_lossy(&o.stderr).to_lowercase();
+        for secret in [
+            "secret-note-alice",
+            "secret-summary-alice",
+            "secret-reason-alice",
+            "strong-no",
+            "strong no",
+        ] {
+            assert!(!text.contains(secret), "{args:?} shows {secret:?}:\n{text}");
+        }
+    }
+    // Structured outputs carry no colleague score either.
+    let shown: Value = serde_json::from_str(&ok(&d, &["session", "show", &ida, "--json"])).unwrap();
+    assert_eq!(shown["sealed"], true, "{shown}");
+    for e in shown["session"]["entries"].as_array().unwrap() {
+        assert_eq!(e["score"], Value::Null);
+    }
+    let cal: Value = serde_json::from_str(&ok(&d, &["calibration", "--format", "json"])).unwrap();
+    assert!(!cal.to_string().contains("Alice"), "{cal}");
+    // Export of a sealed session is refused, in both formats.
+    for format in ["md", "json"] {
+        fails(&d, &["export", &ida, "--format", format], "sealed");
+    }
+
+    // Dana submits: the seal lifts on every path.
+    ok(&d, &["session", "finish", &idd, "--recommendation", "yes"]);
+    let shown = ok(&d, &["session", "show", &ida]);
+    assert!(shown.contains("SECRET-NOTE-Alice"), "{shown}");
+    let md = ok(
+        &d,
+        &["report", "--candidate", "josé álvarez", "--format", "md"],
+    );
+    assert!(md.contains("SECRET-NOTE-Alice"), "{md}");
 }

@@ -151,6 +151,7 @@ fn main() {
             PanelSession {
                 session: s,
                 imported: false,
+                sealed: false,
             }
         })
         .collect();

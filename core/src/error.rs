@@ -15,6 +15,9 @@ pub enum Error {
     /// A change to a submitted session that is not an amendment.
     #[error("{0}")]
     Locked(String),
+    /// A colleague's session withheld until the local interviewer submits.
+    #[error("{0}")]
+    Sealed(String),
     /// Two versions of the same thing that cannot both be kept.
     #[error("{0}")]
     Conflict(String),
@@ -36,6 +39,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::Invalid(_) => "invalid",
             Error::Locked(_) => "locked",
+            Error::Sealed(_) => "sealed",
             Error::Conflict(_) => "conflict",
             Error::SchemaTooNew(_) => "schema_too_new",
             Error::Io(_) => "io",

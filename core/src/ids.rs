@@ -29,6 +29,15 @@ macro_rules! id_type {
             pub fn as_uuid(&self) -> Uuid {
                 self.0
             }
+
+            /// The all-zero id, which is never given to anything.
+            pub fn nil() -> Self {
+                $name(Uuid::nil())
+            }
+
+            pub fn is_nil(&self) -> bool {
+                self.0.is_nil()
+            }
         }
 
         impl From<Uuid> for $name {

@@ -7,12 +7,12 @@
 
 use std::collections::BTreeSet;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::ids::SessionId;
-use crate::session::{PanelSession, Recommendation, Session};
+use crate::ids::{CandidateId, SessionId};
+use crate::session::{AuditAction, PanelSession, Recommendation, Session, Status};
 use crate::session_file::SessionFile;
 
 /// What importing one session file did.
@@ -40,6 +40,33 @@ pub struct ImportResult {
     pub candidate: String,
     pub interviewer: String,
     pub outcome: ImportOutcome,
+    /// How the file's candidate was matched to a local one, when that was
+    /// not simply the same id and name.
+    pub candidate_note: Option<String>,
+}
+
+/// What to do when a file's candidate id belongs to a local candidate with a
+/// different name. Never decided silently: without a choice the import is
+/// refused with both names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateClash {
+    /// Refuse and ask the user.
+    #[default]
+    Ask,
+    /// The id wins: file the session under the local candidate with that id.
+    Merge,
+    /// Different people: file it under a separate candidate.
+    KeepApart,
+}
+
+/// Choices for one import.
+#[derive(Debug, Clone, Copy)]
+pub struct ImportOptions {
+    pub clash: CandidateClash,
+    /// The id of a candidate created to keep a clashing one apart.
+    pub new_candidate_id: CandidateId,
 }
 
 /// What storage must do for one file.
@@ -92,48 +119,372 @@ pub fn check_batch(files: &[SessionFile]) -> Result<()> {
     Ok(())
 }
 
-/// Rules an imported session must meet beyond its hash.
+/// Limits on what an imported session may hold. Sessions made here stay far
+/// inside them; a file beyond them is refused before it reaches storage.
+pub mod limits {
+    /// Characters in a name, role or kit name.
+    pub const NAME_CHARS: usize = 200;
+    /// Characters in one note, the summary, a reason or an audit value.
+    pub const TEXT_CHARS: usize = 1_000_000;
+    /// Questions in one session.
+    pub const ENTRIES: usize = 500;
+    /// Look-fors, follow-ups or red flags in one list.
+    pub const LIST_ITEMS: usize = 100;
+    /// Levels of one rubric.
+    pub const LEVELS: usize = 20;
+    /// Audit events of one session.
+    pub const AUDIT_EVENTS: usize = 10_000;
+    /// Minutes budgeted for one question (as in bank files).
+    pub const MINUTES: u32 = 180;
+    /// Seconds spent on one question: a day.
+    pub const SECONDS_SPENT: u64 = 86_400;
+    /// Revisions: far beyond a lifetime of edits, far below any overflow
+    /// (and exact in JavaScript).
+    pub const REVISION: u64 = 1_000_000_000;
+    /// Absolute score values.
+    pub const SCORE: i64 = 1_000_000;
+    /// Earliest and latest acceptable timestamps (years).
+    pub const FIRST_YEAR: i32 = 2000;
+    pub const LAST_YEAR: i32 = 2200;
+}
+
+/// Rules an imported session must meet beyond its hash: every invariant a
+/// session made here satisfies. The error names the field path.
 pub fn check_importable(s: &Session) -> Result<()> {
-    let what = |m: String| Error::invalid(format!("session file for {}: {m}", s.id));
-    if s.candidate.name.trim().is_empty() {
-        return Err(what("the candidate has no name".into()));
+    use chrono::Datelike;
+    use limits::*;
+
+    let what =
+        |path: &str, m: String| Error::invalid(format!("session file for {} at {path}: {m}", s.id));
+    let short = |path: &str, v: &str| -> Result<()> {
+        if v.chars().count() > NAME_CHARS {
+            return Err(what(path, format!("longer than {NAME_CHARS} characters")));
+        }
+        if v.chars().any(|c| c.is_control()) {
+            return Err(what(path, "holds a control character".into()));
+        }
+        Ok(())
+    };
+    let name = |path: &str, v: &str| -> Result<()> {
+        if crate::text::name_key(v).is_empty() {
+            return Err(what(path, "must not be empty".into()));
+        }
+        short(path, v)
+    };
+    let text = |path: &str, v: &str| -> Result<()> {
+        if v.chars().count() > TEXT_CHARS {
+            return Err(what(path, format!("longer than {TEXT_CHARS} characters")));
+        }
+        if v.contains('\0') {
+            return Err(what(path, "holds a NUL character".into()));
+        }
+        Ok(())
+    };
+    let time = |path: &str, t: &chrono::DateTime<chrono::Utc>| -> Result<()> {
+        if !(FIRST_YEAR..=LAST_YEAR).contains(&t.year()) {
+            return Err(what(
+                path,
+                format!("{t} is outside the years {FIRST_YEAR}–{LAST_YEAR}"),
+            ));
+        }
+        Ok(())
+    };
+
+    if s.id.is_nil() {
+        return Err(what("id", "the nil id is not a session id".into()));
     }
-    if s.interviewer.trim().is_empty() {
-        return Err(what("the interviewer has no name".into()));
+    if s.candidate.id.is_nil() {
+        return Err(what(
+            "candidate.id",
+            "the nil id is not a candidate id".into(),
+        ));
     }
+    name("candidate.name", &s.candidate.name)?;
+    name("interviewer", &s.interviewer)?;
+    short("role", &s.role)?;
+    if let Some(k) = &s.kit {
+        name("kit", k)?;
+    }
+    if s.revision > REVISION {
+        return Err(what(
+            "revision",
+            format!("{} is above {REVISION}", s.revision),
+        ));
+    }
+    text("summary", &s.summary)?;
+    if s.red_flags.len() > LIST_ITEMS {
+        return Err(what("red_flags", format!("more than {LIST_ITEMS} items")));
+    }
+    for (i, f) in s.red_flags.iter().enumerate() {
+        text(&format!("red_flags[{i}]"), f)?;
+    }
+
+    // Time: each stamp sane, and in the order a session lives.
+    time("created_at", &s.created_at)?;
+    time("updated_at", &s.updated_at)?;
+    if let Some(t) = &s.started_at {
+        time("started_at", t)?;
+        if *t < s.created_at {
+            return Err(what("started_at", "is before created_at".into()));
+        }
+    }
+    if let Some(t) = &s.finished_at {
+        time("finished_at", t)?;
+        match s.started_at {
+            Some(st) if *t >= st => {}
+            Some(_) => return Err(what("finished_at", "is before started_at".into())),
+            None => return Err(what("finished_at", "is set but started_at is not".into())),
+        }
+    }
+    let latest = [Some(s.created_at), s.started_at, s.finished_at]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(s.created_at);
+    if s.updated_at < latest {
+        return Err(what(
+            "updated_at",
+            "is before the session's other times".into(),
+        ));
+    }
+
+    // Status and what it implies.
+    match s.status {
+        Status::Draft => {
+            if s.started_at.is_some() || s.finished_at.is_some() {
+                return Err(what("status", "a draft has no start or finish time".into()));
+            }
+        }
+        Status::InProgress => {
+            if s.started_at.is_none() {
+                return Err(what(
+                    "started_at",
+                    "an interview in progress has a start time".into(),
+                ));
+            }
+            if s.finished_at.is_some() {
+                return Err(what(
+                    "finished_at",
+                    "an interview in progress has no finish time".into(),
+                ));
+            }
+        }
+        Status::Submitted => {
+            if s.finished_at.is_none() {
+                return Err(what(
+                    "finished_at",
+                    "a submitted session has a finish time".into(),
+                ));
+            }
+            if s.recommendation.is_none() {
+                return Err(what(
+                    "recommendation",
+                    "a submitted session has a recommendation".into(),
+                ));
+            }
+        }
+    }
+
+    // Questions: a valid snapshot each, and answers that fit it.
     if s.entries.is_empty() {
-        return Err(what("the session has no questions".into()));
+        return Err(what("entries", "the session has no questions".into()));
+    }
+    if s.entries.len() > ENTRIES {
+        return Err(what("entries", format!("more than {ENTRIES} questions")));
     }
     let mut ids = BTreeSet::new();
     for (i, e) in s.entries.iter().enumerate() {
+        let at = |f: &str| format!("entries[{i}].{f}");
         let q = &e.question;
+        if !crate::bank::is_slug(&q.id) {
+            return Err(what(
+                &at("question.id"),
+                format!("{:?} is not a valid question id", q.id),
+            ));
+        }
         if !ids.insert(q.id.as_str()) {
-            return Err(what(format!(
-                "entries[{i}]: question {:?} appears twice",
-                q.id
-            )));
+            return Err(what(
+                &at("question.id"),
+                format!("question {:?} appears twice", q.id),
+            ));
+        }
+        if q.prompt.trim().is_empty() {
+            return Err(what(&at("question.prompt"), "must not be empty".into()));
+        }
+        text(&at("question.prompt"), &q.prompt)?;
+        short(&at("question.competency"), &q.competency)?;
+        name(&at("competency_name"), &e.competency_name)?;
+        if q.minutes == 0 || q.minutes > MINUTES {
+            return Err(what(
+                &at("question.minutes"),
+                format!("{} is outside 1..={MINUTES}", q.minutes),
+            ));
+        }
+        for (field, list) in [
+            ("look_fors", &q.look_fors),
+            ("follow_ups", &q.follow_ups),
+            ("sources", &q.sources),
+        ] {
+            if list.len() > LIST_ITEMS {
+                return Err(what(
+                    &at(&format!("question.{field}")),
+                    format!("more than {LIST_ITEMS} items"),
+                ));
+            }
+            for (j, item) in list.iter().enumerate() {
+                let p = at(&format!("question.{field}[{j}]"));
+                if field != "sources" && item.trim().is_empty() {
+                    return Err(what(&p, "must not be empty".into()));
+                }
+                text(&p, item)?;
+            }
+        }
+        let levels = &q.rubric.levels;
+        if levels.len() < 2 || levels.len() > LEVELS {
+            return Err(what(
+                &at("question.rubric.levels"),
+                format!("needs 2 to {LEVELS} levels, found {}", levels.len()),
+            ));
+        }
+        for (j, l) in levels.iter().enumerate() {
+            let p = at(&format!("question.rubric.levels[{j}]"));
+            if l.value.abs() > SCORE {
+                return Err(what(
+                    &format!("{p}.value"),
+                    format!("{} is out of range", l.value),
+                ));
+            }
+            if j > 0 && l.value <= levels[j - 1].value {
+                return Err(what(
+                    &format!("{p}.value"),
+                    "levels must be strictly ascending (no duplicates)".into(),
+                ));
+            }
+            if l.label.trim().is_empty() {
+                return Err(what(&format!("{p}.label"), "must not be empty".into()));
+            }
+            if l.anchor.trim().is_empty() {
+                return Err(what(&format!("{p}.anchor"), "must not be empty".into()));
+            }
+            short(&format!("{p}.label"), &l.label)?;
+            text(&format!("{p}.anchor"), &l.anchor)?;
         }
         if let Some(v) = e.score {
             q.rubric
                 .check(&q.id, v)
-                .map_err(|err| what(format!("entries[{i}]: {err}")))?;
+                .map_err(|err| what(&at("score"), err.to_string()))?;
+            if e.skipped {
+                return Err(what(
+                    &at("skipped"),
+                    "a question cannot be both scored and skipped".into(),
+                ));
+            }
         }
-        if e.look_fors_hit
-            .iter()
-            .any(|j| *j as usize >= q.look_fors.len())
-        {
-            return Err(what(format!(
-                "entries[{i}]: a ticked look-for is out of range"
-            )));
+        for (field, hits, len) in [
+            ("look_fors_hit", &e.look_fors_hit, q.look_fors.len()),
+            ("follow_ups_asked", &e.follow_ups_asked, q.follow_ups.len()),
+        ] {
+            let mut seen = BTreeSet::new();
+            for (j, h) in hits.iter().enumerate() {
+                if *h as usize >= len {
+                    return Err(what(
+                        &at(&format!("{field}[{j}]")),
+                        format!("{h} is out of range (the question has {len})"),
+                    ));
+                }
+                if !seen.insert(*h) {
+                    return Err(what(
+                        &at(&format!("{field}[{j}]")),
+                        format!("{h} appears twice"),
+                    ));
+                }
+            }
         }
-        if e.follow_ups_asked
-            .iter()
-            .any(|j| *j as usize >= q.follow_ups.len())
-        {
-            return Err(what(format!(
-                "entries[{i}]: an asked follow-up is out of range"
-            )));
+        text(&at("notes"), &e.notes)?;
+        if e.seconds_spent > SECONDS_SPENT {
+            return Err(what(
+                &at("seconds_spent"),
+                format!("{} is more than a day", e.seconds_spent),
+            ));
         }
+    }
+
+    // The audit log: a submission when submitted, amendments after it.
+    if s.audit.len() > AUDIT_EVENTS {
+        return Err(what("audit", format!("more than {AUDIT_EVENTS} events")));
+    }
+    let mut audit_ids = BTreeSet::new();
+    let mut submitted = false;
+    for (i, a) in s.audit.iter().enumerate() {
+        let at = |f: &str| format!("audit[{i}].{f}");
+        if !audit_ids.insert(a.id) {
+            return Err(what(&at("id"), "appears twice".into()));
+        }
+        time(&at("at"), &a.at)?;
+        if a.at < s.created_at || a.at > s.updated_at {
+            return Err(what(&at("at"), "is outside the session's lifetime".into()));
+        }
+        if a.actor != s.interviewer {
+            return Err(what(
+                &at("actor"),
+                format!("{:?} is not the session's interviewer", a.actor),
+            ));
+        }
+        for (f, v) in [
+            ("old_value", &a.old_value),
+            ("new_value", &a.new_value),
+            ("reason", &a.reason),
+            ("question_id", &a.question_id),
+        ] {
+            if let Some(v) = v {
+                text(&at(f), v)?;
+            }
+        }
+        match a.action {
+            AuditAction::Submit => {
+                if submitted {
+                    return Err(what(&at("action"), "a session is submitted once".into()));
+                }
+                submitted = true;
+                let rec = a.new_value.as_deref().map(Recommendation::parse);
+                if !matches!(rec, Some(Ok(_))) {
+                    return Err(what(
+                        &at("new_value"),
+                        "a submission records its recommendation".into(),
+                    ));
+                }
+            }
+            AuditAction::AmendScore => {
+                if !submitted {
+                    return Err(what(
+                        &at("action"),
+                        "an amendment comes after the submission".into(),
+                    ));
+                }
+                let Some(e) = a.question_id.as_deref().and_then(|q| s.entry(q)) else {
+                    return Err(what(
+                        &at("question_id"),
+                        "is not a question of this session".into(),
+                    ));
+                };
+                if a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                    return Err(what(&at("reason"), "an amendment needs a reason".into()));
+                }
+                let level = a.new_value.as_deref().and_then(|v| v.parse::<i64>().ok());
+                if level.is_none_or(|v| e.question.rubric.level(v).is_none()) {
+                    return Err(what(
+                        &at("new_value"),
+                        "is not a level on the question's scale".into(),
+                    ));
+                }
+            }
+        }
+    }
+    if submitted != (s.status == Status::Submitted) {
+        return Err(what(
+            "audit",
+            "a submitted session, and only a submitted one, records its submission".into(),
+        ));
     }
     Ok(())
 }
@@ -178,10 +529,132 @@ pub fn plan(stored: Option<&PanelSession>, incoming: &Session) -> Result<Plan> {
             incoming.interviewer
         )));
     }
+    let not_allowed = owner_could_not(old, incoming);
+    if !not_allowed.is_empty() {
+        return Err(Error::Conflict(format!(
+            "session {} ({} on {}) has diverged: revision {} makes changes its interviewer cannot make here ({}); ask {} for a fresh export",
+            incoming.id,
+            incoming.interviewer,
+            incoming.candidate.name,
+            incoming.revision,
+            not_allowed.join("; "),
+            incoming.interviewer
+        )));
+    }
     Ok(Plan::Replace {
         changes: describe_changes(old, incoming),
         new_audit_from: old.audit.len(),
     })
+}
+
+/// What a newer revision changes that its owner could not have changed with
+/// Panelist: before submission, anything about the answers but not who, whom
+/// or which questions; after it, only scores, each by an amendment with a
+/// reason.
+pub fn owner_could_not(old: &Session, new: &Session) -> Vec<String> {
+    let mut out = Vec::new();
+    if crate::text::name_key(&old.candidate.name) != crate::text::name_key(&new.candidate.name)
+        || old.candidate.id != new.candidate.id
+    {
+        out.push("the candidate changed".into());
+    }
+    if old.interviewer != new.interviewer {
+        out.push(format!(
+            "the interviewer changed from {:?} to {:?}",
+            old.interviewer, new.interviewer
+        ));
+    }
+    if old.created_at != new.created_at {
+        out.push("the creation time changed".into());
+    }
+    if old.kit != new.kit {
+        out.push("the kit changed".into());
+    }
+    let questions = |s: &Session| -> Vec<crate::bank::Question> {
+        s.entries.iter().map(|e| e.question.clone()).collect()
+    };
+    if questions(old) != questions(new) {
+        out.push("the questions or their rubrics changed".into());
+    }
+    let rank = |st: Status| match st {
+        Status::Draft => 0,
+        Status::InProgress => 1,
+        Status::Submitted => 2,
+    };
+    if rank(new.status) < rank(old.status) {
+        out.push(format!(
+            "the status went back from {} to {}",
+            old.status.as_str(),
+            new.status.as_str()
+        ));
+    }
+    if old.started_at.is_some() && old.started_at != new.started_at {
+        out.push("the start time changed".into());
+    }
+    if old.status != Status::Submitted {
+        return out;
+    }
+    // Submitted: only amendments.
+    if old.finished_at != new.finished_at {
+        out.push("the finish time of a submitted session changed".into());
+    }
+    if old.recommendation != new.recommendation {
+        out.push("the recommendation of a submitted session changed".into());
+    }
+    if old.summary != new.summary || old.red_flags != new.red_flags {
+        out.push("the summary or red flags of a submitted session changed".into());
+    }
+    if old.role != new.role {
+        out.push("the role of a submitted session changed".into());
+    }
+    let amended: Vec<&crate::session::AuditEvent> = new
+        .audit
+        .iter()
+        .skip(old.audit.len())
+        .filter(|a| a.action == AuditAction::AmendScore)
+        .collect();
+    if new.audit.len() > old.audit.len()
+        && new.audit[old.audit.len()..]
+            .iter()
+            .any(|a| a.action != AuditAction::AmendScore)
+    {
+        out.push("a submitted session was submitted again".into());
+    }
+    for (o, n) in old.entries.iter().zip(&new.entries) {
+        let q = &n.question.id;
+        if (
+            o.skipped,
+            &o.look_fors_hit,
+            &o.follow_ups_asked,
+            &o.notes,
+            o.seconds_spent,
+        ) != (
+            n.skipped,
+            &n.look_fors_hit,
+            &n.follow_ups_asked,
+            &n.notes,
+            n.seconds_spent,
+        ) {
+            out.push(format!(
+                "{q}: notes, ticks or time changed after submission"
+            ));
+        }
+        if o.score != n.score {
+            let last = amended
+                .iter()
+                .rev()
+                .find(|a| a.question_id.as_deref() == Some(q.as_str()));
+            let explained = last.is_some_and(|a| {
+                a.new_value.as_deref() == n.score.map(|v| v.to_string()).as_deref()
+            });
+            if !explained {
+                out.push(format!(
+                    "{q}: the score changed after submission without an amendment"
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// Human-readable differences between two revisions of one session.
@@ -286,6 +759,7 @@ mod tests {
         PanelSession {
             session: s.clone(),
             imported,
+            sealed: false,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod import;
 pub mod panel;
 pub mod report;
+pub mod seal;
 pub mod session;
 pub mod session_file;
 pub mod stats;

@@ -143,11 +143,13 @@ fn debrief(s: &Session, question_id: &str) -> Option<Debrief> {
     })
 }
 
-/// Builds the comparison of one candidate's sessions. With `unseal` the
-/// sealing rule is overridden (the CLI's `--unseal`).
+/// Builds the comparison of one candidate's sessions. Sessions storage
+/// sealed (`crate::seal`) stay hidden whatever `unseal` says; `unseal` only
+/// lifts the hiding this function would add itself for sessions given
+/// unsealed (tests and sessions built outside storage).
 pub fn compare(candidate: &str, sessions: &[PanelSession], unseal: bool) -> Comparison {
-    let sealed = !unseal && is_sealed(sessions);
-    let hidden = |p: &PanelSession| sealed && p.imported;
+    let sealed = sessions.iter().any(|p| p.sealed) || (!unseal && is_sealed(sessions));
+    let hidden = |p: &PanelSession| p.sealed || (sealed && !unseal && p.imported);
     let columns: Vec<PanelColumn> = sessions
         .iter()
         .map(|p| {
@@ -317,7 +319,9 @@ pub fn compare_candidates(
         }
         let visible: Vec<&Session> = list
             .iter()
-            .filter(|p| p.session.status == Status::Submitted && !(sealed && p.imported))
+            .filter(|p| {
+                p.session.status == Status::Submitted && !p.sealed && !(sealed && p.imported)
+            })
             .map(|p| &p.session)
             .collect();
         if visible.is_empty() {

@@ -244,7 +244,11 @@ impl Session {
 
     /// Total time budget of the session's questions.
     pub fn budget_minutes(&self) -> u32 {
-        self.entries.iter().map(|e| e.question.minutes).sum()
+        // Checked: an imported snapshot's minutes are bounded, but the sum
+        // must not overflow whatever it holds.
+        self.entries
+            .iter()
+            .fold(0u32, |total, e| total.saturating_add(e.question.minutes))
     }
 
     /// Average score per competency, in order of first appearance.
@@ -306,6 +310,9 @@ pub struct SessionSummary {
     pub scored: u32,
     pub recommendation: Option<Recommendation>,
     pub imported: bool,
+    /// A colleague's session withheld until the local interviewer submits
+    /// (`crate::seal`); its recommendation is not given.
+    pub sealed: bool,
 }
 
 /// What it takes to create a session. Ids and time are given by the caller.
@@ -348,7 +355,7 @@ pub struct SessionFilter {
     /// Words that must each begin a word of the candidate's name, the
     /// interviewer or the role (accents and case ignored).
     pub text: Option<String>,
-    /// Exact candidate name (case-insensitive).
+    /// Candidate name (Unicode form, case and spacing ignored).
     pub candidate: Option<String>,
     /// Exact interviewer name (case-insensitive).
     #[ts(optional)]
@@ -384,6 +391,9 @@ pub struct PanelSession {
     pub session: Session,
     /// True when it came from another interviewer's session file.
     pub imported: bool,
+    /// Withheld by the sealing rule (`crate::seal`): everything judged or
+    /// written has been blanked.
+    pub sealed: bool,
 }
 
 /// The wrap-up fields, saved while the interview is open.

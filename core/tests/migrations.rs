@@ -22,6 +22,10 @@ const PINNED: &[(&str, &str)] = &[
         "0003_drop_inline_snapshots.sql",
         "745e29af4fc0b3548460dab544ca143d9fd6dfa7309c3872c446725a1d9474bf",
     ),
+    (
+        "0004_identity_erasure_signing.sql",
+        "864dc79b8404a16c65495269d06b6ddc9dc1e6137adb9a4850b81d50534d3ea8",
+    ),
 ];
 
 #[test]

@@ -420,9 +420,9 @@ describe("calibration screen", () => {
 
 describe("import on home", () => {
   const files: ImportedFile[] = [
-    { file: "ravi.json", path: "/x/ravi.json", result: { session_id: "1", candidate: "Ada", interviewer: "Ravi", outcome: { kind: "added" } } },
-    { file: "mei.json", path: "/x/mei.json", result: { session_id: "2", candidate: "Ada", interviewer: "Mei", outcome: { kind: "replaced", changes: ["score q1: 2 → 3"] } } },
-    { file: "old.json", path: "/x/old.json", result: { session_id: "3", candidate: "Bo", interviewer: "Li", outcome: { kind: "kept_newer", stored_revision: 4 } } },
+    { file: "ravi.json", path: "/x/ravi.json", result: { session_id: "1", candidate: "Ada", interviewer: "Ravi", outcome: { kind: "added" }, candidate_note: null } },
+    { file: "mei.json", path: "/x/mei.json", result: { session_id: "2", candidate: "Ada", interviewer: "Mei", outcome: { kind: "replaced", changes: ["score q1: 2 → 3"] }, candidate_note: null } },
+    { file: "old.json", path: "/x/old.json", result: { session_id: "3", candidate: "Bo", interviewer: "Li", outcome: { kind: "kept_newer", stored_revision: 4 }, candidate_note: null } },
   ];
 
   it("imports through the dialog and shows each file's outcome", async () => {
@@ -493,6 +493,7 @@ describe("import on home", () => {
         scored: 3,
         recommendation: "no",
         imported: true,
+        sealed: false,
       },
     ]);
     const ctx = fakeCtx(backend);

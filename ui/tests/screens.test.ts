@@ -32,6 +32,7 @@ function row(id: string, status: SessionSummary["status"], started: string): Ses
     scored: 2,
     recommendation: status === "submitted" ? "yes" : null,
     imported: false,
+    sealed: false,
   };
 }
 

@@ -5,20 +5,36 @@ use rusqlite::{params, Transaction};
 
 use super::rows::{to_json, ts};
 use super::sessions::{
-    candidate_for, delete_search_words, insert_audit, insert_entries, insert_search_words,
-    load_one, DELETE_ENTRIES, INSERT_IMPORTED_SESSION, REPLACE_IMPORTED_SESSION,
+    candidate_by_id, candidate_by_key, delete_search_words, insert_audit, insert_candidate,
+    insert_entries, insert_search_words, load_one, DELETE_ENTRIES, INSERT_IMPORTED_SESSION,
+    REPLACE_IMPORTED_SESSION,
 };
 use super::Store;
-use crate::error::Result;
-use crate::import::{self, ImportResult, Plan};
+use crate::error::{Error, Result};
+use crate::ids::CandidateId;
+use crate::import::{self, CandidateClash, ImportOptions, ImportResult, Plan};
 use crate::session::Session;
 use crate::session_file::SessionFile;
+use crate::text;
 
 impl Store {
     /// Imports verified session files in one transaction: either every file
     /// is imported (or found unchanged), or nothing is. Imported sessions are
     /// read-only here.
     pub fn import_sessions(&mut self, files: &[SessionFile]) -> Result<Vec<ImportResult>> {
+        let opts = ImportOptions {
+            clash: CandidateClash::Ask,
+            new_candidate_id: CandidateId::nil(),
+        };
+        self.import_sessions_with(files, &opts)
+    }
+
+    /// [`Store::import_sessions`] with the user's choices.
+    pub fn import_sessions_with(
+        &mut self,
+        files: &[SessionFile],
+        opts: &ImportOptions,
+    ) -> Result<Vec<ImportResult>> {
         for f in files {
             import::check_importable(&f.session)?;
         }
@@ -29,8 +45,9 @@ impl Store {
                 let s = &f.session;
                 let stored = load_one(tx, s.id)?;
                 let plan = import::plan(stored.as_ref(), s)?;
+                let mut candidate_note = None;
                 match &plan {
-                    Plan::Add => add(tx, s)?,
+                    Plan::Add => candidate_note = add(tx, s, opts)?,
                     Plan::Replace { new_audit_from, .. } => {
                         let old = &stored
                             .as_ref()
@@ -45,6 +62,7 @@ impl Store {
                     candidate: s.candidate.name.clone(),
                     interviewer: s.interviewer.clone(),
                     outcome: plan.outcome(),
+                    candidate_note,
                 });
             }
             Ok(out)
@@ -52,9 +70,72 @@ impl Store {
     }
 }
 
-fn add(tx: &Transaction, s: &Session) -> Result<()> {
+/// The local candidate an imported session is filed under, and a note when
+/// that was not simply the file's id and name. The id wins over the name; a
+/// clash of the id with another name is the user's decision.
+fn link_candidate(
+    tx: &Transaction,
+    s: &Session,
+    opts: &ImportOptions,
+) -> Result<(CandidateId, Option<String>)> {
     let name = s.candidate.name.trim();
-    let cid = candidate_for(tx, name, s.candidate.id)?;
+    let key = text::name_key(name);
+    let cid = s.candidate.id;
+    match candidate_by_id(tx, cid)? {
+        Some((_, local_key)) if local_key == key => Ok((cid, None)),
+        Some((local_name, _)) => match opts.clash {
+            CandidateClash::Ask => Err(Error::Conflict(format!(
+                "session file for {}: candidate id {cid} is {local_name:?} here but the file names {name:?}; import again choosing to merge them (file it under {local_name:?}) or keep them apart",
+                s.id
+            ))),
+            CandidateClash::Merge => Ok((
+                cid,
+                Some(format!(
+                    "filed under {local_name:?}, who has the same candidate id (the file names {name:?})"
+                )),
+            )),
+            CandidateClash::KeepApart => match candidate_by_key(tx, &key)? {
+                Some((other, other_name)) => Ok((
+                    other,
+                    Some(format!(
+                        "kept apart from {local_name:?}; filed under the local candidate {other_name:?}"
+                    )),
+                )),
+                None => {
+                    let fresh = opts.new_candidate_id;
+                    if fresh.is_nil() || candidate_by_id(tx, fresh)?.is_some() {
+                        return Err(Error::invalid(
+                            "keeping candidates apart needs a new candidate id",
+                        ));
+                    }
+                    insert_candidate(tx, fresh, name)?;
+                    Ok((
+                        fresh,
+                        Some(format!(
+                            "kept apart from {local_name:?} (same candidate id) as a new candidate"
+                        )),
+                    ))
+                }
+            },
+        },
+        None => match candidate_by_key(tx, &key)? {
+            Some((other, other_name)) => Ok((
+                other,
+                Some(format!(
+                    "filed under the local candidate {other_name:?}: same name, different candidate id"
+                )),
+            )),
+            None => {
+                insert_candidate(tx, cid, name)?;
+                Ok((cid, None))
+            }
+        },
+    }
+}
+
+fn add(tx: &Transaction, s: &Session, opts: &ImportOptions) -> Result<Option<String>> {
+    let name = s.candidate.name.trim();
+    let (cid, note) = link_candidate(tx, s, opts)?;
     tx.execute(
         INSERT_IMPORTED_SESSION,
         params![
@@ -78,7 +159,8 @@ fn add(tx: &Transaction, s: &Session) -> Result<()> {
     for a in &s.audit {
         insert_audit(tx, a, s.id)?;
     }
-    insert_search_words(tx, &s.id.to_string(), &[name, &s.interviewer, &s.role])
+    insert_search_words(tx, &s.id.to_string(), &[name, &s.interviewer, &s.role])?;
+    Ok(note)
 }
 
 fn replace(tx: &Transaction, old: &Session, s: &Session, new_audit_from: usize) -> Result<()> {

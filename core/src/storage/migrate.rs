@@ -1,6 +1,8 @@
 //! The embedded, append-only schema migrations. Never edit one that has
 //! landed (a test pins each file's hash); a change is a new file.
 //!
+//! Migration 4's hook fills each candidate's name key (`text::name_key`).
+//!
 //! Migration 2 has a Rust hook that moves data the SQL cannot: it stores each
 //! distinct question snapshot once, addressed by its SHA-256, and fills the
 //! search words. The hook, like the SQL files, is frozen once landed.
@@ -26,6 +28,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0003_drop_inline_snapshots.sql",
         include_str!("migrations/0003_drop_inline_snapshots.sql"),
     ),
+    (
+        "0004_identity_erasure_signing.sql",
+        include_str!("migrations/0004_identity_erasure_signing.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
@@ -35,6 +41,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
             .enumerate()
             .map(|(i, (_, sql))| match i {
                 1 => M::up_with_hook(sql, v2_move_snapshots),
+                3 => M::up_with_hook(sql, v4_name_keys),
                 _ => M::up(sql),
             })
             .collect(),
@@ -95,6 +102,18 @@ fn v2_move_snapshots(tx: &Transaction) -> HookResult {
     for (id, candidate, interviewer, role) in sessions {
         insert_search_words(tx, &id, &[&candidate, &interviewer, &role])
             .map_err(|e| HookError::Hook(e.to_string()))?;
+    }
+    Ok(())
+}
+
+fn v4_name_keys(tx: &Transaction) -> HookResult {
+    let names: Vec<(String, String)> = tx
+        .prepare("SELECT id, name FROM candidate")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut set = tx.prepare("UPDATE candidate SET name_key = ?2 WHERE id = ?1")?;
+    for (id, name) in names {
+        set.execute(params![id, crate::text::name_key(&name)])?;
     }
     Ok(())
 }

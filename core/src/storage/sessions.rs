@@ -14,6 +14,7 @@ use crate::bank::Question;
 use crate::error::{Error, Result};
 use crate::ids::{AuditId, CandidateId, SessionId};
 use crate::panel::Rating;
+use crate::seal::Seal;
 use crate::session::{
     check_reason, competency_name, AuditAction, AuditEvent, Candidate, Entry, NewSession,
     PanelSession, Recommendation, Session, SessionFilter, SessionPage, SessionSummary, Status,
@@ -23,9 +24,10 @@ use crate::text;
 
 // -- SQL -------------------------------------------------------------------
 
-const CANDIDATE_BY_NAME: &str = "SELECT id FROM candidate WHERE name = ?1";
-const INSERT_CANDIDATE: &str = "INSERT INTO candidate (id, name) VALUES (?1, ?2)";
-const CANDIDATE_ID_TAKEN: &str = "SELECT EXISTS(SELECT 1 FROM candidate WHERE id = ?1)";
+const CANDIDATE_BY_KEY: &str =
+    "SELECT id, name FROM candidate WHERE name_key = ?1 ORDER BY rowid LIMIT 1";
+const CANDIDATE_BY_ID: &str = "SELECT name, name_key FROM candidate WHERE id = ?1";
+const INSERT_CANDIDATE: &str = "INSERT INTO candidate (id, name, name_key) VALUES (?1, ?2, ?3)";
 
 const INSERT_NEW_SESSION: &str = "
     INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, updated_at)
@@ -123,12 +125,23 @@ const AUDIT: &str = "
     WHERE {scope}
     ORDER BY a.session_id, a.at, a.id";
 
-/// Every entry's score with its session's rater, candidate, kit and state.
+/// Candidates of own sessions that are not submitted: their colleagues'
+/// sessions are sealed (`crate::seal`).
+const OPEN_OWN_CANDIDATES: &str =
+    "SELECT DISTINCT candidate_id FROM session WHERE imported = 0 AND status != 'submitted'";
+
+/// Whether the session `s` is sealed, as an SQL expression.
+const SEALED: &str = "(s.imported = 1 AND s.candidate_id IN (
+        SELECT o.candidate_id FROM session o WHERE o.imported = 0 AND o.status != 'submitted'))";
+
+/// Every entry's score with its session's rater, candidate, kit and state;
+/// sealed sessions are left out.
 const RATINGS: &str = "
     SELECT s.id, c.name AS candidate, s.interviewer, s.kit_name, s.status, s.imported,
            e.question_id, e.score
     FROM session s JOIN candidate c ON c.id = s.candidate_id
          JOIN entry e ON e.session_id = s.id
+    WHERE NOT {sealed}
     ORDER BY s.created_at, s.id, e.position";
 
 /// The session list; `{filter}` is replaced by fixed conditions with bound
@@ -138,7 +151,8 @@ const PAGE: &str = "
            s.started_at, s.finished_at,
            (SELECT count(*) FROM entry e WHERE e.session_id = s.id) AS questions,
            (SELECT count(e.score) FROM entry e WHERE e.session_id = s.id) AS scored,
-           s.recommendation, s.imported
+           CASE WHEN {sealed} THEN NULL ELSE s.recommendation END AS recommendation, s.imported,
+           {sealed} AS sealed
     FROM session s JOIN candidate c ON c.id = s.candidate_id
     WHERE {filter}
     ORDER BY s.created_at DESC, s.id DESC
@@ -218,19 +232,41 @@ pub(crate) fn insert_audit(tx: &Transaction, e: &AuditEvent, session: SessionId)
     Ok(())
 }
 
-/// The local candidate with this name, or a new one with `id`.
+/// The local candidate with this name (compared by `text::name_key`), or a
+/// new one with `id`.
 pub(crate) fn candidate_for(tx: &Transaction, name: &str, id: CandidateId) -> Result<CandidateId> {
-    let existing: Option<CandidateId> = tx
-        .query_row(CANDIDATE_BY_NAME, [name], |r| r.get(0))
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(id);
+    let key = text::name_key(name);
+    if let Some((existing, _)) = candidate_by_key(tx, &key)? {
+        return Ok(existing);
     }
-    let taken: bool = tx.query_row(CANDIDATE_ID_TAKEN, [id], |r| r.get(0))?;
-    if !taken {
-        tx.execute(INSERT_CANDIDATE, params![id, name])?;
-    }
+    tx.execute(INSERT_CANDIDATE, params![id, name, key])?;
     Ok(id)
+}
+
+/// The candidate whose name has this key, with its name as stored.
+pub(crate) fn candidate_by_key(
+    tx: &Transaction,
+    key: &str,
+) -> Result<Option<(CandidateId, String)>> {
+    Ok(tx
+        .query_row(CANDIDATE_BY_KEY, [key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The stored name and name key of a candidate id.
+pub(crate) fn candidate_by_id(
+    tx: &Transaction,
+    id: CandidateId,
+) -> Result<Option<(String, String)>> {
+    Ok(tx
+        .query_row(CANDIDATE_BY_ID, [id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Inserts a new candidate.
+pub(crate) fn insert_candidate(tx: &Transaction, id: CandidateId, name: &str) -> Result<()> {
+    tx.execute(INSERT_CANDIDATE, params![id, name, text::name_key(name)])?;
+    Ok(())
 }
 
 /// Which sessions a load covers.
@@ -246,7 +282,7 @@ impl Scope<'_> {
     fn condition(&self) -> &'static str {
         match self {
             Scope::One(_) => "s.id = ?1",
-            Scope::Candidate(_) => "c.name = ?1",
+            Scope::Candidate(_) => "c.name_key = ?1",
             Scope::Kit(_) => "s.kit_name = ?1",
             Scope::All => "?1 IS NULL",
         }
@@ -255,7 +291,7 @@ impl Scope<'_> {
     fn param(&self) -> Option<String> {
         match self {
             Scope::One(id) => Some(id.to_string()),
-            Scope::Candidate(name) => Some(name.trim().to_string()),
+            Scope::Candidate(name) => Some(text::name_key(name)),
             Scope::Kit(name) => Some(name.to_string()),
             Scope::All => None,
         }
@@ -276,6 +312,7 @@ pub(crate) fn load_sessions(conn: &Connection, scope: Scope) -> Result<Vec<Panel
             index.insert(id, out.len());
             out.push(PanelSession {
                 imported: r.get("imported")?,
+                sealed: false,
                 session: Session {
                     id,
                     candidate: Candidate {
@@ -352,14 +389,38 @@ pub(crate) fn load_sessions(conn: &Connection, scope: Scope) -> Result<Vec<Panel
     Ok(out)
 }
 
-/// One session with its origin, if it exists.
+/// The sealing rule as it stands in this database: the candidates of own
+/// sessions that are not submitted.
+pub(crate) fn seal(conn: &Connection) -> Result<Seal> {
+    let ids: Vec<CandidateId> = conn
+        .prepare_cached(OPEN_OWN_CANDIDATES)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(Seal::new(ids))
+}
+
+/// [`load_sessions`] with the sealing rule applied: what every read path
+/// hands out.
+pub(crate) fn load_visible(conn: &Connection, scope: Scope) -> Result<Vec<PanelSession>> {
+    let mut out = load_sessions(conn, scope)?;
+    let seal = seal(conn)?;
+    if !seal.is_empty() {
+        for p in &mut out {
+            seal.apply(p);
+        }
+    }
+    Ok(out)
+}
+
+/// One session with its origin, if it exists (not sealed: for writes and
+/// import planning only).
 pub(crate) fn load_one(conn: &Connection, id: SessionId) -> Result<Option<PanelSession>> {
     Ok(load_sessions(conn, Scope::One(id))?.pop())
 }
 
-fn load_session(conn: &Connection, id: SessionId) -> Result<Session> {
-    load_one(conn, id)?
-        .map(|p| p.session)
+fn load_visible_one(conn: &Connection, id: SessionId) -> Result<PanelSession> {
+    load_visible(conn, Scope::One(id))?
+        .pop()
         .ok_or_else(|| Error::NotFound(format!("no session with id {id}")))
 }
 
@@ -374,8 +435,8 @@ fn filter_sql(filter: &SessionFilter) -> (String, Vec<String>) {
             .map(str::to_string)
     };
     if let Some(c) = nonempty(&filter.candidate) {
-        conds.push("c.name = ?");
-        params.push(c);
+        conds.push("c.name_key = ?");
+        params.push(text::name_key(&c));
     }
     if let Some(i) = nonempty(&filter.interviewer) {
         conds.push("s.interviewer = ? COLLATE NOCASE");
@@ -536,8 +597,27 @@ impl Store {
         self.session(session_id)
     }
 
+    /// A session as the sealing rule lets it be seen.
     pub fn session(&self, id: SessionId) -> Result<Session> {
-        load_session(&self.conn, id)
+        Ok(load_visible_one(&self.conn, id)?.session)
+    }
+
+    /// A session with its origin and whether it is sealed.
+    pub fn panel_session(&self, id: SessionId) -> Result<PanelSession> {
+        load_visible_one(&self.conn, id)
+    }
+
+    /// The session file of a session, for export. A sealed colleague's
+    /// session cannot be exported (its content is withheld).
+    pub fn session_file(&self, id: SessionId) -> Result<crate::session_file::SessionFile> {
+        let p = load_visible_one(&self.conn, id)?;
+        if p.sealed {
+            return Err(Error::Sealed(format!(
+                "session {id} ({}'s interview of {}) is sealed until you submit your own session for {}",
+                p.session.interviewer, p.session.candidate.name, p.session.candidate.name
+            )));
+        }
+        Ok(crate::session_file::SessionFile::new(p.session))
     }
 
     /// Finds a session by full id or by a unique prefix of its id.
@@ -588,7 +668,8 @@ impl Store {
             .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
         let lim = i64::try_from(limit).unwrap_or(i64::MAX);
         let off = i64::try_from(offset).unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare_cached(&PAGE.replace("{filter}", &cond))?;
+        let sql = PAGE.replace("{filter}", &cond).replace("{sealed}", SEALED);
+        let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut bound: Vec<&dyn rusqlite::ToSql> =
             args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
         bound.push(&lim);
@@ -609,6 +690,7 @@ impl Store {
                     scored: r.get("scored")?,
                     recommendation: r.get("recommendation")?,
                     imported: r.get("imported")?,
+                    sealed: r.get("sealed")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -674,6 +756,12 @@ impl Store {
         notes: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let limit = crate::import::limits::TEXT_CHARS;
+        if notes.chars().count() > limit || notes.contains('\0') {
+            return Err(Error::invalid(format!(
+                "the note for {question_id:?} is longer than {limit} characters or holds a NUL character"
+            )));
+        }
         self.write(|tx| {
             open_for_change(tx, id, now)?;
             check_entry(tx, id, question_id)?;
@@ -859,7 +947,7 @@ impl Store {
     /// Every session of a candidate (matched by name, case-insensitive),
     /// own and imported, oldest first.
     pub fn candidate_sessions(&self, candidate: &str) -> Result<Vec<PanelSession>> {
-        let out = load_sessions(&self.conn, Scope::Candidate(candidate))?;
+        let out = load_visible(&self.conn, Scope::Candidate(candidate))?;
         if out.is_empty() {
             return Err(Error::NotFound(format!(
                 "no sessions for candidate {candidate:?}"
@@ -870,13 +958,15 @@ impl Store {
 
     /// Every session taken from a kit (by the kit's name), oldest first.
     pub fn kit_sessions(&self, kit_name: &str) -> Result<Vec<PanelSession>> {
-        load_sessions(&self.conn, Scope::Kit(kit_name))
+        load_visible(&self.conn, Scope::Kit(kit_name))
     }
 
     /// Every entry's score, for calibration, in one query (oldest session
     /// first).
     pub fn ratings(&self) -> Result<Vec<Rating>> {
-        let mut stmt = self.conn.prepare_cached(RATINGS)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&RATINGS.replace("{sealed}", SEALED))?;
         let rows = stmt
             .query_map([], |r| {
                 Ok(Rating {
@@ -896,6 +986,6 @@ impl Store {
 
     /// Every session, own and imported, oldest first.
     pub fn all_sessions(&self) -> Result<Vec<PanelSession>> {
-        load_sessions(&self.conn, Scope::All)
+        load_visible(&self.conn, Scope::All)
     }
 }

@@ -2,4 +2,9 @@
 import type { ImportOutcome } from "./ImportOutcome";
 import type { SessionId } from "./SessionId";
 
-export type ImportResult = { session_id: SessionId, candidate: string, interviewer: string, outcome: ImportOutcome, };
+export type ImportResult = { session_id: SessionId, candidate: string, interviewer: string, outcome: ImportOutcome, 
+/**
+ * How the file's candidate was matched to a local one, when that was
+ * not simply the same id and name.
+ */
+candidate_note: string | null, };

@@ -8,4 +8,9 @@ export type PanelSession = { session: Session,
 /**
  * True when it came from another interviewer's session file.
  */
-imported: boolean, };
+imported: boolean, 
+/**
+ * Withheld by the sealing rule (`crate::seal`): everything judged or
+ * written has been blanked.
+ */
+sealed: boolean, };

@@ -10,7 +10,7 @@ export type SessionFilter = {
  */
 text: string | null, 
 /**
- * Exact candidate name (case-insensitive).
+ * Candidate name (Unicode form, case and spacing ignored).
  */
 candidate: string | null, 
 /**

@@ -6,4 +6,9 @@ import type { Status } from "./Status";
 /**
  * A row of the session list.
  */
-export type SessionSummary = { id: SessionId, candidate: string, interviewer: string, role: string, kit: string | null, status: Status, created_at: string, started_at: string | null, finished_at: string | null, questions: number, scored: number, recommendation: Recommendation | null, imported: boolean, };
+export type SessionSummary = { id: SessionId, candidate: string, interviewer: string, role: string, kit: string | null, status: Status, created_at: string, started_at: string | null, finished_at: string | null, questions: number, scored: number, recommendation: Recommendation | null, imported: boolean, 
+/**
+ * A colleague's session withheld until the local interviewer submits
+ * (`crate::seal`); its recommendation is not given.
+ */
+sealed: boolean, };

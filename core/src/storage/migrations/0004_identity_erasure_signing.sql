@@ -1,0 +1,28 @@
+-- Panelist schema, version 4. Append-only: never edit a migration that has
+-- landed; add a new file instead.
+--
+-- Candidate identity: names are matched by a key (NFKC, invisible characters
+-- removed, whitespace collapsed, full case folding; core::text::name_key),
+-- filled for existing rows by the Rust hook that runs after this file.
+ALTER TABLE candidate ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX candidate_by_key ON candidate(name_key);
+
+-- Erasure: what remains of an erased candidate or session. No personal data:
+-- a random id, when, what kind of thing, and how many sessions went.
+CREATE TABLE tombstone (
+    id       TEXT PRIMARY KEY,
+    at       TEXT NOT NULL,
+    what     TEXT NOT NULL CHECK (what IN ('candidate', 'session', 'retention')),
+    sessions INTEGER NOT NULL CHECK (sessions >= 0)
+) STRICT;
+
+-- Signed session files: the public key pinned for each colleague (by the
+-- key of their name) on first sight, and which key signed an imported
+-- session (NULL: an unsigned version-1 file).
+CREATE TABLE signer (
+    name_key   TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+) STRICT;
+ALTER TABLE session ADD COLUMN signed_by TEXT;
