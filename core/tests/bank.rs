@@ -154,6 +154,86 @@ fn every_entry_meets_the_quality_bar() {
     }
 }
 
+/// Reads a top-level anchor of the form "Level 3 plus at least two of: a; b; c."
+/// and returns how many extras it asks for and how many it lists.
+fn extras_required(below: i64, anchor: &str) -> Result<(usize, usize), String> {
+    let prefix = format!("Level {below} plus at least ");
+    let rest = anchor
+        .strip_prefix(&prefix)
+        .ok_or_else(|| format!("does not start with {prefix:?}"))?;
+    let (count, list) = rest
+        .split_once(" of: ")
+        .ok_or("no \" of: \" after the count")?;
+    const WORDS: [&str; 6] = ["one", "two", "three", "four", "five", "six"];
+    let n = match WORDS.iter().position(|w| *w == count) {
+        Some(i) => i + 1,
+        None => count
+            .parse::<usize>()
+            .map_err(|_| format!("{count:?} is not a count"))?,
+    };
+    let list = list
+        .strip_suffix('.')
+        .ok_or("does not end with a full stop")?;
+    let items: Vec<&str> = list.split("; ").collect();
+    if items.iter().any(|i| i.trim().is_empty()) {
+        return Err("an empty item in the list".into());
+    }
+    Ok((n, items.len()))
+}
+
+#[test]
+fn the_count_parser_refuses_an_open_ended_list() {
+    assert_eq!(
+        extras_required(3, "Level 3 plus at least two of: a; b; c."),
+        Ok((2, 3))
+    );
+    assert_eq!(
+        extras_required(3, "Level 3 plus at least 2 of: a; b."),
+        Ok((2, 2))
+    );
+    assert!(extras_required(3, "Everything in level 3 plus a, b and c.").is_err());
+    assert!(extras_required(3, "Level 3 plus a; b; c.").is_err());
+    assert!(extras_required(3, "Level 3 plus at least some of: a; b.").is_err());
+    assert!(extras_required(2, "Level 3 plus at least one of: a; b.").is_err());
+}
+
+#[test]
+fn every_top_level_anchor_states_how_many_extras_it_needs() {
+    let bank = bank::builtin_bank().unwrap();
+    for q in &bank.questions {
+        let levels = &q.rubric.levels;
+        let (below, top) = (&levels[levels.len() - 2], &levels[levels.len() - 1]);
+        let (n, listed) = extras_required(below.value, &top.anchor)
+            .unwrap_or_else(|e| panic!("{} level {}: {e}: {:?}", q.id, top.value, top.anchor));
+        assert!(n >= 1, "{}: asks for no extras", q.id);
+        assert!(
+            listed > n,
+            "{}: asks for {n} of {listed} extras; list more than it requires",
+            q.id
+        );
+    }
+}
+
+#[test]
+fn every_rubric_uses_the_scale_of_the_bank_file() {
+    // The built-in bank declares the 1-4 scale once; every question scores on
+    // all of it and takes its labels from it.
+    let file = bank::parse_bank(bank::BUILTIN_BANK_JSON.as_bytes()).unwrap();
+    let scale = file.scale.expect("the built-in bank declares its scale");
+    let values: Vec<i64> = scale.iter().map(|l| l.value).collect();
+    assert_eq!(values, [1, 2, 3, 4]);
+    for q in &file.questions {
+        let mut levels: Vec<i64> = q.levels.iter().map(|l| l.value).collect();
+        levels.sort();
+        assert_eq!(levels, values, "{}: levels", q.id);
+        assert!(
+            q.levels.iter().all(|l| l.label.is_none()),
+            "{}: a level overrides the scale's label",
+            q.id
+        );
+    }
+}
+
 #[test]
 fn no_two_entries_ask_the_same_question() {
     let bank = bank::builtin_bank().unwrap();
