@@ -234,6 +234,36 @@ fn every_rubric_uses_the_scale_of_the_bank_file() {
     }
 }
 
+/// Each look-for and follow-up takes about a minute to listen for or ask, so
+/// a question's budget must leave room for all of them.
+fn probes_fit(minutes: u32, look_fors: usize, follow_ups: usize) -> bool {
+    look_fors + follow_ups <= minutes as usize + 1
+}
+
+#[test]
+fn every_time_budget_fits_its_look_fors_and_follow_ups() {
+    assert!(probes_fit(5, 4, 2));
+    assert!(
+        !probes_fit(5, 5, 3),
+        "a five-minute question with eight probes"
+    );
+    assert!(
+        !probes_fit(6, 6, 4),
+        "a six-minute question with ten probes"
+    );
+    let bank = bank::builtin_bank().unwrap();
+    for q in &bank.questions {
+        assert!(
+            probes_fit(q.minutes, q.look_fors.len(), q.follow_ups.len()),
+            "{}: {} look-fors and {} follow-ups do not fit in {} minutes",
+            q.id,
+            q.look_fors.len(),
+            q.follow_ups.len(),
+            q.minutes
+        );
+    }
+}
+
 #[test]
 fn no_two_entries_ask_the_same_question() {
     let bank = bank::builtin_bank().unwrap();
