@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use panelist_core::bank;
+use panelist_core::bank::{self, Kind};
 use panelist_core::Store;
 
 const SEED_LIST: &str = include_str!("data/seed_questions.tsv");
@@ -280,21 +280,165 @@ fn no_two_entries_ask_the_same_question() {
 }
 
 #[test]
-fn kits_cover_fundamentals_design_and_behaviour_with_sensible_budgets() {
+fn kits_cover_fundamentals_design_data_and_behaviour_with_sensible_budgets() {
     let store = Store::open_in_memory().unwrap();
     let kits = store.kits().unwrap();
-    assert!(kits.len() >= 3);
-    let minutes = |id: &str| kits.iter().find(|k| k.id == id).unwrap().minutes;
-    assert!((40..=50).contains(&minutes("backend-fundamentals")));
-    assert!((55..=65).contains(&minutes("system-design")));
-    assert!((25..=35).contains(&minutes("experience-behaviour")));
+    let kit = |id: &str| {
+        kits.iter()
+            .find(|k| k.id == id)
+            .unwrap_or_else(|| panic!("no kit {id}"))
+    };
+    let question = |id: &str| store.question(id).unwrap();
+    assert!((40..=50).contains(&kit("backend-fundamentals").minutes));
+    assert!((25..=35).contains(&kit("experience-behaviour").minutes));
+
+    // System design: two scenarios of about 25 minutes each.
+    let design = kit("system-design");
+    assert_eq!(design.questions.len(), 2, "{:?}", design.questions);
+    for id in &design.questions {
+        let q = question(id);
+        assert_eq!(q.kind, Kind::Scenario, "{id}");
+        assert!(
+            (22..=28).contains(&q.minutes),
+            "{id}: {} minutes",
+            q.minutes
+        );
+    }
+
+    // A senior round on data and APIs.
+    let data = kit("data-and-apis");
+    assert_eq!(data.name, "Data and APIs");
+    let competencies: BTreeSet<String> = data
+        .questions
+        .iter()
+        .map(|id| {
+            let q = question(id);
+            assert_eq!(q.seniority, bank::Seniority::Senior, "{id}");
+            q.competency
+        })
+        .collect();
+    assert!(competencies.contains("data") && competencies.contains("apis-web"));
+
     for k in &kits {
-        let sum: u32 = k
+        let sum: u32 = k.questions.iter().map(|q| question(q).minutes).sum();
+        assert_eq!(sum, k.minutes, "kit {}", k.id);
+        assert!(k.minutes <= 60, "kit {} runs {} minutes", k.id, k.minutes);
+        // A description that promises a length keeps it.
+        if let Some(rest) = k.description.split("about ").nth(1) {
+            if let Some(n) = rest.strip_suffix(" minutes).") {
+                let promised: u32 = n.parse().unwrap();
+                assert!(
+                    promised.abs_diff(k.minutes) <= 5,
+                    "kit {} says about {promised} minutes but runs {}",
+                    k.id,
+                    k.minutes
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn every_scenario_is_in_a_kit() {
+    let bank = bank::builtin_bank().unwrap();
+    let in_kits: BTreeSet<&str> = bank
+        .kits
+        .iter()
+        .flat_map(|k| k.questions.iter().map(String::as_str))
+        .collect();
+    for q in &bank.questions {
+        if q.kind == Kind::Scenario {
+            assert!(in_kits.contains(q.id.as_str()), "{} is in no kit", q.id);
+        }
+    }
+}
+
+/// Words that carry meaning: four letters or more, minus the common ones.
+fn content_words(text: &str) -> BTreeSet<String> {
+    const COMMON: [&str; 13] = [
+        "that", "this", "what", "would", "when", "which", "does", "from", "into", "their", "they",
+        "them", "with",
+    ];
+    text.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.len() >= 4 && !COMMON.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Two probes are near-duplicates when a quarter or more of their meaningful
+/// words are shared, or when they share a run of five words.
+fn near_duplicates(a: &str, b: &str) -> bool {
+    let (wa, wb) = (content_words(a), content_words(b));
+    let shared = wa.intersection(&wb).count();
+    let all = wa.union(&wb).count().max(1);
+    if shared * 4 >= all {
+        return true;
+    }
+    let runs = |t: &str| -> BTreeSet<Vec<String>> {
+        let w: Vec<String> = t
+            .to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        w.windows(5).map(<[String]>::to_vec).collect()
+    };
+    !runs(a).is_disjoint(&runs(b))
+}
+
+#[test]
+fn the_near_duplicate_check_catches_a_probe_asked_twice() {
+    // Both asked in the same security kit before the kits were rebalanced.
+    assert!(near_duplicates(
+        "What is the difference between OAuth 2.0 and OpenID Connect?",
+        "When would you delegate to OAuth 2.0 / OpenID Connect or an identity provider instead of issuing your own tokens?"
+    ));
+    assert!(near_duplicates(
+        "What would you do differently on your next team project?",
+        "What would you do differently if the same situation came up next month?"
+    ));
+    assert!(!near_duplicates(
+        "How would you paginate GET /orders when there are millions of rows?",
+        "Why is SHA-256 a poor choice for storing passwords?"
+    ));
+}
+
+#[test]
+fn no_kit_asks_a_question_or_a_probe_twice() {
+    let bank = bank::builtin_bank().unwrap();
+    let by_id: BTreeMap<&str, &bank::Question> =
+        bank.questions.iter().map(|q| (q.id.as_str(), q)).collect();
+    for k in &bank.kits {
+        let ids: BTreeSet<&str> = k.questions.iter().map(String::as_str).collect();
+        assert_eq!(
+            ids.len(),
+            k.questions.len(),
+            "kit {} repeats a question",
+            k.id
+        );
+        let probes: Vec<(&str, &str)> = k
             .questions
             .iter()
-            .map(|q| store.question(q).unwrap().minutes)
-            .sum();
-        assert_eq!(sum, k.minutes, "kit {}", k.id);
+            .flat_map(|id| {
+                let q = by_id[id.as_str()];
+                q.look_fors
+                    .iter()
+                    .chain(&q.follow_ups)
+                    .map(move |p| (q.id.as_str(), p.as_str()))
+            })
+            .collect();
+        for (i, (qa, a)) in probes.iter().enumerate() {
+            for (qb, b) in &probes[i + 1..] {
+                if qa != qb {
+                    assert!(
+                        !near_duplicates(a, b),
+                        "kit {} asks twice: {qa}: {a:?} and {qb}: {b:?}",
+                        k.id
+                    );
+                }
+            }
+        }
     }
 }
 
