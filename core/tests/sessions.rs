@@ -332,10 +332,15 @@ fn a_file_database_uses_wal_and_the_seeded_bank_survives_reopening() {
     let n: i64 = conn
         .query_row("SELECT count(*) FROM question", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(n, 52);
+    let builtin = panelist_core::bank::builtin_bank().unwrap().questions.len();
+    assert_eq!(n as usize, builtin);
     drop(conn);
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.questions().unwrap().len(), 52, "no second seeding");
+    assert_eq!(
+        store.questions().unwrap().len(),
+        builtin,
+        "no second seeding"
+    );
 }
 
 /// Raw access to a database file for checks from outside the core.
