@@ -3,6 +3,9 @@
 
 use std::fmt::Write;
 
+pub mod escape;
+pub(crate) mod view;
+
 use crate::session::Session;
 
 /// Escapes text for inline Markdown: markup characters get a backslash, and

@@ -1,0 +1,485 @@
+//! The hiring-committee report's view model: one struct tree, built once
+//! from a [`CommitteeReport`], that both the Markdown and the HTML templates
+//! (`core/templates/committee.md`, `core/templates/committee.html`) read.
+//! Every word the two formats share comes from [`WORDS`]; the templates only
+//! add each format's markup.
+//!
+//! Templates are rendered with Askama, chosen because its templates are
+//! compiled with the crate: a misspelt field or a missing variable is a
+//! build error, not a broken report at run time, and rendering needs no
+//! template files at run time. Every value is escaped for its format by the
+//! escapers in [`super::escape`] (selected by file extension in
+//! `core/templates/askama.toml`); only the report's own style sheet is
+//! inserted unescaped.
+
+use askama::Template;
+
+use crate::committee::CommitteeReport;
+use crate::panel::{Cell, Comparison, PanelColumn, DISAGREEMENT_LEVELS};
+
+/// The wording the Markdown and HTML reports share.
+pub struct Words {
+    pub title: &'static str,
+    pub recommendations: &'static str,
+    pub interviewer: &'static str,
+    pub role: &'static str,
+    pub status: &'static str,
+    pub recommendation: &'static str,
+    pub competencies: &'static str,
+    pub competency: &'static str,
+    pub question_matrix: &'static str,
+    pub question: &'static str,
+    pub mean: &'static str,
+    pub sd: &'static str,
+    pub spread: &'static str,
+    pub flag: &'static str,
+    pub sealed: &'static str,
+    pub debrief: &'static str,
+    pub no_debrief: &'static str,
+    pub before: &'static str,
+    pub after: &'static str,
+    pub reason: &'static str,
+    pub scorecards: &'static str,
+    pub imported: &'static str,
+    pub card_sealed: &'static str,
+    pub red_flag: &'static str,
+    pub not_covered_by_anyone: &'static str,
+    pub chart_label: &'static str,
+}
+
+pub const WORDS: Words = Words {
+    title: "Hiring committee report",
+    recommendations: "Recommendations",
+    interviewer: "Interviewer",
+    role: "Role",
+    status: "Status",
+    recommendation: "Recommendation",
+    competencies: "Competencies",
+    competency: "Competency",
+    question_matrix: "Question matrix",
+    question: "Question",
+    mean: "Mean",
+    sd: "SD",
+    spread: "Spread",
+    flag: "Flag",
+    sealed: "Sealed",
+    debrief: "Debrief changes",
+    no_debrief: "No scores were changed after submission.",
+    before: "Before",
+    after: "After",
+    reason: "Reason",
+    scorecards: "Scorecards and evidence",
+    imported: "(imported)",
+    card_sealed: "Sealed until the local interviewer submits.",
+    red_flag: "Red flag",
+    not_covered_by_anyone: "Not covered by anyone",
+    chart_label: "Average score per competency and interviewer",
+};
+
+const DISAGREE: &str = "⚑ disagree";
+const NOT_COVERED: &str = "not covered";
+const NOT_GIVEN: &str = "not given";
+const SEALED_VALUE: &str = "sealed";
+const UNSCORED: &str = "unscored";
+
+pub struct ColumnView {
+    pub interviewer: String,
+    pub role: String,
+    pub imported: bool,
+    pub status: &'static str,
+    /// The recommendation, or "sealed" / "not given".
+    pub recommendation: &'static str,
+}
+
+/// One row of the competency table or the question matrix.
+pub struct RowView {
+    /// The competency's name or the question's prompt.
+    pub label: String,
+    /// One cell per column, as shown.
+    pub values: Vec<String>,
+    pub mean: String,
+    pub sd: String,
+    pub spread: String,
+    /// Scores differ by [`DISAGREEMENT_LEVELS`] or more.
+    pub flagged: bool,
+    /// The flag column's text ("" when there is nothing to say).
+    pub flag: &'static str,
+}
+
+pub struct DebriefView {
+    pub interviewer: String,
+    pub question_id: String,
+    pub prompt: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+}
+
+pub struct ItemView {
+    pub question_id: String,
+    pub prompt: String,
+    pub level: String,
+    pub notes: String,
+}
+
+pub struct CardView {
+    pub interviewer: String,
+    pub imported: bool,
+    pub sealed: bool,
+    pub recommendation: &'static str,
+    pub summary: String,
+    pub red_flags: Vec<String>,
+    pub items: Vec<ItemView>,
+}
+
+pub struct Tick {
+    pub x: String,
+    pub label: i64,
+}
+
+pub struct Bar {
+    pub y: String,
+    pub width: String,
+    pub fill: &'static str,
+    pub who: String,
+    pub value: String,
+}
+
+pub struct Group {
+    pub name: String,
+    pub label_y: String,
+    pub bars: Vec<Bar>,
+}
+
+pub struct LegendItem {
+    pub x: String,
+    pub y: String,
+    pub text_x: String,
+    pub text_y: String,
+    pub fill: &'static str,
+    pub who: String,
+}
+
+/// The competency chart's geometry, computed here so the template holds
+/// only markup.
+pub struct ChartView {
+    pub width: String,
+    pub height: String,
+    pub left: String,
+    pub top: String,
+    pub axis_y: String,
+    pub tick_label_y: String,
+    pub group_label_x: String,
+    pub bar_height: String,
+    pub ticks: Vec<Tick>,
+    pub groups: Vec<Group>,
+    pub legend: Vec<LegendItem>,
+    pub caption: String,
+}
+
+pub struct CommitteeView {
+    pub w: &'static Words,
+    pub candidate: String,
+    pub intro: String,
+    pub sealed_notice: Option<String>,
+    pub columns: Vec<ColumnView>,
+    pub competencies: Vec<RowView>,
+    pub questions: Vec<RowView>,
+    pub flagged_line: String,
+    /// Ids of the questions nobody covered.
+    pub uncovered: Vec<String>,
+    pub debrief: Vec<DebriefView>,
+    pub cards: Vec<CardView>,
+    pub chart: ChartView,
+    pub css: &'static str,
+    /// The base64 SHA-256 of `css`, for the page's Content-Security-Policy.
+    pub css_hash: String,
+}
+
+fn fmt_opt(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
+}
+
+fn level_or_unscored(v: Option<i64>) -> String {
+    v.map(|v| v.to_string()).unwrap_or_else(|| UNSCORED.into())
+}
+
+/// A cell of the question matrix as shown.
+pub fn level_text(cell: &Option<Cell>, sealed: bool) -> String {
+    match cell {
+        _ if sealed => SEALED_VALUE.into(),
+        None => "not asked".into(),
+        Some(c) => match (c.level, &c.label) {
+            (Some(v), Some(l)) => {
+                let mut s = format!("{v} {l}");
+                if let Some(d) = &c.debrief {
+                    s = format!("{s} (was {})", level_or_unscored(d.before));
+                }
+                s
+            }
+            _ if c.skipped => "skipped".into(),
+            _ => UNSCORED.into(),
+        },
+    }
+}
+
+/// A column's recommendation as shown.
+fn recommendation_text(col: &PanelColumn) -> &'static str {
+    if col.sealed {
+        SEALED_VALUE
+    } else {
+        col.recommendation.map(|r| r.label()).unwrap_or(NOT_GIVEN)
+    }
+}
+
+/// The report's opening line.
+fn intro(r: &CommitteeReport) -> String {
+    let c = &r.comparison;
+    format!(
+        "{} session(s), {} imported from other interviewers.{}",
+        c.columns.len(),
+        c.columns.iter().filter(|x| x.imported).count(),
+        if r.redacted {
+            " Redacted packet: names replaced by pseudonyms."
+        } else {
+            ""
+        }
+    )
+}
+
+const PALETTE: [&str; 8] = [
+    "#2f6fdf", "#e07b39", "#2e9e6a", "#a347c2", "#c9a227", "#d2455e", "#3aa6b9", "#6b6f7a",
+];
+
+fn chart(c: &Comparison) -> ChartView {
+    let cols: Vec<usize> = (0..c.columns.len())
+        .filter(|i| !c.columns[*i].sealed)
+        .collect();
+    let (min, max) = (0i64, 4i64);
+    let span = (max - min) as f64;
+    let groups = c.competencies.len().max(1);
+    let bar = 14.0;
+    let gap = 18.0;
+    let group_w = bar * cols.len().max(1) as f64 + gap;
+    let left = 190.0;
+    let top = 10.0;
+    let height_per = group_w;
+    let plot_h = height_per * groups as f64;
+    let width = 720.0;
+    let plot_w = width - left - 20.0;
+    let legend_h = 22.0 * ((cols.len() as f64) / 4.0).ceil().max(1.0);
+    let total_h = top + plot_h + 30.0 + legend_h;
+    let ticks = (min..=max)
+        .map(|v| Tick {
+            x: format!("{:.1}", left + plot_w * (v - min) as f64 / span),
+            label: v,
+        })
+        .collect();
+    let groups = c
+        .competencies
+        .iter()
+        .enumerate()
+        .map(|(g, row)| {
+            let y0 = top + g as f64 * height_per + gap / 2.0;
+            Group {
+                name: row.name.clone(),
+                label_y: format!("{:.1}", y0 + bar * cols.len() as f64 / 2.0 + 4.0),
+                bars: cols
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, col)| {
+                        let v = row.averages[*col]?;
+                        Some(Bar {
+                            y: format!("{:.1}", y0 + k as f64 * bar),
+                            width: format!("{:.1}", plot_w * (v - min as f64) / span),
+                            fill: PALETTE[*col % PALETTE.len()],
+                            who: c.columns[*col].interviewer.clone(),
+                            value: format!("{v:.2}"),
+                        })
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let ly = top + plot_h + 30.0;
+    let legend = cols
+        .iter()
+        .enumerate()
+        .map(|(k, col)| {
+            let x = left + (k % 4) as f64 * 130.0;
+            let y = ly + (k / 4) as f64 * 22.0;
+            LegendItem {
+                x: format!("{x:.1}"),
+                y: format!("{y:.1}"),
+                text_x: format!("{:.1}", x + 16.0),
+                text_y: format!("{:.1}", y + 10.0),
+                fill: PALETTE[*col % PALETTE.len()],
+                who: c.columns[*col].interviewer.clone(),
+            }
+        })
+        .collect();
+    ChartView {
+        width: width.to_string(),
+        height: total_h.to_string(),
+        left: left.to_string(),
+        top: top.to_string(),
+        axis_y: format!("{:.1}", top + plot_h),
+        tick_label_y: format!("{:.1}", top + plot_h + 14.0),
+        group_label_x: format!("{:.1}", left - 6.0),
+        bar_height: format!("{:.1}", bar - 2.0),
+        ticks,
+        groups,
+        legend,
+        caption: format!("Average score ({min}–{max}) per competency, one bar per interviewer."),
+    }
+}
+
+impl CommitteeView {
+    pub fn new(r: &CommitteeReport) -> Self {
+        let c = &r.comparison;
+        let sealed_col = |i: usize| c.columns[i].sealed;
+        let row = |label: &str,
+                   values: Vec<String>,
+                   stats: &crate::panel::Spread,
+                   uncovered: bool| RowView {
+            label: label.to_string(),
+            values,
+            mean: fmt_opt(stats.mean),
+            sd: fmt_opt(stats.sd),
+            spread: fmt_opt(stats.spread),
+            flagged: stats.flagged,
+            flag: if stats.flagged {
+                DISAGREE
+            } else if uncovered {
+                NOT_COVERED
+            } else {
+                ""
+            },
+        };
+        let competencies = c
+            .competencies
+            .iter()
+            .map(|x| {
+                let values = x
+                    .averages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| {
+                        if sealed_col(i) {
+                            SEALED_VALUE.into()
+                        } else {
+                            fmt_opt(*a)
+                        }
+                    })
+                    .collect();
+                row(&x.name, values, &x.stats, false)
+            })
+            .collect();
+        let questions = c
+            .questions
+            .iter()
+            .map(|q| {
+                let values = q
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, cell)| level_text(cell, sealed_col(i)))
+                    .collect();
+                row(&q.prompt, values, &q.stats, q.uncovered)
+            })
+            .collect();
+        let cards = c
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, col)| CardView {
+                interviewer: col.interviewer.clone(),
+                imported: col.imported,
+                sealed: col.sealed,
+                recommendation: col.recommendation.map(|r| r.label()).unwrap_or(NOT_GIVEN),
+                summary: col.summary.clone(),
+                red_flags: col.red_flags.clone(),
+                items: if col.sealed {
+                    Vec::new()
+                } else {
+                    c.questions
+                        .iter()
+                        .filter_map(|q| {
+                            let cell = q.cells[i].as_ref()?;
+                            Some(ItemView {
+                                question_id: q.question_id.clone(),
+                                prompt: q.prompt.clone(),
+                                level: level_text(&q.cells[i], false),
+                                notes: cell.notes.clone(),
+                            })
+                        })
+                        .collect()
+                },
+            })
+            .collect();
+        CommitteeView {
+            w: &WORDS,
+            candidate: r.candidate.clone(),
+            intro: intro(r),
+            sealed_notice: c.sealed.then(|| {
+                format!(
+                    "{} other session(s) stay hidden until the local interviewer submits their own.",
+                    c.sealed_sessions
+                )
+            }),
+            columns: c
+                .columns
+                .iter()
+                .map(|col| ColumnView {
+                    interviewer: col.interviewer.clone(),
+                    role: col.role.clone(),
+                    imported: col.imported,
+                    status: col.status.label(),
+                    recommendation: recommendation_text(col),
+                })
+                .collect(),
+            competencies,
+            questions,
+            flagged_line: format!(
+                "Flagged: {} question(s) where scores differ by {DISAGREEMENT_LEVELS} or more levels.",
+                c.questions.iter().filter(|q| q.stats.flagged).count()
+            ),
+            uncovered: c
+                .questions
+                .iter()
+                .filter(|q| q.uncovered)
+                .map(|q| q.question_id.clone())
+                .collect(),
+            debrief: r
+                .debrief
+                .iter()
+                .map(|d| DebriefView {
+                    interviewer: d.interviewer.clone(),
+                    question_id: d.question_id.clone(),
+                    prompt: d.prompt.clone(),
+                    before: level_or_unscored(d.before),
+                    after: level_or_unscored(d.after),
+                    reason: d.reason.clone(),
+                })
+                .collect(),
+            cards,
+            chart: chart(c),
+            css: crate::committee::CSS,
+            css_hash: crate::committee::css_hash(),
+        }
+    }
+}
+
+/// The Markdown report.
+#[derive(Template)]
+#[template(path = "committee.md", config = "templates/askama.toml")]
+pub struct CommitteeMarkdown<'a> {
+    pub v: &'a CommitteeView,
+}
+
+/// The self-contained, print-ready HTML report.
+#[derive(Template)]
+#[template(path = "committee.html", config = "templates/askama.toml")]
+pub struct CommitteeHtml<'a> {
+    pub v: &'a CommitteeView,
+}
