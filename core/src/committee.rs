@@ -66,6 +66,42 @@ pub struct CommitteeReport {
     pub redacted: bool,
     pub comparison: Comparison,
     pub debrief: Vec<DebriefChange>,
+    /// The scale the chart is drawn on, from the sessions' rubric snapshots.
+    /// Not part of the JSON report (each cell already names its level).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub scale: ScoreScale,
+}
+
+/// The lowest and highest level of a set of rubrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoreScale {
+    pub min: i64,
+    pub max: i64,
+}
+
+impl ScoreScale {
+    /// The span of every rubric snapshot in the sessions (all of them, sealed
+    /// or not: a rubric tells nothing about anyone's scores). Sessions with no
+    /// questions at all fall back to the bank's default scale.
+    pub fn of(sessions: &[PanelSession]) -> ScoreScale {
+        let levels = sessions
+            .iter()
+            .flat_map(|p| &p.session.entries)
+            .flat_map(|e| &e.question.rubric.levels)
+            .map(|l| l.value);
+        let (min, max) = levels
+            .fold(None, |acc: Option<(i64, i64)>, v| match acc {
+                None => Some((v, v)),
+                Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+            })
+            .filter(|(lo, hi)| lo < hi)
+            .unwrap_or_else(|| {
+                let d = crate::bank::default_scale();
+                (d[0].value, d[d.len() - 1].value)
+            });
+        ScoreScale { min, max }
+    }
 }
 
 /// The letter-named pseudonym of the `i`-th interviewer: A, B, … Z, AA, AB…
@@ -190,6 +226,7 @@ pub fn build(
         redacted: redact,
         comparison,
         debrief,
+        scale: ScoreScale::of(sessions),
     }
 }
 

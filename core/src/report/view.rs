@@ -14,7 +14,7 @@
 
 use askama::Template;
 
-use crate::committee::CommitteeReport;
+use crate::committee::{CommitteeReport, ScoreScale};
 use crate::panel::{Cell, Comparison, PanelColumn, DISAGREEMENT_LEVELS};
 
 /// The wording the Markdown and HTML reports share.
@@ -251,11 +251,13 @@ const PALETTE: [&str; 8] = [
     "#2f6fdf", "#e07b39", "#2e9e6a", "#a347c2", "#c9a227", "#d2455e", "#3aa6b9", "#6b6f7a",
 ];
 
-fn chart(c: &Comparison) -> ChartView {
+/// The chart runs along the rubric's own scale (`scale.min` at the left
+/// edge, `scale.max` at the right), one tick per level.
+fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
     let cols: Vec<usize> = (0..c.columns.len())
         .filter(|i| !c.columns[*i].sealed)
         .collect();
-    let (min, max) = (0i64, 4i64);
+    let ScoreScale { min, max } = scale;
     let span = (max - min) as f64;
     let groups = c.competencies.len().max(1);
     let bar = 14.0;
@@ -463,7 +465,7 @@ impl CommitteeView {
                 })
                 .collect(),
             cards,
-            chart: chart(c),
+            chart: chart(c, r.scale),
             css: crate::committee::CSS,
             css_hash: crate::committee::css_hash(),
         }
