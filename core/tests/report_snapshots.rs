@@ -339,13 +339,60 @@ fn committee_report_zero_to_three_scale() {
         "committee_scale_0_3_md",
         committee_report(&sessions, false, ReportFormat::Md)
     );
-    let kit = store.kit("Frontend screen").unwrap();
-    let cmp = panel::compare_candidates(
-        &kit.name,
-        &store.kit_sessions(&kit.name).unwrap(),
-        &SortBy::Overall,
+
+    // Two more candidates on the kit: one scored, one whose colleague's
+    // session stays sealed because the local session is not submitted.
+    scored_session(
+        &mut store,
+        800,
+        "Ünal `Bot` [x] & <i>co</i>",
+        OWN,
+        Some("Frontend screen"),
+        &qs,
+        &[Some(0), Some(3)],
+        Recommendation::No,
     );
-    snap!("candidates_md", committee::candidates_markdown(&cmp));
+    let sealed_own: SessionId = id(900);
+    let sealed_candidate = "Sealed | Sam";
+    store
+        .create_session(
+            &new(sealed_candidate, OWN, Some("Frontend screen"), &qs),
+            sealed_own,
+            id(901),
+            at(9_000_000),
+        )
+        .unwrap();
+    store.start_session(sealed_own, at(9_000_010)).unwrap();
+    store
+        .set_score(sealed_own, qs[0], Some(2), at(9_000_020))
+        .unwrap();
+    import_colleague(
+        &mut store,
+        1000,
+        sealed_candidate,
+        COLLEAGUE,
+        Some("Frontend screen"),
+        &qs,
+        &[Some(3), Some(3)],
+        Recommendation::Yes,
+        Some(&bank),
+    );
+    let kit = store.kit("Frontend screen").unwrap();
+    for (sort, name) in [
+        (SortBy::Overall, "candidates_md"),
+        (SortBy::Name, "candidates_by_name_md"),
+    ] {
+        let cmp =
+            panel::compare_candidates(&kit.name, &store.kit_sessions(&kit.name).unwrap(), &sort);
+        snap!(name, committee::candidates_markdown(&cmp));
+    }
+    let empty = panel::compare_candidates("Empty <kit>", &[], &SortBy::Overall);
+    snap!(
+        "candidates_empty_md",
+        committee::candidates_markdown(&empty)
+    );
+    let cal = panel::calibration_of(&store.ratings().unwrap(), Some(&kit.name));
+    snap!("calibration_kit_md", committee::calibration_markdown(&cal));
 }
 
 #[test]
@@ -353,4 +400,10 @@ fn calibration_summary() {
     let (store, _) = panel_store();
     let cal = panel::calibration_of(&store.ratings().unwrap(), None);
     snap!("calibration_md", committee::calibration_markdown(&cal));
+    // No ratings at all: every statistic is "n/a" and the ICCs are left out.
+    let none = panel::calibration_of(&[], None);
+    snap!(
+        "calibration_empty_md",
+        committee::calibration_markdown(&none)
+    );
 }
