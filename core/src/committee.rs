@@ -18,8 +18,10 @@ use ts_rs::TS;
 use askama::Template;
 
 use crate::panel::{compare, Calibration, CandidateComparison, Comparison};
-use crate::report::md_inline;
-use crate::report::view::{CommitteeHtml, CommitteeMarkdown, CommitteeView};
+use crate::report::view::{
+    CalibrationMarkdown, CalibrationView, CandidatesMarkdown, CandidatesView, CommitteeHtml,
+    CommitteeMarkdown, CommitteeView,
+};
 use crate::session::PanelSession;
 use crate::session::Status;
 
@@ -241,10 +243,6 @@ pub fn render(report: &CommitteeReport, format: ReportFormat) -> String {
             s
         }
     }
-}
-
-fn fmt_opt(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
 }
 
 // ---------------------------------------------------------------------------
@@ -473,113 +471,21 @@ pub fn sessions_csv(sessions: &[PanelSession]) -> String {
     out
 }
 
-/// Candidates who sat one kit, side by side, as Markdown.
+/// Candidates who sat one kit, side by side, as Markdown
+/// (`core/templates/candidates.md`).
 pub fn candidates_markdown(c: &CandidateComparison) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "# Candidates on kit: {}\n", md_inline(&c.kit));
-    if c.rows.is_empty() {
-        o.push_str("No submitted sessions for this kit.\n");
-    }
-    if !c.rows.is_empty() {
-        o.push_str("| Candidate | Sessions |");
-        for (_, name) in &c.competencies {
-            let _ = write!(o, " {} |", md_inline(name));
-        }
-        o.push_str(" Overall | Recommendations |\n|---|---:|");
-        for _ in &c.competencies {
-            o.push_str("---:|");
-        }
-        o.push_str("---:|---|\n");
-        for r in &c.rows {
-            let _ = write!(o, "| {} | {} |", md_inline(&r.candidate), r.sessions);
-            for (id, _) in &c.competencies {
-                let _ = write!(o, " {} |", fmt_opt(r.competencies.get(id).copied()));
-            }
-            let recs: Vec<String> = r
-                .recommendations
-                .iter()
-                .map(|(who, rec)| {
-                    format!(
-                        "{}: {}",
-                        md_inline(who),
-                        rec.map(|r| r.label()).unwrap_or("not given")
-                    )
-                })
-                .collect();
-            let _ = writeln!(o, " {} | {} |", fmt_opt(r.overall), recs.join("; "));
-        }
-    }
-    if c.sealed_candidates > 0 {
-        let _ = writeln!(
-            o,
-            "\n{} candidate(s) have others' sessions sealed until your own session is submitted.",
-            c.sealed_candidates
-        );
-    }
-    o
+    let view = CandidatesView::new(c);
+    CandidatesMarkdown { v: &view }
+        .render()
+        .expect("the report templates write only to a String")
 }
 
-/// Calibration figures as Markdown.
+/// Calibration figures as Markdown (`core/templates/calibration.md`).
 pub fn calibration_markdown(c: &Calibration) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "# Calibration{}\n",
-        c.kit
-            .as_deref()
-            .map(|k| format!(" (kit: {})", md_inline(k)))
-            .unwrap_or_default()
-    );
-    let _ = writeln!(
-        o,
-        "{} submitted session(s); {} unit(s) (candidate × question) with {} rating(s) from {} interviewer(s).\n",
-        c.sessions,
-        c.units,
-        c.ratings,
-        c.raters.len()
-    );
-    let f3 = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "n/a".into());
-    o.push_str("| Statistic | Value |\n|---|---:|\n");
-    let _ = writeln!(
-        o,
-        "| Krippendorff's alpha (interval) | {} |",
-        f3(c.alpha_interval)
-    );
-    let _ = writeln!(
-        o,
-        "| Krippendorff's alpha (ordinal) | {} |",
-        f3(c.alpha_ordinal)
-    );
-    let icc = c.icc.as_ref();
-    let _ = writeln!(o, "| ICC(1,1) | {} |", f3(icc.map(|i| i.icc1_1)));
-    let _ = writeln!(o, "| ICC(2,1) | {} |", f3(icc.map(|i| i.icc2_1)));
-    let _ = writeln!(o, "| ICC(3,1) | {} |", f3(icc.map(|i| i.icc3_1)));
-    let _ = writeln!(
-        o,
-        "\nThe ICCs use the {} unit(s) rated by every one of the {} interviewer(s).{}\n",
-        c.complete_units,
-        c.raters.len(),
-        if icc.is_none() {
-            " That is too few (at least 2 are needed), so they are not reported."
-        } else {
-            ""
-        }
-    );
-    o.push_str("## Leniency\n\nMean deviation from the unit mean over units with 2 or more ratings; positive is more lenient.\n\n| Interviewer | Units | Mean deviation | z |\n|---|---:|---:|---:|\n");
-    for l in &c.leniency {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} |",
-            md_inline(&l.rater),
-            l.units,
-            l.mean_deviation
-                .map(|v| format!("{v:+.3}"))
-                .unwrap_or_else(|| "n/a".into()),
-            l.z.map(|v| format!("{v:+.2}"))
-                .unwrap_or_else(|| "n/a".into())
-        );
-    }
-    o
+    let view = CalibrationView::new(c);
+    CalibrationMarkdown { v: &view }
+        .render()
+        .expect("the report templates write only to a String")
 }
 
 /// True when every session of the report is submitted.

@@ -1,8 +1,8 @@
 //! The reports' view models. The hiring-committee report is one struct tree,
 //! built once from a [`CommitteeReport`], that both the Markdown and the HTML
 //! templates (`core/templates/committee.md`, `core/templates/committee.html`)
-//! read; a session's summary is built the same way for
-//! `core/templates/session.md`.
+//! read. A session's summary, the candidate comparison and the calibration
+//! figures are built the same way for their Markdown templates.
 //! Every word the two formats share comes from [`WORDS`]; the templates only
 //! add each format's markup.
 //!
@@ -17,7 +17,9 @@
 use askama::Template;
 
 use crate::committee::{CommitteeReport, ScoreScale};
-use crate::panel::{Cell, Comparison, PanelColumn, DISAGREEMENT_LEVELS};
+use crate::panel::{
+    Calibration, CandidateComparison, Cell, Comparison, PanelColumn, DISAGREEMENT_LEVELS,
+};
 use crate::session::{AuditAction, Session};
 
 /// The wording the Markdown and HTML reports share.
@@ -644,4 +646,135 @@ impl SessionView {
 #[template(path = "session.md", config = "templates/askama.toml")]
 pub struct SessionMarkdown<'a> {
     pub v: &'a SessionView,
+}
+
+// ---------------------------------------------------------------------------
+// Candidates who sat one kit (`core/templates/candidates.md`).
+
+pub struct CandidatesView {
+    pub kit: String,
+    /// Competency names, in column order.
+    pub competencies: Vec<String>,
+    pub rows: Vec<CandidateLine>,
+    pub sealed_candidates: usize,
+}
+
+pub struct CandidateLine {
+    pub candidate: String,
+    pub sessions: usize,
+    /// One average per competency column.
+    pub values: Vec<String>,
+    pub overall: String,
+    pub recommendations: Vec<RecommendationView>,
+}
+
+pub struct RecommendationView {
+    pub interviewer: String,
+    pub recommendation: &'static str,
+}
+
+impl CandidatesView {
+    pub fn new(c: &CandidateComparison) -> Self {
+        CandidatesView {
+            kit: c.kit.clone(),
+            competencies: c.competencies.iter().map(|(_, n)| n.clone()).collect(),
+            rows: c
+                .rows
+                .iter()
+                .map(|r| CandidateLine {
+                    candidate: r.candidate.clone(),
+                    sessions: r.sessions,
+                    values: c
+                        .competencies
+                        .iter()
+                        .map(|(id, _)| fmt_opt(r.competencies.get(id).copied()))
+                        .collect(),
+                    overall: fmt_opt(r.overall),
+                    recommendations: r
+                        .recommendations
+                        .iter()
+                        .map(|(who, rec)| RecommendationView {
+                            interviewer: who.clone(),
+                            recommendation: rec.map(|r| r.label()).unwrap_or(NOT_GIVEN),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            sealed_candidates: c.sealed_candidates,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "candidates.md", config = "templates/askama.toml")]
+pub struct CandidatesMarkdown<'a> {
+    pub v: &'a CandidatesView,
+}
+
+// ---------------------------------------------------------------------------
+// Calibration figures (`core/templates/calibration.md`).
+
+pub struct CalibrationView {
+    pub kit: Option<String>,
+    pub sessions: usize,
+    pub units: usize,
+    pub ratings: usize,
+    pub raters: usize,
+    pub alpha_interval: String,
+    pub alpha_ordinal: String,
+    pub icc1: String,
+    pub icc2: String,
+    pub icc3: String,
+    pub icc_reported: bool,
+    pub complete_units: usize,
+    pub leniency: Vec<LeniencyLine>,
+}
+
+pub struct LeniencyLine {
+    pub rater: String,
+    pub units: usize,
+    pub mean_deviation: String,
+    pub z: String,
+}
+
+impl CalibrationView {
+    pub fn new(c: &Calibration) -> Self {
+        let f3 = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "n/a".into());
+        let icc = c.icc.as_ref();
+        CalibrationView {
+            kit: c.kit.clone(),
+            sessions: c.sessions,
+            units: c.units,
+            ratings: c.ratings,
+            raters: c.raters.len(),
+            alpha_interval: f3(c.alpha_interval),
+            alpha_ordinal: f3(c.alpha_ordinal),
+            icc1: f3(icc.map(|i| i.icc1_1)),
+            icc2: f3(icc.map(|i| i.icc2_1)),
+            icc3: f3(icc.map(|i| i.icc3_1)),
+            icc_reported: icc.is_some(),
+            complete_units: c.complete_units,
+            leniency: c
+                .leniency
+                .iter()
+                .map(|l| LeniencyLine {
+                    rater: l.rater.clone(),
+                    units: l.units,
+                    mean_deviation: l
+                        .mean_deviation
+                        .map(|v| format!("{v:+.3}"))
+                        .unwrap_or_else(|| "n/a".into()),
+                    z: l.z
+                        .map(|v| format!("{v:+.2}"))
+                        .unwrap_or_else(|| "n/a".into()),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "calibration.md", config = "templates/askama.toml")]
+pub struct CalibrationMarkdown<'a> {
+    pub v: &'a CalibrationView,
 }
