@@ -407,3 +407,31 @@ fn calibration_summary() {
         committee::calibration_markdown(&none)
     );
 }
+
+/// Questions on different scales in one report (the version-1 kit mixes a
+/// 0–3 bank with the seeded 1–4 questions): the chart spans them all.
+#[test]
+fn committee_chart_spans_mixed_scales() {
+    let bank = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/v1/bank.json"
+    ))
+    .unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    store.import_bank_bytes(&bank).unwrap();
+    scored_session(
+        &mut store,
+        1100,
+        CANDIDATE,
+        OWN,
+        Some("Frontend screen"),
+        &["css-layout", "rest-api-design"],
+        &[Some(0), Some(4)],
+        Recommendation::Yes,
+    );
+    let sessions = store.candidate_sessions(CANDIDATE).unwrap();
+    let report = committee::build(CANDIDATE, &sessions, false, false);
+    assert_eq!(report.scale, committee::ScoreScale { min: 0, max: 4 });
+    let html = committee::render(&report, ReportFormat::Html);
+    assert!(html.contains("Average score (0–4) per competency"));
+}
