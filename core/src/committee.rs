@@ -15,8 +15,13 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
 
-use crate::panel::{compare, Calibration, CandidateComparison, Comparison, DISAGREEMENT_LEVELS};
-use crate::report::md_inline;
+use askama::Template;
+
+use crate::panel::{compare, Calibration, CandidateComparison, Comparison};
+use crate::report::view::{
+    CalibrationMarkdown, CalibrationView, CandidatesMarkdown, CandidatesView, CommitteeHtml,
+    CommitteeMarkdown, CommitteeView,
+};
 use crate::session::PanelSession;
 use crate::session::Status;
 
@@ -63,6 +68,42 @@ pub struct CommitteeReport {
     pub redacted: bool,
     pub comparison: Comparison,
     pub debrief: Vec<DebriefChange>,
+    /// The scale the chart is drawn on, from the sessions' rubric snapshots.
+    /// Not part of the JSON report (each cell already names its level).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub scale: ScoreScale,
+}
+
+/// The lowest and highest level of a set of rubrics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScoreScale {
+    pub min: i64,
+    pub max: i64,
+}
+
+impl ScoreScale {
+    /// The span of every rubric snapshot in the sessions (all of them, sealed
+    /// or not: a rubric tells nothing about anyone's scores). Sessions with no
+    /// questions at all fall back to the bank's default scale.
+    pub fn of(sessions: &[PanelSession]) -> ScoreScale {
+        let levels = sessions
+            .iter()
+            .flat_map(|p| &p.session.entries)
+            .flat_map(|e| &e.question.rubric.levels)
+            .map(|l| l.value);
+        let (min, max) = levels
+            .fold(None, |acc: Option<(i64, i64)>, v| match acc {
+                None => Some((v, v)),
+                Some((lo, hi)) => Some((lo.min(v), hi.max(v))),
+            })
+            .filter(|(lo, hi)| lo < hi)
+            .unwrap_or_else(|| {
+                let d = crate::bank::default_scale();
+                (d[0].value, d[d.len() - 1].value)
+            });
+        ScoreScale { min, max }
+    }
 }
 
 /// The letter-named pseudonym of the `i`-th interviewer: A, B, … Z, AA, AB…
@@ -187,6 +228,7 @@ pub fn build(
         redacted: redact,
         comparison,
         debrief,
+        scale: ScoreScale::of(sessions),
     }
 }
 
@@ -203,261 +245,22 @@ pub fn render(report: &CommitteeReport, format: ReportFormat) -> String {
     }
 }
 
-fn fmt_opt(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
-}
-
-fn level_text(cell: &Option<crate::panel::Cell>, sealed: bool) -> String {
-    match cell {
-        _ if sealed => "sealed".into(),
-        None => "not asked".into(),
-        Some(c) => match (c.level, &c.label) {
-            (Some(v), Some(l)) => {
-                let mut s = format!("{v} {l}");
-                if let Some(d) = &c.debrief {
-                    let before = d
-                        .before
-                        .map(|b| b.to_string())
-                        .unwrap_or_else(|| "unscored".into());
-                    s = format!("{s} (was {before})");
-                }
-                s
-            }
-            _ if c.skipped => "skipped".into(),
-            _ => "unscored".into(),
-        },
-    }
-}
-
-/// The report's opening line, shared by every format.
-fn intro(r: &CommitteeReport) -> String {
-    let c = &r.comparison;
-    format!(
-        "{} session(s), {} imported from other interviewers.{}",
-        c.columns.len(),
-        c.columns.iter().filter(|x| x.imported).count(),
-        if r.redacted {
-            " Redacted packet: names replaced by pseudonyms."
-        } else {
-            ""
-        }
-    )
-}
-
-/// The sealed notice's sentence, shared by every format.
-fn sealed_notice(c: &Comparison) -> String {
-    format!(
-        "{} other session(s) stay hidden until the local interviewer submits their own.",
-        c.sealed_sessions
-    )
-}
-
-/// A column's recommendation as shown in the reports.
-fn recommendation_text(col: &crate::panel::PanelColumn) -> &'static str {
-    if col.sealed {
-        "sealed"
-    } else {
-        col.recommendation.map(|r| r.label()).unwrap_or("not given")
-    }
-}
-
 // ---------------------------------------------------------------------------
-// Markdown
+// Markdown and HTML: one view model, two templates (see `crate::report::view`).
 
 fn markdown(r: &CommitteeReport) -> String {
-    let c = &r.comparison;
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "# Hiring committee report: {}\n",
-        md_inline(&r.candidate)
-    );
-    let _ = writeln!(
-        o,
-        "{}
-",
-        intro(r)
-    );
-    if c.sealed {
-        let _ = writeln!(
-            o,
-            "> **Sealed:** {}
-",
-            sealed_notice(c)
-        );
-    }
-    o.push_str("## Recommendations\n\n| Interviewer | Role | Status | Recommendation |\n|---|---|---|---|\n");
-    for col in &c.columns {
-        let rec = recommendation_text(col);
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} |",
-            md_inline(&col.interviewer),
-            md_inline(&col.role),
-            col.status.label(),
-            rec
-        );
-    }
-    o.push('\n');
-
-    let header = |o: &mut String, first: &str| {
-        let _ = write!(o, "| {first} |");
-        for col in &c.columns {
-            let _ = write!(o, " {} |", md_inline(&col.interviewer));
-        }
-        o.push_str(" Mean | SD | Spread | Flag |\n|---|");
-        for _ in &c.columns {
-            o.push_str("---|");
-        }
-        o.push_str("---:|---:|---:|---|\n");
-    };
-    o.push_str("## Competencies\n\n");
-    header(&mut o, "Competency");
-    for row in &c.competencies {
-        let _ = write!(o, "| {} |", md_inline(&row.name));
-        for (i, a) in row.averages.iter().enumerate() {
-            let v = if c.columns[i].sealed {
-                "sealed".into()
-            } else {
-                fmt_opt(*a)
-            };
-            let _ = write!(o, " {v} |");
-        }
-        let flag = if row.stats.flagged {
-            "⚑ disagree"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            o,
-            " {} | {} | {} | {flag} |",
-            fmt_opt(row.stats.mean),
-            fmt_opt(row.stats.sd),
-            fmt_opt(row.stats.spread)
-        );
-    }
-    o.push('\n');
-
-    o.push_str("## Question matrix\n\n");
-    header(&mut o, "Question");
-    for q in &c.questions {
-        let _ = write!(o, "| {} |", md_inline(&q.prompt));
-        for (i, cell) in q.cells.iter().enumerate() {
-            let _ = write!(
-                o,
-                " {} |",
-                md_inline(&level_text(cell, c.columns[i].sealed))
-            );
-        }
-        let flag = if q.stats.flagged {
-            "⚑ disagree"
-        } else if q.uncovered {
-            "not covered"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            o,
-            " {} | {} | {} | {flag} |",
-            fmt_opt(q.stats.mean),
-            fmt_opt(q.stats.sd),
-            fmt_opt(q.stats.spread)
-        );
-    }
-    o.push('\n');
-    let flagged: Vec<_> = c.questions.iter().filter(|q| q.stats.flagged).collect();
-    let _ = writeln!(
-        o,
-        "Flagged: {} question(s) where scores differ by {DISAGREEMENT_LEVELS} or more levels.",
-        flagged.len()
-    );
-    let uncovered: Vec<_> = c.questions.iter().filter(|q| q.uncovered).collect();
-    if !uncovered.is_empty() {
-        let _ = writeln!(
-            o,
-            "Not covered by anyone: {}.",
-            uncovered
-                .iter()
-                .map(|q| md_inline(&q.question_id))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    o.push('\n');
-
-    o.push_str("## Debrief changes\n\n");
-    if r.debrief.is_empty() {
-        o.push_str("No scores were changed after submission.\n\n");
-    } else {
-        o.push_str(
-            "| Interviewer | Question | Before | After | Reason |\n|---|---|---:|---:|---|\n",
-        );
-        for d in &r.debrief {
-            let _ = writeln!(
-                o,
-                "| {} | {} | {} | {} | {} |",
-                md_inline(&d.interviewer),
-                md_inline(&d.question_id),
-                d.before
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "unscored".into()),
-                d.after
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "unscored".into()),
-                md_inline(&d.reason)
-            );
-        }
-        o.push('\n');
-    }
-
-    o.push_str("## Scorecards and evidence\n\n");
-    for (i, col) in c.columns.iter().enumerate() {
-        let _ = writeln!(
-            o,
-            "### {}{}\n",
-            md_inline(&col.interviewer),
-            if col.imported { " (imported)" } else { "" }
-        );
-        if col.sealed {
-            o.push_str("Sealed until the local interviewer submits.\n\n");
-            continue;
-        }
-        let _ = writeln!(
-            o,
-            "Recommendation: **{}**\n",
-            col.recommendation.map(|r| r.label()).unwrap_or("not given")
-        );
-        if !col.summary.trim().is_empty() {
-            for line in col.summary.lines() {
-                let _ = writeln!(o, "> {}", md_inline(line));
-            }
-            o.push('\n');
-        }
-        for f in &col.red_flags {
-            let _ = writeln!(o, "- Red flag: {}", md_inline(f));
-        }
-        if !col.red_flags.is_empty() {
-            o.push('\n');
-        }
-        for q in &c.questions {
-            let Some(cell) = &q.cells[i] else { continue };
-            let _ = writeln!(
-                o,
-                "- **{}** — {}",
-                md_inline(&q.question_id),
-                md_inline(&level_text(&q.cells[i], false))
-            );
-            for line in cell.notes.lines().filter(|l| !l.trim().is_empty()) {
-                let _ = writeln!(o, "  > {}", md_inline(line));
-            }
-        }
-        o.push('\n');
-    }
-    o
+    let view = CommitteeView::new(r);
+    CommitteeMarkdown { v: &view }
+        .render()
+        .expect("the report templates write only to a String")
 }
 
-// ---------------------------------------------------------------------------
-// HTML
+fn html(r: &CommitteeReport) -> String {
+    let view = CommitteeView::new(r);
+    CommitteeHtml { v: &view }
+        .render()
+        .expect("the report templates write only to a String")
+}
 
 /// Escapes text for HTML element content and attribute values; bidi
 /// controls become visible code points so they cannot reorder the page.
@@ -482,7 +285,7 @@ pub fn html_text(s: &str) -> String {
     out
 }
 
-const CSS: &str = "
+pub(crate) const CSS: &str = "
 :root { color-scheme: light; --ink: #1d2430; --muted: #5b6677; --line: #d5dbe3; --flag: #b3261e; --bg-flag: #fdecea; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; color: var(--ink); margin: 24px auto; max-width: 1100px; padding: 0 16px; }
@@ -512,287 +315,13 @@ svg text { font: 11px system-ui, sans-serif; fill: #1d2430; }
 }
 ";
 
-const PALETTE: [&str; 8] = [
-    "#2f6fdf", "#e07b39", "#2e9e6a", "#a347c2", "#c9a227", "#d2455e", "#3aa6b9", "#6b6f7a",
-];
-
-fn chart(c: &Comparison) -> String {
-    let cols: Vec<usize> = (0..c.columns.len())
-        .filter(|i| !c.columns[*i].sealed)
-        .collect();
-    let groups = c.competencies.len().max(1);
-    let bar = 14.0;
-    let gap = 18.0;
-    let group_w = bar * cols.len().max(1) as f64 + gap;
-    let left = 190.0;
-    let top = 10.0;
-    let height_per = group_w;
-    let plot_h = height_per * groups as f64;
-    let width = 720.0;
-    let plot_w = width - left - 20.0;
-    let legend_h = 22.0 * ((cols.len() as f64) / 4.0).ceil().max(1.0);
-    let total_h = top + plot_h + 30.0 + legend_h;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Average score per competency and interviewer" viewBox="0 0 {width} {total_h}" width="100%">"#
-    );
-    // Axis: scores 0..4
-    for v in 0..=4 {
-        let x = left + plot_w * v as f64 / 4.0;
-        let _ = write!(
-            s,
-            r##"<line x1="{x:.1}" y1="{top}" x2="{x:.1}" y2="{:.1}" stroke="#d5dbe3"/>"##,
-            top + plot_h
-        );
-        let _ = write!(
-            s,
-            r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{v}</text>"#,
-            top + plot_h + 14.0
-        );
-    }
-    for (g, row) in c.competencies.iter().enumerate() {
-        let y0 = top + g as f64 * height_per + gap / 2.0;
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left - 6.0,
-            y0 + bar * cols.len() as f64 / 2.0 + 4.0,
-            html_text(&row.name)
-        );
-        for (k, col) in cols.iter().enumerate() {
-            if let Some(v) = row.averages[*col] {
-                let w = plot_w * v / 4.0;
-                let _ = write!(
-                    s,
-                    r#"<rect x="{left}" y="{:.1}" width="{w:.1}" height="{:.1}" fill="{}"><title>{}: {v:.2}</title></rect>"#,
-                    y0 + k as f64 * bar,
-                    bar - 2.0,
-                    PALETTE[*col % PALETTE.len()],
-                    html_text(&c.columns[*col].interviewer)
-                );
-            }
-        }
-    }
-    let ly = top + plot_h + 30.0;
-    for (k, col) in cols.iter().enumerate() {
-        let x = left + (k % 4) as f64 * 130.0;
-        let y = ly + (k / 4) as f64 * 22.0;
-        let _ = write!(
-            s,
-            r#"<rect x="{x:.1}" y="{y:.1}" width="12" height="12" fill="{}"/><text x="{:.1}" y="{:.1}">{}</text>"#,
-            PALETTE[*col % PALETTE.len()],
-            x + 16.0,
-            y + 10.0,
-            html_text(&c.columns[*col].interviewer)
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// The CSP source (`'sha256-…'`) that allows exactly the HTML report's one
-/// style block. A page that previews the report under its own strict CSP
-/// lists this in `style-src`.
 pub fn report_style_csp_source() -> String {
-    format!("'sha256-{}'", base64(&Sha256::digest(CSS.as_bytes())))
+    format!("'sha256-{}'", css_hash())
 }
 
-fn html(r: &CommitteeReport) -> String {
-    let c = &r.comparison;
-    let css_hash = base64(&Sha256::digest(CSS.as_bytes()));
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-{css_hash}'; img-src 'none'; script-src 'none'; form-action 'none'; base-uri 'none'\">\n\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Hiring committee report: {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        html_text(&r.candidate)
-    );
-    let _ = writeln!(
-        o,
-        "<header><h1>Hiring committee report: {}</h1>",
-        html_text(&r.candidate)
-    );
-    let _ = writeln!(o, "<p class=\"meta\">{}</p></header>", intro(r));
-    if c.sealed {
-        let _ = writeln!(
-            o,
-            "<p class=\"sealed\"><strong>Sealed:</strong> {}</p>",
-            sealed_notice(c)
-        );
-    }
-
-    o.push_str("<section><h2>Recommendations</h2>\n<table><thead><tr><th>Interviewer</th><th>Role</th><th>Status</th><th>Recommendation</th></tr></thead><tbody>\n");
-    for col in &c.columns {
-        let rec = recommendation_text(col);
-        let _ = writeln!(
-            o,
-            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            html_text(&col.interviewer),
-            if col.imported {
-                " <small>(imported)</small>"
-            } else {
-                ""
-            },
-            html_text(&col.role),
-            col.status.label(),
-            rec
-        );
-    }
-    o.push_str("</tbody></table></section>\n");
-
-    let head = |o: &mut String, first: &str| {
-        let _ = write!(o, "<table><thead><tr><th>{first}</th>");
-        for col in &c.columns {
-            let _ = write!(o, "<th>{}</th>", html_text(&col.interviewer));
-        }
-        o.push_str("<th>Mean</th><th>SD</th><th>Spread</th><th>Flag</th></tr></thead><tbody>\n");
-    };
-    o.push_str("<section><h2>Competencies</h2>\n<figure>");
-    o.push_str(&chart(c));
-    o.push_str("<figcaption class=\"meta\">Average score (0–4) per competency, one bar per interviewer.</figcaption></figure>\n");
-    head(&mut o, "Competency");
-    for row in &c.competencies {
-        let _ = write!(
-            o,
-            "<tr{}><td>{}</td>",
-            if row.stats.flagged {
-                " class=\"flagged\""
-            } else {
-                ""
-            },
-            html_text(&row.name)
-        );
-        for (i, a) in row.averages.iter().enumerate() {
-            let v = if c.columns[i].sealed {
-                "sealed".into()
-            } else {
-                fmt_opt(*a)
-            };
-            let _ = write!(o, "<td class=\"num\">{v}</td>");
-        }
-        let _ = writeln!(
-            o,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            fmt_opt(row.stats.mean),
-            fmt_opt(row.stats.sd),
-            fmt_opt(row.stats.spread),
-            if row.stats.flagged { "<span class=\"flag\">⚑ disagree</span>" } else { "" }
-        );
-    }
-    o.push_str("</tbody></table></section>\n");
-
-    o.push_str("<section class=\"page\"><h2>Question matrix</h2>\n");
-    head(&mut o, "Question");
-    for q in &c.questions {
-        let _ = write!(
-            o,
-            "<tr{}><td>{}</td>",
-            if q.stats.flagged {
-                " class=\"flagged\""
-            } else {
-                ""
-            },
-            html_text(&q.prompt)
-        );
-        for (i, cell) in q.cells.iter().enumerate() {
-            let _ = write!(
-                o,
-                "<td>{}</td>",
-                html_text(&level_text(cell, c.columns[i].sealed))
-            );
-        }
-        let flag = if q.stats.flagged {
-            "<span class=\"flag\">⚑ disagree</span>"
-        } else if q.uncovered {
-            "not covered"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            o,
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{flag}</td></tr>",
-            fmt_opt(q.stats.mean),
-            fmt_opt(q.stats.sd),
-            fmt_opt(q.stats.spread)
-        );
-    }
-    let flagged = c.questions.iter().filter(|q| q.stats.flagged).count();
-    let _ = writeln!(
-        o,
-        "</tbody></table>\n<p class=\"meta\">Flagged: {flagged} question(s) where scores differ by {DISAGREEMENT_LEVELS} or more levels.</p></section>"
-    );
-
-    o.push_str("<section><h2>Debrief changes</h2>\n");
-    if r.debrief.is_empty() {
-        o.push_str("<p>No scores were changed after submission.</p>\n");
-    } else {
-        o.push_str("<table><thead><tr><th>Interviewer</th><th>Question</th><th>Before</th><th>After</th><th>Reason</th></tr></thead><tbody>\n");
-        for d in &r.debrief {
-            let _ = writeln!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-                html_text(&d.interviewer),
-                html_text(&d.prompt),
-                d.before.map(|v| v.to_string()).unwrap_or_else(|| "unscored".into()),
-                d.after.map(|v| v.to_string()).unwrap_or_else(|| "unscored".into()),
-                html_text(&d.reason)
-            );
-        }
-        o.push_str("</tbody></table>\n");
-    }
-    o.push_str("</section>\n");
-
-    o.push_str("<section class=\"page\"><h2>Scorecards and evidence</h2>\n");
-    for (i, col) in c.columns.iter().enumerate() {
-        let _ = writeln!(
-            o,
-            "<div class=\"card\"><h3>{}{}</h3>",
-            html_text(&col.interviewer),
-            if col.imported { " (imported)" } else { "" }
-        );
-        if col.sealed {
-            o.push_str("<p>Sealed until the local interviewer submits.</p></div>\n");
-            continue;
-        }
-        let _ = writeln!(
-            o,
-            "<p>Recommendation: <strong>{}</strong></p>",
-            col.recommendation.map(|r| r.label()).unwrap_or("not given")
-        );
-        if !col.summary.trim().is_empty() {
-            let _ = writeln!(o, "<div class=\"notes\">{}</div>", html_text(&col.summary));
-        }
-        for f in &col.red_flags {
-            let _ = writeln!(
-                o,
-                "<p><span class=\"flag\">Red flag:</span> {}</p>",
-                html_text(f)
-            );
-        }
-        o.push_str("<ul class=\"q\">\n");
-        for q in &c.questions {
-            let Some(cell) = &q.cells[i] else { continue };
-            let _ = write!(
-                o,
-                "<li><strong>{}</strong> — {}",
-                html_text(&q.prompt),
-                html_text(&level_text(&q.cells[i], false))
-            );
-            if !cell.notes.trim().is_empty() {
-                let _ = write!(
-                    o,
-                    "<div class=\"notes\">{}</div>",
-                    html_text(cell.notes.trim_end())
-                );
-            }
-            o.push_str("</li>\n");
-        }
-        o.push_str("</ul></div>\n");
-    }
-    o.push_str("</section>\n</body>\n</html>\n");
-    o
+/// The base64 SHA-256 of the HTML report's style block.
+pub(crate) fn css_hash() -> String {
+    base64(&Sha256::digest(CSS.as_bytes()))
 }
 
 fn base64(bytes: &[u8]) -> String {
@@ -942,113 +471,21 @@ pub fn sessions_csv(sessions: &[PanelSession]) -> String {
     out
 }
 
-/// Candidates who sat one kit, side by side, as Markdown.
+/// Candidates who sat one kit, side by side, as Markdown
+/// (`core/templates/candidates.md`).
 pub fn candidates_markdown(c: &CandidateComparison) -> String {
-    let mut o = String::new();
-    let _ = writeln!(o, "# Candidates on kit: {}\n", md_inline(&c.kit));
-    if c.rows.is_empty() {
-        o.push_str("No submitted sessions for this kit.\n");
-    }
-    if !c.rows.is_empty() {
-        o.push_str("| Candidate | Sessions |");
-        for (_, name) in &c.competencies {
-            let _ = write!(o, " {} |", md_inline(name));
-        }
-        o.push_str(" Overall | Recommendations |\n|---|---:|");
-        for _ in &c.competencies {
-            o.push_str("---:|");
-        }
-        o.push_str("---:|---|\n");
-        for r in &c.rows {
-            let _ = write!(o, "| {} | {} |", md_inline(&r.candidate), r.sessions);
-            for (id, _) in &c.competencies {
-                let _ = write!(o, " {} |", fmt_opt(r.competencies.get(id).copied()));
-            }
-            let recs: Vec<String> = r
-                .recommendations
-                .iter()
-                .map(|(who, rec)| {
-                    format!(
-                        "{}: {}",
-                        md_inline(who),
-                        rec.map(|r| r.label()).unwrap_or("not given")
-                    )
-                })
-                .collect();
-            let _ = writeln!(o, " {} | {} |", fmt_opt(r.overall), recs.join("; "));
-        }
-    }
-    if c.sealed_candidates > 0 {
-        let _ = writeln!(
-            o,
-            "\n{} candidate(s) have others' sessions sealed until your own session is submitted.",
-            c.sealed_candidates
-        );
-    }
-    o
+    let view = CandidatesView::new(c);
+    CandidatesMarkdown { v: &view }
+        .render()
+        .expect("the report templates write only to a String")
 }
 
-/// Calibration figures as Markdown.
+/// Calibration figures as Markdown (`core/templates/calibration.md`).
 pub fn calibration_markdown(c: &Calibration) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "# Calibration{}\n",
-        c.kit
-            .as_deref()
-            .map(|k| format!(" (kit: {})", md_inline(k)))
-            .unwrap_or_default()
-    );
-    let _ = writeln!(
-        o,
-        "{} submitted session(s); {} unit(s) (candidate × question) with {} rating(s) from {} interviewer(s).\n",
-        c.sessions,
-        c.units,
-        c.ratings,
-        c.raters.len()
-    );
-    let f3 = |v: Option<f64>| v.map(|v| format!("{v:.3}")).unwrap_or_else(|| "n/a".into());
-    o.push_str("| Statistic | Value |\n|---|---:|\n");
-    let _ = writeln!(
-        o,
-        "| Krippendorff's alpha (interval) | {} |",
-        f3(c.alpha_interval)
-    );
-    let _ = writeln!(
-        o,
-        "| Krippendorff's alpha (ordinal) | {} |",
-        f3(c.alpha_ordinal)
-    );
-    let icc = c.icc.as_ref();
-    let _ = writeln!(o, "| ICC(1,1) | {} |", f3(icc.map(|i| i.icc1_1)));
-    let _ = writeln!(o, "| ICC(2,1) | {} |", f3(icc.map(|i| i.icc2_1)));
-    let _ = writeln!(o, "| ICC(3,1) | {} |", f3(icc.map(|i| i.icc3_1)));
-    let _ = writeln!(
-        o,
-        "\nThe ICCs use the {} unit(s) rated by every one of the {} interviewer(s).{}\n",
-        c.complete_units,
-        c.raters.len(),
-        if icc.is_none() {
-            " That is too few (at least 2 are needed), so they are not reported."
-        } else {
-            ""
-        }
-    );
-    o.push_str("## Leniency\n\nMean deviation from the unit mean over units with 2 or more ratings; positive is more lenient.\n\n| Interviewer | Units | Mean deviation | z |\n|---|---:|---:|---:|\n");
-    for l in &c.leniency {
-        let _ = writeln!(
-            o,
-            "| {} | {} | {} | {} |",
-            md_inline(&l.rater),
-            l.units,
-            l.mean_deviation
-                .map(|v| format!("{v:+.3}"))
-                .unwrap_or_else(|| "n/a".into()),
-            l.z.map(|v| format!("{v:+.2}"))
-                .unwrap_or_else(|| "n/a".into())
-        );
-    }
-    o
+    let view = CalibrationView::new(c);
+    CalibrationMarkdown { v: &view }
+        .render()
+        .expect("the report templates write only to a String")
 }
 
 /// True when every session of the report is submitted.
