@@ -529,7 +529,15 @@ pub fn plan(stored: Option<&PanelSession>, incoming: &Session) -> Result<Plan> {
             incoming.interviewer
         )));
     }
-    let not_allowed = owner_could_not(old, incoming);
+    // The stored copy's candidate is the local record it was filed under
+    // (matched by name or chosen by the user), not the file's.
+    let not_allowed = owner_could_not(
+        &Session {
+            candidate: incoming.candidate.clone(),
+            ..old.clone()
+        },
+        incoming,
+    );
     if !not_allowed.is_empty() {
         return Err(Error::Conflict(format!(
             "session {} ({} on {}) has diverged: revision {} makes changes its interviewer cannot make here ({}); ask {} for a fresh export",
@@ -794,8 +802,14 @@ mod tests {
 
     #[test]
     fn a_newer_revision_replaces_and_says_what_changed() {
-        let old = session(3);
-        let mut new = session(5);
+        // Before submission, the owner may change answers and the wrap-up.
+        let in_progress = |r| Session {
+            status: Status::InProgress,
+            finished_at: None,
+            ..session(r)
+        };
+        let old = in_progress(3);
+        let mut new = in_progress(5);
         new.entries[0].score = Some(3);
         new.entries[1].notes = "more".into();
         new.recommendation = Some(Recommendation::Yes);
