@@ -29,11 +29,11 @@ async fn flow(env: &TestEnv) -> Result<()> {
         .prepare("SELECT question_id FROM entry WHERE session_id = ?1 ORDER BY position")?
         .query_map([&sid], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    // Added in bank order (sql-injection-prevention, data-security,
-    // oauth-flow), then the first was moved down one place.
+    // Added in bank order (sql-injection-prevention, authn-vs-authz,
+    // data-security), then the first was moved down one place.
     assert_eq!(
         entries,
-        ["data-security", "sql-injection-prevention", "oauth-flow"]
+        ["authn-vs-authz", "sql-injection-prevention", "data-security"]
     );
     let kit: Vec<String> = db
         .prepare("SELECT question_id FROM kit_question WHERE kit_id = 'security-deep-dive' ORDER BY position")?
@@ -70,8 +70,8 @@ async fn steps(run: &AppRun) -> Result<()> {
     let results = run.d().find_all(By::Css(".bank-results > li")).await?;
     assert_eq!(
         results.len(),
-        3,
-        "three security concept questions in the built-in bank"
+        4,
+        "four security concept questions in the built-in bank"
     );
     for _ in 0..3 {
         run.el(".bank-results button:not([disabled])")
@@ -79,7 +79,7 @@ async fn steps(run: &AppRun) -> Result<()> {
             .click()
             .await?;
     }
-    assert_eq!(run.text(".total").await?, "3 questions · 19 min");
+    assert_eq!(run.text(".total").await?, "3 questions · 17 min");
     let first_down = run
         .el(".picked li:first-child button[aria-label^='Move down']")
         .await?;

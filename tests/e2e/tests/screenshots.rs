@@ -47,15 +47,14 @@ fn colleagues(env: &TestEnv) -> Result<Vec<PathBuf>> {
         interviewer: "Jonas Weber",
         candidate: "Priya Raman",
         role: "Senior backend engineer",
-        kit: "system-design",
+        kit: "distributed-data",
         scores: &[
-            ("url-shortener-design", 3),
-            ("cap-theorem", 2),
+            ("distributed-database-consistency", 2),
             ("distributed-transactions", 2),
-            ("caching-strategy-high-traffic", 3),
+            ("data-pipeline-design", 3),
         ],
         notes: &[(
-            "cap-theorem",
+            "distributed-database-consistency",
             "Recited CP vs AP but could not apply it to the order service.",
         )],
         recommendation: "yes",
@@ -67,15 +66,14 @@ fn colleagues(env: &TestEnv) -> Result<Vec<PathBuf>> {
         interviewer: "Amara Okoye",
         candidate: "Priya Raman",
         role: "Senior backend engineer",
-        kit: "system-design",
+        kit: "distributed-data",
         scores: &[
-            ("url-shortener-design", 4),
-            ("cap-theorem", 4),
+            ("distributed-database-consistency", 4),
             ("distributed-transactions", 1),
-            ("caching-strategy-high-traffic", 3),
+            ("data-pipeline-design", 3),
         ],
         notes: &[(
-            "cap-theorem",
+            "distributed-database-consistency",
             "Worked through a partition scenario unprompted; chose AP with reasons.",
         )],
         recommendation: "strong-yes",
@@ -113,7 +111,7 @@ async fn steps(run: &AppRun, dir: &Path) -> Result<()> {
         .el(".new-form select")
         .await?
         .query(By::XPath(
-            ".//option[starts-with(normalize-space(.), 'System design (')]",
+            ".//option[starts-with(normalize-space(.), 'Distributed data (')]",
         ))
         .first()
         .await?;
