@@ -33,7 +33,11 @@ async fn flow(env: &TestEnv) -> Result<()> {
     // data-security), then the first was moved down one place.
     assert_eq!(
         entries,
-        ["authn-vs-authz", "sql-injection-prevention", "data-security"]
+        [
+            "authn-vs-authz",
+            "sql-injection-prevention",
+            "data-security"
+        ]
     );
     let kit: Vec<String> = db
         .prepare("SELECT question_id FROM kit_question WHERE kit_id = 'security-deep-dive' ORDER BY position")?
