@@ -17,6 +17,12 @@ use panelist_core::session_file::SessionFile;
 use panelist_core::{report, storage, Error, Result, Store};
 use uuid::Uuid;
 
+macro_rules! status {
+    ($($t:tt)*) => {
+        report_status(&format!($($t)*))
+    };
+}
+
 #[derive(Parser)]
 #[command(
     name = "panelist",
@@ -48,6 +54,21 @@ enum Command {
     /// Interview sessions
     #[command(subcommand)]
     Session(SessionCmd),
+    /// Candidates (erasure on request)
+    #[command(subcommand)]
+    Candidate(CandidateCmd),
+    /// Retention: erase candidates whose last session is older than N days
+    Retention {
+        /// Keep candidates this many days after their last session
+        #[arg(long, conflicts_with = "off")]
+        days: Option<u32>,
+        /// No retention period (keep everything)
+        #[arg(long)]
+        off: bool,
+        /// Erase what is past the period now
+        #[arg(long)]
+        apply: bool,
+    },
     /// Import other interviewers' session files (all or nothing)
     Import {
         #[arg(required = true)]
@@ -214,6 +235,24 @@ enum SessionCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Delete a session (own or imported) with every trace of it
+    Delete {
+        session: String,
+        /// Confirm: without it nothing is deleted
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CandidateCmd {
+    /// Erase a candidate and all their sessions, down to the bytes
+    Erase {
+        name: String,
+        /// Confirm: without it nothing is erased
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -268,7 +307,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("panelist: {e}");
+            status!("panelist: {e}");
             ExitCode::from(match e {
                 Error::NotFound(_) => 3,
                 Error::Locked(_) | Error::Conflict(_) | Error::Sealed(_) => 4,
@@ -282,10 +321,25 @@ fn open(db: &DbArg) -> Result<Store> {
     Store::open(&storage::resolve_db_path(db.db.as_deref())?)
 }
 
+/// A status line on stderr after a change has committed: a closed or
+/// broken stderr must not turn a committed change into a failure (nor panic,
+/// as `eprintln!` would).
+fn report_status(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// Writes to stdout. A reader that went away (a broken pipe, e.g. `| head`)
+/// is not an error: whatever was asked has been done.
 fn out(text: &str) -> Result<()> {
-    std::io::stdout()
+    let mut stdout = std::io::stdout().lock();
+    match stdout
         .write_all(text.as_bytes())
-        .map_err(|e| Error::Io(format!("cannot write to stdout: {e}")))
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Io(format!("cannot write to stdout: {e}"))),
+    }
 }
 
 fn json<T: serde::Serialize>(v: &T) -> String {
@@ -335,7 +389,7 @@ fn run(cli: Cli) -> Result<()> {
             let store = open(&cli.db)?;
             let bank = store.export_bank()?;
             panelist_core::files::write_atomic(&file, json(&bank).as_bytes())?;
-            eprintln!(
+            status!(
                 "wrote {} questions to {}",
                 bank.questions.len(),
                 file.display()
@@ -363,6 +417,44 @@ fn run(cli: Cli) -> Result<()> {
             out(&s)
         }
         Command::Session(cmd) => session(cmd, &cli.db, now),
+        Command::Candidate(CandidateCmd::Erase { name, yes }) => {
+            let mut store = open(&cli.db)?;
+            let sessions = store.candidate_sessions(&name)?;
+            if !yes {
+                return Err(Error::Invalid(format!(
+                    "this erases candidate {:?} and {} session(s) with their notes, scores and audit entries, for good; add --yes to do it",
+                    sessions[0].session.candidate.name,
+                    sessions.len()
+                )));
+            }
+            let e = store.erase_candidate(&name, Uuid::now_v7(), now)?;
+            report_status(&format!(
+                "erased candidate {:?}: {} session(s)",
+                sessions[0].session.candidate.name, e.sessions
+            ));
+            Ok(())
+        }
+        Command::Retention { days, off, apply } => {
+            let mut store = open(&cli.db)?;
+            if off {
+                store.set_retention_days(None)?;
+            } else if let Some(d) = days {
+                store.set_retention_days(Some(d))?;
+            }
+            if apply {
+                let e = store.apply_retention(now, Uuid::now_v7)?;
+                report_status(&format!(
+                    "retention: erased {} candidate(s), {} session(s)",
+                    e.candidates, e.sessions
+                ));
+            }
+            match store.retention_days()? {
+                Some(d) => out(&format!(
+                    "retention: candidates are erased {d} days after their last session\n"
+                )),
+                None => out("retention: off (everything is kept)\n"),
+            }
+        }
         Command::Import {
             files,
             candidate_clash,
@@ -520,9 +612,12 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
                 kit: kit_name,
                 question_ids,
             };
-            let s =
-                store.create_session(&new, Uuid::now_v7().into(), Uuid::now_v7().into(), now)?;
-            let s = store.start_session(s.id, now)?;
+            let s = store.create_and_start_session(
+                &new,
+                Uuid::now_v7().into(),
+                Uuid::now_v7().into(),
+                now,
+            )?;
             out(&format!("{}\n", s.id))
         }
         SessionCmd::Score {
@@ -538,7 +633,7 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
                 .and_then(|e| e.level())
                 .map(|l| l.label.clone())
                 .unwrap_or_default();
-            eprintln!("{question}: {level} ({l})");
+            status!("{question}: {level} ({l})");
             Ok(())
         }
         SessionCmd::Note {
@@ -571,7 +666,7 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
                 Uuid::now_v7().into(),
                 now,
             )?;
-            eprintln!(
+            status!(
                 "submitted {} ({})",
                 s.id,
                 s.recommendation.map(|r| r.label()).unwrap_or("")
@@ -610,7 +705,7 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
             };
             let page = store.session_page(&filter, offset, limit.unwrap_or(u64::MAX))?;
             if (page.rows.len() as u64) < page.total {
-                eprintln!(
+                status!(
                     "sessions {}–{} of {}",
                     (offset + 1).min(page.total),
                     offset + page.rows.len() as u64,
@@ -642,6 +737,19 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
                 })
                 .collect();
             out(&s)
+        }
+        SessionCmd::Delete { session, yes } => {
+            let id = store.find_session_id(&session)?;
+            let p = store.panel_session(id)?;
+            if !yes {
+                return Err(Error::Invalid(format!(
+                    "this deletes session {id} ({}'s interview of {}) with its notes, scores and audit entries, for good; add --yes to do it",
+                    p.session.interviewer, p.session.candidate.name
+                )));
+            }
+            store.delete_session(id, Uuid::now_v7(), now)?;
+            report_status(&format!("deleted session {id}"));
+            Ok(())
         }
         SessionCmd::Show {
             session,

@@ -1,13 +1,60 @@
-//! Writing export files safely: a temporary file beside the target, synced,
-//! then renamed over it. A failed write (a full disk, a missing folder) leaves
-//! no half-written file and no stray temporary.
+//! Writing export files safely: a temporary file beside the target, created
+//! exclusively (it never follows a planted link), readable only by its owner
+//! (0600), synced, then renamed over the target. A failed write (a full disk,
+//! a missing folder) leaves no half-written file and no stray temporary. A
+//! target that is a database (Panelist's or any SQLite file, or its log) or a
+//! symbolic link is refused: an export never replaces data.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 
 use crate::error::{Error, Result};
 
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+
+/// Why `path` must not be written over, if it must not.
+fn refuse_target(path: &Path) -> Option<String> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if meta.file_type().is_symlink() {
+        return Some(format!(
+            "{} is a symbolic link; give the path of a regular file",
+            path.display()
+        ));
+    }
+    if meta.is_dir() {
+        return Some(format!("{} is a folder", path.display()));
+    }
+    let is_sqlite = |p: &Path| {
+        let mut head = [0u8; 16];
+        std::fs::File::open(p)
+            .and_then(|mut f| f.read_exact(&mut head))
+            .is_ok()
+            && head == SQLITE_MAGIC
+    };
+    if is_sqlite(path) {
+        return Some(format!(
+            "{} is a database; choose another file to write to",
+            path.display()
+        ));
+    }
+    let name = path.file_name()?.to_str()?;
+    for suffix in ["-wal", "-shm", "-journal"] {
+        if let Some(base) = name.strip_suffix(suffix) {
+            if is_sqlite(&path.with_file_name(base)) {
+                return Some(format!(
+                    "{} belongs to a database; choose another file to write to",
+                    path.display()
+                ));
+            }
+        }
+    }
+    None
+}
+
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+    if let Some(why) = refuse_target(path) {
+        return Err(Error::Invalid(why));
+    }
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -16,15 +63,30 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| Error::Invalid(format!("{} is not a file path", path.display())))?;
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let tmp = dir.join(format!(".{name}.{}.{nonce}.tmp", std::process::id()));
+    let mut created = false;
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(&tmp)?;
+        created = true;
         f.write_all(contents)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
     result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
+        if created {
+            let _ = std::fs::remove_file(&tmp);
+        }
         Error::io(format!("cannot write {}", path.display()), e)
     })
 }
@@ -32,4 +94,37 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 /// Reads a whole file, naming it in the error.
 pub fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(format!("cannot read {}", path.display()), e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_databases_their_logs_and_links_and_writes_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("p.db");
+        let mut bytes = SQLITE_MAGIC.to_vec();
+        bytes.extend_from_slice(&[7; 100]);
+        std::fs::write(&db, &bytes).unwrap();
+        std::fs::write(dir.path().join("p.db-wal"), b"log").unwrap();
+        for target in [db.clone(), dir.path().join("p.db-wal")] {
+            let err = write_atomic(&target, b"report").unwrap_err().to_string();
+            assert!(err.contains("database"), "{err}");
+        }
+        assert_eq!(std::fs::read(&db).unwrap(), bytes);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let link = dir.path().join("link.md");
+            std::os::unix::fs::symlink(dir.path().join("elsewhere"), &link).unwrap();
+            let err = write_atomic(&link, b"x").unwrap_err().to_string();
+            assert!(err.contains("symbolic link"), "{err}");
+            assert!(!dir.path().join("elsewhere").exists());
+            let out = dir.path().join("report.md");
+            write_atomic(&out, b"ok").unwrap();
+            let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+    }
 }

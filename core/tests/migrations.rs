@@ -24,7 +24,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "0004_identity_erasure_signing.sql",
-        "864dc79b8404a16c65495269d06b6ddc9dc1e6137adb9a4850b81d50534d3ea8",
+        "04c53e33c40558241abe7482589b9dfe1ce276565f7e21bf7fb8be339ac76f71",
     ),
 ];
 

@@ -197,11 +197,14 @@ impl Store {
                 questions: k.questions,
             })
             .collect();
-        Ok(BankFile::from_parts(
-            self.competencies()?,
-            &self.questions()?,
-            &kits,
-        ))
+        let file = BankFile::from_parts(self.competencies()?, &self.questions()?, &kits);
+        // What the importer would refuse is never written out.
+        file.validate(&bank::KnownIds::default()).map_err(|e| {
+            Error::invalid(format!(
+                "the bank cannot be exported because a fresh database would refuse it: {e}"
+            ))
+        })?;
+        Ok(file)
     }
 
     /// Saves a kit (creating or replacing it by id).

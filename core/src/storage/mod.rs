@@ -12,10 +12,13 @@
 //! files). SQL lives in constants at the top of each file.
 
 mod bank;
+mod erase;
 mod import;
 mod migrate;
 mod rows;
 mod sessions;
+
+pub use erase::Erasure;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -89,7 +92,11 @@ impl Store {
                 )));
             }
         }
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")?;
+        // secure_delete: deleted and replaced text is overwritten with zeros
+        // instead of lingering in free pages (erasure relies on it).
+        conn.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;",
+        )?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION as i64 {
             let where_ = path
@@ -155,9 +162,15 @@ impl Store {
         let mut out = String::new();
         for t in tables {
             out.push_str(&format!("== {t}\n"));
+            let columns: i64 =
+                self.conn
+                    .query_row("SELECT count(*) FROM pragma_table_info(?1)", [&t], |r| {
+                        r.get(0)
+                    })?;
+            let order = if columns > 1 { "1, 2" } else { "1" };
             let mut stmt = self
                 .conn
-                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY 1, 2"))?;
+                .prepare(&format!("SELECT * FROM \"{t}\" ORDER BY {order}"))?;
             let n = stmt.column_count();
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {

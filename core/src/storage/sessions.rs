@@ -558,6 +558,29 @@ impl Store {
         candidate_id: CandidateId,
         now: DateTime<Utc>,
     ) -> Result<Session> {
+        self.create(new, session_id, candidate_id, now, false)
+    }
+
+    /// Creates a session and starts it, in one transaction: either the
+    /// interview exists and runs, or nothing was written.
+    pub fn create_and_start_session(
+        &mut self,
+        new: &NewSession,
+        session_id: SessionId,
+        candidate_id: CandidateId,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        self.create(new, session_id, candidate_id, now, true)
+    }
+
+    fn create(
+        &mut self,
+        new: &NewSession,
+        session_id: SessionId,
+        candidate_id: CandidateId,
+        now: DateTime<Utc>,
+        start: bool,
+    ) -> Result<Session> {
         new.check()?;
         let competencies = self.competencies()?;
         let questions: Vec<Question> = new
@@ -592,7 +615,11 @@ impl Store {
                     0
                 ])?;
             }
-            insert_search_words(tx, &session_id.to_string(), &[name, interviewer, role])
+            insert_search_words(tx, &session_id.to_string(), &[name, interviewer, role])?;
+            if start {
+                open_for_change(tx, session_id, now)?;
+            }
+            Ok(())
         })?;
         self.session(session_id)
     }

@@ -26,3 +26,16 @@ CREATE TABLE signer (
     first_seen TEXT NOT NULL
 ) STRICT;
 ALTER TABLE session ADD COLUMN signed_by TEXT;
+
+-- The audit log stays append-only for everything but erasure: a session's
+-- audit rows may be deleted only while the session is listed here, which
+-- only the erasure transaction does (and empties before it commits).
+CREATE TABLE erasing (
+    session_id TEXT PRIMARY KEY
+) STRICT;
+DROP TRIGGER audit_is_append_only_delete;
+CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit
+WHEN OLD.session_id NOT IN (SELECT session_id FROM erasing)
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;

@@ -1,0 +1,276 @@
+//! Erasure, through the `panelist` binary: a candidate erased on request
+//! leaves no trace in the database file, its write-ahead log or shared
+//! memory file (byte search), and the audit log keeps only a tombstone.
+//! Also: outputs never replace the database or follow a link, and a closed
+//! stderr or stdout does not turn a committed change into a failure.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use panelist_core::Store;
+
+fn panelist(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_panelist"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("PANELIST_DB")
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = panelist(db, args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn interview(db: &Path, candidate: &str, interviewer: &str, note: &str) -> String {
+    let id = ok(
+        db,
+        &[
+            "session",
+            "start",
+            "--candidate",
+            candidate,
+            "--interviewer",
+            interviewer,
+            "--role",
+            "Backend",
+            "--questions",
+            "rest-api-design,sql-vs-nosql",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(db, &["session", "score", &id, "rest-api-design", "3"]);
+    ok(db, &["session", "note", &id, "rest-api-design", note]);
+    id
+}
+
+/// Every file of the database, read whole.
+fn db_bytes(db: &Path) -> Vec<u8> {
+    let mut out = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let p = format!("{}{suffix}", db.display());
+        if let Ok(b) = std::fs::read(&p) {
+            out.extend(b);
+        }
+    }
+    out
+}
+
+fn contains_ci(hay: &[u8], needle: &str) -> bool {
+    let hay = String::from_utf8_lossy(hay).to_lowercase();
+    hay.contains(&needle.to_lowercase())
+}
+
+#[test]
+fn an_erased_candidate_leaves_no_bytes_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, d) = (dir.path().join("a.db"), dir.path().join("d.db"));
+    // A colleague's session of Zbigniew, imported.
+    let ida = interview(&a, "Zbigniew Quetzal", "Alice", "Quokka-note from Alice");
+    ok(
+        &a,
+        &[
+            "session",
+            "finish",
+            &ida,
+            "--recommendation",
+            "yes",
+            "--summary",
+            "Marmoset summary",
+        ],
+    );
+    ok(
+        &a,
+        &[
+            "session",
+            "amend",
+            &ida,
+            "rest-api-design",
+            "2",
+            "--reason",
+            "Wombat reason",
+        ],
+    );
+    let file = dir.path().join("alice.json");
+    ok(
+        &a,
+        &[
+            "export",
+            &ida,
+            "--format",
+            "json",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    );
+    let idd = interview(&d, "Zbigniew Quetzal", "Dana", "Pangolin-note typed first");
+    // A replaced note must not linger either.
+    ok(
+        &d,
+        &["session", "note", &idd, "rest-api-design", "Pangolin2"],
+    );
+    ok(&d, &["import", file.to_str().unwrap()]);
+    // Someone else stays.
+    interview(&d, "Ottilie Keep", "Dana", "Narwhal note stays");
+    assert!(contains_ci(&db_bytes(&d), "Quetzal"));
+
+    // Without --yes nothing happens, and the message says what would go.
+    let o = panelist(&d, &["candidate", "erase", "zbigniew quetzal"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("2 session(s)") && err.contains("--yes"),
+        "{err}"
+    );
+
+    ok(&d, &["candidate", "erase", "ZBIGNIEW  QUETZAL", "--yes"]);
+    let bytes = db_bytes(&d);
+    for secret in [
+        "Zbigniew", "Quetzal", "Quokka", "Marmoset", "Wombat", "Pangolin", "Alice",
+    ] {
+        assert!(
+            !contains_ci(&bytes, secret),
+            "{secret} is still in the database files"
+        );
+    }
+    assert!(contains_ci(&bytes, "Narwhal"), "other candidates stay");
+    let store = Store::open(&d).unwrap();
+    let dump = store.dump().unwrap();
+    assert!(dump.contains("== tombstone\n"), "{dump}");
+    let tomb = dump.split("== tombstone\n").nth(1).unwrap();
+    let tomb = tomb.split("== ").next().unwrap();
+    // One row: id, time, what ("candidate" as bytes), and 2 sessions.
+    let candidate_bytes = format!("{:?}", "candidate".as_bytes());
+    assert_eq!(tomb.lines().count(), 1, "{tomb}");
+    assert!(
+        tomb.contains(&candidate_bytes[1..candidate_bytes.len() - 1])
+            && tomb.contains("Integer(2)"),
+        "{tomb}"
+    );
+    let audit = dump
+        .split("== audit\n")
+        .nth(1)
+        .unwrap()
+        .split("== ")
+        .next()
+        .unwrap();
+    assert!(
+        audit.trim().is_empty(),
+        "audit keeps only the tombstone: {audit}"
+    );
+    store.integrity_check().unwrap();
+}
+
+#[test]
+fn a_deleted_session_is_gone_and_retention_erases_the_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let id = interview(&db, "Ilse Draft", "Dana", "Draft-only note");
+    let o = panelist(&db, &["session", "delete", &id]);
+    assert!(!o.status.success(), "needs --yes");
+    ok(&db, &["session", "delete", &id, "--yes"]);
+    assert!(!contains_ci(&db_bytes(&db), "Draft-only"));
+    assert!(!contains_ci(&db_bytes(&db), "Ilse"));
+    let list = ok(&db, &["session", "list"]);
+    assert!(list.trim().is_empty(), "{list}");
+
+    interview(&db, "Recent Person", "Dana", "recent");
+    // A 1-day period erases nothing made just now.
+    let out = ok(&db, &["retention", "--days", "1", "--apply"]);
+    assert!(out.contains("1 days"), "{out}");
+    assert!(ok(&db, &["session", "list"]).contains("Recent Person"));
+    let o = panelist(&db, &["retention", "--days", "0"]);
+    assert!(!o.status.success());
+}
+
+#[test]
+fn outputs_never_replace_the_database_or_follow_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let id = interview(&db, "Out Put", "Dana", "note");
+    let before = std::fs::read(&db).unwrap();
+    for target in [db.clone(), dir.path().join("p.db-wal")] {
+        let o = panelist(
+            &db,
+            &[
+                "export",
+                &id,
+                "--format",
+                "md",
+                "-o",
+                target.to_str().unwrap(),
+            ],
+        );
+        assert!(!o.status.success());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("database"), "{err}");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    Store::open(&db).unwrap().integrity_check().unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let victim = dir.path().join("victim.txt");
+        std::fs::write(&victim, "keep").unwrap();
+        let link = dir.path().join("report.md");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        let o = panelist(
+            &db,
+            &[
+                "report",
+                "--candidate",
+                "Out Put",
+                "--format",
+                "md",
+                "-o",
+                link.to_str().unwrap(),
+            ],
+        );
+        assert!(!o.status.success());
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep");
+        let out = dir.path().join("ok.md");
+        ok(
+            &db,
+            &["export", &id, "--format", "md", "-o", out.to_str().unwrap()],
+        );
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_does_not_fail_a_committed_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let id = interview(&db, "Pipe Closed", "Dana", "n");
+    let status = Command::new(env!("CARGO_BIN_EXE_panelist"))
+        .arg("--db")
+        .arg(&db)
+        .args(["session", "finish", &id, "--recommendation", "yes"])
+        .stderr(Stdio::null())
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // stderr closed outright (not /dev/null): the status line cannot be written.
+    let id2 = interview(&db, "Pipe Closed", "Erin", "n");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_panelist"))
+        .arg("--db")
+        .arg(&db)
+        .args(["session", "finish", &id2, "--recommendation", "no"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stderr.take());
+    assert!(child.wait().unwrap().success());
+    let list = ok(&db, &["session", "list", "--json"]);
+    assert_eq!(list.matches("\"submitted\"").count(), 2, "{list}");
+}
