@@ -78,6 +78,10 @@ enum Command {
         /// (keep-apart). Without it such an import is refused.
         #[arg(long, value_enum, value_name = "CHOICE")]
         candidate_clash: Option<ClashArg>,
+        /// Accept a colleague's new signing key in place of the pinned one
+        /// (after checking its fingerprint with them)
+        #[arg(long)]
+        accept_new_key: bool,
     },
     /// Compare a candidate's panel: question x interviewer matrix, spreads, flags
     Compare {
@@ -458,6 +462,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import {
             files,
             candidate_clash,
+            accept_new_key,
         } => {
             let parsed: Vec<SessionFile> = files
                 .iter()
@@ -475,6 +480,7 @@ fn run(cli: Cli) -> Result<()> {
                     Some(ClashArg::KeepApart) => CandidateClash::KeepApart,
                 },
                 new_candidate_id: Uuid::now_v7().into(),
+                accept_new_key,
             };
             let results = store.import_sessions_with(&parsed, &opts)?;
             let mut s = String::new();
@@ -499,6 +505,13 @@ fn run(cli: Cli) -> Result<()> {
                 ));
                 if let Some(note) = &r.candidate_note {
                     s.push_str(&format!("  candidate: {note}\n"));
+                }
+                match &r.signed_by {
+                    Some(fp) => s.push_str(&format!("  signed by key {fp}\n")),
+                    None => s.push_str("  unsigned (a version 1 file)\n"),
+                }
+                if let Some(note) = &r.key_note {
+                    s.push_str(&format!("  key: {note}\n"));
                 }
             }
             out(&s)

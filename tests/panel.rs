@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use panelist_core::session_file::{content_hash, SessionFile};
+use panelist_core::session_file::SessionFile;
 use panelist_core::Store;
 use serde_json::Value;
 
@@ -337,10 +337,12 @@ fn three_machines_one_panel() {
         "content hash does not match",
     );
 
-    // Diverging edits of one session (same revision, different content) are refused.
+    // Diverging edits of one session (same revision, different content,
+    // signed by Bob's own installation) are refused.
     let mut file = SessionFile::parse(&std::fs::read(&b2).unwrap()).unwrap();
     file.session.entries[0].notes = "edited elsewhere".into();
-    file.content_hash = content_hash(&file.session);
+    let bob = Store::open(&b.db).unwrap().identity().unwrap();
+    let file = SessionFile::signed(file.session, &bob);
     let diverged = dir.path().join("diverged.json");
     std::fs::write(&diverged, file.to_json()).unwrap();
     fails(&d, &["import", diverged.to_str().unwrap()], "has diverged");

@@ -43,6 +43,12 @@ pub struct ImportResult {
     /// How the file's candidate was matched to a local one, when that was
     /// not simply the same id and name.
     pub candidate_note: Option<String>,
+    /// Fingerprint of the key that signed the file; None for an unsigned
+    /// (version 1) file.
+    pub signed_by: Option<String>,
+    /// What happened to the signer's key: pinned on first sight, or replaced
+    /// by the user's choice.
+    pub key_note: Option<String>,
 }
 
 /// What to do when a file's candidate id belongs to a local candidate with a
@@ -67,6 +73,9 @@ pub struct ImportOptions {
     pub clash: CandidateClash,
     /// The id of a candidate created to keep a clashing one apart.
     pub new_candidate_id: CandidateId,
+    /// Accept a signer's new key in place of the pinned one (a colleague's
+    /// new installation, confirmed with them).
+    pub accept_new_key: bool,
 }
 
 /// What storage must do for one file.

@@ -1,7 +1,12 @@
 //! The portable session file (docs/session-format.md): one JSON document per
-//! session, with its snapshots, scores, notes and audit log, sealed by a
-//! SHA-256 hash of its canonical form so that tampering is detected.
+//! session, with its snapshots, scores, notes and audit log.
+//!
+//! Version 2 files are signed: the content hash (SHA-256 of the session's
+//! canonical JSON) is signed with the exporting installation's Ed25519 key,
+//! and the file carries the public key. Editing anything breaks the
+//! signature. Version 1 files (hash only) still import, marked unsigned.
 
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -9,9 +14,14 @@ use crate::error::{Error, Result};
 use crate::session::Session;
 
 pub const SESSION_FORMAT: &str = "panelist-session";
-pub const SESSION_VERSION: u32 = 1;
+/// The version this build writes.
+pub const SESSION_VERSION: u32 = 2;
+/// Versions this build reads.
+pub const READS_VERSIONS: [u32; 2] = [1, 2];
 /// Session files larger than this are refused before parsing.
 pub const MAX_SESSION_BYTES: usize = 16 * 1024 * 1024;
+/// What a signature covers, before the content hash: binds it to this use.
+const SIGNING_CONTEXT: &str = "panelist-session-file/2\n";
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,29 +31,138 @@ pub struct SessionFile {
     pub session: Session,
     /// `sha256:` + hex digest of the compact JSON serialisation of `session`.
     pub content_hash: String,
+    /// Version 2: who signed, with which key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+/// An Ed25519 signature over the signing context and the content hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Signature {
+    /// `ed25519:` + hex of the 32-byte public key.
+    pub public_key: String,
+    /// Hex of the 64-byte signature.
+    pub value: String,
 }
 
 /// The hash of a session's canonical form (compact JSON, fields in
 /// declaration order).
 pub fn content_hash(session: &Session) -> String {
     let bytes = serde_json::to_vec(session).expect("serialising a session cannot fail");
-    let digest = Sha256::digest(&bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for b in digest {
+    format!("sha256:{}", hex(&Sha256::digest(&bytes)))
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         out.push_str(&format!("{b:02x}"));
     }
     out
 }
 
+fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    if s.len() != N * 2 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
+/// An installation's signing key.
+#[derive(Clone)]
+pub struct Identity {
+    key: SigningKey,
+}
+
+impl Identity {
+    /// A new random key.
+    pub fn generate() -> Result<Identity> {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed)
+            .map_err(|e| Error::Io(format!("no randomness for a signing key: {e}")))?;
+        Ok(Identity::from_seed(seed))
+    }
+
+    pub fn from_seed(seed: [u8; 32]) -> Identity {
+        Identity {
+            key: SigningKey::from_bytes(&seed),
+        }
+    }
+
+    pub fn seed_hex(&self) -> String {
+        hex(&self.key.to_bytes())
+    }
+
+    pub fn from_seed_hex(s: &str) -> Result<Identity> {
+        unhex::<32>(s)
+            .map(Identity::from_seed)
+            .ok_or_else(|| Error::invalid("the stored signing key is damaged"))
+    }
+
+    /// `ed25519:` + hex of the public key.
+    pub fn public_key(&self) -> String {
+        format!("ed25519:{}", hex(self.key.verifying_key().as_bytes()))
+    }
+}
+
+/// A short, readable form of a public key for people to compare.
+pub fn fingerprint(public_key: &str) -> String {
+    let digest = Sha256::digest(public_key.as_bytes());
+    let h = hex(&digest[..8]);
+    format!("{}-{}-{}-{}", &h[0..4], &h[4..8], &h[8..12], &h[12..16])
+}
+
 impl SessionFile {
-    pub fn new(session: Session) -> Self {
+    /// An unsigned version-1 file (what earlier builds wrote).
+    pub fn unsigned_v1(session: Session) -> Self {
         let content_hash = content_hash(&session);
         SessionFile {
             format: SESSION_FORMAT.into(),
-            version: SESSION_VERSION,
+            version: 1,
             session,
             content_hash,
+            signature: None,
+        }
+    }
+
+    /// An unsigned file; kept for callers that render a session's file
+    /// without an installation (tests, snapshots). Exports are signed.
+    pub fn new(session: Session) -> Self {
+        SessionFile::unsigned_v1(session)
+    }
+
+    /// A version-2 file signed by `identity`.
+    pub fn signed(session: Session, identity: &Identity) -> Self {
+        let content_hash = content_hash(&session);
+        let sig = identity
+            .key
+            .sign(format!("{SIGNING_CONTEXT}{content_hash}").as_bytes());
+        SessionFile {
+            format: SESSION_FORMAT.into(),
+            version: 2,
+            session,
+            content_hash,
+            signature: Some(Signature {
+                public_key: identity.public_key(),
+                value: hex(&sig.to_bytes()),
+            }),
+        }
+    }
+
+    /// A version-2 file with a signature made elsewhere (an imported
+    /// colleague's session, exported again as it arrived).
+    pub fn with_signature(session: Session, signature: Signature) -> Self {
+        let content_hash = content_hash(&session);
+        SessionFile {
+            format: SESSION_FORMAT.into(),
+            version: 2,
+            session,
+            content_hash,
+            signature: Some(signature),
         }
     }
 
@@ -54,7 +173,8 @@ impl SessionFile {
         s
     }
 
-    /// Parses and verifies a session file: format, version and content hash.
+    /// Parses and verifies a session file: format, version, content hash
+    /// and, for version 2, the signature.
     pub fn parse(bytes: &[u8]) -> Result<SessionFile> {
         if bytes.len() > MAX_SESSION_BYTES {
             return Err(Error::invalid(format!(
@@ -83,9 +203,9 @@ impl SessionFile {
                 file.format
             )));
         }
-        if file.version != SESSION_VERSION {
+        if !READS_VERSIONS.contains(&file.version) {
             return Err(Error::invalid(format!(
-                "session file at version: this Panelist reads session format version {SESSION_VERSION}, the file is version {}",
+                "session file at version: this Panelist reads session format versions 1 and 2, the file is version {}",
                 file.version
             )));
         }
@@ -96,6 +216,42 @@ impl SessionFile {
                 file.content_hash
             )));
         }
+        match (file.version, &file.signature) {
+            (1, None) => {}
+            (1, Some(_)) => {
+                return Err(Error::invalid(
+                    "session file at signature: version 1 files carry no signature",
+                ))
+            }
+            (_, None) => {
+                return Err(Error::invalid(
+                    "session file at signature: a version 2 file must be signed",
+                ))
+            }
+            (_, Some(sig)) => verify(&file.content_hash, sig)?,
+        }
         Ok(file)
     }
+}
+
+fn verify(content_hash: &str, sig: &Signature) -> Result<()> {
+    let key = sig
+        .public_key
+        .strip_prefix("ed25519:")
+        .and_then(unhex::<32>)
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+        .ok_or_else(|| {
+            Error::invalid("session file at signature.public_key: not an Ed25519 public key")
+        })?;
+    let value = unhex::<64>(&sig.value)
+        .map(|b| ed25519_dalek::Signature::from_bytes(&b))
+        .ok_or_else(|| {
+            Error::invalid("session file at signature.value: not an Ed25519 signature")
+        })?;
+    key.verify_strict(format!("{SIGNING_CONTEXT}{content_hash}").as_bytes(), &value)
+        .map_err(|_| {
+            Error::invalid(
+                "session file at signature: the signature does not match the content: the file was edited after it was signed",
+            )
+        })
 }

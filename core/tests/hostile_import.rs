@@ -348,6 +348,7 @@ fn candidate_identity_the_id_wins_and_a_clash_is_the_users_decision() {
         new_candidate_id: "01900000-0000-7000-8000-00000000beef"
             .parse::<CandidateId>()
             .unwrap(),
+        accept_new_key: false,
     };
     let r = store
         .import_sessions_with(&[rehash(clash.clone()).unwrap()], &apart)

@@ -24,7 +24,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "0004_identity_erasure_signing.sql",
-        "04c53e33c40558241abe7482589b9dfe1ce276565f7e21bf7fb8be339ac76f71",
+        "a93488e0ad87fd9b71e08c5e502e28b06def460bdb94a3ae96ca8b3285711740",
     ),
 ];
 

@@ -91,3 +91,82 @@ fn the_version_1_bank_file_parses_validates_and_imports() {
         vec!["css-layout", "slow-page-story", "rest-api-design"]
     );
 }
+
+const V2_ALAN: &str = include_str!("data/v2/alan.session.json");
+
+#[test]
+fn a_version_2_session_file_parses_verifies_and_round_trips() {
+    let file = SessionFile::parse(V2_ALAN.as_bytes()).unwrap();
+    assert_eq!(file.version, 2);
+    let sig = file.signature.as_ref().unwrap();
+    assert!(sig.public_key.starts_with("ed25519:"));
+    assert_eq!(file.to_json(), V2_ALAN);
+}
+
+#[test]
+fn a_forged_version_2_file_is_refused() {
+    use panelist_core::session_file::{content_hash, Identity};
+    // Edit a score and recompute the hash: the signature no longer matches.
+    let mut file = SessionFile::parse(V2_ALAN.as_bytes()).unwrap();
+    file.session.entries[0].score = Some(4);
+    file.content_hash = content_hash(&file.session);
+    let err = SessionFile::parse(file.to_json().as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("signature"), "{err}");
+    // Drop the signature: a version 2 file must be signed.
+    let mut unsigned: serde_json::Value = serde_json::from_str(V2_ALAN).unwrap();
+    unsigned.as_object_mut().unwrap().remove("signature");
+    let err = SessionFile::parse(unsigned.to_string().as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("signature"), "{err}");
+
+    // Re-signed by someone else's key, claiming to be Alan: refused once
+    // Alan's key is pinned, and so is an unsigned (version 1) copy.
+    let mut store = Store::open_in_memory().unwrap();
+    let genuine = SessionFile::parse(V2_ALAN.as_bytes()).unwrap();
+    let r = store
+        .import_sessions(std::slice::from_ref(&genuine))
+        .unwrap();
+    assert!(
+        r[0].key_note.as_deref().unwrap().contains("pinned"),
+        "{r:?}"
+    );
+    let before = store.dump().unwrap();
+    let mut edited = genuine.session.clone();
+    edited.revision += 1;
+    let mallory = SessionFile::signed(edited.clone(), &Identity::from_seed([9; 32]));
+    let err = store
+        .import_sessions(std::slice::from_ref(&mallory))
+        .unwrap_err();
+    assert!(err.to_string().contains("pinned for Alan Turing"), "{err}");
+    let downgrade = SessionFile::unsigned_v1(edited);
+    let err = store.import_sessions(&[downgrade]).unwrap_err();
+    assert!(err.to_string().contains("unsigned"), "{err}");
+    assert_eq!(store.dump().unwrap(), before, "refusals change nothing");
+    // The user can accept a new key, and is told so.
+    let opts = panelist_core::import::ImportOptions {
+        clash: Default::default(),
+        new_candidate_id: panelist_core::CandidateId::nil(),
+        accept_new_key: true,
+    };
+    let r = store.import_sessions_with(&[mallory], &opts).unwrap();
+    assert!(
+        r[0].key_note.as_deref().unwrap().contains("accepted"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn an_own_session_exports_signed_and_a_colleagues_goes_on_as_it_came() {
+    let mut store = Store::open_in_memory().unwrap();
+    let genuine = SessionFile::parse(V2_ALAN.as_bytes()).unwrap();
+    store
+        .import_sessions(std::slice::from_ref(&genuine))
+        .unwrap();
+    let again = store.session_file(genuine.session.id).unwrap();
+    assert_eq!(again.to_json(), V2_ALAN);
+    let v1 = SessionFile::parse(&fixture("barbara.session.json")).unwrap();
+    store.import_sessions(std::slice::from_ref(&v1)).unwrap();
+    assert_eq!(
+        store.session_file(v1.session.id).unwrap().to_json(),
+        v1.to_json()
+    );
+}

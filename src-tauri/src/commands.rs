@@ -9,7 +9,6 @@ use panelist_core::bank::{Competency, Kit, KitSummary, Question};
 use panelist_core::session::{
     NewSession, Recommendation, Session, SessionFilter, SessionSummary, WrapUp,
 };
-use panelist_core::session_file::SessionFile;
 use panelist_core::{files, report};
 use panelist_core::{AuditId, CandidateId, SessionId};
 use serde::{Deserialize, Serialize};
@@ -273,11 +272,12 @@ pub async fn export_session(
     session_id: SessionId,
     format: ExportFormat,
 ) -> IpcResult<Option<String>> {
-    let session = db.run(move |s| s.session(session_id)).await?;
-    let suggested = suggested_file_name(&session, format);
+    // The core signs own sessions and refuses sealed ones.
+    let file = db.run(move |s| s.session_file(session_id)).await?;
+    let suggested = suggested_file_name(&file.session, format);
     let contents = match format {
-        ExportFormat::Markdown => report::session_markdown(&session),
-        ExportFormat::Json => SessionFile::new(session).to_json(),
+        ExportFormat::Markdown => report::session_markdown(&file.session),
+        ExportFormat::Json => file.to_json(),
     };
     let (filter, ext) = match format {
         ExportFormat::Markdown => ("Markdown", "md"),

@@ -1,7 +1,7 @@
 //! Importing other interviewers' session files: carrying out the plan that
 //! `crate::import::plan` decides, all files in one transaction.
 
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::rows::{to_json, ts};
 use super::sessions::{
@@ -14,8 +14,73 @@ use crate::error::{Error, Result};
 use crate::ids::CandidateId;
 use crate::import::{self, CandidateClash, ImportOptions, ImportResult, Plan};
 use crate::session::Session;
-use crate::session_file::SessionFile;
+use crate::session_file::{self, SessionFile};
 use crate::text;
+
+const SIGNER: &str = "SELECT public_key, first_seen FROM signer WHERE name_key = ?1";
+const PIN_SIGNER: &str = "
+    INSERT INTO signer (name_key, name, public_key, first_seen) VALUES (?1, ?2, ?3, ?4)
+    ON CONFLICT (name_key) DO UPDATE SET name = ?2, public_key = ?3, first_seen = ?4";
+const SET_SIGNATURE: &str = "UPDATE session SET signed_by = ?2, signature = ?3 WHERE id = ?1";
+
+/// Checks a file's signer against the key pinned for its interviewer, and
+/// pins it on first sight. A changed key, or an unsigned file from someone
+/// whose key is pinned, is refused unless the user accepts the new key.
+fn check_signer(tx: &Transaction, f: &SessionFile, opts: &ImportOptions) -> Result<Option<String>> {
+    let who = &f.session.interviewer;
+    let key = text::name_key(who);
+    let pinned: Option<(String, String)> = tx
+        .query_row(SIGNER, [&key], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let own = tx
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'signing_key'",
+            [],
+            |r| r.get::<_, String>(0),
+        )
+        .optional()?
+        .and_then(|seed| session_file::Identity::from_seed_hex(&seed).ok())
+        .map(|id| id.public_key());
+    match (&f.signature, pinned) {
+        (None, None) => Ok(None),
+        (None, Some((pinned, _))) => Err(Error::Conflict(format!(
+            "session file for {}: {who}'s sessions are signed (key {}), but this file is unsigned; it is refused",
+            f.session.id,
+            session_file::fingerprint(&pinned)
+        ))),
+        (Some(sig), _) if own.as_deref() == Some(sig.public_key.as_str()) => Ok(None),
+        (Some(sig), None) => {
+            tx.execute(
+                PIN_SIGNER,
+                params![key, who, sig.public_key, ts(f.session.updated_at)],
+            )?;
+            Ok(Some(format!(
+                "first file from {who}: key {} pinned; check it with them",
+                session_file::fingerprint(&sig.public_key)
+            )))
+        }
+        (Some(sig), Some((pinned, _))) if pinned == sig.public_key => Ok(None),
+        (Some(sig), Some((pinned, _))) => {
+            if !opts.accept_new_key {
+                return Err(Error::Conflict(format!(
+                    "session file for {}: signed by key {}, but the key pinned for {who} is {}; if {who} has a new installation, confirm the new key with them and import again accepting it",
+                    f.session.id,
+                    session_file::fingerprint(&sig.public_key),
+                    session_file::fingerprint(&pinned)
+                )));
+            }
+            tx.execute(
+                PIN_SIGNER,
+                params![key, who, sig.public_key, ts(f.session.updated_at)],
+            )?;
+            Ok(Some(format!(
+                "{who}'s key changed from {} to {} (accepted)",
+                session_file::fingerprint(&pinned),
+                session_file::fingerprint(&sig.public_key)
+            )))
+        }
+    }
+}
 
 impl Store {
     /// Imports verified session files in one transaction: either every file
@@ -25,6 +90,7 @@ impl Store {
         let opts = ImportOptions {
             clash: CandidateClash::Ask,
             new_candidate_id: CandidateId::nil(),
+            accept_new_key: false,
         };
         self.import_sessions_with(files, &opts)
     }
@@ -45,6 +111,7 @@ impl Store {
                 let s = &f.session;
                 let stored = load_one(tx, s.id)?;
                 let plan = import::plan(stored.as_ref(), s)?;
+                let key_note = check_signer(tx, f, opts)?;
                 let mut candidate_note = None;
                 match &plan {
                     Plan::Add => candidate_note = add(tx, s, opts)?,
@@ -63,7 +130,19 @@ impl Store {
                     interviewer: s.interviewer.clone(),
                     outcome: plan.outcome(),
                     candidate_note,
+                    signed_by: f
+                        .signature
+                        .as_ref()
+                        .map(|sig| session_file::fingerprint(&sig.public_key)),
+                    key_note,
                 });
+                if matches!(plan, Plan::Add | Plan::Replace { .. }) {
+                    let (key, value) = match &f.signature {
+                        Some(sig) => (Some(&sig.public_key), Some(&sig.value)),
+                        None => (None, None),
+                    };
+                    tx.execute(SET_SIGNATURE, params![s.id, key, value])?;
+                }
             }
             Ok(out)
         })

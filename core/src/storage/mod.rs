@@ -31,6 +31,7 @@ pub use bank::BankImportReport;
 pub use migrate::MIGRATION_SQL;
 
 const SETTING: &str = "SELECT value FROM meta WHERE key = ?1";
+const IDENTITY_KEY: &str = "signing_key";
 const SET_SETTING: &str = "
     INSERT INTO meta (key, value) VALUES (?1, ?2)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value";
@@ -110,6 +111,7 @@ impl Store {
         migrate::migrations().to_latest(&mut conn)?;
         let mut store = Store { conn, path };
         store.seed_builtin_bank()?;
+        store.ensure_identity()?;
         Ok(store)
     }
 
@@ -182,6 +184,30 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    // -- the installation's signing key ------------------------------------------
+
+    fn ensure_identity(&mut self) -> Result<()> {
+        let have: Option<String> = self
+            .conn
+            .query_row(SETTING, [IDENTITY_KEY], |r| r.get(0))
+            .optional()?;
+        if have.is_none() {
+            let id = crate::session_file::Identity::generate()?;
+            self.write(|tx| {
+                tx.execute(SET_SETTING, params![IDENTITY_KEY, id.seed_hex()])?;
+                Ok(())
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The key this installation signs its session files with. It lives in
+    /// the database, never in an exported file.
+    pub fn identity(&self) -> Result<crate::session_file::Identity> {
+        let seed: String = self.conn.query_row(SETTING, [IDENTITY_KEY], |r| r.get(0))?;
+        crate::session_file::Identity::from_seed_hex(&seed)
     }
 
     // -- settings -----------------------------------------------------------

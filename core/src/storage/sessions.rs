@@ -98,6 +98,7 @@ const SUBMIT: &str = "
                        summary = COALESCE(?4, summary)
     WHERE id = ?1";
 
+const SESSION_SIGNATURE: &str = "SELECT signed_by, signature FROM session WHERE id = ?1";
 const SESSION_EXISTS: &str = "SELECT count(*) FROM session WHERE id = ?1";
 const SESSION_ID_PREFIX: &str = "SELECT id FROM session WHERE id LIKE ?1 || '%' LIMIT 2";
 
@@ -644,7 +645,21 @@ impl Store {
                 p.session.interviewer, p.session.candidate.name, p.session.candidate.name
             )));
         }
-        Ok(crate::session_file::SessionFile::new(p.session))
+        use crate::session_file::{SessionFile, Signature};
+        if !p.imported {
+            return Ok(SessionFile::signed(p.session, &self.identity()?));
+        }
+        // A colleague's session goes on as it arrived: with its signature,
+        // or unsigned if it came unsigned.
+        let sig: (Option<String>, Option<String>) =
+            self.conn
+                .query_row(SESSION_SIGNATURE, [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(match sig {
+            (Some(public_key), Some(value)) => {
+                SessionFile::with_signature(p.session, Signature { public_key, value })
+            }
+            _ => SessionFile::unsigned_v1(p.session),
+        })
     }
 
     /// Finds a session by full id or by a unique prefix of its id.

@@ -17,8 +17,9 @@ CREATE TABLE tombstone (
 ) STRICT;
 
 -- Signed session files: the public key pinned for each colleague (by the
--- key of their name) on first sight, and which key signed an imported
--- session (NULL: an unsigned version-1 file).
+-- key of their name) on first sight, and the signature an imported session
+-- arrived with (NULL: an unsigned version-1 file), kept so it can be passed
+-- on unchanged. The installation's own signing key is in `meta`.
 CREATE TABLE signer (
     name_key   TEXT PRIMARY KEY,
     name       TEXT NOT NULL,
@@ -26,6 +27,7 @@ CREATE TABLE signer (
     first_seen TEXT NOT NULL
 ) STRICT;
 ALTER TABLE session ADD COLUMN signed_by TEXT;
+ALTER TABLE session ADD COLUMN signature TEXT;
 
 -- The audit log stays append-only for everything but erasure: a session's
 -- audit rows may be deleted only while the session is listed here, which
