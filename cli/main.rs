@@ -571,10 +571,14 @@ fn run(cli: Cli) -> Result<()> {
                 ReportFormatArg::Csv => ReportFormat::Csv,
                 ReportFormatArg::Json => ReportFormat::Json,
             };
-            let text = committee::render(
-                &committee::build(&candidate, &sessions, redact, false),
-                format,
-            );
+            let built = committee::build(&candidate, &sessions, redact, false);
+            let text = committee::render(&built, format);
+            if redact {
+                for r in &built.replaced {
+                    status!("redacted: {:?} → {} ({}×)", r.name, r.pseudonym, r.count);
+                }
+                status!("{}", panelist_core::redact::WARNING);
+            }
             match output {
                 Some(path) => panelist_core::files::write_atomic(&path, text.as_bytes()),
                 None => out(&text),

@@ -11,6 +11,7 @@
 
 use std::fmt::Write;
 
+use crate::redact::{Redactor, Replacement};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -66,6 +67,11 @@ pub struct DebriefChange {
 pub struct CommitteeReport {
     pub candidate: String,
     pub redacted: bool,
+    /// What redaction replaced, for the person exporting: never part of the
+    /// packet (it names the people the packet hides).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub replaced: Vec<Replacement>,
     pub comparison: Comparison,
     pub debrief: Vec<DebriefChange>,
     /// The scale the chart is drawn on, from the sessions' rubric snapshots.
@@ -125,15 +131,13 @@ pub fn candidate_pseudonym(candidate_id: uuid::Uuid) -> String {
     format!("Candidate {:02X}{:02X}", d[0], d[1])
 }
 
-/// Replaces every case-sensitive occurrence of each name in `text`.
-fn scrub(text: &str, names: &[(String, String)]) -> String {
-    let mut out = text.to_string();
-    for (from, to) in names {
-        if from.trim().len() >= 2 {
-            out = out.replace(from.as_str(), to);
-        }
-    }
-    out
+/// The pseudonym of an interviewer (by their place among the columns).
+fn pseudonym_of(interviewers: &[String], who: &str) -> String {
+    interviewers
+        .iter()
+        .position(|i| i == who)
+        .map(|i| format!("Interviewer {}", letter(i)))
+        .unwrap_or_else(|| format!("Interviewer {}", letter(interviewers.len())))
 }
 
 /// Builds the report (sealed columns stay hidden unless `unseal`). With `redact`, the candidate becomes a pseudonym,
@@ -174,58 +178,78 @@ pub fn build(
         }
     }
     let mut name = candidate.to_string();
+    let mut replaced = Vec::new();
     if redact {
         let pseudonym = sessions
             .first()
             .map(|p| candidate_pseudonym(p.session.candidate.id.as_uuid()))
             .unwrap_or_else(|| "Candidate".into());
-        let mut names: Vec<(String, String)> = Vec::new();
         let mut interviewers: Vec<String> = Vec::new();
         for c in &comparison.columns {
             if !interviewers.contains(&c.interviewer) {
                 interviewers.push(c.interviewer.clone());
             }
         }
-        for (i, who) in interviewers.iter().enumerate() {
-            names.push((who.clone(), format!("Interviewer {}", letter(i))));
-        }
-        names.push((candidate.to_string(), pseudonym.clone()));
+        let mut people: Vec<(String, String)> = interviewers
+            .iter()
+            .enumerate()
+            .map(|(i, who)| (who.clone(), format!("Interviewer {}", letter(i))))
+            .collect();
+        people.push((candidate.to_string(), pseudonym.clone()));
         for p in sessions {
-            names.push((p.session.candidate.name.clone(), pseudonym.clone()));
+            people.push((p.session.candidate.name.clone(), pseudonym.clone()));
+            for a in &p.session.audit {
+                people.push((a.actor.clone(), pseudonym_of(&interviewers, &a.actor)));
+            }
         }
-        // Longest names first, so "Ada Lovelace" goes before "Ada".
-        names.sort_by_key(|(from, _)| std::cmp::Reverse(from.len()));
-        let who = |s: &str| {
+        let mut r = Redactor::new(&people);
+        let who = |r: &mut Redactor, s: &str| {
             interviewers
                 .iter()
                 .position(|i| i == s)
                 .map(|i| format!("Interviewer {}", letter(i)))
-                .unwrap_or_else(|| scrub(s, &names))
+                .unwrap_or_else(|| r.apply(s))
         };
         comparison.candidate = pseudonym.clone();
         for c in &mut comparison.columns {
-            c.interviewer = who(&c.interviewer);
+            c.interviewer = who(&mut r, &c.interviewer);
             c.session_id = crate::ids::SessionId(uuid::Uuid::nil());
-            c.summary = scrub(&c.summary, &names);
-            c.red_flags = c.red_flags.iter().map(|f| scrub(f, &names)).collect();
+            c.role = r.apply(&c.role);
+            c.summary = r.apply(&c.summary);
+            c.red_flags = c.red_flags.iter().map(|f| r.apply(f)).collect();
         }
         for q in &mut comparison.questions {
+            q.question_id = r.apply(&q.question_id);
+            q.competency = r.apply(&q.competency);
+            q.prompt = r.apply(&q.prompt);
+            q.competency_name = r.apply(&q.competency_name);
             for cell in q.cells.iter_mut().flatten() {
-                cell.notes = scrub(&cell.notes, &names);
+                cell.notes = r.apply(&cell.notes);
+                if let Some(label) = &mut cell.label {
+                    *label = r.apply(label);
+                }
                 if let Some(d) = &mut cell.debrief {
-                    d.reasons = d.reasons.iter().map(|r| scrub(r, &names)).collect();
+                    d.reasons = d.reasons.iter().map(|x| r.apply(x)).collect();
                 }
             }
         }
-        for d in &mut debrief {
-            d.interviewer = who(&d.interviewer);
-            d.reason = scrub(&d.reason, &names);
+        for c in &mut comparison.competencies {
+            c.competency = r.apply(&c.competency);
+            c.name = r.apply(&c.name);
         }
+        for d in &mut debrief {
+            d.interviewer = who(&mut r, &d.interviewer);
+            d.question_id = r.apply(&d.question_id);
+            d.prompt = r.apply(&d.prompt);
+            d.reason = r.apply(&d.reason);
+        }
+        replaced = r.replacements();
         name = pseudonym;
     }
     CommitteeReport {
         candidate: name,
         redacted: redact,
+        replaced,
         comparison,
         debrief,
         scale: ScoreScale::of(sessions),

@@ -12,6 +12,7 @@ pub mod files;
 pub mod ids;
 pub mod import;
 pub mod panel;
+pub mod redact;
 pub mod report;
 pub mod seal;
 pub mod session;

@@ -245,9 +245,9 @@ fn intro(r: &CommitteeReport) -> String {
         c.columns.len(),
         c.columns.iter().filter(|x| x.imported).count(),
         if r.redacted {
-            " Redacted packet: names replaced by pseudonyms."
+            " Redacted packet: ".to_string() + crate::redact::WARNING
         } else {
-            ""
+            String::new()
         }
     )
 }

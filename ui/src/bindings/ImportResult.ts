@@ -7,4 +7,14 @@ export type ImportResult = { session_id: SessionId, candidate: string, interview
  * How the file's candidate was matched to a local one, when that was
  * not simply the same id and name.
  */
-candidate_note: string | null, };
+candidate_note: string | null, 
+/**
+ * Fingerprint of the key that signed the file; None for an unsigned
+ * (version 1) file.
+ */
+signed_by: string | null, 
+/**
+ * What happened to the signer's key: pinned on first sight, or replaced
+ * by the user's choice.
+ */
+key_note: string | null, };
