@@ -167,10 +167,37 @@ async fn serve(
     tls: Option<(PathBuf, PathBuf)>,
     app: axum::Router,
 ) -> Result<(), DbError> {
-    if tls.is_some() {
-        return Err(DbError(
-            "TLS termination is not built into this version: run behind a TLS proxy with --insecure-http on a private address".into(),
-        ));
+    if let Some((cert, key)) = tls {
+        let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
+            .await
+            .map_err(|e| {
+                DbError(format!(
+                    "cannot load the TLS certificate {} and key {}: {e}",
+                    cert.display(),
+                    key.display()
+                ))
+            })?;
+        let listener = std::net::TcpListener::bind(listen)
+            .and_then(|l| l.set_nonblocking(true).map(|()| l))
+            .map_err(|e| DbError(format!("cannot listen on {listen}: {e}")))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| DbError(format!("cannot read the listening address: {e}")))?;
+        let handle = axum_server::Handle::new();
+        let stopper = handle.clone();
+        tokio::spawn(async move {
+            shutdown().await;
+            stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+        });
+        let server = axum_server::from_tcp_rustls(listener, config)
+            .map_err(|e| DbError(format!("cannot listen on {listen}: {e}")))?;
+        println!("listening on https://{addr}");
+        let _ = std::io::stdout().flush();
+        return server
+            .handle(handle)
+            .serve(app.into_make_service())
+            .await
+            .map_err(|e| DbError(format!("server: {e}")));
     }
     let listener = tokio::net::TcpListener::bind(listen)
         .await

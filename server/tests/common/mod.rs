@@ -382,3 +382,41 @@ impl Machine {
             .unwrap();
     }
 }
+
+/// `panelist-server serve` as a child process; killed when dropped.
+pub struct ServeProcess {
+    pub child: std::process::Child,
+    pub url: String,
+}
+
+impl ServeProcess {
+    /// Starts `serve` with `args` and waits for its "listening on URL" line.
+    pub fn start(db_url: &str, args: &[&str]) -> ServeProcess {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_panelist-server"))
+            .arg("--database-url")
+            .arg(db_url)
+            .arg("serve")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("serve printed {line:?}"))
+            .replace("0.0.0.0", "127.0.0.1");
+        ServeProcess { child, url }
+    }
+}
+
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
