@@ -240,6 +240,8 @@ pub fn start_server(server_url: &str) -> String {
 pub struct Reply {
     pub status: u16,
     pub body: serde_json::Value,
+    /// The body as sent, pretty-printed with its field order kept.
+    pub pretty: String,
 }
 
 fn reply(r: Result<ureq::Response, ureq::Error>) -> Reply {
@@ -254,14 +256,27 @@ fn reply(r: Result<ureq::Response, ureq::Error>) -> Reply {
         "application/json",
         "every reply is JSON (status {status})"
     );
-    let body: serde_json::Value = resp.into_json().expect("JSON body");
+    let text = resp.into_string().expect("a body");
+    let body: serde_json::Value = serde_json::from_str(&text).expect("JSON body");
+    let mut pretty = Vec::new();
+    serde_transcode::transcode(
+        &mut serde_json::Deserializer::from_str(&text),
+        &mut serde_json::Serializer::pretty(&mut pretty),
+    )
+    .unwrap();
+    pretty.push(b'\n');
+    let pretty = String::from_utf8(pretty).unwrap();
     if status >= 400 {
         assert!(
             body["code"].is_string() && body["message"].is_string(),
             "error body has code and message: {body}"
         );
     }
-    Reply { status, body }
+    Reply {
+        status,
+        body,
+        pretty,
+    }
 }
 
 pub fn post(base: &str, path: &str, token: Option<&str>, body: &[u8]) -> Reply {
