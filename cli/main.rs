@@ -17,6 +17,8 @@ use panelist_core::session_file::SessionFile;
 use panelist_core::{report, storage, Error, Result, Store};
 use uuid::Uuid;
 
+mod remote;
+
 #[derive(Parser)]
 #[command(
     name = "panelist",
@@ -94,6 +96,11 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// The team server this machine syncs with
+    #[command(subcommand)]
+    Remote(remote::RemoteCmd),
+    /// Push your submitted sessions to the team server, pull colleagues' visible ones
+    Sync,
     /// Export one session as Markdown or as a portable session file (JSON)
     Export {
         session: String,
@@ -355,6 +362,8 @@ fn run(cli: Cli) -> Result<()> {
             out(&s)
         }
         Command::Session(cmd) => session(cmd, &cli.db, now),
+        Command::Remote(cmd) => remote::remote(cmd, &mut open(&cli.db)?),
+        Command::Sync => remote::sync(&mut open(&cli.db)?),
         Command::Import { files } => {
             let parsed: Vec<SessionFile> = files
                 .iter()

@@ -1,180 +1,18 @@
-//! Test harness: a throwaway PostgreSQL 15 cluster per test (initdb in a
-//! temporary folder, its own unix socket there, no TCP), stopped and removed
-//! when the guard drops, also when the test panics. Plus helpers to make
-//! real session files with the core and to talk HTTP.
+//! Test harness: the PostgreSQL cluster and in-process server (`pg.rs`),
+//! the `panelist-server` binary, real session files made with the core, and
+//! HTTP helpers.
 #![allow(dead_code)]
 
-use std::path::{Path, PathBuf};
+mod pg;
+pub use pg::*;
+
 use std::process::Command;
-use std::sync::mpsc;
-use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use panelist_core::session::{NewSession, Recommendation};
 use panelist_core::session_file::SessionFile;
 use panelist_core::Store;
 use uuid::Uuid;
-
-pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
-}
-
-/// Runs a PostgreSQL program as the `postgres` OS user when we are root
-/// (initdb refuses root), as ourselves otherwise.
-fn pg_command(program: &str) -> Command {
-    let path = format!("{PG_BIN}/{program}");
-    if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", &path]);
-        c
-    } else {
-        Command::new(path)
-    }
-}
-
-fn run(mut c: Command, what: &str) {
-    let out = c
-        .output()
-        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
-    assert!(
-        out.status.success(),
-        "{what} failed: {}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-pub struct PgCluster {
-    dir: tempfile::TempDir,
-    data: PathBuf,
-}
-
-impl PgCluster {
-    pub fn start() -> PgCluster {
-        let dir = tempfile::Builder::new()
-            .prefix("panelist-pg-")
-            .tempdir_in("/tmp")
-            .expect("temp dir");
-        let data = dir.path().join("data");
-        if is_root() {
-            run(
-                {
-                    let mut c = Command::new("chown");
-                    c.arg("postgres:postgres").arg(dir.path());
-                    c
-                },
-                "chown",
-            );
-        }
-        let mut initdb = pg_command("initdb");
-        initdb.args(["-D"]).arg(&data).args([
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "-N",
-            "--no-instructions",
-        ]);
-        run(initdb, "initdb");
-        let cluster = PgCluster { dir, data };
-        let opts = format!(
-            "-k {} -c listen_addresses='' -p 5432 -c fsync=off -c full_page_writes=off -c synchronous_commit=off",
-            cluster.dir.path().display()
-        );
-        let mut ctl = pg_command("pg_ctl");
-        ctl.arg("-D")
-            .arg(&cluster.data)
-            .args(["-w", "-s", "-l"])
-            .arg(cluster.dir.path().join("log"))
-            .args(["-o", &opts, "start"]);
-        run(ctl, "pg_ctl start");
-        cluster
-    }
-
-    pub fn socket_dir(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// A libpq-style connection string for `user` on database `db`.
-    pub fn url(&self, user: &str, db: &str) -> String {
-        format!(
-            "host={} port=5432 user={user} dbname={db}",
-            self.dir.path().display()
-        )
-    }
-
-    /// Runs SQL as the superuser.
-    pub fn psql(&self, db: &str, sql: &str) -> String {
-        let out = Command::new(format!("{PG_BIN}/psql"))
-            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
-            .arg(self.dir.path())
-            .args(["-p", "5432", "-U", "postgres", "-d", db, "-c", sql])
-            .output()
-            .expect("psql runs");
-        assert!(
-            out.status.success(),
-            "psql {sql}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    }
-
-    /// The deployment the server expects: an owner role that owns database
-    /// `panelist` and ran the migrations, and a login role `panelist_web`
-    /// that is only a member of `panelist_app`. Returns (owner URL, server URL).
-    pub fn provision(&self) -> (String, String) {
-        self.psql("postgres", "CREATE ROLE panelist_owner LOGIN CREATEROLE");
-        self.psql("postgres", "CREATE DATABASE panelist OWNER panelist_owner");
-        let owner = self.url("panelist_owner", "panelist");
-        let out = Command::new(env!("CARGO_BIN_EXE_panelist-server"))
-            .args(["--database-url", &owner, "migrate"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "migrate: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        self.psql(
-            "postgres",
-            "CREATE ROLE panelist_web LOGIN NOBYPASSRLS IN ROLE panelist_app;",
-        );
-        (owner, self.url("panelist_web", "panelist"))
-    }
-
-    /// Every row the server keeps, read as the superuser (who bypasses
-    /// row-level security): for checking that a refused request changed
-    /// nothing. (The change-number sequence is left out: PostgreSQL
-    /// sequences are not transactional, so a rolled-back insert leaves a gap,
-    /// which is harmless.)
-    pub fn dump(&self) -> String {
-        self.psql(
-            "panelist",
-            "SELECT 'users', id, name, role, encode(token_sha256, 'hex'), revoked_at FROM users ORDER BY id;
-             SELECT 'sessions', id, author_id, candidate_key, status, revision, content_hash, seq, md5(document) FROM sessions ORDER BY id;
-             SELECT 'unseals', user_id, candidate_key, seq FROM unseals ORDER BY 2, 3;",
-        )
-    }
-}
-
-impl Drop for PgCluster {
-    fn drop(&mut self) {
-        let mut ctl = pg_command("pg_ctl");
-        ctl.arg("-D")
-            .arg(&self.data)
-            .args(["-w", "-s", "-m", "immediate", "stop"]);
-        let _ = ctl.output();
-    }
-}
 
 /// Runs `panelist-server` with a database URL; returns (success, stdout, stderr).
 pub fn server_cli(url: &str, args: &[&str]) -> (bool, String, String) {
@@ -201,38 +39,6 @@ pub fn add_user(owner_url: &str, name: &str, role: &str) -> String {
         "{token}"
     );
     token
-}
-
-/// The server running in this process on a loopback port; stops with the
-/// test process.
-pub fn start_server(server_url: &str) -> String {
-    let (tx, rx) = mpsc::channel();
-    let url = server_url.to_string();
-    std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let pool = panelist_server::db::pool(&url, 4).unwrap();
-            {
-                let client = pool.get().await.unwrap();
-                panelist_server::db::check_server_role(&client)
-                    .await
-                    .unwrap();
-            }
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, panelist_server::http::router(pool))
-                .await
-                .unwrap();
-        });
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("server started");
-    format!("http://{addr}")
 }
 
 // -- HTTP -----------------------------------------------------------------------
