@@ -475,12 +475,10 @@ fn refused_pushes_change_nothing() {
     );
     check(400, "invalid", r, &before);
     // Oversize body: 413.
-    let mut huge = bytes(&a);
-    huge.resize(6 * 1024 * 1024, b' ');
     check(
         413,
         "too_large",
-        post(&base, "/v1/sessions", Some(&ta), &huge),
+        post_oversize(&base, &ta, 6 * 1024 * 1024),
         &before,
     );
 

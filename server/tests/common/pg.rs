@@ -27,7 +27,27 @@ pub fn add_user_direct(owner_url: &str, name: &str, role: &str) -> String {
     })
 }
 
-pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+/// The PostgreSQL programs: $PANELIST_PG_BIN, else the newest
+/// /usr/lib/postgresql/N/bin (Debian's `postgresql` package; 15 on bookworm).
+pub fn pg_bin() -> PathBuf {
+    if let Some(p) = std::env::var_os("PANELIST_PG_BIN") {
+        return PathBuf::from(p);
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is installed (Debian package postgresql; scripts/setup-debian.sh)")
+        .filter_map(|e| {
+            let e = e.ok()?;
+            let v: u32 = e.file_name().to_str()?.parse().ok()?;
+            let bin = e.path().join("bin");
+            bin.join("initdb").exists().then_some((v, bin))
+        })
+        .collect();
+    versions.sort();
+    versions
+        .pop()
+        .expect("a PostgreSQL with initdb under /usr/lib/postgresql")
+        .1
+}
 
 fn is_root() -> bool {
     Command::new("id")
@@ -40,10 +60,10 @@ fn is_root() -> bool {
 /// Runs a PostgreSQL program as the `postgres` OS user when we are root
 /// (initdb refuses root), as ourselves otherwise.
 fn pg_command(program: &str) -> Command {
-    let path = format!("{PG_BIN}/{program}");
+    let path = pg_bin().join(program);
     if is_root() {
         let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--", &path]);
+        c.args(["-u", "postgres", "--"]).arg(&path);
         c
     } else {
         Command::new(path)
@@ -126,7 +146,7 @@ impl PgCluster {
 
     /// Runs SQL as the superuser.
     pub fn psql(&self, db: &str, sql: &str) -> String {
-        let out = Command::new(format!("{PG_BIN}/psql"))
+        let out = Command::new(pg_bin().join("psql"))
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
             .arg(self.dir.path())
             .args(["-p", "5432", "-U", "postgres", "-d", db, "-c", sql])
