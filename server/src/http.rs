@@ -315,12 +315,26 @@ async fn push(
                     "session {id} was submitted; a later revision cannot be {status}"
                 )));
             }
-            tx.execute(
-                "UPDATE sessions SET status = $2, revision = $3, content_hash = $4, document = $5
-                 WHERE id = $1",
-                &[&id, &status, &revision, &file.content_hash, &document],
-            )
-            .await?;
+            let updated = tx
+                .execute(
+                    "UPDATE sessions SET status = $2, revision = $3, content_hash = $4, document = $5,
+                            candidate_key = $6
+                     WHERE id = $1",
+                    &[&id, &status, &revision, &file.content_hash, &document, &candidate_key(&file)],
+                )
+                .await;
+            match updated {
+                Ok(_) => {}
+                // The schema's guard: a session's candidate cannot change.
+                Err(e) if e.code() == Some(&SqlState::RAISE_EXCEPTION) => {
+                    let why = e
+                        .as_db_error()
+                        .map(|d| d.message().to_string())
+                        .unwrap_or_default();
+                    return Err(ApiError::conflict(format!("session {id}: {why}")));
+                }
+                Err(e) => return Err(e.into()),
+            }
             tx.commit().await?;
             Ok((StatusCode::OK, Json(result("stored"))).into_response())
         }

@@ -413,6 +413,18 @@ fn refused_pushes_change_nothing() {
         &bytes(&SessionFile::new(unsubmitted)),
     );
     check(409, "conflict", r, &before);
+    // A newer revision for another candidate: 409 (the schema's guard).
+    let mut moved = a.session.clone();
+    moved.revision += 1;
+    moved.candidate.name = "Someone Else".into();
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&ta),
+        &bytes(&SessionFile::new(moved)),
+    );
+    assert!(r.body.to_string().contains("cannot change"), "{}", r.body);
+    check(409, "conflict", r, &before);
     // B pushes a session whose interviewer is A: 403.
     let forged = session_file("Ann Archer", "Ada Lovelace", "forged", true);
     let r = post(&base, "/v1/sessions", Some(&tb), &bytes(&forged));
@@ -501,4 +513,67 @@ fn refused_pushes_change_nothing() {
         &bytes(&SessionFile::new(newer)),
     );
     check(401, "unauthorized", r, &before);
+}
+
+#[test]
+fn concurrent_pushes_never_slip_behind_a_readers_cursor() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let lead = add_user(&owner, "Lee Lead", "lead");
+    let writers: Vec<(String, String)> = (0..4)
+        .map(|i| {
+            let name = format!("Writer {i}");
+            let token = add_user(&owner, &name, "interviewer");
+            (name, token)
+        })
+        .collect();
+    let base = start_server(&web);
+    let per_writer = 8;
+
+    // The lead pulls in a loop from its cursor while four interviewers push
+    // at once; then one last pull. Every session must have arrived, each
+    // exactly once per revision.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (base, lead, done) = (base.clone(), lead.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut cursor = String::new();
+            let mut seen = Vec::new();
+            loop {
+                let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                let (got, next) = pull_all(&base, &lead, &cursor);
+                seen.extend(got.into_iter().map(|f| f.session.id));
+                cursor = next;
+                if finished {
+                    return seen;
+                }
+            }
+        })
+    };
+    let handles: Vec<_> = writers
+        .into_iter()
+        .map(|(name, token)| {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                (0..per_writer)
+                    .map(|i| {
+                        let f = session_file(&name, &format!("Candidate {i}"), "n", true);
+                        let r = post(&base, "/v1/sessions", Some(&token), &bytes(&f));
+                        assert_eq!(r.status, 201, "{}", r.body);
+                        f.session.id
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut pushed: Vec<_> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut seen = reader.join().unwrap();
+    pushed.sort();
+    seen.sort();
+    assert_eq!(seen.len(), 4 * per_writer, "each session delivered once");
+    assert_eq!(seen, pushed);
 }
