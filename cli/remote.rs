@@ -5,6 +5,8 @@
 //! read-only here, and sealed by the same rules.
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Subcommand;
@@ -17,6 +19,7 @@ use serde::Deserialize;
 const URL_KEY: &str = "remote.url";
 const TOKEN_KEY: &str = "remote.token";
 const CURSOR_KEY: &str = "remote.cursor";
+const CA_KEY: &str = "remote.ca_pem";
 const PAGE: u32 = 100;
 
 #[derive(Subcommand)]
@@ -27,6 +30,10 @@ pub enum RemoteCmd {
         url: String,
         #[arg(long)]
         token: String,
+        /// Trust only this CA (PEM) for the server's certificate, e.g. a
+        /// self-signed one; without it, the public web roots are trusted
+        #[arg(long, value_name = "FILE")]
+        ca_cert: Option<PathBuf>,
     },
     /// Show the team server, check the token, and the sync position
     Status,
@@ -97,13 +104,15 @@ impl Remote {
     fn from_store(store: &Store) -> Result<Remote> {
         let url = store.setting(URL_KEY)?;
         let token = store.setting(TOKEN_KEY)?;
+        let mut agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60));
+        if let Some(pem) = store.setting(CA_KEY)?.filter(|p| !p.is_empty()) {
+            agent = agent.tls_config(Arc::new(tls_trusting(pem.as_bytes())?));
+        }
         match (url, token) {
             (Some(url), Some(token)) => Ok(Remote {
                 url,
                 token,
-                agent: ureq::AgentBuilder::new()
-                    .timeout(Duration::from_secs(60))
-                    .build(),
+                agent: agent.build(),
             }),
             _ => Err(Error::Invalid(
                 "no team server set: run `panelist remote set URL --token TOKEN`".into(),
@@ -157,9 +166,45 @@ impl Remote {
     }
 }
 
+/// A TLS client configuration that trusts exactly the certificates in `pem`.
+fn tls_trusting(pem: &[u8]) -> Result<rustls::ClientConfig> {
+    let bad = |m: String| Error::Invalid(format!("the server CA certificate: {m}"));
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_pemfile::certs(&mut &pem[..]) {
+        roots
+            .add(cert.map_err(|e| bad(e.to_string()))?)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    if roots.is_empty() {
+        return Err(bad("no PEM certificate found".into()));
+    }
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| bad(e.to_string()))?
+    .with_root_certificates(roots)
+    .with_no_client_auth())
+}
+
 pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
     match cmd {
-        RemoteCmd::Set { url, token } => {
+        RemoteCmd::Set {
+            url,
+            token,
+            ca_cert,
+        } => {
+            let ca_pem = match ca_cert {
+                Some(path) => {
+                    let bytes = panelist_core::files::read(&path)?;
+                    tls_trusting(&bytes)
+                        .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+                    String::from_utf8(bytes).map_err(|_| {
+                        Error::Invalid(format!("{} is not a PEM file", path.display()))
+                    })?
+                }
+                None => String::new(),
+            };
             let url = url.trim().trim_end_matches('/').to_string();
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(Error::Invalid(format!(
@@ -173,6 +218,7 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
             let changed = store.setting(URL_KEY)?.as_deref() != Some(url.as_str());
             store.set_setting(URL_KEY, &url)?;
             store.set_setting(TOKEN_KEY, token)?;
+            store.set_setting(CA_KEY, &ca_pem)?;
             if changed {
                 // Another server: its change feed starts from the beginning.
                 store.set_setting(CURSOR_KEY, "")?;

@@ -197,3 +197,55 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the team server"));
 }
+
+#[test]
+fn sync_over_https_trusts_the_given_ca_only() {
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = self_signed_cert(dir.path());
+    let base = start_server_with(&web, Some((cert.clone(), key)));
+    assert!(base.starts_with("https://"), "{base}");
+    let token = add_user_direct(&owner, "Ann Archer", "interviewer");
+    let db = dir.path().join("a.db");
+    let id = interview(&db, "Ann Archer", "ANN-NOTE", "3");
+    finish(&db, &id);
+
+    // Without the CA, the self-signed certificate is refused.
+    ok(&db, &["remote", "set", &base, "--token", &token]);
+    let out = panelist(&db, &["sync"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot reach the team server"), "{err}");
+
+    // A file that is not a certificate is refused when set.
+    let out = panelist(
+        &db,
+        &[
+            "remote",
+            "set",
+            &base,
+            "--token",
+            &token,
+            "--ca-cert",
+            db.to_str().unwrap(),
+        ],
+    );
+    assert!(!out.status.success());
+
+    ok(
+        &db,
+        &[
+            "remote",
+            "set",
+            &base,
+            "--token",
+            &token,
+            "--ca-cert",
+            cert.to_str().unwrap(),
+        ],
+    );
+    assert!(ok(&db, &["remote", "status"]).contains("Ann Archer (interviewer)"));
+    let out = ok(&db, &["sync"]);
+    assert!(out.contains("pushed 1 (already there 0)"), "{out}");
+}

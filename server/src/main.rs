@@ -167,50 +167,19 @@ async fn serve(
     tls: Option<(PathBuf, PathBuf)>,
     app: axum::Router,
 ) -> Result<(), DbError> {
-    if let Some((cert, key)) = tls {
-        let config = axum_server::tls_rustls::RustlsConfig::from_pem_file(&cert, &key)
-            .await
-            .map_err(|e| {
-                DbError(format!(
-                    "cannot load the TLS certificate {} and key {}: {e}",
-                    cert.display(),
-                    key.display()
-                ))
-            })?;
-        let listener = std::net::TcpListener::bind(listen)
-            .and_then(|l| l.set_nonblocking(true).map(|()| l))
-            .map_err(|e| DbError(format!("cannot listen on {listen}: {e}")))?;
-        let addr = listener
-            .local_addr()
-            .map_err(|e| DbError(format!("cannot read the listening address: {e}")))?;
-        let handle = axum_server::Handle::new();
-        let stopper = handle.clone();
-        tokio::spawn(async move {
-            shutdown().await;
-            stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
-        });
-        let server = axum_server::from_tcp_rustls(listener, config)
-            .map_err(|e| DbError(format!("cannot listen on {listen}: {e}")))?;
-        println!("listening on https://{addr}");
-        let _ = std::io::stdout().flush();
-        return server
-            .handle(handle)
-            .serve(app.into_make_service())
-            .await
-            .map_err(|e| DbError(format!("server: {e}")));
-    }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
+    let tls = match tls {
+        Some((cert, key)) => Some(panelist_server::serve::tls_config(&cert, &key).await?),
+        None => None,
+    };
+    let listener = std::net::TcpListener::bind(listen)
         .map_err(|e| DbError(format!("cannot listen on {listen}: {e}")))?;
     let addr = listener
         .local_addr()
         .map_err(|e| DbError(format!("cannot read the listening address: {e}")))?;
-    println!("listening on http://{addr}");
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{addr}");
     let _ = std::io::stdout().flush();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| DbError(format!("server: {e}")))
+    panelist_server::serve::serve(listener, tls, app, shutdown()).await
 }
 
 async fn shutdown() {

@@ -203,9 +203,14 @@ impl Drop for PgCluster {
     }
 }
 
-/// The server running in this process on a loopback port; stops with the
-/// test process.
+/// The server running in this process on a loopback port (HTTP); stops
+/// with the test process. Returns its base URL.
 pub fn start_server(server_url: &str) -> String {
+    start_server_with(server_url, None)
+}
+
+/// The same, over HTTPS with the given certificate and key when `tls` is set.
+pub fn start_server_with(server_url: &str, tls: Option<(PathBuf, PathBuf)>) -> String {
     let (tx, rx) = mpsc::channel();
     let url = server_url.to_string();
     std::thread::spawn(move || {
@@ -222,15 +227,64 @@ pub fn start_server(server_url: &str) -> String {
                     .await
                     .unwrap();
             }
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            axum::serve(listener, panelist_server::http::router(pool))
-                .await
+            let tls = match tls {
+                Some((cert, key)) => Some(
+                    panelist_server::serve::tls_config(&cert, &key)
+                        .await
+                        .unwrap(),
+                ),
+                None => None,
+            };
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            tx.send(format!("{scheme}://{}", listener.local_addr().unwrap()))
                 .unwrap();
+            panelist_server::serve::serve(
+                listener,
+                tls,
+                panelist_server::http::router(pool),
+                std::future::pending(),
+            )
+            .await
+            .unwrap();
         });
     });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("server started");
-    format!("http://{addr}")
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("server started")
+}
+
+/// A self-signed certificate for 127.0.0.1 and localhost, made with the
+/// openssl command in `dir`; returns (certificate, key) paths.
+pub fn self_signed_cert(dir: &Path) -> (PathBuf, PathBuf) {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1,DNS:localhost",
+            "-addext",
+            "basicConstraints=critical,CA:FALSE",
+            "-keyout",
+        ])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (cert, key)
 }
