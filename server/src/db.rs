@@ -145,7 +145,8 @@ pub async fn check_server_role(client: &Client) -> Result<()> {
     let row = client
         .query_one(
             "SELECT current_user::text, r.rolsuper, r.rolbypassrls,
-                    pg_has_role(current_user, $1, 'MEMBER'),
+                    CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)
+                         THEN pg_has_role(current_user, $1, 'MEMBER') ELSE false END,
                     to_regclass('panelist_migrations') IS NOT NULL
              FROM pg_roles r WHERE r.rolname = current_user",
             &[&APP_ROLE],

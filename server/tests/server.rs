@@ -251,6 +251,16 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     assert!(out.contains("revoked"), "{out}");
     let (ok, _, err) = server_cli(&owner, &["token", "revoke", "Nobody"]);
     assert!(!ok && err.contains("no user named"), "{err}");
+
+    // A schema newer than this build: serve and migrate both refuse it.
+    pg.psql(
+        "panelist",
+        "INSERT INTO panelist_migrations (version, name) VALUES (2, 'from a newer build')",
+    );
+    let (ok, _, err) = serve(&web, "127.0.0.1:0", &[]);
+    assert!(!ok && err.contains("upgrade panelist-server"), "{err}");
+    let (ok, _, err) = server_cli(&owner, &["migrate"]);
+    assert!(!ok && err.contains("newer than this build"), "{err}");
 }
 
 #[test]
