@@ -88,6 +88,9 @@ pub fn pool(url: &str, max_size: usize) -> Result<Pool> {
     );
     Pool::builder(mgr)
         .max_size(max_size)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(Some(std::time::Duration::from_secs(10)))
+        .create_timeout(Some(std::time::Duration::from_secs(10)))
         .build()
         .map_err(|e| DbError(format!("cannot create the connection pool: {e}")))
 }

@@ -89,8 +89,22 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    fn unavailable() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database is not reachable; try again shortly",
+        )
+    }
+}
+
 impl From<tokio_postgres::Error> for ApiError {
     fn from(e: tokio_postgres::Error) -> Self {
+        if e.is_closed() {
+            eprintln!("panelist-server: database connection lost: {e}");
+            return ApiError::unavailable();
+        }
         ApiError::internal(describe(&e))
     }
 }
@@ -98,11 +112,7 @@ impl From<tokio_postgres::Error> for ApiError {
 impl From<deadpool_postgres::PoolError> for ApiError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
         eprintln!("panelist-server: database pool: {e}");
-        ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
-            "the database is not reachable; try again shortly",
-        )
+        ApiError::unavailable()
     }
 }
 

@@ -523,6 +523,15 @@ fn refused_pushes_change_nothing() {
         &bytes(&SessionFile::new(newer)),
     );
     check(401, "unauthorized", r, &before);
+    // The database goes away: the server answers 503, as JSON, every time.
+    pg.stop();
+    for _ in 0..3 {
+        let r = get(&base, "/v1/me", Some(&tb));
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (503, Some("unavailable"))
+        );
+    }
 }
 
 #[test]

@@ -193,13 +193,20 @@ impl PgCluster {
     }
 }
 
-impl Drop for PgCluster {
-    fn drop(&mut self) {
+impl PgCluster {
+    /// Stops the cluster now (the guard would also do it at the end).
+    pub fn stop(&self) {
         let mut ctl = pg_command("pg_ctl");
         ctl.arg("-D")
             .arg(&self.data)
             .args(["-w", "-s", "-m", "immediate", "stop"]);
         let _ = ctl.output();
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        self.stop();
     }
 }
 
