@@ -100,7 +100,7 @@ enum Command {
     #[command(subcommand)]
     Remote(remote::RemoteCmd),
     /// Push your submitted sessions to the team server, pull colleagues' visible ones
-    Sync,
+    Sync(remote::SyncArgs),
     /// Export one session as Markdown or as a portable session file (JSON)
     Export {
         session: String,
@@ -363,7 +363,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Session(cmd) => session(cmd, &cli.db, now),
         Command::Remote(cmd) => remote::remote(cmd, &mut open(&cli.db)?),
-        Command::Sync => remote::sync(&mut open(&cli.db)?),
+        Command::Sync(args) => remote::sync(&mut open(&cli.db)?, args),
         Command::Import { files } => {
             let parsed: Vec<SessionFile> = files
                 .iter()

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 use panelist_core::import::ImportOutcome;
 use panelist_core::session::Status;
 use panelist_core::session_file::SessionFile;
@@ -37,6 +37,14 @@ pub enum RemoteCmd {
     },
     /// Show the team server, check the token, and the sync position
     Status,
+}
+
+#[derive(Args)]
+pub struct SyncArgs {
+    /// Pull everything visible again from the start (e.g. after becoming a
+    /// lead); sessions already here are left as they are
+    #[arg(long)]
+    pub from_start: bool,
 }
 
 #[derive(Deserialize)]
@@ -247,7 +255,7 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
 
 /// Pushes this machine's own submitted sessions (by the token's user), then
 /// pulls what the server lets this user see and imports it.
-pub fn sync(store: &mut Store) -> Result<()> {
+pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
     let remote = Remote::from_store(store)?;
     let me = remote.me()?;
     let all = store.all_sessions()?;
@@ -302,7 +310,11 @@ pub fn sync(store: &mut Store) -> Result<()> {
     }
 
     // Pull, a page at a time; the cursor is saved after each page is in.
-    let mut cursor = store.setting(CURSOR_KEY)?.unwrap_or_default();
+    let mut cursor = if args.from_start {
+        String::new()
+    } else {
+        store.setting(CURSOR_KEY)?.unwrap_or_default()
+    };
     let (mut added, mut updated, mut same) = (0, 0, 0);
     loop {
         let page: Changes = remote.get(&format!("/v1/changes?after={}&limit={PAGE}", cursor))?;

@@ -176,6 +176,19 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     assert_eq!(levels.len(), 3);
     assert_eq!(levels.iter().sum::<i64>(), 3 + 2 + 4);
 
+    // Pulling everything again from the start changes nothing.
+    let out = ok(&c, &["sync", "--from-start"]);
+    assert!(
+        out.contains("pulled 0 new and 0 updated (already here 2)"),
+        "{out}"
+    );
+    assert_eq!(
+        ok(&c, &["session", "list", "--json"])
+            .matches("\"id\"")
+            .count(),
+        3
+    );
+
     // A and B get C's session on their next sync.
     let out = ok(&a, &["sync"]);
     assert!(out.contains("pulled 2 new"), "{out}");

@@ -43,7 +43,24 @@ pub fn router(pool: Pool) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(access_log))
         .with_state(AppState { pool })
+}
+
+/// One line per request on stderr: time, method, path (no query string, no
+/// headers, so no token or cursor), status, milliseconds.
+async fn access_log(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let start = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    eprintln!(
+        "{} {method} {path} {} {}ms",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+        resp.status().as_u16(),
+        start.elapsed().as_millis()
+    );
+    resp
 }
 
 // -- errors -------------------------------------------------------------------

@@ -68,4 +68,9 @@ fn serves_https_with_the_given_certificate() {
     // A client that does not trust the certificate is refused.
     let untrusted = ureq::get(&format!("{}/v1/me", server.url)).call();
     assert!(matches!(untrusted, Err(ureq::Error::Transport(_))));
+
+    // SIGTERM stops it cleanly; the access log has the request, not the token.
+    let log = server.stop();
+    assert!(log.contains(" GET /v1/me 200 "), "{log}");
+    assert!(!log.contains(&token), "{log}");
 }

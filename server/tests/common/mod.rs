@@ -220,6 +220,7 @@ impl ServeProcess {
             .arg("serve")
             .args(args)
             .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -232,6 +233,27 @@ impl ServeProcess {
             .unwrap_or_else(|| panic!("serve printed {line:?}"))
             .replace("0.0.0.0", "127.0.0.1");
         ServeProcess { child, url }
+    }
+}
+
+impl ServeProcess {
+    /// Stops the server (SIGTERM, so it shuts down gracefully) and returns
+    /// what it wrote on stderr.
+    pub fn stop(mut self) -> String {
+        use std::io::Read;
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let status = self.child.wait().unwrap();
+        assert!(status.success(), "serve exits cleanly on SIGTERM: {status}");
+        let mut log = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut log)
+            .unwrap();
+        log
     }
 }
 
