@@ -271,6 +271,7 @@ fn push_and_pull_seal_until_my_submit_then_deliver_older_rows_behind_my_cursor()
     let tb = add_user(&owner, "Ben Baker", "interviewer");
     let tc = add_user(&owner, "Cat Cole", "interviewer");
     let tl = add_user(&owner, "Lee Lead", "lead");
+    let tadmin = add_user(&owner, "Ada Admin", "admin");
     let base = start_server(&web);
 
     let me = get(&base, "/v1/me", Some(&tc));
@@ -306,6 +307,12 @@ fn push_and_pull_seal_until_my_submit_then_deliver_older_rows_behind_my_cursor()
     assert_eq!(interviewers(&got), ["Ann Archer", "Ben Baker"]);
     let (got, lead_cursor) = pull_all(&base, &tl, "");
     assert_eq!(interviewers(&got), ["Ann Archer", "Ben Baker"]);
+    let (got, _) = pull_all(&base, &tadmin, "");
+    assert_eq!(
+        interviewers(&got),
+        ["Ann Archer", "Ben Baker"],
+        "admins read as leads"
+    );
     let (got, _) = pull_all(&base, &tl, &lead_cursor);
     assert!(got.is_empty());
 
