@@ -17,6 +17,8 @@ use panelist_core::session_file::SessionFile;
 use panelist_core::{report, storage, Error, Result, Store};
 use uuid::Uuid;
 
+mod remote;
+
 macro_rules! status {
     ($($t:tt)*) => {
         report_status(&format!($($t)*))
@@ -121,6 +123,11 @@ enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// The team server this machine syncs with
+    #[command(subcommand)]
+    Remote(remote::RemoteCmd),
+    /// Push your submitted sessions to the team server, pull colleagues' visible ones
+    Sync(remote::SyncArgs),
     /// Export one session as Markdown or as a portable session file (JSON)
     Export {
         session: String,
@@ -421,6 +428,8 @@ fn run(cli: Cli) -> Result<()> {
             out(&s)
         }
         Command::Session(cmd) => session(cmd, &cli.db, now),
+        Command::Remote(cmd) => remote::remote(cmd, &mut open(&cli.db)?),
+        Command::Sync(args) => remote::sync(&mut open(&cli.db)?, args),
         Command::Candidate(CandidateCmd::Erase { name, yes }) => {
             let mut store = open(&cli.db)?;
             let sessions = store.candidate_sessions(&name)?;

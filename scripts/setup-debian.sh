@@ -3,7 +3,8 @@
 # is already there (safe to run again):
 #   - Debian packages to build the Tauri app (WebKitGTK 4.1 and friends),
 #   - unless --app-only: packages to run it headless and test it (Xvfb,
-#     WebKitWebDriver, ImageMagick, Chromium for the HTML report test) and
+#     WebKitWebDriver, ImageMagick, Chromium for the HTML report test,
+#     PostgreSQL for the team server tests) and
 #     tauri-driver (cargo install),
 #   - the UI's npm dependencies (the versions in ui/package-lock.json).
 set -euo pipefail
@@ -21,7 +22,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 BUILD_PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
-TEST_PKGS=(xvfb xauth webkit2gtk-driver xdotool x11-utils imagemagick chromium)
+TEST_PKGS=(xvfb xauth webkit2gtk-driver xdotool x11-utils imagemagick chromium postgresql)
 
 pkgs=("${BUILD_PKGS[@]}")
 [ "$APP_ONLY" = 1 ] || pkgs+=("${TEST_PKGS[@]}")

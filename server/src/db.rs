@@ -1,0 +1,329 @@
+//! PostgreSQL: connecting, the embedded append-only migrations, the checks
+//! `serve` makes on its own database role, and user administration.
+//!
+//! Two kinds of connection exist. The *owner* connection (the role in the
+//! URL given to `migrate`, `user` and `token`) owns the tables and
+//! administers users. The *server* connection (`serve`) must be a member of
+//! `panelist_app`: not the owner, not a superuser, no BYPASSRLS. It reads
+//! and writes sessions only through the row-level security policies, with
+//! the caller's identity set per transaction.
+
+use std::fmt;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use sha2::{Digest, Sha256};
+use tokio_postgres::{Client, NoTls};
+
+/// The embedded migrations, applied in order; a landed file is never edited.
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
+    1,
+    "0001_sealed_sessions",
+    include_str!("../migrations/0001_sealed_sessions.sql"),
+)];
+
+/// The schema version this build writes and expects.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+
+/// The role whose members the server connects as.
+pub const APP_ROLE: &str = "panelist_app";
+
+const MIGRATION_LOCK: i64 = 7311400;
+
+#[derive(Debug)]
+pub struct DbError(pub String);
+
+impl fmt::Display for DbError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DbError {}
+
+impl From<tokio_postgres::Error> for DbError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        DbError(describe(&e))
+    }
+}
+
+/// A one-line description of a PostgreSQL error, with the server's message.
+pub fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("database: {} ({})", db.message(), db.code().code()),
+        None => format!("database: {e}"),
+    }
+}
+
+pub type Result<T, E = DbError> = std::result::Result<T, E>;
+
+fn parse_url(url: &str) -> Result<tokio_postgres::Config> {
+    url.parse::<tokio_postgres::Config>()
+        .map_err(|e| DbError(format!("the database URL is not valid: {e}")))
+}
+
+/// One connection, for the administrative commands.
+pub async fn connect(url: &str) -> Result<Client> {
+    let config = parse_url(url)?;
+    let (client, conn) = config
+        .connect(NoTls)
+        .await
+        .map_err(|e| DbError(format!("cannot connect to the database: {}", describe(&e))))?;
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            eprintln!("panelist-server: database connection: {e}");
+        }
+    });
+    Ok(client)
+}
+
+/// A connection pool for the server.
+pub fn pool(url: &str, max_size: usize) -> Result<Pool> {
+    let config = parse_url(url)?;
+    let mgr = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(mgr)
+        .max_size(max_size)
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(Some(std::time::Duration::from_secs(10)))
+        .create_timeout(Some(std::time::Duration::from_secs(10)))
+        .build()
+        .map_err(|e| DbError(format!("cannot create the connection pool: {e}")))
+}
+
+/// Applies the pending migrations in one transaction, under an advisory
+/// lock so that several instances starting at once do not race. Returns the
+/// versions applied. A database newer than this build is refused untouched.
+pub async fn migrate(client: &mut Client) -> Result<Vec<i32>> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS panelist_migrations (
+             version    integer PRIMARY KEY,
+             name       text NOT NULL,
+             applied_at timestamptz NOT NULL DEFAULT now()
+         )",
+    )
+    .await?;
+    let current: i32 = tx
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM panelist_migrations",
+            &[],
+        )
+        .await?
+        .get(0);
+    if current > SCHEMA_VERSION {
+        return Err(DbError(format!(
+            "the database is at schema version {current}, newer than this build's {SCHEMA_VERSION}: upgrade panelist-server"
+        )));
+    }
+    let mut applied = Vec::new();
+    for (version, name, sql) in MIGRATIONS.iter().filter(|m| m.0 > current) {
+        tx.batch_execute(sql)
+            .await
+            .map_err(|e| DbError(format!("migration {name} failed: {}", describe(&e))))?;
+        tx.execute(
+            "INSERT INTO panelist_migrations (version, name) VALUES ($1, $2)",
+            &[version, name],
+        )
+        .await?;
+        applied.push(*version);
+    }
+    tx.batch_execute(&format!(
+        "REVOKE ALL ON panelist_migrations FROM PUBLIC; GRANT SELECT ON panelist_migrations TO {APP_ROLE}"
+    ))
+    .await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// What `serve` insists on before it answers a request: the schema is this
+/// build's, and its own role cannot get around row-level security.
+pub async fn check_server_role(client: &Client) -> Result<()> {
+    let row = client
+        .query_one(
+            "SELECT current_user::text, r.rolsuper, r.rolbypassrls,
+                    CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)
+                         THEN pg_has_role(current_user, $1, 'MEMBER') ELSE false END,
+                    to_regclass('panelist_migrations') IS NOT NULL
+             FROM pg_roles r WHERE r.rolname = current_user",
+            &[&APP_ROLE],
+        )
+        .await?;
+    let (name, superuser, bypass, member, migrated): (String, bool, bool, bool, bool) =
+        (row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
+    if superuser || bypass {
+        return Err(DbError(format!(
+            "the server's database role {name:?} is a superuser or has BYPASSRLS, which would bypass the sealing policies: connect as a member of {APP_ROLE} instead"
+        )));
+    }
+    if !member {
+        return Err(DbError(format!(
+            "the server's database role {name:?} is not a member of {APP_ROLE}: run `migrate` as the owner, then `GRANT {APP_ROLE} TO {name}`"
+        )));
+    }
+    if !migrated {
+        return Err(DbError(
+            "the database has no Panelist schema: run `panelist-server migrate` with the owner's URL first".into(),
+        ));
+    }
+    let version: i32 = client
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM panelist_migrations",
+            &[],
+        )
+        .await?
+        .get(0);
+    if version != SCHEMA_VERSION {
+        return Err(DbError(format!(
+            "the database is at schema version {version}; this build needs {SCHEMA_VERSION}: {}",
+            if version < SCHEMA_VERSION {
+                "run `panelist-server migrate` with the owner's URL"
+            } else {
+                "upgrade panelist-server"
+            }
+        )));
+    }
+    let rows = client
+        .query(
+            "SELECT c.relname::text, pg_has_role(current_user, c.relowner, 'MEMBER'),
+                    c.relrowsecurity AND c.relforcerowsecurity
+             FROM pg_class c
+             WHERE c.oid IN (to_regclass('users'), to_regclass('sessions'), to_regclass('unseals'))",
+            &[],
+        )
+        .await?;
+    if rows.len() != 3 {
+        return Err(DbError(
+            "the Panelist tables are missing; run migrate".into(),
+        ));
+    }
+    for r in rows {
+        let (table, owns, forced): (String, bool, bool) = (r.get(0), r.get(1), r.get(2));
+        if owns {
+            return Err(DbError(format!(
+                "the server's database role {name:?} owns (or is a member of the owner of) table {table}: the server must not connect as the owner"
+            )));
+        }
+        if !forced {
+            return Err(DbError(format!(
+                "table {table} does not force row-level security"
+            )));
+        }
+    }
+    Ok(())
+}
+
+// -- users ------------------------------------------------------------------
+
+pub const ROLES: &[&str] = &["interviewer", "lead", "admin"];
+
+/// A new bearer token: 256 random bits, hex, with a recognisable prefix.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the OS random source works");
+    format!("pnl_{}", hex(&bytes))
+}
+
+/// What the database stores of a token: its SHA-256.
+pub fn token_sha256(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn check_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(DbError("a user needs a name".into()));
+    }
+    Ok(name)
+}
+
+/// Adds a user and returns their token (shown once; only its hash is kept).
+pub async fn add_user(client: &Client, name: &str, role: &str) -> Result<String> {
+    let name = check_name(name)?;
+    if !ROLES.contains(&role) {
+        return Err(DbError(format!(
+            "unknown role {role:?}: use interviewer, lead or admin"
+        )));
+    }
+    let token = new_token();
+    client
+        .execute(
+            "INSERT INTO users (name, role, token_sha256) VALUES ($1, $2, $3)",
+            &[&name, &role, &token_sha256(&token)],
+        )
+        .await
+        .map_err(|e| match e.code() {
+            Some(c) if *c == tokio_postgres::error::SqlState::UNIQUE_VIOLATION => {
+                DbError(format!("a user named {name:?} already exists"))
+            }
+            _ => DbError::from(e),
+        })?;
+    Ok(token)
+}
+
+pub async fn list_users(client: &Client) -> Result<Vec<UserRow>> {
+    let rows = client
+        .query(
+            "SELECT name, role, token_sha256 IS NOT NULL, created_at FROM users ORDER BY lower(name)",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| UserRow {
+            name: r.get(0),
+            role: r.get(1),
+            active: r.get(2),
+            created_at: r.get(3),
+        })
+        .collect())
+}
+
+/// Revokes a user's token: it stops working at once, on every instance.
+pub async fn revoke_token(client: &Client, name: &str) -> Result<()> {
+    let name = check_name(name)?;
+    let n = client
+        .execute(
+            "UPDATE users SET token_sha256 = NULL, revoked_at = now() WHERE lower(name) = lower($1)",
+            &[&name],
+        )
+        .await?;
+    if n == 0 {
+        return Err(DbError(format!("no user named {name:?}")));
+    }
+    Ok(())
+}
+
+/// Gives a user a fresh token (the old one, if any, stops working).
+pub async fn new_user_token(client: &Client, name: &str) -> Result<String> {
+    let name = check_name(name)?;
+    let token = new_token();
+    let n = client
+        .execute(
+            "UPDATE users SET token_sha256 = $2, revoked_at = NULL WHERE lower(name) = lower($1)",
+            &[&name, &token_sha256(&token)],
+        )
+        .await?;
+    if n == 0 {
+        return Err(DbError(format!("no user named {name:?}")));
+    }
+    Ok(token)
+}

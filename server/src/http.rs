@@ -1,0 +1,501 @@
+//! The HTTP API, sync protocol v1 (docs/sync-protocol.md).
+//!
+//! Every request that touches data runs in one database transaction in which
+//! the caller's identity is set with `set_config(..., true)` (transaction
+//! scoped); row-level security decides what the transaction can see and
+//! write. Every error is JSON `{"code", "message"}` with a 4xx/5xx status.
+
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use deadpool_postgres::{Pool, Transaction};
+use panelist_core::session::Status;
+use panelist_core::session_file::SessionFile;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use tokio_postgres::error::SqlState;
+use uuid::Uuid;
+
+use crate::db::{self, describe};
+
+/// The protocol version this server speaks; it is also the path prefix.
+pub const PROTOCOL_VERSION: u32 = 1;
+/// Largest request body accepted (a session file is far smaller).
+pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
+/// Default and largest page of `GET /v1/changes`.
+pub const DEFAULT_PAGE: i64 = 100;
+pub const MAX_PAGE: i64 = 500;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: Pool,
+}
+
+pub fn router(pool: Pool) -> Router {
+    Router::new()
+        .route("/v1/me", get(me))
+        .route("/v1/sessions", post(push))
+        .route("/v1/changes", get(changes))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(access_log))
+        .with_state(AppState { pool })
+}
+
+/// One line per request on stderr: time, method, path (no query string, no
+/// headers, so no token or cursor), status, milliseconds.
+async fn access_log(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let start = std::time::Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    eprintln!(
+        "{} {method} {path} {} {}ms",
+        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"),
+        resp.status().as_u16(),
+        start.elapsed().as_millis()
+    );
+    resp
+}
+
+// -- errors -------------------------------------------------------------------
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+    fn unauthorized(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+    fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid", message)
+    }
+    fn conflict(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::CONFLICT, "conflict", message)
+    }
+    fn internal(message: impl Into<String>) -> Self {
+        let message = message.into();
+        eprintln!("panelist-server: internal error: {message}");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "the server failed to handle the request; the error is in its log",
+        )
+    }
+}
+
+impl ApiError {
+    fn unavailable() -> Self {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database is not reachable; try again shortly",
+        )
+    }
+}
+
+impl From<tokio_postgres::Error> for ApiError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        if e.is_closed() {
+            eprintln!("panelist-server: database connection lost: {e}");
+            return ApiError::unavailable();
+        }
+        ApiError::internal(describe(&e))
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for ApiError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        eprintln!("panelist-server: database pool: {e}");
+        ApiError::unavailable()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(ErrorBody {
+                code: self.code.to_string(),
+                message: self.message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "this endpoint does not take that method",
+    )
+}
+
+fn body_error(r: BytesRejection) -> ApiError {
+    if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
+        )
+    } else {
+        ApiError::invalid(format!("cannot read the request body: {}", r.body_text()))
+    }
+}
+
+// -- identity -------------------------------------------------------------------
+
+/// The authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub id: i64,
+    pub name: String,
+    pub role: String,
+}
+
+/// Authenticates the bearer token inside `tx` and sets the caller's identity
+/// for the rest of the transaction.
+async fn authenticate(tx: &Transaction<'_>, headers: &HeaderMap) -> ApiResult<Caller> {
+    let header = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
+    let token = header
+        .to_str()
+        .ok()
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("the Authorization header is not a Bearer token"))?;
+    let hash = db::hex(&db::token_sha256(token));
+    tx.execute(
+        "SELECT set_config('panelist.token_sha256', $1, true)",
+        &[&hash],
+    )
+    .await?;
+    let row = tx
+        .query_opt(
+            "SELECT id, name, role FROM users
+             WHERE token_sha256 = panelist_token_sha256() AND revoked_at IS NULL",
+            &[],
+        )
+        .await?
+        .ok_or_else(|| ApiError::unauthorized("the token is not valid or was revoked"))?;
+    let caller = Caller {
+        id: row.get(0),
+        name: row.get(1),
+        role: row.get(2),
+    };
+    tx.execute(
+        "SELECT set_config('panelist.token_sha256', '', true), set_config('panelist.user_id', $1, true)",
+        &[&caller.id.to_string()],
+    )
+    .await?;
+    Ok(caller)
+}
+
+// -- GET /v1/me -------------------------------------------------------------------
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Me {
+    pub protocol: u32,
+    pub name: String,
+    pub role: String,
+}
+
+async fn me(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Me>> {
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller = authenticate(&tx, &headers).await?;
+    tx.commit().await?;
+    Ok(Json(Me {
+        protocol: PROTOCOL_VERSION,
+        name: caller.name,
+        role: caller.role,
+    }))
+}
+
+// -- POST /v1/sessions ----------------------------------------------------------
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PushResult {
+    /// `"stored"` (new, or a newer revision) or `"unchanged"` (already held).
+    pub result: String,
+    pub id: Uuid,
+    pub revision: u64,
+    pub content_hash: String,
+}
+
+/// The key sessions of one candidate share across machines: the candidate's
+/// name as the core matches it (trimmed, exact).
+pub fn candidate_key(file: &SessionFile) -> String {
+    file.session.candidate.name.trim().to_string()
+}
+
+async fn push(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body.map_err(body_error)?;
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller = authenticate(&tx, &headers).await?;
+
+    let file = SessionFile::parse(&body).map_err(|e| ApiError::invalid(e.to_string()))?;
+    panelist_core::import::check_importable(&file.session)
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let s = &file.session;
+    if s.interviewer.trim().to_lowercase() != caller.name.to_lowercase() {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forged_author",
+            format!(
+                "the session's interviewer is {:?} but the token is {:?}'s: push only your own sessions",
+                s.interviewer, caller.name
+            ),
+        ));
+    }
+    let id: Uuid = s.id.as_uuid();
+    let revision = s.revision as i64;
+    let status = s.status.as_str();
+    let result = |r: &str| PushResult {
+        result: r.to_string(),
+        id,
+        revision: s.revision,
+        content_hash: file.content_hash.clone(),
+    };
+    let stored = tx
+        .query_opt(
+            "SELECT revision, content_hash, status FROM sessions WHERE id = $1",
+            &[&id],
+        )
+        .await?;
+    let document = file.to_json();
+    match stored {
+        None => {
+            let inserted = tx
+                .execute(
+                    "INSERT INTO sessions (id, author_id, candidate_key, status, revision, content_hash, document, seq)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, 0)",
+                    &[&id, &caller.id, &candidate_key(&file), &status, &revision, &file.content_hash, &document],
+                )
+                .await;
+            match inserted {
+                Ok(_) => {}
+                Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                    return Err(ApiError::conflict(format!(
+                        "session {id} is already held for another interviewer"
+                    )));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            tx.commit().await?;
+            Ok((StatusCode::CREATED, Json(result("stored"))).into_response())
+        }
+        Some(row) => {
+            let (old_rev, old_hash, old_status): (i64, String, String) =
+                (row.get(0), row.get(1), row.get(2));
+            if old_rev == revision {
+                if old_hash == file.content_hash {
+                    return Ok((StatusCode::OK, Json(result("unchanged"))).into_response());
+                }
+                return Err(ApiError::conflict(format!(
+                    "session {id} revision {revision} is already held with different content ({old_hash}); the copies have diverged"
+                )));
+            }
+            if revision < old_rev {
+                return Err(ApiError::conflict(format!(
+                    "session {id}: the server holds revision {old_rev}, newer than the pushed {revision}"
+                )));
+            }
+            if old_status == Status::Submitted.as_str() && s.status != Status::Submitted {
+                return Err(ApiError::conflict(format!(
+                    "session {id} was submitted; a later revision cannot be {status}"
+                )));
+            }
+            let updated = tx
+                .execute(
+                    "UPDATE sessions SET status = $2, revision = $3, content_hash = $4, document = $5,
+                            candidate_key = $6
+                     WHERE id = $1",
+                    &[&id, &status, &revision, &file.content_hash, &document, &candidate_key(&file)],
+                )
+                .await;
+            match updated {
+                Ok(_) => {}
+                // The schema's guard: a session's candidate cannot change.
+                Err(e) if e.code() == Some(&SqlState::RAISE_EXCEPTION) => {
+                    let why = e
+                        .as_db_error()
+                        .map(|d| d.message().to_string())
+                        .unwrap_or_default();
+                    return Err(ApiError::conflict(format!("session {id}: {why}")));
+                }
+                Err(e) => return Err(e.into()),
+            }
+            tx.commit().await?;
+            Ok((StatusCode::OK, Json(result("stored"))).into_response())
+        }
+    }
+}
+
+// -- GET /v1/changes --------------------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+pub struct ChangesQuery {
+    pub after: Option<String>,
+    pub limit: Option<i64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Changes {
+    pub protocol: u32,
+    pub sessions: Vec<Box<RawValue>>,
+    pub cursor: String,
+    pub more: bool,
+}
+
+/// A position in the caller's change feed: the delivery number of the last
+/// session received and its id (ties are broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub seq: i64,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub const START: Cursor = Cursor {
+        seq: 0,
+        id: Uuid::nil(),
+    };
+
+    pub fn parse(text: &str) -> Option<Cursor> {
+        if text.is_empty() {
+            return Some(Cursor::START);
+        }
+        let rest = text.strip_prefix("v1.")?;
+        let (seq, id) = rest.split_once('.')?;
+        let seq: i64 = seq.parse().ok().filter(|s| *s >= 0)?;
+        let id = Uuid::parse_str(id).ok()?;
+        Some(Cursor { seq, id })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "v1.{}.{}", self.seq, self.id)
+    }
+}
+
+/// The sessions the caller may read, each at its delivery number: for the
+/// caller's own sessions and for sessions visible from the start, its change
+/// number; for a colleague's session unsealed by the caller's submission, the
+/// later of its change number and that submission's. So a submission
+/// delivers the older sessions it unseals after any cursor held before it.
+const CHANGES: &str = "
+    SELECT id, document, delivery FROM (
+        SELECT s.id, s.document,
+               CASE WHEN s.author_id = panelist_uid() OR u.seq IS NULL THEN s.seq
+                    ELSE greatest(s.seq, u.seq) END AS delivery
+        FROM sessions s
+        LEFT JOIN unseals u
+               ON u.user_id = panelist_uid() AND u.candidate_key = s.candidate_key
+    ) v
+    WHERE (delivery, id) > ($1, $2)
+    ORDER BY delivery, id
+    LIMIT $3";
+
+async fn changes(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<ChangesQuery>, QueryRejection>,
+) -> ApiResult<Json<Changes>> {
+    let Query(q) = query.map_err(|e| ApiError::invalid(e.body_text()))?;
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    authenticate(&tx, &headers).await?;
+    let after = Cursor::parse(q.after.as_deref().unwrap_or(""))
+        .ok_or_else(|| ApiError::invalid("the cursor is not one this server gave out"))?;
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::invalid(format!(
+            "limit must be between 1 and {MAX_PAGE}"
+        )));
+    }
+    let rows = tx
+        .query(CHANGES, &[&after.seq, &after.id, &(limit + 1)])
+        .await?;
+    tx.commit().await?;
+    let more = rows.len() as i64 > limit;
+    let mut cursor = after;
+    let mut sessions = Vec::new();
+    for r in rows.iter().take(limit as usize) {
+        let document: String = r.get(1);
+        cursor = Cursor {
+            seq: r.get(2),
+            id: r.get(0),
+        };
+        sessions.push(
+            RawValue::from_string(document.trim_end().to_string())
+                .map_err(|e| ApiError::internal(format!("stored document: {e}")))?,
+        );
+    }
+    Ok(Json(Changes {
+        protocol: PROTOCOL_VERSION,
+        sessions,
+        cursor: cursor.to_string(),
+        more,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_strangers_are_refused() {
+        let c = Cursor {
+            seq: 42,
+            id: Uuid::from_u128(7),
+        };
+        assert_eq!(Cursor::parse(&c.to_string()), Some(c));
+        assert_eq!(Cursor::parse(""), Some(Cursor::START));
+        for bad in [
+            "42",
+            "v1.-1.00000000-0000-0000-0000-000000000000",
+            "v2.1.x",
+            "v1.1.nope",
+        ] {
+            assert_eq!(Cursor::parse(bad), None, "{bad}");
+        }
+    }
+}

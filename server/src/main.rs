@@ -1,0 +1,208 @@
+//! `panelist-server`: the team server's command line. `migrate`, `user` and
+//! `token` connect with the owner's database URL; `serve` with the URL of a
+//! role that is a member of `panelist_app` (it refuses the owner).
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use panelist_server::db::{self, DbError};
+use panelist_server::http;
+
+#[derive(Parser)]
+#[command(
+    name = "panelist-server",
+    version,
+    about = "Panelist team server: sealed session sync backed by PostgreSQL"
+)]
+struct Cli {
+    /// PostgreSQL URL, e.g. postgresql://user:pass@host/db or host=/run/postgresql dbname=panelist
+    #[arg(long, env = "PANELIST_DATABASE_URL", value_name = "URL")]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply the pending schema migrations (as the owner role)
+    Migrate,
+    /// Answer the sync protocol over HTTP(S)
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080
+        #[arg(long, value_name = "ADDR")]
+        listen: SocketAddr,
+        /// TLS certificate chain (PEM)
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// TLS private key (PEM)
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Allow plain HTTP on a non-loopback address (e.g. behind a TLS-terminating load balancer)
+        #[arg(long)]
+        insecure_http: bool,
+        /// Database connections in the pool
+        #[arg(long, default_value_t = 16)]
+        max_connections: usize,
+    },
+    /// Team members and their roles
+    #[command(subcommand)]
+    User(UserCmd),
+    /// Access tokens
+    #[command(subcommand)]
+    Token(TokenCmd),
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user; prints their token once (only its SHA-256 is stored)
+    Add {
+        /// The name the user interviews under (their sessions' interviewer)
+        name: String,
+        #[arg(long, value_parser = ["interviewer", "lead", "admin"])]
+        role: String,
+    },
+    /// List users
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Revoke a user's token; it stops working at once
+    Revoke { name: String },
+    /// Give a user a new token (revoking the old one); prints it once
+    New { name: String },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("panelist-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), DbError> {
+    let url = cli.database_url;
+    match cli.command {
+        Command::Migrate => {
+            let mut client = db::connect(&url).await?;
+            let applied = db::migrate(&mut client).await?;
+            if applied.is_empty() {
+                println!("schema is up to date (version {})", db::SCHEMA_VERSION);
+            } else {
+                for v in applied {
+                    println!("applied migration {v}");
+                }
+            }
+            Ok(())
+        }
+        Command::User(UserCmd::Add { name, role }) => {
+            let client = db::connect(&url).await?;
+            let token = db::add_user(&client, &name, &role).await?;
+            eprintln!("added {} ({role}); the token is shown once:", name.trim());
+            println!("{token}");
+            Ok(())
+        }
+        Command::User(UserCmd::List) => {
+            let client = db::connect(&url).await?;
+            for u in db::list_users(&client).await? {
+                println!(
+                    "{:<24} {:<11} {:<7} since {}",
+                    u.name,
+                    u.role,
+                    if u.active { "active" } else { "revoked" },
+                    u.created_at.format("%Y-%m-%d")
+                );
+            }
+            Ok(())
+        }
+        Command::Token(TokenCmd::Revoke { name }) => {
+            let client = db::connect(&url).await?;
+            db::revoke_token(&client, &name).await?;
+            eprintln!("revoked {}'s token", name.trim());
+            Ok(())
+        }
+        Command::Token(TokenCmd::New { name }) => {
+            let client = db::connect(&url).await?;
+            let token = db::new_user_token(&client, &name).await?;
+            eprintln!("new token for {}, shown once:", name.trim());
+            println!("{token}");
+            Ok(())
+        }
+        Command::Serve {
+            listen,
+            tls_cert,
+            tls_key,
+            insecure_http,
+            max_connections,
+        } => {
+            let tls = tls_cert.zip(tls_key);
+            if tls.is_none() && !listen.ip().is_loopback() && !insecure_http {
+                return Err(DbError(format!(
+                    "refusing plain HTTP on {listen}, which is not a loopback address: tokens would cross the network in clear. Give --tls-cert and --tls-key, or --insecure-http if a TLS proxy sits in front"
+                )));
+            }
+            let pool = db::pool(&url, max_connections)?;
+            {
+                let client = pool
+                    .get()
+                    .await
+                    .map_err(|e| DbError(format!("cannot connect to the database: {e}")))?;
+                db::check_server_role(&client).await?;
+            }
+            serve(listen, tls, http::router(pool)).await
+        }
+    }
+}
+
+async fn serve(
+    listen: SocketAddr,
+    tls: Option<(PathBuf, PathBuf)>,
+    app: axum::Router,
+) -> Result<(), DbError> {
+    let tls = match tls {
+        Some((cert, key)) => Some(panelist_server::serve::tls_config(&cert, &key).await?),
+        None => None,
+    };
+    let listener = std::net::TcpListener::bind(listen)
+        .map_err(|e| DbError(format!("cannot listen on {listen}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| DbError(format!("cannot read the listening address: {e}")))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    println!("listening on {scheme}://{addr}");
+    let _ = std::io::stdout().flush();
+    panelist_server::serve::serve(listener, tls, app, shutdown()).await
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let term = async {
+            match term.as_mut() {
+                Some(t) => {
+                    t.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

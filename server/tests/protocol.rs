@@ -1,0 +1,136 @@
+//! Sync protocol v1 against its committed fixtures (server/tests/fixtures/v1):
+//! the exact requests and responses of docs/sync-protocol.md, replayed
+//! against a fresh server. A change to the wire format fails here.
+//! `PANELIST_WRITE_FIXTURES=1` rewrites the fixtures (then review the diff).
+
+mod common;
+
+use std::path::PathBuf;
+
+use chrono::{TimeZone, Utc};
+use common::*;
+use panelist_core::session::{NewSession, Recommendation};
+use panelist_core::session_file::SessionFile;
+use panelist_core::Store;
+use uuid::Uuid;
+
+fn fixture_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1")
+}
+
+/// Compares `actual` with the committed fixture (or writes it).
+fn check(name: &str, actual: &str) {
+    let path = fixture_dir().join(name);
+    if std::env::var_os("PANELIST_WRITE_FIXTURES").is_some() {
+        std::fs::create_dir_all(fixture_dir()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_eq!(actual, expected, "{name} differs from the fixture");
+}
+
+/// A session with fixed ids and times, so the fixture is reproducible.
+fn fixed_session(interviewer: &str, n: u128, note: &str, submit: bool) -> SessionFile {
+    let mut store = Store::open_in_memory().unwrap();
+    let kit = store.kits().unwrap().into_iter().next().unwrap();
+    let t = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+    let new = NewSession {
+        candidate: "Ada Lovelace".into(),
+        interviewer: interviewer.into(),
+        role: "Backend engineer".into(),
+        kit: Some(kit.name.clone()),
+        question_ids: kit.questions[..1].to_vec(),
+    };
+    let sid = Uuid::parse_str(&format!("019ab000-0000-7000-8000-{n:012x}")).unwrap();
+    let cid = Uuid::parse_str(&format!("019ab000-0000-7000-9000-{n:012x}")).unwrap();
+    let s = store
+        .create_session(&new, sid.into(), cid.into(), t)
+        .unwrap();
+    let q = s.entries[0].question.id.clone();
+    store.start_session(s.id, t).unwrap();
+    store.set_score(s.id, &q, Some(3), t).unwrap();
+    store.set_notes(s.id, &q, note, t).unwrap();
+    if submit {
+        let aid = Uuid::parse_str(&format!("019ab000-0000-7000-a000-{n:012x}")).unwrap();
+        store
+            .submit(
+                s.id,
+                Recommendation::Yes,
+                Some("Clear examples."),
+                aid.into(),
+                t,
+            )
+            .unwrap();
+    }
+    SessionFile::new(store.session(s.id).unwrap())
+}
+
+#[test]
+fn the_wire_format_matches_the_committed_fixtures() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let grace = add_user(&owner, "Grace Hopper", "interviewer");
+    let alan = add_user(&owner, "Alan Turing", "interviewer");
+    let base = start_server(&web);
+
+    let g = fixed_session(
+        "Grace Hopper",
+        1,
+        "Paired with QA on a flaky release.",
+        true,
+    );
+    let a = fixed_session("Alan Turing", 2, "Talked through a cache outage.", true);
+    check("push-request.json", &g.to_json());
+    let g_bytes = std::fs::read(fixture_dir().join("push-request.json")).unwrap();
+
+    let me = get(&base, "/v1/me", Some(&grace));
+    check("me-response.json", &me.pretty);
+
+    let r = post(&base, "/v1/sessions", Some(&grace), &g_bytes);
+    assert_eq!(r.status, 201);
+    check("push-response-stored.json", &r.pretty);
+    let r = post(&base, "/v1/sessions", Some(&grace), &g_bytes);
+    assert_eq!(r.status, 200);
+    check("push-response-unchanged.json", &r.pretty);
+
+    let mut diverged = g.session.clone();
+    diverged.summary = "Edited elsewhere.".into();
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&grace),
+        &bytes(&SessionFile::new(diverged)),
+    );
+    assert_eq!(r.status, 409);
+    check("error-409-conflict.json", &r.pretty);
+    let r = post(&base, "/v1/sessions", Some(&alan), &g_bytes);
+    assert_eq!(r.status, 403);
+    check("error-403-forged-author.json", &r.pretty);
+    let r = post(&base, "/v1/sessions", Some("pnl_wrong"), &g_bytes);
+    assert_eq!(r.status, 401);
+    check("error-401-unauthorized.json", &r.pretty);
+
+    // Alan pushes his submitted session; Grace's first pull from the start
+    // holds both (she submitted too), one per page with limit=1.
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&alan), &bytes(&a)).status,
+        201
+    );
+    let r = get(&base, "/v1/changes?limit=1", Some(&grace));
+    assert_eq!(r.status, 200);
+    check("changes-response-page1.json", &r.pretty);
+    let cursor = r.body["cursor"].as_str().unwrap().to_string();
+    let r = get(
+        &base,
+        &format!("/v1/changes?after={cursor}&limit=1"),
+        Some(&grace),
+    );
+    check("changes-response-page2.json", &r.pretty);
+    let cursor = r.body["cursor"].as_str().unwrap().to_string();
+    let r = get(&base, &format!("/v1/changes?after={cursor}"), Some(&grace));
+    check("changes-response-empty.json", &r.pretty);
+    assert_eq!(r.body["sessions"].as_array().unwrap().len(), 0);
+    assert_eq!(r.body["more"], false);
+}

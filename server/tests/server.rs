@@ -1,0 +1,605 @@
+//! The team server against a real PostgreSQL 15: sealing by row-level
+//! security checked in raw SQL as the server's own role, the HTTP protocol,
+//! and refusals that change nothing.
+
+mod common;
+
+use common::*;
+use panelist_core::session_file::SessionFile;
+
+fn interviewers(files: &[SessionFile]) -> Vec<String> {
+    let mut v: Vec<String> = files
+        .iter()
+        .map(|f| f.session.interviewer.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Connects as `url`'s role and, in one transaction with `user_id` set
+/// (or not), lists the interviewers of the sessions visible.
+fn visible_as(url: &str, user_id: Option<i64>) -> Vec<String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut client = panelist_server::db::connect(url).await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        if let Some(id) = user_id {
+            tx.execute(
+                "SELECT set_config('panelist.user_id', $1, true)",
+                &[&id.to_string()],
+            )
+            .await
+            .unwrap();
+        }
+        let rows = tx
+            .query(
+                "SELECT document::json #>> '{session,interviewer}' FROM sessions ORDER BY 1",
+                &[],
+            )
+            .await
+            .unwrap();
+        rows.iter().map(|r| r.get(0)).collect()
+    })
+}
+
+/// Runs one statement as `url`'s role with `user_id` set; the error text if
+/// it fails, else the number of rows it touched.
+fn exec_as(url: &str, user_id: i64, sql: &str) -> Result<u64, String> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut client = panelist_server::db::connect(url).await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        tx.execute(
+            "SELECT set_config('panelist.user_id', $1, true)",
+            &[&user_id.to_string()],
+        )
+        .await
+        .unwrap();
+        let r = tx
+            .execute(sql, &[])
+            .await
+            .map_err(|e| panelist_server::db::describe(&e));
+        tx.commit().await.map_err(|e| e.to_string())?;
+        r
+    })
+}
+
+fn user_id(pg: &PgCluster, name: &str) -> i64 {
+    pg.psql(
+        "panelist",
+        &format!("SELECT id FROM users WHERE name = '{name}'"),
+    )
+    .trim()
+    .parse()
+    .unwrap()
+}
+
+#[test]
+fn row_level_security_seals_sessions_for_the_servers_own_role() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let ta = add_user(&owner, "Ann Archer", "interviewer");
+    let tb = add_user(&owner, "Ben Baker", "interviewer");
+    let tc = add_user(&owner, "Cat Cole", "interviewer");
+    add_user(&owner, "Lee Lead", "lead");
+    let base = start_server(&web);
+
+    let a = session_file("Ann Archer", "Ada Lovelace", "A-secret-note", true);
+    let b = session_file("Ben Baker", "Ada Lovelace", "B-secret-note", true);
+    let mut c = Machine::new("Cat Cole", "Ada Lovelace", "C-draft-note");
+    let other = session_file("Ann Archer", "Alan Turing", "A-other-candidate", true);
+    for (f, t) in [(&a, &ta), (&b, &tb), (&other, &ta)] {
+        assert_eq!(post(&base, "/v1/sessions", Some(t), &bytes(f)).status, 201);
+    }
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&tc), &bytes(&c.file())).status,
+        201
+    );
+    let (ida, idb, idc, idl) = (
+        user_id(&pg, "Ann Archer"),
+        user_id(&pg, "Ben Baker"),
+        user_id(&pg, "Cat Cole"),
+        user_id(&pg, "Lee Lead"),
+    );
+
+    // The server's role, by raw SQL: no identity, no rows.
+    assert!(visible_as(&web, None).is_empty());
+    // Before C submits, C's identity sees only C's own row.
+    assert_eq!(visible_as(&web, Some(idc)), ["Cat Cole"]);
+    // A has submitted for Ada, as has B: each sees the other's, and A's own
+    // session for Alan Turing, but not C's unsubmitted one.
+    assert_eq!(
+        visible_as(&web, Some(ida)),
+        ["Ann Archer", "Ann Archer", "Ben Baker"]
+    );
+    assert_eq!(visible_as(&web, Some(idb)), ["Ann Archer", "Ben Baker"]);
+    // The lead reads every submitted session, and no draft.
+    assert_eq!(
+        visible_as(&web, Some(idl)),
+        ["Ann Archer", "Ann Archer", "Ben Baker"]
+    );
+    // The owner has no policy on sessions: it reads nothing either.
+    assert!(visible_as(&owner, Some(ida)).is_empty());
+
+    // C cannot write as A, nor touch A's row, nor unseal by hand.
+    let before = pg.dump();
+    let forged = exec_as(
+        &web,
+        idc,
+        &format!(
+            "INSERT INTO sessions (id, author_id, candidate_key, status, revision, content_hash, document, seq)
+             VALUES (gen_random_uuid(), {ida}, 'Ada Lovelace', 'submitted', 1, 'x', '{{}}', 0)"
+        ),
+    );
+    assert!(
+        forged.as_ref().unwrap_err().contains("row-level security"),
+        "{forged:?}"
+    );
+    assert_eq!(
+        exec_as(
+            &web,
+            idc,
+            &format!("UPDATE sessions SET revision = revision + 100 WHERE author_id <> {idc}")
+        ),
+        Ok(0),
+        "others' rows are out of reach"
+    );
+    let unseal = exec_as(
+        &web,
+        idc,
+        &format!(
+            "INSERT INTO unseals (user_id, candidate_key, seq) VALUES ({idc}, 'Alan Turing', 1)"
+        ),
+    );
+    assert!(
+        unseal.as_ref().unwrap_err().contains("permission denied"),
+        "{unseal:?}"
+    );
+    let delete = exec_as(&web, idc, "DELETE FROM sessions");
+    assert!(
+        delete.as_ref().unwrap_err().contains("permission denied"),
+        "{delete:?}"
+    );
+    assert_eq!(pg.dump(), before, "the refused statements changed nothing");
+
+    // Now C submits for real, through the server: A's and B's rows unseal.
+    c.submit();
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&tc), &bytes(&c.file())).status,
+        200
+    );
+    let seen = visible_as(&web, Some(idc));
+    assert!(seen.contains(&"Ann Archer".to_string()) && seen.contains(&"Ben Baker".to_string()));
+}
+
+#[test]
+fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let serve = |url: &str, listen: &str, extra: &[&str]| {
+        let mut args = vec!["serve", "--listen", listen];
+        args.extend_from_slice(extra);
+        server_cli(url, &args)
+    };
+    // The owner: refused.
+    let (ok, _, err) = serve(&owner, "127.0.0.1:0", &[]);
+    assert!(!ok && err.contains("not a member of panelist_app"), "{err}");
+    pg.psql("postgres", "GRANT panelist_app TO panelist_owner");
+    let (ok, _, err) = serve(&owner, "127.0.0.1:0", &[]);
+    assert!(
+        !ok && err.contains("must not connect as the owner"),
+        "{err}"
+    );
+    // A superuser: refused.
+    let (ok, _, err) = serve(&pg.url("postgres", "panelist"), "127.0.0.1:0", &[]);
+    assert!(!ok && err.contains("superuser"), "{err}");
+    // A member of panelist_app with BYPASSRLS: refused.
+    pg.psql("postgres", "ALTER ROLE panelist_web BYPASSRLS");
+    let (ok, _, err) = serve(&web, "127.0.0.1:0", &[]);
+    assert!(!ok && err.contains("BYPASSRLS"), "{err}");
+    pg.psql("postgres", "ALTER ROLE panelist_web NOBYPASSRLS");
+    // Plain HTTP on a non-loopback address: refused before touching the DB.
+    let (ok, _, err) = serve(&web, "0.0.0.0:0", &[]);
+    assert!(!ok && err.contains("refusing plain HTTP"), "{err}");
+
+    // Migrating again is a no-op; the schema version is recorded.
+    let (ok, out, err) = server_cli(&owner, &["migrate"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("up to date (version 1)"), "{out}");
+    assert_eq!(
+        pg.psql("panelist", "SELECT version, name FROM panelist_migrations")
+            .trim(),
+        "1|0001_sealed_sessions"
+    );
+    // Every table forces row-level security and belongs to the owner.
+    assert_eq!(
+        pg.psql(
+            "panelist",
+            "SELECT relname, relforcerowsecurity, pg_get_userbyid(relowner) FROM pg_class
+             WHERE relname IN ('users','sessions','unseals') ORDER BY 1"
+        )
+        .trim(),
+        "sessions|t|panelist_owner\nunseals|t|panelist_owner\nusers|t|panelist_owner"
+    );
+
+    // Users: add, list, a duplicate refused, revoke.
+    let token = add_user(&owner, "Ann Archer", "lead");
+    assert_eq!(
+        pg.psql(
+            "panelist",
+            &format!("SELECT count(*) FROM users WHERE token_sha256 = sha256('{token}'::bytea)")
+        )
+        .trim(),
+        "1",
+        "only the SHA-256 of the token is stored"
+    );
+    let (ok, _, err) = server_cli(&owner, &["user", "add", "ann archer", "--role", "admin"]);
+    assert!(!ok && err.contains("already exists"), "{err}");
+    let (ok, _, err) = server_cli(&owner, &["user", "add", "X", "--role", "boss"]);
+    assert!(!ok && err.contains("invalid value"), "{err}");
+    let (ok, out, _) = server_cli(&owner, &["user", "list"]);
+    assert!(ok && out.contains("Ann Archer") && out.contains("lead") && out.contains("active"));
+    let (ok, _, err) = server_cli(&owner, &["token", "revoke", "Ann Archer"]);
+    assert!(ok, "{err}");
+    let (_, out, _) = server_cli(&owner, &["user", "list"]);
+    assert!(out.contains("revoked"), "{out}");
+    let (ok, _, err) = server_cli(&owner, &["token", "revoke", "Nobody"]);
+    assert!(!ok && err.contains("no user named"), "{err}");
+
+    // A schema newer than this build: serve and migrate both refuse it.
+    pg.psql(
+        "panelist",
+        "INSERT INTO panelist_migrations (version, name) VALUES (2, 'from a newer build')",
+    );
+    let (ok, _, err) = serve(&web, "127.0.0.1:0", &[]);
+    assert!(!ok && err.contains("upgrade panelist-server"), "{err}");
+    let (ok, _, err) = server_cli(&owner, &["migrate"]);
+    assert!(!ok && err.contains("newer than this build"), "{err}");
+}
+
+#[test]
+fn push_and_pull_seal_until_my_submit_then_deliver_older_rows_behind_my_cursor() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let ta = add_user(&owner, "Ann Archer", "interviewer");
+    let tb = add_user(&owner, "Ben Baker", "interviewer");
+    let tc = add_user(&owner, "Cat Cole", "interviewer");
+    let tl = add_user(&owner, "Lee Lead", "lead");
+    let tadmin = add_user(&owner, "Ada Admin", "admin");
+    let base = start_server(&web);
+
+    let me = get(&base, "/v1/me", Some(&tc));
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["name"], "Cat Cole");
+    assert_eq!(me.body["protocol"], 1);
+
+    // C starts first and pulls: only C's own row.
+    let mut c = Machine::new("Cat Cole", "Ada Lovelace", "C-notes");
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&tc), &bytes(&c.file())).status,
+        201
+    );
+    let (got, c_cursor) = pull_all(&base, &tc, "");
+    assert_eq!(interviewers(&got), ["Cat Cole"]);
+
+    // A and B submit and push; C pulls again: still nothing of theirs, and
+    // the cursor moves past nothing of theirs either.
+    let a = session_file("Ann Archer", "Ada Lovelace", "A-notes", true);
+    let b = session_file("Ben Baker", "Ada Lovelace", "B-notes", true);
+    let r = post(&base, "/v1/sessions", Some(&ta), &bytes(&a));
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["result"], "stored");
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&tb), &bytes(&b)).status,
+        201
+    );
+    let (got, c_cursor) = pull_all(&base, &tc, &c_cursor);
+    assert!(got.is_empty(), "sealed: {:?}", interviewers(&got));
+
+    // A sees B's (both submitted) and own; the lead sees both, not C's.
+    let (got, _) = pull_all(&base, &ta, "");
+    assert_eq!(interviewers(&got), ["Ann Archer", "Ben Baker"]);
+    let (got, lead_cursor) = pull_all(&base, &tl, "");
+    assert_eq!(interviewers(&got), ["Ann Archer", "Ben Baker"]);
+    let (got, _) = pull_all(&base, &tadmin, "");
+    assert_eq!(
+        interviewers(&got),
+        ["Ann Archer", "Ben Baker"],
+        "admins read as leads"
+    );
+    let (got, _) = pull_all(&base, &tl, &lead_cursor);
+    assert!(got.is_empty());
+
+    // C submits and pulls from the cursor held before: A's and B's rows,
+    // older than that cursor, arrive now; C's own new revision too.
+    c.submit();
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&tc), &bytes(&c.file())).status,
+        200
+    );
+    let (got, c_cursor) = pull_all(&base, &tc, &c_cursor);
+    assert_eq!(interviewers(&got), ["Ann Archer", "Ben Baker", "Cat Cole"]);
+    let notes: Vec<&str> = got
+        .iter()
+        .map(|f| f.session.entries[0].notes.as_str())
+        .collect();
+    assert!(notes.contains(&"A-notes") && notes.contains(&"B-notes"));
+    let (got, _) = pull_all(&base, &tc, &c_cursor);
+    assert!(got.is_empty(), "nothing twice");
+    // The lead gets C's submission once.
+    let (got, _) = pull_all(&base, &tl, &lead_cursor);
+    assert_eq!(interviewers(&got), ["Cat Cole"]);
+    // Pulled files are the pushed ones, hash and all.
+    let (all, _) = pull_all(&base, &tc, "");
+    let pulled_a = all
+        .iter()
+        .find(|f| f.session.interviewer == "Ann Archer")
+        .unwrap();
+    assert_eq!(pulled_a.content_hash, a.content_hash);
+    assert_eq!(pulled_a.session, a.session);
+
+    // A later amendment by A is delivered again past C's cursor.
+    let mut amended = a.session.clone();
+    amended.revision += 1;
+    amended.summary = "amended after the debrief".into();
+    let amended = SessionFile::new(amended);
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&ta), &bytes(&amended)).status,
+        200
+    );
+    let (got, _) = pull_all(&base, &tc, &c_cursor);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].session.summary, "amended after the debrief");
+
+    // Bad cursors and limits are refused as JSON.
+    let r = get(&base, "/v1/changes?after=bogus", Some(&tc));
+    assert_eq!((r.status, r.body["code"].as_str()), (400, Some("invalid")));
+    let r = get(&base, "/v1/changes?limit=0", Some(&tc));
+    assert_eq!(r.status, 400);
+    let r = get(&base, "/v1/nothing", Some(&tc));
+    assert_eq!(
+        (r.status, r.body["code"].as_str()),
+        (404, Some("not_found"))
+    );
+    let r = get(&base, "/v1/sessions", Some(&tc));
+    assert_eq!(r.status, 405);
+}
+
+#[test]
+fn refused_pushes_change_nothing() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let ta = add_user(&owner, "Ann Archer", "interviewer");
+    let tb = add_user(&owner, "Ben Baker", "interviewer");
+    let base = start_server(&web);
+    let a = session_file("Ann Archer", "Ada Lovelace", "A-notes", true);
+    assert_eq!(
+        post(&base, "/v1/sessions", Some(&ta), &bytes(&a)).status,
+        201
+    );
+
+    let check = |status: u16, code: &str, r: Reply, before: &str| {
+        assert_eq!(r.status, status, "{}", r.body);
+        assert_eq!(r.body["code"], code, "{}", r.body);
+        assert_eq!(pg.dump(), before, "a refused request changed the database");
+    };
+    let before = pg.dump();
+
+    // Idempotent re-push: 200 unchanged, nothing written (no new change number).
+    let r = post(&base, "/v1/sessions", Some(&ta), &bytes(&a));
+    assert_eq!(
+        (r.status, r.body["result"].as_str()),
+        (200, Some("unchanged"))
+    );
+    assert_eq!(pg.dump(), before);
+
+    // Same id and revision, other content: 409.
+    let mut diverged = a.session.clone();
+    diverged.summary = "another edit".into();
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&ta),
+        &bytes(&SessionFile::new(diverged)),
+    );
+    check(409, "conflict", r, &before);
+    // An older revision: 409.
+    let mut older = a.session.clone();
+    older.revision -= 1;
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&ta),
+        &bytes(&SessionFile::new(older)),
+    );
+    check(409, "conflict", r, &before);
+    // A newer revision that is no longer submitted: 409.
+    let mut unsubmitted = a.session.clone();
+    unsubmitted.revision += 1;
+    unsubmitted.status = panelist_core::session::Status::InProgress;
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&ta),
+        &bytes(&SessionFile::new(unsubmitted)),
+    );
+    check(409, "conflict", r, &before);
+    // A newer revision for another candidate: 409 (the schema's guard).
+    let mut moved = a.session.clone();
+    moved.revision += 1;
+    moved.candidate.name = "Someone Else".into();
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&ta),
+        &bytes(&SessionFile::new(moved)),
+    );
+    assert!(r.body.to_string().contains("cannot change"), "{}", r.body);
+    check(409, "conflict", r, &before);
+    // B pushes a session whose interviewer is A: 403.
+    let forged = session_file("Ann Archer", "Ada Lovelace", "forged", true);
+    let r = post(&base, "/v1/sessions", Some(&tb), &bytes(&forged));
+    check(403, "forged_author", r, &before);
+    // B re-pushes A's session id under B's name: 409 (the id is A's).
+    let mut stolen = a.session.clone();
+    stolen.interviewer = "Ben Baker".into();
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&tb),
+        &bytes(&SessionFile::new(stolen)),
+    );
+    check(409, "conflict", r, &before);
+    // No token, a wrong token, a revoked token: 401.
+    check(
+        401,
+        "unauthorized",
+        post(&base, "/v1/sessions", None, &bytes(&a)),
+        &before,
+    );
+    let wrong = format!("pnl_{}", "0".repeat(64));
+    check(
+        401,
+        "unauthorized",
+        post(&base, "/v1/sessions", Some(&wrong), &bytes(&a)),
+        &before,
+    );
+    check(
+        401,
+        "unauthorized",
+        get(&base, "/v1/changes", Some("nonsense")),
+        &before,
+    );
+    // Malformed JSON, a wrong shape, a forged hash: 400.
+    check(
+        400,
+        "invalid",
+        post(&base, "/v1/sessions", Some(&ta), b"{\"format\": "),
+        &before,
+    );
+    check(
+        400,
+        "invalid",
+        post(&base, "/v1/sessions", Some(&ta), b"[1, 2]"),
+        &before,
+    );
+    let mut tampered: serde_json::Value = serde_json::from_slice(&bytes(&a)).unwrap();
+    tampered["session"]["entries"][0]["score"] = serde_json::json!(4);
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&ta),
+        &serde_json::to_vec(&tampered).unwrap(),
+    );
+    assert!(
+        r.body["message"].as_str().unwrap().contains("hash"),
+        "{}",
+        r.body
+    );
+    check(400, "invalid", r, &before);
+    // Oversize body: 413.
+    check(
+        413,
+        "too_large",
+        post_oversize(&base, &ta, 6 * 1024 * 1024),
+        &before,
+    );
+
+    // Revocation takes effect at once; a pull with the revoked token is 401.
+    let (ok, _, err) = server_cli(&owner, &["token", "revoke", "Ann Archer"]);
+    assert!(ok, "{err}");
+    let before = pg.dump();
+    check(
+        401,
+        "unauthorized",
+        get(&base, "/v1/changes", Some(&ta)),
+        &before,
+    );
+    let mut newer = a.session.clone();
+    newer.revision += 1;
+    let r = post(
+        &base,
+        "/v1/sessions",
+        Some(&ta),
+        &bytes(&SessionFile::new(newer)),
+    );
+    check(401, "unauthorized", r, &before);
+    // The database goes away: the server answers 503, as JSON, every time.
+    pg.stop();
+    for _ in 0..3 {
+        let r = get(&base, "/v1/me", Some(&tb));
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (503, Some("unavailable"))
+        );
+    }
+}
+
+#[test]
+fn concurrent_pushes_never_slip_behind_a_readers_cursor() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let lead = add_user(&owner, "Lee Lead", "lead");
+    let writers: Vec<(String, String)> = (0..4)
+        .map(|i| {
+            let name = format!("Writer {i}");
+            let token = add_user(&owner, &name, "interviewer");
+            (name, token)
+        })
+        .collect();
+    let base = start_server(&web);
+    let per_writer = 8;
+
+    // The lead pulls in a loop from its cursor while four interviewers push
+    // at once; then one last pull. Every session must have arrived, each
+    // exactly once per revision.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let (base, lead, done) = (base.clone(), lead.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut cursor = String::new();
+            let mut seen = Vec::new();
+            loop {
+                let finished = done.load(std::sync::atomic::Ordering::SeqCst);
+                let (got, next) = pull_all(&base, &lead, &cursor);
+                seen.extend(got.into_iter().map(|f| f.session.id));
+                cursor = next;
+                if finished {
+                    return seen;
+                }
+            }
+        })
+    };
+    let handles: Vec<_> = writers
+        .into_iter()
+        .map(|(name, token)| {
+            let base = base.clone();
+            std::thread::spawn(move || {
+                (0..per_writer)
+                    .map(|i| {
+                        let f = session_file(&name, &format!("Candidate {i}"), "n", true);
+                        let r = post(&base, "/v1/sessions", Some(&token), &bytes(&f));
+                        assert_eq!(r.status, 201, "{}", r.body);
+                        f.session.id
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    let mut pushed: Vec<_> = handles
+        .into_iter()
+        .flat_map(|h| h.join().unwrap())
+        .collect();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut seen = reader.join().unwrap();
+    pushed.sort();
+    seen.sort();
+    assert_eq!(seen.len(), 4 * per_writer, "each session delivered once");
+    assert_eq!(seen, pushed);
+}
