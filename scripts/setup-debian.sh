@@ -69,3 +69,17 @@ if [ "$APP_ONLY" = 0 ]; then
     cargo install tauri-driver --locked --quiet
   fi
 fi
+
+if [ "$APP_ONLY" = 0 ]; then
+  # Fuzzing (scripts/fuzz.sh) needs the nightly toolchain and cargo-fuzz.
+  if ! cargo +nightly --version >/dev/null 2>&1; then
+    echo "setup: installing the nightly toolchain for fuzzing"
+    rustup toolchain install nightly --profile minimal
+  fi
+  if cargo +nightly fuzz --version >/dev/null 2>&1; then
+    echo "setup: cargo-fuzz present"
+  else
+    echo "setup: cargo install cargo-fuzz --locked (about two minutes)"
+    cargo install cargo-fuzz --locked --quiet
+  fi
+fi

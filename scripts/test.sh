@@ -32,8 +32,11 @@ if [ -f ui/package.json ]; then
   (cd ui && npm run check && npm test)
 fi
 
-step "Rust tests (core, CLI, durability)"
+step "Rust tests (core, CLI, durability, team server on a throwaway PostgreSQL)"
 cargo test --workspace --locked
+
+step "bounded fuzzing: session files, bank files, the import planner (20 s each)"
+scripts/fuzz.sh 20
 
 if [ -x scripts/e2e.sh ]; then
   step "end-to-end tests in the real window"

@@ -423,6 +423,10 @@ fn refused_pushes_change_nothing() {
     let mut unsubmitted = a.session.clone();
     unsubmitted.revision += 1;
     unsubmitted.status = panelist_core::session::Status::InProgress;
+    // A valid in-progress session otherwise (no finish time, no submission
+    // in the audit log), so it is the un-submitting that is refused.
+    unsubmitted.finished_at = None;
+    unsubmitted.audit.clear();
     let r = post(
         &base,
         "/v1/sessions",
