@@ -453,6 +453,9 @@ fn refused_pushes_change_nothing() {
     // B re-pushes A's session id under B's name: 409 (the id is A's).
     let mut stolen = a.session.clone();
     stolen.interviewer = "Ben Baker".into();
+    for a in &mut stolen.audit {
+        a.actor = "Ben Baker".into();
+    }
     let r = post(
         &base,
         "/v1/sessions",
