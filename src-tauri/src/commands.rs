@@ -17,7 +17,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::shutdown::Shutdown;
 use crate::state::Db;
 
@@ -174,14 +174,12 @@ pub async fn set_notes(
     let r = db
         .run(move |s| s.set_notes(session_id, &question_id, &notes, now))
         .await;
-    if std::env::var_os("PANELIST_TRACE").is_some() {
-        eprintln!(
-            "[trace] {} set_notes {len} chars -> {:?} in {:?}",
-            Utc::now().timestamp_millis() % 100_000,
-            r.as_ref().map_err(|e| &e.code),
-            t0.elapsed()
-        );
-    }
+    tracing::debug!(
+        chars = len,
+        result = ?r.as_ref().map_err(|e| e.code),
+        elapsed = ?t0.elapsed(),
+        "set_notes"
+    );
     r
 }
 
@@ -315,7 +313,7 @@ pub(crate) async fn save_target(
     picked
         .map(|fp| {
             fp.into_path()
-                .map_err(|e| IpcError::new("io", e.to_string()))
+                .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))
         })
         .transpose()
 }

@@ -16,32 +16,59 @@ import type { Session } from "./bindings/Session";
 import type { SessionFilter } from "./bindings/SessionFilter";
 import type { SessionSummary } from "./bindings/SessionSummary";
 import type { WrapUp } from "./bindings/WrapUp";
+import type { ErrorCode } from "./bindings/ErrorCode";
 import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError } from "./types";
 
 /** What a drag over the window is doing. */
 export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
 
-/** A failed command: `code` is the core's stable error code. */
+/** A failed command: `code` is the shell's error code (generated from Rust). */
 export class BackendError extends Error implements IpcError {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = "BackendError";
     this.code = code;
   }
 }
 
+/**
+ * Which error codes are worth retrying: the database or the disk said no, or
+ * IPC failed. A `Record` over the generated `ErrorCode`, so a code added in
+ * Rust does not type-check here until it is sorted into one side.
+ */
+const TRANSIENT: Record<ErrorCode, boolean> = {
+  not_found: false,
+  invalid: false,
+  locked: false,
+  conflict: false,
+  schema_too_new: false,
+  io: true,
+  database: true,
+  internal: true,
+  ipc: true,
+};
+
+/** Every error code the shell can send (and `ipc`, set here). */
+export const ERROR_CODES = Object.keys(TRANSIENT) as ErrorCode[];
+
+function isErrorCode(x: unknown): x is ErrorCode {
+  return typeof x === "string" && Object.prototype.hasOwnProperty.call(TRANSIENT, x);
+}
+
 /** Errors worth retrying: the database or the disk said no, or IPC failed. */
 export function isTransient(err: unknown): boolean {
-  const code = err instanceof BackendError ? err.code : "ipc";
-  return code === "database" || code === "io" || code === "internal" || code === "ipc";
+  return TRANSIENT[err instanceof BackendError ? err.code : "ipc"];
 }
 
 export function toBackendError(err: unknown): BackendError {
   if (err instanceof BackendError) return err;
   if (err && typeof err === "object" && "code" in err && "message" in err) {
     const e = err as { code: unknown; message: unknown };
-    return new BackendError(String(e.code), String(e.message));
+    // A code this build does not know is a failed call, not a guess.
+    return isErrorCode(e.code)
+      ? new BackendError(e.code, String(e.message))
+      : new BackendError("ipc", `${String(e.code)}: ${String(e.message)}`);
   }
   return new BackendError("ipc", err instanceof Error ? err.message : String(err));
 }
