@@ -128,19 +128,14 @@ export const backend: Backend = {
   createSession: (input) => call("create_session", { new: input }),
   getSession: (sessionId) => call("get_session", { sessionId }),
   setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),
-  setSkipped: (sessionId, questionId, skipped) =>
-    call("set_skipped", { sessionId, questionId, skipped }),
+  setSkipped: (sessionId, questionId, skipped) => call("set_skipped", { sessionId, questionId, skipped }),
   setNotes: (sessionId, questionId, notes) => call("set_notes", { sessionId, questionId, notes }),
-  setLookFor: (sessionId, questionId, index, on) =>
-    call("set_look_for", { sessionId, questionId, index, on }),
-  setFollowUp: (sessionId, questionId, index, on) =>
-    call("set_follow_up", { sessionId, questionId, index, on }),
+  setLookFor: (sessionId, questionId, index, on) => call("set_look_for", { sessionId, questionId, index, on }),
+  setFollowUp: (sessionId, questionId, index, on) => call("set_follow_up", { sessionId, questionId, index, on }),
   addTime: (sessionId, questionId, seconds) => call("add_time", { sessionId, questionId, seconds }),
   setWrapUp: (sessionId, wrap) => call("set_wrap_up", { sessionId, wrap }),
-  submit: (sessionId, recommendation, summary) =>
-    call("submit_session", { sessionId, recommendation, summary }),
-  amendScore: (sessionId, questionId, level, reason) =>
-    call("amend_score", { sessionId, questionId, level, reason }),
+  submit: (sessionId, recommendation, summary) => call("submit_session", { sessionId, recommendation, summary }),
+  amendScore: (sessionId, questionId, level, reason) => call("amend_score", { sessionId, questionId, level, reason }),
   exportSession: (sessionId, format) => call("export_session", { sessionId, format }),
   importSessionFiles: (paths) => call("import_session_files", { paths: paths ?? null }),
   compareCandidate: (candidate) => call("compare_candidate", { candidate }),

@@ -109,7 +109,9 @@ export function fakeBackend(s: Session) {
       throw new Error("no calibration in this test");
     }),
     exportReport: vi.fn(async (_c: string, _f: ReportFormat, _r: boolean): Promise<string | null> => null),
-    reportHtml: vi.fn(async (_c: string, _r: boolean) => "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>"),
+    reportHtml: vi.fn(
+      async (_c: string, _r: boolean) => "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>",
+    ),
     onFileDrop: vi.fn(async () => () => undefined),
     onFlushRequest: vi.fn(async () => () => undefined),
   };

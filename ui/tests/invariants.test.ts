@@ -26,7 +26,9 @@ describe("UI invariants", () => {
 
   it("never parses HTML: no innerHTML, outerHTML, insertAdjacentHTML, document.write", () => {
     for (const f of sources) {
-      expect(f.text, f.path).not.toMatch(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment/);
+      expect(f.text, f.path).not.toMatch(
+        /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment/,
+      );
     }
   });
 

@@ -25,7 +25,11 @@ export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: n
       "form",
       { attrs: { method: "dialog" } },
       h("h2", { id: titleId }, "Amend score"),
-      h("p", { class: "hint" }, `This interview is submitted. The change and your reason are kept in the audit log. Current score: ${current}.`),
+      h(
+        "p",
+        { class: "hint" },
+        `This interview is submitted. The change and your reason are kept in the audit log. Current score: ${current}.`,
+      ),
       h("p", { class: "amend-q" }, entry.question.prompt),
       h("fieldset", {}, h("legend", {}, "New score"), ...radios),
       h("div", { class: "field" }, h("label", { attrs: { for: reasonId } }, "Reason"), reason),

@@ -68,14 +68,27 @@ function statsCell(s: Spread): HTMLTableCellElement {
 function questionRows(c: Comparison, cols: number[], q: QuestionRow): HTMLTableRowElement[] {
   const marks: (HTMLElement | null)[] = [
     q.stats.flagged
-      ? h("span", { class: "mark mark-flag", attrs: { title: "Scores differ by 2 or more levels" } }, "⚑ 2+ levels apart")
+      ? h(
+          "span",
+          { class: "mark mark-flag", attrs: { title: "Scores differ by 2 or more levels" } },
+          "⚑ 2+ levels apart",
+        )
       : null,
     q.uncovered ? h("span", { class: "mark mark-uncovered" }, "Not covered") : null,
   ];
   const tr = h(
     "tr",
-    { class: [q.stats.flagged ? "flagged" : "", q.uncovered ? "uncovered" : ""].join(" ").trim(), dataset: { question: q.question_id } },
-    h("th", { class: "q", attrs: { scope: "row" } }, h("span", { class: "q-text", attrs: { title: q.prompt } }, q.prompt), h("span", { class: "q-comp" }, q.competency_name), ...marks),
+    {
+      class: [q.stats.flagged ? "flagged" : "", q.uncovered ? "uncovered" : ""].join(" ").trim(),
+      dataset: { question: q.question_id },
+    },
+    h(
+      "th",
+      { class: "q", attrs: { scope: "row" } },
+      h("span", { class: "q-text", attrs: { title: q.prompt } }, q.prompt),
+      h("span", { class: "q-comp" }, q.competency_name),
+      ...marks,
+    ),
     ...cols.map((i) => {
       const cell = q.cells[i] ?? null;
       const d = debriefText(cell);
@@ -107,7 +120,9 @@ function questionRows(c: Comparison, cols: number[], q: QuestionRow): HTMLTableR
           "section",
           { class: "note-col" },
           h("h4", {}, c.columns[i]!.interviewer),
-          cell && cell.notes.trim() ? h("p", { class: "prewrap" }, cell.notes) : h("p", { class: "hint" }, cell ? "No notes." : "Not asked."),
+          cell && cell.notes.trim()
+            ? h("p", { class: "prewrap" }, cell.notes)
+            : h("p", { class: "hint" }, cell ? "No notes." : "Not asked."),
           d ? h("p", { class: "hint" }, d.title) : null,
         );
       }),
@@ -201,7 +216,10 @@ export function panelChart(c: Comparison): SVGSVGElement {
   const plotTop = legendH;
   const height = plotTop + c.competencies.length * groupH + 20;
   const described = c.competencies
-    .map((row) => `${row.name}: ${cols.map((i) => `${c.columns[i]!.interviewer} ${num(row.averages[i] ?? null)}`).join(", ")}`)
+    .map(
+      (row) =>
+        `${row.name}: ${cols.map((i) => `${c.columns[i]!.interviewer} ${num(row.averages[i] ?? null)}`).join(", ")}`,
+    )
     .join("; ");
   const root = svg("svg", {
     class: "chart panel-chart",
@@ -229,11 +247,20 @@ export function panelChart(c: Comparison): SVGSVGElement {
       const y = y0 + 17 + k * (bar + 2);
       const v = row.averages[col] ?? null;
       if (v === null) {
-        root.appendChild(svg("text", { class: "none", x: left + 2, y: y + bar - 1 }, `${c.columns[col]!.interviewer}: no score`));
+        root.appendChild(
+          svg("text", { class: "none", x: left + 2, y: y + bar - 1 }, `${c.columns[col]!.interviewer}: no score`),
+        );
         return;
       }
       const w = Math.max(2, (barW * v) / max);
-      const r = svg("rect", { class: `bar series series-${k % SERIES}`, x: left, y, width: w.toFixed(1), height: bar, rx: 2 });
+      const r = svg("rect", {
+        class: `bar series series-${k % SERIES}`,
+        x: left,
+        y,
+        width: w.toFixed(1),
+        height: bar,
+        rx: 2,
+      });
       r.appendChild(svg("title", {}, `${c.columns[col]!.interviewer}: ${num(v)}`));
       root.appendChild(r);
       root.appendChild(svg("text", { class: "value", x: left + w + 5, y: y + bar - 1 }, num(v)));
@@ -252,8 +279,20 @@ function recommendations(c: Comparison): HTMLElement {
         "article",
         { class: "card rec-card" },
         h("h3", {}, who(col)),
-        h("p", { class: "q-meta" }, [col.role, statusLabel(col.status), col.imported ? "imported" : ""].filter(Boolean).join(" · ")),
-        h("p", {}, h("span", { class: `score-pill rec-${col.recommendation ?? "none-given"}` }, recommendationLabel(col.recommendation))),
+        h(
+          "p",
+          { class: "q-meta" },
+          [col.role, statusLabel(col.status), col.imported ? "imported" : ""].filter(Boolean).join(" · "),
+        ),
+        h(
+          "p",
+          {},
+          h(
+            "span",
+            { class: `score-pill rec-${col.recommendation ?? "none-given"}` },
+            recommendationLabel(col.recommendation),
+          ),
+        ),
         col.summary.trim() ? h("p", { class: "prewrap small" }, col.summary) : null,
         col.red_flags.length ? h("ul", { class: "flags" }, ...col.red_flags.map((f) => h("li", {}, f))) : null,
       );
@@ -279,7 +318,11 @@ export function openView(c: Comparison): HTMLElement {
       "section",
       { attrs: { "aria-labelledby": "matrix-title" } },
       h("h2", { id: "matrix-title" }, "Questions × interviewers"),
-      h("p", { class: "hint" }, "⚑ marks rows whose scores are 2 or more levels apart. Spread is the highest score minus the lowest."),
+      h(
+        "p",
+        { class: "hint" },
+        "⚑ marks rows whose scores are 2 or more levels apart. Spread is the highest score minus the lowest.",
+      ),
       scroller("Question matrix", matrixTable(c)),
     ),
   );
@@ -293,7 +336,12 @@ export function openView(c: Comparison): HTMLElement {
     ),
   );
   frag.appendChild(
-    h("section", { attrs: { "aria-labelledby": "recs-title" } }, h("h2", { id: "recs-title" }, "Recommendations"), recommendations(c)),
+    h(
+      "section",
+      { attrs: { "aria-labelledby": "recs-title" } },
+      h("h2", { id: "recs-title" }, "Recommendations"),
+      recommendations(c),
+    ),
   );
   return frag;
 }
@@ -310,7 +358,9 @@ export function compareScreen(ctx: Ctx, candidate: string): Screen {
       body.appendChild(c.sealed ? sealedView(ctx, c) : openView(c));
     } catch (err) {
       clear(body);
-      body.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compare: ${(err as Error).message}`));
+      body.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compare: ${(err as Error).message}`),
+      );
     }
   })();
 

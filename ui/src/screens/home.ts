@@ -38,7 +38,11 @@ export function filterSummaries(
 
 /** What an import did, file by file, with a way into each candidate's panel. */
 export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () => void): HTMLElement {
-  const close = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import results" } }, "Dismiss");
+  const close = h(
+    "button",
+    { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import results" } },
+    "Dismiss",
+  );
   close.addEventListener("click", dismiss);
   const n = files.length;
   return h(
@@ -71,7 +75,11 @@ export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () =>
 }
 
 export function importErrorView(message: string, dismiss: () => void): HTMLElement {
-  const close = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import error" } }, "Dismiss");
+  const close = h(
+    "button",
+    { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import error" } },
+    "Dismiss",
+  );
   close.addEventListener("click", dismiss);
   return h(
     "section",
@@ -144,7 +152,9 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
         h(
           "li",
           { class: "empty" },
-          rows.length === 0 && !search.value ? "No interviews yet. Start one with “New interview”." : "Nothing matches.",
+          rows.length === 0 && !search.value
+            ? "No interviews yet. Start one with “New interview”."
+            : "Nothing matches.",
         ),
       );
       return;
@@ -163,7 +173,11 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
         h(
           "span",
           { class: `badge badge-${r.status}${r.imported ? " badge-imported" : ""}` },
-          r.imported ? "Imported" : r.status === "submitted" ? `Submitted · ${recommendationLabel(r.recommendation)}` : statusLabel(r.status),
+          r.imported
+            ? "Imported"
+            : r.status === "submitted"
+              ? `Submitted · ${recommendationLabel(r.recommendation)}`
+              : statusLabel(r.status),
         ),
       );
       open.setAttribute(
@@ -171,8 +185,9 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
         `${r.candidate}${r.role ? `, ${r.role}` : ""}, ${r.imported ? `imported from ${r.interviewer}` : statusLabel(r.status)}, ${shortDate(r.started_at ?? r.created_at)}`,
       );
       // Others' sessions are read-only here: they open in the candidate's panel.
-      open.addEventListener("click", () =>
-        void ctx.go(r.imported ? { name: "compare", candidate: r.candidate } : { name: target, id: r.id }),
+      open.addEventListener(
+        "click",
+        () => void ctx.go(r.imported ? { name: "compare", candidate: r.candidate } : { name: target, id: r.id }),
       );
       const panel = h(
         "button",
@@ -195,7 +210,13 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
       }
     } catch (err) {
       clear(list);
-      list.appendChild(h("li", { class: "error", attrs: { role: "alert" } }, `Cannot load interviews: ${String((err as Error).message ?? err)}`));
+      list.appendChild(
+        h(
+          "li",
+          { class: "error", attrs: { role: "alert" } },
+          `Cannot load interviews: ${String((err as Error).message ?? err)}`,
+        ),
+      );
     }
   };
 

@@ -73,13 +73,24 @@ export function newInterviewScreen(ctx: Ctx): Screen {
     picked.forEach((id, i) => {
       const q = byId.get(id);
       const label = q?.prompt ?? id;
-      const up = h("button", { class: "icon-btn", attrs: { type: "button", "aria-label": `Move up: ${label}`, disabled: i === 0 } }, "↑");
+      const up = h(
+        "button",
+        { class: "icon-btn", attrs: { type: "button", "aria-label": `Move up: ${label}`, disabled: i === 0 } },
+        "↑",
+      );
       const down = h(
         "button",
-        { class: "icon-btn", attrs: { type: "button", "aria-label": `Move down: ${label}`, disabled: i === picked.length - 1 } },
+        {
+          class: "icon-btn",
+          attrs: { type: "button", "aria-label": `Move down: ${label}`, disabled: i === picked.length - 1 },
+        },
         "↓",
       );
-      const remove = h("button", { class: "icon-btn", attrs: { type: "button", "aria-label": `Remove: ${label}` } }, "✕");
+      const remove = h(
+        "button",
+        { class: "icon-btn", attrs: { type: "button", "aria-label": `Remove: ${label}` } },
+        "✕",
+      );
       up.dataset.key = `up-${id}`;
       down.dataset.key = `down-${id}`;
       remove.dataset.key = `rm-${id}`;
@@ -125,7 +136,10 @@ export function newInterviewScreen(ctx: Ctx): Screen {
       const already = picked.includes(q.id);
       const add = h(
         "button",
-        { class: "btn btn-small", attrs: { type: "button", disabled: already, "aria-label": `${already ? "Added" : "Add"}: ${q.prompt}` } },
+        {
+          class: "btn btn-small",
+          attrs: { type: "button", disabled: already, "aria-label": `${already ? "Added" : "Add"}: ${q.prompt}` },
+        },
         already ? "Added" : "Add",
       );
       add.addEventListener("click", () => {
@@ -217,7 +231,13 @@ export function newInterviewScreen(ctx: Ctx): Screen {
       { class: "card", attrs: { "aria-labelledby": "bank-title" } },
       h("h2", { id: "bank-title" }, "Add from the bank"),
       field("Search", search),
-      h("div", { class: "row row-3" }, field("Competency", compSel), field("Seniority", senSel), field("Kind", kindSel)),
+      h(
+        "div",
+        { class: "row row-3" },
+        field("Competency", compSel),
+        field("Seniority", senSel),
+        field("Kind", kindSel),
+      ),
       resultCount,
       results,
     ),
@@ -268,13 +288,21 @@ export function newInterviewScreen(ctx: Ctx): Screen {
   function fillKits(selected?: string) {
     while (kitSelect.options.length > 1) kitSelect.remove(1);
     for (const k of bank.kits) {
-      const opt = h("option", { attrs: { value: k.id } }, `${k.name} (${k.questions.length} questions, ${k.minutes} min)`);
+      const opt = h(
+        "option",
+        { attrs: { value: k.id } },
+        `${k.name} (${k.questions.length} questions, ${k.minutes} min)`,
+      );
       kitSelect.appendChild(opt);
     }
     if (selected) kitSelect.value = selected;
   }
 
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹ Back");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹ Back",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
 
   const el = h("div", { class: "screen screen-new" }, topBar("New interview", back, []), form);

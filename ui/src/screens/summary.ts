@@ -68,14 +68,22 @@ export function competencyChart(avgs: CompetencyAverage[], max: number): SVGSVGE
     const w = Math.max(2, (barW * a.average) / max);
     root.appendChild(svg("rect", { class: "bar", x: left, y: y + 19, width: w.toFixed(1), height: 16, rx: 3 }));
     root.appendChild(
-      svg("text", { class: "value", x: left + w + 6, y: y + 32 }, `${a.average.toFixed(1)}${a.scored < a.questions ? ` (${a.scored}/${a.questions})` : ""}`),
+      svg(
+        "text",
+        { class: "value", x: left + w + 6, y: y + 32 },
+        `${a.average.toFixed(1)}${a.scored < a.questions ? ` (${a.scored}/${a.questions})` : ""}`,
+      ),
     );
   });
   return root;
 }
 
 export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const panel = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Panel");
   panel.addEventListener("click", () => {
@@ -115,15 +123,20 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
     const meta = h(
       "dl",
       { class: "meta" },
-      ...([
-        ["Role", s.role || "—"],
-        ["Interviewer", s.interviewer],
-        ["Kit", s.kit ?? "—"],
-        ["Date", shortDate(s.started_at ?? s.created_at)],
-        ["Duration", `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${budgetMinutes(s)} min)`],
-        ["Status", statusLabel(s.status)],
-        ["Recommendation", recommendationLabel(s.recommendation)],
-      ] as const).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+      ...(
+        [
+          ["Role", s.role || "—"],
+          ["Interviewer", s.interviewer],
+          ["Kit", s.kit ?? "—"],
+          ["Date", shortDate(s.started_at ?? s.created_at)],
+          [
+            "Duration",
+            `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${budgetMinutes(s)} min)`,
+          ],
+          ["Status", statusLabel(s.status)],
+          ["Recommendation", recommendationLabel(s.recommendation)],
+        ] as const
+      ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
     );
     body.appendChild(h("section", { class: "card" }, meta));
     if (!submitted) {
@@ -143,11 +156,19 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
       ),
     );
 
-    const wrapCard = h("section", { class: "card", attrs: { "aria-labelledby": "wrap-title" } }, h("h2", { id: "wrap-title" }, "Summary"));
-    wrapCard.appendChild(s.summary.trim() ? h("p", { class: "prewrap" }, s.summary) : h("p", { class: "hint" }, "No summary written."));
+    const wrapCard = h(
+      "section",
+      { class: "card", attrs: { "aria-labelledby": "wrap-title" } },
+      h("h2", { id: "wrap-title" }, "Summary"),
+    );
+    wrapCard.appendChild(
+      s.summary.trim() ? h("p", { class: "prewrap" }, s.summary) : h("p", { class: "hint" }, "No summary written."),
+    );
     wrapCard.appendChild(h("h3", {}, "Red flags"));
     wrapCard.appendChild(
-      s.red_flags.length ? h("ul", { class: "flags" }, ...s.red_flags.map((f) => h("li", {}, f))) : h("p", { class: "hint" }, "None noted."),
+      s.red_flags.length
+        ? h("ul", { class: "flags" }, ...s.red_flags.map((f) => h("li", {}, f)))
+        : h("p", { class: "hint" }, "None noted."),
     );
     body.appendChild(wrapCard);
 
@@ -160,10 +181,17 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         { class: "card" },
         h("h3", {}, q.prompt),
         h("p", { class: "q-meta" }, `${e.competency_name} · ${q.minutes} min budget · spent ${clock(e.seconds_spent)}`),
-        h("p", { class: "score-line" }, h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)), level ? ` ${level.anchor}` : ""),
+        h(
+          "p",
+          { class: "score-line" },
+          h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)),
+          level ? ` ${level.anchor}` : "",
+        ),
       );
       if (q.look_fors.length) {
-        li.appendChild(h("p", { class: "hint" }, `Look-fors covered: ${e.look_fors_hit.length} of ${q.look_fors.length}`));
+        li.appendChild(
+          h("p", { class: "hint" }, `Look-fors covered: ${e.look_fors_hit.length} of ${q.look_fors.length}`),
+        );
         const hit = e.look_fors_hit.map((i) => q.look_fors[i]).filter((x): x is string => !!x);
         if (hit.length) li.appendChild(h("ul", { class: "hits" }, ...hit.map((t) => h("li", {}, t))));
       }
@@ -172,9 +200,15 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         li.appendChild(h("p", { class: "hint" }, "Follow-ups asked:"));
         li.appendChild(h("ul", { class: "hits" }, ...asked.map((t) => h("li", {}, t))));
       }
-      li.appendChild(e.notes.trim() ? h("p", { class: "prewrap notes-view" }, e.notes) : h("p", { class: "hint" }, "No notes."));
+      li.appendChild(
+        e.notes.trim() ? h("p", { class: "prewrap notes-view" }, e.notes) : h("p", { class: "hint" }, "No notes."),
+      );
       if (submitted) {
-        const amend = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-label": `Amend score: ${q.prompt}` } }, "Amend score…");
+        const amend = h(
+          "button",
+          { class: "btn btn-small", attrs: { type: "button", "aria-label": `Amend score: ${q.prompt}` } },
+          "Amend score…",
+        );
         amend.addEventListener("click", async () => {
           const updated = await amendDialog(ctx, s, e);
           if (updated) {
@@ -187,7 +221,9 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
       }
       qs.appendChild(li);
     });
-    body.appendChild(h("section", { attrs: { "aria-labelledby": "qs-title" } }, h("h2", { id: "qs-title" }, "Questions"), qs));
+    body.appendChild(
+      h("section", { attrs: { "aria-labelledby": "qs-title" } }, h("h2", { id: "qs-title" }, "Questions"), qs),
+    );
 
     const amendments = s.audit.filter((a) => a.action !== "submit");
     if (amendments.length) {
@@ -217,7 +253,9 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
       session = await ctx.backend.getSession(sessionId);
       render();
     } catch (err) {
-      body.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`));
+      body.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`),
+      );
     }
   })();
 
