@@ -12,7 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::session::PanelSession;
-use crate::session::{Recommendation, Session, Status};
+use crate::session::{Recommendation, Scale, Session, Status};
 use crate::stats::{self, RatingMatrix};
 
 /// Rows whose scores differ by this many levels or more are flagged.
@@ -117,6 +117,8 @@ pub struct Comparison {
     pub columns: Vec<PanelColumn>,
     pub questions: Vec<QuestionRow>,
     pub competencies: Vec<CompetencyRow>,
+    /// The rubric scale of the compared questions (lowest..highest level).
+    pub scale: Option<Scale>,
 }
 
 /// Whether the others' sessions must stay hidden: some session of the
@@ -254,6 +256,11 @@ pub fn compare(candidate: &str, sessions: &[PanelSession], unseal: bool) -> Comp
         columns,
         questions,
         competencies,
+        scale: Scale::of(
+            sessions
+                .iter()
+                .flat_map(|p| p.session.entries.iter().map(|e| &e.question)),
+        ),
     }
 }
 

@@ -177,6 +177,7 @@ fn main() -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_sessions,
+            commands::budget_minutes,
             commands::get_bank,
             commands::save_kit,
             commands::create_session,

@@ -12,12 +12,11 @@ import type { ReportFormat } from "./bindings/ReportFormat";
 import type { Kit } from "./bindings/Kit";
 import type { NewSession } from "./bindings/NewSession";
 import type { Recommendation } from "./bindings/Recommendation";
-import type { Session } from "./bindings/Session";
 import type { SessionFilter } from "./bindings/SessionFilter";
-import type { SessionSummary } from "./bindings/SessionSummary";
+import type { SessionPage } from "./bindings/SessionPage";
 import type { WrapUp } from "./bindings/WrapUp";
 import type { ErrorCode } from "./bindings/ErrorCode";
-import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError } from "./types";
+import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError, SessionView } from "./types";
 
 /** What a drag over the window is doing. */
 export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
@@ -83,11 +82,14 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  listSessions(filter: SessionFilter): Promise<SessionSummary[]>;
+  /** One page of the sessions matching `filter`, newest first, and how many match. */
+  listSessions(filter: SessionFilter, offset: number, limit: number): Promise<SessionPage>;
+  /** The time budget of these questions in minutes (the core's sum). */
+  budgetMinutes(questionIds: string[]): Promise<number>;
   getBank(): Promise<BankView>;
   saveKit(name: string, description: string, questions: string[]): Promise<Kit>;
-  createSession(input: NewSession): Promise<Session>;
-  getSession(sessionId: string): Promise<Session>;
+  createSession(input: NewSession): Promise<SessionView>;
+  getSession(sessionId: string): Promise<SessionView>;
   setScore(sessionId: string, questionId: string, level: number | null): Promise<void>;
   setSkipped(sessionId: string, questionId: string, skipped: boolean): Promise<void>;
   setNotes(sessionId: string, questionId: string, notes: string): Promise<void>;
@@ -95,8 +97,8 @@ export interface Backend {
   setFollowUp(sessionId: string, questionId: string, index: number, on: boolean): Promise<void>;
   addTime(sessionId: string, questionId: string, seconds: number): Promise<void>;
   setWrapUp(sessionId: string, wrap: WrapUp): Promise<void>;
-  submit(sessionId: string, recommendation: Recommendation, summary: string | null): Promise<Session>;
-  amendScore(sessionId: string, questionId: string, level: number, reason: string): Promise<Session>;
+  submit(sessionId: string, recommendation: Recommendation, summary: string | null): Promise<SessionView>;
+  amendScore(sessionId: string, questionId: string, level: number, reason: string): Promise<SessionView>;
   /** Resolves to the written path, or null when the save dialog was cancelled. */
   exportSession(sessionId: string, format: ExportFormat): Promise<string | null>;
   /**
@@ -122,7 +124,8 @@ export interface Backend {
 
 export const backend: Backend = {
   appInfo: () => call("app_info"),
-  listSessions: (filter) => call("list_sessions", { filter }),
+  listSessions: (filter, offset, limit) => call("list_sessions", { filter, offset, limit }),
+  budgetMinutes: (questionIds) => call("budget_minutes", { questionIds }),
   getBank: () => call("get_bank"),
   saveKit: (name, description, questions) => call("save_kit", { name, description, questions }),
   createSession: (input) => call("create_session", { new: input }),

@@ -38,6 +38,17 @@ describe("UI invariants", () => {
     }
   });
 
+  it("draws charts only through chart.ts", () => {
+    const drawers = sources.filter((f) => /svg\(\s*["']svg["']/.test(f.text)).map((f) => f.path);
+    expect(drawers).toEqual(["chart.ts"]);
+  });
+
+  it("leaves domain arithmetic to the core: no minute sums, averages or sorting of domain data", () => {
+    for (const f of sources) {
+      expect(f.text, f.path).not.toMatch(/\.minutes\s*[+*]|[+]\s*[\w.?]*\.minutes\b|\.average\s*=|\.sort\(|reduce\(/);
+    }
+  });
+
   it("tauri.conf.json keeps a strict CSP and no global Tauri object", () => {
     const conf = JSON.parse(readFileSync(join(UI, "..", "tauri.conf.json"), "utf8"));
     expect(conf.app.withGlobalTauri).toBe(false);

@@ -14,7 +14,7 @@ import { compareScreen, panelChart } from "../src/screens/compare";
 import { homeScreen } from "../src/screens/home";
 import { reportScreen } from "../src/screens/report";
 import type { ImportedFile } from "../src/types";
-import { fakeBackend, fakeCtx, session } from "./fixtures";
+import { fakeBackend, fakeCtx, page, session } from "./fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -105,6 +105,7 @@ function openComparison(): Comparison {
       { competency: "apis", name: "APIs", averages: [1, 2, 4], stats: spread([1, 2, 4]) },
       { competency: "data", name: "Data", averages: [3, 3, 3], stats: spread([3, 3, 3]) },
     ],
+    scale: { min: 1, max: 4 },
   };
 }
 
@@ -544,23 +545,25 @@ describe("import on home", () => {
 
   it("opens imported sessions in the candidate's panel, and every row has a Panel button", async () => {
     const backend = fakeBackend(session());
-    backend.listSessions.mockResolvedValue([
-      {
-        id: "imp",
-        candidate: "Ada",
-        interviewer: "Ravi",
-        role: "Backend",
-        kit: null,
-        status: "submitted",
-        created_at: "2026-11-22T09:00:00Z",
-        started_at: "2026-11-22T09:00:00Z",
-        finished_at: null,
-        questions: 3,
-        scored: 3,
-        recommendation: "no",
-        imported: true,
-      },
-    ]);
+    backend.listSessions.mockResolvedValue(
+      page([
+        {
+          id: "imp",
+          candidate: "Ada",
+          interviewer: "Ravi",
+          role: "Backend",
+          kit: null,
+          status: "submitted",
+          created_at: "2026-11-22T09:00:00Z",
+          started_at: "2026-11-22T09:00:00Z",
+          finished_at: null,
+          questions: 3,
+          scored: 3,
+          recommendation: "no",
+          imported: true,
+        },
+      ]),
+    );
     const ctx = fakeCtx(backend);
     document.body.appendChild(homeScreen(ctx).el);
     await settle();

@@ -3,9 +3,10 @@
 import type { Ctx } from "../app";
 import type { Entry } from "../bindings/Entry";
 import type { Session } from "../bindings/Session";
+import type { SessionView } from "../types";
 import { h, nextId } from "../dom";
 
-export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: number): Promise<Session | null> {
+export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: number): Promise<SessionView | null> {
   return new Promise((resolve) => {
     const titleId = nextId("amend-title");
     const groupName = nextId("amend-level");
@@ -37,7 +38,7 @@ export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: n
       h("div", { class: "dialog-actions" }, cancel, ok),
     );
     const dlg = h("dialog", { class: "dialog", attrs: { "aria-labelledby": titleId } }, form);
-    let result: Session | null = null;
+    let result: SessionView | null = null;
     cancel.addEventListener("click", () => dlg.close());
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();

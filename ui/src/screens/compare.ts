@@ -8,12 +8,11 @@ import type { Comparison } from "../bindings/Comparison";
 import type { PanelColumn } from "../bindings/PanelColumn";
 import type { QuestionRow } from "../bindings/QuestionRow";
 import type { Spread } from "../bindings/Spread";
-import { clear, h, svg } from "../dom";
+import { barChart } from "../chart";
+import { clear, h } from "../dom";
 import { recommendationLabel, statusLabel } from "../format";
-import { cellText, comparisonCounts, debriefText, num, scaleMax, spreadText } from "../panel";
+import { cellText, comparisonCounts, debriefText, num, spreadText } from "../panel";
 import { candidateHeader } from "./candidate";
-
-const SERIES = 8;
 
 /** Indices of the columns whose scores are visible. */
 function visibleColumns(c: Comparison): number[] {
@@ -199,74 +198,20 @@ export function competencyTable(c: Comparison): HTMLTableElement {
   );
 }
 
-/**
- * Average per competency with one bar series per interviewer, built with
- * DOM calls (createElementNS); colours come from CSS classes.
- */
+/** Average per competency with one bar series per interviewer (the shared chart). */
 export function panelChart(c: Comparison): SVGSVGElement {
   const cols = visibleColumns(c);
-  const max = scaleMax(c);
-  const width = 440;
-  const left = 4;
-  const barW = width - left - 44;
-  const bar = 11;
-  const legendRows = Math.ceil(cols.length / 3);
-  const legendH = legendRows * 18 + 6;
-  const groupH = 18 + cols.length * (bar + 2) + 10;
-  const plotTop = legendH;
-  const height = plotTop + c.competencies.length * groupH + 20;
-  const described = c.competencies
-    .map(
-      (row) =>
-        `${row.name}: ${cols.map((i) => `${c.columns[i]!.interviewer} ${num(row.averages[i] ?? null)}`).join(", ")}`,
-    )
-    .join("; ");
-  const root = svg("svg", {
-    class: "chart panel-chart",
-    viewBox: `0 0 ${width} ${height}`,
-    role: "img",
-    "aria-label": `Average score per competency and interviewer, 0 to ${max}. ${described}`,
+  return barChart({
+    title: "Average score per competency and interviewer",
+    className: "panel-chart",
+    scale: c.scale,
+    series: cols.map((i) => c.columns[i]!.interviewer),
+    groups: c.competencies.map((row) => ({
+      label: row.name,
+      bars: cols.map((i) => ({ value: row.averages[i] ?? null })),
+    })),
+    empty: "no score",
   });
-  root.appendChild(svg("title", {}, "Average score per competency and interviewer"));
-  cols.forEach((col, k) => {
-    const x = left + (k % 3) * 146;
-    const y = 4 + Math.floor(k / 3) * 18;
-    root.appendChild(svg("rect", { class: `series series-${k % SERIES}`, x, y, width: 12, height: 12, rx: 2 }));
-    root.appendChild(svg("text", { class: "legend", x: x + 17, y: y + 11 }, c.columns[col]!.interviewer));
-  });
-  const plotBottom = plotTop + c.competencies.length * groupH;
-  for (let v = 0; v <= max; v++) {
-    const x = left + (barW * v) / max;
-    root.appendChild(svg("line", { class: "grid", x1: x, x2: x, y1: plotTop + 14, y2: plotBottom }));
-    root.appendChild(svg("text", { class: "axis", x, y: plotBottom + 14, "text-anchor": "middle" }, String(v)));
-  }
-  c.competencies.forEach((row, g) => {
-    const y0 = plotTop + g * groupH;
-    root.appendChild(svg("text", { class: "label", x: left, y: y0 + 12 }, row.name));
-    cols.forEach((col, k) => {
-      const y = y0 + 17 + k * (bar + 2);
-      const v = row.averages[col] ?? null;
-      if (v === null) {
-        root.appendChild(
-          svg("text", { class: "none", x: left + 2, y: y + bar - 1 }, `${c.columns[col]!.interviewer}: no score`),
-        );
-        return;
-      }
-      const w = Math.max(2, (barW * v) / max);
-      const r = svg("rect", {
-        class: `bar series series-${k % SERIES}`,
-        x: left,
-        y,
-        width: w.toFixed(1),
-        height: bar,
-        rx: 2,
-      });
-      r.appendChild(svg("title", {}, `${c.columns[col]!.interviewer}: ${num(v)}`));
-      root.appendChild(r);
-      root.appendChild(svg("text", { class: "value", x: left + w + 5, y: y + bar - 1 }, num(v)));
-    });
-  });
-  return root;
 }
 
 function recommendations(c: Comparison): HTMLElement {

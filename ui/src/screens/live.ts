@@ -4,6 +4,7 @@
 import type { Ctx, Screen } from "../app";
 import type { Entry } from "../bindings/Entry";
 import type { Session } from "../bindings/Session";
+import type { SessionView } from "../types";
 import { QuestionClock } from "../clock";
 import { clear, h, nextId, toast } from "../dom";
 import { againstBudget, clock, secondsSince } from "../format";
@@ -33,13 +34,9 @@ export function resumeIndex(s: Session): number {
   return i < 0 ? 0 : i;
 }
 
-export function budgetMinutes(s: Session): number {
-  return s.entries.reduce((sum, e) => sum + e.question.minutes, 0);
-}
-
 export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Screen {
   const { backend, queue } = ctx;
-  let session: Session | null = null;
+  let session: SessionView | null = null;
   let index = 0;
   let locked = false;
   const qclock = new QuestionClock();
@@ -147,7 +144,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       locked && session.finished_at
         ? secondsSince(session.started_at, Date.parse(session.finished_at))
         : secondsSince(session.started_at, now),
-      budgetMinutes(session),
+      session.budget_minutes,
     );
     qTimer.textContent = q.text;
     qTimer.classList.toggle("over", q.over);

@@ -64,9 +64,32 @@ export function newInterviewScreen(ctx: Ctx): Screen {
 
   const compName = (id: string) => bank.competencies.find((c) => c.id === id)?.name ?? id;
 
+  // The budget comes from the core; the latest request wins.
+  let budgetSeq = 0;
+  const updateTotal = async () => {
+    const mine = ++budgetSeq;
+    const ids = picked.slice();
+    if (ids.length === 0) {
+      total.removeAttribute("aria-busy");
+      total.textContent = pickedSummary(0, 0);
+      return;
+    }
+    // Busy until the core's answer for this list arrives.
+    total.setAttribute("aria-busy", "true");
+    let minutes: number | null = null;
+    try {
+      minutes = await ctx.backend.budgetMinutes(ids);
+    } catch {
+      minutes = null;
+    }
+    if (mine !== budgetSeq) return;
+    total.textContent = pickedSummary(ids.length, minutes);
+    total.removeAttribute("aria-busy");
+  };
+
   const renderPicked = (focusSel?: string) => {
     clear(pickedList);
-    total.textContent = pickedSummary(picked, byId);
+    void updateTotal();
     if (picked.length === 0) {
       pickedList.appendChild(h("li", { class: "empty" }, "No questions yet: choose a kit or add from the bank below."));
     }

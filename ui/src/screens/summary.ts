@@ -1,81 +1,27 @@
 // Summary: scores with labels, a per-competency chart (inline SVG built with
 // DOM calls), notes, amendments, and export to Markdown or JSON.
 import type { Ctx, Screen } from "../app";
-import type { CompetencyAverage } from "../bindings/CompetencyAverage";
-import type { Session } from "../bindings/Session";
-import { clear, h, svg, toast } from "../dom";
+import { barChart } from "../chart";
+import { clear, h, toast } from "../dom";
 import { clock, durationText, recommendationLabel, secondsSince, shortDate, statusLabel } from "../format";
-import type { ExportFormat } from "../types";
+import type { ExportFormat, SessionView } from "../types";
 import { topBar } from "../widgets";
-import { budgetMinutes } from "./live";
 import { amendDialog } from "./amend";
 import { scoreText } from "./wrapup";
 
-/** Same rule as the core's Session::competency_averages. */
-export function competencyAverages(s: Session): CompetencyAverage[] {
-  const out: CompetencyAverage[] = [];
-  for (const e of s.entries) {
-    let c = out.find((x) => x.competency === e.question.competency);
-    if (!c) {
-      c = { competency: e.question.competency, name: e.competency_name, questions: 0, scored: 0, average: null };
-      out.push(c);
-    }
-    c.questions += 1;
-    if (e.score !== null) {
-      const total = (c.average ?? 0) * c.scored + e.score;
-      c.scored += 1;
-      c.average = total / c.scored;
-    }
-  }
-  return out;
-}
-
-export function maxLevel(s: Session): number {
-  let max = 0;
-  for (const e of s.entries) for (const l of e.question.rubric.levels) max = Math.max(max, l.value);
-  return max || 4;
-}
-
-/** A horizontal bar chart of competency averages: name above, bar below. */
-export function competencyChart(avgs: CompetencyAverage[], max: number): SVGSVGElement {
-  const rowH = 40;
-  const width = 440;
-  const left = 4;
-  const barW = width - left - 40;
-  const height = avgs.length * rowH + 22;
-  const described = avgs
-    .map((a) => `${a.name}: ${a.average === null ? "no score" : `${a.average.toFixed(1)} of ${max}`}`)
-    .join("; ");
-  const root = svg("svg", {
-    class: "chart",
-    viewBox: `0 0 ${width} ${height}`,
-    role: "img",
-    "aria-label": `Average score per competency. ${described}`,
+/** The competency chart: the core's averages on the session's rubric scale. */
+export function competencyChart(s: SessionView): SVGSVGElement {
+  return barChart({
+    title: "Average score per competency",
+    scale: s.scale,
+    series: [""],
+    groups: s.competency_averages.map((a) => ({
+      label: a.name,
+      bars: [{ value: a.average, note: a.scored < a.questions ? `(${a.scored}/${a.questions})` : "" }],
+    })),
+    empty: "no score yet",
+    digits: 1,
   });
-  root.appendChild(svg("title", {}, "Average score per competency"));
-  for (let v = 0; v <= max; v++) {
-    const x = left + (barW * v) / max;
-    root.appendChild(svg("line", { class: "grid", x1: x, x2: x, y1: 16, y2: avgs.length * rowH }));
-    root.appendChild(svg("text", { class: "axis", x, y: avgs.length * rowH + 16, "text-anchor": "middle" }, String(v)));
-  }
-  avgs.forEach((a, i) => {
-    const y = i * rowH;
-    root.appendChild(svg("text", { class: "label", x: left, y: y + 13 }, a.name));
-    if (a.average === null) {
-      root.appendChild(svg("text", { class: "none", x: left + 4, y: y + 32 }, "no score yet"));
-      return;
-    }
-    const w = Math.max(2, (barW * a.average) / max);
-    root.appendChild(svg("rect", { class: "bar", x: left, y: y + 19, width: w.toFixed(1), height: 16, rx: 3 }));
-    root.appendChild(
-      svg(
-        "text",
-        { class: "value", x: left + w + 6, y: y + 32 },
-        `${a.average.toFixed(1)}${a.scored < a.questions ? ` (${a.scored}/${a.questions})` : ""}`,
-      ),
-    );
-  });
-  return root;
 }
 
 export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
@@ -95,7 +41,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
   const jsonBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Export JSON…");
   const footer = h("footer", { class: "navbar" }, mdBtn, jsonBtn);
   const el = h("div", { class: "screen screen-summary" }, bar, body, footer);
-  let session: Session | null = null;
+  let session: SessionView | null = null;
 
   const doExport = async (fmt: ExportFormat, btn: HTMLButtonElement) => {
     btn.disabled = true;
@@ -131,7 +77,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
           ["Date", shortDate(s.started_at ?? s.created_at)],
           [
             "Duration",
-            `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${budgetMinutes(s)} min)`,
+            `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${s.budget_minutes} min)`,
           ],
           ["Status", statusLabel(s.status)],
           ["Recommendation", recommendationLabel(s.recommendation)],
@@ -152,7 +98,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         "section",
         { class: "card", attrs: { "aria-labelledby": "chart-title" } },
         h("h2", { id: "chart-title" }, "Competencies"),
-        competencyChart(competencyAverages(s), maxLevel(s)),
+        competencyChart(s),
       ),
     );
 
