@@ -3,7 +3,8 @@ import type { SessionSummary } from "../src/bindings/SessionSummary";
 import { PAGE_SIZE, homeScreen, pageLabel, sessionFilter } from "../src/screens/home";
 import { competencyChart, summaryScreen } from "../src/screens/summary";
 import { scoreText } from "../src/screens/wrapup";
-import { fakeBackend, fakeCtx, page, session } from "./fixtures";
+import { newInterviewScreen } from "../src/screens/newInterview";
+import { fakeBackend, fakeCtx, page, question, session } from "./fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -144,5 +145,31 @@ describe("summary", () => {
     expect(document.querySelectorAll(".q-summary > li")).toHaveLength(3);
     expect(document.querySelectorAll("button[aria-label^='Amend score']")).toHaveLength(3);
     expect(document.body.textContent).toContain("Yes");
+  });
+});
+
+describe("new interview", () => {
+  it("shows the core's time budget for the picked questions", async () => {
+    const backend = fakeBackend(session());
+    backend.budgetMinutes.mockImplementation(async (ids) => ids.length * 7);
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({
+      competencies: [{ id: "data", name: "Data", description: "" }],
+      questions: [question("q1", "data"), question("q2", "data")],
+      kits: [],
+    })) as typeof ctx.bank;
+    document.body.appendChild(newInterviewScreen(ctx).el);
+    await vi.advanceTimersByTimeAsync(0);
+    const total = document.querySelector(".total") as HTMLElement;
+    expect(total.textContent).toBe("0 questions · 0 min");
+    (document.querySelector(".bank-results button:not([disabled])") as HTMLButtonElement).click();
+    expect(total.getAttribute("aria-busy")).toBe("true");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(backend.budgetMinutes).toHaveBeenLastCalledWith(["q1"]);
+    expect(total.textContent).toBe("1 question · 7 min");
+    expect(total.hasAttribute("aria-busy")).toBe(false);
+    (document.querySelector(".bank-results button:not([disabled])") as HTMLButtonElement).click();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(total.textContent).toBe("2 questions · 14 min");
   });
 });
