@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use chrono::Utc;
-use panelist_core::bank::{Competency, Kit, KitSummary, Question};
+use panelist_core::bank::{self, Competency, Kit, KitSummary, Question};
 use panelist_core::session::{
     CompetencyAverage, NewSession, Recommendation, Scale, Session, SessionFilter, SessionPage,
     WrapUp,
@@ -120,20 +120,8 @@ pub async fn list_sessions(
 /// created from them will have). Unknown ids are an error.
 #[tauri::command]
 pub async fn budget_minutes(db: State<'_, Db>, question_ids: Vec<String>) -> IpcResult<u32> {
-    db.run(move |s| {
-        let questions = s.questions()?;
-        question_ids
-            .iter()
-            .map(|id| {
-                questions
-                    .iter()
-                    .find(|q| &q.id == id)
-                    .map(|q| q.minutes)
-                    .ok_or_else(|| panelist_core::Error::NotFound(format!("no question {id:?}")))
-            })
-            .sum()
-    })
-    .await
+    db.run(move |s| bank::budget_minutes(&s.questions()?, &question_ids))
+        .await
 }
 
 #[tauri::command]
