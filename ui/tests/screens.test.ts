@@ -84,6 +84,7 @@ describe("home", () => {
     expect(document.querySelectorAll(".session-row")).toHaveLength(1);
     expect(next.disabled).toBe(true);
     expect(prev.disabled).toBe(false);
+    expect(document.activeElement).toBe(prev); // focus stays in the pager
     const status = document.querySelectorAll("select")[0] as HTMLSelectElement;
     status.value = "submitted";
     status.dispatchEvent(new Event("change"));

@@ -249,13 +249,17 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
   };
   status.addEventListener("change", refilter);
   range.addEventListener("change", refilter);
-  prevBtn.addEventListener("click", () => {
+  // At the first or last page the pressed button is disabled: keep the
+  // keyboard focus in the pager by moving it to the other one.
+  prevBtn.addEventListener("click", async () => {
     offset = Math.max(0, page.offset - PAGE_SIZE);
-    void load();
+    await load();
+    if (prevBtn.disabled && !nextBtn.disabled) nextBtn.focus();
   });
-  nextBtn.addEventListener("click", () => {
+  nextBtn.addEventListener("click", async () => {
     offset = page.offset + PAGE_SIZE;
-    void load();
+    await load();
+    if (nextBtn.disabled && !prevBtn.disabled) prevBtn.focus();
   });
 
   const filters = h(
