@@ -286,6 +286,8 @@ pub struct CandidateComparison {
     /// Candidates left out because the local interviewer's session is not
     /// submitted yet.
     pub sealed_candidates: usize,
+    /// The rubric scale of the kit's questions (lowest..highest level).
+    pub scale: Option<Scale>,
 }
 
 /// How to order candidates.
@@ -379,6 +381,12 @@ pub fn compare_candidates(
         competencies,
         rows,
         sealed_candidates,
+        scale: Scale::of(
+            sessions
+                .iter()
+                .filter(|p| p.session.kit.as_deref() == Some(kit))
+                .flat_map(|p| p.session.entries.iter().map(|e| &e.question)),
+        ),
     }
 }
 

@@ -389,3 +389,28 @@ fn a_session_file_with_an_unknown_nested_field_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn comparisons_carry_the_rubric_scale() {
+    use panelist_core::panel::{compare, compare_candidates, SortBy};
+    use panelist_core::session::PanelSession;
+    let (store, sid) = store_with_session();
+    let mut s = store.session(sid).unwrap();
+    s.entries[0].question.rubric.levels[0].value = 0;
+    let own = |session| {
+        vec![PanelSession {
+            session,
+            imported: false,
+        }]
+    };
+    let c = compare("Ada Lovelace", &own(s.clone()), false);
+    assert_eq!(c.scale, Some(Scale { min: 0, max: 4 }));
+    s.kit = Some("Kit".into());
+    let p = own(s);
+    let cc = compare_candidates("Kit", &p, &SortBy::Overall);
+    assert_eq!(cc.scale, Some(Scale { min: 0, max: 4 }));
+    assert_eq!(
+        compare_candidates("Other", &p, &SortBy::Overall).scale,
+        None
+    );
+}

@@ -338,6 +338,7 @@ function candidates(order: string[]): CandidateComparison {
       (n) => structuredClone(rows[n as keyof typeof rows]) as unknown as CandidateComparison["rows"][number],
     ),
     sealed_candidates: 1,
+    scale: { min: 1, max: 4 },
   };
 }
 
@@ -364,6 +365,7 @@ describe("candidates screen", () => {
     expect(names()).toEqual(["Ada", "Bob", "Cy"]);
     expect(sortOf("overall")).toBe("descending");
     expect($(".banner").textContent).toBe("1 candidate is left out until you submit your own interview.");
+    expect($$(".hint").some((p) => p.textContent?.includes("visible score, 1–4."))).toBe(true);
     expect([...$$(".cand-table tbody tr")[2]!.querySelectorAll("td.num")].map((td) => td.textContent)).toEqual([
       "1",
       "1",

@@ -161,7 +161,13 @@ export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
         candidatesTable(ctx, cmp, rows, sort, onSort),
       ),
     );
-    result.appendChild(h("p", { class: "hint" }, "Averages of every visible score, 0–4. Click a header to sort."));
+    result.appendChild(
+      h(
+        "p",
+        { class: "hint" },
+        `Averages of every visible score${cmp.scale ? `, ${cmp.scale.min}–${cmp.scale.max}` : ""}. Click a header to sort.`,
+      ),
+    );
     if (focusSort)
       [...result.querySelectorAll<HTMLElement>("button.sort")].find((b) => b.dataset.sort === sort.key)?.focus();
   }
