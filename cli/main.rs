@@ -726,6 +726,7 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
                 text: search,
                 interviewer,
                 role,
+                status: None,
                 from: from.map(day),
                 to: to.map(day),
             };

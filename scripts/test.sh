@@ -29,7 +29,7 @@ rm -rf "$fresh"
 
 if [ -f ui/package.json ]; then
   step "UI type check and unit tests"
-  (cd ui && npm run check && npm test)
+  (cd ui && npm run check && npm run format:check && npm test)
 fi
 
 step "Rust tests (core, CLI, durability, team server on a throwaway PostgreSQL)"

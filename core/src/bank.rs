@@ -319,6 +319,20 @@ pub(crate) fn line_col(bytes: &[u8], offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The time budget, in minutes, of these questions (by id, from `questions`),
+/// as a session made of them will have it. An unknown id is an error.
+pub fn budget_minutes(questions: &[Question], ids: &[String]) -> Result<u32> {
+    ids.iter()
+        .map(|id| {
+            questions
+                .iter()
+                .find(|q| &q.id == id)
+                .map(|q| q.minutes)
+                .ok_or_else(|| Error::NotFound(format!("no question {id:?} in the bank")))
+        })
+        .sum()
+}
+
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 80
@@ -609,6 +623,19 @@ mod tests {
         assert!(check_depth(r#"{"a":"[[[[[[\"[[[\\\\"}"#, 2).is_ok());
         assert!(check_depth("[[[]]]", 2).unwrap_err().contains("column 3"));
         assert!(check_depth("[[]]", 2).is_ok());
+    }
+
+    #[test]
+    fn budgets_add_the_picked_questions_minutes() {
+        let bank = builtin_bank().unwrap();
+        let qs = &bank.questions;
+        let ids: Vec<String> = qs.iter().take(3).map(|q| q.id.clone()).collect();
+        let want: u32 = qs.iter().take(3).map(|q| q.minutes).sum();
+        assert!(want > 0);
+        assert_eq!(budget_minutes(qs, &ids).unwrap(), want);
+        assert_eq!(budget_minutes(qs, &[]).unwrap(), 0);
+        let e = budget_minutes(qs, &[ids[0].clone(), "gone".into()]).unwrap_err();
+        assert_eq!(e.code(), "not_found");
     }
 
     #[test]

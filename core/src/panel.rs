@@ -12,7 +12,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::session::PanelSession;
-use crate::session::{Recommendation, Session, Status};
+use crate::session::{Recommendation, Scale, Session, Status};
 use crate::stats::{self, RatingMatrix};
 
 /// Rows whose scores differ by this many levels or more are flagged.
@@ -117,6 +117,8 @@ pub struct Comparison {
     pub columns: Vec<PanelColumn>,
     pub questions: Vec<QuestionRow>,
     pub competencies: Vec<CompetencyRow>,
+    /// The rubric scale of the compared questions (lowest..highest level).
+    pub scale: Option<Scale>,
 }
 
 /// Whether the others' sessions must stay hidden: some session of the
@@ -256,6 +258,11 @@ pub fn compare(candidate: &str, sessions: &[PanelSession], unseal: bool) -> Comp
         columns,
         questions,
         competencies,
+        scale: Scale::of(
+            sessions
+                .iter()
+                .flat_map(|p| p.session.entries.iter().map(|e| &e.question)),
+        ),
     }
 }
 
@@ -281,6 +288,8 @@ pub struct CandidateComparison {
     /// Candidates left out because the local interviewer's session is not
     /// submitted yet.
     pub sealed_candidates: usize,
+    /// The rubric scale of the kit's questions (lowest..highest level).
+    pub scale: Option<Scale>,
 }
 
 /// How to order candidates.
@@ -376,6 +385,12 @@ pub fn compare_candidates(
         competencies,
         rows,
         sealed_candidates,
+        scale: Scale::of(
+            sessions
+                .iter()
+                .filter(|p| p.session.kit.as_deref() == Some(kit))
+                .flat_map(|p| p.session.entries.iter().map(|e| &e.question)),
+        ),
     }
 }
 

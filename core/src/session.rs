@@ -251,6 +251,12 @@ impl Session {
             .fold(0u32, |total, e| total.saturating_add(e.question.minutes))
     }
 
+    /// The rubric scale of the session's questions: the lowest and highest
+    /// level value (`None` for a session without levels).
+    pub fn scale(&self) -> Option<Scale> {
+        Scale::of(self.entries.iter().map(|e| &e.question))
+    }
+
     /// Average score per competency, in order of first appearance.
     pub fn competency_averages(&self) -> Vec<CompetencyAverage> {
         let mut out: Vec<CompetencyAverage> = Vec::new();
@@ -280,6 +286,34 @@ impl Session {
             }
         }
         out
+    }
+}
+
+/// A rubric scale: the lowest and highest level value, for charts and axes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Scale {
+    #[ts(type = "number")]
+    pub min: i64,
+    #[ts(type = "number")]
+    pub max: i64,
+}
+
+impl Scale {
+    /// The span of every level of these questions' rubrics.
+    pub fn of<'a>(questions: impl IntoIterator<Item = &'a Question>) -> Option<Scale> {
+        questions
+            .into_iter()
+            .flat_map(|q| q.rubric.levels.iter().map(|l| l.value))
+            .fold(None, |acc: Option<Scale>, v| {
+                Some(match acc {
+                    None => Scale { min: v, max: v },
+                    Some(s) => Scale {
+                        min: s.min.min(v),
+                        max: s.max.max(v),
+                    },
+                })
+            })
     }
 }
 
@@ -363,6 +397,9 @@ pub struct SessionFilter {
     /// Exact role (case-insensitive).
     #[ts(optional)]
     pub role: Option<String>,
+    /// Only sessions with this status.
+    #[ts(optional)]
+    pub status: Option<Status>,
     /// Created at or after this instant.
     #[ts(optional)]
     pub from: Option<DateTime<Utc>>,

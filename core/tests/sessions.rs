@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use panelist_core::report::session_markdown;
-use panelist_core::session::{Recommendation, SessionFilter, Status, WrapUp};
+use panelist_core::session::{Recommendation, Scale, SessionFilter, Status, WrapUp};
 use panelist_core::session_file::SessionFile;
 use panelist_core::Store;
 
@@ -24,6 +24,17 @@ fn a_session_goes_from_draft_to_in_progress_to_submitted() {
     assert_eq!(s.status, Status::Draft);
     assert_eq!(s.started_at, None);
     assert_eq!(s.entries.len(), 3);
+    assert_eq!(s.scale(), Some(Scale { min: 1, max: 4 }));
+    let mut wide = s.clone();
+    wide.entries[1].question.rubric.levels[0].value = 0;
+    wide.entries[2]
+        .question
+        .rubric
+        .levels
+        .last_mut()
+        .unwrap()
+        .value = 7;
+    assert_eq!(wide.scale(), Some(Scale { min: 0, max: 7 }));
     assert_eq!(s.entries[1].question.id, QS[1]);
     assert_eq!(s.entries[0].competency_name, "APIs and web");
 
@@ -261,6 +272,25 @@ fn candidates_are_shared_by_name_and_sessions_filter() {
         })
         .unwrap();
     assert!(pct.is_empty(), "LIKE wildcards in the search are literal");
+    // Status filter: exactly the sessions with that status.
+    for status in [Status::Draft, Status::InProgress, Status::Submitted] {
+        let got = store
+            .sessions(&SessionFilter {
+                status: Some(status),
+                ..Default::default()
+            })
+            .unwrap();
+        let want: Vec<_> = all
+            .iter()
+            .filter(|s| s.status == status)
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(
+            got.iter().map(|s| s.id).collect::<Vec<_>>(),
+            want,
+            "{status:?}"
+        );
+    }
     assert_eq!(all[2].scored, 1);
     assert_eq!(all[2].questions, 3);
     // Prefix lookup.
@@ -362,5 +392,31 @@ fn a_session_file_with_an_unknown_nested_field_is_refused() {
     assert!(
         err.contains("session.entries[0]") && err.contains("unknown field `smuggled`"),
         "{err}"
+    );
+}
+
+#[test]
+fn comparisons_carry_the_rubric_scale() {
+    use panelist_core::panel::{compare, compare_candidates, SortBy};
+    use panelist_core::session::PanelSession;
+    let (store, sid) = store_with_session();
+    let mut s = store.session(sid).unwrap();
+    s.entries[0].question.rubric.levels[0].value = 0;
+    let own = |session| {
+        vec![PanelSession {
+            session,
+            imported: false,
+            sealed: false,
+        }]
+    };
+    let c = compare("Ada Lovelace", &own(s.clone()), false);
+    assert_eq!(c.scale, Some(Scale { min: 0, max: 4 }));
+    s.kit = Some("Kit".into());
+    let p = own(s);
+    let cc = compare_candidates("Kit", &p, &SortBy::Overall);
+    assert_eq!(cc.scale, Some(Scale { min: 0, max: 4 }));
+    assert_eq!(
+        compare_candidates("Other", &p, &SortBy::Overall).scale,
+        None
     );
 }

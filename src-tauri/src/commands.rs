@@ -5,9 +5,10 @@
 use std::path::PathBuf;
 
 use chrono::Utc;
-use panelist_core::bank::{Competency, Kit, KitSummary, Question};
+use panelist_core::bank::{self, Competency, Kit, KitSummary, Question};
 use panelist_core::session::{
-    NewSession, Recommendation, Session, SessionFilter, SessionSummary, WrapUp,
+    CompetencyAverage, NewSession, Recommendation, Scale, Session, SessionFilter, SessionPage,
+    WrapUp,
 };
 use panelist_core::{files, report};
 use panelist_core::{AuditId, CandidateId, SessionId};
@@ -16,7 +17,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 use uuid::Uuid;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::shutdown::Shutdown;
 use crate::state::Db;
 
@@ -46,6 +47,36 @@ pub struct BankView {
     pub kits: Vec<KitSummary>,
 }
 
+/// A session as the screens show it: the session and what the core computes
+/// from it, so the page never recomputes averages, budgets or scales.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct SessionView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub session: Session,
+    /// Average score per competency, in order of first appearance.
+    pub competency_averages: Vec<CompetencyAverage>,
+    /// Total time budget of the session's questions, in minutes.
+    pub budget_minutes: u32,
+    /// The rubric scale of its questions (lowest..highest level).
+    pub scale: Option<Scale>,
+}
+
+impl From<Session> for SessionView {
+    fn from(session: Session) -> Self {
+        SessionView {
+            competency_averages: session.competency_averages(),
+            budget_minutes: session.budget_minutes(),
+            scale: session.scale(),
+            session,
+        }
+    }
+}
+
+/// The most rows one `list_sessions` call returns.
+pub const MAX_PAGE: u64 = 500;
+
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, ts_rs::TS)]
 #[ts(export)]
 #[serde(rename_all = "lowercase")]
@@ -70,12 +101,26 @@ pub async fn app_info(db: State<'_, Db>) -> IpcResult<AppInfo> {
     })
 }
 
+/// One page of the sessions matching `filter`, newest first, with how many
+/// match in all. `limit` is capped at [`MAX_PAGE`].
 #[tauri::command]
 pub async fn list_sessions(
     db: State<'_, Db>,
     filter: SessionFilter,
-) -> IpcResult<Vec<SessionSummary>> {
-    db.run(move |s| s.sessions(&filter)).await
+    offset: u64,
+    limit: u64,
+) -> IpcResult<SessionPage> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    db.run(move |s| s.session_page(&filter, offset, limit))
+        .await
+}
+
+/// Total time budget, in minutes, of the picked questions (as the session
+/// created from them will have). Unknown ids are an error.
+#[tauri::command]
+pub async fn budget_minutes(db: State<'_, Db>, question_ids: Vec<String>) -> IpcResult<u32> {
+    db.run(move |s| bank::budget_minutes(&s.questions()?, &question_ids))
+        .await
 }
 
 #[tauri::command]
@@ -115,7 +160,7 @@ pub async fn save_kit(
 
 /// Creates the session, starts it, and remembers the interviewer's name.
 #[tauri::command]
-pub async fn create_session(db: State<'_, Db>, new: NewSession) -> IpcResult<Session> {
+pub async fn create_session(db: State<'_, Db>, new: NewSession) -> IpcResult<SessionView> {
     let session_id = SessionId::new(Uuid::now_v7());
     let candidate_id = CandidateId::new(Uuid::now_v7());
     let now = Utc::now();
@@ -128,12 +173,12 @@ pub async fn create_session(db: State<'_, Db>, new: NewSession) -> IpcResult<Ses
         .await?;
     db.run(move |s| s.set_setting(INTERVIEWER_KEY, &interviewer))
         .await?;
-    Ok(session)
+    Ok(session.into())
 }
 
 #[tauri::command]
-pub async fn get_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<Session> {
-    db.run(move |s| s.session(session_id)).await
+pub async fn get_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<SessionView> {
+    db.run(move |s| s.session(session_id)).await.map(Into::into)
 }
 
 #[tauri::command]
@@ -173,14 +218,12 @@ pub async fn set_notes(
     let r = db
         .run(move |s| s.set_notes(session_id, &question_id, &notes, now))
         .await;
-    if std::env::var_os("PANELIST_TRACE").is_some() {
-        eprintln!(
-            "[trace] {} set_notes {len} chars -> {:?} in {:?}",
-            Utc::now().timestamp_millis() % 100_000,
-            r.as_ref().map_err(|e| &e.code),
-            t0.elapsed()
-        );
-    }
+    tracing::debug!(
+        chars = len,
+        result = ?r.as_ref().map_err(|e| e.code),
+        elapsed = ?t0.elapsed(),
+        "set_notes"
+    );
     r
 }
 
@@ -234,7 +277,7 @@ pub async fn submit_session(
     session_id: SessionId,
     recommendation: Recommendation,
     summary: Option<String>,
-) -> IpcResult<Session> {
+) -> IpcResult<SessionView> {
     let audit_id = AuditId::new(Uuid::now_v7());
     let now = Utc::now();
     db.run(move |s| {
@@ -247,6 +290,7 @@ pub async fn submit_session(
         )
     })
     .await
+    .map(Into::into)
 }
 
 #[tauri::command]
@@ -256,11 +300,12 @@ pub async fn amend_score(
     question_id: String,
     level: i64,
     reason: String,
-) -> IpcResult<Session> {
+) -> IpcResult<SessionView> {
     let audit_id = AuditId::new(Uuid::now_v7());
     let now = Utc::now();
     db.run(move |s| s.amend_score(session_id, &question_id, level, &reason, audit_id, now))
         .await
+        .map(Into::into)
 }
 
 /// Exports a session through the save dialog (or `PANELIST_EXPORT_PATH`).
@@ -315,7 +360,7 @@ pub(crate) async fn save_target(
     picked
         .map(|fp| {
             fp.into_path()
-                .map_err(|e| IpcError::new("io", e.to_string()))
+                .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))
         })
         .transpose()
 }

@@ -1,32 +1,109 @@
-//! The error shape that crosses IPC: `{code, message}`. Codes come from
-//! `panelist_core::Error::code()`; the shell adds only `internal` (a task that
-//! panicked) and `cancelled` is never an error (a cancelled dialog is `null`).
+//! The error shape that crosses IPC: `{code, message}`. `code` is an
+//! [`ErrorCode`], exported to the UI by ts-rs, so the page matches on the
+//! generated union type and a new or renamed code breaks its type check.
+//! Core errors map onto codes by an exhaustive match; the shell adds only
+//! `internal` (a task that panicked). A cancelled dialog is not an error
+//! (the command returns `null`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// Every error code a command can fail with, plus `ipc`, which only the UI
+/// sets (the call itself failed: no answer came back from the shell).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// An id, name or file that does not exist.
+    NotFound,
+    /// Input that breaks a rule.
+    Invalid,
+    /// A change to a submitted session that is not an amendment.
+    Locked,
+    /// A colleague's session withheld until the local interviewer submits.
+    Sealed,
+    /// Two versions of the same thing that cannot both be kept.
+    Conflict,
+    /// The database was written by a newer Panelist.
+    SchemaTooNew,
+    /// Reading or writing a file failed.
+    Io,
+    /// SQLite said no (full disk, locked file, corruption...).
+    Database,
+    /// The shell failed (a task panicked).
+    Internal,
+    /// Set by the UI only: the IPC call itself failed.
+    Ipc,
+}
+
+impl ErrorCode {
+    /// The code as it is written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Invalid => "invalid",
+            ErrorCode::Locked => "locked",
+            ErrorCode::Sealed => "sealed",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::SchemaTooNew => "schema_too_new",
+            ErrorCode::Io => "io",
+            ErrorCode::Database => "database",
+            ErrorCode::Internal => "internal",
+            ErrorCode::Ipc => "ipc",
+        }
+    }
+}
+
+impl From<&panelist_core::Error> for ErrorCode {
+    fn from(e: &panelist_core::Error) -> Self {
+        use panelist_core::Error as E;
+        match e {
+            E::NotFound(_) => ErrorCode::NotFound,
+            E::Invalid(_) => ErrorCode::Invalid,
+            E::Locked(_) => ErrorCode::Locked,
+            E::Sealed(_) => ErrorCode::Sealed,
+            E::Conflict(_) => ErrorCode::Conflict,
+            E::SchemaTooNew(_) => ErrorCode::SchemaTooNew,
+            E::Io(_) => ErrorCode::Io,
+            E::Db(_) => ErrorCode::Database,
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 #[ts(export)]
 pub struct IpcError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl IpcError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         IpcError {
-            code: code.to_string(),
+            code,
             message: message.into(),
         }
     }
 
     pub fn internal(message: impl std::fmt::Display) -> Self {
-        IpcError::new("internal", message.to_string())
+        IpcError::new(ErrorCode::Internal, message.to_string())
     }
 }
 
 impl From<panelist_core::Error> for IpcError {
     fn from(e: panelist_core::Error) -> Self {
-        IpcError::new(e.code(), e.to_string())
+        IpcError::new(ErrorCode::from(&e), e.to_string())
     }
 }
 
@@ -54,5 +131,42 @@ mod tests {
             json,
             serde_json::json!({"code": "not_found", "message": "no session"})
         );
+    }
+
+    /// The enum, its wire spelling and the core's own `code()` agree: a core
+    /// error's code on the wire is exactly what the core calls it.
+    #[test]
+    fn codes_match_the_core_and_the_wire() {
+        use panelist_core::Error as E;
+        let core = [
+            E::NotFound(String::new()),
+            E::Invalid(String::new()),
+            E::Locked(String::new()),
+            E::Sealed(String::new()),
+            E::Conflict(String::new()),
+            E::SchemaTooNew(String::new()),
+            E::Io(String::new()),
+            E::Db(rusqlite::Error::InvalidQuery),
+        ];
+        for e in &core {
+            assert_eq!(ErrorCode::from(e).as_str(), e.code());
+        }
+        let all = [
+            ErrorCode::NotFound,
+            ErrorCode::Invalid,
+            ErrorCode::Locked,
+            ErrorCode::Sealed,
+            ErrorCode::Conflict,
+            ErrorCode::SchemaTooNew,
+            ErrorCode::Io,
+            ErrorCode::Database,
+            ErrorCode::Internal,
+            ErrorCode::Ipc,
+        ];
+        for c in all {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            let back: ErrorCode = serde_json::from_value(c.as_str().into()).unwrap();
+            assert_eq!(back, c);
+        }
     }
 }

@@ -9,6 +9,8 @@
 
 mod commands;
 mod error;
+#[cfg(test)]
+mod ipc_contract;
 mod panel;
 mod shutdown;
 mod state;
@@ -58,7 +60,7 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
                 } else {
                     // Launchers (WebDriver, desktop files) may add their own
                     // arguments; say so, but start anyway.
-                    eprintln!("panelist-app: ignoring unknown argument {other:?}");
+                    tracing::warn!("ignoring unknown argument {other:?}");
                 }
             }
         }
@@ -89,7 +91,22 @@ fn instance_id(db: &Path) -> String {
     format!("{}.db_{hash:016x}", panelist_core::storage::APP_IDENTIFIER)
 }
 
+/// Logs go to stderr, filtered by `RUST_LOG` (e.g. `RUST_LOG=panelist_app=debug`
+/// for each notes save and the exit flush with timings); by default warnings
+/// and errors, plus the app's own information.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,panelist_app=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+}
+
 fn main() -> ExitCode {
+    init_logging();
     let db_arg = match parse_args(std::env::args().skip(1)) {
         Ok(Args::Run { db }) => db,
         Ok(Args::Help) => {
@@ -101,17 +118,19 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Err(e) => {
-            eprintln!("panelist-app: {e}\n\n{USAGE}");
+            tracing::error!("{e}");
+            eprintln!("\n{USAGE}");
             return ExitCode::from(2);
         }
     };
     let db_path = match panelist_core::storage::resolve_db_path(db_arg.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("panelist-app: {e}");
+            tracing::error!("{e}");
             return ExitCode::FAILURE;
         }
     };
+    tracing::info!(db = %db_path.display(), "starting");
 
     let app = tauri::Builder::default()
         // First: a second launch on the same database hands over to the
@@ -137,7 +156,7 @@ fn main() -> ExitCode {
             // the page (app_info), not by a crash.
             app.manage(Db::open(db_path));
             if let Err(e) = shutdown::watch_signals(app.handle().clone()) {
-                eprintln!("panelist: cannot watch for SIGTERM: {e}");
+                tracing::error!("cannot watch for SIGTERM: {e}");
             }
             Ok(())
         })
@@ -158,6 +177,7 @@ fn main() -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::list_sessions,
+            commands::budget_minutes,
             commands::get_bank,
             commands::save_kit,
             commands::create_session,
@@ -184,7 +204,7 @@ fn main() -> ExitCode {
     let app = match app {
         Ok(app) => app,
         Err(e) => {
-            eprintln!("panelist-app: cannot start: {e}");
+            tracing::error!("cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };

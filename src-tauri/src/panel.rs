@@ -18,7 +18,7 @@ use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::{kit_id, save_target, write_export};
-use crate::error::{IpcError, IpcResult};
+use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::Db;
 
 /// Environment variable that replaces the import dialog with fixed paths
@@ -57,7 +57,7 @@ impl DroppedFiles {
                     Ok(p)
                 } else {
                     Err(IpcError::new(
-                        "invalid",
+                        ErrorCode::Invalid,
                         format!("{r} was not dropped on the window; use “Import sessions…” to choose files"),
                     ))
                 }
@@ -154,7 +154,7 @@ pub async fn import_session_files(
                     .into_iter()
                     .map(|fp| {
                         fp.into_path()
-                            .map_err(|e| IpcError::new("io", e.to_string()))
+                            .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))
                     })
                     .collect::<IpcResult<_>>()?
             }
@@ -167,7 +167,10 @@ pub async fn import_session_files(
         .filter(|p| seen.insert(p.clone()))
         .collect();
     if picked.is_empty() {
-        return Err(IpcError::new("invalid", "no session files to import"));
+        return Err(IpcError::new(
+            ErrorCode::Invalid,
+            "no session files to import",
+        ));
     }
     db.run(move |s| {
         let files = read_session_files(&picked)?;

@@ -39,7 +39,7 @@ impl Shutdown {
         let answered = match app.emit(FLUSH_EVENT, token) {
             Ok(()) => rx.recv_timeout(timeout).is_ok(),
             Err(e) => {
-                eprintln!("panelist: cannot ask the page to flush: {e}");
+                tracing::error!("cannot ask the page to flush: {e}");
                 false
             }
         };
@@ -71,19 +71,10 @@ pub fn flush_and_exit(app: AppHandle, why: &str) {
     }
     let started = std::time::Instant::now();
     let flushed = shutdown.ask_page_to_flush(&app, FLUSH_TIMEOUT);
-    if std::env::var_os("PANELIST_TRACE").is_some() {
-        eprintln!(
-            "[trace] {why}: page flush {} after {:?}",
-            if flushed {
-                "confirmed"
-            } else {
-                "not confirmed"
-            },
-            started.elapsed()
-        );
-    }
-    if !flushed {
-        eprintln!("panelist: {why}: the page did not confirm its flush within {FLUSH_TIMEOUT:?}");
+    if flushed {
+        tracing::debug!(elapsed = ?started.elapsed(), "{why}: page flush confirmed");
+    } else {
+        tracing::warn!("{why}: the page did not confirm its flush within {FLUSH_TIMEOUT:?}");
     }
     app.state::<Db>().quiesce();
     // If the event loop does not wind down (it should), do not hang forever.

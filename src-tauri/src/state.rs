@@ -21,7 +21,7 @@ impl Db {
             .map(|s| Arc::new(Mutex::new(s)))
             .map_err(IpcError::from);
         if let Err(e) = &store {
-            eprintln!("panelist: cannot open {}: {e}", path.display());
+            tracing::error!("cannot open {}: {e}", path.display());
         }
         Db { store, path }
     }

@@ -12,36 +12,63 @@ import type { ReportFormat } from "./bindings/ReportFormat";
 import type { Kit } from "./bindings/Kit";
 import type { NewSession } from "./bindings/NewSession";
 import type { Recommendation } from "./bindings/Recommendation";
-import type { Session } from "./bindings/Session";
 import type { SessionFilter } from "./bindings/SessionFilter";
-import type { SessionSummary } from "./bindings/SessionSummary";
+import type { SessionPage } from "./bindings/SessionPage";
 import type { WrapUp } from "./bindings/WrapUp";
-import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError } from "./types";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError, SessionView } from "./types";
 
 /** What a drag over the window is doing. */
 export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
 
-/** A failed command: `code` is the core's stable error code. */
+/** A failed command: `code` is the shell's error code (generated from Rust). */
 export class BackendError extends Error implements IpcError {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = "BackendError";
     this.code = code;
   }
 }
 
+/**
+ * Which error codes are worth retrying: the database or the disk said no, or
+ * IPC failed. A `Record` over the generated `ErrorCode`, so a code added in
+ * Rust does not type-check here until it is sorted into one side.
+ */
+const TRANSIENT: Record<ErrorCode, boolean> = {
+  not_found: false,
+  invalid: false,
+  locked: false,
+  sealed: false,
+  conflict: false,
+  schema_too_new: false,
+  io: true,
+  database: true,
+  internal: true,
+  ipc: true,
+};
+
+/** Every error code the shell can send (and `ipc`, set here). */
+export const ERROR_CODES = Object.keys(TRANSIENT) as ErrorCode[];
+
+function isErrorCode(x: unknown): x is ErrorCode {
+  return typeof x === "string" && Object.prototype.hasOwnProperty.call(TRANSIENT, x);
+}
+
 /** Errors worth retrying: the database or the disk said no, or IPC failed. */
 export function isTransient(err: unknown): boolean {
-  const code = err instanceof BackendError ? err.code : "ipc";
-  return code === "database" || code === "io" || code === "internal" || code === "ipc";
+  return TRANSIENT[err instanceof BackendError ? err.code : "ipc"];
 }
 
 export function toBackendError(err: unknown): BackendError {
   if (err instanceof BackendError) return err;
   if (err && typeof err === "object" && "code" in err && "message" in err) {
     const e = err as { code: unknown; message: unknown };
-    return new BackendError(String(e.code), String(e.message));
+    // A code this build does not know is a failed call, not a guess.
+    return isErrorCode(e.code)
+      ? new BackendError(e.code, String(e.message))
+      : new BackendError("ipc", `${String(e.code)}: ${String(e.message)}`);
   }
   return new BackendError("ipc", err instanceof Error ? err.message : String(err));
 }
@@ -56,11 +83,14 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  listSessions(filter: SessionFilter): Promise<SessionSummary[]>;
+  /** One page of the sessions matching `filter`, newest first, and how many match. */
+  listSessions(filter: SessionFilter, offset: number, limit: number): Promise<SessionPage>;
+  /** The time budget of these questions in minutes (the core's sum). */
+  budgetMinutes(questionIds: string[]): Promise<number>;
   getBank(): Promise<BankView>;
   saveKit(name: string, description: string, questions: string[]): Promise<Kit>;
-  createSession(input: NewSession): Promise<Session>;
-  getSession(sessionId: string): Promise<Session>;
+  createSession(input: NewSession): Promise<SessionView>;
+  getSession(sessionId: string): Promise<SessionView>;
   setScore(sessionId: string, questionId: string, level: number | null): Promise<void>;
   setSkipped(sessionId: string, questionId: string, skipped: boolean): Promise<void>;
   setNotes(sessionId: string, questionId: string, notes: string): Promise<void>;
@@ -68,8 +98,8 @@ export interface Backend {
   setFollowUp(sessionId: string, questionId: string, index: number, on: boolean): Promise<void>;
   addTime(sessionId: string, questionId: string, seconds: number): Promise<void>;
   setWrapUp(sessionId: string, wrap: WrapUp): Promise<void>;
-  submit(sessionId: string, recommendation: Recommendation, summary: string | null): Promise<Session>;
-  amendScore(sessionId: string, questionId: string, level: number, reason: string): Promise<Session>;
+  submit(sessionId: string, recommendation: Recommendation, summary: string | null): Promise<SessionView>;
+  amendScore(sessionId: string, questionId: string, level: number, reason: string): Promise<SessionView>;
   /** Resolves to the written path, or null when the save dialog was cancelled. */
   exportSession(sessionId: string, format: ExportFormat): Promise<string | null>;
   /**
@@ -95,25 +125,21 @@ export interface Backend {
 
 export const backend: Backend = {
   appInfo: () => call("app_info"),
-  listSessions: (filter) => call("list_sessions", { filter }),
+  listSessions: (filter, offset, limit) => call("list_sessions", { filter, offset, limit }),
+  budgetMinutes: (questionIds) => call("budget_minutes", { questionIds }),
   getBank: () => call("get_bank"),
   saveKit: (name, description, questions) => call("save_kit", { name, description, questions }),
   createSession: (input) => call("create_session", { new: input }),
   getSession: (sessionId) => call("get_session", { sessionId }),
   setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),
-  setSkipped: (sessionId, questionId, skipped) =>
-    call("set_skipped", { sessionId, questionId, skipped }),
+  setSkipped: (sessionId, questionId, skipped) => call("set_skipped", { sessionId, questionId, skipped }),
   setNotes: (sessionId, questionId, notes) => call("set_notes", { sessionId, questionId, notes }),
-  setLookFor: (sessionId, questionId, index, on) =>
-    call("set_look_for", { sessionId, questionId, index, on }),
-  setFollowUp: (sessionId, questionId, index, on) =>
-    call("set_follow_up", { sessionId, questionId, index, on }),
+  setLookFor: (sessionId, questionId, index, on) => call("set_look_for", { sessionId, questionId, index, on }),
+  setFollowUp: (sessionId, questionId, index, on) => call("set_follow_up", { sessionId, questionId, index, on }),
   addTime: (sessionId, questionId, seconds) => call("add_time", { sessionId, questionId, seconds }),
   setWrapUp: (sessionId, wrap) => call("set_wrap_up", { sessionId, wrap }),
-  submit: (sessionId, recommendation, summary) =>
-    call("submit_session", { sessionId, recommendation, summary }),
-  amendScore: (sessionId, questionId, level, reason) =>
-    call("amend_score", { sessionId, questionId, level, reason }),
+  submit: (sessionId, recommendation, summary) => call("submit_session", { sessionId, recommendation, summary }),
+  amendScore: (sessionId, questionId, level, reason) => call("amend_score", { sessionId, questionId, level, reason }),
   exportSession: (sessionId, format) => call("export_session", { sessionId, format }),
   importSessionFiles: (paths) => call("import_session_files", { paths: paths ?? null }),
   compareCandidate: (candidate) => call("compare_candidate", { candidate }),

@@ -1,5 +1,5 @@
 // Question picking for a new interview: filtering the bank, ordering the
-// picked list, and the running time total (pure; unit-tested).
+// picked list, and its summary line (pure; unit-tested). The time budget is the core's.
 import type { Kind } from "./bindings/Kind";
 import type { Question } from "./bindings/Question";
 import type { Seniority } from "./bindings/Seniority";
@@ -25,11 +25,6 @@ export function filterQuestions(questions: Question[], f: QuestionFilter): Quest
   });
 }
 
-/** Total time budget in minutes of the picked question ids. Unknown ids count 0. */
-export function totalMinutes(ids: string[], byId: Map<string, Question>): number {
-  return ids.reduce((sum, id) => sum + (byId.get(id)?.minutes ?? 0), 0);
-}
-
 /** A copy of `list` with the item at `index` moved by `delta` (clamped). */
 export function move<T>(list: T[], index: number, delta: number): T[] {
   const to = Math.max(0, Math.min(list.length - 1, index + delta));
@@ -49,10 +44,10 @@ export function removePicked(list: string[], id: string): string[] {
   return list.filter((x) => x !== id);
 }
 
-/** "7 questions · 42 min" */
-export function pickedSummary(ids: string[], byId: Map<string, Question>): string {
-  const n = ids.length;
-  return `${n} question${n === 1 ? "" : "s"} · ${totalMinutes(ids, byId)} min`;
+/** "7 questions · 42 min"; `minutes` is the core's budget (null: not known yet). */
+export function pickedSummary(n: number, minutes: number | null): string {
+  const count = `${n} question${n === 1 ? "" : "s"}`;
+  return minutes === null ? count : `${count} · ${minutes} min`;
 }
 
 /** The kit name to record on the session: only if the list is the kit's, unchanged. */

@@ -112,7 +112,11 @@ async function boot(): Promise<void> {
   });
 
   // Session files dropped anywhere on the window are imported on Home.
-  const dropHint = h("div", { class: "drop-overlay", attrs: { hidden: true, "aria-hidden": "true" } }, "Drop session files to import them");
+  const dropHint = h(
+    "div",
+    { class: "drop-overlay", attrs: { hidden: true, "aria-hidden": "true" } },
+    "Drop session files to import them",
+  );
   document.body.appendChild(dropHint);
   await backend
     .onFileDrop((ev) => {

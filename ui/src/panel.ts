@@ -72,13 +72,6 @@ export function comparisonCounts(c: Comparison): { interviewers: number; flagged
   };
 }
 
-/** The highest level on the scale shown in charts (at least 4). */
-export function scaleMax(c: Comparison): number {
-  let max = 4;
-  for (const q of c.questions) for (const cell of q.cells) if (cell?.level != null) max = Math.max(max, cell.level);
-  return max;
-}
-
 export type SortDir = "asc" | "desc";
 
 /**

@@ -5,3 +5,4 @@ export type { BankView } from "./bindings/BankView";
 export type { ExportFormat } from "./bindings/ExportFormat";
 export type { IpcError } from "./bindings/IpcError";
 export type { ImportedFile } from "./bindings/ImportedFile";
+export type { SessionView } from "./bindings/SessionView";

@@ -41,7 +41,9 @@ export function topBar(title: string, left: HTMLElement | null, right: (HTMLElem
 }
 
 export function keyMapDialog(): HTMLDialogElement {
-  const rows = KEY_MAP.map((r) => h("tr", {}, h("th", { attrs: { scope: "row" } }, h("kbd", {}, r.keys)), h("td", {}, r.what)));
+  const rows = KEY_MAP.map((r) =>
+    h("tr", {}, h("th", { attrs: { scope: "row" } }, h("kbd", {}, r.keys)), h("td", {}, r.what)),
+  );
   const close = h("button", { class: "btn", attrs: { type: "button" } }, "Close");
   const dlg = h(
     "dialog",

@@ -6,10 +6,10 @@ import type { Calibration } from "../src/bindings/Calibration";
 import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Comparison } from "../src/bindings/Comparison";
 import type { ReportFormat } from "../src/bindings/ReportFormat";
-import type { ImportedFile } from "../src/types";
+import type { ImportedFile, SessionView } from "../src/types";
 import type { Entry } from "../src/bindings/Entry";
 import type { Question } from "../src/bindings/Question";
-import type { Session } from "../src/bindings/Session";
+import type { SessionPage } from "../src/bindings/SessionPage";
 import type { SessionFilter } from "../src/bindings/SessionFilter";
 import type { SessionSummary } from "../src/bindings/SessionSummary";
 import { isTransient } from "../src/backend";
@@ -52,7 +52,16 @@ export function entry(q: Question, name: string, extra: Partial<Entry> = {}): En
   };
 }
 
-export function session(extra: Partial<Session> = {}): Session {
+/** A page of the session list holding exactly `rows`. */
+export function page(rows: SessionSummary[], offset = 0, total = rows.length): SessionPage {
+  return { rows, total, offset, limit: 50 };
+}
+
+/**
+ * A session as the shell sends it. The computed fields are the core's values
+ * for the default entries (nothing scored, 3 × 5 minutes, levels 1–4).
+ */
+export function session(extra: Partial<SessionView> = {}): SessionView {
   const now = new Date(Date.now()).toISOString();
   return {
     id: "0190-session",
@@ -75,15 +84,22 @@ export function session(extra: Partial<Session> = {}): Session {
     red_flags: [],
     recommendation: null,
     audit: [],
+    competency_averages: [
+      { competency: "data", name: "Data", questions: 2, scored: 0, average: null },
+      { competency: "apis", name: "APIs & web", questions: 1, scored: 0, average: null },
+    ],
+    budget_minutes: 15,
+    scale: { min: 1, max: 4 },
     ...extra,
   };
 }
 
-export function fakeBackend(s: Session) {
+export function fakeBackend(s: SessionView) {
   const ok = () => vi.fn(async () => undefined);
   const b = {
     appInfo: vi.fn(async () => ({ version: "0", db_path: "/tmp/x.db", db_error: null, interviewer: "Grace" })),
-    listSessions: vi.fn(async (_f: SessionFilter): Promise<SessionSummary[]> => []),
+    listSessions: vi.fn(async (_f: SessionFilter, _o: number, _l: number): Promise<SessionPage> => page([])),
+    budgetMinutes: vi.fn(async (_ids: string[]): Promise<number> => 0),
     getBank: vi.fn(async () => ({ competencies: [], questions: [], kits: [] })),
     saveKit: vi.fn(),
     createSession: vi.fn(),
@@ -109,7 +125,9 @@ export function fakeBackend(s: Session) {
       throw new Error("no calibration in this test");
     }),
     exportReport: vi.fn(async (_c: string, _f: ReportFormat, _r: boolean): Promise<string | null> => null),
-    reportHtml: vi.fn(async (_c: string, _r: boolean) => "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>"),
+    reportHtml: vi.fn(
+      async (_c: string, _r: boolean) => "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>",
+    ),
     onFileDrop: vi.fn(async () => () => undefined),
     onFlushRequest: vi.fn(async () => () => undefined),
   };

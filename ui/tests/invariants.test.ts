@@ -26,13 +26,26 @@ describe("UI invariants", () => {
 
   it("never parses HTML: no innerHTML, outerHTML, insertAdjacentHTML, document.write", () => {
     for (const f of sources) {
-      expect(f.text, f.path).not.toMatch(/\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment/);
+      expect(f.text, f.path).not.toMatch(
+        /\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment/,
+      );
     }
   });
 
   it("uses no eval and no inline style attributes (the CSP forbids them)", () => {
     for (const f of sources) {
       expect(f.text, f.path).not.toMatch(/\beval\(|new Function\(|setAttribute\(\s*["']style["']/);
+    }
+  });
+
+  it("draws charts only through chart.ts", () => {
+    const drawers = sources.filter((f) => /svg\(\s*["']svg["']/.test(f.text)).map((f) => f.path);
+    expect(drawers).toEqual(["chart.ts"]);
+  });
+
+  it("leaves domain arithmetic to the core: no minute sums, averages or sorting of domain data", () => {
+    for (const f of sources) {
+      expect(f.text, f.path).not.toMatch(/\.minutes\s*[+*]|[+]\s*[\w.?]*\.minutes\b|\.average\s*=|\.sort\(|reduce\(/);
     }
   });
 

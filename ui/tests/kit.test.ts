@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Question } from "../src/bindings/Question";
-import { EMPTY_FILTER, addPicked, filterQuestions, kitNameFor, move, pickedSummary, removePicked, totalMinutes } from "../src/kit";
+import { EMPTY_FILTER, addPicked, filterQuestions, kitNameFor, move, pickedSummary, removePicked } from "../src/kit";
 
 function q(id: string, minutes: number, extra: Partial<Question> = {}): Question {
   return {
@@ -20,18 +20,26 @@ function q(id: string, minutes: number, extra: Partial<Question> = {}): Question
 
 const bank = [
   q("sql-joins", 6, { prompt: "Explain SQL joins", competency: "data", seniority: "junior" }),
-  q("cap", 8, { prompt: "What does the CAP theorem say?", competency: "distributed", seniority: "mid", kind: "concept" }),
-  q("saga", 18, { prompt: "Order across three services", competency: "distributed", seniority: "senior", kind: "scenario", look_fors: ["compensating transaction"] }),
+  q("cap", 8, {
+    prompt: "What does the CAP theorem say?",
+    competency: "distributed",
+    seniority: "mid",
+    kind: "concept",
+  }),
+  q("saga", 18, {
+    prompt: "Order across three services",
+    competency: "distributed",
+    seniority: "senior",
+    kind: "scenario",
+    look_fors: ["compensating transaction"],
+  }),
 ];
-const byId = new Map(bank.map((x) => [x.id, x]));
 
-describe("kit time totals", () => {
-  it("adds the minutes of the picked questions", () => {
-    expect(totalMinutes([], byId)).toBe(0);
-    expect(totalMinutes(["sql-joins", "saga"], byId)).toBe(24);
-    expect(totalMinutes(["sql-joins", "gone"], byId)).toBe(6);
-    expect(pickedSummary(["cap"], byId)).toBe("1 question · 8 min");
-    expect(pickedSummary(["cap", "saga", "sql-joins"], byId)).toBe("3 questions · 32 min");
+describe("kit summary line", () => {
+  it("shows the count and the core's budget", () => {
+    expect(pickedSummary(1, 8)).toBe("1 question · 8 min");
+    expect(pickedSummary(3, 32)).toBe("3 questions · 32 min");
+    expect(pickedSummary(2, null)).toBe("2 questions");
   });
 });
 
@@ -42,8 +50,13 @@ describe("filtering the bank", () => {
     expect(filterQuestions(bank, { ...EMPTY_FILTER, text: "  " })).toHaveLength(3);
   });
   it("filters by competency, seniority and kind together", () => {
-    expect(filterQuestions(bank, { ...EMPTY_FILTER, competency: "distributed" }).map((x) => x.id)).toEqual(["cap", "saga"]);
-    expect(filterQuestions(bank, { ...EMPTY_FILTER, competency: "distributed", kind: "scenario" }).map((x) => x.id)).toEqual(["saga"]);
+    expect(filterQuestions(bank, { ...EMPTY_FILTER, competency: "distributed" }).map((x) => x.id)).toEqual([
+      "cap",
+      "saga",
+    ]);
+    expect(
+      filterQuestions(bank, { ...EMPTY_FILTER, competency: "distributed", kind: "scenario" }).map((x) => x.id),
+    ).toEqual(["saga"]);
     expect(filterQuestions(bank, { ...EMPTY_FILTER, seniority: "junior" }).map((x) => x.id)).toEqual(["sql-joins"]);
   });
 });

@@ -26,7 +26,8 @@ function press(key: string, target: Element | Document = document.body, extra: K
 }
 const $ = <T extends Element>(sel: string) => document.querySelector(sel) as T;
 const notes = () => $<HTMLTextAreaElement>("textarea.notes");
-const pressed = () => [...document.querySelectorAll(".level[aria-pressed=true]")].map((b) => (b as HTMLElement).dataset.level);
+const pressed = () =>
+  [...document.querySelectorAll(".level[aria-pressed=true]")].map((b) => (b as HTMLElement).dataset.level);
 const indicator = () => $<HTMLElement>(".save-status").textContent;
 
 function type(text: string) {

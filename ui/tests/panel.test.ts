@@ -14,7 +14,7 @@ import { compareScreen, panelChart } from "../src/screens/compare";
 import { homeScreen } from "../src/screens/home";
 import { reportScreen } from "../src/screens/report";
 import type { ImportedFile } from "../src/types";
-import { fakeBackend, fakeCtx, session } from "./fixtures";
+import { fakeBackend, fakeCtx, page, session } from "./fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -105,18 +105,29 @@ function openComparison(): Comparison {
       { competency: "apis", name: "APIs", averages: [1, 2, 4], stats: spread([1, 2, 4]) },
       { competency: "data", name: "Data", averages: [3, 3, 3], stats: spread([3, 3, 3]) },
     ],
+    scale: { min: 1, max: 4 },
   };
 }
 
 /** Your interview is running; two colleagues' sessions are hidden. */
 function sealedComparison(n = 2): Comparison {
   const c = openComparison();
-  const hidden = (col: PanelColumn): PanelColumn => ({ ...col, sealed: true, recommendation: null, summary: "", red_flags: [] });
+  const hidden = (col: PanelColumn): PanelColumn => ({
+    ...col,
+    sealed: true,
+    recommendation: null,
+    summary: "",
+    red_flags: [],
+  });
   return {
     ...c,
     sealed: true,
     sealed_sessions: n,
-    columns: [hidden(c.columns[0]!), hidden(c.columns[1]!), { ...c.columns[2]!, status: "in_progress" as const, recommendation: null }].slice(2 - n),
+    columns: [
+      hidden(c.columns[0]!),
+      hidden(c.columns[1]!),
+      { ...c.columns[2]!, status: "in_progress" as const, recommendation: null },
+    ].slice(2 - n),
     questions: c.questions.map((q) => ({ ...q, cells: [null, null, q.cells[2] ?? null].slice(2 - n) })),
   };
 }
@@ -149,7 +160,9 @@ describe("panel formatting", () => {
     expect(debriefText(cell(3))).toBeNull();
     expect(outcomeText({ kind: "added" })).toBe("added");
     expect(outcomeText({ kind: "unchanged" })).toBe("unchanged (already imported)");
-    expect(outcomeText({ kind: "replaced", changes: ["score q1 2 → 3", "notes q2"] })).toBe("updated: score q1 2 → 3; notes q2");
+    expect(outcomeText({ kind: "replaced", changes: ["score q1 2 → 3", "notes q2"] })).toBe(
+      "updated: score q1 2 → 3; notes q2",
+    );
     expect(outcomeText({ kind: "kept_newer", stored_revision: 7 })).toContain("kept");
   });
 
@@ -204,7 +217,11 @@ describe("compare screen", () => {
     const q3 = $("tr[data-question='q3']");
     expect(q3.classList.contains("uncovered")).toBe(true);
     expect(q3.querySelector(".mark-uncovered")?.textContent).toBe("Not covered");
-    expect([...q3.querySelectorAll("td.cell")].map((td) => td.textContent)).toEqual(["Not scored", "Skipped", "Not asked"]);
+    expect([...q3.querySelectorAll("td.cell")].map((td) => td.textContent)).toEqual([
+      "Not scored",
+      "Skipped",
+      "Not asked",
+    ]);
     expect($$(".q-matrix tr.flagged")).toHaveLength(1);
     expect($(".compare-counts").textContent).toBe("3 interviewers · 1 flagged · 1 not covered");
   });
@@ -295,8 +312,20 @@ describe("report screen", () => {
 
 function candidates(order: string[]): CandidateComparison {
   const rows = {
-    Ada: { candidate: "Ada", sessions: 3, competencies: { apis: 3.5, data: 2 }, overall: 2.75, recommendations: [["Grace", "yes"]] },
-    Bob: { candidate: "Bob", sessions: 2, competencies: { apis: 2, data: 3.5 }, overall: 2.5, recommendations: [["Grace", "no"]] },
+    Ada: {
+      candidate: "Ada",
+      sessions: 3,
+      competencies: { apis: 3.5, data: 2 },
+      overall: 2.75,
+      recommendations: [["Grace", "yes"]],
+    },
+    Bob: {
+      candidate: "Bob",
+      sessions: 2,
+      competencies: { apis: 2, data: 3.5 },
+      overall: 2.5,
+      recommendations: [["Grace", "no"]],
+    },
     Cy: { candidate: "Cy", sessions: 1, competencies: { apis: 1 }, overall: 1, recommendations: [["Grace", null]] },
   } as const;
   return {
@@ -305,8 +334,11 @@ function candidates(order: string[]): CandidateComparison {
       ["apis", "APIs"],
       ["data", "Data"],
     ],
-    rows: order.map((n) => structuredClone(rows[n as keyof typeof rows]) as unknown as CandidateComparison["rows"][number]),
+    rows: order.map(
+      (n) => structuredClone(rows[n as keyof typeof rows]) as unknown as CandidateComparison["rows"][number],
+    ),
     sealed_candidates: 1,
+    scale: { min: 1, max: 4 },
   };
 }
 
@@ -314,7 +346,9 @@ describe("candidates screen", () => {
   it("sorts by a clicked header through the core and reverses on a second click", async () => {
     const backend = fakeBackend(session());
     backend.compareCandidates.mockImplementation(async (_k, sort) =>
-      candidates(sort === "name" ? ["Ada", "Bob", "Cy"] : sort === "data" ? ["Bob", "Ada", "Cy"] : ["Ada", "Bob", "Cy"]),
+      candidates(
+        sort === "name" ? ["Ada", "Bob", "Cy"] : sort === "data" ? ["Bob", "Ada", "Cy"] : ["Ada", "Bob", "Cy"],
+      ),
     );
     const ctx = fakeCtx(backend);
     ctx.bank = vi.fn(async () => ({
@@ -331,7 +365,13 @@ describe("candidates screen", () => {
     expect(names()).toEqual(["Ada", "Bob", "Cy"]);
     expect(sortOf("overall")).toBe("descending");
     expect($(".banner").textContent).toBe("1 candidate is left out until you submit your own interview.");
-    expect([...$$(".cand-table tbody tr")[2]!.querySelectorAll("td.num")].map((td) => td.textContent)).toEqual(["1", "1", "—", "1"]);
+    expect($$(".hint").some((p) => p.textContent?.includes("visible score, 1–4."))).toBe(true);
+    expect([...$$(".cand-table tbody tr")[2]!.querySelectorAll("td.num")].map((td) => td.textContent)).toEqual([
+      "1",
+      "1",
+      "—",
+      "1",
+    ]);
 
     $("button.sort[data-sort='data']").click();
     await settle();
@@ -391,7 +431,11 @@ describe("calibration screen", () => {
     await settle();
     expect(backend.calibration).toHaveBeenCalledWith(null);
     expect([...document.querySelectorAll(".alpha-table td")].map((td) => td.textContent)).toEqual(["0.412", "0.500"]);
-    expect([...document.querySelectorAll(".icc-table td")].map((td) => td.textContent)).toEqual(["0.170", "0.290", "0.710"]);
+    expect([...document.querySelectorAll(".icc-table td")].map((td) => td.textContent)).toEqual([
+      "0.170",
+      "0.290",
+      "0.710",
+    ]);
     expect($(".icc-units").textContent).toBe("Over 6 units rated by all 3 interviewers (6 of 8 units are complete).");
     const rows = $$(".leniency-table tbody tr").map((tr) => [...tr.children].map((c) => c.textContent));
     expect(rows).toEqual([
@@ -420,9 +464,45 @@ describe("calibration screen", () => {
 
 describe("import on home", () => {
   const files: ImportedFile[] = [
-    { file: "ravi.json", path: "/x/ravi.json", result: { session_id: "1", candidate: "Ada", interviewer: "Ravi", outcome: { kind: "added" }, candidate_note: null } },
-    { file: "mei.json", path: "/x/mei.json", result: { session_id: "2", candidate: "Ada", interviewer: "Mei", outcome: { kind: "replaced", changes: ["score q1: 2 → 3"] }, candidate_note: null } },
-    { file: "old.json", path: "/x/old.json", result: { session_id: "3", candidate: "Bo", interviewer: "Li", outcome: { kind: "kept_newer", stored_revision: 4 }, candidate_note: null } },
+    {
+      file: "ravi.json",
+      path: "/x/ravi.json",
+      result: {
+        session_id: "1",
+        candidate: "Ada",
+        interviewer: "Ravi",
+        outcome: { kind: "added" },
+        candidate_note: null,
+        signed_by: null,
+        key_note: null,
+      },
+    },
+    {
+      file: "mei.json",
+      path: "/x/mei.json",
+      result: {
+        session_id: "2",
+        candidate: "Ada",
+        interviewer: "Mei",
+        outcome: { kind: "replaced", changes: ["score q1: 2 → 3"] },
+        candidate_note: null,
+        signed_by: null,
+        key_note: null,
+      },
+    },
+    {
+      file: "old.json",
+      path: "/x/old.json",
+      result: {
+        session_id: "3",
+        candidate: "Bo",
+        interviewer: "Li",
+        outcome: { kind: "kept_newer", stored_revision: 4 },
+        candidate_note: null,
+        signed_by: null,
+        key_note: null,
+      },
+    },
   ];
 
   it("imports through the dialog and shows each file's outcome", async () => {
@@ -450,7 +530,10 @@ describe("import on home", () => {
   it("shows a clear error when nothing was imported, and nothing on cancel", async () => {
     const backend = fakeBackend(session());
     backend.importSessionFiles.mockRejectedValueOnce(
-      new BackendError("invalid", "mei.json: session file content hash does not match (…): the file was edited or damaged"),
+      new BackendError(
+        "invalid",
+        "mei.json: session file content hash does not match (…): the file was edited or damaged",
+      ),
     );
     document.body.appendChild(homeScreen(fakeCtx(backend)).el);
     await settle();
@@ -478,24 +561,26 @@ describe("import on home", () => {
 
   it("opens imported sessions in the candidate's panel, and every row has a Panel button", async () => {
     const backend = fakeBackend(session());
-    backend.listSessions.mockResolvedValue([
-      {
-        id: "imp",
-        candidate: "Ada",
-        interviewer: "Ravi",
-        role: "Backend",
-        kit: null,
-        status: "submitted",
-        created_at: "2026-11-22T09:00:00Z",
-        started_at: "2026-11-22T09:00:00Z",
-        finished_at: null,
-        questions: 3,
-        scored: 3,
-        recommendation: "no",
-        imported: true,
-        sealed: false,
-      },
-    ]);
+    backend.listSessions.mockResolvedValue(
+      page([
+        {
+          id: "imp",
+          candidate: "Ada",
+          interviewer: "Ravi",
+          role: "Backend",
+          kit: null,
+          status: "submitted",
+          created_at: "2026-11-22T09:00:00Z",
+          started_at: "2026-11-22T09:00:00Z",
+          finished_at: null,
+          questions: 3,
+          scored: 3,
+          recommendation: "no",
+          imported: true,
+          sealed: false,
+        },
+      ]),
+    );
     const ctx = fakeCtx(backend);
     document.body.appendChild(homeScreen(ctx).el);
     await settle();

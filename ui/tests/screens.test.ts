@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionSummary } from "../src/bindings/SessionSummary";
-import { filterSummaries, homeScreen } from "../src/screens/home";
-import { competencyAverages, competencyChart, summaryScreen } from "../src/screens/summary";
+import { PAGE_SIZE, homeScreen, pageLabel, sessionFilter } from "../src/screens/home";
+import { competencyChart, summaryScreen } from "../src/screens/summary";
 import { scoreText } from "../src/screens/wrapup";
-import { fakeBackend, fakeCtx, session } from "./fixtures";
+import { newInterviewScreen } from "../src/screens/newInterview";
+import { fakeBackend, fakeCtx, page, question, session } from "./fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -43,16 +44,62 @@ describe("home", () => {
     row("b", "submitted", "2026-11-18T09:00:00Z"),
     row("c", "submitted", "2026-10-01T09:00:00Z"),
   ];
-  it("filters by status and date range", () => {
-    expect(filterSummaries(rows, "", "", now).map((r) => r.id)).toEqual(["a", "b", "c"]);
-    expect(filterSummaries(rows, "submitted", "", now).map((r) => r.id)).toEqual(["b", "c"]);
-    expect(filterSummaries(rows, "", "7d", now).map((r) => r.id)).toEqual(["a", "b"]);
-    expect(filterSummaries(rows, "submitted", "30d", now).map((r) => r.id)).toEqual(["b"]);
+  it("asks the core to filter by text, status and date range", () => {
+    expect(sessionFilter("", "", "", now)).toEqual({ text: null, candidate: null });
+    expect(sessionFilter("  ada ", "submitted", "", now)).toEqual({
+      text: "ada",
+      candidate: null,
+      status: "submitted",
+    });
+    expect(sessionFilter("", "", "7d", now)).toEqual({ text: null, candidate: null, from: "2026-11-15T10:00:00.000Z" });
+    expect(sessionFilter("", "in_progress", "30d", now)).toEqual({
+      text: null,
+      candidate: null,
+      status: "in_progress",
+      from: "2026-10-23T10:00:00.000Z",
+    });
+  });
+
+  it("labels the page", () => {
+    expect(pageLabel(page(rows))).toBe("Sessions 1–3 of 3");
+    expect(pageLabel(page(rows, 50, 120))).toBe("Sessions 51–53 of 120");
+    expect(pageLabel(page([]))).toBe("");
+  });
+
+  it("pages through the sessions with Previous and Next, and a new search starts at the first page", async () => {
+    const backend = fakeBackend(session());
+    backend.listSessions.mockImplementation(async (_f, offset) =>
+      page(offset === 0 ? rows : rows.slice(0, 1), offset, 51),
+    );
+    document.body.appendChild(homeScreen(fakeCtx(backend)).el);
+    await vi.advanceTimersByTimeAsync(0);
+    const prev = document.querySelector("button.page-prev") as HTMLButtonElement;
+    const next = document.querySelector("button.page-next") as HTMLButtonElement;
+    expect(document.querySelector(".page-label")!.textContent).toBe("Sessions 1–3 of 51");
+    expect(prev.disabled).toBe(true);
+    expect(next.disabled).toBe(false);
+    next.click();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: null, candidate: null }, PAGE_SIZE, PAGE_SIZE);
+    expect(document.querySelector(".page-label")!.textContent).toBe("Sessions 51–51 of 51");
+    expect(document.querySelectorAll(".session-row")).toHaveLength(1);
+    expect(next.disabled).toBe(true);
+    expect(prev.disabled).toBe(false);
+    expect(document.activeElement).toBe(prev); // focus stays in the pager
+    const status = document.querySelectorAll("select")[0] as HTMLSelectElement;
+    status.value = "submitted";
+    status.dispatchEvent(new Event("change"));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(backend.listSessions).toHaveBeenLastCalledWith(
+      { text: null, candidate: null, status: "submitted" },
+      0,
+      PAGE_SIZE,
+    );
   });
 
   it("lists sessions and searches through the core", async () => {
     const backend = fakeBackend(session());
-    backend.listSessions.mockResolvedValue(rows);
+    backend.listSessions.mockResolvedValue(page(rows));
     const ctx = fakeCtx(backend);
     const screen = homeScreen(ctx);
     document.body.appendChild(screen.el);
@@ -62,30 +109,21 @@ describe("home", () => {
     search.value = "grace";
     search.dispatchEvent(new Event("input"));
     await vi.advanceTimersByTimeAsync(200);
-    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: "grace", candidate: null });
+    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: "grace", candidate: null }, 0, PAGE_SIZE);
     (document.querySelector(".session-row") as HTMLButtonElement).click();
     expect(ctx.go).toHaveBeenCalledWith({ name: "live", id: "a" });
   });
 });
 
 describe("summary", () => {
-  it("averages per competency like the core", () => {
-    const s = session();
-    s.entries[0]!.score = 4;
-    s.entries[1]!.score = 1;
-    expect(competencyAverages(s)).toEqual([
-      { competency: "data", name: "Data", questions: 2, scored: 2, average: 2.5 },
-      { competency: "apis", name: "APIs & web", questions: 1, scored: 0, average: null },
-    ]);
-  });
-
   it("draws the chart with SVG elements and text nodes", () => {
     const svg = competencyChart(
-      [
-        { competency: "data", name: "<script>x</script>", questions: 2, scored: 2, average: 2.5 },
-        { competency: "apis", name: "APIs", questions: 1, scored: 0, average: null },
-      ],
-      4,
+      session({
+        competency_averages: [
+          { competency: "data", name: "<script>x</script>", questions: 2, scored: 2, average: 2.5 },
+          { competency: "apis", name: "APIs", questions: 1, scored: 0, average: null },
+        ],
+      }),
     );
     expect(svg.namespaceURI).toBe("http://www.w3.org/2000/svg");
     expect(svg.querySelectorAll("rect.bar")).toHaveLength(1);
@@ -109,5 +147,31 @@ describe("summary", () => {
     expect(document.querySelectorAll(".q-summary > li")).toHaveLength(3);
     expect(document.querySelectorAll("button[aria-label^='Amend score']")).toHaveLength(3);
     expect(document.body.textContent).toContain("Yes");
+  });
+});
+
+describe("new interview", () => {
+  it("shows the core's time budget for the picked questions", async () => {
+    const backend = fakeBackend(session());
+    backend.budgetMinutes.mockImplementation(async (ids) => ids.length * 7);
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({
+      competencies: [{ id: "data", name: "Data", description: "" }],
+      questions: [question("q1", "data"), question("q2", "data")],
+      kits: [],
+    })) as typeof ctx.bank;
+    document.body.appendChild(newInterviewScreen(ctx).el);
+    await vi.advanceTimersByTimeAsync(0);
+    const total = document.querySelector(".total") as HTMLElement;
+    expect(total.textContent).toBe("0 questions · 0 min");
+    (document.querySelector(".bank-results button:not([disabled])") as HTMLButtonElement).click();
+    expect(total.getAttribute("aria-busy")).toBe("true");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(backend.budgetMinutes).toHaveBeenLastCalledWith(["q1"]);
+    expect(total.textContent).toBe("1 question · 7 min");
+    expect(total.hasAttribute("aria-busy")).toBe(false);
+    (document.querySelector(".bank-results button:not([disabled])") as HTMLButtonElement).click();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(total.textContent).toBe("2 questions · 14 min");
   });
 });

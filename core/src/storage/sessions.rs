@@ -447,6 +447,10 @@ fn filter_sql(filter: &SessionFilter) -> (String, Vec<String>) {
         conds.push("s.role = ? COLLATE NOCASE");
         params.push(r);
     }
+    if let Some(status) = filter.status {
+        conds.push("s.status = ?");
+        params.push(status.as_str().to_string());
+    }
     if let Some(from) = filter.from {
         conds.push("s.created_at >= ?");
         params.push(ts(from));

@@ -83,7 +83,11 @@ async fn steps(run: &AppRun) -> Result<()> {
             .click()
             .await?;
     }
-    assert_eq!(run.text(".total").await?, "3 questions · 17 min");
+    // The total is the core's answer: wait until it has arrived.
+    assert_eq!(
+        run.text(".total:not([aria-busy])").await?,
+        "3 questions · 17 min"
+    );
     let first_down = run
         .el(".picked li:first-child button[aria-label^='Move down']")
         .await?;

@@ -2,6 +2,7 @@
 import type { CompetencyRow } from "./CompetencyRow";
 import type { PanelColumn } from "./PanelColumn";
 import type { QuestionRow } from "./QuestionRow";
+import type { Scale } from "./Scale";
 
 export type Comparison = { candidate: string, 
 /**
@@ -11,4 +12,8 @@ sealed: boolean,
 /**
  * How many other interviewers' sessions have arrived but are hidden.
  */
-sealed_sessions: number, columns: Array<PanelColumn>, questions: Array<QuestionRow>, competencies: Array<CompetencyRow>, };
+sealed_sessions: number, columns: Array<PanelColumn>, questions: Array<QuestionRow>, competencies: Array<CompetencyRow>, 
+/**
+ * The rubric scale of the compared questions (lowest..highest level).
+ */
+scale: Scale | null, };

@@ -3,9 +3,10 @@
 import type { Ctx } from "../app";
 import type { Entry } from "../bindings/Entry";
 import type { Session } from "../bindings/Session";
+import type { SessionView } from "../types";
 import { h, nextId } from "../dom";
 
-export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: number): Promise<Session | null> {
+export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: number): Promise<SessionView | null> {
   return new Promise((resolve) => {
     const titleId = nextId("amend-title");
     const groupName = nextId("amend-level");
@@ -25,7 +26,11 @@ export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: n
       "form",
       { attrs: { method: "dialog" } },
       h("h2", { id: titleId }, "Amend score"),
-      h("p", { class: "hint" }, `This interview is submitted. The change and your reason are kept in the audit log. Current score: ${current}.`),
+      h(
+        "p",
+        { class: "hint" },
+        `This interview is submitted. The change and your reason are kept in the audit log. Current score: ${current}.`,
+      ),
       h("p", { class: "amend-q" }, entry.question.prompt),
       h("fieldset", {}, h("legend", {}, "New score"), ...radios),
       h("div", { class: "field" }, h("label", { attrs: { for: reasonId } }, "Reason"), reason),
@@ -33,7 +38,7 @@ export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: n
       h("div", { class: "dialog-actions" }, cancel, ok),
     );
     const dlg = h("dialog", { class: "dialog", attrs: { "aria-labelledby": titleId } }, form);
-    let result: Session | null = null;
+    let result: SessionView | null = null;
     cancel.addEventListener("click", () => dlg.close());
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();

@@ -16,11 +16,21 @@ function table(caption: string, head: string[], rows: (string | HTMLElement)[][]
       "table",
       { class: `matrix ${cls}`.trim() },
       h("caption", { class: "sr-only" }, caption),
-      h("thead", {}, h("tr", {}, ...head.map((x, i) => h("th", { class: i ? "num" : "", attrs: { scope: "col" } }, x)))),
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...head.map((x, i) => h("th", { class: i ? "num" : "", attrs: { scope: "col" } }, x))),
+      ),
       h(
         "tbody",
         {},
-        ...rows.map((r) => h("tr", {}, ...r.map((v, i) => (i === 0 ? h("th", { attrs: { scope: "row" } }, v) : h("td", { class: "num" }, v))))),
+        ...rows.map((r) =>
+          h(
+            "tr",
+            {},
+            ...r.map((v, i) => (i === 0 ? h("th", { attrs: { scope: "row" } }, v) : h("td", { class: "num" }, v))),
+          ),
+        ),
       ),
     ),
   );
@@ -31,12 +41,14 @@ export function calibrationView(c: Calibration): HTMLElement {
   const meta = h(
     "dl",
     { class: "meta" },
-    ...([
-      ["Sessions", String(c.sessions)],
-      ["Interviewers", String(c.raters.length)],
-      ["Units", `${c.units} (candidate × question)`],
-      ["Ratings", String(c.ratings)],
-    ] as const).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+    ...(
+      [
+        ["Sessions", String(c.sessions)],
+        ["Interviewers", String(c.raters.length)],
+        ["Units", `${c.units} (candidate × question)`],
+        ["Ratings", String(c.ratings)],
+      ] as const
+    ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
   );
   out.appendChild(h("section", { class: "card" }, meta));
   if (c.ratings === 0) {
@@ -48,21 +60,35 @@ export function calibrationView(c: Calibration): HTMLElement {
       "section",
       { attrs: { "aria-labelledby": "alpha-title" } },
       h("h2", { id: "alpha-title" }, "Krippendorff’s alpha"),
-      table("Krippendorff’s alpha", ["Metric", "α"], [
-        ["Interval", num(c.alpha_interval, 3)],
-        ["Ordinal", num(c.alpha_ordinal, 3)],
-      ], "alpha-table"),
+      table(
+        "Krippendorff’s alpha",
+        ["Metric", "α"],
+        [
+          ["Interval", num(c.alpha_interval, 3)],
+          ["Ordinal", num(c.alpha_ordinal, 3)],
+        ],
+        "alpha-table",
+      ),
       h("p", { class: "hint" }, "1 is perfect agreement, 0 is what chance alone gives. Uses every rating."),
     ),
   );
-  const icc = h("section", { attrs: { "aria-labelledby": "icc-title" } }, h("h2", { id: "icc-title" }, "Intraclass correlation"));
+  const icc = h(
+    "section",
+    { attrs: { "aria-labelledby": "icc-title" } },
+    h("h2", { id: "icc-title" }, "Intraclass correlation"),
+  );
   if (c.icc) {
     icc.appendChild(
-      table("Intraclass correlations", ["Model", "ICC"], [
-        ["ICC(1,1) one-way random", num(c.icc.icc1_1, 3)],
-        ["ICC(2,1) two-way random, agreement", num(c.icc.icc2_1, 3)],
-        ["ICC(3,1) two-way mixed, consistency", num(c.icc.icc3_1, 3)],
-      ], "icc-table"),
+      table(
+        "Intraclass correlations",
+        ["Model", "ICC"],
+        [
+          ["ICC(1,1) one-way random", num(c.icc.icc1_1, 3)],
+          ["ICC(2,1) two-way random, agreement", num(c.icc.icc2_1, 3)],
+          ["ICC(3,1) two-way mixed, consistency", num(c.icc.icc3_1, 3)],
+        ],
+        "icc-table",
+      ),
     );
     icc.appendChild(
       h(
@@ -73,7 +99,11 @@ export function calibrationView(c: Calibration): HTMLElement {
     );
   } else {
     icc.appendChild(
-      h("p", { class: "hint icc-units" }, `Not enough units rated by every interviewer (${c.complete_units} of ${c.units} complete).`),
+      h(
+        "p",
+        { class: "hint icc-units" },
+        `Not enough units rated by every interviewer (${c.complete_units} of ${c.units} complete).`,
+      ),
     );
   }
   out.appendChild(icc);
@@ -99,7 +129,11 @@ export function calibrationView(c: Calibration): HTMLElement {
 }
 
 export function calibrationScreen(ctx: Ctx, kit?: string): Screen {
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const kitSelect = h("select", {}, h("option", { attrs: { value: "" } }, "All kits"));
   const result = h("div", { class: "cal-result", attrs: { "aria-live": "polite" } });
@@ -117,7 +151,9 @@ export function calibrationScreen(ctx: Ctx, kit?: string): Screen {
     } catch (err) {
       if (mine !== seq) return;
       clear(result);
-      result.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compute calibration: ${(err as Error).message}`));
+      result.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compute calibration: ${(err as Error).message}`),
+      );
     }
   };
   kitSelect.addEventListener("change", () => void load());

@@ -7,7 +7,11 @@ import { topBar } from "../widgets";
 export type CandidateTab = "compare" | "report";
 
 export function candidateHeader(ctx: Ctx, candidate: string, current: CandidateTab): HTMLElement[] {
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const tab = (name: CandidateTab, label: string) => {
     const b = h(

@@ -9,18 +9,31 @@ import { recommendationLabel } from "../format";
 import { nextSort, num, type SortDir } from "../panel";
 import { topBar } from "../widgets";
 
-function sortHeader(label: string, key: string, sort: { key: string; dir: SortDir }, onSort: (key: string) => void, numeric = true) {
+function sortHeader(
+  label: string,
+  key: string,
+  sort: { key: string; dir: SortDir },
+  onSort: (key: string) => void,
+  numeric = true,
+) {
   const active = sort.key === key;
   const btn = h(
     "button",
     { class: "sort", attrs: { type: "button", "aria-label": `Sort by ${label}` }, dataset: { sort: key } },
     label,
-    h("span", { class: "sort-mark", attrs: { "aria-hidden": "true" } }, active ? (sort.dir === "asc" ? " ▲" : " ▼") : ""),
+    h(
+      "span",
+      { class: "sort-mark", attrs: { "aria-hidden": "true" } },
+      active ? (sort.dir === "asc" ? " ▲" : " ▼") : "",
+    ),
   );
   btn.addEventListener("click", () => onSort(key));
   return h(
     "th",
-    { class: numeric ? "num" : "", attrs: { scope: "col", "aria-sort": active ? (sort.dir === "asc" ? "ascending" : "descending") : "none" } },
+    {
+      class: numeric ? "num" : "",
+      attrs: { scope: "col", "aria-sort": active ? (sort.dir === "asc" ? "ascending" : "descending") : "none" },
+    },
     btn,
   );
 }
@@ -68,7 +81,9 @@ export function candidatesTable(
           h(
             "td",
             { class: "small recs-cell" },
-            ...r.recommendations.map(([who, rec]) => h("span", { class: "rec-line" }, `${who}: ${recommendationLabel(rec)}`)),
+            ...r.recommendations.map(([who, rec]) =>
+              h("span", { class: "rec-line" }, `${who}: ${recommendationLabel(rec)}`),
+            ),
           ),
         );
       }),
@@ -77,7 +92,11 @@ export function candidatesTable(
 }
 
 export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const kitSelect = h("select", {});
   const result = h("div", { class: "cand-result" });
@@ -101,7 +120,9 @@ export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
     } catch (err) {
       if (mine !== seq) return;
       clear(result);
-      result.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compare candidates: ${(err as Error).message}`));
+      result.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compare candidates: ${(err as Error).message}`),
+      );
     }
   };
 
@@ -122,7 +143,11 @@ export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
     if (cmp.sealed_candidates) {
       const n = cmp.sealed_candidates;
       result.appendChild(
-        h("p", { class: "banner" }, `${n} candidate${n === 1 ? " is" : "s are"} left out until you submit your own interview.`),
+        h(
+          "p",
+          { class: "banner" },
+          `${n} candidate${n === 1 ? " is" : "s are"} left out until you submit your own interview.`,
+        ),
       );
     }
     if (!cmp.rows.length) {
@@ -136,8 +161,15 @@ export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
         candidatesTable(ctx, cmp, rows, sort, onSort),
       ),
     );
-    result.appendChild(h("p", { class: "hint" }, "Averages of every visible score, 0–4. Click a header to sort."));
-    if (focusSort) [...result.querySelectorAll<HTMLElement>("button.sort")].find((b) => b.dataset.sort === sort.key)?.focus();
+    result.appendChild(
+      h(
+        "p",
+        { class: "hint" },
+        `Averages of every visible score${cmp.scale ? `, ${cmp.scale.min}–${cmp.scale.max}` : ""}. Click a header to sort.`,
+      ),
+    );
+    if (focusSort)
+      [...result.querySelectorAll<HTMLElement>("button.sort")].find((b) => b.dataset.sort === sort.key)?.focus();
   }
 
   kitSelect.addEventListener("change", () => {
@@ -153,7 +185,9 @@ export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
       if (!bank.kits.length) result.appendChild(h("p", { class: "empty" }, "There are no kits."));
       await load();
     } catch (err) {
-      result.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot load kits: ${(err as Error).message}`));
+      result.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot load kits: ${(err as Error).message}`),
+      );
     }
   })();
 

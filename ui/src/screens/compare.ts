@@ -8,12 +8,11 @@ import type { Comparison } from "../bindings/Comparison";
 import type { PanelColumn } from "../bindings/PanelColumn";
 import type { QuestionRow } from "../bindings/QuestionRow";
 import type { Spread } from "../bindings/Spread";
-import { clear, h, svg } from "../dom";
+import { barChart } from "../chart";
+import { clear, h } from "../dom";
 import { recommendationLabel, statusLabel } from "../format";
-import { cellText, comparisonCounts, debriefText, num, scaleMax, spreadText } from "../panel";
+import { cellText, comparisonCounts, debriefText, num, spreadText } from "../panel";
 import { candidateHeader } from "./candidate";
-
-const SERIES = 8;
 
 /** Indices of the columns whose scores are visible. */
 function visibleColumns(c: Comparison): number[] {
@@ -68,14 +67,27 @@ function statsCell(s: Spread): HTMLTableCellElement {
 function questionRows(c: Comparison, cols: number[], q: QuestionRow): HTMLTableRowElement[] {
   const marks: (HTMLElement | null)[] = [
     q.stats.flagged
-      ? h("span", { class: "mark mark-flag", attrs: { title: "Scores differ by 2 or more levels" } }, "⚑ 2+ levels apart")
+      ? h(
+          "span",
+          { class: "mark mark-flag", attrs: { title: "Scores differ by 2 or more levels" } },
+          "⚑ 2+ levels apart",
+        )
       : null,
     q.uncovered ? h("span", { class: "mark mark-uncovered" }, "Not covered") : null,
   ];
   const tr = h(
     "tr",
-    { class: [q.stats.flagged ? "flagged" : "", q.uncovered ? "uncovered" : ""].join(" ").trim(), dataset: { question: q.question_id } },
-    h("th", { class: "q", attrs: { scope: "row" } }, h("span", { class: "q-text", attrs: { title: q.prompt } }, q.prompt), h("span", { class: "q-comp" }, q.competency_name), ...marks),
+    {
+      class: [q.stats.flagged ? "flagged" : "", q.uncovered ? "uncovered" : ""].join(" ").trim(),
+      dataset: { question: q.question_id },
+    },
+    h(
+      "th",
+      { class: "q", attrs: { scope: "row" } },
+      h("span", { class: "q-text", attrs: { title: q.prompt } }, q.prompt),
+      h("span", { class: "q-comp" }, q.competency_name),
+      ...marks,
+    ),
     ...cols.map((i) => {
       const cell = q.cells[i] ?? null;
       const d = debriefText(cell);
@@ -107,7 +119,9 @@ function questionRows(c: Comparison, cols: number[], q: QuestionRow): HTMLTableR
           "section",
           { class: "note-col" },
           h("h4", {}, c.columns[i]!.interviewer),
-          cell && cell.notes.trim() ? h("p", { class: "prewrap" }, cell.notes) : h("p", { class: "hint" }, cell ? "No notes." : "Not asked."),
+          cell && cell.notes.trim()
+            ? h("p", { class: "prewrap" }, cell.notes)
+            : h("p", { class: "hint" }, cell ? "No notes." : "Not asked."),
           d ? h("p", { class: "hint" }, d.title) : null,
         );
       }),
@@ -184,62 +198,20 @@ export function competencyTable(c: Comparison): HTMLTableElement {
   );
 }
 
-/**
- * Average per competency with one bar series per interviewer, built with
- * DOM calls (createElementNS); colours come from CSS classes.
- */
+/** Average per competency with one bar series per interviewer (the shared chart). */
 export function panelChart(c: Comparison): SVGSVGElement {
   const cols = visibleColumns(c);
-  const max = scaleMax(c);
-  const width = 440;
-  const left = 4;
-  const barW = width - left - 44;
-  const bar = 11;
-  const legendRows = Math.ceil(cols.length / 3);
-  const legendH = legendRows * 18 + 6;
-  const groupH = 18 + cols.length * (bar + 2) + 10;
-  const plotTop = legendH;
-  const height = plotTop + c.competencies.length * groupH + 20;
-  const described = c.competencies
-    .map((row) => `${row.name}: ${cols.map((i) => `${c.columns[i]!.interviewer} ${num(row.averages[i] ?? null)}`).join(", ")}`)
-    .join("; ");
-  const root = svg("svg", {
-    class: "chart panel-chart",
-    viewBox: `0 0 ${width} ${height}`,
-    role: "img",
-    "aria-label": `Average score per competency and interviewer, 0 to ${max}. ${described}`,
+  return barChart({
+    title: "Average score per competency and interviewer",
+    className: "panel-chart",
+    scale: c.scale,
+    series: cols.map((i) => c.columns[i]!.interviewer),
+    groups: c.competencies.map((row) => ({
+      label: row.name,
+      bars: cols.map((i) => ({ value: row.averages[i] ?? null })),
+    })),
+    empty: "no score",
   });
-  root.appendChild(svg("title", {}, "Average score per competency and interviewer"));
-  cols.forEach((col, k) => {
-    const x = left + (k % 3) * 146;
-    const y = 4 + Math.floor(k / 3) * 18;
-    root.appendChild(svg("rect", { class: `series series-${k % SERIES}`, x, y, width: 12, height: 12, rx: 2 }));
-    root.appendChild(svg("text", { class: "legend", x: x + 17, y: y + 11 }, c.columns[col]!.interviewer));
-  });
-  const plotBottom = plotTop + c.competencies.length * groupH;
-  for (let v = 0; v <= max; v++) {
-    const x = left + (barW * v) / max;
-    root.appendChild(svg("line", { class: "grid", x1: x, x2: x, y1: plotTop + 14, y2: plotBottom }));
-    root.appendChild(svg("text", { class: "axis", x, y: plotBottom + 14, "text-anchor": "middle" }, String(v)));
-  }
-  c.competencies.forEach((row, g) => {
-    const y0 = plotTop + g * groupH;
-    root.appendChild(svg("text", { class: "label", x: left, y: y0 + 12 }, row.name));
-    cols.forEach((col, k) => {
-      const y = y0 + 17 + k * (bar + 2);
-      const v = row.averages[col] ?? null;
-      if (v === null) {
-        root.appendChild(svg("text", { class: "none", x: left + 2, y: y + bar - 1 }, `${c.columns[col]!.interviewer}: no score`));
-        return;
-      }
-      const w = Math.max(2, (barW * v) / max);
-      const r = svg("rect", { class: `bar series series-${k % SERIES}`, x: left, y, width: w.toFixed(1), height: bar, rx: 2 });
-      r.appendChild(svg("title", {}, `${c.columns[col]!.interviewer}: ${num(v)}`));
-      root.appendChild(r);
-      root.appendChild(svg("text", { class: "value", x: left + w + 5, y: y + bar - 1 }, num(v)));
-    });
-  });
-  return root;
 }
 
 function recommendations(c: Comparison): HTMLElement {
@@ -252,8 +224,20 @@ function recommendations(c: Comparison): HTMLElement {
         "article",
         { class: "card rec-card" },
         h("h3", {}, who(col)),
-        h("p", { class: "q-meta" }, [col.role, statusLabel(col.status), col.imported ? "imported" : ""].filter(Boolean).join(" · ")),
-        h("p", {}, h("span", { class: `score-pill rec-${col.recommendation ?? "none-given"}` }, recommendationLabel(col.recommendation))),
+        h(
+          "p",
+          { class: "q-meta" },
+          [col.role, statusLabel(col.status), col.imported ? "imported" : ""].filter(Boolean).join(" · "),
+        ),
+        h(
+          "p",
+          {},
+          h(
+            "span",
+            { class: `score-pill rec-${col.recommendation ?? "none-given"}` },
+            recommendationLabel(col.recommendation),
+          ),
+        ),
         col.summary.trim() ? h("p", { class: "prewrap small" }, col.summary) : null,
         col.red_flags.length ? h("ul", { class: "flags" }, ...col.red_flags.map((f) => h("li", {}, f))) : null,
       );
@@ -279,7 +263,11 @@ export function openView(c: Comparison): HTMLElement {
       "section",
       { attrs: { "aria-labelledby": "matrix-title" } },
       h("h2", { id: "matrix-title" }, "Questions × interviewers"),
-      h("p", { class: "hint" }, "⚑ marks rows whose scores are 2 or more levels apart. Spread is the highest score minus the lowest."),
+      h(
+        "p",
+        { class: "hint" },
+        "⚑ marks rows whose scores are 2 or more levels apart. Spread is the highest score minus the lowest.",
+      ),
       scroller("Question matrix", matrixTable(c)),
     ),
   );
@@ -293,7 +281,12 @@ export function openView(c: Comparison): HTMLElement {
     ),
   );
   frag.appendChild(
-    h("section", { attrs: { "aria-labelledby": "recs-title" } }, h("h2", { id: "recs-title" }, "Recommendations"), recommendations(c)),
+    h(
+      "section",
+      { attrs: { "aria-labelledby": "recs-title" } },
+      h("h2", { id: "recs-title" }, "Recommendations"),
+      recommendations(c),
+    ),
   );
   return frag;
 }
@@ -310,7 +303,9 @@ export function compareScreen(ctx: Ctx, candidate: string): Screen {
       body.appendChild(c.sealed ? sealedView(ctx, c) : openView(c));
     } catch (err) {
       clear(body);
-      body.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compare: ${(err as Error).message}`));
+      body.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot compare: ${(err as Error).message}`),
+      );
     }
   })();
 

@@ -2,7 +2,8 @@
 // panel entry points: "Import sessions…" (or files dropped on the window),
 // Candidates, Calibration, and each session's candidate panel.
 import type { Ctx, Screen } from "../app";
-import type { SessionSummary } from "../bindings/SessionSummary";
+import type { SessionFilter } from "../bindings/SessionFilter";
+import type { SessionPage } from "../bindings/SessionPage";
 import type { Status } from "../bindings/Status";
 import { clear, field, h } from "../dom";
 import { recommendationLabel, shortDate, statusLabel } from "../format";
@@ -12,33 +13,35 @@ import { topBar } from "../widgets";
 
 export type DateRange = "" | "today" | "7d" | "30d";
 
-/** Client-side status and date filters (text search is done by the core). */
-export function filterSummaries(
-  rows: SessionSummary[],
-  status: Status | "",
-  range: DateRange,
-  nowMs: number,
-): SessionSummary[] {
-  const startOfToday = new Date(nowMs);
-  startOfToday.setHours(0, 0, 0, 0);
-  const since =
-    range === "today"
-      ? startOfToday.getTime()
-      : range === "7d"
-        ? nowMs - 7 * 86400_000
-        : range === "30d"
-          ? nowMs - 30 * 86400_000
-          : -Infinity;
-  return rows.filter((r) => {
-    if (status && r.status !== status) return false;
-    const t = Date.parse(r.started_at ?? r.created_at);
-    return Number.isNaN(t) ? range === "" : t >= since;
-  });
+/** Rows per page of the session list. */
+export const PAGE_SIZE = 50;
+
+/** The core's filter for the search box, status and date range. */
+export function sessionFilter(text: string, status: Status | "", range: DateRange, nowMs: number): SessionFilter {
+  const filter: SessionFilter = { text: text.trim() || null, candidate: null };
+  if (status) filter.status = status;
+  if (range) {
+    const startOfToday = new Date(nowMs);
+    startOfToday.setHours(0, 0, 0, 0);
+    const since = range === "today" ? startOfToday.getTime() : nowMs - (range === "7d" ? 7 : 30) * 86400_000;
+    filter.from = new Date(since).toISOString();
+  }
+  return filter;
+}
+
+/** "Sessions 1–50 of 120"; empty when nothing matches. */
+export function pageLabel(p: SessionPage): string {
+  if (p.total === 0 || p.rows.length === 0) return "";
+  return `Sessions ${p.offset + 1}–${p.offset + p.rows.length} of ${p.total}`;
 }
 
 /** What an import did, file by file, with a way into each candidate's panel. */
 export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () => void): HTMLElement {
-  const close = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import results" } }, "Dismiss");
+  const close = h(
+    "button",
+    { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import results" } },
+    "Dismiss",
+  );
   close.addEventListener("click", dismiss);
   const n = files.length;
   return h(
@@ -71,7 +74,11 @@ export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () =>
 }
 
 export function importErrorView(message: string, dismiss: () => void): HTMLElement {
-  const close = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import error" } }, "Dismiss");
+  const close = h(
+    "button",
+    { class: "btn btn-small", attrs: { type: "button", "aria-label": "Dismiss import error" } },
+    "Dismiss",
+  );
   close.addEventListener("click", dismiss);
   return h(
     "section",
@@ -103,7 +110,18 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     h("option", { attrs: { value: "30d" } }, "Last 30 days"),
   );
   const list = h("ul", { class: "session-list", attrs: { "aria-label": "Interviews" } });
-  const count = h("p", { class: "hint", attrs: { "aria-live": "polite" } });
+  const count = h("p", { class: "hint page-label", attrs: { "aria-live": "polite" } });
+  const prevBtn = h(
+    "button",
+    { class: "btn btn-small page-prev", attrs: { type: "button", "aria-label": "Previous page of sessions" } },
+    "‹ Previous",
+  );
+  const nextBtn = h(
+    "button",
+    { class: "btn btn-small page-next", attrs: { type: "button", "aria-label": "Next page of sessions" } },
+    "Next ›",
+  );
+  const pager = h("nav", { class: "pager", attrs: { "aria-label": "Session pages" } }, prevBtn, count, nextBtn);
   const newBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "New interview");
   newBtn.addEventListener("click", () => void ctx.go({ name: "new" }));
   const importBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Import sessions…");
@@ -131,25 +149,27 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
   };
   importBtn.addEventListener("click", () => void runImport());
 
-  let rows: SessionSummary[] = [];
+  let page: SessionPage = { rows: [], total: 0, offset: 0, limit: PAGE_SIZE };
+  let offset = 0;
   let seq = 0;
+  const filtered = () => search.value.trim() !== "" || status.value !== "" || range.value !== "";
 
   const render = () => {
-    const shown = filterSummaries(rows, status.value as Status | "", range.value as DateRange, Date.now());
     clear(list);
-    count.textContent =
-      rows.length === 0 ? "" : `${shown.length} of ${rows.length} interview${rows.length === 1 ? "" : "s"}`;
-    if (shown.length === 0) {
+    count.textContent = pageLabel(page);
+    prevBtn.disabled = page.offset === 0;
+    nextBtn.disabled = page.offset + page.rows.length >= page.total;
+    if (page.rows.length === 0) {
       list.appendChild(
         h(
           "li",
           { class: "empty" },
-          rows.length === 0 && !search.value ? "No interviews yet. Start one with “New interview”." : "Nothing matches.",
+          page.total === 0 && !filtered() ? "No interviews yet. Start one with “New interview”." : "Nothing matches.",
         ),
       );
       return;
     }
-    for (const r of shown) {
+    for (const r of page.rows) {
       const target = r.status === "submitted" ? "summary" : "live";
       const open = h(
         "button",
@@ -163,7 +183,11 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
         h(
           "span",
           { class: `badge badge-${r.status}${r.imported ? " badge-imported" : ""}` },
-          r.imported ? "Imported" : r.status === "submitted" ? `Submitted · ${recommendationLabel(r.recommendation)}` : statusLabel(r.status),
+          r.imported
+            ? "Imported"
+            : r.status === "submitted"
+              ? `Submitted · ${recommendationLabel(r.recommendation)}`
+              : statusLabel(r.status),
         ),
       );
       open.setAttribute(
@@ -171,8 +195,9 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
         `${r.candidate}${r.role ? `, ${r.role}` : ""}, ${r.imported ? `imported from ${r.interviewer}` : statusLabel(r.status)}, ${shortDate(r.started_at ?? r.created_at)}`,
       );
       // Others' sessions are read-only here: they open in the candidate's panel.
-      open.addEventListener("click", () =>
-        void ctx.go(r.imported ? { name: "compare", candidate: r.candidate } : { name: target, id: r.id }),
+      open.addEventListener(
+        "click",
+        () => void ctx.go(r.imported ? { name: "compare", candidate: r.candidate } : { name: target, id: r.id }),
       );
       const panel = h(
         "button",
@@ -187,25 +212,55 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
   const load = async () => {
     const mine = ++seq;
     try {
-      const text = search.value.trim();
-      const got = await ctx.backend.listSessions({ text: text || null, candidate: null });
+      const filter = sessionFilter(search.value, status.value as Status | "", range.value as DateRange, Date.now());
+      let got = await ctx.backend.listSessions(filter, offset, PAGE_SIZE);
+      // The last page emptied (sessions went away): show the last one that has rows.
+      if (got.rows.length === 0 && got.total > 0 && offset > 0) {
+        offset = Math.floor((got.total - 1) / PAGE_SIZE) * PAGE_SIZE;
+        got = await ctx.backend.listSessions(filter, offset, PAGE_SIZE);
+      }
       if (mine === seq) {
-        rows = got;
+        page = got;
         render();
       }
     } catch (err) {
       clear(list);
-      list.appendChild(h("li", { class: "error", attrs: { role: "alert" } }, `Cannot load interviews: ${String((err as Error).message ?? err)}`));
+      list.appendChild(
+        h(
+          "li",
+          { class: "error", attrs: { role: "alert" } },
+          `Cannot load interviews: ${String((err as Error).message ?? err)}`,
+        ),
+      );
     }
   };
 
   let debounce: ReturnType<typeof setTimeout> | undefined;
   search.addEventListener("input", () => {
     clearTimeout(debounce);
-    debounce = setTimeout(() => void load(), 150);
+    debounce = setTimeout(() => {
+      offset = 0;
+      void load();
+    }, 150);
   });
-  status.addEventListener("change", render);
-  range.addEventListener("change", render);
+  const refilter = () => {
+    offset = 0;
+    void load();
+  };
+  status.addEventListener("change", refilter);
+  range.addEventListener("change", refilter);
+  // At the first or last page the pressed button is disabled: keep the
+  // keyboard focus in the pager by moving it to the other one.
+  prevBtn.addEventListener("click", async () => {
+    offset = Math.max(0, page.offset - PAGE_SIZE);
+    await load();
+    if (prevBtn.disabled && !nextBtn.disabled) nextBtn.focus();
+  });
+  nextBtn.addEventListener("click", async () => {
+    offset = page.offset + PAGE_SIZE;
+    await load();
+    if (nextBtn.disabled && !prevBtn.disabled) prevBtn.focus();
+  });
 
   const filters = h(
     "div",
@@ -225,7 +280,7 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     { class: "screen screen-home" },
     topBar("Interviews", null, [newBtn]),
     panelBar,
-    h("main", { class: "content" }, importArea, filters, count, list),
+    h("main", { class: "content" }, importArea, filters, pager, list),
   );
   void load();
   if (dropped?.length) void runImport(dropped);

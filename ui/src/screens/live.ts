@@ -4,6 +4,7 @@
 import type { Ctx, Screen } from "../app";
 import type { Entry } from "../bindings/Entry";
 import type { Session } from "../bindings/Session";
+import type { SessionView } from "../types";
 import { QuestionClock } from "../clock";
 import { clear, h, nextId, toast } from "../dom";
 import { againstBudget, clock, secondsSince } from "../format";
@@ -33,13 +34,9 @@ export function resumeIndex(s: Session): number {
   return i < 0 ? 0 : i;
 }
 
-export function budgetMinutes(s: Session): number {
-  return s.entries.reduce((sum, e) => sum + e.question.minutes, 0);
-}
-
 export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Screen {
   const { backend, queue } = ctx;
-  let session: Session | null = null;
+  let session: SessionView | null = null;
   let index = 0;
   let locked = false;
   const qclock = new QuestionClock();
@@ -49,9 +46,17 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   const indicator = saveIndicator(queue, () => notes.hasDirty);
 
   // Static frame
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
-  const helpBtn = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Keyboard shortcuts", "aria-keyshortcuts": "?" } }, "?");
+  const helpBtn = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Keyboard shortcuts", "aria-keyshortcuts": "?" } },
+    "?",
+  );
   const bar = topBar("Interview", back, [indicator.el, helpBtn]);
   const title = bar.querySelector("h1") as HTMLHeadingElement;
   const progress = h("span", { class: "progress", attrs: { "aria-live": "polite" } });
@@ -60,9 +65,17 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   const strip = h("ul", { class: "strip", attrs: { "aria-label": "Competencies with evidence" } });
   const banner = h("p", { class: "banner", attrs: { hidden: true } });
   const body = h("main", { class: "content live", attrs: { tabindex: "-1" } });
-  const prevBtn = h("button", { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "K ArrowLeft" } }, "← Prev");
+  const prevBtn = h(
+    "button",
+    { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "K ArrowLeft" } },
+    "← Prev",
+  );
   const skipBtn = h("button", { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "0" } }, "Skip");
-  const nextBtn = h("button", { class: "btn btn-primary", attrs: { type: "button", "aria-keyshortcuts": "J ArrowRight" } }, "Next →");
+  const nextBtn = h(
+    "button",
+    { class: "btn btn-primary", attrs: { type: "button", "aria-keyshortcuts": "J ArrowRight" } },
+    "Next →",
+  );
   const footer = h("footer", { class: "navbar" }, prevBtn, skipBtn, nextBtn);
   const notesId = nextId("notes");
   const notesBox = h("textarea", {
@@ -71,7 +84,14 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     attrs: { rows: 4, spellcheck: "true", "aria-keyshortcuts": "N" },
   });
   const notesLabel = h("label", { attrs: { for: notesId } }, "Notes");
-  const stampBtn = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-keyshortcuts": "T", title: "Stamp the interview time (T)" } }, "Stamp (T)");
+  const stampBtn = h(
+    "button",
+    {
+      class: "btn btn-small",
+      attrs: { type: "button", "aria-keyshortcuts": "T", title: "Stamp the interview time (T)" },
+    },
+    "Stamp (T)",
+  );
   const notesDock = h(
     "section",
     { class: "notes-dock" },
@@ -82,9 +102,25 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     "div",
     { class: "statusline" },
     progress,
-    h("span", { class: "timers" }, h("span", { class: "timer-label" }, "Q "), qTimer, h("span", { class: "timer-label" }, " · All "), allTimer),
+    h(
+      "span",
+      { class: "timers" },
+      h("span", { class: "timer-label" }, "Q "),
+      qTimer,
+      h("span", { class: "timer-label" }, " · All "),
+      allTimer,
+    ),
   );
-  const el = h("div", { class: "screen screen-live" }, bar, h("div", { class: "subbar" }, status, strip), banner, body, notesDock, footer);
+  const el = h(
+    "div",
+    { class: "screen screen-live" },
+    bar,
+    h("div", { class: "subbar" }, status, strip),
+    banner,
+    body,
+    notesDock,
+    footer,
+  );
   const keymap = keyMapDialog();
   el.appendChild(keymap);
   helpBtn.addEventListener("click", () => keymap.showModal());
@@ -105,8 +141,10 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     const running = locked ? 0 : Math.floor(qclock.runningMs() / 1000);
     const q = againstBudget(e.seconds_spent + running, e.question.minutes);
     const all = againstBudget(
-      locked && session.finished_at ? secondsSince(session.started_at, Date.parse(session.finished_at)) : secondsSince(session.started_at, now),
-      budgetMinutes(session),
+      locked && session.finished_at
+        ? secondsSince(session.started_at, Date.parse(session.finished_at))
+        : secondsSince(session.started_at, now),
+      session.budget_minutes,
     );
     qTimer.textContent = q.text;
     qTimer.classList.toggle("over", q.over);
@@ -188,7 +226,13 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       if (key) box.setAttribute("aria-keyshortcuts", key.toUpperCase());
       box.addEventListener("change", () => toggleLookFor(i, box.checked));
       lookForBoxes.push(box);
-      lfList.appendChild(h("li", {}, h("label", { class: "toggle" }, box, key ? h("kbd", {}, key.toUpperCase()) : null, h("span", {}, text))));
+      lfList.appendChild(
+        h(
+          "li",
+          {},
+          h("label", { class: "toggle" }, box, key ? h("kbd", {}, key.toUpperCase()) : null, h("span", {}, text)),
+        ),
+      );
     });
 
     followUpBoxes = [];
@@ -200,7 +244,13 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       if (key) box.setAttribute("aria-keyshortcuts", key.toUpperCase());
       box.addEventListener("change", () => toggleFollowUp(i, box.checked));
       followUpBoxes.push(box);
-      fuList.appendChild(h("li", {}, h("label", { class: "toggle" }, box, key ? h("kbd", {}, key.toUpperCase()) : null, h("span", {}, text))));
+      fuList.appendChild(
+        h(
+          "li",
+          {},
+          h("label", { class: "toggle" }, box, key ? h("kbd", {}, key.toUpperCase()) : null, h("span", {}, text)),
+        ),
+      );
     });
 
     notesBox.value = e.notes;
@@ -211,7 +261,12 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     append(
       body,
       h("div", { class: "q-card" }, meta, qHeading),
-      h("section", { attrs: { "aria-label": "Rubric" } }, h("h3", {}, "Score ", h("span", { class: "hint" }, "keys 1–4")), levels),
+      h(
+        "section",
+        { attrs: { "aria-label": "Rubric" } },
+        h("h3", {}, "Score ", h("span", { class: "hint" }, "keys 1–4")),
+        levels,
+      ),
       q.look_fors.length ? h("section", {}, h("h3", {}, "Look-fors"), lfList) : null,
       q.follow_ups.length ? h("section", {}, h("h3", {}, "Follow-ups asked"), fuList) : null,
     );
@@ -405,7 +460,9 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       session = await backend.getSession(sessionId);
     } catch (err) {
       clear(body);
-      body.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`));
+      body.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`),
+      );
       return;
     }
     locked = session.status === "submitted";

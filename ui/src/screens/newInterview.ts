@@ -64,22 +64,56 @@ export function newInterviewScreen(ctx: Ctx): Screen {
 
   const compName = (id: string) => bank.competencies.find((c) => c.id === id)?.name ?? id;
 
+  // The budget comes from the core; the latest request wins.
+  let budgetSeq = 0;
+  const updateTotal = async () => {
+    const mine = ++budgetSeq;
+    const ids = picked.slice();
+    if (ids.length === 0) {
+      total.removeAttribute("aria-busy");
+      total.textContent = pickedSummary(0, 0);
+      return;
+    }
+    // Busy until the core's answer for this list arrives.
+    total.setAttribute("aria-busy", "true");
+    let minutes: number | null = null;
+    try {
+      minutes = await ctx.backend.budgetMinutes(ids);
+    } catch {
+      minutes = null;
+    }
+    if (mine !== budgetSeq) return;
+    total.textContent = pickedSummary(ids.length, minutes);
+    total.removeAttribute("aria-busy");
+  };
+
   const renderPicked = (focusSel?: string) => {
     clear(pickedList);
-    total.textContent = pickedSummary(picked, byId);
+    void updateTotal();
     if (picked.length === 0) {
       pickedList.appendChild(h("li", { class: "empty" }, "No questions yet: choose a kit or add from the bank below."));
     }
     picked.forEach((id, i) => {
       const q = byId.get(id);
       const label = q?.prompt ?? id;
-      const up = h("button", { class: "icon-btn", attrs: { type: "button", "aria-label": `Move up: ${label}`, disabled: i === 0 } }, "↑");
+      const up = h(
+        "button",
+        { class: "icon-btn", attrs: { type: "button", "aria-label": `Move up: ${label}`, disabled: i === 0 } },
+        "↑",
+      );
       const down = h(
         "button",
-        { class: "icon-btn", attrs: { type: "button", "aria-label": `Move down: ${label}`, disabled: i === picked.length - 1 } },
+        {
+          class: "icon-btn",
+          attrs: { type: "button", "aria-label": `Move down: ${label}`, disabled: i === picked.length - 1 },
+        },
         "↓",
       );
-      const remove = h("button", { class: "icon-btn", attrs: { type: "button", "aria-label": `Remove: ${label}` } }, "✕");
+      const remove = h(
+        "button",
+        { class: "icon-btn", attrs: { type: "button", "aria-label": `Remove: ${label}` } },
+        "✕",
+      );
       up.dataset.key = `up-${id}`;
       down.dataset.key = `down-${id}`;
       remove.dataset.key = `rm-${id}`;
@@ -125,7 +159,10 @@ export function newInterviewScreen(ctx: Ctx): Screen {
       const already = picked.includes(q.id);
       const add = h(
         "button",
-        { class: "btn btn-small", attrs: { type: "button", disabled: already, "aria-label": `${already ? "Added" : "Add"}: ${q.prompt}` } },
+        {
+          class: "btn btn-small",
+          attrs: { type: "button", disabled: already, "aria-label": `${already ? "Added" : "Add"}: ${q.prompt}` },
+        },
         already ? "Added" : "Add",
       );
       add.addEventListener("click", () => {
@@ -217,7 +254,13 @@ export function newInterviewScreen(ctx: Ctx): Screen {
       { class: "card", attrs: { "aria-labelledby": "bank-title" } },
       h("h2", { id: "bank-title" }, "Add from the bank"),
       field("Search", search),
-      h("div", { class: "row row-3" }, field("Competency", compSel), field("Seniority", senSel), field("Kind", kindSel)),
+      h(
+        "div",
+        { class: "row row-3" },
+        field("Competency", compSel),
+        field("Seniority", senSel),
+        field("Kind", kindSel),
+      ),
       resultCount,
       results,
     ),
@@ -268,13 +311,21 @@ export function newInterviewScreen(ctx: Ctx): Screen {
   function fillKits(selected?: string) {
     while (kitSelect.options.length > 1) kitSelect.remove(1);
     for (const k of bank.kits) {
-      const opt = h("option", { attrs: { value: k.id } }, `${k.name} (${k.questions.length} questions, ${k.minutes} min)`);
+      const opt = h(
+        "option",
+        { attrs: { value: k.id } },
+        `${k.name} (${k.questions.length} questions, ${k.minutes} min)`,
+      );
       kitSelect.appendChild(opt);
     }
     if (selected) kitSelect.value = selected;
   }
 
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹ Back");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹ Back",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
 
   const el = h("div", { class: "screen screen-new" }, topBar("New interview", back, []), form);

@@ -18,7 +18,11 @@ export function previewFrame(): HTMLIFrameElement {
 }
 
 export function reportScreen(ctx: Ctx, candidate: string): Screen {
-  const format = h("select", { class: "report-format" }, ...REPORT_FORMATS.map((f) => h("option", { attrs: { value: f.value } }, f.label)));
+  const format = h(
+    "select",
+    { class: "report-format" },
+    ...REPORT_FORMATS.map((f) => h("option", { attrs: { value: f.value } }, f.label)),
+  );
   const redact = h("input", { attrs: { type: "checkbox", "aria-describedby": "redact-hint" } });
   const exportBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Export…");
   const status = h("p", { class: "hint", attrs: { role: "status", "aria-live": "polite" } });
@@ -63,7 +67,11 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
     { class: "card report-form" },
     h("div", { class: "row" }, field("Format", format), exportBtn),
     h("label", { class: "radio-row" }, redact, "Redact names"),
-    h("p", { class: "hint", id: "redact-hint" }, "The candidate becomes a pseudonym and interviewers become Interviewer A, B, C…, also inside notes."),
+    h(
+      "p",
+      { class: "hint", id: "redact-hint" },
+      "The candidate becomes a pseudonym and interviewers become Interviewer A, B, C…, also inside notes.",
+    ),
     status,
   );
   const preview = h(

@@ -1,81 +1,35 @@
 // Summary: scores with labels, a per-competency chart (inline SVG built with
 // DOM calls), notes, amendments, and export to Markdown or JSON.
 import type { Ctx, Screen } from "../app";
-import type { CompetencyAverage } from "../bindings/CompetencyAverage";
-import type { Session } from "../bindings/Session";
-import { clear, h, svg, toast } from "../dom";
+import { barChart } from "../chart";
+import { clear, h, toast } from "../dom";
 import { clock, durationText, recommendationLabel, secondsSince, shortDate, statusLabel } from "../format";
-import type { ExportFormat } from "../types";
+import type { ExportFormat, SessionView } from "../types";
 import { topBar } from "../widgets";
-import { budgetMinutes } from "./live";
 import { amendDialog } from "./amend";
 import { scoreText } from "./wrapup";
 
-/** Same rule as the core's Session::competency_averages. */
-export function competencyAverages(s: Session): CompetencyAverage[] {
-  const out: CompetencyAverage[] = [];
-  for (const e of s.entries) {
-    let c = out.find((x) => x.competency === e.question.competency);
-    if (!c) {
-      c = { competency: e.question.competency, name: e.competency_name, questions: 0, scored: 0, average: null };
-      out.push(c);
-    }
-    c.questions += 1;
-    if (e.score !== null) {
-      const total = (c.average ?? 0) * c.scored + e.score;
-      c.scored += 1;
-      c.average = total / c.scored;
-    }
-  }
-  return out;
-}
-
-export function maxLevel(s: Session): number {
-  let max = 0;
-  for (const e of s.entries) for (const l of e.question.rubric.levels) max = Math.max(max, l.value);
-  return max || 4;
-}
-
-/** A horizontal bar chart of competency averages: name above, bar below. */
-export function competencyChart(avgs: CompetencyAverage[], max: number): SVGSVGElement {
-  const rowH = 40;
-  const width = 440;
-  const left = 4;
-  const barW = width - left - 40;
-  const height = avgs.length * rowH + 22;
-  const described = avgs
-    .map((a) => `${a.name}: ${a.average === null ? "no score" : `${a.average.toFixed(1)} of ${max}`}`)
-    .join("; ");
-  const root = svg("svg", {
-    class: "chart",
-    viewBox: `0 0 ${width} ${height}`,
-    role: "img",
-    "aria-label": `Average score per competency. ${described}`,
+/** The competency chart: the core's averages on the session's rubric scale. */
+export function competencyChart(s: SessionView): SVGSVGElement {
+  return barChart({
+    title: "Average score per competency",
+    scale: s.scale,
+    series: [""],
+    groups: s.competency_averages.map((a) => ({
+      label: a.name,
+      bars: [{ value: a.average, note: a.scored < a.questions ? `(${a.scored}/${a.questions})` : "" }],
+    })),
+    empty: "no score yet",
+    digits: 1,
   });
-  root.appendChild(svg("title", {}, "Average score per competency"));
-  for (let v = 0; v <= max; v++) {
-    const x = left + (barW * v) / max;
-    root.appendChild(svg("line", { class: "grid", x1: x, x2: x, y1: 16, y2: avgs.length * rowH }));
-    root.appendChild(svg("text", { class: "axis", x, y: avgs.length * rowH + 16, "text-anchor": "middle" }, String(v)));
-  }
-  avgs.forEach((a, i) => {
-    const y = i * rowH;
-    root.appendChild(svg("text", { class: "label", x: left, y: y + 13 }, a.name));
-    if (a.average === null) {
-      root.appendChild(svg("text", { class: "none", x: left + 4, y: y + 32 }, "no score yet"));
-      return;
-    }
-    const w = Math.max(2, (barW * a.average) / max);
-    root.appendChild(svg("rect", { class: "bar", x: left, y: y + 19, width: w.toFixed(1), height: 16, rx: 3 }));
-    root.appendChild(
-      svg("text", { class: "value", x: left + w + 6, y: y + 32 }, `${a.average.toFixed(1)}${a.scored < a.questions ? ` (${a.scored}/${a.questions})` : ""}`),
-    );
-  });
-  return root;
 }
 
 export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } }, "‹");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹",
+  );
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const panel = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Panel");
   panel.addEventListener("click", () => {
@@ -87,7 +41,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
   const jsonBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Export JSON…");
   const footer = h("footer", { class: "navbar" }, mdBtn, jsonBtn);
   const el = h("div", { class: "screen screen-summary" }, bar, body, footer);
-  let session: Session | null = null;
+  let session: SessionView | null = null;
 
   const doExport = async (fmt: ExportFormat, btn: HTMLButtonElement) => {
     btn.disabled = true;
@@ -115,15 +69,20 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
     const meta = h(
       "dl",
       { class: "meta" },
-      ...([
-        ["Role", s.role || "—"],
-        ["Interviewer", s.interviewer],
-        ["Kit", s.kit ?? "—"],
-        ["Date", shortDate(s.started_at ?? s.created_at)],
-        ["Duration", `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${budgetMinutes(s)} min)`],
-        ["Status", statusLabel(s.status)],
-        ["Recommendation", recommendationLabel(s.recommendation)],
-      ] as const).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+      ...(
+        [
+          ["Role", s.role || "—"],
+          ["Interviewer", s.interviewer],
+          ["Kit", s.kit ?? "—"],
+          ["Date", shortDate(s.started_at ?? s.created_at)],
+          [
+            "Duration",
+            `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${s.budget_minutes} min)`,
+          ],
+          ["Status", statusLabel(s.status)],
+          ["Recommendation", recommendationLabel(s.recommendation)],
+        ] as const
+      ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
     );
     body.appendChild(h("section", { class: "card" }, meta));
     if (!submitted) {
@@ -139,15 +98,23 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         "section",
         { class: "card", attrs: { "aria-labelledby": "chart-title" } },
         h("h2", { id: "chart-title" }, "Competencies"),
-        competencyChart(competencyAverages(s), maxLevel(s)),
+        competencyChart(s),
       ),
     );
 
-    const wrapCard = h("section", { class: "card", attrs: { "aria-labelledby": "wrap-title" } }, h("h2", { id: "wrap-title" }, "Summary"));
-    wrapCard.appendChild(s.summary.trim() ? h("p", { class: "prewrap" }, s.summary) : h("p", { class: "hint" }, "No summary written."));
+    const wrapCard = h(
+      "section",
+      { class: "card", attrs: { "aria-labelledby": "wrap-title" } },
+      h("h2", { id: "wrap-title" }, "Summary"),
+    );
+    wrapCard.appendChild(
+      s.summary.trim() ? h("p", { class: "prewrap" }, s.summary) : h("p", { class: "hint" }, "No summary written."),
+    );
     wrapCard.appendChild(h("h3", {}, "Red flags"));
     wrapCard.appendChild(
-      s.red_flags.length ? h("ul", { class: "flags" }, ...s.red_flags.map((f) => h("li", {}, f))) : h("p", { class: "hint" }, "None noted."),
+      s.red_flags.length
+        ? h("ul", { class: "flags" }, ...s.red_flags.map((f) => h("li", {}, f)))
+        : h("p", { class: "hint" }, "None noted."),
     );
     body.appendChild(wrapCard);
 
@@ -160,10 +127,17 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         { class: "card" },
         h("h3", {}, q.prompt),
         h("p", { class: "q-meta" }, `${e.competency_name} · ${q.minutes} min budget · spent ${clock(e.seconds_spent)}`),
-        h("p", { class: "score-line" }, h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)), level ? ` ${level.anchor}` : ""),
+        h(
+          "p",
+          { class: "score-line" },
+          h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)),
+          level ? ` ${level.anchor}` : "",
+        ),
       );
       if (q.look_fors.length) {
-        li.appendChild(h("p", { class: "hint" }, `Look-fors covered: ${e.look_fors_hit.length} of ${q.look_fors.length}`));
+        li.appendChild(
+          h("p", { class: "hint" }, `Look-fors covered: ${e.look_fors_hit.length} of ${q.look_fors.length}`),
+        );
         const hit = e.look_fors_hit.map((i) => q.look_fors[i]).filter((x): x is string => !!x);
         if (hit.length) li.appendChild(h("ul", { class: "hits" }, ...hit.map((t) => h("li", {}, t))));
       }
@@ -172,9 +146,15 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         li.appendChild(h("p", { class: "hint" }, "Follow-ups asked:"));
         li.appendChild(h("ul", { class: "hits" }, ...asked.map((t) => h("li", {}, t))));
       }
-      li.appendChild(e.notes.trim() ? h("p", { class: "prewrap notes-view" }, e.notes) : h("p", { class: "hint" }, "No notes."));
+      li.appendChild(
+        e.notes.trim() ? h("p", { class: "prewrap notes-view" }, e.notes) : h("p", { class: "hint" }, "No notes."),
+      );
       if (submitted) {
-        const amend = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-label": `Amend score: ${q.prompt}` } }, "Amend score…");
+        const amend = h(
+          "button",
+          { class: "btn btn-small", attrs: { type: "button", "aria-label": `Amend score: ${q.prompt}` } },
+          "Amend score…",
+        );
         amend.addEventListener("click", async () => {
           const updated = await amendDialog(ctx, s, e);
           if (updated) {
@@ -187,7 +167,9 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
       }
       qs.appendChild(li);
     });
-    body.appendChild(h("section", { attrs: { "aria-labelledby": "qs-title" } }, h("h2", { id: "qs-title" }, "Questions"), qs));
+    body.appendChild(
+      h("section", { attrs: { "aria-labelledby": "qs-title" } }, h("h2", { id: "qs-title" }, "Questions"), qs),
+    );
 
     const amendments = s.audit.filter((a) => a.action !== "submit");
     if (amendments.length) {
@@ -217,7 +199,9 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
       session = await ctx.backend.getSession(sessionId);
       render();
     } catch (err) {
-      body.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`));
+      body.appendChild(
+        h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`),
+      );
     }
   })();
 

@@ -48,12 +48,17 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
   flags.addEventListener("input", changed);
   summary.addEventListener("blur", () => autosave.commit());
   flags.addEventListener("blur", () => autosave.commit());
-  for (const { input } of recInputs) input.addEventListener("change", () => {
-    changed();
-    autosave.commit();
-  });
+  for (const { input } of recInputs)
+    input.addEventListener("change", () => {
+      changed();
+      autosave.commit();
+    });
 
-  const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to the questions" } }, "‹");
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to the questions" } },
+    "‹",
+  );
   back.addEventListener("click", () => {
     const last = session ? session.entries.length - 1 : 0;
     void ctx.go({ name: "live", id: sessionId, index: last });
@@ -74,12 +79,22 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
   const body = h(
     "main",
     { class: "content" },
-    h("section", { class: "card", attrs: { "aria-labelledby": "scores-title" } }, h("h2", { id: "scores-title" }, "Scores"), scores),
+    h(
+      "section",
+      { class: "card", attrs: { "aria-labelledby": "scores-title" } },
+      h("h2", { id: "scores-title" }, "Scores"),
+      scores,
+    ),
     h(
       "section",
       { class: "card" },
       h("div", { class: "field" }, h("label", { attrs: { for: summaryId } }, "Summary"), summary),
-      h("div", { class: "field" }, h("label", { attrs: { for: flagsId } }, "Red flags ", h("span", { class: "hint" }, "one per line")), flags),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { attrs: { for: flagsId } }, "Red flags ", h("span", { class: "hint" }, "one per line")),
+        flags,
+      ),
       recFieldset,
     ),
     error,
@@ -141,7 +156,9 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
     s.entries.forEach((e, i) => {
       const go = h("button", { class: "link", attrs: { type: "button" } }, e.question.prompt);
       go.addEventListener("click", () => void ctx.go({ name: "live", id: sessionId, index: i }));
-      scores.appendChild(h("li", {}, h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)), go));
+      scores.appendChild(
+        h("li", {}, h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)), go),
+      );
     });
   })();
 
