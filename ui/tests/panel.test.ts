@@ -485,9 +485,9 @@ describe("import on home", () => {
         candidate: "Ada",
         interviewer: "Mei",
         outcome: { kind: "replaced", changes: ["score q1: 2 → 3"] },
-        candidate_note: null,
-        signed_by: null,
-        key_note: null,
+        candidate_note: 'filed under the local candidate "Ada": same name, different candidate id',
+        signed_by: "1a2b-3c4d-5e6f-7a8b",
+        key_note: "first file from Mei: key 1a2b-3c4d-5e6f-7a8b pinned; check it with them",
       },
     },
     {
@@ -517,7 +517,21 @@ describe("import on home", () => {
     expect(backend.importSessionFiles).toHaveBeenCalledWith(undefined);
     expect(backend.listSessions).toHaveBeenCalledTimes(2); // the list reloads
     expect($(".import-result h2").textContent).toBe("Imported 3 files");
-    const lines = $$(".import-files li").map((li) => li.textContent);
+    const lines = $$(".import-files li").map((li) =>
+      [...li.children]
+        .filter((c) => !c.classList.contains("import-note"))
+        .map((c) => c.textContent)
+        .join(""),
+    );
+    const notes = $$(".import-files li").map((li) =>
+      [...li.querySelectorAll(".import-note")].map((n) => n.textContent),
+    );
+    expect(notes[0]).toEqual(["Unsigned (a version 1 file)"]);
+    expect(notes[1]).toEqual([
+      'Candidate: filed under the local candidate "Ada": same name, different candidate id',
+      "Signed by key 1a2b-3c4d-5e6f-7a8b",
+      "Key: first file from Mei: key 1a2b-3c4d-5e6f-7a8b pinned; check it with them",
+    ]);
     expect(lines[0]).toBe("ravi.jsonAda · Raviadded");
     expect(lines[1]).toBe("mei.jsonAda · Meiupdated: score q1: 2 → 3");
     expect(lines[2]).toContain("kept that one");

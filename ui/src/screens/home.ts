@@ -58,6 +58,7 @@ export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () =>
           h("strong", { class: "file" }, f.file),
           h("span", { class: "who" }, `${f.result.candidate} · ${f.result.interviewer}`),
           h("span", { class: `outcome outcome-${f.result.outcome.kind}` }, outcomeText(f.result.outcome)),
+          ...importNotes(f.result).map((t) => h("span", { class: "import-note" }, t)),
         ),
       ),
     ),
@@ -71,6 +72,15 @@ export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () =>
       }),
     ),
   );
+}
+
+/** What the core says about how a file was matched and who signed it. */
+export function importNotes(r: ImportedFile["result"]): string[] {
+  const notes: string[] = [];
+  if (r.candidate_note) notes.push(`Candidate: ${r.candidate_note}`);
+  notes.push(r.signed_by ? `Signed by key ${r.signed_by}` : "Unsigned (a version 1 file)");
+  if (r.key_note) notes.push(`Key: ${r.key_note}`);
+  return notes;
 }
 
 export function importErrorView(message: string, dismiss: () => void): HTMLElement {
