@@ -24,7 +24,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "0004_identity_erasure_signing.sql",
-        "a93488e0ad87fd9b71e08c5e502e28b06def460bdb94a3ae96ca8b3285711740",
+        "1fef0e74fe6de5556243865b4a442a9ee45bd4e1976f661bd76cc16ac8f74f0d",
     ),
 ];
 
