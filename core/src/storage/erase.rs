@@ -11,12 +11,12 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::rows::ts;
+use super::sessions::candidate_by_key;
 use super::Store;
 use crate::error::{Error, Result};
 use crate::ids::SessionId;
 use crate::text;
 
-const CANDIDATE_BY_KEY: &str = "SELECT id, name FROM candidate WHERE name_key = ?1";
 const SESSIONS_OF_CANDIDATE: &str = "SELECT id FROM session WHERE candidate_id = ?1";
 const SESSION_CANDIDATE: &str = "SELECT candidate_id FROM session WHERE id = ?1";
 const MARK_ERASING: &str = "INSERT INTO erasing (session_id) VALUES (?1)";
@@ -55,10 +55,7 @@ impl Store {
     ) -> Result<Erasure> {
         let key = text::name_key(name);
         let out = self.write(|tx| {
-            let found: Option<(String, String)> = tx
-                .query_row(CANDIDATE_BY_KEY, [&key], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let Some((cid, _)) = found else {
+            let Some((cid, _)) = candidate_by_key(tx, &key)? else {
                 return Err(Error::NotFound(format!("no candidate named {name:?}")));
             };
             let sessions: Vec<String> = tx

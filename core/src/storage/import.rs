@@ -26,21 +26,18 @@ const SET_SIGNATURE: &str = "UPDATE session SET signed_by = ?2, signature = ?3 W
 /// Checks a file's signer against the key pinned for its interviewer, and
 /// pins it on first sight. A changed key, or an unsigned file from someone
 /// whose key is pinned, is refused unless the user accepts the new key.
-fn check_signer(tx: &Transaction, f: &SessionFile, opts: &ImportOptions) -> Result<Option<String>> {
+/// `own`: this installation's public key (files it signed need no pin).
+fn check_signer(
+    tx: &Transaction,
+    f: &SessionFile,
+    opts: &ImportOptions,
+    own: &str,
+) -> Result<Option<String>> {
     let who = &f.session.interviewer;
     let key = text::name_key(who);
     let pinned: Option<(String, String)> = tx
         .query_row(SIGNER, [&key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let own = tx
-        .query_row(
-            "SELECT value FROM meta WHERE key = 'signing_key'",
-            [],
-            |r| r.get::<_, String>(0),
-        )
-        .optional()?
-        .and_then(|seed| session_file::Identity::from_seed_hex(&seed).ok())
-        .map(|id| id.public_key());
     match (&f.signature, pinned) {
         (None, None) => Ok(None),
         (None, Some((pinned, _))) => Err(Error::Conflict(format!(
@@ -48,7 +45,7 @@ fn check_signer(tx: &Transaction, f: &SessionFile, opts: &ImportOptions) -> Resu
             f.session.id,
             session_file::fingerprint(&pinned)
         ))),
-        (Some(sig), _) if own.as_deref() == Some(sig.public_key.as_str()) => Ok(None),
+        (Some(sig), _) if sig.public_key == own => Ok(None),
         (Some(sig), None) => {
             tx.execute(
                 PIN_SIGNER,
@@ -105,13 +102,14 @@ impl Store {
             import::check_importable(&f.session)?;
         }
         import::check_batch(files)?;
+        let own = self.identity()?.public_key();
         self.write(|tx| {
             let mut out = Vec::with_capacity(files.len());
             for f in files {
                 let s = &f.session;
                 let stored = load_one(tx, s.id)?;
                 let plan = import::plan(stored.as_ref(), s)?;
-                let key_note = check_signer(tx, f, opts)?;
+                let key_note = check_signer(tx, f, opts, &own)?;
                 let mut candidate_note = None;
                 match &plan {
                     Plan::Add => candidate_note = add(tx, s, opts)?,
