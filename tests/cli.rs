@@ -436,3 +436,83 @@ fn the_database_path_comes_from_db_then_panelist_db() {
     assert!(o.status.success());
     assert!(env.dir.path().join("dev.panelist.app/panelist.db").exists());
 }
+
+/// `session start` is one transaction: when another process holds the write
+/// lock past the busy timeout, the start fails with one clear line and leaves
+/// no draft (nor a remembered interviewer) behind.
+#[test]
+fn session_start_under_a_held_write_lock_leaves_no_draft() {
+    let env = Env::new();
+    env.ok(&["bank", "list"]); // creates and migrates the database
+    let before = dump(&env.db);
+
+    let holder = rusqlite::Connection::open(&env.db).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let o = env.run(&[
+        "session",
+        "start",
+        "--candidate",
+        "Ada Lovelace",
+        "--interviewer",
+        "Grace Hopper",
+        "--role",
+        "Backend",
+        "--kit",
+        "backend-fundamentals",
+    ]);
+    holder.execute_batch("ROLLBACK").unwrap();
+    drop(holder);
+
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        !o.status.success(),
+        "start must fail while the lock is held"
+    );
+    assert_eq!(err.lines().count(), 1, "one line: {err:?}");
+    assert!(err.contains("locked") || err.contains("busy"), "{err:?}");
+    assert!(o.stdout.is_empty(), "no id printed");
+    assert_eq!(
+        dump(&env.db),
+        before,
+        "a failed start left something behind"
+    );
+    let listed: serde_json::Value =
+        serde_json::from_str(&env.ok(&["session", "list", "--json"])).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(0), "no draft listed");
+
+    // Once the lock is gone the same command works.
+    start(&env);
+}
+
+/// The start step failing after the session rows were written (here a
+/// trigger refuses the status change) must take the new draft with it: the
+/// interview either exists and runs, or nothing was written.
+#[test]
+fn session_start_failing_half_way_leaves_no_draft() {
+    let env = Env::new();
+    env.ok(&["bank", "list"]);
+    {
+        let c = rusqlite::Connection::open(&env.db).unwrap();
+        c.execute_batch(
+            "CREATE TRIGGER refuse_start BEFORE UPDATE OF status ON session
+             WHEN NEW.status = 'in_progress'
+             BEGIN SELECT RAISE(ABORT, 'start refused'); END;",
+        )
+        .unwrap();
+    }
+    let before = dump(&env.db);
+    let o = env.run(&[
+        "session",
+        "start",
+        "--candidate",
+        "Ada Lovelace",
+        "--interviewer",
+        "Grace Hopper",
+        "--role",
+        "Backend",
+        "--kit",
+        "backend-fundamentals",
+    ]);
+    assert!(!o.status.success(), "the start was refused");
+    assert_eq!(dump(&env.db), before, "a half-done start left a draft");
+}
