@@ -16,7 +16,7 @@ pub const BANK_FORMAT: &str = "panelist-bank";
 /// The bank format version this build reads and writes.
 pub const BANK_VERSION: u32 = 1;
 /// Bank files larger than this are refused before parsing.
-pub const MAX_BANK_BYTES: usize = 8 * 1024 * 1024;
+pub const MAX_BANK_BYTES: usize = 256 * 1024 * 1024;
 
 /// The built-in bank, in the bank file format, embedded in the binary.
 pub const BUILTIN_BANK_JSON: &str = include_str!("../bank/builtin.json");

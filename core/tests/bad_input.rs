@@ -168,11 +168,11 @@ fn invalid_utf8_is_refused_with_its_position() {
 }
 
 #[test]
-fn a_50_mb_file_is_refused_before_parsing() {
+fn a_file_over_the_size_limit_is_refused_before_parsing() {
     let (mut store, _) = store_with_session();
-    let filler = "a".repeat(50 * 1024 * 1024);
+    let filler = "a".repeat(panelist_core::bank::MAX_BANK_BYTES);
     let text = bank_json(&GOOD_Q.replace("Why mock?", &filler));
-    assert!(text.len() > 50_000_000);
+    assert!(text.len() > panelist_core::bank::MAX_BANK_BYTES);
     refused(
         &mut store,
         |s| s.import_bank_bytes(text.as_bytes()),
