@@ -181,7 +181,8 @@ pub struct ScaleLevel {
     pub label: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionDoc {
     pub id: String,
@@ -197,14 +198,18 @@ pub struct QuestionDoc {
     pub sources: Vec<String>,
     /// Version 2: hidden from pickers, kept for the sessions that used it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[ts(optional = nullable)]
     pub retired: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
 #[serde(deny_unknown_fields)]
 pub struct LevelDoc {
+    #[ts(type = "number")]
     pub value: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub label: Option<String>,
     pub anchor: String,
 }
