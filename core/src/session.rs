@@ -347,8 +347,6 @@ pub struct SessionSummary {
     /// A colleague's session withheld until the local interviewer submits
     /// (`crate::seal`); its recommendation is not given.
     pub sealed: bool,
-    /// Started from `kit` with its questions reordered, added or removed.
-    pub kit_modified: bool,
 }
 
 /// What it takes to create a session. Ids and time are given by the caller.

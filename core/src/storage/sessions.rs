@@ -160,7 +160,7 @@ const PAGE: &str = "
            (SELECT count(*) FROM entry e WHERE e.session_id = s.id) AS questions,
            (SELECT count(e.score) FROM entry e WHERE e.session_id = s.id) AS scored,
            CASE WHEN {sealed} THEN NULL ELSE s.recommendation END AS recommendation, s.imported,
-           {sealed} AS sealed, s.kit_modified
+           {sealed} AS sealed
     FROM session s JOIN candidate c ON c.id = s.candidate_id
     WHERE {filter}
     ORDER BY s.created_at DESC, s.id DESC
@@ -788,7 +788,6 @@ impl Store {
                     recommendation: r.get("recommendation")?,
                     imported: r.get("imported")?,
                     sealed: r.get("sealed")?,
-                    kit_modified: r.get("kit_modified")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

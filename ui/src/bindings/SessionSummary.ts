@@ -11,8 +11,4 @@ export type SessionSummary = { id: SessionId, candidate: string, interviewer: st
  * A colleague's session withheld until the local interviewer submits
  * (`crate::seal`); its recommendation is not given.
  */
-sealed: boolean, 
-/**
- * Started from `kit` with its questions reordered, added or removed.
- */
-kit_modified: boolean, };
+sealed: boolean, };
