@@ -12,7 +12,7 @@ use panelist_core::bank::{
     RevisionChanges, MAX_BANK_BYTES,
 };
 use panelist_core::storage::BankImportReport;
-use panelist_core::Error;
+use panelist_core::{Error, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -40,6 +40,34 @@ pub struct BankCatalog {
 pub struct QuestionHistory {
     pub revisions: Vec<QuestionRevision>,
     pub changes: Vec<RevisionChanges>,
+}
+
+/// The bank revision one question of a session was asked in.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct EntryRevision {
+    pub question_id: String,
+    /// `null`: asked before revisions were kept, or from another machine's
+    /// bank.
+    pub revision: Option<u32>,
+}
+
+/// Which revision of each question a session used, in entry order.
+#[tauri::command]
+pub async fn entry_revisions(
+    db: State<'_, Db>,
+    session_id: SessionId,
+) -> IpcResult<Vec<EntryRevision>> {
+    db.run(move |s| {
+        Ok(s.entry_revisions(session_id)?
+            .into_iter()
+            .map(|(question_id, revision)| EntryRevision {
+                question_id,
+                revision,
+            })
+            .collect())
+    })
+    .await
 }
 
 #[tauri::command]

@@ -212,6 +212,7 @@ fn main() -> ExitCode {
             bank::duplicate_kit,
             bank::import_bank_file,
             bank::export_bank_file,
+            bank::entry_revisions,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

@@ -24,6 +24,7 @@ import type {
   AppInfo,
   BankCatalog,
   BankView,
+  EntryRevision,
   ExportFormat,
   ImportedFile,
   IpcError,
@@ -123,6 +124,8 @@ export interface Backend {
   importBankFile(): Promise<BankImportReport | null>;
   /** Exports the bank; the written path, or null when cancelled. */
   exportBankFile(): Promise<string | null>;
+  /** The bank revision each question of a session was asked in. */
+  entryRevisions(sessionId: string): Promise<EntryRevision[]>;
   createSession(input: NewSession): Promise<SessionView>;
   getSession(sessionId: string): Promise<SessionView>;
   setScore(sessionId: string, questionId: string, level: number | null): Promise<void>;
@@ -175,6 +178,7 @@ export const backend: Backend = {
   duplicateKit: (id, name) => call("duplicate_kit", { id, name }),
   importBankFile: () => call("import_bank_file"),
   exportBankFile: () => call("export_bank_file"),
+  entryRevisions: (sessionId) => call("entry_revisions", { sessionId }),
   createSession: (input) => call("create_session", { new: input }),
   getSession: (sessionId) => call("get_session", { sessionId }),
   setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),

@@ -4,6 +4,7 @@ export type { AppInfo } from "./bindings/AppInfo";
 export type { BankView } from "./bindings/BankView";
 export type { BankCatalog } from "./bindings/BankCatalog";
 export type { QuestionHistory } from "./bindings/QuestionHistory";
+export type { EntryRevision } from "./bindings/EntryRevision";
 export type { ExportFormat } from "./bindings/ExportFormat";
 export type { IpcError } from "./bindings/IpcError";
 export type { ImportedFile } from "./bindings/ImportedFile";

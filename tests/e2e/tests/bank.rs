@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use panelist_e2e::{create_interview, within, AppRun, Result, TestEnv};
 use thirtyfour::prelude::*;
+use thirtyfour::Key;
 
 const QID: &str = "e2e-cache-warmup";
 const FIRST: &str = "How would you warm a cold cache after a deploy?";
@@ -49,6 +50,15 @@ async fn flow(env: &TestEnv) -> Result<()> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     assert_eq!((rev, prompt.as_str()), (2, SECOND));
+    let doc: String = db.query_row("SELECT doc FROM question WHERE id = ?1", [QID], |r| {
+        r.get(0)
+    })?;
+    let doc: serde_json::Value = serde_json::from_str(&doc)?;
+    assert_eq!(
+        doc["look_fors"],
+        serde_json::json!(["Pre-loads hot keys", "Rate-limits the warm-up"])
+    );
+    assert_eq!(doc["rubric"]["levels"].as_array().map(Vec::len), Some(4));
     let revs: i64 = db.query_row(
         "SELECT count(*) FROM question_revision WHERE question_id = ?1",
         [QID],
