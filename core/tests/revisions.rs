@@ -306,6 +306,37 @@ fn a_bank_import_makes_revisions_for_changed_questions_all_or_nothing() {
 }
 
 #[test]
+fn a_retired_competency_is_refused_for_new_questions_and_kept_by_its_own() {
+    let (mut store, _db) = open();
+    store.set_competency_retired("data", true).unwrap();
+    assert!(!store.competencies().unwrap().iter().any(|c| c.id == "data"));
+    let q = store.question("sql-vs-nosql").unwrap();
+    assert_eq!(q.competency, "data");
+    // Its own question can still be edited...
+    let mut doc = QuestionDoc::of(&q);
+    doc.minutes += 1;
+    assert_eq!(store.save_question(&doc, false, at(1)).unwrap().revision, 2);
+    // ...a new one cannot use it.
+    doc.id = "new-data-question".into();
+    let err = store.save_question(&doc, true, at(2)).unwrap_err();
+    assert_eq!(
+        panelist_core::bank::field_of(&err.to_string()),
+        Some("competency")
+    );
+    // Sessions still show its name.
+    let sid: SessionId = id(1);
+    let s = store
+        .create_session(
+            &new_session("Ada", "Grace", &["sql-vs-nosql"]),
+            sid,
+            id(2),
+            at(3),
+        )
+        .unwrap();
+    assert_ne!(s.entries[0].competency_name, "data");
+}
+
+#[test]
 fn revisions_are_append_only_in_the_database() {
     let (_store, db) = open();
     let conn = rusqlite::Connection::open(&db.path).unwrap();

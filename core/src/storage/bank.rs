@@ -247,7 +247,12 @@ impl Store {
                 doc.id
             )));
         }
-        let active: BTreeSet<String> = self.competencies()?.into_iter().map(|c| c.id).collect();
+        // New questions may use only competencies in use; an edit may keep
+        // the (since retired) competency the question already has.
+        let mut active: BTreeSet<String> = self.competencies()?.into_iter().map(|c| c.id).collect();
+        if !create {
+            active.insert(self.question(&doc.id)?.competency);
+        }
         let known = KnownIds {
             competencies: active,
             ..known

@@ -594,7 +594,12 @@ impl Store {
         start: bool,
     ) -> Result<Session> {
         new.check()?;
-        let competencies = self.competencies()?;
+        // Retired competencies keep their names for the questions that use them.
+        let competencies: Vec<_> = self
+            .bank_competencies()?
+            .into_iter()
+            .map(|c| c.competency)
+            .collect();
         let questions: Vec<Question> = new
             .question_ids
             .iter()

@@ -12,7 +12,6 @@ use std::time::Duration;
 
 use panelist_e2e::{create_interview, within, AppRun, Result, TestEnv};
 use thirtyfour::prelude::*;
-use thirtyfour::Key;
 
 const QID: &str = "e2e-cache-warmup";
 const FIRST: &str = "How would you warm a cold cache after a deploy?";
@@ -207,17 +206,21 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         "Level 3 plus at least two of: rate-limited warm-up, request coalescing, staged rollout.",
     )
     .await?;
-    set(
-        run,
-        "Look-fors",
-        "Pre-loads hot keys\nRate-limits the warm-up",
-    )
-    .await?;
-    shot(run, "question-editor").await?;
+    // WebKitWebDriver types no line break into a textarea: set the two
+    // lines as the value (the form reads it on submit).
+    let look_fors = input(run, "Look-fors").await?;
+    run.d()
+        .execute(
+            "arguments[0].value = 'Pre-loads hot keys\\nRate-limits the warm-up';",
+            vec![look_fors.to_json()?],
+        )
+        .await?;
     run.button("Create question").await?.click().await?;
     let e = field_error(run, "Level 2 anchor").await?;
     assert_eq!(e, "must not be empty");
     nothing_saved(env, revisions_before)?;
+    // The editor with the refusal shown at its field.
+    shot(run, "question-editor").await?;
 
     set(run, "Level 2 anchor", "Warms some keys, no plan for load.").await?;
     set(run, "Id", "rest-api-design").await?;
