@@ -53,6 +53,8 @@ class FieldErrors {
       slot.control.setAttribute("aria-describedby", [...ids, slot.msg.id].join(" "));
       this.summary.textContent = `Not saved. ${fieldLabel(message.split(": ")[0] ?? "")}: ${at.text}`;
       slot.control.focus();
+      // The label and the message above the control in view, not under the bar.
+      slot.control.scrollIntoView?.({ block: "center" });
     } else {
       this.summary.textContent = `Not saved. ${message}`;
     }
@@ -239,9 +241,9 @@ function questionBody(q: Question): HTMLElement {
       ...q.rubric.levels.flatMap((l) => [h("dt", {}, `${l.value} · ${l.label}`), h("dd", {}, l.anchor)]),
     ),
     h("p", { class: "hint" }, `${q.competency} · ${q.seniority} · ${q.kind} · ${q.minutes} min`),
-    h("h4", {}, "Look-fors"),
+    h("h3", {}, "Look-fors"),
     h("ol", {}, ...q.look_fors.map((s) => h("li", {}, s))),
-    h("h4", {}, "Follow-ups"),
+    h("h3", {}, "Follow-ups"),
     h("ol", {}, ...q.follow_ups.map((s) => h("li", {}, s))),
   );
 }
