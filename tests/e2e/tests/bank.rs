@@ -247,7 +247,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     set(run, "Kit name", "E2E kit").await?;
     input(run, "First question")
         .await?
-        .find(By::Css(&format!("option[value='{QID}']")))
+        .find(By::Css(format!("option[value='{QID}']")))
         .await?
         .click()
         .await?;
