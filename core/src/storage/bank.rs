@@ -163,11 +163,11 @@ impl Store {
 
     /// A question at its current revision (retired questions too).
     pub fn question(&self, id: &str) -> Result<Question> {
-        Ok(self.bank_question(id)?.question)
+        Ok(self.question_head(id)?.0)
     }
 
-    /// A question with its current revision number, retirement and kits.
-    pub fn bank_question(&self, id: &str) -> Result<BankQuestion> {
+    /// A question with its current revision number and whether it is retired.
+    fn question_head(&self, id: &str) -> Result<(Question, u32, bool)> {
         let row: Option<(Json<Question>, i64, bool)> = self
             .conn
             .prepare_cached(QUESTION_HEAD)?
@@ -177,17 +177,23 @@ impl Store {
             .optional()?;
         let (doc, revision, retired) =
             row.ok_or_else(|| Error::NotFound(format!("no question with id {id:?} in the bank")))?;
+        Ok((doc.0, revision as u32, retired))
+    }
+
+    /// A question with its current revision number, retirement and kits.
+    pub fn bank_question(&self, id: &str) -> Result<BankQuestion> {
+        let (question, revision, retired) = self.question_head(id)?;
         Ok(BankQuestion {
             kits: kits_of(&self.kits()?, id),
-            question: doc.0,
-            revision: revision as u32,
+            question,
+            revision,
             retired,
         })
     }
 
     /// Every revision of a question, oldest first.
     pub fn question_revisions(&self, id: &str) -> Result<Vec<QuestionRevision>> {
-        self.bank_question(id)?;
+        self.question_head(id)?;
         let rows: Vec<QuestionRevision> = self
             .conn
             .prepare_cached(QUESTION_REVISIONS)?
@@ -198,7 +204,7 @@ impl Store {
 
     /// One revision of a question.
     pub fn question_revision(&self, id: &str, revision: u32) -> Result<QuestionRevision> {
-        self.bank_question(id)?;
+        self.question_head(id)?;
         self.conn
             .prepare_cached(QUESTION_REVISION)?
             .query_row(params![id, revision], revision_row)
@@ -266,7 +272,7 @@ impl Store {
     /// Retires a question (hidden from pickers, kept for the sessions that
     /// used it) or brings it back.
     pub fn set_question_retired(&mut self, id: &str, retired: bool) -> Result<()> {
-        self.bank_question(id)?;
+        self.question_head(id)?;
         self.write(|tx| {
             tx.execute(SET_QUESTION_RETIRED, params![id, retired])?;
             Ok(())
