@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { BankQuestion } from "../src/bindings/BankQuestion";
 import {
   EMPTY_BANK_FILTER,
@@ -108,5 +108,38 @@ describe("the question form", () => {
     expect(fieldLabel("levels[4].anchor")).toBe("Level 4 anchor");
     expect(fieldLabel("look_fors[0]")).toBe("Look-for 1");
     expect(fieldLabel("prompt")).toBe("Prompt");
+  });
+});
+
+describe("the question editor screen", () => {
+  it("shows the core's refusal at its field and saves nothing else", async () => {
+    const { BackendError } = await import("../src/backend");
+    const { fakeBackend, fakeCtx, session } = await import("./fixtures");
+    const { questionEditorScreen } = await import("../src/screens/bankEditor");
+    const backend = fakeBackend(session());
+    const catalog = {
+      competencies: [{ competency: { id: "data", name: "Data", description: "" }, retired: false }],
+      questions: [],
+      kits: [],
+    };
+    const saveQuestion = vi.fn(async () => {
+      throw new BackendError("invalid", "levels[1].anchor: must not be empty");
+    });
+    Object.assign(backend, { bankCatalog: vi.fn(async () => catalog), saveQuestion });
+    const ctx = fakeCtx(backend);
+    const screen = questionEditorScreen(ctx);
+    document.body.appendChild(screen.el);
+    await vi.waitFor(() => expect(screen.el.querySelectorAll(".bank-level")).toHaveLength(4));
+    const form = screen.el.querySelector("form") as HTMLFormElement;
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await vi.waitFor(() => expect(saveQuestion).toHaveBeenCalledTimes(1));
+    const anchors = screen.el.querySelectorAll<HTMLTextAreaElement>(".bank-level textarea");
+    await vi.waitFor(() => expect(anchors[1]?.getAttribute("aria-invalid")).toBe("true"));
+    const msgId = anchors[1]?.getAttribute("aria-describedby") ?? "";
+    expect(document.getElementById(msgId.split(" ").pop() ?? "")?.textContent).toBe("must not be empty");
+    expect(anchors[0]?.hasAttribute("aria-invalid")).toBe(false);
+    expect(screen.el.querySelector(".bank-summary")?.textContent).toBe("Not saved. Level 2 anchor: must not be empty");
+    expect(ctx.go).not.toHaveBeenCalled();
+    screen.el.remove();
   });
 });

@@ -51,7 +51,9 @@ class FieldErrors {
       slot.control.setAttribute("aria-invalid", "true");
       const ids = (slot.control.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
       slot.control.setAttribute("aria-describedby", [...ids, slot.msg.id].join(" "));
-      this.summary.textContent = `Not saved. ${fieldLabel(message.split(": ")[0] ?? "")}: ${at.text}`;
+      // The field's own label: error paths count levels from 0, labels from 1.
+      const label = slot.control.closest(".field")?.querySelector("label")?.textContent ?? fieldLabel(at.key);
+      this.summary.textContent = `Not saved. ${label}: ${at.text}`;
       slot.control.focus();
       // The label and the message above the control in view, not under the bar.
       slot.control.scrollIntoView?.({ block: "center" });
