@@ -469,3 +469,107 @@ async fn kit_steps(run: &AppRun, _env: &TestEnv) -> Result<()> {
     assert!(table.text().await?.contains("Reo Reordered"));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/e2e.sh"]
+async fn bank_files_import_all_or_nothing_and_export_from_the_app() {
+    let env = TestEnv::new();
+    within(Duration::from_secs(240), "bank file flow", files_flow(&env)).await;
+}
+
+/// A bank file made by the CLI from a fresh database, with `edit` applied.
+fn bank_file(env: &TestEnv, edit: impl FnOnce(&mut serde_json::Value)) -> Result<PathBuf> {
+    let scratch = env.dir.path().join("scratch.db");
+    let out = env.dir.path().join("bank.json");
+    panelist_e2e::cli::panelist(&scratch, &["bank", "export", out.to_str().unwrap()])?;
+    let mut bank: serde_json::Value = serde_json::from_slice(&std::fs::read(&out)?)?;
+    edit(&mut bank);
+    std::fs::write(&out, serde_json::to_vec_pretty(&bank)?)?;
+    Ok(out)
+}
+
+fn question_mut<'a>(bank: &'a mut serde_json::Value, id: &str) -> &'a mut serde_json::Value {
+    bank["questions"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|q| q["id"] == id)
+        .unwrap()
+}
+
+fn revision_of(env: &TestEnv, id: &str) -> Result<i64> {
+    Ok(env
+        .open_db()
+        .query_row("SELECT revision FROM question WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })?)
+}
+
+async fn files_flow(env: &TestEnv) -> Result<()> {
+    // A file that changes one question and breaks another: nothing lands.
+    let file = bank_file(env, |b| {
+        question_mut(b, "rest-api-design")["prompt"] = "Design a REST API (imported).".into();
+        question_mut(b, "sql-vs-nosql")["levels"][0]["anchor"] = "".into();
+    })?;
+    let run = AppRun::start_with(env, &[("PANELIST_BANK_IMPORT_PATH", file.as_os_str())]).await?;
+    let r = files_steps(&run, env, &file).await;
+    run.quit().await;
+    r?;
+    let exported: serde_json::Value = serde_json::from_slice(&std::fs::read(env.export_path())?)?;
+    assert_eq!(exported["format"], "panelist-bank");
+    let q = exported["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "rest-api-design")
+        .unwrap();
+    assert_eq!(q["prompt"], "Design a REST API (imported).");
+    Ok(())
+}
+
+async fn files_steps(run: &AppRun, env: &TestEnv, file: &std::path::Path) -> Result<()> {
+    run.button("Bank").await?.click().await?;
+    run.screen("bank").await?;
+    run.el(".bank-q").await?;
+    run.button("Import bank file…").await?.click().await?;
+    let t = run.toast("Nothing was imported").await?;
+    assert!(t.contains("levels[0].anchor"), "{t}");
+    assert_eq!(
+        revision_of(env, "rest-api-design")?,
+        1,
+        "a refused import changed the bank"
+    );
+
+    // Fixed: one new revision, the rest unchanged.
+    let mut bank: serde_json::Value = serde_json::from_slice(&std::fs::read(file)?)?;
+    question_mut(&mut bank, "sql-vs-nosql")["levels"][0]["anchor"] = "Names one database.".into();
+    std::fs::write(file, serde_json::to_vec_pretty(&bank)?)?;
+    run.button("Import bank file…").await?.click().await?;
+    let done = run
+        .d()
+        .query(By::XPath(
+            "//p[contains(@class,'bank-busy')][starts-with(normalize-space(.), 'Imported:')]",
+        ))
+        .wait(Duration::from_secs(20), Duration::from_millis(50))
+        .first()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        done.contains("0 questions added, 2 changed (new revisions)"),
+        "{done}"
+    );
+    assert_eq!(revision_of(env, "rest-api-design")?, 2);
+    assert_eq!(revision_of(env, "sql-vs-nosql")?, 2);
+
+    // Export (PANELIST_EXPORT_PATH replaces the save dialog).
+    run.button("Export bank file…").await?.click().await?;
+    run.d()
+        .query(By::XPath(
+            "//p[contains(@class,'bank-busy')][starts-with(normalize-space(.), 'Exported the bank')]",
+        ))
+        .wait(Duration::from_secs(20), Duration::from_millis(50))
+        .first()
+        .await?;
+    Ok(())
+}
