@@ -319,6 +319,18 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .click()
         .await?;
     run.screen("summary").await?;
+    // The summary says which revision the question was asked in.
+    let meta = run
+        .d()
+        .query(By::XPath(&format!(
+            "//p[contains(@class,'q-meta')][@data-question='{QID}'][contains(., 'bank revision')]"
+        )))
+        .wait(Duration::from_secs(10), Duration::from_millis(50))
+        .first()
+        .await?
+        .text()
+        .await?;
+    assert!(meta.ends_with("bank revision 1"), "{meta}");
     run.button("Export Markdown…").await?.click().await?;
     run.toast("Exported to").await?;
     Ok(())
