@@ -322,7 +322,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     // The summary says which revision the question was asked in.
     let meta = run
         .d()
-        .query(By::XPath(&format!(
+        .query(By::XPath(format!(
             "//p[contains(@class,'q-meta')][@data-question='{QID}'][contains(., 'bank revision')]"
         )))
         .wait(Duration::from_secs(10), Duration::from_millis(50))
