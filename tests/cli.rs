@@ -380,7 +380,10 @@ fn bank_list_export_and_import() {
     std::fs::write(&exported, serde_json::to_vec(&bank).unwrap()).unwrap();
     let out = env.ok(&["bank", "import", exported.to_str().unwrap()]);
     assert!(
-        out.contains(&format!("1 questions added, {} updated", builtin - 1)),
+        out.contains(&format!(
+            "1 questions added, 0 updated (new revisions), {} unchanged",
+            builtin - 1
+        )),
         "{out}"
     );
     let list = env.ok(&["bank", "list"]);

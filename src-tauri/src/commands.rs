@@ -135,27 +135,21 @@ pub async fn get_bank(db: State<'_, Db>) -> IpcResult<BankView> {
     .await
 }
 
-/// Saves the picked questions as a kit named `name` (replacing a kit with the
-/// same name). The id is derived from the name.
+/// Saves the picked questions as a kit named `name`. A new name makes a new
+/// kit (its id derived from the name); an own kit's name replaces it only
+/// with `replace` (otherwise a `conflict` error, so the page can ask); a
+/// built-in kit's name is refused (`locked`).
 #[tauri::command]
 pub async fn save_kit(
     db: State<'_, Db>,
     name: String,
     description: String,
     questions: Vec<String>,
+    replace: bool,
 ) -> IpcResult<Kit> {
     let id = kit_id(&name);
-    let kit = Kit {
-        id,
-        name: name.trim().to_string(),
-        description: description.trim().to_string(),
-        questions,
-    };
-    db.run(move |s| {
-        s.save_kit(&kit)?;
-        Ok(kit)
-    })
-    .await
+    db.run(move |s| s.save_kit_as(&name, &description, &questions, replace, &id))
+        .await
 }
 
 /// Creates the session, starts it, and remembers the interviewer's name.

@@ -7,6 +7,7 @@
 
 #![cfg_attr(all(not(debug_assertions), windows), windows_subsystem = "windows")]
 
+mod bank;
 mod commands;
 mod error;
 #[cfg(test)]
@@ -199,6 +200,19 @@ fn main() -> ExitCode {
             panel::calibration,
             panel::export_report,
             panel::report_html,
+            bank::bank_catalog,
+            bank::save_question,
+            bank::set_question_retired,
+            bank::question_history,
+            bank::save_competency,
+            bank::set_competency_retired,
+            bank::rename_kit,
+            bank::set_kit_questions,
+            bank::delete_kit,
+            bank::duplicate_kit,
+            bank::import_bank_file,
+            bank::export_bank_file,
+            bank::entry_revisions,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

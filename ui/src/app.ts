@@ -13,7 +13,12 @@ export type Route =
   | { name: "compare"; candidate: string }
   | { name: "report"; candidate: string }
   | { name: "candidates"; kit?: string }
-  | { name: "calibration"; kit?: string };
+  | { name: "calibration"; kit?: string }
+  | { name: "bank" }
+  | { name: "bank-question"; id?: string; duplicate?: string }
+  | { name: "bank-history"; id: string }
+  | { name: "bank-kits" }
+  | { name: "bank-competencies" };
 
 export interface Ctx {
   backend: Backend;

@@ -9,14 +9,28 @@ import type { CandidateComparison } from "./bindings/CandidateComparison";
 import type { Comparison } from "./bindings/Comparison";
 import type { ReportFormat } from "./bindings/ReportFormat";
 
+import type { BankImportReport } from "./bindings/BankImportReport";
+import type { BankQuestion } from "./bindings/BankQuestion";
+import type { Competency } from "./bindings/Competency";
 import type { Kit } from "./bindings/Kit";
+import type { QuestionDoc } from "./bindings/QuestionDoc";
 import type { NewSession } from "./bindings/NewSession";
 import type { Recommendation } from "./bindings/Recommendation";
 import type { SessionFilter } from "./bindings/SessionFilter";
 import type { SessionPage } from "./bindings/SessionPage";
 import type { WrapUp } from "./bindings/WrapUp";
 import type { ErrorCode } from "./bindings/ErrorCode";
-import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError, SessionView } from "./types";
+import type {
+  AppInfo,
+  BankCatalog,
+  BankView,
+  EntryRevision,
+  ExportFormat,
+  ImportedFile,
+  IpcError,
+  QuestionHistory,
+  SessionView,
+} from "./types";
 
 /** What a drag over the window is doing. */
 export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
@@ -88,7 +102,30 @@ export interface Backend {
   /** The time budget of these questions in minutes (the core's sum). */
   budgetMinutes(questionIds: string[]): Promise<number>;
   getBank(): Promise<BankView>;
-  saveKit(name: string, description: string, questions: string[]): Promise<Kit>;
+  /**
+   * Saves the picked questions as a kit named `name`. An own kit of that name
+   * is replaced only with `replace` (else a `conflict` error asks); a
+   * built-in kit's name is refused (`locked`).
+   */
+  saveKit(name: string, description: string, questions: string[], replace: boolean): Promise<Kit>;
+  /** The whole bank for the Bank screen: retired questions, revisions, built-in kits. */
+  bankCatalog(): Promise<BankCatalog>;
+  /** Creates a question or saves a new revision; `invalid` messages start with the field path. */
+  saveQuestion(question: QuestionDoc, create: boolean): Promise<BankQuestion>;
+  setQuestionRetired(id: string, retired: boolean): Promise<void>;
+  questionHistory(id: string): Promise<QuestionHistory>;
+  saveCompetency(competency: Competency, create: boolean): Promise<void>;
+  setCompetencyRetired(id: string, retired: boolean): Promise<void>;
+  renameKit(id: string, name: string): Promise<void>;
+  setKitQuestions(id: string, questions: string[]): Promise<void>;
+  deleteKit(id: string): Promise<void>;
+  duplicateKit(id: string, name: string): Promise<Kit>;
+  /** Imports a bank file chosen in a dialog, all or nothing; null when cancelled. */
+  importBankFile(): Promise<BankImportReport | null>;
+  /** Exports the bank; the written path, or null when cancelled. */
+  exportBankFile(): Promise<string | null>;
+  /** The bank revision each question of a session was asked in. */
+  entryRevisions(sessionId: string): Promise<EntryRevision[]>;
   createSession(input: NewSession): Promise<SessionView>;
   getSession(sessionId: string): Promise<SessionView>;
   setScore(sessionId: string, questionId: string, level: number | null): Promise<void>;
@@ -128,7 +165,20 @@ export const backend: Backend = {
   listSessions: (filter, offset, limit) => call("list_sessions", { filter, offset, limit }),
   budgetMinutes: (questionIds) => call("budget_minutes", { questionIds }),
   getBank: () => call("get_bank"),
-  saveKit: (name, description, questions) => call("save_kit", { name, description, questions }),
+  saveKit: (name, description, questions, replace) => call("save_kit", { name, description, questions, replace }),
+  bankCatalog: () => call("bank_catalog"),
+  saveQuestion: (question, create) => call("save_question", { question, create }),
+  setQuestionRetired: (id, retired) => call("set_question_retired", { id, retired }),
+  questionHistory: (id) => call("question_history", { id }),
+  saveCompetency: (competency, create) => call("save_competency", { competency, create }),
+  setCompetencyRetired: (id, retired) => call("set_competency_retired", { id, retired }),
+  renameKit: (id, name) => call("rename_kit", { id, name }),
+  setKitQuestions: (id, questions) => call("set_kit_questions", { id, questions }),
+  deleteKit: (id) => call("delete_kit", { id }),
+  duplicateKit: (id, name) => call("duplicate_kit", { id, name }),
+  importBankFile: () => call("import_bank_file"),
+  exportBankFile: () => call("export_bank_file"),
+  entryRevisions: (sessionId) => call("entry_revisions", { sessionId }),
   createSession: (input) => call("create_session", { new: input }),
   getSession: (sessionId) => call("get_session", { sessionId }),
   setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),

@@ -50,9 +50,13 @@ export function pickedSummary(n: number, minutes: number | null): string {
   return minutes === null ? count : `${count} · ${minutes} min`;
 }
 
-/** The kit name to record on the session: only if the list is the kit's, unchanged. */
+/**
+ * The kit name to record on the session: the kit the list came from, even
+ * reordered, trimmed or added to (the core marks such a session as
+ * modified and still compares it on the kit); none when nothing of the kit
+ * is left.
+ */
 export function kitNameFor(picked: string[], kit: { name: string; questions: string[] } | null): string | null {
   if (!kit) return null;
-  if (kit.questions.length !== picked.length) return null;
-  return kit.questions.every((q, i) => picked[i] === q) ? kit.name : null;
+  return picked.some((q) => kit.questions.includes(q)) ? kit.name : null;
 }

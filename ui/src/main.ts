@@ -5,6 +5,9 @@ import { backend, isTransient } from "./backend";
 import { clear, h, toast } from "./dom";
 import { flushAll } from "./flush";
 import { SaveQueue } from "./saver";
+import { bankScreen } from "./screens/bank";
+import { competenciesScreen, questionEditorScreen, questionHistoryScreen } from "./screens/bankEditor";
+import { kitsScreen } from "./screens/bankKits";
 import { calibrationScreen } from "./screens/calibration";
 import { candidatesScreen } from "./screens/candidates";
 import { compareScreen } from "./screens/compare";
@@ -99,6 +102,16 @@ async function boot(): Promise<void> {
         return candidatesScreen(ctx, route.kit);
       case "calibration":
         return calibrationScreen(ctx, route.kit);
+      case "bank":
+        return bankScreen(ctx);
+      case "bank-question":
+        return questionEditorScreen(ctx, route.id, route.duplicate);
+      case "bank-history":
+        return questionHistoryScreen(ctx, route.id);
+      case "bank-kits":
+        return kitsScreen(ctx);
+      case "bank-competencies":
+        return competenciesScreen(ctx);
     }
   }
 

@@ -3,21 +3,46 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
 use super::rows::{to_json, Json};
 use super::Store;
-use crate::bank::{self, BankFile, Competency, Kit, KitSummary, KnownIds, Question, ValidBank};
+use crate::bank::{
+    self, BankCompetency, BankFile, BankKit, BankQuestion, Competency, Kit, KitSummary, KnownIds,
+    Question, QuestionDoc, QuestionRevision, RevisionChanges, ValidBank,
+};
 use crate::error::{Error, Result};
 
-const COMPETENCIES: &str = "SELECT id, name, description FROM competency ORDER BY position, id";
-const QUESTIONS: &str = "SELECT doc FROM question ORDER BY position, id";
-const QUESTION: &str = "SELECT doc FROM question WHERE id = ?1";
+const QUESTIONS: &str = "SELECT doc FROM question WHERE retired = 0 ORDER BY position, id";
+const ALL_QUESTIONS: &str = "SELECT doc, revision, retired FROM question ORDER BY position, id";
+const ALL_COMPETENCIES: &str =
+    "SELECT id, name, description, retired FROM competency ORDER BY position, id";
+const QUESTION_HEAD: &str = "SELECT doc, revision, retired FROM question WHERE id = ?1";
+const QUESTION_REVISIONS: &str = "
+    SELECT revision, created_at, doc FROM question_revision WHERE question_id = ?1
+    ORDER BY revision";
+const QUESTION_REVISION: &str = "
+    SELECT revision, created_at, doc FROM question_revision
+    WHERE question_id = ?1 AND revision = ?2";
+const INSERT_REVISION: &str = "
+    INSERT INTO question_revision (question_id, revision, created_at, doc) VALUES (?1, ?2, ?3, ?4)";
+const SET_QUESTION_RETIRED: &str = "UPDATE question SET retired = ?2 WHERE id = ?1";
+const SET_COMPETENCY_RETIRED: &str = "UPDATE competency SET retired = ?2 WHERE id = ?1";
+const COMPETENCY_EXISTS: &str = "SELECT EXISTS(SELECT 1 FROM competency WHERE id = ?1)";
+const KIT_HEAD: &str = "SELECT id, name, builtin FROM kit WHERE id = ?1";
+const KIT_BY_NAME: &str = "SELECT id, builtin FROM kit WHERE name = ?1 COLLATE NOCASE";
+const KIT_ID_TAKEN: &str = "SELECT EXISTS(SELECT 1 FROM kit WHERE id = ?1)";
+const KIT_BUILTIN_IDS: &str = "SELECT id FROM kit WHERE builtin = 1";
+const KIT_NAME_DESCRIPTION: &str = "SELECT name, description FROM kit WHERE id = ?1";
+const RENAME_KIT: &str = "UPDATE kit SET name = ?2 WHERE id = ?1";
+const DELETE_KIT: &str = "DELETE FROM kit WHERE id = ?1";
+const MARK_KIT_BUILTIN: &str = "UPDATE kit SET builtin = 1 WHERE id = ?1";
 const QUESTION_IDS: &str = "SELECT id FROM question";
 const KITS: &str = "
-    SELECT k.id, k.name, k.description,
+    SELECT k.id, k.name, k.description, k.builtin,
            (SELECT COALESCE(SUM(q.minutes), 0)
             FROM kit_question kq JOIN question q ON q.id = kq.question_id
             WHERE kq.kit_id = k.id) AS minutes
@@ -38,13 +63,14 @@ const NEXT_KIT_POSITION: &str = "SELECT COALESCE(MAX(position) + 1, 0) FROM kit"
 const UPSERT_COMPETENCY: &str = "
     INSERT INTO competency (id, name, description, position) VALUES (?1, ?2, ?3, ?4)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description";
-const QUESTION_EXISTS: &str = "SELECT EXISTS(SELECT 1 FROM question WHERE id = ?1)";
+const QUESTION_CURRENT: &str = "SELECT doc, revision FROM question WHERE id = ?1";
 const UPSERT_QUESTION: &str = "
-    INSERT INTO question (id, competency_id, seniority, kind, prompt, minutes, doc, position)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    INSERT INTO question (id, competency_id, seniority, kind, prompt, minutes, doc, position,
+                          revision)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
     ON CONFLICT (id) DO UPDATE SET competency_id = excluded.competency_id,
         seniority = excluded.seniority, kind = excluded.kind, prompt = excluded.prompt,
-        minutes = excluded.minutes, doc = excluded.doc";
+        minutes = excluded.minutes, doc = excluded.doc, revision = excluded.revision";
 const UPSERT_KIT: &str = "
     INSERT INTO kit (id, name, description, position) VALUES (?1, ?2, ?3, ?4)
     ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description";
@@ -57,7 +83,10 @@ const INSERT_KIT_QUESTION: &str =
 #[ts(export)]
 pub struct BankImportReport {
     pub questions_added: usize,
+    /// Questions that changed: each got a new revision.
     pub questions_updated: usize,
+    /// Questions identical to the stored revision (no new revision).
+    pub questions_unchanged: usize,
     pub competencies: usize,
     pub kits: usize,
 }
@@ -70,26 +99,42 @@ impl Store {
         }
         let bank = bank::builtin_bank()?;
         self.write(|tx| {
-            store_bank(tx, &bank)?;
+            store_bank(tx, &bank, "", true)?;
             tx.execute(MARK_SEEDED, [])?;
             Ok(())
         })
     }
 
+    /// The competencies that are not retired.
     pub fn competencies(&self) -> Result<Vec<Competency>> {
-        let mut stmt = self.conn.prepare_cached(COMPETENCIES)?;
+        Ok(self
+            .bank_competencies()?
+            .into_iter()
+            .filter(|c| !c.retired)
+            .map(|c| c.competency)
+            .collect())
+    }
+
+    /// Every competency, retired ones included.
+    pub fn bank_competencies(&self) -> Result<Vec<BankCompetency>> {
+        let mut stmt = self.conn.prepare_cached(ALL_COMPETENCIES)?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(Competency {
-                    id: r.get("id")?,
-                    name: r.get("name")?,
-                    description: r.get("description")?,
+                Ok(BankCompetency {
+                    competency: Competency {
+                        id: r.get("id")?,
+                        name: r.get("name")?,
+                        description: r.get("description")?,
+                    },
+                    retired: r.get("retired")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
     }
 
+    /// The questions a picker offers: every question that is not retired,
+    /// at its current revision.
     pub fn questions(&self) -> Result<Vec<Question>> {
         let mut stmt = self.conn.prepare_cached(QUESTIONS)?;
         let rows = stmt
@@ -98,18 +143,183 @@ impl Store {
         Ok(rows)
     }
 
+    /// Every question (retired ones too) with its revision and kits.
+    pub fn bank_questions(&self) -> Result<Vec<BankQuestion>> {
+        let kits = self.kits()?;
+        let mut stmt = self.conn.prepare_cached(ALL_QUESTIONS)?;
+        let rows = stmt
+            .query_map([], |r| {
+                let question = r.get::<_, Json<Question>>("doc")?.0;
+                Ok(BankQuestion {
+                    kits: kits_of(&kits, &question.id),
+                    question,
+                    revision: r.get::<_, i64>("revision")? as u32,
+                    retired: r.get("retired")?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// A question at its current revision (retired questions too).
     pub fn question(&self, id: &str) -> Result<Question> {
-        let doc: Option<Json<Question>> = self
+        Ok(self.question_head(id)?.0)
+    }
+
+    /// A question with its current revision number and whether it is retired.
+    fn question_head(&self, id: &str) -> Result<(Question, u32, bool)> {
+        let row: Option<(Json<Question>, i64, bool)> = self
             .conn
-            .prepare_cached(QUESTION)?
-            .query_row([id], |r| r.get("doc"))
+            .prepare_cached(QUESTION_HEAD)?
+            .query_row([id], |r| {
+                Ok((r.get("doc")?, r.get("revision")?, r.get("retired")?))
+            })
             .optional()?;
-        doc.map(|d| d.0)
-            .ok_or_else(|| Error::NotFound(format!("no question with id {id:?} in the bank")))
+        let (doc, revision, retired) =
+            row.ok_or_else(|| Error::NotFound(format!("no question with id {id:?} in the bank")))?;
+        Ok((doc.0, revision as u32, retired))
+    }
+
+    /// A question with its current revision number, retirement and kits.
+    pub fn bank_question(&self, id: &str) -> Result<BankQuestion> {
+        let (question, revision, retired) = self.question_head(id)?;
+        Ok(BankQuestion {
+            kits: kits_of(&self.kits()?, id),
+            question,
+            revision,
+            retired,
+        })
+    }
+
+    /// Every revision of a question, oldest first.
+    pub fn question_revisions(&self, id: &str) -> Result<Vec<QuestionRevision>> {
+        self.question_head(id)?;
+        let rows: Vec<QuestionRevision> = self
+            .conn
+            .prepare_cached(QUESTION_REVISIONS)?
+            .query_map([id], revision_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// One revision of a question.
+    pub fn question_revision(&self, id: &str, revision: u32) -> Result<QuestionRevision> {
+        self.question_head(id)?;
+        self.conn
+            .prepare_cached(QUESTION_REVISION)?
+            .query_row(params![id, revision], revision_row)
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("question {id:?} has no revision {revision}")))
+    }
+
+    /// What changed in each revision of a question against the one before.
+    pub fn question_history(&self, id: &str) -> Result<Vec<RevisionChanges>> {
+        let revisions = self.question_revisions(id)?;
+        Ok(revisions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RevisionChanges {
+                revision: r.revision,
+                created_at: r.created_at.clone(),
+                changes: match i {
+                    0 => Vec::new(),
+                    _ => bank::diff_questions(&revisions[i - 1].question, &r.question),
+                },
+            })
+            .collect())
+    }
+
+    /// Creates a question (`create`) or saves a new revision of an existing
+    /// one. Checked like a question in a bank file; errors start with the
+    /// field path (`levels[0].anchor: must not be empty`). Saving what is
+    /// already the current revision makes no new one.
+    pub fn save_question(
+        &mut self,
+        doc: &QuestionDoc,
+        create: bool,
+        now: DateTime<Utc>,
+    ) -> Result<BankQuestion> {
+        let known = self.known_ids()?;
+        let exists = known.questions.contains(&doc.id);
+        if create && exists {
+            return Err(Error::invalid(format!(
+                "id: a question with id {:?} already exists",
+                doc.id
+            )));
+        }
+        if !create && !exists {
+            return Err(Error::NotFound(format!(
+                "no question with id {:?} in the bank",
+                doc.id
+            )));
+        }
+        // New questions may use only competencies in use; an edit may keep
+        // the (since retired) competency the question already has.
+        let mut active: BTreeSet<String> = self.competencies()?.into_iter().map(|c| c.id).collect();
+        if !create {
+            active.insert(self.question(&doc.id)?.competency);
+        }
+        let known = KnownIds {
+            competencies: active,
+            ..known
+        };
+        let q = bank::check_question(doc, &known)?;
+        let now = now.to_rfc3339_opts(SecondsFormat::Millis, true);
+        self.write(|tx| store_question(tx, &q, &now).map(|_| ()))?;
+        self.bank_question(&q.id)
+    }
+
+    /// Retires a question (hidden from pickers, kept for the sessions that
+    /// used it) or brings it back.
+    pub fn set_question_retired(&mut self, id: &str, retired: bool) -> Result<()> {
+        self.question_head(id)?;
+        self.write(|tx| {
+            tx.execute(SET_QUESTION_RETIRED, params![id, retired])?;
+            Ok(())
+        })
+    }
+
+    /// Creates (`create`) or renames/redescribes a competency.
+    pub fn save_competency(&mut self, c: &Competency, create: bool) -> Result<()> {
+        let c = bank::check_competency(c)?;
+        let exists: bool = self
+            .conn
+            .query_row(COMPETENCY_EXISTS, [&c.id], |r| r.get(0))?;
+        if create && exists {
+            return Err(Error::invalid(format!(
+                "id: a competency with id {:?} already exists",
+                c.id
+            )));
+        }
+        if !create && !exists {
+            return Err(Error::NotFound(format!("no competency with id {:?}", c.id)));
+        }
+        self.write(|tx| {
+            let pos: i64 = tx.query_row(NEXT_COMPETENCY_POSITION, [], |r| r.get(0))?;
+            tx.execute(UPSERT_COMPETENCY, params![c.id, c.name, c.description, pos])?;
+            Ok(())
+        })
+    }
+
+    /// Retires a competency (no new questions may use it) or brings it back.
+    pub fn set_competency_retired(&mut self, id: &str, retired: bool) -> Result<()> {
+        let exists: bool = self.conn.query_row(COMPETENCY_EXISTS, [id], |r| r.get(0))?;
+        if !exists {
+            return Err(Error::NotFound(format!("no competency with id {id:?}")));
+        }
+        self.write(|tx| {
+            tx.execute(SET_COMPETENCY_RETIRED, params![id, retired])?;
+            Ok(())
+        })
     }
 
     /// Every kit with its questions and total time budget.
     pub fn kits(&self) -> Result<Vec<KitSummary>> {
+        Ok(self.bank_kits()?.into_iter().map(|k| k.kit).collect())
+    }
+
+    /// Every kit with its questions, time budget and whether it is built in.
+    pub fn bank_kits(&self) -> Result<Vec<BankKit>> {
         let mut questions: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut stmt = self.conn.prepare_cached(KIT_QUESTIONS)?;
         let mut rows = stmt.query([])?;
@@ -123,12 +333,15 @@ impl Store {
         let kits = stmt
             .query_map([], |r| {
                 let id: String = r.get("id")?;
-                Ok(KitSummary {
-                    questions: questions.remove(&id).unwrap_or_default(),
-                    id,
-                    name: r.get("name")?,
-                    description: r.get("description")?,
-                    minutes: r.get::<_, i64>("minutes")? as u32,
+                Ok(BankKit {
+                    kit: KitSummary {
+                        questions: questions.remove(&id).unwrap_or_default(),
+                        id,
+                        name: r.get("name")?,
+                        description: r.get("description")?,
+                        minutes: r.get::<_, i64>("minutes")? as u32,
+                    },
+                    builtin: r.get("builtin")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
@@ -159,7 +372,11 @@ impl Store {
     }
 
     fn known_ids(&self) -> Result<KnownIds> {
-        let competencies = self.competencies()?.into_iter().map(|c| c.id).collect();
+        let competencies = self
+            .bank_competencies()?
+            .into_iter()
+            .map(|c| c.competency.id)
+            .collect();
         let questions = self
             .conn
             .prepare_cached(QUESTION_IDS)?
@@ -171,12 +388,24 @@ impl Store {
         })
     }
 
-    /// Imports a bank file: new questions are added, questions with an
-    /// existing id replace the stored ones (past sessions keep their
-    /// snapshots), competencies and kits are added or replaced. All or nothing.
+    /// Imports a bank file: new questions are added; a question with an
+    /// existing id that differs from the stored one gets a new revision
+    /// (past sessions keep their snapshots and the old revision stays
+    /// readable); competencies and own kits are added or replaced. A
+    /// built-in kit may only appear unchanged. All or nothing.
     pub fn import_bank(&mut self, file: &BankFile) -> Result<BankImportReport> {
+        self.import_bank_at(file, Utc::now())
+    }
+
+    /// As [`Store::import_bank`], with the time the new revisions are made.
+    pub fn import_bank_at(
+        &mut self,
+        file: &BankFile,
+        now: DateTime<Utc>,
+    ) -> Result<BankImportReport> {
         let valid = file.validate(&self.known_ids()?)?;
-        self.write(|tx| store_bank(tx, &valid))
+        let now = now.to_rfc3339_opts(SecondsFormat::Millis, true);
+        self.write(|tx| store_bank(tx, &valid, &now, false))
     }
 
     /// Parses, validates and imports bank file bytes.
@@ -185,7 +414,8 @@ impl Store {
         self.import_bank(&file)
     }
 
-    /// The whole bank as a bank file.
+    /// The whole bank as a bank file (retired questions marked, which makes
+    /// it a version 2 file).
     pub fn export_bank(&self) -> Result<BankFile> {
         let kits: Vec<Kit> = self
             .kits()?
@@ -197,7 +427,19 @@ impl Store {
                 questions: k.questions,
             })
             .collect();
-        let file = BankFile::from_parts(self.competencies()?, &self.questions()?, &kits);
+        let all = self.bank_questions()?;
+        let retired: BTreeSet<String> = all
+            .iter()
+            .filter(|q| q.retired)
+            .map(|q| q.question.id.clone())
+            .collect();
+        let questions: Vec<Question> = all.into_iter().map(|q| q.question).collect();
+        let competencies = self
+            .bank_competencies()?
+            .into_iter()
+            .map(|c| c.competency)
+            .collect();
+        let file = BankFile::from_parts_retired(competencies, &questions, &kits, &retired);
         // What the importer would refuse is never written out.
         file.validate(&bank::KnownIds::default()).map_err(|e| {
             Error::invalid(format!(
@@ -207,8 +449,159 @@ impl Store {
         Ok(file)
     }
 
-    /// Saves a kit (creating or replacing it by id).
+    /// Saves a kit by id, creating it or replacing an own kit's name,
+    /// description and questions. Built-in kits cannot be changed, and no
+    /// two kits share a name.
     pub fn save_kit(&mut self, kit: &Kit) -> Result<()> {
+        self.check_kit(kit)?;
+        if let Some((_, _, true)) = self.kit_head(&kit.id)? {
+            return Err(builtin_refused(&kit.id));
+        }
+        self.write(|tx| store_kit(tx, kit))
+    }
+
+    /// "Save as kit": saves `questions` under `name`. A new name makes a new
+    /// kit (its id `new_id`, made unique); the name of an own kit replaces
+    /// that kit's questions only when `replace` is set (otherwise a
+    /// `conflict` error asks); the name of a built-in kit is refused.
+    pub fn save_kit_as(
+        &mut self,
+        name: &str,
+        description: &str,
+        questions: &[String],
+        replace: bool,
+        new_id: &str,
+    ) -> Result<Kit> {
+        let name = name.trim();
+        let existing: Option<(String, bool)> = self
+            .conn
+            .query_row(KIT_BY_NAME, [name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let kit = match existing {
+            Some((_, true)) => {
+                return Err(Error::Locked(format!(
+                    "{name:?} is a built-in kit and cannot be replaced; choose another name (built-in kits can be duplicated)"
+                )))
+            }
+            Some((_, false)) if !replace => {
+                return Err(Error::Conflict(format!(
+                    "a kit named {name:?} already exists; replace it?"
+                )))
+            }
+            Some((id, false)) => Kit {
+                id,
+                name: name.to_string(),
+                description: description.trim().to_string(),
+                questions: questions.to_vec(),
+            },
+            None => Kit {
+                id: self.free_kit_id(new_id)?,
+                name: name.to_string(),
+                description: description.trim().to_string(),
+                questions: questions.to_vec(),
+            },
+        };
+        self.check_kit(&kit)?;
+        self.write(|tx| store_kit(tx, &kit))?;
+        Ok(kit)
+    }
+
+    /// Renames an own kit. Sessions keep the kit name they were started with.
+    pub fn rename_kit(&mut self, id: &str, name: &str) -> Result<()> {
+        let name = name.trim();
+        self.own_kit(id)?;
+        if name.is_empty() {
+            return Err(Error::invalid("name: a kit needs a name"));
+        }
+        self.check_name_free(name, id)?;
+        self.write(|tx| {
+            tx.execute(RENAME_KIT, params![id, name])?;
+            Ok(())
+        })
+    }
+
+    /// Replaces an own kit's questions (to reorder, add or remove).
+    pub fn set_kit_questions(&mut self, id: &str, questions: &[String]) -> Result<()> {
+        let mut kit = self.kit(id)?;
+        if kit.id != id {
+            return Err(Error::NotFound(format!("no kit with id {id:?}")));
+        }
+        self.own_kit(id)?;
+        kit.questions = questions.to_vec();
+        self.check_kit(&kit)?;
+        self.write(|tx| store_kit(tx, &kit))
+    }
+
+    /// Deletes an own kit. Sessions started from it keep its name.
+    pub fn delete_kit(&mut self, id: &str) -> Result<()> {
+        self.own_kit(id)?;
+        self.write(|tx| {
+            tx.execute(DELETE_KIT, [id])?;
+            Ok(())
+        })
+    }
+
+    /// Copies any kit (built-in ones too) as a new own kit named `name`.
+    pub fn duplicate_kit(&mut self, id: &str, name: &str, new_id: &str) -> Result<Kit> {
+        let from = self.kit(id)?;
+        if from.id != id {
+            return Err(Error::NotFound(format!("no kit with id {id:?}")));
+        }
+        let kit = Kit {
+            id: self.free_kit_id(new_id)?,
+            name: name.trim().to_string(),
+            description: from.description,
+            questions: from.questions,
+        };
+        self.check_kit(&kit)?;
+        self.write(|tx| store_kit(tx, &kit))?;
+        Ok(kit)
+    }
+
+    fn kit_head(&self, id: &str) -> Result<Option<(String, String, bool)>> {
+        Ok(self
+            .conn
+            .query_row(KIT_HEAD, [id], |r| {
+                Ok((r.get("id")?, r.get("name")?, r.get("builtin")?))
+            })
+            .optional()?)
+    }
+
+    fn own_kit(&self, id: &str) -> Result<()> {
+        match self.kit_head(id)? {
+            None => Err(Error::NotFound(format!("no kit with id {id:?}"))),
+            Some((_, _, true)) => Err(builtin_refused(id)),
+            Some(_) => Ok(()),
+        }
+    }
+
+    fn free_kit_id(&self, wanted: &str) -> Result<String> {
+        let mut id = wanted.to_string();
+        let mut n = 2;
+        while self
+            .conn
+            .query_row(KIT_ID_TAKEN, [&id], |r| r.get::<_, bool>(0))?
+        {
+            id = format!("{wanted}-{n}");
+            n += 1;
+        }
+        Ok(id)
+    }
+
+    fn check_name_free(&self, name: &str, own_id: &str) -> Result<()> {
+        let existing: Option<(String, bool)> = self
+            .conn
+            .query_row(KIT_BY_NAME, [name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match existing {
+            Some((other, _)) if other != own_id => Err(Error::Conflict(format!(
+                "name: a kit named {name:?} already exists"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn check_kit(&self, kit: &Kit) -> Result<()> {
         if !bank::is_slug(&kit.id) {
             return Err(Error::invalid(format!(
                 "{:?} is not a valid kit id",
@@ -216,27 +609,97 @@ impl Store {
             )));
         }
         if kit.name.trim().is_empty() {
-            return Err(Error::invalid("a kit needs a name"));
+            return Err(Error::invalid("name: a kit needs a name"));
         }
+        self.check_name_free(kit.name.trim(), &kit.id)?;
         if kit.questions.is_empty() {
-            return Err(Error::invalid("a kit needs at least one question"));
+            return Err(Error::invalid(
+                "questions: a kit needs at least one question",
+            ));
         }
         let known = self.known_ids()?;
-        for q in &kit.questions {
+        let mut seen = BTreeSet::new();
+        for (i, q) in kit.questions.iter().enumerate() {
             if !known.questions.contains(q) {
                 return Err(Error::NotFound(format!(
                     "no question with id {q:?} in the bank"
                 )));
             }
+            if !seen.insert(q) {
+                return Err(Error::invalid(format!(
+                    "questions[{i}]: question {q:?} is listed twice"
+                )));
+            }
         }
-        self.write(|tx| store_kit(tx, kit))
+        Ok(())
     }
 }
 
-fn store_bank(tx: &Transaction, bank: &ValidBank) -> Result<BankImportReport> {
+fn builtin_refused(id: &str) -> Error {
+    Error::Locked(format!(
+        "kit {id:?} is built in and cannot be changed, renamed or deleted; duplicate it to make your own"
+    ))
+}
+
+fn kits_of(kits: &[KitSummary], question: &str) -> Vec<String> {
+    kits.iter()
+        .filter(|k| k.questions.iter().any(|q| q == question))
+        .map(|k| k.name.clone())
+        .collect()
+}
+
+fn revision_row(r: &rusqlite::Row) -> rusqlite::Result<QuestionRevision> {
+    Ok(QuestionRevision {
+        revision: r.get::<_, i64>("revision")? as u32,
+        created_at: r.get("created_at")?,
+        question: r.get::<_, Json<Question>>("doc")?.0,
+    })
+}
+
+/// Stores `q` as a new revision unless it equals the current one. Returns
+/// whether it was new, changed or unchanged.
+fn store_question(tx: &Transaction, q: &Question, now: &str) -> Result<Stored> {
+    let doc = to_json(q);
+    let current: Option<(String, i64)> = tx
+        .prepare_cached(QUESTION_CURRENT)?
+        .query_row([&q.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (revision, stored) = match current {
+        Some((old, _)) if old == doc => return Ok(Stored::Unchanged),
+        Some((_, rev)) => (rev + 1, Stored::Changed),
+        None => (1, Stored::Added),
+    };
+    let pos: i64 = tx.query_row(NEXT_QUESTION_POSITION, [], |r| r.get(0))?;
+    tx.prepare_cached(UPSERT_QUESTION)?.execute(params![
+        q.id,
+        q.competency,
+        q.seniority.as_str(),
+        q.kind.as_str(),
+        q.prompt,
+        q.minutes,
+        doc,
+        pos,
+        revision
+    ])?;
+    tx.prepare_cached(INSERT_REVISION)?
+        .execute(params![q.id, revision, now, doc])?;
+    Ok(stored)
+}
+
+enum Stored {
+    Added,
+    Changed,
+    Unchanged,
+}
+
+fn store_bank(
+    tx: &Transaction,
+    bank: &ValidBank,
+    now: &str,
+    builtin: bool,
+) -> Result<BankImportReport> {
     let mut report = BankImportReport {
         competencies: bank.competencies.len(),
-        kits: bank.kits.len(),
         ..Default::default()
     };
     let first: i64 = tx.query_row(NEXT_COMPETENCY_POSITION, [], |r| r.get(0))?;
@@ -244,30 +707,57 @@ fn store_bank(tx: &Transaction, bank: &ValidBank) -> Result<BankImportReport> {
     for (pos, c) in (first..).zip(&bank.competencies) {
         upsert.execute(params![c.id, c.name, c.description, pos])?;
     }
-    let first: i64 = tx.query_row(NEXT_QUESTION_POSITION, [], |r| r.get(0))?;
-    let mut exists = tx.prepare_cached(QUESTION_EXISTS)?;
-    let mut upsert = tx.prepare_cached(UPSERT_QUESTION)?;
-    for (pos, q) in (first..).zip(&bank.questions) {
-        if exists.query_row([&q.id], |r| r.get::<_, bool>(0))? {
-            report.questions_updated += 1;
-        } else {
-            report.questions_added += 1;
+    for q in &bank.questions {
+        match store_question(tx, q, now)? {
+            Stored::Added => report.questions_added += 1,
+            Stored::Changed => report.questions_updated += 1,
+            Stored::Unchanged => report.questions_unchanged += 1,
         }
-        upsert.execute(params![
-            q.id,
-            q.competency,
-            q.seniority.as_str(),
-            q.kind.as_str(),
-            q.prompt,
-            q.minutes,
-            to_json(q),
-            pos
-        ])?;
+        if bank.retired.contains(&q.id) {
+            tx.execute(SET_QUESTION_RETIRED, params![q.id, true])?;
+        }
     }
-    for k in &bank.kits {
+    let builtin_ids: BTreeSet<String> = tx
+        .prepare_cached(KIT_BUILTIN_IDS)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (i, k) in bank.kits.iter().enumerate() {
+        let clash: Option<(String, bool)> = tx
+            .query_row(KIT_BY_NAME, [&k.name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((other, _)) = clash.filter(|(other, _)| *other != k.id) {
+            return Err(Error::Conflict(format!(
+                "bank file at kits[{i}].name: kit {other:?} already has the name {:?}",
+                k.name
+            )));
+        }
+        if builtin_ids.contains(&k.id) {
+            if same_kit(tx, k)? {
+                continue;
+            }
+            return Err(Error::Locked(format!(
+                "bank file at kits[{i}].id: kit {:?} is built in and cannot be changed",
+                k.id
+            )));
+        }
         store_kit(tx, k)?;
+        if builtin {
+            tx.execute(MARK_KIT_BUILTIN, [&k.id])?;
+        }
+        report.kits += 1;
     }
     Ok(report)
+}
+
+fn same_kit(tx: &Transaction, k: &Kit) -> Result<bool> {
+    let head: (String, String) = tx.query_row(KIT_NAME_DESCRIPTION, [&k.id], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    let questions: Vec<String> = tx
+        .prepare_cached(KIT_QUESTION_IDS)?
+        .query_map([&k.id], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(head == (k.name.clone(), k.description.clone()) && questions == k.questions)
 }
 
 fn store_kit(tx: &Transaction, k: &Kit) -> Result<()> {

@@ -32,6 +32,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0004_identity_erasure_signing.sql",
         include_str!("migrations/0004_identity_erasure_signing.sql"),
     ),
+    (
+        "0007_bank_revisions_and_kits.sql",
+        include_str!("migrations/0007_bank_revisions_and_kits.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -30,8 +30,15 @@ const CANDIDATE_BY_ID: &str = "SELECT name, name_key FROM candidate WHERE id = ?
 const INSERT_CANDIDATE: &str = "INSERT INTO candidate (id, name, name_key) VALUES (?1, ?2, ?3)";
 
 const INSERT_NEW_SESSION: &str = "
-    INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6)";
+    INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, updated_at,
+                         kit_modified)
+    VALUES (?1, ?2, ?3, ?4, ?5, 'draft', ?6, ?6, ?7)";
+const SET_ENTRY_REVISION: &str = "
+    UPDATE entry SET revision = (SELECT revision FROM question WHERE id = ?2)
+    WHERE session_id = ?1 AND question_id = ?2";
+const ENTRY_REVISIONS: &str =
+    "SELECT question_id, revision FROM entry WHERE session_id = ?1 ORDER BY position";
+const SESSION_KIT_MODIFIED: &str = "SELECT kit_modified FROM session WHERE id = ?1";
 
 pub(crate) const INSERT_IMPORTED_SESSION: &str = "
     INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, started_at,
@@ -587,12 +594,27 @@ impl Store {
         start: bool,
     ) -> Result<Session> {
         new.check()?;
-        let competencies = self.competencies()?;
+        // Retired competencies keep their names for the questions that use them.
+        let competencies: Vec<_> = self
+            .bank_competencies()?
+            .into_iter()
+            .map(|c| c.competency)
+            .collect();
         let questions: Vec<Question> = new
             .question_ids
             .iter()
             .map(|id| self.question(id))
             .collect::<Result<_>>()?;
+        // A session keeps the kit it came from even when its questions were
+        // reordered, added or removed; it is then marked as modified.
+        let kit_modified = match &new.kit {
+            Some(name) => match self.kit(name) {
+                Ok(kit) => kit.questions != new.question_ids,
+                Err(Error::NotFound(_)) => false,
+                Err(e) => return Err(e),
+            },
+            None => false,
+        };
         self.write(|tx| {
             let name = new.candidate.trim();
             let cid = candidate_for(tx, name, candidate_id)?;
@@ -600,7 +622,15 @@ impl Store {
             let role = new.role.trim();
             tx.execute(
                 INSERT_NEW_SESSION,
-                params![session_id, cid, interviewer, role, new.kit, ts(now)],
+                params![
+                    session_id,
+                    cid,
+                    interviewer,
+                    role,
+                    new.kit,
+                    ts(now),
+                    kit_modified
+                ],
             )?;
             let mut stmt = tx.prepare_cached(INSERT_ENTRY)?;
             for (i, q) in questions.iter().enumerate() {
@@ -619,6 +649,8 @@ impl Store {
                     "",
                     0
                 ])?;
+                tx.prepare_cached(SET_ENTRY_REVISION)?
+                    .execute(params![session_id, q.id])?;
             }
             insert_search_words(tx, &session_id.to_string(), &[name, interviewer, role])?;
             if start {
@@ -627,6 +659,30 @@ impl Store {
             Ok(())
         })?;
         self.session(session_id)
+    }
+
+    /// The bank revision each entry's question was asked in, in entry order
+    /// (`None`: asked before revisions were kept, or imported from a file
+    /// whose snapshot matches no revision here).
+    pub fn entry_revisions(&self, id: SessionId) -> Result<Vec<(String, Option<u32>)>> {
+        load_visible_one(&self.conn, id)?;
+        let rows = self
+            .conn
+            .prepare_cached(ENTRY_REVISIONS)?
+            .query_map([id], |r| {
+                Ok((r.get(0)?, r.get::<_, Option<i64>>(1)?.map(|v| v as u32)))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+
+    /// Whether the session's questions differ from its kit's (reordered,
+    /// added or removed when it was created).
+    pub fn session_kit_modified(&self, id: SessionId) -> Result<bool> {
+        load_visible_one(&self.conn, id)?;
+        Ok(self
+            .conn
+            .query_row(SESSION_KIT_MODIFIED, [id], |r| r.get(0))?)
     }
 
     /// A session as the sealing rule lets it be seen.

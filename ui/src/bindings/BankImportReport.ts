@@ -3,4 +3,12 @@
 /**
  * What an import of a bank file changed.
  */
-export type BankImportReport = { questions_added: number, questions_updated: number, competencies: number, kits: number, };
+export type BankImportReport = { questions_added: number, 
+/**
+ * Questions that changed: each got a new revision.
+ */
+questions_updated: number, 
+/**
+ * Questions identical to the stored revision (no new revision).
+ */
+questions_unchanged: number, competencies: number, kits: number, };

@@ -139,6 +139,8 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
   candidatesBtn.addEventListener("click", () => void ctx.go({ name: "candidates" }));
   const calibrationBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Calibration");
   calibrationBtn.addEventListener("click", () => void ctx.go({ name: "calibration" }));
+  const bankBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Bank");
+  bankBtn.addEventListener("click", () => void ctx.go({ name: "bank" }));
   const importArea = h("div", { class: "import-area", attrs: { "aria-live": "polite" } });
   const dismiss = () => clear(importArea);
 
@@ -284,6 +286,7 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     importBtn,
     candidatesBtn,
     calibrationBtn,
+    bankBtn,
   );
   const el = h(
     "div",

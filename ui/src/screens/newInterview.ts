@@ -14,7 +14,7 @@ import {
   type QuestionFilter,
 } from "../kit";
 import type { BankView } from "../types";
-import { topBar } from "../widgets";
+import { confirmDialog, topBar } from "../widgets";
 
 const SENIORITIES = ["junior", "mid", "senior"] as const;
 const KINDS = ["concept", "scenario", "experience", "behavioural"] as const;
@@ -219,7 +219,24 @@ export function newInterviewScreen(ctx: Ctx): Screen {
       return;
     }
     try {
-      const kit = await ctx.backend.saveKit(name, "", picked);
+      let kit;
+      try {
+        kit = await ctx.backend.saveKit(name, "", picked, false);
+      } catch (err) {
+        // An own kit of that name: ask before replacing it. A built-in
+        // kit's name is refused by the core (locked) and shown below.
+        if ((err as { code?: string }).code !== "conflict") throw err;
+        const replace = await confirmDialog(
+          "Replace the kit?",
+          `A kit named “${name}” already exists. Replace its questions with these ${picked.length}?`,
+          "Replace",
+        );
+        if (!replace) {
+          kitName.focus();
+          return;
+        }
+        kit = await ctx.backend.saveKit(name, "", picked, true);
+      }
       savedKitName = { name: kit.name, questions: [...kit.questions] };
       bank = await ctx.bank(true);
       fillKits(kit.id);

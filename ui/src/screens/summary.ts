@@ -24,6 +24,20 @@ export function competencyChart(s: SessionView): SVGSVGElement {
   });
 }
 
+/** Adds "bank revision N" to each question's line: the revision it was asked in. */
+function showRevisions(ctx: Ctx, sessionId: string, list: HTMLElement): void {
+  ctx.backend
+    .entryRevisions?.(sessionId)
+    ?.then((revs) => {
+      for (const r of revs ?? []) {
+        if (r.revision === null) continue;
+        const meta = list.querySelector<HTMLElement>(`.q-meta[data-question="${CSS.escape(r.question_id)}"]`);
+        meta?.append(` · bank revision ${r.revision}`);
+      }
+    })
+    .catch(() => undefined);
+}
+
 export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
   const back = h(
     "button",
@@ -126,7 +140,11 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         "li",
         { class: "card" },
         h("h3", {}, q.prompt),
-        h("p", { class: "q-meta" }, `${e.competency_name} · ${q.minutes} min budget · spent ${clock(e.seconds_spent)}`),
+        h(
+          "p",
+          { class: "q-meta", dataset: { question: q.id } },
+          `${e.competency_name} · ${q.minutes} min budget · spent ${clock(e.seconds_spent)}`,
+        ),
         h(
           "p",
           { class: "score-line" },
@@ -170,6 +188,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
     body.appendChild(
       h("section", { attrs: { "aria-labelledby": "qs-title" } }, h("h2", { id: "qs-title" }, "Questions"), qs),
     );
+    showRevisions(ctx, sessionId, qs);
 
     const amendments = s.audit.filter((a) => a.action !== "submit");
     if (amendments.length) {

@@ -1,0 +1,218 @@
+//! The bank IPC commands: browsing the whole bank (retired questions and
+//! built-in flags included), authoring questions and competencies (checked
+//! by the core, errors start with the field path), question history, the
+//! kits editor, and bank files in and out. Thin like `commands`: every rule
+//! is the core's.
+
+use std::path::PathBuf;
+
+use chrono::Utc;
+use panelist_core::bank::{
+    BankCompetency, BankKit, BankQuestion, Competency, Kit, QuestionDoc, QuestionRevision,
+    RevisionChanges, MAX_BANK_BYTES,
+};
+use panelist_core::storage::BankImportReport;
+use panelist_core::{Error, SessionId};
+use serde::Serialize;
+use tauri::{AppHandle, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::commands::{kit_id, save_target, write_export};
+use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::state::Db;
+
+/// Environment variable that replaces the bank import dialog with a fixed
+/// path (for tests and scripts).
+pub const BANK_IMPORT_PATH_ENV: &str = "PANELIST_BANK_IMPORT_PATH";
+
+/// Everything the Bank screen shows.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct BankCatalog {
+    pub competencies: Vec<BankCompetency>,
+    pub questions: Vec<BankQuestion>,
+    pub kits: Vec<BankKit>,
+}
+
+/// A question's revisions and what changed in each.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct QuestionHistory {
+    pub revisions: Vec<QuestionRevision>,
+    pub changes: Vec<RevisionChanges>,
+}
+
+/// The bank revision one question of a session was asked in.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct EntryRevision {
+    pub question_id: String,
+    /// `null`: asked before revisions were kept, or from another machine's
+    /// bank.
+    pub revision: Option<u32>,
+}
+
+/// Which revision of each question a session used, in entry order.
+#[tauri::command]
+pub async fn entry_revisions(
+    db: State<'_, Db>,
+    session_id: SessionId,
+) -> IpcResult<Vec<EntryRevision>> {
+    db.run(move |s| {
+        Ok(s.entry_revisions(session_id)?
+            .into_iter()
+            .map(|(question_id, revision)| EntryRevision {
+                question_id,
+                revision,
+            })
+            .collect())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn bank_catalog(db: State<'_, Db>) -> IpcResult<BankCatalog> {
+    db.run(|s| {
+        Ok(BankCatalog {
+            competencies: s.bank_competencies()?,
+            questions: s.bank_questions()?,
+            kits: s.bank_kits()?,
+        })
+    })
+    .await
+}
+
+/// Creates a question (`create`) or saves a new revision of one. An
+/// `invalid` error's message starts with the field path.
+#[tauri::command]
+pub async fn save_question(
+    db: State<'_, Db>,
+    question: QuestionDoc,
+    create: bool,
+) -> IpcResult<BankQuestion> {
+    let now = Utc::now();
+    db.run(move |s| s.save_question(&question, create, now))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_question_retired(db: State<'_, Db>, id: String, retired: bool) -> IpcResult<()> {
+    db.run(move |s| s.set_question_retired(&id, retired)).await
+}
+
+#[tauri::command]
+pub async fn question_history(db: State<'_, Db>, id: String) -> IpcResult<QuestionHistory> {
+    db.run(move |s| {
+        Ok(QuestionHistory {
+            revisions: s.question_revisions(&id)?,
+            changes: s.question_history(&id)?,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn save_competency(
+    db: State<'_, Db>,
+    competency: Competency,
+    create: bool,
+) -> IpcResult<()> {
+    db.run(move |s| s.save_competency(&competency, create))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_competency_retired(db: State<'_, Db>, id: String, retired: bool) -> IpcResult<()> {
+    db.run(move |s| s.set_competency_retired(&id, retired))
+        .await
+}
+
+#[tauri::command]
+pub async fn rename_kit(db: State<'_, Db>, id: String, name: String) -> IpcResult<()> {
+    db.run(move |s| s.rename_kit(&id, &name)).await
+}
+
+/// Replaces an own kit's questions (reorder, add, remove).
+#[tauri::command]
+pub async fn set_kit_questions(
+    db: State<'_, Db>,
+    id: String,
+    questions: Vec<String>,
+) -> IpcResult<()> {
+    db.run(move |s| s.set_kit_questions(&id, &questions)).await
+}
+
+#[tauri::command]
+pub async fn delete_kit(db: State<'_, Db>, id: String) -> IpcResult<()> {
+    db.run(move |s| s.delete_kit(&id)).await
+}
+
+/// Copies any kit (built-in ones too) as a new own kit named `name`.
+#[tauri::command]
+pub async fn duplicate_kit(db: State<'_, Db>, id: String, name: String) -> IpcResult<Kit> {
+    let new_id = kit_id(&name);
+    db.run(move |s| s.duplicate_kit(&id, &name, &new_id)).await
+}
+
+/// Imports a bank file, all or nothing: `PANELIST_BANK_IMPORT_PATH`, else
+/// what the person picks. `null` when the dialog was cancelled.
+#[tauri::command]
+pub async fn import_bank_file(
+    app: AppHandle,
+    db: State<'_, Db>,
+) -> IpcResult<Option<BankImportReport>> {
+    let path: PathBuf = match std::env::var_os(BANK_IMPORT_PATH_ENV).filter(|p| !p.is_empty()) {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let dialog = app
+                .dialog()
+                .file()
+                .set_title("Import a bank file")
+                .add_filter("Panelist bank (JSON)", &["json"]);
+            let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+                .await
+                .map_err(IpcError::internal)?;
+            let Some(chosen) = chosen else {
+                return Ok(None);
+            };
+            chosen
+                .into_path()
+                .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?
+        }
+    };
+    db.run(move |s| {
+        let meta = std::fs::metadata(&path)
+            .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        if meta.len() > MAX_BANK_BYTES as u64 {
+            return Err(Error::Invalid(format!(
+                "{} bytes is more than a bank file may hold ({MAX_BANK_BYTES} bytes)",
+                meta.len()
+            )));
+        }
+        let bytes = panelist_core::files::read(&path)?;
+        s.import_bank_bytes(&bytes)
+    })
+    .await
+    .map(Some)
+}
+
+/// Exports the whole bank as a bank file; the written path, or `null` when
+/// the save dialog was cancelled.
+#[tauri::command]
+pub async fn export_bank_file(app: AppHandle, db: State<'_, Db>) -> IpcResult<Option<String>> {
+    let file = db.run(|s| s.export_bank()).await?;
+    let Some(path) = save_target(
+        &app,
+        "panelist-bank.json",
+        "Export the bank",
+        "Panelist bank (JSON)",
+        "json",
+    )
+    .await?
+    else {
+        return Ok(None);
+    };
+    let mut json = serde_json::to_string_pretty(&file).map_err(IpcError::internal)?;
+    json.push('\n');
+    write_export(path, json).await.map(Some)
+}
