@@ -27,7 +27,7 @@ const PINNED: &[(&str, &str)] = &[
         "1fef0e74fe6de5556243865b4a442a9ee45bd4e1976f661bd76cc16ac8f74f0d",
     ),
     (
-        "0007_bank_revisions_and_kits.sql",
+        "0005_bank_revisions_and_kits.sql",
         "c45816981c2e234908808f490968130a9b6745dc4cbce4a956b76c049867d458",
     ),
 ];

@@ -33,8 +33,8 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         include_str!("migrations/0004_identity_erasure_signing.sql"),
     ),
     (
-        "0007_bank_revisions_and_kits.sql",
-        include_str!("migrations/0007_bank_revisions_and_kits.sql"),
+        "0005_bank_revisions_and_kits.sql",
+        include_str!("migrations/0005_bank_revisions_and_kits.sql"),
     ),
 ];
 
