@@ -12,6 +12,7 @@ import type { ReportFormat } from "./bindings/ReportFormat";
 import type { Kit } from "./bindings/Kit";
 import type { NewSession } from "./bindings/NewSession";
 import type { Recommendation } from "./bindings/Recommendation";
+import type { SessionDetails } from "./bindings/SessionDetails";
 import type { SessionFilter } from "./bindings/SessionFilter";
 import type { SessionPage } from "./bindings/SessionPage";
 import type { WrapUp } from "./bindings/WrapUp";
@@ -89,7 +90,12 @@ export interface Backend {
   budgetMinutes(questionIds: string[]): Promise<number>;
   getBank(): Promise<BankView>;
   saveKit(name: string, description: string, questions: string[]): Promise<Kit>;
-  createSession(input: NewSession): Promise<SessionView>;
+  /** Creates a session; started at once unless `draft` (prepared, started later). */
+  createSession(input: NewSession, draft?: boolean): Promise<SessionView>;
+  /** Starts a draft; an already started session is unchanged. */
+  startSession(sessionId: string): Promise<SessionView>;
+  /** Changes candidate, interviewer and role; refused after submission. */
+  editSessionDetails(sessionId: string, details: SessionDetails): Promise<SessionView>;
   getSession(sessionId: string): Promise<SessionView>;
   setScore(sessionId: string, questionId: string, level: number | null): Promise<void>;
   setSkipped(sessionId: string, questionId: string, skipped: boolean): Promise<void>;
@@ -129,7 +135,9 @@ export const backend: Backend = {
   budgetMinutes: (questionIds) => call("budget_minutes", { questionIds }),
   getBank: () => call("get_bank"),
   saveKit: (name, description, questions) => call("save_kit", { name, description, questions }),
-  createSession: (input) => call("create_session", { new: input }),
+  createSession: (input, draft) => call("create_session", { new: input, draft: draft ?? false }),
+  startSession: (sessionId) => call("start_session", { sessionId }),
+  editSessionDetails: (sessionId, details) => call("edit_session_details", { sessionId, details }),
   getSession: (sessionId) => call("get_session", { sessionId }),
   setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),
   setSkipped: (sessionId, questionId, skipped) => call("set_skipped", { sessionId, questionId, skipped }),
