@@ -555,7 +555,9 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
         session = updated;
         renderQuestion();
         toast("Score amended.");
+        say(`Amended: ${levelText(e, level)}`);
       }
+      qHeading?.focus({ preventScroll: true });
       return;
     }
     ensureStarted();
