@@ -17,7 +17,7 @@ use thirtyfour::Key;
 /// 200 characters with every command letter (look-fors A S D F G H,
 /// follow-ups Z X C V, and the old J K N T W P) and every digit.
 const SENTENCE: &str = "She said caching helped: 0 1 2 3 4 5 6 7 8 9 ms. Asked why; she skipped j/k, \
-then wrote notes on TTL, a few hot keys, zx cv queues and 'graceful' waits? OK. PS fixed dashboards, tuned more later.";
+then wrote notes on TTL, a few hot keys, zx cv queues and 'graceful' waits? OK. PS fixed dashboards, tuned much more later.";
 
 /// The state of every entry of a session: (score, skipped, look-fors, follow-ups).
 fn entries(env: &TestEnv, sid: &str) -> Result<Vec<(Option<i64>, bool, String, String)>> {
@@ -191,7 +191,7 @@ async fn fit(run: &AppRun) -> Result<Value> {
     let js = format!(
         "{IN_VIEW_JS}
          const levels = [...document.querySelectorAll('.level')];
-         const lfs = [...document.querySelectorAll('.extras .toggles')].slice(0, 1).flatMap((ul) => [...ul.querySelectorAll('li')]);
+         const lfs = [...document.querySelectorAll('.extras:not(.extras-fu) .toggles')].slice(0, 1).flatMap((ul) => [...ul.querySelectorAll('li')]);
          return {{
            progress: document.querySelector('.progress').textContent,
            levels: levels.length,

@@ -109,7 +109,10 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   const strip = h("ul", { class: "strip", attrs: { "aria-label": "Competencies with evidence" } });
   const banner = h("p", { class: "banner", attrs: { hidden: true } });
   const body = h("main", { class: "content live", attrs: { tabindex: "-1", "aria-label": "Question" } });
+  // Look-fors and follow-ups: under the rubric when compact; when wide the
+  // look-fors sit beside it above the notes, the follow-ups under it.
   const extras = h("div", { class: "extras" });
+  const followUpsBox = h("div", { class: "extras extras-fu" });
   const side = h("div", { class: "live-side" });
   const prevBtn = h(
     "button",
@@ -187,6 +190,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     el.classList.toggle("live-wide", wide);
     if (wide) side.insertBefore(extras, notesDock);
     else body.appendChild(extras);
+    body.appendChild(followUpsBox);
   };
   placeExtras();
   wideMedia?.addEventListener?.("change", placeExtras);
@@ -400,6 +404,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     notesLabel.textContent = `Notes · question ${index + 1}`;
 
     clear(extras);
+    clear(followUpsBox);
     append(
       body,
       h("div", { class: "q-card" }, meta, qHeading),
@@ -420,6 +425,9 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       q.look_fors.length
         ? h("section", { attrs: { "aria-labelledby": "lf-title" } }, h("h3", { id: "lf-title" }, "Look-fors"), lfList)
         : null,
+    );
+    append(
+      followUpsBox,
       q.follow_ups.length
         ? h(
             "section",
