@@ -19,8 +19,13 @@ use thirtyfour::Key;
 const SENTENCE: &str = "She said caching helped: 0 1 2 3 4 5 6 7 8 9 ms. Asked why; she skipped j/k, \
 then wrote notes on TTL, a few hot keys, zx cv queues and 'graceful' waits? OK. PS fixed dashboards, tuned much more later.";
 
-/// The state of every entry of a session: (score, skipped, look-fors, follow-ups).
-fn entries(env: &TestEnv, sid: &str) -> Result<Vec<(Option<i64>, bool, String, String)>> {
+/// One entry's state: (score, skipped, look-fors, follow-ups).
+type EntryState = (Option<i64>, bool, String, String);
+/// A session row: (id, status, started_at, candidate, role, interviewer).
+type SessionRow = (String, String, Option<String>, String, String, String);
+
+/// The state of every entry of a session.
+fn entries(env: &TestEnv, sid: &str) -> Result<Vec<EntryState>> {
     let db = env.open_db();
     let mut stmt = db.prepare(
         "SELECT score, skipped, look_fors_hit, follow_ups_asked FROM entry WHERE session_id = ?1 ORDER BY position",
@@ -505,4 +510,113 @@ fn gone(pid: i32) -> bool {
                 .unwrap_or(true)
         })
         .unwrap_or(true)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/e2e.sh"]
+async fn live_draft_started_later_and_details_edited() {
+    let env = TestEnv::new();
+    within(Duration::from_secs(180), "draft test", draft(&env)).await;
+}
+
+async fn draft(env: &TestEnv) -> Result<()> {
+    let run = AppRun::start(env).await?;
+    let result = draft_steps(&run, env).await;
+    run.quit().await;
+    result
+}
+
+fn session_row(env: &TestEnv) -> Result<SessionRow> {
+    Ok(env.open_db().query_row(
+        "SELECT s.id, s.status, s.started_at, c.name, s.role, s.interviewer
+         FROM session s JOIN candidate c ON c.id = s.candidate_id",
+        [],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
+    )?)
+}
+
+async fn draft_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
+    // Prepare the interview as a draft.
+    run.button("New interview").await?.click().await?;
+    run.screen("new").await?;
+    let inputs = run
+        .d()
+        .find_all(By::Css(".new-form input[type=text]"))
+        .await?;
+    inputs[0].send_keys("Draft Candidate").await?;
+    inputs[1].send_keys("Backend engineer").await?;
+    inputs[2].clear().await?;
+    inputs[2].send_keys("Grace Hopper").await?;
+    let select = run.el(".new-form select").await?;
+    select
+        .query(By::XPath(
+            ".//option[starts-with(normalize-space(.), 'Security (')]",
+        ))
+        .wait(Duration::from_secs(10), Duration::from_millis(50))
+        .first()
+        .await?
+        .click()
+        .await?;
+    run.button("Save as draft").await?.click().await?;
+    run.screen("home").await?;
+    let (_, status, started, ..) = session_row(env)?;
+    assert_eq!(status, "draft");
+    assert_eq!(started, None);
+
+    // Later, from Home: the draft opens with its clock still.
+    run.el("button.session-row").await?.click().await?;
+    run.screen("live").await?;
+    run.el(".draft-banner:not([hidden])").await?;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        seconds_of(&all_timer(run).await?)?,
+        0,
+        "a draft's clock ran"
+    );
+    run.button("Start interview").await?.click().await?;
+    wait_db("the draft started", || {
+        Ok(session_row(env)?.1 == "in_progress")
+    })
+    .await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        seconds_of(&all_timer(run).await?)? >= 1,
+        "the clock did not start"
+    );
+
+    // Edit details on the wrap-up screen, before submitting.
+    run.alt("w").await?;
+    run.screen("wrap").await?;
+    run.button("Edit details…").await?.click().await?;
+    let fields = run.d().find_all(By::Css("dialog[open] input")).await?;
+    fields[0].clear().await?;
+    run.button("Save details").await?.click().await?;
+    assert_eq!(
+        run.text("dialog[open] .error").await?,
+        "Who is the candidate?"
+    );
+    fields[0].send_keys("Renamed Candidate").await?;
+    fields[1].clear().await?;
+    fields[1].send_keys("Staff engineer").await?;
+    run.button("Save details").await?.click().await?;
+    wait_db("the new details", || {
+        Ok(session_row(env)?.3 == "Renamed Candidate")
+    })
+    .await?;
+    let (_, _, _, name, role, interviewer) = session_row(env)?;
+    assert_eq!(
+        (name.as_str(), role.as_str(), interviewer.as_str()),
+        ("Renamed Candidate", "Staff engineer", "Grace Hopper")
+    );
+    assert_eq!(run.text("h1").await?, "Wrap-up: Renamed Candidate");
+    Ok(())
 }
