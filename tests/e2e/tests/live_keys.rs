@@ -617,6 +617,13 @@ async fn draft_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         (name.as_str(), role.as_str(), interviewer.as_str()),
         ("Renamed Candidate", "Staff engineer", "Grace Hopper")
     );
-    assert_eq!(run.text("h1").await?, "Wrap-up: Renamed Candidate");
+    let h1 = run
+        .d()
+        .execute(
+            "return document.querySelector('.screen-wrap h1').textContent",
+            vec![],
+        )
+        .await?;
+    assert_eq!(h1.json(), &serde_json::json!("Wrap-up: Renamed Candidate"));
     Ok(())
 }
