@@ -82,13 +82,26 @@ async fn typing(env: &TestEnv) -> Result<()> {
     result
 }
 
+/// What the aria-live feedback region says (its text, whether or not it has
+/// faded out yet).
+async fn feedback(run: &AppRun) -> Result<String> {
+    let v = run
+        .d()
+        .execute(
+            "return document.querySelector('.key-feedback').textContent",
+            vec![],
+        )
+        .await?;
+    Ok(v.json().as_str().unwrap_or_default().to_string())
+}
+
 async fn typing_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     let sid = create_interview(run, env, "Ada Typing", "Backend fundamentals").await?;
     // Some state first: look-for 2 and follow-up 1 on question 1, then a score.
     run.alt("sz").await?;
     run.alt("3").await?;
     run.el(".key-feedback.on").await?;
-    assert_eq!(run.text(".key-feedback").await?, "Level 3 — Good");
+    assert_eq!(feedback(run).await?, "Level 3 — Good");
     run.wait_saved(Duration::from_secs(5)).await?;
     let before = entries(env, &sid)?;
     assert_eq!(before[0], (Some(3), false, "[1]".into(), "[0]".into()));
@@ -133,7 +146,7 @@ async fn typing_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     // Ctrl+Z (outside the notes) undoes the score; the feedback says so.
     run.escape().await?;
     run.chord(Key::Control, 'z').await?;
-    assert_eq!(run.text(".key-feedback").await?, "Undone: Level 3 — Good");
+    assert_eq!(feedback(run).await?, "Undone: Level 3 — Good");
     run.wait_saved(Duration::from_secs(5)).await?;
     wait_db("the score undone", || {
         Ok(entries(env, &sid)?[0].0.is_none())
