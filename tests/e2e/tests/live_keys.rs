@@ -412,7 +412,7 @@ async fn layout_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         }
     }
     eprintln!(
-        "checked {checked} question views; axe violations: {}",
+        "checked {checked} question views; at 360×480 {small_fit} of {small_total} questions show all levels and the notes; axe violations: {}",
         axe_bad.len()
     );
     for v in &axe_bad {
