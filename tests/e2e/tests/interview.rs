@@ -135,6 +135,8 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .await?;
     run.screen("summary").await?;
     run.el(".chart .bar").await?;
+    // Focus lands on the new screen's heading, not the page body.
+    assert_eq!(focused_tag(run).await?, "H1");
 
     // After submission a score changes only through Amend, with a reason.
     let amend = run
@@ -159,6 +161,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .click()
         .await?;
     run.el(".audit").await?;
+    assert_eq!(focused_tag(run).await?, "H1", "focus after amending");
 
     // Export Markdown (PANELIST_EXPORT_PATH replaces the save dialog).
     run.button("Export Markdown…").await?.click().await?;
@@ -170,6 +173,17 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     assert!(env.export_path().exists());
     let _ = sid;
     Ok(())
+}
+
+async fn focused_tag(run: &AppRun) -> Result<String> {
+    let v = run
+        .d()
+        .execute(
+            "return document.activeElement ? document.activeElement.tagName : ''",
+            vec![],
+        )
+        .await?;
+    Ok(v.json().as_str().unwrap_or_default().to_string())
 }
 
 async fn pressed_level(run: &AppRun) -> Result<Option<i64>> {
