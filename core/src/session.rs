@@ -242,6 +242,16 @@ impl Session {
         Some((end - start).num_seconds().max(0))
     }
 
+    /// The interview clock: the time the interview was actually running,
+    /// the sum of the time recorded on its questions. The app records time
+    /// only while a question is on screen and the interview is not paused,
+    /// so time with the app closed or paused never counts.
+    pub fn interview_seconds(&self) -> u64 {
+        self.entries
+            .iter()
+            .fold(0u64, |total, e| total.saturating_add(e.seconds_spent))
+    }
+
     /// Total time budget of the session's questions.
     pub fn budget_minutes(&self) -> u32 {
         // Checked: an imported snapshot's minutes are bounded, but the sum
@@ -347,6 +357,41 @@ pub struct SessionSummary {
     /// A colleague's session withheld until the local interviewer submits
     /// (`crate::seal`); its recommendation is not given.
     pub sealed: bool,
+}
+
+/// The people and role of a session, editable until it is submitted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct SessionDetails {
+    pub candidate: String,
+    pub interviewer: String,
+    pub role: String,
+}
+
+impl SessionDetails {
+    pub fn check(&self) -> Result<()> {
+        if self.candidate.trim().is_empty() {
+            return Err(Error::invalid(
+                "candidate: a session needs a candidate name",
+            ));
+        }
+        if self.interviewer.trim().is_empty() {
+            return Err(Error::invalid(
+                "interviewer: a session needs an interviewer name",
+            ));
+        }
+        for (field, v) in [
+            ("candidate", &self.candidate),
+            ("interviewer", &self.interviewer),
+            ("role", &self.role),
+        ] {
+            if v.chars().count() > 200 {
+                return Err(Error::invalid(format!("{field}: at most 200 characters")));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What it takes to create a session. Ids and time are given by the caller.

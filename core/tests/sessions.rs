@@ -420,3 +420,109 @@ fn comparisons_carry_the_rubric_scale() {
         None
     );
 }
+
+#[test]
+fn details_change_until_submit_and_a_draft_stays_a_draft() {
+    use panelist_core::session::SessionDetails;
+    let mut store = Store::open_in_memory().unwrap();
+    let sid = id(1);
+    store
+        .create_session(
+            &new_session("Ada Lovelace", "Grace Hopper", &QS),
+            sid,
+            id(2),
+            at(0),
+        )
+        .unwrap();
+    let details = |c: &str, i: &str, r: &str| SessionDetails {
+        candidate: c.into(),
+        interviewer: i.into(),
+        role: r.into(),
+    };
+    // Bad input names the field and changes nothing.
+    let before = store.session(sid).unwrap();
+    let err = store
+        .edit_details(sid, &details("  ", "Grace", "x"), id(3), at(5))
+        .unwrap_err();
+    assert!(err.to_string().contains("candidate"), "{err}");
+    let err = store
+        .edit_details(sid, &details("Ada", "", "x"), id(3), at(5))
+        .unwrap_err();
+    assert!(err.to_string().contains("interviewer"), "{err}");
+    assert_eq!(store.session(sid).unwrap(), before);
+
+    let s = store
+        .edit_details(
+            sid,
+            &details(" Linus Torvalds ", "Barbara Liskov", "Kernel engineer"),
+            id(3),
+            at(10),
+        )
+        .unwrap();
+    assert_eq!(s.status, Status::Draft, "editing does not start a draft");
+    assert_eq!(s.started_at, None);
+    assert_eq!(s.candidate.name, "Linus Torvalds");
+    assert_eq!(s.candidate.id, id(3));
+    assert_eq!(s.interviewer, "Barbara Liskov");
+    assert_eq!(s.role, "Kernel engineer");
+    assert!(s.revision > before.revision);
+    // The search index follows: old words gone, new words found.
+    let find = |store: &Store, t: &str| {
+        store
+            .sessions(&SessionFilter {
+                text: Some(t.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .len()
+    };
+    assert_eq!(find(&store, "lovelace"), 0);
+    assert_eq!(find(&store, "linus"), 1);
+    assert_eq!(find(&store, "kernel"), 1);
+    // An existing candidate's name links to that candidate.
+    store
+        .create_session(
+            &new_session("Ada Lovelace", "Grace Hopper", &QS),
+            id(5),
+            id(6),
+            at(20),
+        )
+        .unwrap();
+    let s = store
+        .edit_details(
+            sid,
+            &details("ADA  lovelace", "Barbara Liskov", ""),
+            id(7),
+            at(30),
+        )
+        .unwrap();
+    assert_eq!(s.candidate.id, id(2), "the earlier Ada is the same person");
+
+    // Submitted: refused, nothing changes.
+    store.set_score(sid, QS[0], Some(3), at(40)).unwrap();
+    store
+        .submit(sid, Recommendation::Yes, None, id(9), at(50))
+        .unwrap();
+    let before = store.session(sid).unwrap();
+    let err = store
+        .edit_details(
+            sid,
+            &details("Someone Else", "Barbara Liskov", ""),
+            id(8),
+            at(60),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "locked");
+    assert_eq!(store.session(sid).unwrap(), before);
+}
+
+#[test]
+fn the_interview_clock_is_the_time_recorded_on_questions() {
+    let (mut store, sid) = store_with_session();
+    assert_eq!(store.session(sid).unwrap().interview_seconds(), 0);
+    store.add_time(sid, QS[0], 5, at(100)).unwrap();
+    store.add_time(sid, QS[1], 7, at(10_000)).unwrap();
+    let s = store.session(sid).unwrap();
+    // Wall time since creation is ~10,000 s; the clock is what ran.
+    assert_eq!(s.interview_seconds(), 12);
+}

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use chrono::Utc;
 use panelist_core::bank::{self, Competency, Kit, KitSummary, Question};
 use panelist_core::session::{
-    CompetencyAverage, NewSession, Recommendation, Scale, Session, SessionFilter, SessionPage,
-    WrapUp,
+    CompetencyAverage, NewSession, Recommendation, Scale, Session, SessionDetails, SessionFilter,
+    SessionPage, WrapUp,
 };
 use panelist_core::{files, report};
 use panelist_core::{AuditId, CandidateId, SessionId};
@@ -61,6 +61,10 @@ pub struct SessionView {
     pub budget_minutes: u32,
     /// The rubric scale of its questions (lowest..highest level).
     pub scale: Option<Scale>,
+    /// The interview clock: seconds the interview actually ran (the core's
+    /// `Session::interview_seconds`), not wall time since creation.
+    #[ts(type = "number")]
+    pub interview_seconds: u64,
 }
 
 impl From<Session> for SessionView {
@@ -69,6 +73,7 @@ impl From<Session> for SessionView {
             competency_averages: session.competency_averages(),
             budget_minutes: session.budget_minutes(),
             scale: session.scale(),
+            interview_seconds: session.interview_seconds(),
             session,
         }
     }
@@ -154,20 +159,48 @@ pub async fn save_kit(
 
 /// Creates the session, starts it, and remembers the interviewer's name.
 #[tauri::command]
-pub async fn create_session(db: State<'_, Db>, new: NewSession) -> IpcResult<SessionView> {
+pub async fn create_session(
+    db: State<'_, Db>,
+    new: NewSession,
+    draft: Option<bool>,
+) -> IpcResult<SessionView> {
     let session_id = SessionId::new(Uuid::now_v7());
     let candidate_id = CandidateId::new(Uuid::now_v7());
     let now = Utc::now();
     let interviewer = new.interviewer.trim().to_string();
-    let session = db
-        .run(move |s| s.create_session(&new, session_id, candidate_id, now))
-        .await?;
-    let session = db
-        .run(move |s| s.start_session(session.id, Utc::now()))
-        .await?;
+    let session = if draft == Some(true) {
+        db.run(move |s| s.create_session(&new, session_id, candidate_id, now))
+            .await?
+    } else {
+        db.run(move |s| s.create_and_start_session(&new, session_id, candidate_id, now))
+            .await?
+    };
     db.run(move |s| s.set_setting(INTERVIEWER_KEY, &interviewer))
         .await?;
     Ok(session.into())
+}
+
+/// Starts a draft (prepared in advance); a started session is unchanged.
+#[tauri::command]
+pub async fn start_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<SessionView> {
+    let now = Utc::now();
+    db.run(move |s| s.start_session(session_id, now))
+        .await
+        .map(Into::into)
+}
+
+/// Changes candidate, interviewer and role before submission.
+#[tauri::command]
+pub async fn edit_session_details(
+    db: State<'_, Db>,
+    session_id: SessionId,
+    details: SessionDetails,
+) -> IpcResult<SessionView> {
+    let candidate_id = CandidateId::new(Uuid::now_v7());
+    let now = Utc::now();
+    db.run(move |s| s.edit_details(session_id, &details, candidate_id, now))
+        .await
+        .map(Into::into)
 }
 
 #[tauri::command]

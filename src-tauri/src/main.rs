@@ -182,6 +182,8 @@ fn main() -> ExitCode {
             commands::get_bank,
             commands::save_kit,
             commands::create_session,
+            commands::start_session,
+            commands::edit_session_details,
             commands::get_session,
             commands::set_score,
             commands::set_skipped,

@@ -16,6 +16,7 @@ import type { Kit } from "./bindings/Kit";
 import type { QuestionDoc } from "./bindings/QuestionDoc";
 import type { NewSession } from "./bindings/NewSession";
 import type { Recommendation } from "./bindings/Recommendation";
+import type { SessionDetails } from "./bindings/SessionDetails";
 import type { SessionFilter } from "./bindings/SessionFilter";
 import type { SessionPage } from "./bindings/SessionPage";
 import type { WrapUp } from "./bindings/WrapUp";
@@ -126,7 +127,12 @@ export interface Backend {
   exportBankFile(): Promise<string | null>;
   /** The bank revision each question of a session was asked in. */
   entryRevisions(sessionId: string): Promise<EntryRevision[]>;
-  createSession(input: NewSession): Promise<SessionView>;
+  /** Creates a session; started at once unless `draft` (prepared, started later). */
+  createSession(input: NewSession, draft?: boolean): Promise<SessionView>;
+  /** Starts a draft; an already started session is unchanged. */
+  startSession(sessionId: string): Promise<SessionView>;
+  /** Changes candidate, interviewer and role; refused after submission. */
+  editSessionDetails(sessionId: string, details: SessionDetails): Promise<SessionView>;
   getSession(sessionId: string): Promise<SessionView>;
   setScore(sessionId: string, questionId: string, level: number | null): Promise<void>;
   setSkipped(sessionId: string, questionId: string, skipped: boolean): Promise<void>;
@@ -179,7 +185,9 @@ export const backend: Backend = {
   importBankFile: () => call("import_bank_file"),
   exportBankFile: () => call("export_bank_file"),
   entryRevisions: (sessionId) => call("entry_revisions", { sessionId }),
-  createSession: (input) => call("create_session", { new: input }),
+  createSession: (input, draft) => call("create_session", { new: input, draft: draft ?? false }),
+  startSession: (sessionId) => call("start_session", { sessionId }),
+  editSessionDetails: (sessionId, details) => call("edit_session_details", { sessionId, details }),
   getSession: (sessionId) => call("get_session", { sessionId }),
   setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),
   setSkipped: (sessionId, questionId, skipped) => call("set_skipped", { sessionId, questionId, skipped }),

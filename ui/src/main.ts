@@ -17,9 +17,11 @@ import { newInterviewScreen } from "./screens/newInterview";
 import { reportScreen } from "./screens/report";
 import { summaryScreen } from "./screens/summary";
 import { wrapUpScreen } from "./screens/wrapup";
+import { applyTheme } from "./theme";
 import type { BankView } from "./types";
 
 const root = document.getElementById("app") as HTMLElement;
+applyTheme();
 
 async function boot(): Promise<void> {
   const info = await backend.appInfo();

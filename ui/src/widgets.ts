@@ -1,6 +1,7 @@
 // Small shared widgets: the save indicator, the top bar, the key-map dialog.
 import { h } from "./dom";
-import { KEY_MAP } from "./keys";
+import { KEY_MAP, KEY_MAP_WHY } from "./keys";
+import { themeControl } from "./theme";
 import type { SaveQueue, SaveStatus } from "./saver";
 
 const LABELS: Record<SaveStatus, string> = {
@@ -49,8 +50,9 @@ export function keyMapDialog(): HTMLDialogElement {
     "dialog",
     { class: "dialog", attrs: { "aria-labelledby": "keymap-title" } },
     h("h2", { id: "keymap-title" }, "Keyboard"),
-    h("p", { class: "hint" }, "Keys work when you are not typing in a text box."),
+    h("p", { class: "hint keymap-why" }, KEY_MAP_WHY),
     h("table", { class: "keymap" }, h("tbody", {}, ...rows)),
+    themeControl(),
     h("div", { class: "dialog-actions" }, close),
   );
   close.addEventListener("click", () => dlg.close());

@@ -90,6 +90,7 @@ export function session(extra: Partial<SessionView> = {}): SessionView {
     ],
     budget_minutes: 15,
     scale: { min: 1, max: 4 },
+    interview_seconds: 0,
     ...extra,
   };
 }
@@ -103,6 +104,8 @@ export function fakeBackend(s: SessionView) {
     getBank: vi.fn(async () => ({ competencies: [], questions: [], kits: [] })),
     saveKit: vi.fn(),
     createSession: vi.fn(),
+    startSession: vi.fn(async () => structuredClone({ ...s, status: "in_progress" as const })),
+    editSessionDetails: vi.fn(),
     getSession: vi.fn(async () => structuredClone(s)),
     setScore: ok(),
     setSkipped: ok(),

@@ -21,9 +21,18 @@ async function mount(s = session()) {
   return m;
 }
 
-function press(key: string, target: Element | Document = document.body, extra: KeyboardEventInit = {}) {
-  target.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true, cancelable: true, ...extra }));
+function codeOf(key: string): string | undefined {
+  if (/^[a-z]$/i.test(key)) return `Key${key.toUpperCase()}`;
+  if (/^[0-9]$/.test(key)) return `Digit${key}`;
+  return undefined;
 }
+function press(key: string, target: Element | Document = document.body, extra: KeyboardEventInit = {}) {
+  const ev = new KeyboardEvent("keydown", { key, code: codeOf(key), bubbles: true, cancelable: true, ...extra });
+  target.dispatchEvent(ev);
+  return ev;
+}
+/** Alt+key, the command chord. */
+const alt = (key: string, target: Element | Document = document.body) => press(key, target, { altKey: true });
 const $ = <T extends Element>(sel: string) => document.querySelector(sel) as T;
 const notes = () => $<HTMLTextAreaElement>("textarea.notes");
 const pressed = () =>
@@ -72,12 +81,12 @@ describe("live interview screen", () => {
 
   it("scores with 1-4, clears with the same key, and marks the competency as evidenced", async () => {
     const { backend } = await mount();
-    press("3");
+    alt("3");
     expect(pressed()).toEqual(["3"]);
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.setScore).toHaveBeenLastCalledWith("0190-session", "q1", 3);
     expect($(".chip").getAttribute("aria-label")).toBe("Data: has evidence");
-    press("3");
+    alt("3");
     await vi.advanceTimersByTimeAsync(0);
     expect(pressed()).toEqual([]);
     expect(backend.setScore).toHaveBeenLastCalledWith("0190-session", "q1", null);
@@ -85,32 +94,142 @@ describe("live interview screen", () => {
 
   it("toggles look-fors and follow-ups with their keys", async () => {
     const { backend } = await mount();
-    press("s");
-    press("z");
+    alt("s");
+    alt("z");
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.setLookFor).toHaveBeenCalledWith("0190-session", "q1", 1, true);
     expect(backend.setFollowUp).toHaveBeenCalledWith("0190-session", "q1", 0, true);
-    press("s");
+    alt("s");
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.setLookFor).toHaveBeenLastCalledWith("0190-session", "q1", 1, false);
-    press("h"); // look-for 6 does not exist here
+    alt("h"); // look-for 6 does not exist here
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.setLookFor).toHaveBeenCalledTimes(2);
   });
 
-  it("ignores shortcut keys while typing in the notes; Esc leaves the notes", async () => {
+  it("leaves plain keys in the notes to the notes; chords still work there; Esc leaves", async () => {
     const { backend } = await mount();
-    press("n");
+    alt("n");
     expect(document.activeElement).toBe(notes());
-    press("1", notes());
-    press("j", notes());
+    for (const k of ["1", "j", "0", "a", "w"]) expect(press(k, notes()).defaultPrevented).toBe(false);
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.setScore).not.toHaveBeenCalled();
     expect($(".progress").textContent).toBe("1 of 3");
+    alt("2", notes());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(backend.setScore).toHaveBeenLastCalledWith("0190-session", "q1", 2);
+    expect(document.activeElement).toBe(notes());
     press("Escape", notes());
     expect(document.activeElement).not.toBe(notes());
-    press("j");
+    press("ArrowRight", document.body, { altKey: true });
     expect($(".progress").textContent).toBe("2 of 3");
+  });
+
+  it("puts a sentence typed anywhere into the notes, never a command", async () => {
+    const { backend, ctx } = await mount();
+    const sentence = "she said caching 0123456789 jkwnt asdfgh zxcv? OK!";
+    // Focus on the page body, then on a level button and a look-for box.
+    (document.activeElement as HTMLElement | null)?.blur();
+    press(sentence[0]!, document.body);
+    expect(document.activeElement).toBe(notes());
+    for (const ch of sentence.slice(1)) {
+      // In a real window the browser types into the focused notes; here the
+      // key must at least not be taken as a command.
+      const ev = press(ch, notes());
+      expect(ev.defaultPrevented).toBe(false);
+      type(ch);
+    }
+    $<HTMLButtonElement>(".level").focus();
+    press("x", $(".level"));
+    $<HTMLInputElement>(".toggle input").focus();
+    press("y", $(".toggle input"));
+    await vi.advanceTimersByTimeAsync(300);
+    expect(notes().value).toBe(`${sentence}xy`);
+    expect(backend.setNotes).toHaveBeenLastCalledWith("0190-session", "q1", `${sentence}xy`);
+    expect(backend.setScore).not.toHaveBeenCalled();
+    expect(backend.setSkipped).not.toHaveBeenCalled();
+    expect(backend.setLookFor).not.toHaveBeenCalled();
+    expect(backend.setFollowUp).not.toHaveBeenCalled();
+    expect(ctx.go).not.toHaveBeenCalled();
+    expect($(".progress").textContent).toBe("1 of 3");
+  });
+
+  it("announces every command and undoes scores, skips and ticks with Ctrl+Z", async () => {
+    const { backend } = await mount();
+    const said = () => $(".key-feedback").textContent;
+    expect($(".key-feedback").getAttribute("aria-live")).toBe("polite");
+    alt("3");
+    expect(said()).toBe("Level 3 — Good");
+    alt("a");
+    expect(said()).toBe("Look-for 1 ✓");
+    alt("z");
+    expect(said()).toBe("Follow-up 1 asked ✓");
+    press("z", document.body, { ctrlKey: true });
+    expect(said()).toBe("Undone: Follow-up 1 asked ✓");
+    press("z", document.body, { ctrlKey: true });
+    press("z", document.body, { ctrlKey: true });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pressed()).toEqual([]);
+    expect(backend.setScore).toHaveBeenLastCalledWith("0190-session", "q1", null);
+    expect(backend.setLookFor).toHaveBeenLastCalledWith("0190-session", "q1", 0, false);
+    expect(backend.setFollowUp).toHaveBeenLastCalledWith("0190-session", "q1", 0, false);
+    // A skip is undone on its question, which shows again.
+    alt("2");
+    alt("0");
+    expect($(".progress").textContent).toBe("2 of 3");
+    press("z", document.body, { ctrlKey: true });
+    expect($(".progress").textContent).toBe("1 of 3");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pressed()).toEqual(["2"]);
+    expect(backend.setScore).toHaveBeenLastCalledWith("0190-session", "q1", 2);
+    press("z", document.body, { ctrlKey: true });
+    press("z", document.body, { ctrlKey: true });
+    expect(said()).toBe("Nothing to undo");
+  });
+
+  it("drops '· skipped' once a skipped question is scored", async () => {
+    const s = session();
+    for (const e of s.entries) e.skipped = true;
+    await mount(s);
+    expect($<HTMLElement>(".skipped-mark").hidden).toBe(false);
+    alt("2");
+    expect($<HTMLElement>(".skipped-mark").hidden).toBe(true);
+  });
+
+  it("counts only running time: starts from the saved clock, pauses and resumes", async () => {
+    const { backend } = await mount(session({ interview_seconds: 125 }));
+    const all = () => document.querySelectorAll(".timer")[1]!.textContent;
+    expect(all()).toBe("2:05 / 15:00");
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(all()).toBe("2:15 / 15:00");
+    alt("p");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(backend.addTime).toHaveBeenLastCalledWith("0190-session", "q1", 10);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(all()).toBe("2:15 / 15:00");
+    alt("t");
+    expect(notes().value).toBe("[2:15] ");
+    $<HTMLButtonElement>(".pause-btn").click();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(all()).toBe("2:20 / 15:00");
+  });
+
+  it("saves the running time every 15 s so a crash loses little", async () => {
+    const { backend } = await mount();
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(backend.addTime).toHaveBeenCalledWith("0190-session", "q1", 15);
+  });
+
+  it("keeps a draft's clock still until it is started", async () => {
+    const { backend } = await mount(session({ status: "draft", started_at: null }));
+    expect($<HTMLElement>(".draft-banner").hidden).toBe(false);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(document.querySelectorAll(".timer")[1]!.textContent).toBe("0:00 / 15:00");
+    $<HTMLButtonElement>(".draft-banner button").click();
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(backend.startSession).toHaveBeenCalledWith("0190-session");
+    expect($<HTMLElement>(".draft-banner").hidden).toBe(true);
+    expect(document.querySelectorAll(".timer")[1]!.textContent).toBe("0:03 / 15:00");
   });
 
   it("saves notes within 300 ms of typing and shows saving / saved", async () => {
@@ -142,7 +261,7 @@ describe("live interview screen", () => {
     const { backend } = await mount();
     type("before moving");
     notes().blur();
-    press("j");
+    press("ArrowRight", document.body, { altKey: true });
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.setNotes).toHaveBeenCalledWith("0190-session", "q1", "before moving");
     type("before quitting");
@@ -156,29 +275,32 @@ describe("live interview screen", () => {
     const { backend } = await mount();
     await vi.advanceTimersByTimeAsync(65_000);
     expect($(".timer").textContent).toBe("1:05 / 5:00");
-    press("ArrowRight");
+    press("ArrowRight", document.body, { altKey: true });
     await vi.advanceTimersByTimeAsync(0);
-    expect(backend.addTime).toHaveBeenCalledWith("0190-session", "q1", 65);
-    press("ArrowLeft");
+    // Saved every 15 s while running, the rest on leaving: 65 s in all.
+    const calls = backend.addTime.mock.calls as unknown as [string, string, number][];
+    const q1 = calls.filter((c) => c[1] === "q1").map((c) => c[2]);
+    expect(q1.reduce((a, b) => a + b, 0)).toBe(65);
+    press("ArrowLeft", document.body, { altKey: true });
     expect($(".timer").textContent).toBe("1:05 / 5:00");
   });
 
   it("stamps the notes with the interview time", async () => {
     await mount();
     await vi.advanceTimersByTimeAsync(12 * 60_000 + 40_000);
-    press("t");
+    alt("t");
     expect(notes().value).toBe("[12:40] ");
     expect(document.activeElement).toBe(notes());
   });
 
-  it("skips with 0 and goes to wrap-up from the last question", async () => {
+  it("skips with Alt+0 and goes to wrap-up from the last question", async () => {
     const { backend, ctx } = await mount();
-    press("0");
+    alt("0");
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.setSkipped).toHaveBeenCalledWith("0190-session", "q1", true);
     expect($(".progress").textContent).toBe("2 of 3");
-    press("j");
-    press("j");
+    press("Enter", document.body, { ctrlKey: true });
+    press("Enter", document.body, { ctrlKey: true });
     expect(ctx.go).toHaveBeenCalledWith({ name: "wrap", id: "0190-session" });
   });
 

@@ -17,8 +17,8 @@ use crate::panel::Rating;
 use crate::seal::Seal;
 use crate::session::{
     check_reason, competency_name, AuditAction, AuditEvent, Candidate, Entry, NewSession,
-    PanelSession, Recommendation, Session, SessionFilter, SessionPage, SessionSummary, Status,
-    WrapUp,
+    PanelSession, Recommendation, Session, SessionDetails, SessionFilter, SessionPage,
+    SessionSummary, Status, WrapUp,
 };
 use crate::text;
 
@@ -74,6 +74,11 @@ const SESSION_HEAD: &str = "SELECT interviewer, status, imported FROM session WH
 const START_IF_DRAFT: &str = "
     UPDATE session SET status = 'in_progress', started_at = COALESCE(started_at, ?2)
     WHERE id = ?1 AND status = 'draft'";
+const SESSION_DETAILS: &str = "
+    SELECT c.name, s.interviewer, s.role FROM session s JOIN candidate c ON c.id = s.candidate_id
+    WHERE s.id = ?1";
+const SET_DETAILS: &str =
+    "UPDATE session SET candidate_id = ?2, interviewer = ?3, role = ?4 WHERE id = ?1";
 const BUMP: &str = "UPDATE session SET revision = revision + 1, updated_at = ?2 WHERE id = ?1";
 
 const ENTRY_EXISTS: &str =
@@ -802,6 +807,48 @@ impl Store {
             offset,
             limit,
         })
+    }
+
+    /// Changes a session's candidate, interviewer and role. Allowed until the
+    /// session is submitted (a draft stays a draft); refused for submitted
+    /// and imported sessions. A new candidate name links the session to the
+    /// candidate of that name (compared by `text::name_key`), or to a new
+    /// candidate with `candidate_id`.
+    pub fn edit_details(
+        &mut self,
+        id: SessionId,
+        details: &SessionDetails,
+        candidate_id: CandidateId,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        details.check()?;
+        self.write(|tx| {
+            let head = session_head(tx, id)?;
+            if head.imported {
+                return Err(Error::Locked(format!(
+                    "session {id} was imported from another machine and is read-only here"
+                )));
+            }
+            if head.status == Status::Submitted {
+                return Err(Error::Locked(format!(
+                    "session {id} is submitted: its candidate, interviewer and role can no longer change"
+                )));
+            }
+            let (old_name, old_interviewer, old_role): (String, String, String) = tx
+                .query_row(SESSION_DETAILS, [id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?;
+            let sid = id.to_string();
+            delete_search_words(tx, &sid, &[&old_name, &old_interviewer, &old_role])?;
+            let name = details.candidate.trim();
+            let interviewer = details.interviewer.trim();
+            let role = details.role.trim();
+            let cid = candidate_for(tx, name, candidate_id)?;
+            tx.execute(SET_DETAILS, params![id, cid, interviewer, role])?;
+            insert_search_words(tx, &sid, &[name, interviewer, role])?;
+            bump(tx, id, now)
+        })?;
+        self.session(id)
     }
 
     /// Moves a draft session to in progress (no-op if already started).

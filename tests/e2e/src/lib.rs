@@ -333,6 +333,40 @@ impl AppRun {
         Ok(())
     }
 
+    /// A command chord: `modifier` held while `key` is pressed (the live
+    /// screen's commands are Alt/Ctrl chords; plain keys are text).
+    pub async fn chord(&self, modifier: Key, key: impl Into<char>) -> Result<()> {
+        let key: char = key.into();
+        let modifier: char = modifier.into();
+        self.d()
+            .action_chain()
+            .key_down(modifier)
+            .key_down(key)
+            .key_up(key)
+            .key_up(modifier)
+            .perform()
+            .await?;
+        Ok(())
+    }
+
+    /// Alt+`key` for each character of `keys` (e.g. "3as": score 3, look-fors 1 and 2).
+    pub async fn alt(&self, keys: &str) -> Result<()> {
+        for c in keys.chars() {
+            self.chord(Key::Alt, c).await?;
+        }
+        Ok(())
+    }
+
+    /// Next question (Alt+→).
+    pub async fn next_question(&self) -> Result<()> {
+        self.chord(Key::Alt, Key::Right).await
+    }
+
+    /// Previous question (Alt+←).
+    pub async fn prev_question(&self) -> Result<()> {
+        self.chord(Key::Alt, Key::Left).await
+    }
+
     pub async fn escape(&self) -> Result<()> {
         self.d()
             .action_chain()

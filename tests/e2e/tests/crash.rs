@@ -154,7 +154,7 @@ async fn crash(env: &TestEnv) -> Result<()> {
         }
 
         let text = sentence(&mut rng, i);
-        run.keys("n").await?; // focus the notes, cursor at the end
+        run.alt("n").await?; // focus the notes, cursor at the end
         let mid = rng.random_bool(0.5);
         if !mid {
             for chunk in text.as_bytes().chunks(4) {
@@ -248,7 +248,7 @@ async fn sigterm_flushes_notes_before_exit() {
 async fn sigterm(env: &TestEnv) -> Result<()> {
     let run = AppRun::start(env).await?;
     let sid = create_interview(&run, env, "Term Test", "Security").await?;
-    run.keys("n").await?;
+    run.alt("n").await?;
     let text = "Typed right before SIGTERM, not yet autosaved";
     run.keys(text).await?;
     let pid = run.app_pid().ok_or("cannot find the app process")?;

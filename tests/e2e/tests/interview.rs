@@ -67,30 +67,31 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     assert_eq!(run.text(".progress").await?, "1 of 7");
 
     // Question 1: score 3, look-fors 1 and 2, a note.
-    run.keys("3").await?;
-    run.keys("as").await?;
-    run.keys("n").await?;
+    run.alt("3").await?;
+    run.alt("as").await?;
+    run.alt("n").await?;
     run.keys("Asked about CORS; good answer.").await?;
     run.escape().await?;
     assert_eq!(pressed_level(run).await?, Some(3));
-    run.keys("j").await?;
+    run.next_question().await?;
     assert_eq!(run.text(".progress").await?, "2 of 7");
 
     // Question 2: score 2, look-for 3, follow-up 1, a stamped note.
-    run.keys("2dz").await?;
-    run.keys("t").await?; // stamps and focuses the notes
+    run.alt("2dz").await?;
+    run.alt("t").await?; // stamps and focuses the notes
     run.keys("Struggled with indexes.").await?;
     run.escape().await?;
-    run.keys("j").await?;
+    run.next_question().await?;
 
     // Question 3: score 4 (clicked, not typed), a note.
     run.el(".level[data-level='4']").await?.click().await?;
-    run.keys("n").await?;
+    run.alt("n").await?;
     run.keys("Excellent on transactions.").await?;
     run.escape().await?;
 
     // Back to question 1 and change its score.
-    run.keys("kk").await?;
+    run.prev_question().await?;
+    run.prev_question().await?;
     assert_eq!(run.text(".progress").await?, "1 of 7");
     let notes = run
         .el("textarea.notes")
@@ -99,17 +100,17 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .await?
         .unwrap_or_default();
     assert_eq!(notes, "Asked about CORS; good answer.");
-    run.keys("4").await?;
+    run.alt("4").await?;
     assert_eq!(pressed_level(run).await?, Some(4));
     run.wait_saved(Duration::from_secs(5)).await?;
 
-    // The key map opens with ? and closes with Esc.
-    run.keys("?").await?;
+    // The key map opens with F1 and closes with Esc.
+    run.keys(&String::from(char::from(Key::F1))).await?;
     run.el("dialog[open] .keymap").await?;
     run.escape().await?;
 
     // Wrap-up: summary, red flags, recommendation, submit.
-    run.keys("w").await?;
+    run.alt("w").await?;
     run.screen("wrap").await?;
     let areas = run.d().find_all(By::Css(".screen-wrap textarea")).await?;
     areas[0]
@@ -134,6 +135,8 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .await?;
     run.screen("summary").await?;
     run.el(".chart .bar").await?;
+    // Focus lands on the new screen's heading, not the page body.
+    assert_eq!(focused_tag(run).await?, "H1");
 
     // After submission a score changes only through Amend, with a reason.
     let amend = run
@@ -158,6 +161,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .click()
         .await?;
     run.el(".audit").await?;
+    assert_eq!(focused_tag(run).await?, "H1", "focus after amending");
 
     // Export Markdown (PANELIST_EXPORT_PATH replaces the save dialog).
     run.button("Export Markdown…").await?.click().await?;
@@ -169,6 +173,17 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     assert!(env.export_path().exists());
     let _ = sid;
     Ok(())
+}
+
+async fn focused_tag(run: &AppRun) -> Result<String> {
+    let v = run
+        .d()
+        .execute(
+            "return document.activeElement ? document.activeElement.tagName : ''",
+            vec![],
+        )
+        .await?;
+    Ok(v.json().as_str().unwrap_or_default().to_string())
 }
 
 async fn pressed_level(run: &AppRun) -> Result<Option<i64>> {

@@ -93,7 +93,11 @@ async fn flow(env: &TestEnv) -> Result<()> {
 async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     // Your own interview: 4 on REST API design, 3 and 3 on the next two.
     create_interview(run, env, CANDIDATE, "Backend fundamentals").await?;
-    run.keys("4j3j3").await?;
+    run.alt("4").await?;
+    run.next_question().await?;
+    run.alt("3").await?;
+    run.next_question().await?;
+    run.alt("3").await?;
     run.wait_saved(Duration::from_secs(5)).await?;
 
     // Home → Import sessions… (PANELIST_IMPORT_PATHS replaces the dialog).
@@ -143,7 +147,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     // Submit your own.
     run.button("Continue your interview").await?.click().await?;
     run.screen("live").await?;
-    run.keys("w").await?;
+    run.alt("w").await?;
     run.screen("wrap").await?;
     run.el("input[type=radio][value='yes']")
         .await?

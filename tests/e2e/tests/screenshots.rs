@@ -123,27 +123,27 @@ async fn steps(run: &AppRun, dir: &Path) -> Result<()> {
     run.el(".level").await?;
 
     // Live: score, look-fors, follow-up, notes on two questions.
-    run.keys("3as").await?;
-    run.keys("t").await?;
+    run.alt("3as").await?;
+    run.alt("t").await?;
     run.keys("Partitioned by tenant id; considered hot tenants.")
         .await?;
     run.escape().await?;
-    run.keys("j").await?;
-    run.keys("4adfz").await?;
-    run.keys("t").await?;
+    run.next_question().await?;
+    run.alt("4adfz").await?;
+    run.alt("t").await?;
     run.keys("Clear on back-pressure, idempotent consumers.")
         .await?;
     run.escape().await?;
-    run.keys("j").await?;
-    run.keys("2s").await?;
-    run.keys("t").await?;
+    run.next_question().await?;
+    run.alt("2s").await?;
+    run.alt("t").await?;
     run.keys("Vague on failover").await?;
     run.escape().await?;
     settle().await;
     shot(dir, "live-interview")?;
 
     // Wrap-up.
-    run.keys("w").await?;
+    run.alt("w").await?;
     run.screen("wrap").await?;
     let areas = run.d().find_all(By::Css(".screen-wrap textarea")).await?;
     areas[0]

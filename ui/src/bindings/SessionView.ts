@@ -24,7 +24,12 @@ budget_minutes: number,
 /**
  * The rubric scale of its questions (lowest..highest level).
  */
-scale: Scale | null, id: SessionId, candidate: Candidate, interviewer: string, role: string, 
+scale: Scale | null, 
+/**
+ * The interview clock: seconds the interview actually ran (the core's
+ * `Session::interview_seconds`), not wall time since creation.
+ */
+interview_seconds: number, id: SessionId, candidate: Candidate, interviewer: string, role: string, 
 /**
  * Name of the kit the questions came from, if any.
  */

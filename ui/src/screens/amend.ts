@@ -19,12 +19,15 @@ export function amendDialog(ctx: Ctx, session: Session, entry: Entry, preset?: n
     const reasonId = nextId("amend-reason");
     reason.id = reasonId;
     const error = h("p", { class: "error", attrs: { role: "alert" } });
+    error.id = nextId("amend-error");
+    reason.setAttribute("aria-describedby", error.id);
     const ok = h("button", { class: "btn btn-primary", attrs: { type: "submit" } }, "Amend score");
     const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
     const current = entry.score === null ? "not scored" : `${entry.score}`;
     const form = h(
       "form",
-      { attrs: { method: "dialog" } },
+      // novalidate: an empty reason gets our inline message, not a silent native refusal.
+      { attrs: { method: "dialog", novalidate: true } },
       h("h2", { id: titleId }, "Amend score"),
       h(
         "p",

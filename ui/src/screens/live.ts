@@ -7,12 +7,29 @@ import type { Session } from "../bindings/Session";
 import type { SessionView } from "../types";
 import { QuestionClock } from "../clock";
 import { clear, h, nextId, toast } from "../dom";
-import { againstBudget, clock, secondsSince } from "../format";
+import { againstBudget, clock } from "../format";
 import { registerFlusher } from "../flush";
-import { FOLLOW_UP_KEYS, LOOK_FOR_KEYS, actionForKey, isTypingTarget, type Action } from "../keys";
+import { FOLLOW_UP_KEYS, LOOK_FOR_KEYS, actionForKey, focusPlace, type Action } from "../keys";
 import { NotesAutosave, stampNotes } from "../notes";
 import { keyMapDialog, saveIndicator, topBar } from "../widgets";
 import { amendDialog } from "./amend";
+import "../styles/live.css";
+
+/** Seconds between saves of the running question time (a crash loses at most this). */
+export const TIME_HEARTBEAT_MS = 15_000;
+/** Wide layout from this window width: rubric beside look-fors and notes, with an outline. */
+export const WIDE_QUERY = "(min-width: 1000px)";
+
+/** One undoable command: what the question held before it. */
+export type UndoStep =
+  | { kind: "score"; index: number; score: number | null; skipped: boolean; label: string }
+  | { kind: "lookFor" | "followUp"; index: number; item: number; on: boolean; label: string };
+
+/** "Level 3 — Solid" for a level of this entry's rubric. */
+export function levelText(e: Entry, level: number): string {
+  const l = e.question.rubric.levels.find((x) => x.value === level);
+  return l ? `Level ${level} — ${l.label}` : `Level ${level}`;
+}
 
 /** Competencies in order of first appearance, with whether any has a score. */
 export function competencyEvidence(s: Session): { id: string; name: string; evidence: boolean }[] {
@@ -39,6 +56,11 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   let session: SessionView | null = null;
   let index = 0;
   let locked = false;
+  let draft = false;
+  let paused = false;
+  /** The interview clock's saved seconds (the core's figure plus what this screen recorded). */
+  let interviewBase = 0;
+  const undoStack: UndoStep[] = [];
   const qclock = new QuestionClock();
   const notes = new NotesAutosave(queue, (qid, text) => backend.setNotes(sessionId, qid, text), {
     onChange: () => indicator.refresh(),
@@ -54,48 +76,81 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const helpBtn = h(
     "button",
-    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Keyboard shortcuts", "aria-keyshortcuts": "?" } },
+    {
+      class: "btn btn-ghost",
+      attrs: { type: "button", "aria-label": "Keys and display", "aria-keyshortcuts": "F1 Alt+/" },
+    },
     "?",
+  );
+  const pauseBtn = h(
+    "button",
+    {
+      class: "btn btn-small pause-btn",
+      attrs: { type: "button", "aria-keyshortcuts": "Alt+P", "aria-pressed": "false" },
+    },
+    "Pause",
+  );
+  const feedback = h("div", { class: "key-feedback", attrs: { role: "status", "aria-live": "polite" } });
+  const draftBanner = h("div", { class: "banner draft-banner", attrs: { hidden: true } });
+  const startBtn = h("button", { class: "btn btn-primary btn-small", attrs: { type: "button" } }, "Start interview");
+  draftBanner.append(h("span", {}, "Prepared as a draft: the clock starts when you start. "), startBtn);
+  const outlineList = h("ol", { class: "outline-list" });
+  const outline = h(
+    "nav",
+    { class: "outline", attrs: { "aria-labelledby": "outline-title" } },
+    h("h2", { id: "outline-title", class: "outline-title" }, "Questions"),
+    outlineList,
   );
   const bar = topBar("Interview", back, [indicator.el, helpBtn]);
   const title = bar.querySelector("h1") as HTMLHeadingElement;
-  const progress = h("span", { class: "progress", attrs: { "aria-live": "polite" } });
+  const progress = h("span", { class: "progress" });
   const qTimer = h("span", { class: "timer", attrs: { title: "Time on this question / its budget" } });
   const allTimer = h("span", { class: "timer", attrs: { title: "Interview time / total budget" } });
   const strip = h("ul", { class: "strip", attrs: { "aria-label": "Competencies with evidence" } });
   const banner = h("p", { class: "banner", attrs: { hidden: true } });
-  const body = h("main", { class: "content live", attrs: { tabindex: "-1" } });
+  const body = h("main", { class: "content live", attrs: { tabindex: "-1", "aria-label": "Question" } });
+  // Look-fors and follow-ups: under the rubric when compact; when wide the
+  // look-fors sit beside it above the notes, the follow-ups under it.
+  const extras = h("div", { class: "extras" });
+  const followUpsBox = h("div", { class: "extras extras-fu" });
+  const side = h("div", { class: "live-side" });
   const prevBtn = h(
     "button",
-    { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "K ArrowLeft" } },
+    { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "Alt+ArrowLeft" } },
     "← Prev",
   );
-  const skipBtn = h("button", { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "0" } }, "Skip");
+  const skipBtn = h("button", { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "Alt+0" } }, "Skip");
   const nextBtn = h(
     "button",
-    { class: "btn btn-primary", attrs: { type: "button", "aria-keyshortcuts": "J ArrowRight" } },
+    { class: "btn btn-primary", attrs: { type: "button", "aria-keyshortcuts": "Alt+ArrowRight Control+Enter" } },
     "Next →",
   );
-  const footer = h("footer", { class: "navbar" }, prevBtn, skipBtn, nextBtn);
+  const footer = h(
+    "nav",
+    { class: "navbar", attrs: { "aria-label": "Question navigation" } },
+    prevBtn,
+    skipBtn,
+    nextBtn,
+  );
   const notesId = nextId("notes");
   const notesBox = h("textarea", {
     id: notesId,
     class: "notes",
-    attrs: { rows: 4, spellcheck: "true", "aria-keyshortcuts": "N" },
+    attrs: { rows: 4, spellcheck: "true", "aria-keyshortcuts": "Alt+N" },
   });
   const notesLabel = h("label", { attrs: { for: notesId } }, "Notes");
   const stampBtn = h(
     "button",
     {
       class: "btn btn-small",
-      attrs: { type: "button", "aria-keyshortcuts": "T", title: "Stamp the interview time (T)" },
+      attrs: { type: "button", "aria-keyshortcuts": "Alt+T", title: "Stamp the interview time (Alt+T)" },
     },
-    "Stamp (T)",
+    "Stamp",
   );
   const notesDock = h(
     "section",
-    { class: "notes-dock" },
-    h("div", { class: "notes-head" }, notesLabel, h("span", { class: "hint" }, "N to write · Esc to leave"), stampBtn),
+    { class: "notes-dock", attrs: { "aria-label": "Notes" } },
+    h("div", { class: "notes-head" }, notesLabel, h("span", { class: "hint" }, "type anywhere"), stampBtn),
     notesBox,
   );
   const status = h(
@@ -109,27 +164,43 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       qTimer,
       h("span", { class: "timer-label" }, " · All "),
       allTimer,
+      pauseBtn,
     ),
   );
+  side.appendChild(notesDock);
+  const layout = h("div", { class: "live-body" }, outline, body, side);
   const el = h(
     "div",
     { class: "screen screen-live" },
     bar,
-    h("div", { class: "subbar" }, status, strip),
-    banner,
-    body,
-    notesDock,
+    h("section", { class: "subbar", attrs: { "aria-label": "Progress" } }, status, strip, banner, draftBanner),
+    layout,
     footer,
+    feedback,
   );
   const keymap = keyMapDialog();
   el.appendChild(keymap);
   helpBtn.addEventListener("click", () => keymap.showModal());
+
+  // Compact or wide: the look-fors and follow-ups sit under the rubric, or
+  // beside it above the notes.
+  const wideMedia = typeof window.matchMedia === "function" ? window.matchMedia(WIDE_QUERY) : null;
+  const placeExtras = () => {
+    const wide = wideMedia?.matches ?? false;
+    el.classList.toggle("live-wide", wide);
+    if (wide) side.insertBefore(extras, notesDock);
+    else body.appendChild(extras);
+    body.appendChild(followUpsBox);
+  };
+  placeExtras();
+  wideMedia?.addEventListener?.("change", placeExtras);
 
   // Per-question controls, rebuilt on every question change.
   let levelButtons: HTMLButtonElement[] = [];
   let lookForBoxes: HTMLInputElement[] = [];
   let followUpBoxes: HTMLInputElement[] = [];
   let qHeading: HTMLElement | null = null;
+  let skippedMark: HTMLElement | null = null;
 
   const entry = (): Entry | null => session?.entries[index] ?? null;
 
@@ -137,19 +208,60 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     if (!session) return;
     const e = entry();
     if (!e) return;
-    const now = Date.now();
     const running = locked ? 0 : Math.floor(qclock.runningMs() / 1000);
     const q = againstBudget(e.seconds_spent + running, e.question.minutes);
-    const all = againstBudget(
-      locked && session.finished_at
-        ? secondsSince(session.started_at, Date.parse(session.finished_at))
-        : secondsSince(session.started_at, now),
-      session.budget_minutes,
-    );
+    const all = againstBudget(interviewSeconds(), session.budget_minutes);
     qTimer.textContent = q.text;
     qTimer.classList.toggle("over", q.over);
     allTimer.textContent = all.text;
     allTimer.classList.toggle("over", all.over);
+  }
+
+  /** The honest interview clock: time the interview ran, paused or closed time excluded. */
+  function interviewSeconds(): number {
+    const running = locked ? 0 : Math.floor(qclock.runningMs() / 1000);
+    return interviewBase + running;
+  }
+
+  let feedbackTimer: number | undefined;
+  /** Brief, announced feedback for a command ("Look-for 2 ✓"). */
+  function say(text: string) {
+    feedback.textContent = text;
+    feedback.classList.add("on");
+    window.clearTimeout(feedbackTimer);
+    feedbackTimer = window.setTimeout(() => feedback.classList.remove("on"), 1800);
+  }
+
+  function clockRunning(): boolean {
+    return !locked && !draft && !paused;
+  }
+
+  function renderPause() {
+    pauseBtn.hidden = locked || draft;
+    pauseBtn.textContent = paused ? "Resume" : "Pause";
+    pauseBtn.setAttribute("aria-pressed", paused ? "true" : "false");
+    allTimer.classList.toggle("paused", paused);
+    el.classList.toggle("is-paused", paused);
+    draftBanner.hidden = !draft || locked;
+  }
+
+  function renderOutline() {
+    if (!session) return;
+    clear(outlineList);
+    session.entries.forEach((e, i) => {
+      const mark = e.score !== null ? `${e.score}` : e.skipped ? "–" : "";
+      const b = h(
+        "button",
+        { class: `outline-item${i === index ? " current" : ""}`, attrs: { type: "button" } },
+        h("span", { class: "outline-mark", attrs: { "aria-hidden": "true" } }, mark || "·"),
+        h("span", { class: "outline-text" }, `${i + 1}. ${e.question.prompt}`),
+      );
+      if (i === index) b.setAttribute("aria-current", "step");
+      const state = e.score !== null ? `, scored ${e.score}` : e.skipped ? ", skipped" : "";
+      b.setAttribute("aria-label", `${i + 1}. ${e.question.prompt}${state}`);
+      b.addEventListener("click", () => goTo(i));
+      outlineList.appendChild(h("li", {}, b));
+    });
   }
 
   function renderStrip() {
@@ -187,6 +299,8 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     const e = entry();
     skipBtn.textContent = e?.skipped ? "Skipped" : "Skip";
     skipBtn.setAttribute("aria-pressed", e?.skipped ? "true" : "false");
+    if (skippedMark) skippedMark.hidden = !e?.skipped;
+    renderOutline();
   }
 
   function renderQuestion() {
@@ -201,13 +315,17 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       { class: "q-meta" },
       h("strong", {}, e.competency_name),
       ` · ${q.seniority} · ${q.kind} · ${q.minutes} min`,
-      e.skipped ? " · skipped" : "",
     );
+    skippedMark = h("span", { class: "skipped-mark", attrs: { hidden: !e.skipped } }, " · skipped");
+    meta.appendChild(skippedMark);
 
     levelButtons = q.rubric.levels.map((l) => {
       const b = h(
         "button",
-        { class: "level", attrs: { type: "button", "aria-pressed": "false", "aria-keyshortcuts": String(l.value) } },
+        {
+          class: "level",
+          attrs: { type: "button", "aria-pressed": "false", "aria-keyshortcuts": `Alt+${l.value} Control+${l.value}` },
+        },
         h("span", { class: "level-head" }, h("kbd", {}, String(l.value)), h("span", { class: "level-label" }, l.label)),
         h("span", { class: "level-anchor" }, l.anchor),
       );
@@ -215,7 +333,22 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       b.addEventListener("click", () => void doAction({ type: "score", level: l.value }));
       return b;
     });
-    const levels = h("div", { class: "levels", attrs: { role: "group", "aria-label": "Score" } }, ...levelButtons);
+    const levels = h(
+      "div",
+      { class: "levels", attrs: { role: "group", "aria-labelledby": "score-title" } },
+      ...levelButtons,
+    );
+    const expand = h(
+      "button",
+      { class: "btn btn-ghost btn-small anchors-toggle", attrs: { type: "button", "aria-expanded": "false" } },
+      "Full anchors",
+    );
+    expand.addEventListener("click", () => {
+      const open = !levels.classList.contains("anchors-full");
+      levels.classList.toggle("anchors-full", open);
+      expand.setAttribute("aria-expanded", open ? "true" : "false");
+      expand.textContent = open ? "Short anchors" : "Full anchors";
+    });
 
     lookForBoxes = [];
     const lfList = h("ul", { class: "toggles" });
@@ -223,14 +356,20 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       const box = h("input", { attrs: { type: "checkbox", disabled: locked } });
       box.checked = e.look_fors_hit.includes(i);
       const key = LOOK_FOR_KEYS[i];
-      if (key) box.setAttribute("aria-keyshortcuts", key.toUpperCase());
+      if (key) box.setAttribute("aria-keyshortcuts", `Alt+${key.toUpperCase()}`);
       box.addEventListener("change", () => toggleLookFor(i, box.checked));
       lookForBoxes.push(box);
       lfList.appendChild(
         h(
           "li",
           {},
-          h("label", { class: "toggle" }, box, key ? h("kbd", {}, key.toUpperCase()) : null, h("span", {}, text)),
+          h(
+            "label",
+            { class: "toggle" },
+            box,
+            key ? h("kbd", {}, `Alt+${key.toUpperCase()}`) : null,
+            h("span", {}, text),
+          ),
         ),
       );
     });
@@ -241,14 +380,20 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       const box = h("input", { attrs: { type: "checkbox", disabled: locked } });
       box.checked = e.follow_ups_asked.includes(i);
       const key = FOLLOW_UP_KEYS[i];
-      if (key) box.setAttribute("aria-keyshortcuts", key.toUpperCase());
+      if (key) box.setAttribute("aria-keyshortcuts", `Alt+${key.toUpperCase()}`);
       box.addEventListener("change", () => toggleFollowUp(i, box.checked));
       followUpBoxes.push(box);
       fuList.appendChild(
         h(
           "li",
           {},
-          h("label", { class: "toggle" }, box, key ? h("kbd", {}, key.toUpperCase()) : null, h("span", {}, text)),
+          h(
+            "label",
+            { class: "toggle" },
+            box,
+            key ? h("kbd", {}, `Alt+${key.toUpperCase()}`) : null,
+            h("span", {}, text),
+          ),
         ),
       );
     });
@@ -258,18 +403,41 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     stampBtn.disabled = locked;
     notesLabel.textContent = `Notes · question ${index + 1}`;
 
+    clear(extras);
+    clear(followUpsBox);
     append(
       body,
       h("div", { class: "q-card" }, meta, qHeading),
       h(
         "section",
-        { attrs: { "aria-label": "Rubric" } },
-        h("h3", {}, "Score ", h("span", { class: "hint" }, "keys 1–4")),
+        { class: "rubric", attrs: { "aria-labelledby": "score-title" } },
+        h(
+          "div",
+          { class: "rubric-head" },
+          h("h3", { id: "score-title" }, "Score ", h("span", { class: "hint" }, "Alt+1–4")),
+          expand,
+        ),
         levels,
       ),
-      q.look_fors.length ? h("section", {}, h("h3", {}, "Look-fors"), lfList) : null,
-      q.follow_ups.length ? h("section", {}, h("h3", {}, "Follow-ups asked"), fuList) : null,
     );
+    append(
+      extras,
+      q.look_fors.length
+        ? h("section", { attrs: { "aria-labelledby": "lf-title" } }, h("h3", { id: "lf-title" }, "Look-fors"), lfList)
+        : null,
+    );
+    append(
+      followUpsBox,
+      q.follow_ups.length
+        ? h(
+            "section",
+            { attrs: { "aria-labelledby": "fu-title" } },
+            h("h3", { id: "fu-title" }, "Follow-ups asked"),
+            fuList,
+          )
+        : null,
+    );
+    placeExtras();
     renderLevels();
     renderNav();
     renderStrip();
@@ -290,6 +458,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     if (!r || r.seconds <= 0 || !session) return;
     const e = session.entries.find((x) => x.question.id === r.questionId);
     if (e) e.seconds_spent += r.seconds;
+    interviewBase += r.seconds;
     const { questionId, seconds } = r;
     enqueue(`time:${questionId}:${Date.now()}:${Math.random()}`, () => backend.addTime(sessionId, questionId, seconds));
   }
@@ -301,7 +470,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     recordTime(false);
     index = target;
     const e = entry();
-    if (e && !locked) qclock.start(e.question.id);
+    if (e && clockRunning()) qclock.start(e.question.id);
     renderQuestion();
     body.scrollTop = 0;
     if (focusHeading) qHeading?.focus({ preventScroll: true });
@@ -311,6 +480,77 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     if (!session) return;
     if (index >= session.entries.length - 1) void ctx.go({ name: "wrap", id: sessionId });
     else goTo(index + 1);
+  }
+
+  function ensureStarted() {
+    if (!draft || locked) return;
+    draft = false;
+    if (session) session.status = "in_progress";
+    const e = entry();
+    if (e && clockRunning()) qclock.start(e.question.id);
+    renderPause();
+  }
+
+  async function start() {
+    ensureStarted();
+    try {
+      const view = await backend.startSession(sessionId);
+      if (session) {
+        session.status = view.status;
+        session.started_at = view.started_at;
+      }
+      say("Interview started");
+    } catch (err) {
+      toast(`Cannot start: ${(err as Error).message}`, "error");
+    }
+  }
+
+  function togglePause() {
+    if (locked || draft) return;
+    if (!paused) {
+      recordTime(false);
+      paused = true;
+      say("Paused — the clock is stopped");
+    } else {
+      paused = false;
+      const e = entry();
+      if (e) qclock.start(e.question.id);
+      say("Resumed");
+    }
+    renderPause();
+    renderTimers();
+  }
+
+  /** Sets score and skipped locally and saves them (one queued call). */
+  function writeScore(e: Entry, score: number | null, skipped: boolean) {
+    e.score = skipped ? null : score;
+    e.skipped = skipped;
+    const qid = e.question.id;
+    if (skipped) enqueue(`score:${qid}`, () => backend.setSkipped(sessionId, qid, true));
+    else enqueue(`score:${qid}`, () => backend.setScore(sessionId, qid, score));
+  }
+
+  function undo() {
+    if (!session || locked) return;
+    const step = undoStack.pop();
+    if (!step) {
+      say("Nothing to undo");
+      return;
+    }
+    if (step.index !== index) goTo(step.index);
+    const e = entry();
+    if (!e) return;
+    if (step.kind === "score") {
+      writeScore(e, step.score, step.skipped);
+      renderLevels();
+      renderNav();
+      renderStrip();
+    } else if (step.kind === "lookFor") {
+      toggleLookFor(step.item, step.on, false);
+    } else {
+      toggleFollowUp(step.item, step.on, false);
+    }
+    say(`Undone: ${step.label}`);
   }
 
   async function setScore(level: number) {
@@ -323,14 +563,17 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
         session = updated;
         renderQuestion();
         toast("Score amended.");
+        say(`Amended: ${levelText(e, level)}`);
       }
+      qHeading?.focus({ preventScroll: true });
       return;
     }
+    ensureStarted();
     const value = e.score === level ? null : level;
-    e.score = value;
-    e.skipped = false;
-    const qid = e.question.id;
-    enqueue(`score:${qid}`, () => backend.setScore(sessionId, qid, value));
+    const label = value === null ? `${levelText(e, level)} cleared` : levelText(e, level);
+    undoStack.push({ kind: "score", index, score: e.score, skipped: e.skipped, label });
+    writeScore(e, value, false);
+    say(label);
     renderLevels();
     renderNav();
     renderStrip();
@@ -339,16 +582,28 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   function skip() {
     const e = entry();
     if (!e || locked) return;
-    e.skipped = true;
-    e.score = null;
-    const qid = e.question.id;
-    enqueue(`score:${qid}`, () => backend.setSkipped(sessionId, qid, true));
+    ensureStarted();
+    undoStack.push({
+      kind: "score",
+      index,
+      score: e.score,
+      skipped: e.skipped,
+      label: `Skip of question ${index + 1}`,
+    });
+    writeScore(e, null, true);
+    say(`Question ${index + 1} skipped`);
     next();
   }
 
-  function toggleLookFor(i: number, on: boolean) {
+  function toggleLookFor(i: number, on: boolean, record = true) {
     const e = entry();
     if (!e || locked) return;
+    ensureStarted();
+    const label = `Look-for ${i + 1} ${on ? "✓" : "cleared"}`;
+    if (record) {
+      undoStack.push({ kind: "lookFor", index, item: i, on: !on, label });
+      say(label);
+    }
     e.look_fors_hit = on ? [...new Set([...e.look_fors_hit, i])] : e.look_fors_hit.filter((x) => x !== i);
     const box = lookForBoxes[i];
     if (box) box.checked = on;
@@ -356,9 +611,15 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     enqueue(`lf:${qid}:${i}`, () => backend.setLookFor(sessionId, qid, i, on));
   }
 
-  function toggleFollowUp(i: number, on: boolean) {
+  function toggleFollowUp(i: number, on: boolean, record = true) {
     const e = entry();
     if (!e || locked) return;
+    ensureStarted();
+    const label = `Follow-up ${i + 1} ${on ? "asked ✓" : "cleared"}`;
+    if (record) {
+      undoStack.push({ kind: "followUp", index, item: i, on: !on, label });
+      say(label);
+    }
     e.follow_ups_asked = on ? [...new Set([...e.follow_ups_asked, i])] : e.follow_ups_asked.filter((x) => x !== i);
     const box = followUpBoxes[i];
     if (box) box.checked = on;
@@ -376,21 +637,38 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   function stamp() {
     const e = entry();
     if (!session || !e || locked) return;
-    const text = stampNotes(notesBox.value, clock(secondsSince(session.started_at, Date.now())));
+    ensureStarted();
+    const text = stampNotes(notesBox.value, clock(interviewSeconds()));
     notesBox.value = text;
     e.notes = text;
     notes.edit(e.question.id, text);
     focusNotesAtEnd();
   }
 
+  /** A character typed outside the notes: into the notes at the cursor's end. */
+  function typeIntoNotes(text: string) {
+    const e = entry();
+    if (!e) return;
+    if (locked) {
+      say("Notes are read-only: this interview is submitted");
+      return;
+    }
+    if (document.activeElement !== notesBox) focusNotesAtEnd();
+    const at = notesBox.selectionEnd ?? notesBox.value.length;
+    notesBox.setRangeText(text, at, at, "end");
+    onNotesInput();
+  }
+
   async function doAction(a: Action) {
     switch (a.type) {
+      case "type":
+        return typeIntoNotes(a.text);
+      case "undo":
+        return undo();
+      case "pause":
+        return togglePause();
       case "score":
         return setScore(a.level);
-      case "next":
-        return next();
-      case "prev":
-        return goTo(index - 1);
       case "skip":
         return skip();
       case "lookFor": {
@@ -403,6 +681,12 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
         if (box && !box.disabled) toggleFollowUp(a.index, !box.checked);
         return;
       }
+      case "next":
+        if (session && index < session.entries.length - 1) say(`Question ${index + 2} of ${session.entries.length}`);
+        return next();
+      case "prev":
+        if (index > 0) say(`Question ${index} of ${session?.entries.length ?? 0}`);
+        return goTo(index - 1);
       case "focusNotes":
         return focusNotesAtEnd();
       case "leaveNotes":
@@ -410,7 +694,8 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
         qHeading?.focus({ preventScroll: true });
         return;
       case "stamp":
-        return stamp();
+        stamp();
+        return say("Time stamped");
       case "wrapUp":
         return void ctx.go({ name: "wrap", id: sessionId });
       case "help":
@@ -424,31 +709,38 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     const e = entry();
     if (!e) return;
     const a = actionForKey(ev, {
-      typing: isTypingTarget(ev.target),
+      focus: focusPlace(ev.target, notesBox),
       levels: e.question.rubric.levels.map((l) => l.value),
       lookFors: e.question.look_fors.length,
       followUps: e.question.follow_ups.length,
     });
     if (!a) return;
-    // Space/Enter on a focused button keep their meaning; our keys are letters.
     ev.preventDefault();
     void doAction(a);
   };
 
-  notesBox.addEventListener("input", () => {
+  function onNotesInput() {
     const cur = entry();
     if (!cur || locked) return;
+    ensureStarted();
     cur.notes = notesBox.value;
     notes.edit(cur.question.id, notesBox.value);
-  });
+  }
+  notesBox.addEventListener("input", onNotesInput);
   notesBox.addEventListener("blur", () => notes.commit());
   stampBtn.addEventListener("click", () => void doAction({ type: "stamp" }));
 
   prevBtn.addEventListener("click", () => goTo(index - 1));
   nextBtn.addEventListener("click", () => next());
   skipBtn.addEventListener("click", () => skip());
+  pauseBtn.addEventListener("click", () => togglePause());
+  startBtn.addEventListener("click", () => void start());
 
   const tick = window.setInterval(renderTimers, 1000);
+  // Save the running question time now and then, so a crash loses little.
+  const heartbeat = window.setInterval(() => {
+    if (clockRunning()) recordTime(true);
+  }, TIME_HEARTBEAT_MS);
   document.addEventListener("keydown", onKey);
   const unregister = registerFlusher(async () => {
     recordTime(true);
@@ -466,6 +758,8 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       return;
     }
     locked = session.status === "submitted";
+    draft = session.status === "draft";
+    interviewBase = session.interview_seconds;
     title.textContent = session.candidate.name;
     document.title = `${session.candidate.name} – Panelist`;
     if (locked) {
@@ -474,7 +768,8 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     }
     index = Math.max(0, Math.min(session.entries.length - 1, startIndex ?? resumeIndex(session)));
     const e = entry();
-    if (e && !locked) qclock.start(e.question.id);
+    if (e && clockRunning()) qclock.start(e.question.id);
+    renderPause();
     renderQuestion();
     (qHeading as HTMLElement | null)?.focus({ preventScroll: true });
   })();
@@ -484,6 +779,9 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     title: "Interview – Panelist",
     async leave() {
       window.clearInterval(tick);
+      window.clearInterval(heartbeat);
+      window.clearTimeout(feedbackTimer);
+      wideMedia?.removeEventListener?.("change", placeExtras);
       document.removeEventListener("keydown", onKey);
       recordTime(false);
       await notes.flush(2000);

@@ -53,6 +53,9 @@ export function newInterviewScreen(ctx: Ctx): Screen {
   const kitName = h("input", { attrs: { type: "text", autocomplete: "off" } });
   const saveKitBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Save as kit");
   const startBtn = h("button", { class: "btn btn-primary", attrs: { type: "submit" } }, "Start interview");
+  // A draft is prepared now and started later (from Home); its clock waits.
+  const draftBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Save as draft");
+  let asDraft = false;
   const errorBox = h("p", { class: "error", attrs: { role: "alert" } });
 
   let bank: BankView = { competencies: [], questions: [], kits: [] };
@@ -248,7 +251,7 @@ export function newInterviewScreen(ctx: Ctx): Screen {
   });
 
   const scroller = h(
-    "div",
+    "main",
     { class: "content" },
     h(
       "section",
@@ -286,12 +289,18 @@ export function newInterviewScreen(ctx: Ctx): Screen {
     "form",
     { class: "form-shell new-form", attrs: { novalidate: true, "aria-label": "New interview" } },
     scroller,
-    h("footer", { class: "navbar form-footer" }, errorBox, startBtn),
+    h("footer", { class: "navbar form-footer" }, errorBox, draftBtn, startBtn),
   );
+  draftBtn.addEventListener("click", () => {
+    asDraft = true;
+    form.requestSubmit();
+  });
 
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     errorBox.textContent = "";
+    const draft = asDraft;
+    asDraft = false;
     if (!candidate.value.trim()) {
       errorBox.textContent = "Who is the candidate?";
       candidate.focus();
@@ -308,20 +317,30 @@ export function newInterviewScreen(ctx: Ctx): Screen {
       return;
     }
     startBtn.disabled = true;
+    draftBtn.disabled = true;
     try {
       const kit = kitNameFor(picked, chosenKit) ?? kitNameFor(picked, savedKitName);
-      const s = await ctx.backend.createSession({
-        candidate: candidate.value.trim(),
-        role: role.value.trim(),
-        interviewer: interviewer.value.trim(),
-        kit,
-        question_ids: picked,
-      });
+      const s = await ctx.backend.createSession(
+        {
+          candidate: candidate.value.trim(),
+          role: role.value.trim(),
+          interviewer: interviewer.value.trim(),
+          kit,
+          question_ids: picked,
+        },
+        draft,
+      );
       ctx.info.interviewer = s.interviewer;
-      await ctx.go({ name: "live", id: s.id, index: 0 });
+      if (draft) {
+        toast(`Draft saved for ${s.candidate.name}: start it from Interviews when the call begins.`);
+        await ctx.go({ name: "home" });
+      } else {
+        await ctx.go({ name: "live", id: s.id, index: 0 });
+      }
     } catch (err) {
-      errorBox.textContent = `Cannot start: ${(err as Error).message}`;
+      errorBox.textContent = `${draft ? "Cannot save the draft" : "Cannot start"}: ${(err as Error).message}`;
       startBtn.disabled = false;
+      draftBtn.disabled = false;
     }
   });
 

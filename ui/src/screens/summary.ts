@@ -179,6 +179,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
             session = updated;
             render();
             toast("Score amended.");
+            focusHeading();
           }
         });
         li.appendChild(amend);
@@ -213,10 +214,16 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
     }
   }
 
+  /** After submit and amend, focus goes to the screen's heading, not the page body. */
+  function focusHeading() {
+    el.querySelector<HTMLElement>("h1")?.focus({ preventScroll: true });
+  }
+
   void (async () => {
     try {
       session = await ctx.backend.getSession(sessionId);
       render();
+      focusHeading();
     } catch (err) {
       body.appendChild(
         h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`),

@@ -4,11 +4,12 @@ import type { Ctx, Screen } from "../app";
 import type { Recommendation } from "../bindings/Recommendation";
 import type { Session } from "../bindings/Session";
 import type { WrapUp } from "../bindings/WrapUp";
-import { clear, h, nextId } from "../dom";
+import { clear, h, nextId, toast } from "../dom";
 import { RECOMMENDATIONS, parseRedFlags } from "../format";
 import { registerFlusher } from "../flush";
 import { NotesAutosave } from "../notes";
 import { confirmDialog, saveIndicator, topBar } from "../widgets";
+import { detailsDialog } from "./details";
 
 /** One line per question: "3 · Good" / "Skipped" / "Not scored". */
 export function scoreText(e: Session["entries"][number]): string {
@@ -64,6 +65,23 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
     void ctx.go({ name: "live", id: sessionId, index: last });
   });
   const scores = h("ol", { class: "score-list", attrs: { "aria-label": "Scores so far" } });
+  const detailsText = h("p", { class: "details-line" });
+  const editBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Edit details…");
+  const renderDetails = (s: Session) => {
+    detailsText.textContent = `${s.candidate.name}${s.role ? ` · ${s.role}` : ""} · interviewed by ${s.interviewer}`;
+    (bar.querySelector("h1") as HTMLElement).textContent = `Wrap-up: ${s.candidate.name}`;
+    editBtn.hidden = s.status === "submitted";
+  };
+  editBtn.addEventListener("click", async () => {
+    if (!session || locked) return;
+    const updated = await detailsDialog(ctx, session);
+    if (updated) {
+      session = updated;
+      renderDetails(updated);
+      toast("Details saved.");
+    }
+    editBtn.focus();
+  });
   const error = h("p", { class: "error", attrs: { role: "alert" } });
   const submitBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Submit");
   const summaryId = nextId("summary");
@@ -81,13 +99,21 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
     { class: "content" },
     h(
       "section",
+      { class: "card details-card", attrs: { "aria-labelledby": "details-title" } },
+      h("h2", { id: "details-title" }, "Interview"),
+      detailsText,
+      editBtn,
+    ),
+    h(
+      "section",
       { class: "card", attrs: { "aria-labelledby": "scores-title" } },
       h("h2", { id: "scores-title" }, "Scores"),
       scores,
     ),
     h(
       "section",
-      { class: "card" },
+      { class: "card", attrs: { "aria-labelledby": "verdict-title" } },
+      h("h2", { id: "verdict-title" }, "Verdict"),
       h("div", { class: "field" }, h("label", { attrs: { for: summaryId } }, "Summary"), summary),
       h(
         "div",
@@ -99,7 +125,7 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
     ),
     error,
   );
-  const footer = h("footer", { class: "navbar" }, submitBtn);
+  const footer = h("nav", { class: "navbar", attrs: { "aria-label": "Submit" } }, submitBtn);
   const bar = topBar("Wrap-up", back, [indicator.el]);
   const el = h("div", { class: "screen screen-wrap" }, bar, body, footer);
 
@@ -144,7 +170,7 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
     }
     const s = session;
     locked = s.status === "submitted";
-    (bar.querySelector("h1") as HTMLElement).textContent = `Wrap-up: ${s.candidate.name}`;
+    renderDetails(s);
     summary.value = s.summary;
     flags.value = s.red_flags.join("\n");
     for (const { r, input } of recInputs) input.checked = r.value === s.recommendation;

@@ -1,0 +1,51 @@
+// The colour theme: follow the system, or always light, or always dark.
+// Remembered on this machine (localStorage, in the app's own data folder) and
+// applied as <html data-theme="light|dark">; "system" removes the attribute
+// so the stylesheet's prefers-color-scheme rules decide.
+import { h, nextId } from "./dom";
+
+export type ThemePref = "system" | "light" | "dark";
+const KEY = "panelist.theme";
+const CHOICES: { value: ThemePref; label: string }[] = [
+  { value: "system", label: "System" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+];
+
+export function themePref(): ThemePref {
+  let v: string | null = null;
+  try {
+    v = globalThis.localStorage?.getItem(KEY) ?? null;
+  } catch {
+    v = null;
+  }
+  return v === "light" || v === "dark" ? v : "system";
+}
+
+export function applyTheme(pref: ThemePref = themePref()): void {
+  const root = document.documentElement;
+  if (pref === "system") delete root.dataset.theme;
+  else root.dataset.theme = pref;
+}
+
+export function setThemePref(pref: ThemePref): void {
+  try {
+    globalThis.localStorage?.setItem(KEY, pref);
+  } catch {
+    // Not remembered, still applied.
+  }
+  applyTheme(pref);
+}
+
+/** A labelled "Theme" select that applies and remembers the choice. */
+export function themeControl(): HTMLElement {
+  const id = nextId("theme");
+  const select = h("select", { id, class: "theme-select" });
+  for (const c of CHOICES) {
+    const o = h("option", { attrs: { value: c.value } }, c.label);
+    select.appendChild(o);
+  }
+  select.value = themePref();
+  select.addEventListener("change", () => setThemePref(select.value as ThemePref));
+  return h("div", { class: "theme-control" }, h("label", { attrs: { for: id } }, "Theme"), select);
+}
