@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
-use panel::DroppedFiles;
+use panel::{ClashedImport, DroppedFiles};
 use shutdown::Shutdown;
 use state::Db;
 
@@ -151,6 +151,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .manage(Shutdown::default())
         .manage(DroppedFiles::default())
+        .manage(ClashedImport::default())
         .setup(move |app| {
             // Opening may create and seed the database; a failure is shown by
             // the page (app_info), not by a crash.
@@ -198,7 +199,9 @@ fn main() -> ExitCode {
             panel::compare_candidates,
             panel::calibration,
             panel::export_report,
-            panel::report_html,
+            panel::report_preview,
+            panel::delete_session,
+            panel::erase_candidate,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {
