@@ -12,6 +12,8 @@ mod error;
 #[cfg(test)]
 mod ipc_contract;
 mod panel;
+#[cfg(test)]
+mod seal_tests;
 mod shutdown;
 mod state;
 

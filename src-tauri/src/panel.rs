@@ -252,11 +252,15 @@ pub(crate) fn import_files(
 /// submitted, the others' scores stay sealed (the core's rule).
 #[tauri::command]
 pub async fn compare_candidate(db: State<'_, Db>, candidate: String) -> IpcResult<Comparison> {
-    db.run(move |s| {
-        let sessions = s.candidate_sessions(&candidate)?;
-        Ok(panel::compare(candidate.trim(), &sessions, false))
-    })
-    .await
+    db.run(move |s| compare_of(s, &candidate)).await
+}
+
+pub(crate) fn compare_of(
+    s: &panelist_core::Store,
+    candidate: &str,
+) -> panelist_core::Result<Comparison> {
+    let sessions = s.candidate_sessions(candidate)?;
+    Ok(panel::compare(candidate.trim(), &sessions, false))
 }
 
 /// Candidates who sat `kit` (an id or name), sorted by `sort`: `overall`,
@@ -267,9 +271,17 @@ pub async fn compare_candidates(
     kit: String,
     sort: String,
 ) -> IpcResult<CandidateComparison> {
-    db.run(move |s| {
-        let kit = s.kit(&kit)?;
-        let sort = match sort.as_str() {
+    db.run(move |s| compare_candidates_of(s, &kit, &sort)).await
+}
+
+pub(crate) fn compare_candidates_of(
+    s: &panelist_core::Store,
+    kit: &str,
+    sort: &str,
+) -> panelist_core::Result<CandidateComparison> {
+    {
+        let kit = s.kit(kit)?;
+        let sort = match sort {
             "overall" => SortBy::Overall,
             "name" => SortBy::Name,
             c => {
@@ -286,8 +298,7 @@ pub async fn compare_candidates(
             &s.kit_sessions(&kit.name)?,
             &sort,
         ))
-    })
-    .await
+    }
 }
 
 /// Calibration as the screen shows it: the core's figures and how many
@@ -409,7 +420,7 @@ pub async fn report_preview(
         .await
 }
 
-fn report_preview_of(
+pub(crate) fn report_preview_of(
     s: &panelist_core::Store,
     candidate: &str,
     format: ReportFormat,

@@ -2,7 +2,8 @@
 //! pinned npm package (`ui/node_modules/axe-core/axe.min.js`, a dev
 //! dependency of the UI), injected over WebDriver's execute-script, which
 //! runs outside the page's CSP. Each call checks the whole document against
-//! axe's WCAG 2.x A/AA rules and best practices; the committee report inside
+//! axe's WCAG 2.x A/AA rules, best practices and the experimental rules
+//! (label-content-name-mismatch is one); the committee report inside
 //! its sandboxed preview frame is the core's document, not the app's page,
 //! and is left out (`iframes: false`).
 
@@ -38,7 +39,7 @@ window.axe
   .run(document, {
     iframes: false,
     resultTypes: ["violations"],
-    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] },
+    runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice", "experimental"] },
   })
   .then((r) =>
     done(

@@ -203,6 +203,23 @@ async fn screens(
     run.el(".content[data-sealed='false']").await?;
     run.el(".q-matrix").await?;
     check(run, "compare", width, shots, &mut out).await?;
+    // Charts are sized sensibly: never taller than half the window.
+    let chart_h: f64 = run
+        .d()
+        .execute(
+            "return document.querySelector('.panel-chart').getBoundingClientRect().height;",
+            vec![],
+        )
+        .await?
+        .convert()?;
+    if chart_h > 430.0 {
+        out.push((
+            "compare".into(),
+            vec![format!(
+                "layout: the chart is {chart_h} px tall at {width} px"
+            )],
+        ));
+    }
 
     run.el(".tabs button:not([aria-current])")
         .await?
@@ -222,6 +239,28 @@ async fn screens(
     run.el(".cand-table tr[data-candidate='Noor Haddad']")
         .await?;
     check(run, "candidates", width, shots, &mut out).await?;
+    if width >= 1280 {
+        // The decision columns are visible without scrolling sideways.
+        let fits: Vec<serde_json::Value> = run
+            .d()
+            .execute(
+                r#"const s = document.querySelector('.cand-result .table-scroll');
+                   const overall = [...s.querySelectorAll('th')].find((t) => t.textContent.includes('Overall'));
+                   const recs = [...s.querySelectorAll('th')].find((t) => t.textContent.includes('Recommendations'));
+                   return [s.scrollWidth <= s.clientWidth,
+                           overall.getBoundingClientRect().right <= window.innerWidth,
+                           recs.getBoundingClientRect().right <= window.innerWidth];"#,
+                vec![],
+            )
+            .await?
+            .convert()?;
+        if fits != [true, true, true] {
+            out.push((
+                "candidates".into(),
+                vec![format!("layout: Overall / Recommendations not visible without scrolling at {width} px: {fits:?}")],
+            ));
+        }
+    }
 
     home(run).await?;
     run.button("Calibration").await?.click().await?;
