@@ -101,7 +101,7 @@ export function calibrationView(c: CalibrationView): HTMLElement {
       { attrs: { "aria-labelledby": "alpha-title" } },
       h("h2", { id: "alpha-title" }, "Krippendorff’s alpha"),
       table(
-        "Krippendorff’s alpha",
+        "Krippendorff’s alpha by metric",
         ["Metric", "α", "Reading"],
         [
           ["Interval", num(c.alpha_interval, 3), alphaBand(c.alpha_interval)],
