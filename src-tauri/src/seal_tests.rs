@@ -120,7 +120,11 @@ fn colleague_file(dir: &std::path::Path) -> std::path::PathBuf {
 fn json<T: Serialize>(r: &Result<T, panelist_core::Error>) -> String {
     match r {
         Ok(v) => serde_json::to_string(v).unwrap(),
-        Err(e) => serde_json::to_string(&IpcError::from(e.clone())).unwrap(),
+        Err(e) => serde_json::to_string(&IpcError::new(
+            crate::error::ErrorCode::Internal,
+            format!("{}: {e}", e.code()),
+        ))
+        .unwrap(),
     }
 }
 
@@ -193,14 +197,16 @@ fn every_ipc_read_command_keeps_the_seal() {
     );
     for id in [own, theirs] {
         out("get_session", json(&s.session(id).map(SessionView::from)));
-        let file = s.session_file(id);
         out(
             "export_session",
-            json(&file.as_ref().map(|f| f.to_json()).map_err(Clone::clone)),
+            json(&s.session_file(id).map(|f| f.to_json())),
         );
         out(
             "export_session",
-            json(&file.map(|f| report::session_markdown(&f.session))),
+            json(
+                &s.session_file(id)
+                    .map(|f| report::session_markdown(&f.session)),
+            ),
         );
     }
     out("compare_candidate", json(&panel::compare_of(&s, CANDIDATE)));
@@ -235,7 +241,6 @@ fn every_ipc_read_command_keeps_the_seal() {
             out("export_report", json(&p.map(|p| p.text)));
         }
     }
-    drop(out);
 
     let covered: std::collections::BTreeSet<&str> =
         outputs.iter().map(|(n, _)| n.as_str()).collect();
@@ -250,6 +255,15 @@ fn every_ipc_read_command_keeps_the_seal() {
             );
         }
     }
+    // Calibration says the colleague's session was left out, sealed.
+    let cal = panel::calibration_view(&s, None).unwrap();
+    assert_eq!(cal.sealed_sessions, 1);
+    assert_eq!(
+        panel::calibration_view(&s, Some("backend-fundamentals".into()))
+            .unwrap()
+            .sealed_sessions,
+        1
+    );
     // The colleague's score (1, amended to 2) is nowhere in the comparison.
     let c = panel::compare_of(&s, CANDIDATE).unwrap();
     assert!(c.sealed);

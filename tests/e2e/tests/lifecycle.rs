@@ -113,7 +113,7 @@ async fn delete(run: &AppRun, session: &str) -> Result<()> {
     for _ in 0..200 {
         let gone = run
             .d()
-            .find_all(By::Css(&format!(
+            .find_all(By::Css(format!(
                 "button.session-row[data-session='{session}']"
             )))
             .await?
