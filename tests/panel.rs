@@ -366,7 +366,8 @@ fn three_machines_one_panel() {
         md.contains("Not covered by anyone: What does the CAP theorem say, and how does it affect the choice or configuration of a distributed database?."),
         "{md}"
     );
-    assert!(!md.contains("caching-fundamentals"), "{md}");
+    assert!(!md.contains("| caching-fundamentals |"), "{md}");
+    assert!(!md.contains("**caching-fundamentals**"), "{md}");
     let csv_path = dir.path().join("ada.csv");
     ok(
         &d,
