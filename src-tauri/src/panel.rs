@@ -516,6 +516,66 @@ mod tests {
         d
     }
 
+    /// A file whose candidate id is someone else here is refused with the
+    /// message the page recognises (CLASH_MARK), and the person's decision
+    /// re-runs it: merge files it under the local candidate, keep apart
+    /// under a separate one.
+    #[test]
+    fn a_candidate_clash_is_asked_then_decided() {
+        use panelist_core::session::{NewSession, Recommendation};
+        use panelist_core::{AuditId, Store};
+        let new = |candidate: &str, interviewer: &str| NewSession {
+            candidate: candidate.into(),
+            interviewer: interviewer.into(),
+            role: "Backend engineer".into(),
+            kit: Some("Backend fundamentals".into()),
+            question_ids: vec!["rest-api-design".into()],
+        };
+        let shared = CandidateId::new(Uuid::now_v7());
+        let dir = tempfile_dir();
+        let mut b = Store::open_in_memory().unwrap();
+        let theirs = SessionId::new(Uuid::now_v7());
+        b.create_and_start_session(&new("Lin W.", "Ravi"), theirs, shared, Utc::now())
+            .unwrap();
+        b.submit(
+            theirs,
+            Recommendation::Yes,
+            None,
+            AuditId::new(Uuid::now_v7()),
+            Utc::now(),
+        )
+        .unwrap();
+        let file = dir.join("ravi.json");
+        std::fs::write(&file, b.session_file(theirs).unwrap().to_json()).unwrap();
+
+        for (choice, filed_under) in [
+            (CandidateClash::Merge, "Lin Wei"),
+            (CandidateClash::KeepApart, "Lin W."),
+        ] {
+            let mut a = Store::open_in_memory().unwrap();
+            a.create_and_start_session(
+                &new("Lin Wei", "Grace"),
+                SessionId::new(Uuid::now_v7()),
+                shared,
+                Utc::now(),
+            )
+            .unwrap();
+            let e =
+                import_files(&mut a, std::slice::from_ref(&file), CandidateClash::Ask).unwrap_err();
+            assert_eq!(e.code(), "conflict");
+            assert!(e.to_string().contains(CLASH_MARK), "{e}");
+            assert!(e.to_string().starts_with("ravi.json: "), "{e}");
+            assert!(a.session(theirs).is_err(), "nothing was imported");
+            let done = import_files(&mut a, std::slice::from_ref(&file), choice).unwrap();
+            assert_eq!(done.len(), 1);
+            assert_eq!(
+                a.panel_session(theirs).unwrap().session.candidate.name,
+                filed_under
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn redacted_reports_do_not_carry_the_name_in_the_file_name() {
         let n = report_file_name("Candidate 3F2A", ReportFormat::Html);

@@ -72,7 +72,7 @@ fn new(interviewer: &str) -> NewSession {
         candidate: CANDIDATE.into(),
         interviewer: interviewer.into(),
         role: "Backend engineer".into(),
-        kit: Some("backend-fundamentals".into()),
+        kit: Some("Backend fundamentals".into()),
         question_ids: vec![
             "rest-api-design".into(),
             "sql-vs-nosql".into(),
