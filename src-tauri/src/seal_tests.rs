@@ -255,6 +255,28 @@ fn every_ipc_read_command_keeps_the_seal() {
             );
         }
     }
+    // A redacted preview lists who is replaced, the candidate first.
+    let p = panel::report_preview_of(&s, CANDIDATE, ReportFormat::Md, true).unwrap();
+    assert_eq!(p.replaced[0].name, CANDIDATE);
+    assert!(
+        p.replaced[0].pseudonym.starts_with("Candidate "),
+        "{:?}",
+        p.replaced
+    );
+    assert!(
+        p.replaced
+            .iter()
+            .any(|r| r.name == "Grace Hopper" && r.pseudonym.starts_with("Interviewer ")),
+        "{:?}",
+        p.replaced
+    );
+    assert!(!p.text.contains(CANDIDATE) && !p.text.contains("Grace Hopper"));
+    assert!(
+        panel::report_preview_of(&s, CANDIDATE, ReportFormat::Md, false)
+            .unwrap()
+            .replaced
+            .is_empty()
+    );
     // Calibration says the colleague's session was left out, sealed.
     let cal = panel::calibration_view(&s, None).unwrap();
     assert_eq!(cal.sealed_sessions, 1);

@@ -339,13 +339,13 @@ describe("report screen", () => {
     await settle();
     $<HTMLInputElement>("input[type=checkbox]").click();
     await settle();
-    expect($(".report-form .replaced-list").textContent).toBe("Ada → Candidate 3F2A (4×)");
+    expect($(".report-form .replaced-list").textContent).toBe("Ada → Candidate 3F2A (also 4× in the text)");
     expect($(".report-form .warn-text").textContent).toContain("Free text can still identify");
     // Cancel: nothing is exported.
     [...document.querySelectorAll("button")].find((b) => b.textContent === "Export…")!.click();
     await settle();
     const dlg = $<HTMLDialogElement>("dialog.redact-dialog");
-    expect(dlg.textContent).toContain("Ada → Candidate 3F2A (4×)");
+    expect(dlg.textContent).toContain("Ada → Candidate 3F2A (also 4× in the text)");
     expect(dlg.textContent).toContain("Free text can still identify");
     [...dlg.querySelectorAll("button")].find((b) => b.textContent === "Cancel")!.click();
     await settle();

@@ -228,8 +228,43 @@ async fn screens(
     run.screen("report").await?;
     run.el(".report-preview-ready").await?;
     check(run, "report", width, shots, &mut out).await?;
+    // Redacted, as Markdown: the replacement list, the warning, the text
+    // preview and the confirmation before export.
+    run.el("select.report-format option[value='md']")
+        .await?
+        .click()
+        .await?;
+    run.el("input[type=checkbox]").await?.click().await?;
+    run.el("pre.report-preview[data-format='md']").await?;
+    run.el(".report-form .replaced-list").await?;
+    check(run, "report-redacted", width, shots, &mut out).await?;
+    run.button("Export…").await?.click().await?;
+    run.el("dialog.redact-dialog[open]").await?;
+    check(run, "report-redact-confirm", width, None, &mut out).await?;
+    run.d()
+        .find(By::XPath(
+            "//dialog[@open]//button[normalize-space(.)='Cancel']",
+        ))
+        .await?
+        .click()
+        .await?;
 
+    // The erase confirmation on Home.
     home(run).await?;
+    run.el("button[aria-label='Erase Noor Haddad']")
+        .await?
+        .click()
+        .await?;
+    run.el("dialog[open]").await?;
+    check(run, "erase-confirm", width, None, &mut out).await?;
+    run.d()
+        .find(By::XPath(
+            "//dialog[@open]//button[normalize-space(.)='Cancel']",
+        ))
+        .await?
+        .click()
+        .await?;
+
     run.button("Candidates").await?.click().await?;
     run.screen("candidates").await?;
     run.el("select option[value='backend-fundamentals']")

@@ -26,9 +26,9 @@ export function previewFrame(): HTMLIFrameElement {
 export const REDACTION_WARNING =
   "Free text can still identify people: a job, a place, a project or a quote in the notes is not replaced. Read the report before you send it.";
 
-/** "Lin Wei → Candidate 3F2A (12×)". */
+/** "Lin Wei → Candidate 3F2A (also 12× in the text)". */
 export function replacementText(r: Replacement): string {
-  return `${r.name} → ${r.pseudonym} (${r.count}×)`;
+  return `${r.name} → ${r.pseudonym}${r.count ? ` (also ${r.count}× in the text)` : ""}`;
 }
 
 /** The list of what redaction replaces, with the warning. */
