@@ -13,6 +13,8 @@ mod error;
 #[cfg(test)]
 mod ipc_contract;
 mod panel;
+#[cfg(test)]
+mod seal_tests;
 mod shutdown;
 mod state;
 
@@ -21,7 +23,7 @@ use std::process::ExitCode;
 
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
 
-use panel::DroppedFiles;
+use panel::{ClashedImport, DroppedFiles};
 use shutdown::Shutdown;
 use state::Db;
 
@@ -152,6 +154,7 @@ fn main() -> ExitCode {
         .plugin(tauri_plugin_dialog::init())
         .manage(Shutdown::default())
         .manage(DroppedFiles::default())
+        .manage(ClashedImport::default())
         .setup(move |app| {
             // Opening may create and seed the database; a failure is shown by
             // the page (app_info), not by a crash.
@@ -201,7 +204,6 @@ fn main() -> ExitCode {
             panel::compare_candidates,
             panel::calibration,
             panel::export_report,
-            panel::report_html,
             bank::bank_catalog,
             bank::save_question,
             bank::set_question_retired,
@@ -215,6 +217,9 @@ fn main() -> ExitCode {
             bank::import_bank_file,
             bank::export_bank_file,
             bank::entry_revisions,
+            panel::report_preview,
+            panel::delete_session,
+            panel::erase_candidate,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

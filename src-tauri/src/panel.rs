@@ -9,13 +9,16 @@ use std::sync::Mutex;
 
 use chrono::Utc;
 use panelist_core::committee::{self, ReportFormat};
-use panelist_core::import::ImportResult;
+use panelist_core::import::{CandidateClash, ImportOptions, ImportResult};
 use panelist_core::panel::{self, Calibration, CandidateComparison, Comparison, SortBy};
+use panelist_core::redact::Replacement;
 use panelist_core::session_file::{SessionFile, MAX_SESSION_BYTES};
-use panelist_core::Error;
+use panelist_core::storage::Erasure;
+use panelist_core::{CandidateId, Error, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
+use uuid::Uuid;
 
 use crate::commands::{kit_id, save_target, write_export};
 use crate::error::{ErrorCode, IpcError, IpcResult};
@@ -63,6 +66,21 @@ impl DroppedFiles {
                 }
             })
             .collect()
+    }
+}
+
+/// The files of the last import that was refused because of a candidate
+/// clash: the person's decision (merge or keep apart) re-runs the import on
+/// exactly these, without the page naming any file.
+#[derive(Default)]
+pub struct ClashedImport(Mutex<Vec<PathBuf>>);
+
+impl ClashedImport {
+    fn set(&self, paths: Vec<PathBuf>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = paths;
+    }
+    fn take(&self) -> Vec<PathBuf> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
     }
 }
 
@@ -131,11 +149,24 @@ pub async fn import_session_files(
     app: AppHandle,
     db: State<'_, Db>,
     dropped: State<'_, DroppedFiles>,
+    clashed: State<'_, ClashedImport>,
     paths: Option<Vec<String>>,
+    clash: Option<CandidateClash>,
 ) -> IpcResult<Option<Vec<ImportedFile>>> {
-    let picked: Vec<PathBuf> = match paths {
-        Some(p) => dropped.check(&p)?,
-        None => match paths_from_env() {
+    let decided = clash.filter(|c| *c != CandidateClash::Ask);
+    let picked: Vec<PathBuf> = match (decided, paths) {
+        (Some(_), _) => {
+            let p = clashed.take();
+            if p.is_empty() {
+                return Err(IpcError::new(
+                    ErrorCode::Invalid,
+                    "no import is waiting for a decision about a candidate; import the files again",
+                ));
+            }
+            p
+        }
+        (None, Some(p)) => dropped.check(&p)?,
+        (None, None) => match paths_from_env() {
             Some(p) => p,
             None => {
                 let dialog = app
@@ -172,11 +203,39 @@ pub async fn import_session_files(
             "no session files to import",
         ));
     }
-    db.run(move |s| {
-        let files = read_session_files(&picked)?;
+    let retry = picked.clone();
+    let result = db
+        .run(move |s| import_files(s, &picked, decided.unwrap_or_default()))
+        .await;
+    if let Err(e) = &result {
+        if e.code == "conflict" && e.message.contains(CLASH_MARK) {
+            clashed.set(retry);
+        }
+    }
+    result.map(Some)
+}
+
+/// What the core's clash refusal says (see storage/import.rs); the page asks
+/// the person on it.
+const CLASH_MARK: &str = "choosing to merge them";
+
+/// Reads, verifies and imports `paths` with the person's clash decision.
+pub(crate) fn import_files(
+    s: &mut panelist_core::Store,
+    paths: &[PathBuf],
+    clash: CandidateClash,
+) -> panelist_core::Result<Vec<ImportedFile>> {
+    let picked = paths;
+    {
+        let files = read_session_files(picked)?;
+        let opts = ImportOptions {
+            clash,
+            new_candidate_id: CandidateId::new(Uuid::now_v7()),
+            accept_new_key: false,
+        };
         let results = s
-            .import_sessions(&files)
-            .map_err(|e| name_the_file(e, &files, &picked))?;
+            .import_sessions_with(&files, &opts)
+            .map_err(|e| name_the_file(e, &files, picked))?;
         Ok(picked
             .iter()
             .zip(results)
@@ -186,20 +245,22 @@ pub async fn import_session_files(
                 result,
             })
             .collect::<Vec<_>>())
-    })
-    .await
-    .map(Some)
+    }
 }
 
 /// One candidate's panel. While the local interviewer's own session is not
 /// submitted, the others' scores stay sealed (the core's rule).
 #[tauri::command]
 pub async fn compare_candidate(db: State<'_, Db>, candidate: String) -> IpcResult<Comparison> {
-    db.run(move |s| {
-        let sessions = s.candidate_sessions(&candidate)?;
-        Ok(panel::compare(candidate.trim(), &sessions, false))
-    })
-    .await
+    db.run(move |s| compare_of(s, &candidate)).await
+}
+
+pub(crate) fn compare_of(
+    s: &panelist_core::Store,
+    candidate: &str,
+) -> panelist_core::Result<Comparison> {
+    let sessions = s.candidate_sessions(candidate)?;
+    Ok(panel::compare(candidate.trim(), &sessions, false))
 }
 
 /// Candidates who sat `kit` (an id or name), sorted by `sort`: `overall`,
@@ -210,9 +271,17 @@ pub async fn compare_candidates(
     kit: String,
     sort: String,
 ) -> IpcResult<CandidateComparison> {
-    db.run(move |s| {
-        let kit = s.kit(&kit)?;
-        let sort = match sort.as_str() {
+    db.run(move |s| compare_candidates_of(s, &kit, &sort)).await
+}
+
+pub(crate) fn compare_candidates_of(
+    s: &panelist_core::Store,
+    kit: &str,
+    sort: &str,
+) -> panelist_core::Result<CandidateComparison> {
+    {
+        let kit = s.kit(kit)?;
+        let sort = match sort {
             "overall" => SortBy::Overall,
             "name" => SortBy::Name,
             c => {
@@ -229,22 +298,40 @@ pub async fn compare_candidates(
             &s.kit_sessions(&kit.name)?,
             &sort,
         ))
-    })
-    .await
+    }
+}
+
+/// Calibration as the screen shows it: the core's figures and how many
+/// colleagues' sessions were left out because they are sealed.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct CalibrationView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub calibration: Calibration,
+    /// Sealed sessions (of the kit, if one is chosen) left out.
+    pub sealed_sessions: u32,
 }
 
 /// Reliability and leniency over every submitted session, or one kit's.
 #[tauri::command]
-pub async fn calibration(db: State<'_, Db>, kit: Option<String>) -> IpcResult<Calibration> {
-    db.run(move |s| {
-        let kit = kit
-            .filter(|k| !k.trim().is_empty())
-            .map(|k| s.kit(&k))
-            .transpose()?
-            .map(|k| k.name);
-        Ok(panel::calibration_of(&s.ratings()?, kit.as_deref()))
+pub async fn calibration(db: State<'_, Db>, kit: Option<String>) -> IpcResult<CalibrationView> {
+    db.run(move |s| calibration_view(s, kit)).await
+}
+
+pub(crate) fn calibration_view(
+    s: &panelist_core::Store,
+    kit: Option<String>,
+) -> panelist_core::Result<CalibrationView> {
+    let kit = kit
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| s.kit(&k))
+        .transpose()?
+        .map(|k| k.name);
+    Ok(CalibrationView {
+        calibration: panel::calibration_of(&s.ratings()?, kit.as_deref()),
+        sealed_sessions: s.sealed_session_count(kit.as_deref())? as u32,
     })
-    .await
 }
 
 fn build_report(
@@ -307,14 +394,109 @@ pub async fn export_report(
     write_export(path, contents).await.map(Some)
 }
 
-/// The HTML report as a string, for the preview (a sandboxed frame).
+/// The report as it would be exported, for the preview, with what redaction
+/// replaced (for the person exporting only: never part of the packet).
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct ReportPreview {
+    pub format: ReportFormat,
+    /// The exported text: HTML goes into a sandboxed frame, the others into
+    /// a <pre>.
+    pub text: String,
+    pub redacted: bool,
+    /// Each name replaced by a pseudonym and how often (empty unredacted).
+    pub replaced: Vec<Replacement>,
+}
+
+/// The report in `format`, for the preview, with the redaction list.
 #[tauri::command]
-pub async fn report_html(db: State<'_, Db>, candidate: String, redact: bool) -> IpcResult<String> {
-    db.run(move |s| {
-        let report = build_report(s, &candidate, redact)?;
-        Ok(committee::render(&report, ReportFormat::Html))
+pub async fn report_preview(
+    db: State<'_, Db>,
+    candidate: String,
+    format: ReportFormat,
+    redact: bool,
+) -> IpcResult<ReportPreview> {
+    db.run(move |s| report_preview_of(s, &candidate, format, redact))
+        .await
+}
+
+pub(crate) fn report_preview_of(
+    s: &panelist_core::Store,
+    candidate: &str,
+    format: ReportFormat,
+    redact: bool,
+) -> panelist_core::Result<ReportPreview> {
+    let report = build_report(s, candidate, redact)?;
+    let replaced = if redact {
+        let plain = build_report(s, candidate, false)?;
+        people_replaced(&plain, &report)
+    } else {
+        Vec::new()
+    };
+    Ok(ReportPreview {
+        format,
+        text: committee::render(&report, format),
+        redacted: redact,
+        replaced,
     })
-    .await
+}
+
+/// What a redacted report replaces, for the person exporting: first each
+/// person (the candidate, then each interviewer in column order) with their
+/// pseudonym and how often their name was also replaced in free text, then
+/// any other replacement the core made in free text (a first name alone…).
+fn people_replaced(
+    plain: &committee::CommitteeReport,
+    redacted: &committee::CommitteeReport,
+) -> Vec<Replacement> {
+    let mut out: Vec<Replacement> = Vec::new();
+    let in_text = |name: &str| {
+        redacted
+            .replaced
+            .iter()
+            .filter(|r| r.name == name)
+            .map(|r| r.count)
+            .sum()
+    };
+    let mut push = |name: &str, pseudonym: &str| {
+        if !out.iter().any(|r| r.name == name) {
+            out.push(Replacement {
+                name: name.to_string(),
+                pseudonym: pseudonym.to_string(),
+                count: in_text(name),
+            });
+        }
+    };
+    push(&plain.candidate, &redacted.candidate);
+    for (a, b) in plain
+        .comparison
+        .columns
+        .iter()
+        .zip(&redacted.comparison.columns)
+    {
+        push(&a.interviewer, &b.interviewer);
+    }
+    for r in &redacted.replaced {
+        if !out.iter().any(|x| x.name == r.name) {
+            out.push(r.clone());
+        }
+    }
+    out
+}
+
+/// Deletes one interview (own draft or in progress, or an imported
+/// session) with every trace of it, through the core's erasure.
+#[tauri::command]
+pub async fn delete_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<Erasure> {
+    db.run(move |s| s.delete_session(session_id, Uuid::now_v7(), Utc::now()))
+        .await
+}
+
+/// Erases a candidate and all their sessions, down to the bytes.
+#[tauri::command]
+pub async fn erase_candidate(db: State<'_, Db>, name: String) -> IpcResult<Erasure> {
+    db.run(move |s| s.erase_candidate(&name, Uuid::now_v7(), Utc::now()))
+        .await
 }
 
 #[cfg(test)]
@@ -381,6 +563,66 @@ mod tests {
         let d = std::env::temp_dir().join(format!("panelist-app-test-{}", uuid::Uuid::now_v7()));
         std::fs::create_dir_all(&d).unwrap();
         d
+    }
+
+    /// A file whose candidate id is someone else here is refused with the
+    /// message the page recognises (CLASH_MARK), and the person's decision
+    /// re-runs it: merge files it under the local candidate, keep apart
+    /// under a separate one.
+    #[test]
+    fn a_candidate_clash_is_asked_then_decided() {
+        use panelist_core::session::{NewSession, Recommendation};
+        use panelist_core::{AuditId, Store};
+        let new = |candidate: &str, interviewer: &str| NewSession {
+            candidate: candidate.into(),
+            interviewer: interviewer.into(),
+            role: "Backend engineer".into(),
+            kit: Some("Backend fundamentals".into()),
+            question_ids: vec!["rest-api-design".into()],
+        };
+        let shared = CandidateId::new(Uuid::now_v7());
+        let dir = tempfile_dir();
+        let mut b = Store::open_in_memory().unwrap();
+        let theirs = SessionId::new(Uuid::now_v7());
+        b.create_and_start_session(&new("Lin W.", "Ravi"), theirs, shared, Utc::now())
+            .unwrap();
+        b.submit(
+            theirs,
+            Recommendation::Yes,
+            None,
+            AuditId::new(Uuid::now_v7()),
+            Utc::now(),
+        )
+        .unwrap();
+        let file = dir.join("ravi.json");
+        std::fs::write(&file, b.session_file(theirs).unwrap().to_json()).unwrap();
+
+        for (choice, filed_under) in [
+            (CandidateClash::Merge, "Lin Wei"),
+            (CandidateClash::KeepApart, "Lin W."),
+        ] {
+            let mut a = Store::open_in_memory().unwrap();
+            a.create_and_start_session(
+                &new("Lin Wei", "Grace"),
+                SessionId::new(Uuid::now_v7()),
+                shared,
+                Utc::now(),
+            )
+            .unwrap();
+            let e =
+                import_files(&mut a, std::slice::from_ref(&file), CandidateClash::Ask).unwrap_err();
+            assert_eq!(e.code(), "conflict");
+            assert!(e.to_string().contains(CLASH_MARK), "{e}");
+            assert!(e.to_string().starts_with("ravi.json: "), "{e}");
+            assert!(a.session(theirs).is_err(), "nothing was imported");
+            let done = import_files(&mut a, std::slice::from_ref(&file), choice).unwrap();
+            assert_eq!(done.len(), 1);
+            assert_eq!(
+                a.panel_session(theirs).unwrap().session.candidate.name,
+                filed_under
+            );
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -4,10 +4,13 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 
-import type { Calibration } from "./bindings/Calibration";
+import type { CalibrationView } from "./bindings/CalibrationView";
 import type { CandidateComparison } from "./bindings/CandidateComparison";
 import type { Comparison } from "./bindings/Comparison";
 import type { ReportFormat } from "./bindings/ReportFormat";
+import type { ReportPreview } from "./bindings/ReportPreview";
+import type { CandidateClash } from "./bindings/CandidateClash";
+import type { Erasure } from "./bindings/Erasure";
 
 import type { BankImportReport } from "./bindings/BankImportReport";
 import type { BankQuestion } from "./bindings/BankQuestion";
@@ -151,15 +154,24 @@ export interface Backend {
    * dropped on the window. Resolves to null when the dialog was cancelled.
    */
   importSessionFiles(paths?: string[]): Promise<ImportedFile[] | null>;
+  /**
+   * Re-runs the import that was refused for a candidate clash (same id,
+   * different name) with the person's decision: the shell kept the files.
+   */
+  importWithClash(clash: CandidateClash): Promise<ImportedFile[] | null>;
+  /** Deletes one interview (own, not submitted) or imported session for good. */
+  deleteSession(sessionId: string): Promise<Erasure>;
+  /** Erases a candidate with all their sessions for good. */
+  eraseCandidate(name: string): Promise<Erasure>;
   /** A candidate's panel; sealed while your own session is not submitted. */
   compareCandidate(candidate: string): Promise<Comparison>;
   /** Candidates who sat `kit`; `sort` is "overall", "name" or a competency id. */
   compareCandidates(kit: string, sort: string): Promise<CandidateComparison>;
-  calibration(kit: string | null): Promise<Calibration>;
+  calibration(kit: string | null): Promise<CalibrationView>;
   /** Resolves to the written path, or null when the save dialog was cancelled. */
   exportReport(candidate: string, format: ReportFormat, redact: boolean): Promise<string | null>;
-  /** The committee report as HTML, for the preview frame. */
-  reportHtml(candidate: string, redact: boolean): Promise<string>;
+  /** The committee report in `format`, for the preview, with what redaction replaced. */
+  reportPreview(candidate: string, format: ReportFormat, redact: boolean): Promise<ReportPreview>;
   /** Files dragged over and dropped on the window (Tauri's drag-drop event). */
   onFileDrop(handler: (event: DropEvent) => void): Promise<() => void>;
   /** Runs `flush` whenever the shell is about to exit, then acknowledges. */
@@ -199,12 +211,15 @@ export const backend: Backend = {
   submit: (sessionId, recommendation, summary) => call("submit_session", { sessionId, recommendation, summary }),
   amendScore: (sessionId, questionId, level, reason) => call("amend_score", { sessionId, questionId, level, reason }),
   exportSession: (sessionId, format) => call("export_session", { sessionId, format }),
-  importSessionFiles: (paths) => call("import_session_files", { paths: paths ?? null }),
+  importSessionFiles: (paths) => call("import_session_files", { paths: paths ?? null, clash: null }),
+  importWithClash: (clash) => call("import_session_files", { paths: null, clash }),
+  deleteSession: (sessionId) => call("delete_session", { sessionId }),
+  eraseCandidate: (name) => call("erase_candidate", { name }),
   compareCandidate: (candidate) => call("compare_candidate", { candidate }),
   compareCandidates: (kit, sort) => call("compare_candidates", { kit, sort }),
   calibration: (kit) => call("calibration", { kit }),
   exportReport: (candidate, format, redact) => call("export_report", { candidate, format, redact }),
-  reportHtml: (candidate, redact) => call("report_html", { candidate, redact }),
+  reportPreview: (candidate, format, redact) => call("report_preview", { candidate, format, redact }),
   async onFileDrop(handler) {
     return getCurrentWebview().onDragDropEvent((event) => {
       const p = event.payload;

@@ -4,6 +4,7 @@
 import type { Cell } from "./bindings/Cell";
 import type { Comparison } from "./bindings/Comparison";
 import type { ImportOutcome } from "./bindings/ImportOutcome";
+import type { Recommendation } from "./bindings/Recommendation";
 import type { Spread } from "./bindings/Spread";
 import type { ImportedFile } from "./types";
 
@@ -20,10 +21,31 @@ export function signed(x: number | null | undefined, digits = 2): string {
   return `${x > 0 ? "+" : "−"}${Math.abs(x).toFixed(digits)}`;
 }
 
-/** "mean 2.33 · SD 1.25 · spread 3", for labels. */
+/** "mean 2.33 · SD 1.25 · spread 3", for labels; one score has no SD or spread. */
 export function spreadText(s: Spread): string {
   if (s.n === 0) return "no scores";
+  if (s.n === 1) return `one score: ${num(s.mean)}; no SD or spread`;
   return `mean ${num(s.mean)} · SD ${num(s.sd)} · spread ${num(s.spread)}`;
+}
+
+/** SD and spread need two scores: with fewer they are "—", not 0. */
+export function spreadParts(s: Spread): { mean: string; sd: string; spread: string } {
+  return {
+    mean: num(s.mean),
+    sd: s.n < 2 ? "—" : num(s.sd),
+    spread: s.n < 2 ? "—" : num(s.spread),
+  };
+}
+
+const REC_ORDER: (Recommendation | null)[] = ["strong-yes", "yes", "none", "no", "strong-no", null];
+
+/** How many visible interviewers gave each recommendation, strongest yes first. */
+export function recommendationTally(c: Comparison): { rec: Recommendation | null; count: number }[] {
+  const visible = c.columns.filter((x) => !x.sealed);
+  return REC_ORDER.map((rec) => ({
+    rec,
+    count: visible.filter((x) => (x.recommendation ?? null) === rec).length,
+  })).filter((t) => t.count > 0);
 }
 
 /** A matrix cell for people: "3 Good", "Skipped", "Not scored", "Not asked". */

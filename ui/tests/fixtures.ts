@@ -2,10 +2,13 @@
 import { vi } from "vitest";
 import type { Ctx } from "../src/app";
 import type { Backend } from "../src/backend";
-import type { Calibration } from "../src/bindings/Calibration";
+import type { CalibrationView } from "../src/bindings/CalibrationView";
 import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Comparison } from "../src/bindings/Comparison";
 import type { ReportFormat } from "../src/bindings/ReportFormat";
+import type { ReportPreview } from "../src/bindings/ReportPreview";
+import type { CandidateClash } from "../src/bindings/CandidateClash";
+import type { Erasure } from "../src/bindings/Erasure";
 import type { ImportedFile, SessionView } from "../src/types";
 import type { Entry } from "../src/bindings/Entry";
 import type { Question } from "../src/bindings/Question";
@@ -14,6 +17,22 @@ import type { SessionFilter } from "../src/bindings/SessionFilter";
 import type { SessionSummary } from "../src/bindings/SessionSummary";
 import { isTransient } from "../src/backend";
 import { SaveQueue } from "../src/saver";
+
+// jsdom has no modal dialogs: open/close with the `close` event is enough here.
+if (typeof HTMLDialogElement !== "undefined") {
+  const proto = HTMLDialogElement.prototype as HTMLDialogElement & Record<string, unknown>;
+  if (typeof proto.showModal !== "function" || !("polyfilled" in proto)) {
+    proto.showModal = function (this: HTMLDialogElement) {
+      this.setAttribute("open", "");
+    };
+    proto.close = function (this: HTMLDialogElement) {
+      if (!this.hasAttribute("open")) return;
+      this.removeAttribute("open");
+      this.dispatchEvent(new Event("close"));
+    };
+    proto.polyfilled = true;
+  }
+}
 
 export function question(id: string, competency: string, extra: Partial<Question> = {}): Question {
   return {
@@ -124,13 +143,22 @@ export function fakeBackend(s: SessionView) {
     compareCandidates: vi.fn(async (_k: string, _s: string): Promise<CandidateComparison> => {
       throw new Error("no candidates in this test");
     }),
-    calibration: vi.fn(async (_k: string | null): Promise<Calibration> => {
+    calibration: vi.fn(async (_k: string | null): Promise<CalibrationView> => {
       throw new Error("no calibration in this test");
     }),
     exportReport: vi.fn(async (_c: string, _f: ReportFormat, _r: boolean): Promise<string | null> => null),
-    reportHtml: vi.fn(
-      async (_c: string, _r: boolean) => "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>",
-    ),
+    reportPreview: vi.fn(async (_c: string, f: ReportFormat, r: boolean): Promise<ReportPreview> => ({
+      format: f,
+      text:
+        f === "html"
+          ? "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>"
+          : `# Hiring committee report (${f})`,
+      redacted: r,
+      replaced: r ? [{ name: "Ada", pseudonym: "Candidate 3F2A", count: 4 }] : [],
+    })),
+    importWithClash: vi.fn(async (_c: CandidateClash): Promise<ImportedFile[] | null> => null),
+    deleteSession: vi.fn(async (_id: string): Promise<Erasure> => ({ candidates: 0, sessions: 1 })),
+    eraseCandidate: vi.fn(async (_n: string): Promise<Erasure> => ({ candidates: 1, sessions: 1 })),
     onFileDrop: vi.fn(async () => () => undefined),
     onFlushRequest: vi.fn(async () => () => undefined),
   };

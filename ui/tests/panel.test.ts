@@ -1,7 +1,7 @@
 // Panel screens with the mocked backend: sealed vs open comparison, flag
 // marking, the report preview frame, candidate sorting, calibration, import.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Calibration } from "../src/bindings/Calibration";
+import type { CalibrationView } from "../src/bindings/CalibrationView";
 import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Cell } from "../src/bindings/Cell";
 import type { Comparison } from "../src/bindings/Comparison";
@@ -175,6 +175,28 @@ describe("panel formatting", () => {
 });
 
 describe("compare screen", () => {
+  it("opens with the recommendations tally and the flagged questions, before the matrix", async () => {
+    await mountCompare(openComparison());
+    const headings = $$("main h2").map((x) => x.textContent);
+    expect(headings.slice(0, 3)).toEqual(["Recommendations", "Flagged questions", "Questions × interviewers"]);
+    expect($$(".rec-tally li").map((x) => x.textContent)).toEqual(["Strong yes 1", "Yes 1", "No 1"]);
+    const flagged = $$(".flagged-list li");
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]!.textContent).toContain("<img src=x onerror=alert(1)> REST?");
+    expect(flagged[0]!.textContent).toContain("Ravi 1 · Mei 2 · Grace 4");
+    expect($(".compare-counts").textContent).toContain("scale 1–4");
+  });
+
+  it("shows — for SD and spread of a row with one score, not 0", async () => {
+    const c = openComparison();
+    c.questions[1] = { ...c.questions[1]!, cells: [cell(3), null, null], stats: spread([3]) };
+    await mountCompare(c);
+    const stats = $("tr[data-question='q2'] td.stats").textContent;
+    expect(stats).toContain("SD —");
+    expect(stats).toContain("spread —");
+    expect(stats).not.toContain("SD 0");
+  });
+
   it("when sealed shows only how many sessions arrived and that submitting unlocks them", async () => {
     const { backend, ctx } = await mountCompare(sealedComparison(2));
     expect(backend.compareCandidate).toHaveBeenCalledWith("Ada");
@@ -223,7 +245,7 @@ describe("compare screen", () => {
       "Not asked",
     ]);
     expect($$(".q-matrix tr.flagged")).toHaveLength(1);
-    expect($(".compare-counts").textContent).toBe("3 interviewers · 1 flagged · 1 not covered");
+    expect($(".compare-counts").textContent).toBe("3 interviewers · 1 flagged · 1 not covered · scale 1–4");
   });
 
   it("puts notes side by side in an expandable row", async () => {
@@ -281,15 +303,59 @@ describe("report screen", () => {
     expect(frame.getAttribute("sandbox")).toBe("");
     expect(frame.getAttribute("title")).toBe("Report preview");
     expect(frame.hasAttribute("src")).toBe(false);
-    expect(backend.reportHtml).toHaveBeenCalledWith("Ada", false);
+    expect(backend.reportPreview).toHaveBeenCalledWith("Ada", "html", false);
     expect(frame.srcdoc).toContain("Hiring committee report");
 
     const redact = $<HTMLInputElement>("input[type=checkbox]");
-    backend.reportHtml.mockResolvedValueOnce("<h1>Hiring committee report: Candidate 3F2A</h1>");
     redact.click();
     await settle();
-    expect(backend.reportHtml).toHaveBeenLastCalledWith("Ada", true);
-    expect(frame.srcdoc).toContain("Candidate 3F2A");
+    expect(backend.reportPreview).toHaveBeenLastCalledWith("Ada", "html", true);
+  });
+
+  it("previews the chosen format: Markdown, CSV and JSON as text, not HTML", async () => {
+    const backend = fakeBackend(session());
+    const screen = reportScreen(fakeCtx(backend), "Ada");
+    document.body.appendChild(screen.el);
+    await settle();
+    const format = $<HTMLSelectElement>("select.report-format");
+    for (const f of ["md", "csv", "json"] as const) {
+      format.value = f;
+      format.dispatchEvent(new Event("change"));
+      await settle();
+      expect(backend.reportPreview).toHaveBeenLastCalledWith("Ada", f, false);
+      expect($$("iframe")).toHaveLength(0);
+      const pre = $("pre.report-preview");
+      expect(pre.dataset.format).toBe(f);
+      expect(pre.textContent).toBe(`# Hiring committee report (${f})`);
+      expect(pre.children).toHaveLength(0);
+    }
+  });
+
+  it("lists what redaction replaces, warns, and asks before a redacted export", async () => {
+    const backend = fakeBackend(session());
+    backend.exportReport.mockResolvedValue("/tmp/committee-ada.csv");
+    const screen = reportScreen(fakeCtx(backend), "Ada");
+    document.body.appendChild(screen.el);
+    await settle();
+    $<HTMLInputElement>("input[type=checkbox]").click();
+    await settle();
+    expect($(".report-form .replaced-list").textContent).toBe("Ada → Candidate 3F2A (also 4× in the text)");
+    expect($(".report-form .warn-text").textContent).toContain("Free text can still identify");
+    // Cancel: nothing is exported.
+    [...document.querySelectorAll("button")].find((b) => b.textContent === "Export…")!.click();
+    await settle();
+    const dlg = $<HTMLDialogElement>("dialog.redact-dialog");
+    expect(dlg.textContent).toContain("Ada → Candidate 3F2A (also 4× in the text)");
+    expect(dlg.textContent).toContain("Free text can still identify");
+    [...dlg.querySelectorAll("button")].find((b) => b.textContent === "Cancel")!.click();
+    await settle();
+    expect(backend.exportReport).not.toHaveBeenCalled();
+    // Confirm: exported redacted.
+    [...document.querySelectorAll("button")].find((b) => b.textContent === "Export…")!.click();
+    await settle();
+    [...$("dialog.redact-dialog").querySelectorAll("button")].find((b) => b.textContent === "Export redacted")!.click();
+    await settle();
+    expect(backend.exportReport).toHaveBeenCalledWith("Ada", "html", true);
   });
 
   it("exports in the chosen format with the chosen redaction", async () => {
@@ -302,10 +368,9 @@ describe("report screen", () => {
     expect([...format.options].map((o) => o.value)).toEqual(["html", "md", "csv", "json"]);
     expect(format.labels?.[0]?.textContent).toBe("Format");
     format.value = "csv";
-    $<HTMLInputElement>("input[type=checkbox]").click();
     [...document.querySelectorAll("button")].find((b) => b.textContent === "Export…")!.click();
     await settle();
-    expect(backend.exportReport).toHaveBeenCalledWith("Ada", "csv", true);
+    expect(backend.exportReport).toHaveBeenCalledWith("Ada", "csv", false);
     expect($(".report-form [role=status]").textContent).toBe("Exported to /tmp/committee-ada.csv");
   });
 });
@@ -400,7 +465,7 @@ describe("candidates screen", () => {
 });
 
 describe("calibration screen", () => {
-  const cal: Calibration = {
+  const cal: CalibrationView = {
     kit: null,
     sessions: 6,
     units: 8,
@@ -415,7 +480,36 @@ describe("calibration screen", () => {
       { rater: "Ben", mean_deviation: -0.25, units: 6, z: -0.4 },
       { rater: "Cat", mean_deviation: null, units: 0, z: null },
     ],
+    sealed_sessions: 2,
   };
+
+  it("reads the figures in bands, warns on few complete units, and says sealed sessions were left out", async () => {
+    const backend = fakeBackend(session());
+    backend.calibration.mockResolvedValue(cal);
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({ competencies: [], questions: [], kits: [] }));
+    document.body.appendChild(calibrationScreen(ctx).el);
+    await settle();
+    const reading = (sel: string) => $$(`${sel} tbody tr`).map((tr) => tr.lastElementChild!.textContent);
+    expect(reading(".alpha-table")).toEqual(["unreliable", "unreliable"]);
+    expect(reading(".icc-table")).toEqual(["poor", "poor", "moderate"]);
+    expect($(".icc-units").textContent).toContain("Koo & Li");
+    expect($(".small-sample").textContent).toContain("Only 6 complete units");
+    expect($(".sealed-left-out").textContent).toBe(
+      "2 sealed sessions were left out: colleagues’ sessions stay sealed until you submit your own interview of that candidate.",
+    );
+  });
+
+  it("has no sample-size warning from 10 complete units on", async () => {
+    const backend = fakeBackend(session());
+    backend.calibration.mockResolvedValue({ ...cal, complete_units: 10, units: 12, sealed_sessions: 0 });
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({ competencies: [], questions: [], kits: [] }));
+    document.body.appendChild(calibrationScreen(ctx).el);
+    await settle();
+    expect($$(".small-sample")).toHaveLength(0);
+    expect($(".sealed-left-out").textContent).toContain("No sealed sessions");
+  });
 
   it("shows alpha, the ICCs with their unit count, and leniency with z; filters by kit", async () => {
     const backend = fakeBackend(session());
@@ -430,13 +524,18 @@ describe("calibration screen", () => {
     document.body.appendChild(screen.el);
     await settle();
     expect(backend.calibration).toHaveBeenCalledWith(null);
-    expect([...document.querySelectorAll(".alpha-table td")].map((td) => td.textContent)).toEqual(["0.412", "0.500"]);
-    expect([...document.querySelectorAll(".icc-table td")].map((td) => td.textContent)).toEqual([
+    expect([...document.querySelectorAll(".alpha-table td:nth-child(2)")].map((td) => td.textContent)).toEqual([
+      "0.412",
+      "0.500",
+    ]);
+    expect([...document.querySelectorAll(".icc-table td:nth-child(2)")].map((td) => td.textContent)).toEqual([
       "0.170",
       "0.290",
       "0.710",
     ]);
-    expect($(".icc-units").textContent).toBe("Over 6 units rated by all 3 interviewers (6 of 8 units are complete).");
+    expect($(".icc-units").textContent).toContain(
+      "Over 6 units rated by all 3 interviewers (6 of 8 units are complete).",
+    );
     const rows = $$(".leniency-table tbody tr").map((tr) => [...tr.children].map((c) => c.textContent));
     expect(rows).toEqual([
       ["Ann", "+0.50", "6", "+1.20"],

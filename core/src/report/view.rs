@@ -113,7 +113,6 @@ pub struct RowView {
 
 pub struct DebriefView {
     pub interviewer: String,
-    pub question_id: String,
     pub prompt: String,
     pub before: String,
     pub after: String,
@@ -121,7 +120,6 @@ pub struct DebriefView {
 }
 
 pub struct ItemView {
-    pub question_id: String,
     pub prompt: String,
     pub level: String,
     pub notes: String,
@@ -414,7 +412,6 @@ impl CommitteeView {
                         .filter_map(|q| {
                             let cell = q.cells[i].as_ref()?;
                             Some(ItemView {
-                                question_id: q.question_id.clone(),
                                 prompt: q.prompt.clone(),
                                 level: level_text(&q.cells[i], false),
                                 notes: cell.notes.clone(),
@@ -455,14 +452,13 @@ impl CommitteeView {
                 .questions
                 .iter()
                 .filter(|q| q.uncovered)
-                .map(|q| q.question_id.clone())
+                .map(|q| q.prompt.clone())
                 .collect(),
             debrief: r
                 .debrief
                 .iter()
                 .map(|d| DebriefView {
                     interviewer: d.interviewer.clone(),
-                    question_id: d.question_id.clone(),
                     prompt: d.prompt.clone(),
                     before: level_or_unscored(d.before),
                     after: level_or_unscored(d.after),
@@ -631,7 +627,18 @@ impl SessionView {
                 .map(|a| AmendmentView {
                     at: a.at.format("%Y-%m-%d %H:%M").to_string(),
                     actor: a.actor.clone(),
-                    question: a.question_id.clone().unwrap_or_default(),
+                    // People read the question's text, not its id.
+                    question: a
+                        .question_id
+                        .as_deref()
+                        .map(|id| {
+                            s.entries
+                                .iter()
+                                .find(|e| e.question.id == id)
+                                .map(|e| e.question.prompt.clone())
+                                .unwrap_or_else(|| id.to_string())
+                        })
+                        .unwrap_or_default(),
                     old: a.old_value.clone().unwrap_or_else(|| UNSCORED.into()),
                     new: a.new_value.clone().unwrap_or_default(),
                     reason: a.reason.clone().unwrap_or_default(),

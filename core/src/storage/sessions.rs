@@ -157,6 +157,11 @@ const RATINGS: &str = "
     WHERE NOT {sealed}
     ORDER BY s.created_at, s.id, e.position";
 
+/// How many sessions are sealed (left out of calibration), optionally of one
+/// kit.
+const SEALED_COUNT: &str = "
+    SELECT count(*) FROM session s WHERE {sealed} AND (?1 IS NULL OR s.kit_name = ?1)";
+
 /// The session list; `{filter}` is replaced by fixed conditions with bound
 /// parameters.
 const PAGE: &str = "
@@ -1131,6 +1136,16 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+
+    /// How many colleagues' sessions are sealed (hidden until the local
+    /// interviewer submits for that candidate), of `kit` (a kit name) or all.
+    pub fn sealed_session_count(&self, kit: Option<&str>) -> Result<u64> {
+        let n: i64 = self
+            .conn
+            .prepare_cached(&SEALED_COUNT.replace("{sealed}", SEALED))?
+            .query_row([kit], |r| r.get(0))?;
+        Ok(n as u64)
     }
 
     /// Every session, own and imported, oldest first.

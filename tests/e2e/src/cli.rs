@@ -72,6 +72,20 @@ impl Colleague<'_> {
             })
             .collect();
         let db = dir.join(format!("{slug}.db"));
+        let id = self.run_on(&db)?;
+        let file = dir.join(format!("{slug}.panelist.json"));
+        let file_s = file.display().to_string();
+        panelist(
+            &db,
+            &["export", &id, "--format", "json", "--output", &file_s],
+        )?;
+        Ok(file)
+    }
+
+    /// Runs the whole interview (scores, notes, submit, amendments) on the
+    /// database `db` with the CLI; returns the session id.
+    pub fn run_on(&self, db: &Path) -> Result<String> {
+        let db = db.to_path_buf();
         let id = panelist(
             &db,
             &[
@@ -121,12 +135,6 @@ impl Colleague<'_> {
                 ],
             )?;
         }
-        let file = dir.join(format!("{slug}.panelist.json"));
-        let file_s = file.display().to_string();
-        panelist(
-            &db,
-            &["export", &id, "--format", "json", "--output", &file_s],
-        )?;
-        Ok(file)
+        Ok(id)
     }
 }

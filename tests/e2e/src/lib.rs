@@ -17,6 +17,7 @@ use thirtyfour::prelude::*;
 use thirtyfour::Key;
 use tokio::process::{Child, Command};
 
+pub mod axe;
 pub mod cli;
 
 pub type Result<T, E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;

@@ -3,10 +3,31 @@
 // Shrout–Fleiss ICCs over the units every interviewer rated, and each
 // interviewer's leniency with its z score.
 import type { Ctx, Screen } from "../app";
-import type { Calibration } from "../bindings/Calibration";
+import type { CalibrationView } from "../bindings/CalibrationView";
 import { clear, field, h } from "../dom";
 import { num, signed } from "../panel";
 import { topBar } from "../widgets";
+import "../styles/panels.css";
+
+/** Fewer complete units than this and the figures come with a warning. */
+export const MIN_UNITS = 10;
+
+/** Koo & Li (2016) for the ICC: poor < 0.5 ≤ moderate < 0.75 ≤ good < 0.9 ≤ excellent. */
+export function iccBand(x: number | null): string {
+  if (x === null || Number.isNaN(x)) return "—";
+  if (x < 0.5) return "poor";
+  if (x < 0.75) return "moderate";
+  if (x < 0.9) return "good";
+  return "excellent";
+}
+
+/** Krippendorff (2004): α ≥ 0.8 reliable, 0.667 ≤ α < 0.8 tentative, below unreliable. */
+export function alphaBand(x: number | null): string {
+  if (x === null || Number.isNaN(x)) return "—";
+  if (x >= 0.8) return "reliable";
+  if (x >= 0.667) return "tentative conclusions only";
+  return "unreliable";
+}
 
 function table(caption: string, head: string[], rows: (string | HTMLElement)[][], cls = ""): HTMLElement {
   return h(
@@ -36,7 +57,7 @@ function table(caption: string, head: string[], rows: (string | HTMLElement)[][]
   );
 }
 
-export function calibrationView(c: Calibration): HTMLElement {
+export function calibrationView(c: CalibrationView): HTMLElement {
   const out = h("div", { class: "calibration-view" });
   const meta = h(
     "dl",
@@ -50,7 +71,26 @@ export function calibrationView(c: Calibration): HTMLElement {
       ] as const
     ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
   );
-  out.appendChild(h("section", { class: "card" }, meta));
+  out.appendChild(h("section", { class: "card", attrs: { "aria-label": "What was counted" } }, meta));
+  const n = c.sealed_sessions;
+  out.appendChild(
+    h(
+      "p",
+      { class: "hint sealed-left-out" },
+      n === 0
+        ? "No sealed sessions: every colleague’s session you have is counted."
+        : `${n} sealed session${n === 1 ? " was" : "s were"} left out: colleagues’ sessions stay sealed until you submit your own interview of that candidate.`,
+    ),
+  );
+  if (c.ratings > 0 && c.complete_units < MIN_UNITS) {
+    out.appendChild(
+      h(
+        "p",
+        { class: "banner small-sample", attrs: { role: "note" } },
+        `Only ${c.complete_units} complete unit${c.complete_units === 1 ? "" : "s"} (answers scored by every interviewer); with fewer than ${MIN_UNITS} these figures move a lot with each new score. Read them as a first hint, not a verdict.`,
+      ),
+    );
+  }
   if (c.ratings === 0) {
     out.appendChild(h("p", { class: "empty" }, "No submitted scores yet."));
     return out;
@@ -61,15 +101,19 @@ export function calibrationView(c: Calibration): HTMLElement {
       { attrs: { "aria-labelledby": "alpha-title" } },
       h("h2", { id: "alpha-title" }, "Krippendorff’s alpha"),
       table(
-        "Krippendorff’s alpha",
-        ["Metric", "α"],
+        "Krippendorff’s alpha by metric",
+        ["Metric", "α", "Reading"],
         [
-          ["Interval", num(c.alpha_interval, 3)],
-          ["Ordinal", num(c.alpha_ordinal, 3)],
+          ["Interval", num(c.alpha_interval, 3), alphaBand(c.alpha_interval)],
+          ["Ordinal", num(c.alpha_ordinal, 3), alphaBand(c.alpha_ordinal)],
         ],
         "alpha-table",
       ),
-      h("p", { class: "hint" }, "1 is perfect agreement, 0 is what chance alone gives. Uses every rating."),
+      h(
+        "p",
+        { class: "hint" },
+        "1 is perfect agreement, 0 is what chance alone gives. Uses every rating. Reading (Krippendorff): 0.8 or more reliable; 0.667 to 0.8 tentative conclusions only; below 0.667 unreliable.",
+      ),
     ),
   );
   const icc = h(
@@ -81,11 +125,11 @@ export function calibrationView(c: Calibration): HTMLElement {
     icc.appendChild(
       table(
         "Intraclass correlations",
-        ["Model", "ICC"],
+        ["Model", "ICC", "Reading"],
         [
-          ["ICC(1,1) one-way random", num(c.icc.icc1_1, 3)],
-          ["ICC(2,1) two-way random, agreement", num(c.icc.icc2_1, 3)],
-          ["ICC(3,1) two-way mixed, consistency", num(c.icc.icc3_1, 3)],
+          ["ICC(1,1) one-way random", num(c.icc.icc1_1, 3), iccBand(c.icc.icc1_1)],
+          ["ICC(2,1) two-way random, agreement", num(c.icc.icc2_1, 3), iccBand(c.icc.icc2_1)],
+          ["ICC(3,1) two-way mixed, consistency", num(c.icc.icc3_1, 3), iccBand(c.icc.icc3_1)],
         ],
         "icc-table",
       ),
@@ -94,7 +138,7 @@ export function calibrationView(c: Calibration): HTMLElement {
       h(
         "p",
         { class: "hint icc-units" },
-        `Over ${c.icc.units} unit${c.icc.units === 1 ? "" : "s"} rated by all ${c.icc.raters} interviewers (${c.complete_units} of ${c.units} units are complete).`,
+        `Over ${c.icc.units} unit${c.icc.units === 1 ? "" : "s"} rated by all ${c.icc.raters} interviewers (${c.complete_units} of ${c.units} units are complete). Reading (Koo & Li, 2016): below 0.5 poor, 0.5 to 0.75 moderate, 0.75 to 0.9 good, above 0.9 excellent.`,
       ),
     );
   } else {
@@ -137,7 +181,7 @@ export function calibrationScreen(ctx: Ctx, kit?: string): Screen {
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const kitSelect = h("select", {}, h("option", { attrs: { value: "" } }, "All kits"));
   const result = h("div", { class: "cal-result", attrs: { "aria-live": "polite" } });
-  const body = h("main", { class: "content calibration" }, field("Kit", kitSelect), result);
+  const body = h("main", { class: "content calibration panels-wide" }, field("Kit", kitSelect), result);
   const el = h("div", { class: "screen screen-calibration" }, topBar("Calibration", back, []), body);
 
   let seq = 0;

@@ -8,6 +8,7 @@ import { clear, field, h } from "../dom";
 import { recommendationLabel } from "../format";
 import { nextSort, num, type SortDir } from "../panel";
 import { topBar } from "../widgets";
+import "../styles/panels.css";
 
 function sortHeader(
   label: string,
@@ -100,7 +101,7 @@ export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const kitSelect = h("select", {});
   const result = h("div", { class: "cand-result" });
-  const body = h("main", { class: "content candidates" }, field("Kit", kitSelect), result);
+  const body = h("main", { class: "content candidates panels-wide" }, field("Kit", kitSelect), result);
   const el = h("div", { class: "screen screen-candidates" }, topBar("Compare candidates", back, []), body);
 
   let sort: { key: string; dir: SortDir } = { key: "overall", dir: "desc" };

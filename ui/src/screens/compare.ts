@@ -11,7 +11,8 @@ import type { Spread } from "../bindings/Spread";
 import { barChart } from "../chart";
 import { clear, h } from "../dom";
 import { recommendationLabel, statusLabel } from "../format";
-import { cellText, comparisonCounts, debriefText, num, spreadText } from "../panel";
+import { cellText, comparisonCounts, debriefText, num, recommendationTally, spreadParts, spreadText } from "../panel";
+import "../styles/panels.css";
 import { candidateHeader } from "./candidate";
 
 /** Indices of the columns whose scores are visible. */
@@ -55,12 +56,13 @@ export function sealedView(ctx: Ctx, c: Comparison): HTMLElement {
 }
 
 function statsCell(s: Spread): HTMLTableCellElement {
+  const p = spreadParts(s);
   return h(
     "td",
     { class: "stats", attrs: { "aria-label": spreadText(s) } },
-    h("span", {}, `mean ${num(s.mean)}`),
-    h("span", {}, `SD ${num(s.sd)}`),
-    h("span", {}, `spread ${num(s.spread)}`),
+    h("span", {}, `mean ${p.mean}`),
+    h("span", {}, `SD ${p.sd}`),
+    h("span", {}, `spread ${p.spread}`),
   );
 }
 
@@ -245,7 +247,49 @@ function recommendations(c: Comparison): HTMLElement {
   );
 }
 
-/** The open comparison (nothing sealed). */
+/** "Yes 2 · No 1": the committee's first question. */
+function tallyView(c: Comparison): HTMLElement {
+  return h(
+    "ul",
+    { class: "rec-tally", attrs: { "aria-label": "Recommendations tally" } },
+    ...recommendationTally(c).map((t) =>
+      h(
+        "li",
+        { dataset: { rec: t.rec ?? "none-given" } },
+        h("span", { class: `score-pill rec-${t.rec ?? "none-given"}` }, recommendationLabel(t.rec)),
+        ` ${t.count}`,
+      ),
+    ),
+  );
+}
+
+/** The questions whose scores are 2+ levels apart, each with its scores. */
+function flaggedView(c: Comparison): HTMLElement {
+  const cols = visibleColumns(c);
+  const flagged = c.questions.filter((q) => q.stats.flagged);
+  if (!flagged.length) return h("p", { class: "hint flagged-none" }, "No question has scores 2 or more levels apart.");
+  return h(
+    "ul",
+    { class: "flagged-list" },
+    ...flagged.map((q) =>
+      h(
+        "li",
+        { dataset: { question: q.question_id } },
+        h("strong", { class: "q-text" }, q.prompt),
+        h(
+          "span",
+          { class: "flagged-scores" },
+          cols
+            .filter((i) => q.cells[i]?.level != null)
+            .map((i) => `${c.columns[i]!.interviewer} ${q.cells[i]!.level}`)
+            .join(" · "),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The open comparison (nothing sealed): decisions first, then the detail. */
 export function openView(c: Comparison): HTMLElement {
   const counts = comparisonCounts(c);
   const frag = h("div", { class: "compare-open" });
@@ -256,6 +300,24 @@ export function openView(c: Comparison): HTMLElement {
       `${counts.interviewers} interviewer${counts.interviewers === 1 ? "" : "s"} · `,
       h("span", { class: counts.flagged ? "count-flag" : "" }, `${counts.flagged} flagged`),
       ` · ${counts.uncovered} not covered`,
+      c.scale ? ` · scale ${c.scale.min}–${c.scale.max}` : "",
+    ),
+  );
+  frag.appendChild(
+    h(
+      "section",
+      { class: "compare-decision", attrs: { "aria-labelledby": "recs-title" } },
+      h("h2", { id: "recs-title" }, "Recommendations"),
+      tallyView(c),
+      recommendations(c),
+    ),
+  );
+  frag.appendChild(
+    h(
+      "section",
+      { class: "compare-flagged", attrs: { "aria-labelledby": "flagged-title" } },
+      h("h2", { id: "flagged-title" }, "Flagged questions"),
+      flaggedView(c),
     ),
   );
   frag.appendChild(
@@ -266,7 +328,7 @@ export function openView(c: Comparison): HTMLElement {
       h(
         "p",
         { class: "hint" },
-        "⚑ marks rows whose scores are 2 or more levels apart. Spread is the highest score minus the lowest.",
+        "⚑ marks rows whose scores are 2 or more levels apart. Spread is the highest score minus the lowest; SD and spread need two scores.",
       ),
       scroller("Question matrix", matrixTable(c)),
     ),
@@ -276,23 +338,15 @@ export function openView(c: Comparison): HTMLElement {
       "section",
       { attrs: { "aria-labelledby": "comp-title" } },
       h("h2", { id: "comp-title" }, "Competencies"),
-      h("div", { class: "card" }, panelChart(c)),
+      h("div", { class: "card chart-card" }, panelChart(c)),
       scroller("Competency averages", competencyTable(c)),
-    ),
-  );
-  frag.appendChild(
-    h(
-      "section",
-      { attrs: { "aria-labelledby": "recs-title" } },
-      h("h2", { id: "recs-title" }, "Recommendations"),
-      recommendations(c),
     ),
   );
   return frag;
 }
 
 export function compareScreen(ctx: Ctx, candidate: string): Screen {
-  const body = h("main", { class: "content compare" });
+  const body = h("main", { class: "content compare panels-wide" });
   const el = h("div", { class: "screen screen-compare" }, ...candidateHeader(ctx, candidate, "compare"), body);
 
   void (async () => {

@@ -1,12 +1,17 @@
 // Report: the hiring-committee packet for one candidate. Choose a format and
-// whether to redact names, export through the save dialog, and preview the
-// HTML report in the window: a sandboxed frame (no scripts, no same-origin)
-// whose document is the core's HTML with its own no-script CSP.
+// whether to redact names, preview it in the chosen format (HTML in a
+// sandboxed frame — no scripts, no same-origin — whose document is the
+// core's HTML with its own no-script CSP; Markdown, CSV and JSON as text),
+// and export through the save dialog. Before a redacted export the screen
+// lists every name it replaces and warns that free text can still identify.
 import type { Ctx, Screen } from "../app";
 import type { ReportFormat } from "../bindings/ReportFormat";
-import { field, h, toast } from "../dom";
+import type { ReportPreview } from "../bindings/ReportPreview";
+import type { Replacement } from "../bindings/Replacement";
+import { clear, field, h, toast } from "../dom";
 import { REPORT_FORMATS } from "../panel";
 import { candidateHeader } from "./candidate";
+import "../styles/panels.css";
 
 /** The preview frame: `sandbox` with no tokens allows no script at all. */
 export function previewFrame(): HTMLIFrameElement {
@@ -15,6 +20,62 @@ export function previewFrame(): HTMLIFrameElement {
     attrs: { sandbox: "", title: "Report preview", referrerpolicy: "no-referrer" },
   });
   return frame;
+}
+
+/** The warning shown with every redacted report. */
+export const REDACTION_WARNING =
+  "Free text can still identify people: a job, a place, a project or a quote in the notes is not replaced. Read the report before you send it.";
+
+/** "Lin Wei → Candidate 3F2A (also 12× in the text)". */
+export function replacementText(r: Replacement): string {
+  return `${r.name} → ${r.pseudonym}${r.count ? ` (also ${r.count}× in the text)` : ""}`;
+}
+
+/** The list of what redaction replaces, with the warning. */
+export function redactionSummary(replaced: Replacement[]): HTMLElement {
+  return h(
+    "div",
+    { class: "redaction-summary" },
+    h(
+      "p",
+      {},
+      replaced.length
+        ? `Redaction replaces ${replaced.length} name${replaced.length === 1 ? "" : "s"}:`
+        : "Redaction found no names to replace.",
+    ),
+    replaced.length
+      ? h("ul", { class: "replaced-list" }, ...replaced.map((r) => h("li", {}, replacementText(r))))
+      : null,
+    h("p", { class: "warn-text" }, REDACTION_WARNING),
+  );
+}
+
+/** Asks before a redacted export, showing what goes out replaced. */
+export function confirmRedactedExport(replaced: Replacement[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    const okBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Export redacted");
+    const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
+    const dlg = h(
+      "dialog",
+      { class: "dialog redact-dialog", attrs: { "aria-labelledby": "redact-confirm-title" } },
+      h("h2", { id: "redact-confirm-title" }, "Export a redacted report?"),
+      redactionSummary(replaced),
+      h("div", { class: "dialog-actions" }, cancel, okBtn),
+    );
+    let result = false;
+    okBtn.addEventListener("click", () => {
+      result = true;
+      dlg.close();
+    });
+    cancel.addEventListener("click", () => dlg.close());
+    dlg.addEventListener("close", () => {
+      dlg.remove();
+      resolve(result);
+    });
+    document.body.appendChild(dlg);
+    dlg.showModal();
+    cancel.focus();
+  });
 }
 
 export function reportScreen(ctx: Ctx, candidate: string): Screen {
@@ -26,30 +87,65 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
   const redact = h("input", { attrs: { type: "checkbox", "aria-describedby": "redact-hint" } });
   const exportBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Export…");
   const status = h("p", { class: "hint", attrs: { role: "status", "aria-live": "polite" } });
-  const frame = previewFrame();
   const previewNote = h("p", { class: "hint" });
+  const redaction = h("div", { class: "redaction", attrs: { "aria-live": "polite" } });
+  const previewBox = h("div", { class: "preview-box" });
 
   const chosen = (): ReportFormat => format.value as ReportFormat;
+  let last: ReportPreview | null = null;
 
   let seq = 0;
   const loadPreview = async () => {
     const mine = ++seq;
     previewNote.textContent = "Loading the preview…";
     try {
-      const html = await ctx.backend.reportHtml(candidate, redact.checked);
+      const p = await ctx.backend.reportPreview(candidate, chosen(), redact.checked);
       if (mine !== seq) return;
-      frame.srcdoc = html;
-      previewNote.textContent = redact.checked ? "Redacted: names are replaced by pseudonyms." : "As exported in HTML.";
+      last = p;
+      clear(previewBox);
+      if (p.format === "html") {
+        const frame = previewFrame();
+        frame.srcdoc = p.text;
+        frame.classList.add("report-preview-ready");
+        previewBox.appendChild(frame);
+      } else {
+        previewBox.appendChild(
+          h(
+            "pre",
+            {
+              class: "report-preview report-preview-ready report-text",
+              attrs: { tabindex: 0, role: "region", "aria-label": "Report preview" },
+              dataset: { format: p.format },
+            },
+            p.text,
+          ),
+        );
+      }
+      const label = REPORT_FORMATS.find((f) => f.value === p.format)?.label ?? p.format;
+      previewNote.textContent = `As exported in ${label}${p.redacted ? ", redacted: names are replaced by pseudonyms" : ""}.`;
+      clear(redaction);
+      if (p.redacted) redaction.appendChild(redactionSummary(p.replaced));
     } catch (err) {
       if (mine === seq) previewNote.textContent = `Cannot build the report: ${(err as Error).message}`;
     }
   };
   redact.addEventListener("change", () => void loadPreview());
+  format.addEventListener("change", () => void loadPreview());
 
   exportBtn.addEventListener("click", async () => {
     exportBtn.disabled = true;
     status.textContent = "";
     try {
+      if (redact.checked) {
+        const p =
+          last && last.redacted && last.format === chosen()
+            ? last
+            : await ctx.backend.reportPreview(candidate, chosen(), true);
+        if (!(await confirmRedactedExport(p.replaced))) {
+          exportBtn.focus();
+          return;
+        }
+      }
       const path = await ctx.backend.exportReport(candidate, chosen(), redact.checked);
       if (path) {
         status.textContent = `Exported to ${path}`;
@@ -59,12 +155,13 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
       toast(`Export failed: ${(err as Error).message}`, "error", 8000);
     } finally {
       exportBtn.disabled = false;
+      exportBtn.focus();
     }
   });
 
   const form = h(
     "section",
-    { class: "card report-form" },
+    { class: "card report-form", attrs: { "aria-label": "Export" } },
     h("div", { class: "row" }, field("Format", format), exportBtn),
     h("label", { class: "radio-row" }, redact, "Redact names"),
     h(
@@ -72,6 +169,7 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
       { class: "hint", id: "redact-hint" },
       "The candidate becomes a pseudonym and interviewers become Interviewer A, B, C…, also inside notes.",
     ),
+    redaction,
     status,
   );
   const preview = h(
@@ -79,9 +177,9 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
     { class: "preview", attrs: { "aria-labelledby": "preview-title" } },
     h("h2", { id: "preview-title" }, "Preview"),
     previewNote,
-    frame,
+    previewBox,
   );
-  const body = h("main", { class: "content report" }, form, preview);
+  const body = h("main", { class: "content report panels-wide" }, form, preview);
   const el = h("div", { class: "screen screen-report" }, ...candidateHeader(ctx, candidate, "report"), body);
   void loadPreview();
   return {

@@ -6,6 +6,7 @@ import { clear, h, toast } from "../dom";
 import { clock, durationText, recommendationLabel, secondsSince, shortDate, statusLabel } from "../format";
 import type { ExportFormat, SessionView } from "../types";
 import { topBar } from "../widgets";
+import "../styles/panels.css";
 import { amendDialog } from "./amend";
 import { scoreText } from "./wrapup";
 
@@ -50,7 +51,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
     if (session) void ctx.go({ name: "compare", candidate: session.candidate.name });
   });
   const bar = topBar("Summary", back, [panel]);
-  const body = h("main", { class: "content summary" });
+  const body = h("main", { class: "content summary panels-wide" });
   const mdBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Export Markdown…");
   const jsonBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Export JSON…");
   const footer = h("footer", { class: "navbar" }, mdBtn, jsonBtn);
