@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use panelist_e2e::{create_interview, repo_root, within, AppRun, Result, TestEnv};
+use panelist_e2e::{create_interview, within, AppRun, Result, TestEnv};
 use serde_json::Value;
 use thirtyfour::prelude::*;
 use thirtyfour::Key;
@@ -247,34 +247,6 @@ async fn save_shot(run: &AppRun, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// Runs axe-core (ui/node_modules/axe-core) on the page; returns the violations.
-async fn axe(run: &AppRun) -> Result<Vec<String>> {
-    let loaded = run.d().execute("return typeof window.axe", vec![]).await?;
-    if loaded.json() != &serde_json::json!("object") {
-        let src = std::fs::read_to_string(repo_root().join("ui/node_modules/axe-core/axe.min.js"))
-            .map_err(|e| format!("axe-core is missing (npm ci in ui/): {e}"))?;
-        run.d().execute(&src, vec![]).await?;
-    }
-    let out = run
-        .d()
-        .execute_async(
-            "const done = arguments[arguments.length - 1];
-             axe.run(document, { resultTypes: ['violations'] })
-               .then((r) => done(r.violations.map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | '))))
-               .catch((e) => done(['axe failed: ' + e]));",
-            vec![],
-        )
-        .await?;
-    Ok(out
-        .json()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|v| v.as_str().unwrap_or_default().to_string())
-        .collect())
-}
-
 async fn set_theme(run: &AppRun, theme: &str) -> Result<()> {
     run.d()
         .execute(
@@ -289,7 +261,7 @@ async fn set_theme(run: &AppRun, theme: &str) -> Result<()> {
 async fn check_axe(run: &AppRun, screen: &str, size: &str, bad: &mut Vec<String>) -> Result<()> {
     for theme in ["light", "dark"] {
         set_theme(run, theme).await?;
-        for v in axe(run).await? {
+        for v in panelist_e2e::axe::axe_violations(run.d()).await? {
             bad.push(format!("{screen} {size} {theme}: {v}"));
         }
     }
