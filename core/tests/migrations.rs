@@ -26,6 +26,10 @@ const PINNED: &[(&str, &str)] = &[
         "0004_identity_erasure_signing.sql",
         "1fef0e74fe6de5556243865b4a442a9ee45bd4e1976f661bd76cc16ac8f74f0d",
     ),
+    (
+        "0008_sync_outbox.sql",
+        "33db7bcaf5104112c68153a0a12a7b29669e238fc9205a3180c4a9b582590ecc",
+    ),
 ];
 
 #[test]

@@ -32,6 +32,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0004_identity_erasure_signing.sql",
         include_str!("migrations/0004_identity_erasure_signing.sql"),
     ),
+    (
+        "0008_sync_outbox.sql",
+        include_str!("migrations/0008_sync_outbox.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
