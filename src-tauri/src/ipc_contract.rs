@@ -21,6 +21,7 @@ const MAIN_RS: &str = include_str!("main.rs");
 const SOURCES: &[(&str, &str)] = &[
     ("commands.rs", include_str!("commands.rs")),
     ("panel.rs", include_str!("panel.rs")),
+    ("team.rs", include_str!("team.rs")),
     ("main.rs", MAIN_RS),
     ("shutdown.rs", include_str!("shutdown.rs")),
     ("state.rs", include_str!("state.rs")),

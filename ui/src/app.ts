@@ -13,7 +13,8 @@ export type Route =
   | { name: "compare"; candidate: string }
   | { name: "report"; candidate: string }
   | { name: "candidates"; kit?: string }
-  | { name: "calibration"; kit?: string };
+  | { name: "calibration"; kit?: string }
+  | { name: "team" };
 
 export interface Ctx {
   backend: Backend;

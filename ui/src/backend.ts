@@ -16,6 +16,8 @@ import type { SessionFilter } from "./bindings/SessionFilter";
 import type { SessionPage } from "./bindings/SessionPage";
 import type { WrapUp } from "./bindings/WrapUp";
 import type { ErrorCode } from "./bindings/ErrorCode";
+import type { SyncStatus } from "./bindings/SyncStatus";
+import type { TeamSettings } from "./bindings/TeamSettings";
 import type { AppInfo, BankView, ExportFormat, ImportedFile, IpcError, SessionView } from "./types";
 
 /** What a drag over the window is doing. */
@@ -117,6 +119,15 @@ export interface Backend {
   exportReport(candidate: string, format: ReportFormat, redact: boolean): Promise<string | null>;
   /** The committee report as HTML, for the preview frame. */
   reportHtml(candidate: string, redact: boolean): Promise<string>;
+  /** The team server's settings: URL, signed-in user, where the token is kept, sync status. */
+  teamSettings(): Promise<TeamSettings>;
+  /** Saves the server URL and token (keyring, else a 0600 file) and syncs in the background. */
+  setTeamServer(url: string, token: string): Promise<TeamSettings>;
+  /** Pushes what waits, pulls what is new; resolves to the new status. */
+  syncNow(): Promise<SyncStatus>;
+  syncStatus(): Promise<SyncStatus>;
+  /** Each change of the sync status (the background sync's event). */
+  onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
   /** Files dragged over and dropped on the window (Tauri's drag-drop event). */
   onFileDrop(handler: (event: DropEvent) => void): Promise<() => void>;
   /** Runs `flush` whenever the shell is about to exit, then acknowledges. */
@@ -147,6 +158,13 @@ export const backend: Backend = {
   calibration: (kit) => call("calibration", { kit }),
   exportReport: (candidate, format, redact) => call("export_report", { candidate, format, redact }),
   reportHtml: (candidate, redact) => call("report_html", { candidate, redact }),
+  teamSettings: () => call("team_settings"),
+  setTeamServer: (url, token) => call("set_team_server", { url, token }),
+  syncNow: () => call("sync_now"),
+  syncStatus: () => call("sync_status"),
+  async onSyncStatus(handler) {
+    return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
+  },
   async onFileDrop(handler) {
     return getCurrentWebview().onDragDropEvent((event) => {
       const p = event.payload;

@@ -6,6 +6,7 @@ import { clear, h, toast } from "./dom";
 import { flushAll } from "./flush";
 import { SaveQueue } from "./saver";
 import { calibrationScreen } from "./screens/calibration";
+import { teamScreen } from "./screens/team";
 import { candidatesScreen } from "./screens/candidates";
 import { compareScreen } from "./screens/compare";
 import { homeScreen } from "./screens/home";
@@ -99,6 +100,8 @@ async function boot(): Promise<void> {
         return candidatesScreen(ctx, route.kit);
       case "calibration":
         return calibrationScreen(ctx, route.kit);
+      case "team":
+        return teamScreen(ctx);
     }
   }
 

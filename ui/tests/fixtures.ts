@@ -2,6 +2,8 @@
 import { vi } from "vitest";
 import type { Ctx } from "../src/app";
 import type { Backend } from "../src/backend";
+import type { SyncStatus } from "../src/bindings/SyncStatus";
+import type { TeamSettings } from "../src/bindings/TeamSettings";
 import type { Calibration } from "../src/bindings/Calibration";
 import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Comparison } from "../src/bindings/Comparison";
@@ -94,6 +96,8 @@ export function session(extra: Partial<SessionView> = {}): SessionView {
   };
 }
 
+export const OFF: SyncStatus = { state: "off", waiting: 0, conflicts: 0, message: null, last_sync: null };
+
 export function fakeBackend(s: SessionView) {
   const ok = () => vi.fn(async () => undefined);
   const b = {
@@ -128,6 +132,18 @@ export function fakeBackend(s: SessionView) {
     reportHtml: vi.fn(
       async (_c: string, _r: boolean) => "<!DOCTYPE html><title>r</title><h1>Hiring committee report</h1>",
     ),
+    teamSettings: vi.fn(async (): Promise<TeamSettings> => ({
+      url: null,
+      user: null,
+      has_token: false,
+      token_store: "file",
+      token_path: "/tmp/cfg/team-token",
+      status: { ...OFF },
+    })),
+    setTeamServer: vi.fn(),
+    syncNow: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
+    syncStatus: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
+    onSyncStatus: vi.fn(async (_h: (s: SyncStatus) => void) => () => undefined),
     onFileDrop: vi.fn(async () => () => undefined),
     onFlushRequest: vi.fn(async () => () => undefined),
   };

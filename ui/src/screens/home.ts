@@ -9,6 +9,7 @@ import { clear, field, h } from "../dom";
 import { recommendationLabel, shortDate, statusLabel } from "../format";
 import { importedCandidates, outcomeText } from "../panel";
 import type { ImportedFile } from "../types";
+import { syncIndicator } from "../sync";
 import { topBar } from "../widgets";
 
 export type DateRange = "" | "today" | "7d" | "30d";
@@ -139,6 +140,9 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
   candidatesBtn.addEventListener("click", () => void ctx.go({ name: "candidates" }));
   const calibrationBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Calibration");
   calibrationBtn.addEventListener("click", () => void ctx.go({ name: "calibration" }));
+  const teamBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Team");
+  teamBtn.addEventListener("click", () => void ctx.go({ name: "team" }));
+  const sync = syncIndicator(ctx.backend);
   const importArea = h("div", { class: "import-area", attrs: { "aria-live": "polite" } });
   const dismiss = () => clear(importArea);
 
@@ -284,11 +288,12 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     importBtn,
     candidatesBtn,
     calibrationBtn,
+    teamBtn,
   );
   const el = h(
     "div",
     { class: "screen screen-home" },
-    topBar("Interviews", null, [newBtn]),
+    topBar("Interviews", null, [sync.el, newBtn]),
     panelBar,
     h("main", { class: "content" }, importArea, filters, pager, list),
   );
@@ -298,6 +303,9 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     el,
     title: "Panelist",
     shown: () => search.focus(),
-    leave: async () => clearTimeout(debounce),
+    leave: async () => {
+      clearTimeout(debounce);
+      sync.dispose();
+    },
   };
 }

@@ -11,6 +11,7 @@ import { againstBudget, clock, secondsSince } from "../format";
 import { registerFlusher } from "../flush";
 import { FOLLOW_UP_KEYS, LOOK_FOR_KEYS, actionForKey, isTypingTarget, type Action } from "../keys";
 import { NotesAutosave, stampNotes } from "../notes";
+import { syncIndicator } from "../sync";
 import { keyMapDialog, saveIndicator, topBar } from "../widgets";
 import { amendDialog } from "./amend";
 
@@ -57,7 +58,8 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Keyboard shortcuts", "aria-keyshortcuts": "?" } },
     "?",
   );
-  const bar = topBar("Interview", back, [indicator.el, helpBtn]);
+  const sync = syncIndicator(ctx.backend);
+  const bar = topBar("Interview", back, [indicator.el, sync.el, helpBtn]);
   const title = bar.querySelector("h1") as HTMLHeadingElement;
   const progress = h("span", { class: "progress", attrs: { "aria-live": "polite" } });
   const qTimer = h("span", { class: "timer", attrs: { title: "Time on this question / its budget" } });
@@ -489,6 +491,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       await notes.flush(2000);
       unregister();
       indicator.dispose();
+      sync.dispose();
     },
   };
 }
