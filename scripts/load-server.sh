@@ -10,4 +10,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 "$ROOT/scripts/setup-debian.sh"
-exec cargo bench -p panelist-server --bench load
+# The dev profile (the machine is shared; no optimised build here): figures
+# are for an unoptimised server; PANELIST_LOAD_PROFILE=release measures an optimised one.
+exec cargo bench --profile "${PANELIST_LOAD_PROFILE:-dev}" -p panelist-server --bench load

@@ -7,7 +7,7 @@
 //! (its five colleagues' sessions for that candidate as they arrive: a pull of
 //! a 6-interviewer panel). Prints throughput and p50/p99 per endpoint.
 //!
-//!   scripts/load-server.sh        (cargo bench -p panelist-server --bench load)
+//!   scripts/load-server.sh   (cargo bench --profile dev -p panelist-server --bench load)
 //!
 //! PANELIST_LOAD_USERS (default 200) and PANELIST_LOAD_ROUNDS (default 5).
 

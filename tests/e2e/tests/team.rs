@@ -228,6 +228,24 @@ async fn wait_text(run: &AppRun, css: &str, want: &str, limit: Duration) -> Resu
     }
 }
 
+/// Waits until the sync indicator (a live region) shows `want`, and is shown.
+async fn wait_indicator(run: &AppRun, want: &str, limit: Duration) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let el = run.el(".sync-indicator").await?;
+        let text = el.prop("textContent").await?.unwrap_or_default();
+        if text.contains(want) && el.attr("hidden").await?.is_none() {
+            return Ok(());
+        }
+        if start.elapsed() > limit {
+            return Err(
+                format!("the sync indicator says {text:?}, not {want:?}, after {limit:?}").into(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 async fn shot(run: &AppRun, name: &str, w: u32, h: u32) -> Result<()> {
     run.d().set_window_rect(0, 0, w, h).await?;
     tokio::time::sleep(Duration::from_millis(600)).await;
@@ -298,7 +316,7 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
     .await?;
     // Where the token went: a keyring, or (no keyring here) a 0600 file.
     let store = run.text(".team-store").await?;
-    if store.contains("OS keyring") {
+    if store.starts_with("Your token is kept in the OS keyring") {
         eprintln!("token store: the OS keyring");
     } else {
         let path = store
@@ -325,7 +343,12 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
         .click()
         .await?;
     run.screen("home").await?;
-    wait_text(run, ".sync-indicator", "Synced", Duration::from_secs(30)).await?;
+    wait_indicator(run, "Synced", Duration::from_secs(30)).await?;
+    if let Ok(dir) = std::env::var("PANELIST_TEAM_SHOTS") {
+        run.d()
+            .screenshot(&Path::new(&dir).join("home.png"))
+            .await?;
+    }
     let imported: i64 =
         env.open_db()
             .query_row("SELECT count(*) FROM session WHERE imported = 1", [], |r| {
@@ -336,7 +359,12 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
     // The interview, with the indicator on the live screen too.
     create_interview(run, env, CANDIDATE, "Backend fundamentals").await?;
     run.el(".sync-indicator").await?;
-    wait_text(run, ".sync-indicator", "Synced", Duration::from_secs(10)).await?;
+    wait_indicator(run, "Synced", Duration::from_secs(10)).await?;
+    if let Ok(dir) = std::env::var("PANELIST_TEAM_SHOTS") {
+        run.d()
+            .screenshot(&Path::new(&dir).join("live.png"))
+            .await?;
+    }
     run.keys("4j3j3").await?;
     run.wait_saved(Duration::from_secs(5)).await?;
     run.keys("w").await?;

@@ -53,7 +53,7 @@ export function teamScreen(ctx: Ctx): Screen {
     { class: "card team-form", attrs: { "aria-labelledby": "team-server-title", novalidate: true } },
     h("h2", { id: "team-server-title" }, "Team server"),
     field("Server URL", url, "The address your team's administrator gave you."),
-    field("Token", token, "From `panelist-server user add`. Leave empty to keep the saved one."),
+    field("Token", token, "The token your administrator made for you. Leave empty to keep the saved one."),
     h("p", { class: "hint team-store" }),
     formError,
     h("div", { class: "team-actions" }, save),
