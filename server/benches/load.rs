@@ -12,7 +12,6 @@
 //! PANELIST_LOAD_USERS (default 200) and PANELIST_LOAD_ROUNDS (default 5).
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code)]
 mod common;
 
 use std::sync::{Arc, Barrier};
