@@ -180,6 +180,28 @@ fn run(label: &str, bases: &[String], users: &[(String, String, usize)], files: 
     );
 }
 
+/// `panelist-server serve` on a free loopback port; its access log (one line
+/// per request on stderr) is discarded, since nothing reads it here.
+fn serve(web: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_panelist-server"))
+        .args(["--database-url", web, "serve", "--listen", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("serve printed {line:?}"))
+        .to_string();
+    (child, url)
+}
+
 fn main() {
     // `cargo bench` passes --bench; a plain `cargo test --benches` run must not
     // start 200 threads.
@@ -217,10 +239,9 @@ fn main() {
                 )
             })
             .collect();
-        let servers: Vec<ServeProcess> = (0..instances)
-            .map(|_| ServeProcess::start(&web, &["--listen", "127.0.0.1:0"]))
-            .collect();
-        let bases: Vec<String> = servers.iter().map(|s| s.url.clone()).collect();
+        let mut servers: Vec<(std::process::Child, String)> =
+            (0..instances).map(|_| serve(&web)).collect();
+        let bases: Vec<String> = servers.iter().map(|s| s.1.clone()).collect();
         // Warm-up: the first half of each interviewer's sessions, not measured
         // (the feeds then hold earlier rounds, as in a team's second week).
         let warm: Vec<Vec<Vec<u8>>> = users_files
@@ -243,7 +264,10 @@ fn main() {
             &users,
             &measured,
         );
-        drop(servers);
+        for (child, _) in &mut servers {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
         drop(pg);
     }
 }
