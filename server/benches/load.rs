@@ -9,7 +9,10 @@
 //!
 //!   scripts/load-server.sh   (cargo bench --profile dev -p panelist-server --bench load)
 //!
-//! PANELIST_LOAD_USERS (default 200) and PANELIST_LOAD_ROUNDS (default 5).
+//! PANELIST_LOAD_USERS (default 200), PANELIST_LOAD_ROUNDS (default 5) and
+//! PANELIST_LOAD_PAUSE_MS (think time between an interviewer's rounds in the
+//! measured phase, default 0: every interviewer pushes and pulls back to back,
+//! which measures the server saturated).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -90,7 +93,14 @@ fn pct(v: &mut [Duration], p: f64) -> f64 {
     v[i].as_secs_f64() * 1000.0
 }
 
-fn run(label: &str, bases: &[String], users: &[(String, String, usize)], files: &[Vec<Vec<u8>>]) {
+fn run(
+    label: &str,
+    bases: &[String],
+    users: &[(String, String, usize)],
+    files: &[Vec<Vec<u8>>],
+    pause: Duration,
+    cursors: &mut [String],
+) {
     let rounds = files[0].len();
     let start = Arc::new(Barrier::new(users.len() + 1));
     let handles: Vec<_> = users
@@ -101,15 +111,24 @@ fn run(label: &str, bases: &[String], users: &[(String, String, usize)], files: 
             let token = token.clone();
             let files = files[i].clone();
             let start = start.clone();
+            let mut cursor = cursors[i].clone();
             std::thread::spawn(move || {
                 let agent = ureq::AgentBuilder::new()
                     .timeout(Duration::from_secs(60))
                     .build();
                 let auth = format!("Bearer {token}");
                 let mut s = Samples::default();
-                let mut cursor = String::new();
                 start.wait();
-                for body in files.iter().take(rounds) {
+                // Think time: each interviewer starts at a spread-out moment
+                // and pauses between rounds (0.5–1.5 × `pause`).
+                let jitter = |r: usize| {
+                    pause.mul_f64(((i * 7919 + r * 104_729) % 1000) as f64 / 1000.0 + 0.5)
+                };
+                std::thread::sleep(jitter(rounds));
+                for (r, body) in files.iter().take(rounds).enumerate() {
+                    if r > 0 {
+                        std::thread::sleep(jitter(r));
+                    }
                     let t = Instant::now();
                     let r = agent
                         .post(&format!("{base}/v1/sessions"))
@@ -137,15 +156,16 @@ fn run(label: &str, bases: &[String], users: &[(String, String, usize)], files: 
                         Err(_) => s.errors += 1,
                     }
                 }
-                s
+                (s, cursor)
             })
         })
         .collect();
     start.wait();
     let t0 = Instant::now();
     let mut all = Samples::default();
-    for h in handles {
-        let s = h.join().unwrap();
+    for (i, h) in handles.into_iter().enumerate() {
+        let (s, cursor) = h.join().unwrap();
+        cursors[i] = cursor;
         all.push.extend(s.push);
         all.pull.extend(s.pull);
         all.pulled_sessions += s.pulled_sessions;
@@ -154,8 +174,9 @@ fn run(label: &str, bases: &[String], users: &[(String, String, usize)], files: 
     let wall = t0.elapsed().as_secs_f64();
     let requests = all.push.len() + all.pull.len();
     println!(
-        "\n{label}: {} interviewers × {rounds} rounds, {requests} requests in {wall:.1} s = {:.0} requests/s ({} errors)",
+        "\n{label}: {} interviewers × {rounds} rounds, think time {:.1} s, {requests} requests in {wall:.1} s = {:.0} requests/s ({} errors)",
         users.len(),
+        pause.as_secs_f64(),
         requests as f64 / wall,
         all.errors
     );
@@ -210,6 +231,7 @@ fn main() {
     }
     let n = env_usize("PANELIST_LOAD_USERS", 200);
     let rounds = env_usize("PANELIST_LOAD_ROUNDS", 5);
+    let pause = Duration::from_millis(env_usize("PANELIST_LOAD_PAUSE_MS", 0) as u64);
     let t = Instant::now();
     let users_files: Vec<(String, usize, Vec<Vec<u8>>)> = (0..n)
         .map(|i| {
@@ -242,6 +264,8 @@ fn main() {
         let mut servers: Vec<(std::process::Child, String)> =
             (0..instances).map(|_| serve(&web)).collect();
         let bases: Vec<String> = servers.iter().map(|s| s.1.clone()).collect();
+        // Each interviewer's pull cursor, carried from the warm-up on.
+        let mut cursors = vec![String::new(); users.len()];
         // Warm-up: the first half of each interviewer's sessions, not measured
         // (the feeds then hold earlier rounds, as in a team's second week).
         let warm: Vec<Vec<Vec<u8>>> = users_files
@@ -253,6 +277,8 @@ fn main() {
             &bases,
             &users,
             &warm,
+            Duration::ZERO,
+            &mut cursors,
         );
         let measured: Vec<Vec<Vec<u8>>> = users_files
             .iter()
@@ -263,6 +289,8 @@ fn main() {
             &bases,
             &users,
             &measured,
+            pause,
+            &mut cursors,
         );
         for (child, _) in &mut servers {
             let _ = child.kill();
