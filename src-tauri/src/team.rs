@@ -226,7 +226,14 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
     let team = app.state::<Arc<Team>>().inner().clone();
     let _one = team.running.lock().await;
     let db_path = app.state::<Db>().path.clone();
-    let token = team.load_token();
+    // The keyring is a D-Bus call: not on an async worker.
+    let token = {
+        let t = team.clone();
+        tauri::async_runtime::spawn_blocking(move || t.load_token())
+            .await
+            .ok()
+            .flatten()
+    };
     let now = chrono::Utc::now().to_rfc3339();
     let before = team.status();
     let last = before.last_sync.clone();
