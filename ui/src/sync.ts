@@ -12,7 +12,8 @@ export function syncText(s: SyncStatus): string {
   const conflicts = s.conflicts > 0 ? ` · ${s.conflicts} in conflict` : "";
   switch (s.state) {
     case "off":
-      return s.waiting > 0 ? `Not synced: ${waiting}` : "";
+      // No team server: nothing to say (file exchange needs no indicator).
+      return "";
     case "syncing":
       return s.waiting > 0 ? `Syncing… ${waiting}` : "Syncing…";
     case "synced":

@@ -16,7 +16,7 @@ const flush = () => new Promise((r) => setTimeout(r, 0));
 describe("sync indicator", () => {
   it("says synced, N waiting, offline, or the error's reason; nothing when no server is set", () => {
     expect(syncText(st({}))).toBe("");
-    expect(syncText(st({ waiting: 2 }))).toBe("Not synced: 2 waiting");
+    expect(syncText(st({ waiting: 2 }))).toBe("");
     expect(syncText(st({ state: "synced" }))).toBe("Synced");
     expect(syncText(st({ state: "waiting", waiting: 1 }))).toBe("1 waiting to sync");
     expect(syncText(st({ state: "offline", waiting: 3 }))).toBe("Offline · 3 waiting");
