@@ -26,7 +26,7 @@ done
 
 "$ROOT/scripts/setup-debian.sh"
 (cd ui && npm run --silent build)
-cargo build -p panelist -p panelist-app
+cargo build -p panelist -p panelist-app -p panelist-server
 cargo test -p panelist-e2e --no-run --quiet
 
 

@@ -136,12 +136,14 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     assert!(!contains(&bytes, "BEN-SECRET-NOTE"), "B's notes reached C");
     assert!(!contains(&bytes, "Ann Archer") && !contains(&bytes, "Ben Baker"));
 
-    // Syncing again moves nothing.
+    // Syncing again moves nothing: the outbox is empty, nothing is sent.
     let out = ok(&b, &["sync"]);
     assert!(
-        out.contains("pushed 0 (already there 1), pulled 0 new"),
+        out.contains("pushed 0 (already there 0), pulled 0 new"),
         "{out}"
     );
+    let status = ok(&b, &["remote", "status"]);
+    assert!(status.contains("waiting to be pushed: 0"), "{status}");
 
     // C submits and syncs: both colleagues' older sessions arrive.
     finish(&c, &idc);

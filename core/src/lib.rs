@@ -19,6 +19,7 @@ pub mod session;
 pub mod session_file;
 pub mod stats;
 pub mod storage;
+pub mod sync;
 pub mod text;
 
 pub use error::{Error, Result};

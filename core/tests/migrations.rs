@@ -30,6 +30,10 @@ const PINNED: &[(&str, &str)] = &[
         "0005_bank_revisions_and_kits.sql",
         "c45816981c2e234908808f490968130a9b6745dc4cbce4a956b76c049867d458",
     ),
+    (
+        "0006_sync_outbox.sql",
+        "33db7bcaf5104112c68153a0a12a7b29669e238fc9205a3180c4a9b582590ecc",
+    ),
 ];
 
 #[test]

@@ -301,23 +301,29 @@ pub async fn set_wrap_up(db: State<'_, Db>, session_id: SessionId, wrap: WrapUp)
 #[tauri::command]
 pub async fn submit_session(
     db: State<'_, Db>,
+    team: State<'_, std::sync::Arc<crate::team::Team>>,
     session_id: SessionId,
     recommendation: Recommendation,
     summary: Option<String>,
 ) -> IpcResult<SessionView> {
     let audit_id = AuditId::new(Uuid::now_v7());
     let now = Utc::now();
-    db.run(move |s| {
-        s.submit(
-            session_id,
-            recommendation,
-            summary.as_deref(),
-            audit_id,
-            now,
-        )
-    })
-    .await
-    .map(Into::into)
+    let view = db
+        .run(move |s| {
+            s.submit(
+                session_id,
+                recommendation,
+                summary.as_deref(),
+                audit_id,
+                now,
+            )
+        })
+        .await
+        .map(Into::into)?;
+    // Pushed by the background sync at once (it waits in the outbox if the
+    // server cannot be reached).
+    team.wake();
+    Ok(view)
 }
 
 #[tauri::command]

@@ -22,6 +22,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("commands.rs", include_str!("commands.rs")),
     ("panel.rs", include_str!("panel.rs")),
     ("bank.rs", include_str!("bank.rs")),
+    ("team.rs", include_str!("team.rs")),
     ("main.rs", MAIN_RS),
     ("shutdown.rs", include_str!("shutdown.rs")),
     ("state.rs", include_str!("state.rs")),

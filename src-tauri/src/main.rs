@@ -4,6 +4,8 @@
 //! `$PANELIST_DB`, else `<OS data dir>/dev.panelist.app/panelist.db`.
 //! `PANELIST_EXPORT_PATH` replaces the export save dialog and
 //! `PANELIST_IMPORT_PATHS` the import open dialog (tests, scripts).
+//! `PANELIST_CONFIG_DIR` replaces the config folder of the team token file and
+//! `PANELIST_TOKEN_STORE=file` skips the OS keyring (tests).
 
 #![cfg_attr(all(not(debug_assertions), windows), windows_subsystem = "windows")]
 
@@ -17,6 +19,7 @@ mod panel;
 mod seal_tests;
 mod shutdown;
 mod state;
+mod team;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -34,7 +37,9 @@ const USAGE: &str = "usage: panelist-app [--db PATH]
 Environment:
   PANELIST_DB            database file when --db is not given
   PANELIST_EXPORT_PATH   write exports here instead of asking with a save dialog
-  PANELIST_IMPORT_PATHS  import these session files (separated by ':') instead of asking";
+  PANELIST_IMPORT_PATHS  import these session files (separated by ':') instead of asking
+  PANELIST_CONFIG_DIR    folder for the team server token file (default: the OS config folder)
+  PANELIST_TOKEN_STORE   `file` keeps the team token in that file even where an OS keyring exists";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Args {
@@ -158,7 +163,10 @@ fn main() -> ExitCode {
         .setup(move |app| {
             // Opening may create and seed the database; a failure is shown by
             // the page (app_info), not by a crash.
+            app.manage(std::sync::Arc::new(team::Team::new(&db_path)));
             app.manage(Db::open(db_path));
+            // The team server's background sync (idle while none is set).
+            team::spawn_background(app.handle().clone());
             if let Err(e) = shutdown::watch_signals(app.handle().clone()) {
                 tracing::error!("cannot watch for SIGTERM: {e}");
             }
@@ -220,6 +228,10 @@ fn main() -> ExitCode {
             panel::report_preview,
             panel::delete_session,
             panel::erase_candidate,
+            team::team_settings,
+            team::set_team_server,
+            team::sync_now,
+            team::sync_status,
         ])
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {

@@ -18,7 +18,8 @@ export type Route =
   | { name: "bank-question"; id?: string; duplicate?: string }
   | { name: "bank-history"; id: string }
   | { name: "bank-kits" }
-  | { name: "bank-competencies" };
+  | { name: "bank-competencies" }
+  | { name: "team" };
 
 export interface Ctx {
   backend: Backend;

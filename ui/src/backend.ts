@@ -35,6 +35,8 @@ import type {
   QuestionHistory,
   SessionView,
 } from "./types";
+import type { SyncStatus } from "./bindings/SyncStatus";
+import type { TeamSettings } from "./bindings/TeamSettings";
 
 /** What a drag over the window is doing. */
 export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
@@ -172,6 +174,15 @@ export interface Backend {
   exportReport(candidate: string, format: ReportFormat, redact: boolean): Promise<string | null>;
   /** The committee report in `format`, for the preview, with what redaction replaced. */
   reportPreview(candidate: string, format: ReportFormat, redact: boolean): Promise<ReportPreview>;
+  /** The team server's settings: URL, signed-in user, where the token is kept, sync status. */
+  teamSettings(): Promise<TeamSettings>;
+  /** Saves the server URL and token (keyring, else a 0600 file) and syncs in the background. */
+  setTeamServer(url: string, token: string): Promise<TeamSettings>;
+  /** Pushes what waits, pulls what is new; resolves to the new status. */
+  syncNow(): Promise<SyncStatus>;
+  syncStatus(): Promise<SyncStatus>;
+  /** Each change of the sync status (the background sync's event). */
+  onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
   /** Files dragged over and dropped on the window (Tauri's drag-drop event). */
   onFileDrop(handler: (event: DropEvent) => void): Promise<() => void>;
   /** Runs `flush` whenever the shell is about to exit, then acknowledges. */
@@ -220,6 +231,13 @@ export const backend: Backend = {
   calibration: (kit) => call("calibration", { kit }),
   exportReport: (candidate, format, redact) => call("export_report", { candidate, format, redact }),
   reportPreview: (candidate, format, redact) => call("report_preview", { candidate, format, redact }),
+  teamSettings: () => call("team_settings"),
+  setTeamServer: (url, token) => call("set_team_server", { url, token }),
+  syncNow: () => call("sync_now"),
+  syncStatus: () => call("sync_status"),
+  async onSyncStatus(handler) {
+    return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
+  },
   async onFileDrop(handler) {
     return getCurrentWebview().onDragDropEvent((event) => {
       const p = event.payload;

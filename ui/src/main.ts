@@ -10,6 +10,7 @@ import { bankScreen } from "./screens/bank";
 import { competenciesScreen, questionEditorScreen, questionHistoryScreen } from "./screens/bankEditor";
 import { kitsScreen } from "./screens/bankKits";
 import { calibrationScreen } from "./screens/calibration";
+import { teamScreen } from "./screens/team";
 import { candidatesScreen } from "./screens/candidates";
 import { compareScreen } from "./screens/compare";
 import { homeScreen } from "./screens/home";
@@ -115,6 +116,8 @@ async function boot(): Promise<void> {
         return kitsScreen(ctx);
       case "bank-competencies":
         return competenciesScreen(ctx);
+      case "team":
+        return teamScreen(ctx);
     }
   }
 

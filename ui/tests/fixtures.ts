@@ -3,6 +3,8 @@ import { vi } from "vitest";
 import type { Ctx } from "../src/app";
 import type { Backend } from "../src/backend";
 import type { CalibrationView } from "../src/bindings/CalibrationView";
+import type { SyncStatus } from "../src/bindings/SyncStatus";
+import type { TeamSettings } from "../src/bindings/TeamSettings";
 import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Comparison } from "../src/bindings/Comparison";
 import type { ReportFormat } from "../src/bindings/ReportFormat";
@@ -114,6 +116,8 @@ export function session(extra: Partial<SessionView> = {}): SessionView {
   };
 }
 
+export const OFF: SyncStatus = { state: "off", waiting: 0, conflicts: 0, message: null, last_sync: null };
+
 export function fakeBackend(s: SessionView) {
   const ok = () => vi.fn(async () => undefined);
   const b = {
@@ -159,6 +163,18 @@ export function fakeBackend(s: SessionView) {
     importWithClash: vi.fn(async (_c: CandidateClash): Promise<ImportedFile[] | null> => null),
     deleteSession: vi.fn(async (_id: string): Promise<Erasure> => ({ candidates: 0, sessions: 1 })),
     eraseCandidate: vi.fn(async (_n: string): Promise<Erasure> => ({ candidates: 1, sessions: 1 })),
+    teamSettings: vi.fn(async (): Promise<TeamSettings> => ({
+      url: null,
+      user: null,
+      has_token: false,
+      token_store: "file",
+      token_path: "/tmp/cfg/team-token",
+      status: { ...OFF },
+    })),
+    setTeamServer: vi.fn(),
+    syncNow: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
+    syncStatus: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
+    onSyncStatus: vi.fn(async (_h: (s: SyncStatus) => void) => () => undefined),
     onFileDrop: vi.fn(async () => () => undefined),
     onFlushRequest: vi.fn(async () => () => undefined),
   };

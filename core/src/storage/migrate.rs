@@ -36,6 +36,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0005_bank_revisions_and_kits.sql",
         include_str!("migrations/0005_bank_revisions_and_kits.sql"),
     ),
+    (
+        "0006_sync_outbox.sql",
+        include_str!("migrations/0006_sync_outbox.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

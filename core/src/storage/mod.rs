@@ -17,6 +17,9 @@ mod import;
 mod migrate;
 mod rows;
 mod sessions;
+mod sync;
+
+pub use sync::OutboxItem;
 
 pub use erase::Erasure;
 

@@ -204,6 +204,20 @@ impl PgCluster {
     }
 }
 
+impl PgCluster {
+    /// Restarts the cluster (fast shutdown: open connections are cut), with
+    /// the options it was started with.
+    pub fn restart(&self) {
+        let mut ctl = pg_command("pg_ctl");
+        ctl.arg("-D")
+            .arg(&self.data)
+            .args(["-w", "-s", "-m", "fast", "-l"])
+            .arg(self.dir.path().join("log"))
+            .arg("restart");
+        run(ctl, "pg_ctl restart");
+    }
+}
+
 impl Drop for PgCluster {
     fn drop(&mut self) {
         self.stop();

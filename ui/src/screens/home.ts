@@ -13,6 +13,7 @@ import { importedCandidates, outcomeText } from "../panel";
 import type { ImportedFile } from "../types";
 import { confirmDialog, topBar } from "../widgets";
 import "../styles/home.css";
+import { syncIndicator } from "../sync";
 
 export type DateRange = "" | "today" | "7d" | "30d";
 
@@ -263,6 +264,9 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
   calibrationBtn.addEventListener("click", () => void ctx.go({ name: "calibration" }));
   const bankBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Bank");
   bankBtn.addEventListener("click", () => void ctx.go({ name: "bank" }));
+  const teamBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Team");
+  teamBtn.addEventListener("click", () => void ctx.go({ name: "team" }));
+  const sync = syncIndicator(ctx.backend);
   const importArea = h("div", { class: "import-area", attrs: { "aria-live": "polite" } });
   const dismiss = () => {
     clear(importArea);
@@ -507,11 +511,12 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     candidatesBtn,
     calibrationBtn,
     bankBtn,
+    teamBtn,
   );
   const el = h(
     "div",
     { class: "screen screen-home" },
-    topBar("Interviews", null, [newBtn]),
+    topBar("Interviews", null, [sync.el, newBtn]),
     panelBar,
     h("main", { class: "content" }, importArea, filters, pager, list),
   );
@@ -521,6 +526,9 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     el,
     title: "Panelist",
     shown: () => search.focus(),
-    leave: async () => clearTimeout(debounce),
+    leave: async () => {
+      clearTimeout(debounce);
+      sync.dispose();
+    },
   };
 }

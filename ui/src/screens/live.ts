@@ -11,6 +11,7 @@ import { againstBudget, clock } from "../format";
 import { registerFlusher } from "../flush";
 import { FOLLOW_UP_KEYS, LOOK_FOR_KEYS, actionForKey, focusPlace, type Action } from "../keys";
 import { NotesAutosave, stampNotes } from "../notes";
+import { syncIndicator } from "../sync";
 import { keyMapDialog, saveIndicator, topBar } from "../widgets";
 import { amendDialog } from "./amend";
 import "../styles/live.css";
@@ -101,7 +102,8 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     h("h2", { id: "outline-title", class: "outline-title" }, "Questions"),
     outlineList,
   );
-  const bar = topBar("Interview", back, [indicator.el, helpBtn]);
+  const sync = syncIndicator(ctx.backend);
+  const bar = topBar("Interview", back, [indicator.el, sync.el, helpBtn]);
   const title = bar.querySelector("h1") as HTMLHeadingElement;
   const progress = h("span", { class: "progress" });
   const qTimer = h("span", { class: "timer", attrs: { title: "Time on this question / its budget" } });
@@ -787,6 +789,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       await notes.flush(2000);
       unregister();
       indicator.dispose();
+      sync.dispose();
     },
   };
 }

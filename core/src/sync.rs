@@ -1,0 +1,427 @@
+//! The team server's client (docs/sync-protocol.md), shared by the CLI's
+//! `panelist sync` and the desktop app: push what waits in the outbox
+//! (`Store::outbox`), then pull what the server lets this user see and import
+//! it through the same path as session files (`Store::import_sessions`), so
+//! pulled sessions are verified, read-only here and sealed by the same rules.
+//!
+//! Blocking (ureq): callers with an async runtime run it on a blocking
+//! thread. Nothing here holds anything across the network but the `Store`
+//! it was given; each write is its own small transaction, so a crash or a
+//! lost connection at any point loses nothing: a push the server stored but
+//! whose answer was lost is pushed again and answers `unchanged`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::import::ImportOutcome;
+use crate::session_file::SessionFile;
+use crate::{Error, Result, Store};
+
+/// Settings the sync keeps in the database.
+pub const URL_KEY: &str = "remote.url";
+pub const TOKEN_KEY: &str = "remote.token";
+pub const CURSOR_KEY: &str = "remote.cursor";
+pub const CA_KEY: &str = "remote.ca_pem";
+/// The server's name for this user, remembered from the last sync, so the
+/// outbox can be counted while offline.
+pub const USER_KEY: &str = "remote.user";
+const PAGE: u32 = 100;
+
+/// Where the team server is and how to sign in.
+#[derive(Debug, Clone)]
+pub struct RemoteConfig {
+    pub url: String,
+    pub token: String,
+    /// Trust only this CA (PEM) for the server's certificate.
+    pub ca_pem: Option<String>,
+}
+
+/// Checks and normalises a server URL (no trailing slash).
+pub fn normalise_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/').to_string();
+    if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() < 10 {
+        return Err(Error::Invalid(format!(
+            "url: {url:?} is not an http:// or https:// URL"
+        )));
+    }
+    Ok(url)
+}
+
+/// Remembers the server URL; another server's change feed starts from the
+/// beginning, so the cursor is reset when the URL changes.
+pub fn set_server(store: &mut Store, url: &str) -> Result<String> {
+    let url = normalise_url(url)?;
+    if store.setting(URL_KEY)?.as_deref() != Some(url.as_str()) {
+        store.set_setting(URL_KEY, &url)?;
+        store.set_setting(CURSOR_KEY, "")?;
+        store.set_setting(USER_KEY, "")?;
+    }
+    Ok(url)
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[ts(export)]
+pub struct Me {
+    #[ts(type = "number")]
+    pub protocol: u32,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Deserialize)]
+struct PushResult {
+    result: String,
+    content_hash: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Changes {
+    sessions: Vec<Box<serde_json::value::RawValue>>,
+    cursor: String,
+    more: bool,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    message: String,
+}
+
+/// An HTTP failure: the server's `{code, message}`, or a transport error.
+enum Failure {
+    Api {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    Transport(String),
+}
+
+impl Failure {
+    fn into_error(self, url: &str) -> Error {
+        match self {
+            Failure::Api {
+                status,
+                code,
+                message,
+            } => {
+                let msg = format!("the team server said {status} {code}: {message}");
+                match status {
+                    409 => Error::Conflict(msg),
+                    _ => Error::Invalid(msg),
+                }
+            }
+            Failure::Transport(e) => Error::Io(format!("cannot reach the team server {url}: {e}")),
+        }
+    }
+}
+
+/// A configured server connection.
+pub struct Remote {
+    pub url: String,
+    token: String,
+    agent: ureq::Agent,
+}
+
+impl Remote {
+    pub fn new(config: &RemoteConfig) -> Result<Remote> {
+        let url = normalise_url(&config.url)?;
+        let token = config.token.trim().to_string();
+        if token.is_empty() {
+            return Err(Error::Invalid("token: the token is empty".into()));
+        }
+        let mut agent = ureq::AgentBuilder::new()
+            .timeout_connect(Duration::from_secs(10))
+            .timeout(Duration::from_secs(60));
+        if let Some(pem) = config.ca_pem.as_deref().filter(|p| !p.is_empty()) {
+            agent = agent.tls_config(Arc::new(tls_trusting(pem.as_bytes())?));
+        }
+        Ok(Remote {
+            url,
+            token,
+            agent: agent.build(),
+        })
+    }
+
+    /// The configuration the CLI keeps in the database's settings.
+    pub fn from_store(store: &Store) -> Result<Remote> {
+        match (store.setting(URL_KEY)?, store.setting(TOKEN_KEY)?) {
+            (Some(url), Some(token)) if !url.is_empty() => Remote::new(&RemoteConfig {
+                url,
+                token,
+                ca_pem: store.setting(CA_KEY)?,
+            }),
+            _ => Err(Error::Invalid(
+                "no team server set: run `panelist remote set URL --token TOKEN`".into(),
+            )),
+        }
+    }
+
+    fn call(&self, req: ureq::Request, body: Option<&[u8]>) -> Result<String, Failure> {
+        let req = req.set("Authorization", &format!("Bearer {}", self.token));
+        let r = match body {
+            Some(b) => req.set("Content-Type", "application/json").send_bytes(b),
+            None => req.call(),
+        };
+        match r {
+            Ok(resp) => resp
+                .into_string()
+                .map_err(|e| Failure::Transport(e.to_string())),
+            Err(ureq::Error::Status(status, resp)) => {
+                let text = resp.into_string().unwrap_or_default();
+                let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
+                    Ok(e) => (e.code, e.message),
+                    Err(_) => ("http".into(), text.chars().take(200).collect()),
+                };
+                Err(Failure::Api {
+                    status,
+                    code,
+                    message,
+                })
+            }
+            Err(e) => Err(Failure::Transport(e.to_string())),
+        }
+    }
+
+    fn get<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<T> {
+        let text = self
+            .call(self.agent.get(&format!("{}{path}", self.url)), None)
+            .map_err(|f| f.into_error(&self.url))?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::Invalid(format!("the team server sent an unexpected reply: {e}")))
+    }
+
+    /// Who the token belongs to; checks the protocol version.
+    pub fn me(&self) -> Result<Me> {
+        let me: Me = self.get("/v1/me")?;
+        if me.protocol != 1 {
+            return Err(Error::Invalid(format!(
+                "the team server speaks sync protocol {}; this Panelist speaks 1",
+                me.protocol
+            )));
+        }
+        Ok(me)
+    }
+}
+
+/// A TLS client configuration that trusts exactly the certificates in `pem`.
+pub fn tls_trusting(pem: &[u8]) -> Result<rustls::ClientConfig> {
+    let bad = |m: String| Error::Invalid(format!("the server CA certificate: {m}"));
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in rustls_pemfile::certs(&mut &pem[..]) {
+        roots
+            .add(cert.map_err(|e| bad(e.to_string()))?)
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    if roots.is_empty() {
+        return Err(bad("no PEM certificate found".into()));
+    }
+    rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| bad(e.to_string()))
+        .map(|b| b.with_root_certificates(roots).with_no_client_auth())
+}
+
+/// One session that moved, for the report.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct Moved {
+    pub candidate: String,
+    pub interviewer: String,
+    #[ts(type = "number")]
+    pub revision: u64,
+    /// `pushed`, `added` or `updated: ...` (what changed).
+    pub what: String,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[ts(export)]
+pub struct SyncReport {
+    pub server: String,
+    pub user: String,
+    pub pushed: Vec<Moved>,
+    /// Pushed again and already held by the server (an earlier answer lost).
+    #[ts(type = "number")]
+    pub already_there: usize,
+    pub pulled: Vec<Moved>,
+    #[ts(type = "number")]
+    pub already_here: usize,
+    /// Submitted sessions on this machine by other interviewers: they sync
+    /// with their own token.
+    #[ts(type = "number")]
+    pub others: usize,
+    /// Revision conflicts (409): the local session and the server's copy are
+    /// both kept; one line each.
+    pub conflicts: Vec<String>,
+    /// Other refused pushes, one line each.
+    pub failures: Vec<String>,
+}
+
+fn same_person(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// How many of `user`'s sessions wait to be pushed (all own submitted
+/// sessions when the user is not known yet), and how many are in conflict.
+pub fn waiting(store: &Store) -> Result<(usize, usize)> {
+    let user = store.setting(USER_KEY)?.unwrap_or_default();
+    let mine: Vec<_> = store
+        .outbox()?
+        .into_iter()
+        .filter(|o| user.is_empty() || same_person(&o.interviewer, &user))
+        .collect();
+    let conflicts = mine.iter().filter(|o| o.conflict.is_some()).count();
+    Ok((mine.len() - conflicts, conflicts))
+}
+
+/// Pushes what waits in the outbox (by the token's user), then pulls what
+/// the server lets this user see and imports it. A lost connection ends the
+/// sync with an `Error::Io`; what was pushed or pulled until then is
+/// recorded, and the rest goes next time.
+pub fn sync(
+    store: &mut Store,
+    remote: &Remote,
+    from_start: bool,
+    now: impl Fn() -> DateTime<Utc>,
+) -> Result<SyncReport> {
+    let me = remote.me()?;
+    if store.setting(USER_KEY)?.as_deref() != Some(me.name.as_str()) {
+        store.set_setting(USER_KEY, &me.name)?;
+    }
+    let mut report = SyncReport {
+        server: remote.url.clone(),
+        user: me.name.clone(),
+        ..SyncReport::default()
+    };
+
+    // Push.
+    for item in store.outbox()? {
+        if !same_person(&item.interviewer, &me.name) {
+            report.others += 1;
+            continue;
+        }
+        if item.conflict.is_some() {
+            report
+                .conflicts
+                .push(conflict_line(&item.candidate, item.conflict.as_deref()));
+            continue;
+        }
+        // Signed with this installation's key, as a file export would be.
+        let file = store.session_file(item.id)?;
+        let body = file.to_json();
+        let r = remote.call(
+            remote.agent.post(&format!("{}/v1/sessions", remote.url)),
+            Some(body.as_bytes()),
+        );
+        match r {
+            Ok(text) => match serde_json::from_str::<PushResult>(&text) {
+                Ok(p) => {
+                    let hash = p.content_hash.unwrap_or_else(|| file.content_hash.clone());
+                    store.record_push(item.id, item.revision, &hash, now(), None)?;
+                    if p.result == "unchanged" {
+                        report.already_there += 1;
+                    } else {
+                        report.pushed.push(Moved {
+                            candidate: item.candidate,
+                            interviewer: item.interviewer,
+                            revision: item.revision,
+                            what: "pushed".into(),
+                        });
+                    }
+                }
+                Err(e) => report
+                    .failures
+                    .push(format!("{}: unexpected reply: {e}", item.id)),
+            },
+            Err(Failure::Transport(e)) => {
+                return Err(Error::Io(format!(
+                    "cannot reach the team server {}: {e}",
+                    remote.url
+                )))
+            }
+            Err(Failure::Api {
+                status: 409,
+                message,
+                ..
+            }) => {
+                store.record_push(
+                    item.id,
+                    item.revision,
+                    &file.content_hash,
+                    now(),
+                    Some(&message),
+                )?;
+                report
+                    .conflicts
+                    .push(conflict_line(&item.candidate, Some(&message)));
+            }
+            Err(f) => report.failures.push(format!(
+                "{} ({}): {}",
+                item.id,
+                item.candidate,
+                f.into_error(&remote.url)
+            )),
+        }
+    }
+
+    // Pull, a page at a time; the cursor is saved after each page is in.
+    let mut cursor = if from_start {
+        String::new()
+    } else {
+        store.setting(CURSOR_KEY)?.unwrap_or_default()
+    };
+    loop {
+        let page: Changes = remote.get(&format!("/v1/changes?after={cursor}&limit={PAGE}"))?;
+        let mut files = Vec::new();
+        for value in &page.sessions {
+            let f = SessionFile::parse(value.get().as_bytes()).map_err(|e| {
+                Error::Invalid(format!(
+                    "the team server sent a session file that does not verify: {e}"
+                ))
+            })?;
+            // Our own sessions come back as we pushed them; a local copy is
+            // never replaced by the server's (on a conflict both are kept).
+            if !store.is_own_session(f.session.id)? {
+                files.push(f);
+            }
+        }
+        let revisions: std::collections::HashMap<_, _> = files
+            .iter()
+            .map(|f| (f.session.id, f.session.revision))
+            .collect();
+        for r in store.import_sessions(&files)? {
+            let what = match &r.outcome {
+                ImportOutcome::Added => "added".to_string(),
+                ImportOutcome::Replaced { changes } => format!("updated: {}", changes.join("; ")),
+                ImportOutcome::Unchanged | ImportOutcome::KeptNewer { .. } => {
+                    report.already_here += 1;
+                    continue;
+                }
+            };
+            report.pulled.push(Moved {
+                candidate: r.candidate.clone(),
+                interviewer: r.interviewer.clone(),
+                revision: revisions.get(&r.session_id).copied().unwrap_or_default(),
+                what,
+            });
+        }
+        cursor = page.cursor;
+        store.set_setting(CURSOR_KEY, &cursor)?;
+        if !page.more {
+            break;
+        }
+    }
+    Ok(report)
+}
+
+fn conflict_line(candidate: &str, message: Option<&str>) -> String {
+    format!(
+        "{candidate}: the server holds another version of this session ({}); both are kept: yours here, the server's there",
+        message.unwrap_or("revision conflict")
+    )
+}

@@ -1,0 +1,471 @@
+//! The team server in the app: the Team screen's settings (server URL in the
+//! database, token in the OS keyring or else a 0600 file), "Sync now", and
+//! the background sync after each submit and every minute. The sync itself
+//! is the core's (`panelist_core::sync`, shared with `panelist sync`); it runs
+//! on the blocking pool with its own connection to the database file, so the
+//! app's store is never locked across the network and the UI thread never
+//! waits. The status lives behind a std mutex taken only for a copy or a
+//! replace, never across an `.await`; each change is sent to the page as the
+//! `panelist://sync` event.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use panelist_core::sync::{self, Remote, RemoteConfig, URL_KEY, USER_KEY};
+use panelist_core::Store;
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager, State};
+
+use crate::error::{IpcError, IpcResult};
+use crate::state::Db;
+
+/// How often the background sync runs when nothing wakes it earlier.
+const PERIOD: Duration = Duration::from_secs(60);
+/// The event that carries each new status to the page.
+pub const SYNC_EVENT: &str = "panelist://sync";
+/// Replaces the OS config folder for the token file (tests, scripts).
+pub const CONFIG_DIR_ENV: &str = "PANELIST_CONFIG_DIR";
+/// `file` forces the token file even where a keyring exists (tests).
+pub const TOKEN_STORE_ENV: &str = "PANELIST_TOKEN_STORE";
+const KEYRING_SERVICE: &str = "dev.panelist.app";
+
+/// Where the token is kept.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStore {
+    /// The OS keyring (the Secret Service on Linux).
+    Keyring,
+    /// A file only this user can read (mode 0600) in the app's config folder.
+    File,
+}
+
+/// What the sync indicator shows.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncState {
+    /// No team server set.
+    Off,
+    Syncing,
+    /// Everything here is on the server.
+    Synced,
+    /// Sessions wait to be pushed (the last sync has not run or could not push them).
+    Waiting,
+    /// The server could not be reached.
+    Offline,
+    /// The server answered with an error (a bad token, a conflict...).
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub state: SyncState,
+    /// Own submitted sessions waiting to be pushed.
+    pub waiting: u32,
+    /// Own sessions the server holds another version of (both kept).
+    pub conflicts: u32,
+    /// Why, for `offline` and `error`; what moved, for `synced`.
+    pub message: Option<String>,
+    /// When the last sync finished (RFC 3339).
+    pub last_sync: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TeamSettings {
+    pub url: Option<String>,
+    /// The server's name for this user, from the last sync.
+    pub user: Option<String>,
+    pub has_token: bool,
+    pub token_store: TokenStore,
+    /// Where the token file is (for `file`).
+    pub token_path: String,
+    pub status: SyncStatus,
+}
+
+pub struct Team {
+    status: Mutex<SyncStatus>,
+    wake: tokio::sync::Notify,
+    /// One sync at a time.
+    /// Set while a sync runs: one at a time (a flag, not a lock held across `.await`).
+    running: std::sync::atomic::AtomicBool,
+    token_file: PathBuf,
+    keyring_user: String,
+}
+
+impl Team {
+    pub fn new(db_path: &Path) -> Team {
+        let id = crate::instance_id(db_path);
+        let dir = std::env::var_os(CONFIG_DIR_ENV)
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                directories::BaseDirs::new()
+                    .map(|d| d.config_dir().join(panelist_core::storage::APP_IDENTIFIER))
+            })
+            .unwrap_or_else(|| PathBuf::from("."));
+        Team {
+            status: Mutex::new(SyncStatus {
+                state: SyncState::Off,
+                waiting: 0,
+                conflicts: 0,
+                message: None,
+                last_sync: None,
+            }),
+            wake: tokio::sync::Notify::new(),
+            running: std::sync::atomic::AtomicBool::new(false),
+            token_file: dir.join(format!("team-token-{id}")),
+            keyring_user: format!("team-token:{id}"),
+        }
+    }
+
+    /// Asks the background task to sync now (after a submit).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    fn status(&self) -> SyncStatus {
+        self.status
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_status(&self, app: &AppHandle, s: SyncStatus) {
+        *self.status.lock().unwrap_or_else(|p| p.into_inner()) = s.clone();
+        let _ = app.emit(SYNC_EVENT, s);
+    }
+
+    fn keyring_wanted() -> bool {
+        std::env::var(TOKEN_STORE_ENV).as_deref() != Ok("file")
+    }
+
+    fn entry(&self) -> Option<keyring::Entry> {
+        if !Self::keyring_wanted() {
+            return None;
+        }
+        keyring::Entry::new(KEYRING_SERVICE, &self.keyring_user).ok()
+    }
+
+    /// Stores the token: in the keyring if one answers, else in the file.
+    fn save_token(&self, token: &str) -> Result<TokenStore, String> {
+        if let Some(e) = self.entry() {
+            match e.set_password(token) {
+                Ok(()) => {
+                    let _ = std::fs::remove_file(&self.token_file);
+                    return Ok(TokenStore::Keyring);
+                }
+                Err(err) => tracing::info!("no OS keyring ({err}); keeping the token in a file"),
+            }
+        }
+        write_private(&self.token_file, token)?;
+        Ok(TokenStore::File)
+    }
+
+    fn load_token(&self) -> Option<(String, TokenStore)> {
+        if let Some(e) = self.entry() {
+            if let Ok(t) = e.get_password() {
+                return Some((t, TokenStore::Keyring));
+            }
+        }
+        std::fs::read_to_string(&self.token_file)
+            .ok()
+            .map(|t| (t.trim().to_string(), TokenStore::File))
+            .filter(|(t, _)| !t.is_empty())
+    }
+
+    /// Which store a new token would go to.
+    fn probe_store(&self) -> TokenStore {
+        match self.entry().map(|e| e.get_password()) {
+            Some(Ok(_)) | Some(Err(keyring::Error::NoEntry)) => TokenStore::Keyring,
+            _ => TokenStore::File,
+        }
+    }
+}
+
+/// Writes `text` to `path`, readable and writable by this user only.
+fn write_private(path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("tmp");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(&tmp)
+        .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    }
+    f.write_all(text.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The outbox counts, read on the app's own store.
+fn counts(store: &Store) -> panelist_core::Result<(u32, u32)> {
+    let (w, c) = sync::waiting(store)?;
+    Ok((w as u32, c as u32))
+}
+
+/// One sync, on the blocking pool with its own connection. Updates the
+/// status (and the page) before and after.
+pub async fn run_sync(app: &AppHandle) -> SyncStatus {
+    let team = app.state::<Arc<Team>>().inner().clone();
+    let _one = OneAtATime::claim(&team).await;
+    let db_path = app.state::<Db>().path.clone();
+    // The keyring is a D-Bus call: not on an async worker.
+    let token = {
+        let t = team.clone();
+        tauri::async_runtime::spawn_blocking(move || t.load_token())
+            .await
+            .ok()
+            .flatten()
+    };
+    let now = chrono::Utc::now().to_rfc3339();
+    let before = team.status();
+    let last = before.last_sync.clone();
+    if token.is_some() {
+        team.set_status(
+            app,
+            SyncStatus {
+                state: SyncState::Syncing,
+                ..before
+            },
+        );
+    }
+    let job = tauri::async_runtime::spawn_blocking(move || -> Result<_, (SyncState, String)> {
+        let mut store = Store::open(&db_path).map_err(|e| (SyncState::Error, e.to_string()))?;
+        let url = store
+            .setting(URL_KEY)
+            .map_err(|e| (SyncState::Error, e.to_string()))?
+            .filter(|u| !u.is_empty());
+        let (url, (token, _)) = match (url, token) {
+            (Some(u), Some(t)) => (u, t),
+            _ => return Ok((None, counts(&store).unwrap_or_default())),
+        };
+        let remote = Remote::new(&RemoteConfig {
+            url,
+            token,
+            ca_pem: None,
+        })
+        .map_err(|e| (SyncState::Error, e.to_string()))?;
+        let r = sync::sync(&mut store, &remote, false, chrono::Utc::now);
+        let c = counts(&store).unwrap_or_default();
+        match r {
+            Ok(rep) => Ok((Some(rep), c)),
+            Err(panelist_core::Error::Io(m)) => Err((SyncState::Offline, m)),
+            Err(e) => Err((SyncState::Error, e.to_string())),
+        }
+    });
+    let (w, c) = {
+        let db = app.state::<Db>();
+        db.run(|s| counts(s)).await.unwrap_or_default()
+    };
+    let status = match job.await {
+        Ok(Ok((None, (w, c)))) => SyncStatus {
+            state: SyncState::Off,
+            waiting: w,
+            conflicts: c,
+            message: None,
+            last_sync: last,
+        },
+        Ok(Ok((Some(rep), (w, c)))) => {
+            let problem = rep.conflicts.first().or(rep.failures.first()).cloned();
+            SyncStatus {
+                state: if problem.is_some() {
+                    SyncState::Error
+                } else if w > 0 {
+                    SyncState::Waiting
+                } else {
+                    SyncState::Synced
+                },
+                waiting: w,
+                conflicts: c,
+                message: problem.or_else(|| {
+                    Some(format!(
+                        "pushed {}, pulled {}",
+                        rep.pushed.len(),
+                        rep.pulled.len()
+                    ))
+                }),
+                last_sync: Some(now),
+            }
+        }
+        Ok(Err((state, message))) => SyncStatus {
+            state,
+            waiting: w,
+            conflicts: c,
+            message: Some(message),
+            last_sync: last,
+        },
+        Err(e) => SyncStatus {
+            state: SyncState::Error,
+            waiting: w,
+            conflicts: c,
+            message: Some(format!("the sync task failed: {e}")),
+            last_sync: last,
+        },
+    };
+    team.set_status(app, status.clone());
+    status
+}
+
+/// Holds the `running` flag for one sync; a second sync waits for the first
+/// to finish (polling, so no lock is held across an `.await`).
+struct OneAtATime(Arc<Team>);
+
+impl OneAtATime {
+    async fn claim(team: &Arc<Team>) -> OneAtATime {
+        use std::sync::atomic::Ordering;
+        while team
+            .running
+            .compare_exchange(false, true, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        OneAtATime(team.clone())
+    }
+}
+
+impl Drop for OneAtATime {
+    fn drop(&mut self) {
+        self.0
+            .running
+            .store(false, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// The background task: a sync at start, after each submit, every minute.
+pub fn spawn_background(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let team = app.state::<Arc<Team>>().inner().clone();
+        loop {
+            run_sync(&app).await;
+            tokio::select! {
+                _ = tokio::time::sleep(PERIOD) => {}
+                _ = team.wake.notified() => {}
+            }
+        }
+    });
+}
+
+fn settings(team: &Team, url: Option<String>, user: Option<String>) -> TeamSettings {
+    let token = team.load_token();
+    TeamSettings {
+        url,
+        user,
+        has_token: token.is_some(),
+        token_store: token.map(|(_, s)| s).unwrap_or_else(|| team.probe_store()),
+        token_path: team.token_file.display().to_string(),
+        status: team.status(),
+    }
+}
+
+async fn url_and_user(db: &Db) -> IpcResult<(Option<String>, Option<String>)> {
+    db.run(|s| {
+        Ok((
+            s.setting(URL_KEY)?.filter(|u| !u.is_empty()),
+            s.setting(USER_KEY)?.filter(|u| !u.is_empty()),
+        ))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn team_settings(
+    db: State<'_, Db>,
+    team: State<'_, Arc<Team>>,
+) -> IpcResult<TeamSettings> {
+    let (url, user) = url_and_user(&db).await?;
+    let team = team.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || settings(&team, url, user))
+        .await
+        .map_err(IpcError::internal)
+}
+
+/// Saves the server URL (in the database) and the token (keyring or file),
+/// then syncs in the background.
+#[tauri::command]
+pub async fn set_team_server(
+    app: AppHandle,
+    db: State<'_, Db>,
+    team: State<'_, Arc<Team>>,
+    url: String,
+    token: String,
+) -> IpcResult<TeamSettings> {
+    let url = sync::normalise_url(&url).map_err(IpcError::from)?;
+    let token = token.trim().to_string();
+    if token.is_empty() || token.chars().any(char::is_whitespace) {
+        return Err(IpcError::from(panelist_core::Error::Invalid(
+            "token: paste the token `panelist-server user add` printed (one word)".into(),
+        )));
+    }
+    db.run(move |s| sync::set_server(s, &url).map(|_| ()))
+        .await?;
+    let t = team.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || t.save_token(&token))
+        .await
+        .map_err(IpcError::internal)?
+        .map_err(|e| {
+            IpcError::from(panelist_core::Error::Io(format!(
+                "token: cannot store it: {e}"
+            )))
+        })?;
+    team.wake();
+    let _ = app;
+    team_settings(db, team).await
+}
+
+/// Syncs now and answers with the new status.
+#[tauri::command]
+pub async fn sync_now(app: AppHandle) -> IpcResult<SyncStatus> {
+    Ok(run_sync(&app).await)
+}
+
+/// The current status, with the outbox counted afresh.
+#[tauri::command]
+pub async fn sync_status(db: State<'_, Db>, team: State<'_, Arc<Team>>) -> IpcResult<SyncStatus> {
+    let (w, c) = db.run(|s| counts(s)).await?;
+    let mut s = team.status();
+    s.waiting = w;
+    s.conflicts = c;
+    if s.state == SyncState::Synced && w > 0 {
+        s.state = SyncState::Waiting;
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_token_file_is_private_and_replaced_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("cfg").join("team-token-x");
+        write_private(&p, "pnl_one").unwrap();
+        write_private(&p, "pnl_two").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "pnl_two");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}

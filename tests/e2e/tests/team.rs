@@ -1,0 +1,428 @@
+//! The team server in the real window: a throwaway PostgreSQL cluster and
+//! the real `panelist-server`; a colleague interviews with the `panelist` CLI
+//! on their own database and pushes with `panelist sync`. In the app, the
+//! Team screen sets the server and token, the sync indicator shows on Home
+//! and on the live screen, the interview is submitted, the background sync
+//! pushes it and pulls the colleague's session, and Compare shows both.
+//! Screenshots of the Team screen at 480×800 and 1280×860 go to
+//! docs/screenshots (team-480.png, team-1280.png).
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use panelist_e2e::cli::{panelist, Colleague};
+use panelist_e2e::{create_interview, repo_root, within, AppRun, Result, TestEnv};
+use thirtyfour::prelude::*;
+
+const CANDIDATE: &str = "Noor Haddad";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/e2e.sh"]
+async fn team_server_sync_indicator_and_a_colleagues_session_in_compare() {
+    let env = TestEnv::new();
+    let server = TeamServer::start(env.dir.path());
+    within(Duration::from_secs(300), "team flow", flow(&env, &server)).await;
+}
+
+// -- a throwaway PostgreSQL and panelist-server ------------------------------------
+
+fn pg_bin() -> PathBuf {
+    let mut v: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .expect("PostgreSQL is installed (scripts/setup-debian.sh)")
+        .filter_map(|e| Some(e.ok()?.path().join("bin")))
+        .filter(|b| b.join("initdb").exists())
+        .collect();
+    v.sort();
+    v.pop().expect("initdb under /usr/lib/postgresql")
+}
+
+fn is_root() -> bool {
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A PostgreSQL program, as the `postgres` user when we are root.
+fn pg(program: &str) -> Command {
+    let path = pg_bin().join(program);
+    if is_root() {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(path);
+        c
+    } else {
+        Command::new(path)
+    }
+}
+
+fn run(mut c: Command, what: &str) -> String {
+    let out = c.output().unwrap_or_else(|e| panic!("{what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn server_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
+    let bin = target.join("debug").join("panelist-server");
+    assert!(
+        bin.exists(),
+        "{} is missing: cargo build -p panelist-server (scripts/e2e.sh does)",
+        bin.display()
+    );
+    bin
+}
+
+struct TeamServer {
+    dir: tempfile::TempDir,
+    owner: String,
+    serve: Child,
+    url: String,
+}
+
+impl TeamServer {
+    fn start(_near: &Path) -> TeamServer {
+        let dir = tempfile::Builder::new()
+            .prefix("panelist-e2e-pg-")
+            .tempdir_in("/tmp")
+            .unwrap();
+        if is_root() {
+            run(
+                {
+                    let mut c = Command::new("chown");
+                    c.arg("postgres:postgres").arg(dir.path());
+                    c
+                },
+                "chown",
+            );
+        }
+        let data = dir.path().join("data");
+        let mut c = pg("initdb");
+        c.arg("-D").arg(&data).args([
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "-N",
+            "--no-instructions",
+        ]);
+        run(c, "initdb");
+        let mut c = pg("pg_ctl");
+        c.arg("-D")
+            .arg(&data)
+            .args(["-w", "-s", "-l"])
+            .arg(dir.path().join("log"))
+            .args([
+                "-o",
+                &format!(
+                    "-k {} -c listen_addresses='' -p 5432 -c fsync=off",
+                    dir.path().display()
+                ),
+                "start",
+            ]);
+        run(c, "pg_ctl start");
+        let sock = dir.path().display().to_string();
+        let psql = |sql: &str| {
+            let mut c = Command::new(pg_bin().join("psql"));
+            c.args([
+                "-X",
+                "-q",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-h",
+                &sock,
+                "-p",
+                "5432",
+            ])
+            .args(["-U", "postgres", "-d", "postgres", "-c", sql]);
+            run(c, sql);
+        };
+        psql("CREATE ROLE panelist_owner LOGIN CREATEROLE");
+        psql("CREATE DATABASE panelist OWNER panelist_owner");
+        let owner = format!("host={sock} port=5432 user=panelist_owner dbname=panelist");
+        let mut c = Command::new(server_binary());
+        c.args(["--database-url", &owner, "migrate"]);
+        run(c, "panelist-server migrate");
+        psql("CREATE ROLE panelist_web LOGIN NOBYPASSRLS IN ROLE panelist_app");
+        let web = format!("host={sock} port=5432 user=panelist_web dbname=panelist");
+        let mut serve = Command::new(server_binary())
+            .args(["--database-url", &web, "serve", "--listen", "127.0.0.1:0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(serve.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("serve printed {line:?}"))
+            .to_string();
+        TeamServer {
+            dir,
+            owner,
+            serve,
+            url,
+        }
+    }
+
+    /// `panelist-server user add NAME --role interviewer`; returns the token.
+    fn user(&self, name: &str) -> String {
+        let mut c = Command::new(server_binary());
+        c.args([
+            "--database-url",
+            &self.owner,
+            "user",
+            "add",
+            name,
+            "--role",
+            "interviewer",
+        ]);
+        run(c, "user add").trim().to_string()
+    }
+
+    fn count(&self) -> usize {
+        let mut c = Command::new(pg_bin().join("psql"));
+        c.args(["-X", "-q", "-A", "-t", "-h"])
+            .arg(self.dir.path())
+            .args(["-p", "5432", "-U", "postgres", "-d", "panelist"])
+            .args(["-c", "SELECT count(*) FROM sessions"]);
+        run(c, "count").trim().parse().unwrap()
+    }
+}
+
+impl Drop for TeamServer {
+    fn drop(&mut self) {
+        let _ = self.serve.kill();
+        let _ = self.serve.wait();
+        let mut c = pg("pg_ctl");
+        c.arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-w", "-s", "-m", "immediate", "stop"]);
+        let _ = c.output();
+    }
+}
+
+// -- the flow --------------------------------------------------------------------
+
+async fn wait_text(run: &AppRun, css: &str, want: &str, limit: Duration) -> Result<String> {
+    let start = Instant::now();
+    loop {
+        let text = run.text(css).await.unwrap_or_default();
+        if text.contains(want) {
+            return Ok(text);
+        }
+        if start.elapsed() > limit {
+            return Err(format!("{css} says {text:?}, not {want:?}, after {limit:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Waits until the sync indicator (a live region) shows `want`, and is shown.
+async fn wait_indicator(run: &AppRun, want: &str, limit: Duration) -> Result<()> {
+    let start = Instant::now();
+    loop {
+        let el = run.el(".sync-indicator").await?;
+        let text = el.prop("textContent").await?.unwrap_or_default();
+        if text.contains(want) && el.attr("hidden").await?.is_none() {
+            return Ok(());
+        }
+        if start.elapsed() > limit {
+            return Err(
+                format!("the sync indicator says {text:?}, not {want:?}, after {limit:?}").into(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn shot(run: &AppRun, name: &str, w: u32, h: u32) -> Result<()> {
+    run.d().set_window_rect(0, 0, w, h).await?;
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let dir = repo_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.png"));
+    run.d().screenshot(&path).await?;
+    eprintln!("saved {}", path.display());
+    Ok(())
+}
+
+async fn flow(env: &TestEnv, server: &TeamServer) -> Result<()> {
+    // The colleague: interviews with the CLI on their own database, pushes.
+    let ben_token = server.user("Ben Baker");
+    let grace_token = server.user("Grace Hopper");
+    Colleague {
+        interviewer: "Ben Baker",
+        candidate: CANDIDATE,
+        role: "Backend engineer",
+        kit: "backend-fundamentals",
+        scores: &[
+            ("rest-api-design", 2),
+            ("sql-vs-nosql", 3),
+            ("caching-fundamentals", 2),
+        ],
+        notes: &[("rest-api-design", "BEN-NOTE: versioning story was thin.")],
+        recommendation: "yes",
+        summary: "Solid.",
+        amendments: &[],
+    }
+    .session_file(env.dir.path())?;
+    let ben_db = env.dir.path().join("ben-baker.db");
+    panelist(
+        &ben_db,
+        &["remote", "set", &server.url, "--token", &ben_token],
+    )?;
+    let out = panelist(&ben_db, &["sync"])?;
+    assert!(out.contains("pushed 1"), "{out}");
+    assert_eq!(server.count(), 1);
+
+    let run = AppRun::start(env).await?;
+    let r = steps(&run, env, server, &grace_token).await;
+    run.quit().await;
+    r
+}
+
+async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) -> Result<()> {
+    // No server yet: the indicator is silent.
+    run.screen("home").await?;
+    assert!(!run.el(".sync-indicator").await?.is_displayed().await?);
+
+    // Team screen: set the server and the token.
+    run.button("Team").await?.click().await?;
+    run.screen("team").await?;
+    run.el("input[name=url]")
+        .await?
+        .send_keys(&server.url)
+        .await?;
+    run.el("input[name=token]").await?.send_keys(token).await?;
+    run.button("Save").await?.click().await?;
+    wait_text(run, ".team-status", "Synced", Duration::from_secs(90)).await?;
+    wait_text(
+        run,
+        ".team-who",
+        "Signed in as Grace Hopper",
+        Duration::from_secs(10),
+    )
+    .await?;
+    // Where the token went: a keyring, or (no keyring here) a 0600 file.
+    let store = run.text(".team-store").await?;
+    if store.starts_with("Your token is kept in the OS keyring") {
+        eprintln!("token store: the OS keyring");
+    } else {
+        let path = store
+            .split("a file only you can read: ")
+            .nth(1)
+            .ok_or_else(|| format!("the store note names no file: {store}"))?;
+        let meta = std::fs::metadata(path.trim())?;
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{path}");
+        assert_eq!(std::fs::read_to_string(path.trim())?.trim(), token);
+        eprintln!("token store: {path}");
+    }
+    // The token never lands in the database.
+    let db = std::fs::read(env.db())?;
+    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()));
+    shot(run, "team-480", 480, 800).await?;
+    shot(run, "team-1280", 1280, 860).await?;
+    run.d().set_window_rect(0, 0, 480, 800).await?;
+
+    // Home shows the indicator; the colleague's session is not here (sealed
+    // on the server until Grace submits).
+    run.el("button[aria-label='Back to interviews']")
+        .await?
+        .click()
+        .await?;
+    run.screen("home").await?;
+    wait_indicator(run, "Synced", Duration::from_secs(30)).await?;
+    if let Ok(dir) = std::env::var("PANELIST_TEAM_SHOTS") {
+        run.d()
+            .screenshot(&Path::new(&dir).join("home.png"))
+            .await?;
+    }
+    let imported: i64 =
+        env.open_db()
+            .query_row("SELECT count(*) FROM session WHERE imported = 1", [], |r| {
+                r.get(0)
+            })?;
+    assert_eq!(imported, 0, "a sealed session reached this machine");
+
+    // The interview, with the indicator on the live screen too.
+    create_interview(run, env, CANDIDATE, "Backend fundamentals").await?;
+    run.el(".sync-indicator").await?;
+    wait_indicator(run, "Synced", Duration::from_secs(10)).await?;
+    if let Ok(dir) = std::env::var("PANELIST_TEAM_SHOTS") {
+        run.d()
+            .screenshot(&Path::new(&dir).join("live.png"))
+            .await?;
+    }
+    run.keys("4j3j3").await?;
+    run.wait_saved(Duration::from_secs(5)).await?;
+    run.keys("w").await?;
+    run.screen("wrap").await?;
+    run.el("input[type=radio][value='yes']")
+        .await?
+        .click()
+        .await?;
+    run.wait_saved(Duration::from_secs(5)).await?;
+    run.button("Submit").await?.click().await?;
+    run.d()
+        .find(By::XPath(
+            "//dialog[@open]//button[normalize-space(.)='Submit']",
+        ))
+        .await?
+        .click()
+        .await?;
+    run.screen("summary").await?;
+
+    // The submit wakes the background sync: pushed, and Ben's arrives.
+    let start = Instant::now();
+    while server.count() < 2 {
+        if start.elapsed() > Duration::from_secs(60) {
+            return Err("the submitted session did not reach the server".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let start = Instant::now();
+    loop {
+        let n: i64 = env.open_db().query_row(
+            "SELECT count(*) FROM session WHERE imported = 1 AND interviewer = 'Ben Baker'",
+            [],
+            |r| r.get(0),
+        )?;
+        if n == 1 {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            return Err("Ben's session was not pulled".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // Compare shows both.
+    run.el(&format!("button[aria-label='Panel for {CANDIDATE}']"))
+        .await?
+        .click()
+        .await?;
+    run.screen("compare").await?;
+    run.el(".content[data-sealed='false']").await?;
+    let mut heads = Vec::new();
+    for th in run.d().find_all(By::Css(".q-matrix thead th")).await? {
+        heads.push(th.text().await?);
+    }
+    assert_eq!(
+        heads,
+        ["Question", "Ben Baker", "Grace Hopper (you)", "Row"],
+        "{heads:?}"
+    );
+    Ok(())
+}
