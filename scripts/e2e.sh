@@ -33,6 +33,6 @@ cargo test -p panelist-e2e --no-run --quiet
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # One window at a time (tests share nothing, but two cores are enough for one).
 # The whole run is bounded; each test also has its own time limit.
-exec timeout --signal=TERM --kill-after=30 1200 \
+exec timeout --signal=TERM --kill-after=30 1800 \
   xvfb-run -a -s "-screen 0 480x800x24 -nolisten tcp" \
   cargo test -p panelist-e2e --quiet -- --include-ignored --test-threads=1 "${EXTRA[@]}"
