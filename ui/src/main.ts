@@ -1,6 +1,5 @@
 // Boot: app info, the save queue, flush-on-exit wiring, and the router.
 import "./styles.css";
-import "./styles/theme.css";
 import type { Ctx, Route, Screen } from "./app";
 import { backend, isTransient } from "./backend";
 import { clear, h, toast } from "./dom";

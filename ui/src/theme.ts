@@ -1,7 +1,7 @@
 // The colour theme: follow the system, or always light, or always dark.
 // Remembered on this machine (localStorage, in the app's own data folder) and
-// applied as <html data-theme="light|dark">; "system" removes the attribute
-// so the stylesheet's prefers-color-scheme rules decide.
+// applied as <html data-theme="light|dark">, the one switch styles.css reads;
+// "system" sets the system's current preference and follows its changes.
 import { h, nextId } from "./dom";
 
 export type ThemePref = "system" | "light" | "dark";
@@ -22,10 +22,22 @@ export function themePref(): ThemePref {
   return v === "light" || v === "dark" ? v : "system";
 }
 
+function systemDark(): MediaQueryList | null {
+  return typeof globalThis.matchMedia === "function" ? globalThis.matchMedia("(prefers-color-scheme: dark)") : null;
+}
+
+let following = false;
+
 export function applyTheme(pref: ThemePref = themePref()): void {
-  const root = document.documentElement;
-  if (pref === "system") delete root.dataset.theme;
-  else root.dataset.theme = pref;
+  const query = systemDark();
+  const resolved = pref === "system" ? (query?.matches ? "dark" : "light") : pref;
+  document.documentElement.dataset.theme = resolved;
+  if (query && !following) {
+    following = true;
+    query.addEventListener("change", () => {
+      if (themePref() === "system") applyTheme("system");
+    });
+  }
 }
 
 export function setThemePref(pref: ThemePref): void {
