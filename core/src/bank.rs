@@ -605,25 +605,7 @@ impl BankFile {
                 .iter()
                 .map(|q| QuestionDoc {
                     retired: retired.contains(&q.id),
-                    id: q.id.clone(),
-                    prompt: q.prompt.clone(),
-                    competency: q.competency.clone(),
-                    seniority: q.seniority,
-                    kind: q.kind,
-                    minutes: q.minutes,
-                    look_fors: q.look_fors.clone(),
-                    follow_ups: q.follow_ups.clone(),
-                    levels: q
-                        .rubric
-                        .levels
-                        .iter()
-                        .map(|l| LevelDoc {
-                            value: l.value,
-                            label: Some(l.label.clone()),
-                            anchor: l.anchor.clone(),
-                        })
-                        .collect(),
-                    sources: q.sources.clone(),
+                    ..QuestionDoc::of(q)
                 })
                 .collect(),
             kits: kits
