@@ -1,5 +1,5 @@
 // Small shared widgets: the save indicator, the top bar, the key-map dialog.
-import { h } from "./dom";
+import { h, nextId } from "./dom";
 import { KEY_MAP, KEY_MAP_WHY } from "./keys";
 import { themeControl } from "./theme";
 import type { SaveQueue, SaveStatus } from "./saver";
@@ -59,17 +59,20 @@ export function keyMapDialog(): HTMLDialogElement {
   return dlg;
 }
 
-/** A modal confirmation; resolves true on OK. */
-export function confirmDialog(title: string, message: string, ok: string): Promise<boolean> {
+/**
+ * A modal confirmation; resolves true on OK. `message` is text (shown in a
+ * paragraph) or a node built by the caller; `dialogClass` names the dialog.
+ */
+export function confirmDialog(title: string, message: string | Node, ok: string, dialogClass = ""): Promise<boolean> {
   return new Promise((resolve) => {
     const okBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, ok);
     const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
-    const titleId = `confirm-${Date.now()}`;
+    const titleId = nextId("confirm");
     const dlg = h(
       "dialog",
-      { class: "dialog", attrs: { "aria-labelledby": titleId } },
+      { class: `dialog ${dialogClass}`.trim(), attrs: { "aria-labelledby": titleId } },
       h("h2", { id: titleId }, title),
-      h("p", {}, message),
+      typeof message === "string" ? h("p", {}, message) : message,
       h("div", { class: "dialog-actions" }, cancel, okBtn),
     );
     let result = false;

@@ -11,6 +11,7 @@ import type { Replacement } from "../bindings/Replacement";
 import { clear, field, h, toast } from "../dom";
 import { REPORT_FORMATS } from "../panel";
 import { candidateHeader } from "./candidate";
+import { confirmDialog } from "../widgets";
 import "../styles/panels.css";
 
 /** The preview frame: `sandbox` with no tokens allows no script at all. */
@@ -52,30 +53,7 @@ export function redactionSummary(replaced: Replacement[]): HTMLElement {
 
 /** Asks before a redacted export, showing what goes out replaced. */
 export function confirmRedactedExport(replaced: Replacement[]): Promise<boolean> {
-  return new Promise((resolve) => {
-    const okBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Export redacted");
-    const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
-    const dlg = h(
-      "dialog",
-      { class: "dialog redact-dialog", attrs: { "aria-labelledby": "redact-confirm-title" } },
-      h("h2", { id: "redact-confirm-title" }, "Export a redacted report?"),
-      redactionSummary(replaced),
-      h("div", { class: "dialog-actions" }, cancel, okBtn),
-    );
-    let result = false;
-    okBtn.addEventListener("click", () => {
-      result = true;
-      dlg.close();
-    });
-    cancel.addEventListener("click", () => dlg.close());
-    dlg.addEventListener("close", () => {
-      dlg.remove();
-      resolve(result);
-    });
-    document.body.appendChild(dlg);
-    dlg.showModal();
-    cancel.focus();
-  });
+  return confirmDialog("Export a redacted report?", redactionSummary(replaced), "Export redacted", "redact-dialog");
 }
 
 export function reportScreen(ctx: Ctx, candidate: string): Screen {
