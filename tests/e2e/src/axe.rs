@@ -109,3 +109,38 @@ pub async fn assert_no_axe_violations(driver: &WebDriver, screen: &str) -> Resul
         .into())
     }
 }
+
+/// Runs axe on the current screen in light and dark at 480×800 and
+/// 1280×860; returns one line per violating node, prefixed with the screen,
+/// theme and size. Leaves the window at 480×800 in the light theme.
+pub async fn axe_both_themes_and_sizes(driver: &WebDriver, screen: &str) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for theme in ["light", "dark"] {
+        driver
+            .execute(
+                "document.documentElement.dataset.theme = arguments[0];",
+                vec![Value::String(theme.into())],
+            )
+            .await?;
+        for (w, h) in [(480u32, 800u32), (1280, 860)] {
+            driver.set_window_rect(0, 0, w, h).await?;
+            for _ in 0..60 {
+                let got = driver.execute("return window.innerWidth;", vec![]).await?;
+                if got.json() == &Value::from(w) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            for l in axe_violations(driver).await? {
+                found.push(format!("[{screen}, {theme}, {w}×{h}] {l}"));
+            }
+        }
+    }
+    driver
+        .execute("document.documentElement.dataset.theme = 'light';", vec![])
+        .await?;
+    driver.set_window_rect(0, 0, 480, 800).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    Ok(found)
+}

@@ -4,8 +4,9 @@
 //! Team screen sets the server and token, the sync indicator shows on Home
 //! and on the live screen, the interview is submitted, the background sync
 //! pushes it and pulls the colleague's session, and Compare shows both.
-//! Screenshots of the Team screen at 480×800 and 1280×860 go to
-//! docs/screenshots (team-480.png, team-1280.png).
+//! The Team screen is checked with axe-core in light and dark at 480×800 and
+//! 1280×860; its screenshots (team-480.png, team-1280.png) go to
+//! `$PANELIST_SCREENSHOTS` when set.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -246,10 +247,14 @@ async fn wait_indicator(run: &AppRun, want: &str, limit: Duration) -> Result<()>
     }
 }
 
+/// Saves a screenshot into `$PANELIST_SCREENSHOTS` when asked for
+/// (`scripts/e2e.sh --screenshots docs/screenshots -- team`).
 async fn shot(run: &AppRun, name: &str, w: u32, h: u32) -> Result<()> {
+    let Some(dir) = std::env::var_os("PANELIST_SCREENSHOTS").map(std::path::PathBuf::from) else {
+        return Ok(());
+    };
     run.d().set_window_rect(0, 0, w, h).await?;
     tokio::time::sleep(Duration::from_millis(600)).await;
-    let dir = repo_root().join("docs/screenshots");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{name}.png"));
     run.d().screenshot(&path).await?;
@@ -334,6 +339,8 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
     assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()));
     shot(run, "team-480", 480, 800).await?;
     shot(run, "team-1280", 1280, 860).await?;
+    let found = panelist_e2e::axe::axe_both_themes_and_sizes(run.d(), "team").await?;
+    assert!(found.is_empty(), "axe-core:\n{}", found.join("\n"));
     run.d().set_window_rect(0, 0, 480, 800).await?;
 
     // Home shows the indicator; the colleague's session is not here (sealed
