@@ -372,9 +372,13 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
             .screenshot(&Path::new(&dir).join("live.png"))
             .await?;
     }
-    run.keys("4j3j3").await?;
+    run.alt("4").await?;
+    run.next_question().await?;
+    run.alt("3").await?;
+    run.next_question().await?;
+    run.alt("3").await?;
     run.wait_saved(Duration::from_secs(5)).await?;
-    run.keys("w").await?;
+    run.alt("w").await?;
     run.screen("wrap").await?;
     run.el("input[type=radio][value='yes']")
         .await?
