@@ -123,15 +123,7 @@ pub async fn axe_both_themes_and_sizes(driver: &WebDriver, screen: &str) -> Resu
             )
             .await?;
         for (w, h) in [(480u32, 800u32), (1280, 860)] {
-            driver.set_window_rect(0, 0, w, h).await?;
-            for _ in 0..60 {
-                let got = driver.execute("return window.innerWidth;", vec![]).await?;
-                if got.json() == &Value::from(w) {
-                    break;
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+            resize(driver, w, h).await?;
             for l in axe_violations(driver).await? {
                 found.push(format!("[{screen}, {theme}, {w}×{h}] {l}"));
             }
@@ -140,7 +132,21 @@ pub async fn axe_both_themes_and_sizes(driver: &WebDriver, screen: &str) -> Resu
     driver
         .execute("document.documentElement.dataset.theme = 'light';", vec![])
         .await?;
-    driver.set_window_rect(0, 0, 480, 800).await?;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    resize(driver, 480, 800).await?;
     Ok(found)
+}
+
+/// Sets the window to `w`×`h` and waits until the page has laid out at
+/// that width (and a little longer, so clicks land where elements are).
+pub async fn resize(driver: &WebDriver, w: u32, h: u32) -> Result<()> {
+    driver.set_window_rect(0, 0, w, h).await?;
+    for _ in 0..100 {
+        let got = driver.execute("return window.innerWidth;", vec![]).await?;
+        if got.json() == &Value::from(w) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    Ok(())
 }
