@@ -305,6 +305,27 @@ impl AppRun {
         self.wait_css(css, Duration::from_secs(10)).await
     }
 
+    /// Clicks the element matching `css` after scrolling it to the middle of
+    /// its scroller: WebDriver's own scrolling puts it at the bottom edge,
+    /// where a sticky action bar can cover it and take the click.
+    pub async fn click_centred(&self, css: &str) -> Result<()> {
+        let el = self.el(css).await?;
+        self.d()
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                vec![el.to_json()?],
+            )
+            .await?;
+        el.click().await?;
+        Ok(())
+    }
+
+    /// On the wrap-up screen: picks the recommendation `value` ("yes", ...).
+    pub async fn recommend(&self, value: &str) -> Result<()> {
+        self.click_centred(&format!("input[type=radio][value='{value}']"))
+            .await
+    }
+
     /// Waits until the screen named `name` is shown (see main.ts).
     pub async fn screen(&self, name: &str) -> Result<()> {
         self.wait_css(

@@ -351,10 +351,7 @@ async fn finish_interview(run: &AppRun) -> Result<()> {
         .click()
         .await?;
     run.screen("wrap").await?;
-    run.el("input[type=radio][value='yes']")
-        .await?
-        .click()
-        .await?;
+    run.recommend("yes").await?;
     run.wait_saved(Duration::from_secs(10)).await?;
     run.button("Submit").await?.click().await?;
     run.el("dialog[open]").await?;

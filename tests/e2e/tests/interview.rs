@@ -119,10 +119,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     areas[1].send_keys("Flag one").await?;
     areas[1].send_keys(Key::Enter).await?;
     areas[1].send_keys("Flag two").await?;
-    run.el("input[type=radio][value='yes']")
-        .await?
-        .click()
-        .await?;
+    run.recommend("yes").await?;
     run.wait_saved(Duration::from_secs(5)).await?;
     run.button("Submit").await?.click().await?;
     run.el("dialog[open]").await?;

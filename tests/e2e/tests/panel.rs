@@ -149,10 +149,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     run.screen("live").await?;
     run.alt("w").await?;
     run.screen("wrap").await?;
-    run.el("input[type=radio][value='yes']")
-        .await?
-        .click()
-        .await?;
+    run.recommend("yes").await?;
     run.wait_saved(Duration::from_secs(5)).await?;
     run.button("Submit").await?.click().await?;
     run.d()

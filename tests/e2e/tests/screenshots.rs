@@ -154,10 +154,7 @@ async fn steps(run: &AppRun, dir: &Path) -> Result<()> {
     areas[1]
         .send_keys("Dismissed on-call as someone else's job")
         .await?;
-    run.el("input[type=radio][value='yes']")
-        .await?
-        .click()
-        .await?;
+    run.recommend("yes").await?;
     run.d()
         .find(By::Css("h2#scores-title"))
         .await?
