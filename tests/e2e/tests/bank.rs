@@ -160,6 +160,16 @@ fn nothing_saved(env: &TestEnv, revisions_before: i64) -> Result<()> {
     Ok(())
 }
 
+/// axe-core on the current screen in light and dark at both sizes.
+async fn a11y(run: &AppRun, screen: &str) -> Result<()> {
+    let found = panelist_e2e::axe::axe_both_themes_and_sizes(run.d(), screen).await?;
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("axe-core: {}", found.join("\n")).into())
+    }
+}
+
 async fn back(run: &AppRun, label: &str) -> Result<()> {
     run.el(&format!("button[aria-label='{label}']"))
         .await?
@@ -174,6 +184,12 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     run.screen("bank").await?;
     run.el(".bank-q").await?;
     shot(run, "bank").await?;
+    a11y(run, "bank").await?;
+    run.button("Competencies").await?.click().await?;
+    run.screen("bank-competencies").await?;
+    a11y(run, "competencies").await?;
+    back(run, "Back to the bank").await?;
+    run.screen("bank").await?;
     run.el(".bank-filters input[type=search]")
         .await?
         .send_keys("idempotency")
@@ -190,6 +206,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
             .query_row("SELECT count(*) FROM question_revision", [], |r| r.get(0))?;
     run.button("New question").await?.click().await?;
     run.screen("bank-question").await?;
+    a11y(run, "question editor").await?;
     set(run, "Id", QID).await?;
     set(run, "Prompt", FIRST).await?;
     set(run, "Minutes", "6").await?;
@@ -244,6 +261,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     // Put it in a new kit.
     run.button("Kits").await?.click().await?;
     run.screen("bank-kits").await?;
+    a11y(run, "kits").await?;
     set(run, "Kit name", "E2E kit").await?;
     input(run, "First question")
         .await?
@@ -303,6 +321,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .click()
         .await?;
     run.screen("bank-history").await?;
+    a11y(run, "question history").await?;
     let rev2 = run.text(".bank-rev[data-revision='2']").await?;
     assert!(rev2.contains("Prompt") && rev2.contains(SECOND), "{rev2}");
 
