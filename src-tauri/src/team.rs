@@ -89,7 +89,6 @@ pub struct TeamSettings {
 pub struct Team {
     status: Mutex<SyncStatus>,
     wake: tokio::sync::Notify,
-    /// One sync at a time.
     /// Set while a sync runs: one at a time (a flag, not a lock held across `.await`).
     running: std::sync::atomic::AtomicBool,
     token_file: PathBuf,
@@ -186,33 +185,13 @@ impl Team {
     }
 }
 
-/// Writes `text` to `path`, readable and writable by this user only.
+/// Writes `text` to `path`, readable and writable by this user only (the
+/// core's atomic 0600 write; the config folder is made first).
 fn write_private(path: &Path, text: &str) -> Result<(), String> {
-    use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let tmp = path.with_extension("tmp");
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(&tmp)
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| format!("{}: {e}", tmp.display()))?;
-    }
-    f.write_all(text.as_bytes())
-        .and_then(|_| f.sync_all())
-        .map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+    panelist_core::files::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// The outbox counts, read on the app's own store.
@@ -255,7 +234,7 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
             .filter(|u| !u.is_empty());
         let (url, (token, _)) = match (url, token) {
             (Some(u), Some(t)) => (u, t),
-            _ => return Ok((None, counts(&store).unwrap_or_default())),
+            _ => return Ok(None),
         };
         let remote = Remote::new(&RemoteConfig {
             url,
@@ -263,38 +242,41 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
             ca_pem: None,
         })
         .map_err(|e| (SyncState::Error, e.to_string()))?;
-        let r = sync::sync(&mut store, &remote, false, chrono::Utc::now);
-        let c = counts(&store).unwrap_or_default();
-        match r {
-            Ok(rep) => Ok((Some(rep), c)),
+        match sync::sync(&mut store, &remote, false, chrono::Utc::now) {
+            Ok(rep) => Ok(Some(rep)),
             Err(panelist_core::Error::Io(m)) => Err((SyncState::Offline, m)),
             Err(e) => Err((SyncState::Error, e.to_string())),
         }
     });
-    let (w, c) = {
-        let db = app.state::<Db>();
-        db.run(|s| counts(s)).await.unwrap_or_default()
-    };
-    let status = match job.await {
-        Ok(Ok((None, (w, c)))) => SyncStatus {
+    let outcome = job
+        .await
+        .unwrap_or_else(|e| Err((SyncState::Error, format!("the sync task failed: {e}"))));
+    // The outbox as it is now, after the sync.
+    let (waiting, conflicts) = app
+        .state::<Db>()
+        .run(|s| counts(s))
+        .await
+        .unwrap_or_default();
+    let status = match outcome {
+        Ok(None) => SyncStatus {
             state: SyncState::Off,
-            waiting: w,
-            conflicts: c,
+            waiting,
+            conflicts,
             message: None,
             last_sync: last,
         },
-        Ok(Ok((Some(rep), (w, c)))) => {
+        Ok(Some(rep)) => {
             let problem = rep.conflicts.first().or(rep.failures.first()).cloned();
             SyncStatus {
                 state: if problem.is_some() {
                     SyncState::Error
-                } else if w > 0 {
+                } else if waiting > 0 {
                     SyncState::Waiting
                 } else {
                     SyncState::Synced
                 },
-                waiting: w,
-                conflicts: c,
+                waiting,
+                conflicts,
                 message: problem.or_else(|| {
                     Some(format!(
                         "pushed {}, pulled {}",
@@ -305,18 +287,11 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
                 last_sync: Some(now),
             }
         }
-        Ok(Err((state, message))) => SyncStatus {
+        Err((state, message)) => SyncStatus {
             state,
-            waiting: w,
-            conflicts: c,
+            waiting,
+            conflicts,
             message: Some(message),
-            last_sync: last,
-        },
-        Err(e) => SyncStatus {
-            state: SyncState::Error,
-            waiting: w,
-            conflicts: c,
-            message: Some(format!("the sync task failed: {e}")),
             last_sync: last,
         },
     };
@@ -402,7 +377,6 @@ pub async fn team_settings(
 /// then syncs in the background.
 #[tauri::command]
 pub async fn set_team_server(
-    app: AppHandle,
     db: State<'_, Db>,
     team: State<'_, Arc<Team>>,
     url: String,
@@ -427,7 +401,6 @@ pub async fn set_team_server(
             )))
         })?;
     team.wake();
-    let _ = app;
     team_settings(db, team).await
 }
 
