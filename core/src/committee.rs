@@ -112,6 +112,47 @@ impl ScoreScale {
     }
 }
 
+/// What a redacted report replaced, for the person exporting: each person
+/// first (the candidate, then every interviewer in column order) with their
+/// pseudonym and how often the name was also replaced in free text, then any
+/// other replacement made in free text (a first name alone...).
+fn people_first(
+    candidate: &str,
+    pseudonym: &str,
+    interviewers: &[String],
+    in_text: Vec<Replacement>,
+) -> Vec<Replacement> {
+    let count = |name: &str| {
+        in_text
+            .iter()
+            .filter(|r| r.name == name)
+            .map(|r| r.count)
+            .sum()
+    };
+    let mut out: Vec<Replacement> = Vec::new();
+    let people = std::iter::once((candidate.to_string(), pseudonym.to_string())).chain(
+        interviewers
+            .iter()
+            .enumerate()
+            .map(|(i, who)| (who.clone(), format!("Interviewer {}", letter(i)))),
+    );
+    for (name, pseudonym) in people {
+        if !out.iter().any(|r| r.name == name) {
+            out.push(Replacement {
+                count: count(&name),
+                name,
+                pseudonym,
+            });
+        }
+    }
+    for r in in_text {
+        if !out.iter().any(|x| x.name == r.name) {
+            out.push(r);
+        }
+    }
+    out
+}
+
 /// The letter-named pseudonym of the `i`-th interviewer: A, B, … Z, AA, AB…
 fn letter(mut i: usize) -> String {
     let mut s = String::new();
@@ -243,7 +284,7 @@ pub fn build(
             d.prompt = r.apply(&d.prompt);
             d.reason = r.apply(&d.reason);
         }
-        replaced = r.replacements();
+        replaced = people_first(candidate, &pseudonym, &interviewers, r.replacements());
         name = pseudonym;
     }
     CommitteeReport {

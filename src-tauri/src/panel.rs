@@ -427,61 +427,12 @@ pub(crate) fn report_preview_of(
     redact: bool,
 ) -> panelist_core::Result<ReportPreview> {
     let report = build_report(s, candidate, redact)?;
-    let replaced = if redact {
-        let plain = build_report(s, candidate, false)?;
-        people_replaced(&plain, &report)
-    } else {
-        Vec::new()
-    };
     Ok(ReportPreview {
         format,
         text: committee::render(&report, format),
         redacted: redact,
-        replaced,
+        replaced: report.replaced.clone(),
     })
-}
-
-/// What a redacted report replaces, for the person exporting: first each
-/// person (the candidate, then each interviewer in column order) with their
-/// pseudonym and how often their name was also replaced in free text, then
-/// any other replacement the core made in free text (a first name alone…).
-fn people_replaced(
-    plain: &committee::CommitteeReport,
-    redacted: &committee::CommitteeReport,
-) -> Vec<Replacement> {
-    let mut out: Vec<Replacement> = Vec::new();
-    let in_text = |name: &str| {
-        redacted
-            .replaced
-            .iter()
-            .filter(|r| r.name == name)
-            .map(|r| r.count)
-            .sum()
-    };
-    let mut push = |name: &str, pseudonym: &str| {
-        if !out.iter().any(|r| r.name == name) {
-            out.push(Replacement {
-                name: name.to_string(),
-                pseudonym: pseudonym.to_string(),
-                count: in_text(name),
-            });
-        }
-    };
-    push(&plain.candidate, &redacted.candidate);
-    for (a, b) in plain
-        .comparison
-        .columns
-        .iter()
-        .zip(&redacted.comparison.columns)
-    {
-        push(&a.interviewer, &b.interviewer);
-    }
-    for r in &redacted.replaced {
-        if !out.iter().any(|x| x.name == r.name) {
-            out.push(r.clone());
-        }
-    }
-    out
 }
 
 /// Deletes one interview (own draft or in progress, or an imported
