@@ -180,20 +180,25 @@ pub async fn import_bank_file(
                 .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?
         }
     };
-    db.run(move |s| {
+    // Read and parse on the blocking pool without the store: a large file
+    // never keeps the interview's note saves waiting; only the import takes it.
+    let file = tauri::async_runtime::spawn_blocking(move || {
         let meta = std::fs::metadata(&path)
             .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
         if meta.len() > MAX_BANK_BYTES as u64 {
             return Err(Error::Invalid(format!(
-                "{} bytes is more than a bank file may hold ({MAX_BANK_BYTES} bytes)",
+                "{}: {} bytes is more than a bank file may hold ({MAX_BANK_BYTES} bytes)",
+                path.display(),
                 meta.len()
             )));
         }
         let bytes = panelist_core::files::read(&path)?;
-        s.import_bank_bytes(&bytes)
+        panelist_core::bank::parse_bank(&bytes)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
     })
     .await
-    .map(Some)
+    .map_err(IpcError::internal)??;
+    db.run(move |s| s.import_bank(&file)).await.map(Some)
 }
 
 /// Exports the whole bank as a bank file; the written path, or `null` when
