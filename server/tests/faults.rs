@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
 use common::*;
-use panelist_core::session::{NewSession, Recommendation};
 use panelist_core::sync::{self, Remote, RemoteConfig, SyncReport};
 use panelist_core::{SessionId, Store};
 use uuid::Uuid;
@@ -24,33 +23,8 @@ fn at(minutes: i64) -> DateTime<Utc> {
 
 /// A real interview on `store`, scored, noted and submitted.
 fn interview(store: &mut Store, interviewer: &str, candidate: &str, t: DateTime<Utc>) -> SessionId {
-    let kit = store.kits().unwrap().into_iter().next().unwrap();
-    let new = NewSession {
-        candidate: candidate.into(),
-        interviewer: interviewer.into(),
-        role: "Backend engineer".into(),
-        kit: Some(kit.name.clone()),
-        question_ids: kit.questions[..2].to_vec(),
-    };
-    let s = store
-        .create_session(&new, Uuid::now_v7().into(), Uuid::now_v7().into(), t)
-        .unwrap();
-    let q = s.entries[0].question.id.clone();
-    store.start_session(s.id, t).unwrap();
-    store.set_score(s.id, &q, Some(3), t).unwrap();
-    store
-        .set_notes(s.id, &q, &format!("{interviewer} notes on {candidate}"), t)
-        .unwrap();
-    store
-        .submit(
-            s.id,
-            Recommendation::Yes,
-            Some("summary"),
-            Uuid::now_v7().into(),
-            t,
-        )
-        .unwrap();
-    s.id
+    let note = format!("{interviewer} notes on {candidate}");
+    interview_on(store, interviewer, candidate, &note, true, t)
 }
 
 fn remote(url: &str, token: &str) -> Remote {

@@ -126,12 +126,17 @@ pub fn pull_all(base: &str, token: &str, cursor: &str) -> (Vec<SessionFile>, Str
 
 // -- session files ----------------------------------------------------------------
 
-/// A real session made with the core: two questions, a score and a note on
-/// the first, submitted (or left in progress).
-pub fn session_file(interviewer: &str, candidate: &str, note: &str, submit: bool) -> SessionFile {
-    let mut store = Store::open_in_memory().unwrap();
+/// A real interview on `store`: two questions of the first kit, a score and
+/// a note on the first, submitted (or left in progress) at `t`.
+pub fn interview_on(
+    store: &mut Store,
+    interviewer: &str,
+    candidate: &str,
+    note: &str,
+    submit: bool,
+    t: chrono::DateTime<Utc>,
+) -> panelist_core::ids::SessionId {
     let kit = store.kits().unwrap().into_iter().next().unwrap();
-    let t = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
     let new = NewSession {
         candidate: candidate.into(),
         interviewer: interviewer.into(),
@@ -157,7 +162,15 @@ pub fn session_file(interviewer: &str, candidate: &str, note: &str, submit: bool
             )
             .unwrap();
     }
-    SessionFile::new(store.session(s.id).unwrap())
+    s.id
+}
+
+/// A real session made with the core (see `interview_on`), as its file.
+pub fn session_file(interviewer: &str, candidate: &str, note: &str, submit: bool) -> SessionFile {
+    let mut store = Store::open_in_memory().unwrap();
+    let t = Utc.with_ymd_and_hms(2026, 11, 20, 9, 0, 0).unwrap();
+    let id = interview_on(&mut store, interviewer, candidate, note, submit, t);
+    SessionFile::new(store.session(id).unwrap())
 }
 
 pub fn bytes(f: &SessionFile) -> Vec<u8> {
