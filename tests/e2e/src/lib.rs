@@ -320,6 +320,20 @@ impl AppRun {
         Ok(())
     }
 
+    /// Saves a screenshot of the window as `NAME.png` into
+    /// `$PANELIST_SCREENSHOTS` (`scripts/e2e.sh --screenshots DIR`); nothing
+    /// when that is not set.
+    pub async fn save_screenshot(&self, name: &str) -> Result<()> {
+        let Some(dir) = std::env::var_os("PANELIST_SCREENSHOTS").map(PathBuf::from) else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, self.d().screenshot_as_png().await?)?;
+        eprintln!("saved {}", path.display());
+        Ok(())
+    }
+
     /// On the wrap-up screen: picks the recommendation `value` ("yes", ...).
     pub async fn recommend(&self, value: &str) -> Result<()> {
         self.click_centred(&format!("input[type=radio][value='{value}']"))

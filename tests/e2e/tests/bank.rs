@@ -83,26 +83,16 @@ async fn flow(env: &TestEnv) -> Result<()> {
     Ok(())
 }
 
-/// Screenshots go here when asked for.
-fn shots() -> Option<PathBuf> {
-    std::env::var_os("PANELIST_SCREENSHOTS").map(PathBuf::from)
-}
-
+/// `NAME-480.png` and `NAME-1280.png` when screenshots are asked for.
 async fn shot(run: &AppRun, name: &str) -> Result<()> {
-    let Some(dir) = shots() else {
+    if std::env::var_os("PANELIST_SCREENSHOTS").is_none() {
         return Ok(());
-    };
-    for (w, h, suffix) in [(480u32, 800u32, "480"), (1280, 860, "1280")] {
-        run.d().set_window_rect(0, 0, w, h).await?;
-        tokio::time::sleep(Duration::from_millis(600)).await;
-        let png = run.d().screenshot_as_png().await?;
-        let out = dir.join(format!("{name}-{suffix}.png"));
-        std::fs::write(&out, png)?;
-        eprintln!("saved {}", out.display());
     }
-    run.d().set_window_rect(0, 0, 480, 800).await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    Ok(())
+    for (w, h) in [(480u32, 800u32), (1280, 860)] {
+        panelist_e2e::axe::resize(run.d(), w, h).await?;
+        run.save_screenshot(&format!("{name}-{w}")).await?;
+    }
+    panelist_e2e::axe::resize(run.d(), 480, 800).await
 }
 
 /// The control labelled exactly `label` (first match).

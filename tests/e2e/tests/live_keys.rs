@@ -6,7 +6,6 @@
 //! closed; axe-core finds nothing on Live, New interview and Wrap-up in light
 //! and dark at both sizes; screenshots of those screens at both sizes.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use panelist_e2e::{create_interview, within, AppRun, Result, TestEnv};
@@ -233,20 +232,6 @@ const KITS: [&str; 8] = [
     "Production readiness",
 ];
 
-fn screenshot_dir() -> Option<PathBuf> {
-    std::env::var_os("PANELIST_SCREENSHOTS").map(PathBuf::from)
-}
-
-async fn save_shot(run: &AppRun, name: &str) -> Result<()> {
-    if let Some(dir) = screenshot_dir() {
-        let png = run.d().screenshot_as_png().await?;
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
-        eprintln!("saved {}", path.display());
-    }
-    Ok(())
-}
-
 async fn set_theme(run: &AppRun, theme: &str) -> Result<()> {
     run.d()
         .execute(
@@ -327,7 +312,7 @@ async fn layout_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
                 }
                 if k == 0 && q == 0 {
                     check_axe(run, "live", size, &mut axe_bad).await?;
-                    save_shot(run, &format!("live-{size}")).await?;
+                    run.save_screenshot(&format!("live-{size}")).await?;
                 }
                 if q + 1 < total {
                     run.next_question().await?;
@@ -347,7 +332,7 @@ async fn layout_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
             for (size, (w, h)) in [("480", (480, 800)), ("1280", (1280, 860))] {
                 set_size(run, w, h).await?;
                 check_axe(run, "wrap-up", size, &mut axe_bad).await?;
-                save_shot(run, &format!("wrapup-{size}")).await?;
+                run.save_screenshot(&format!("wrapup-{size}")).await?;
             }
             set_size(run, 480, 800).await?;
         }
@@ -372,7 +357,8 @@ async fn layout_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
             for (size, (w, h)) in [("480", (480, 800)), ("1280", (1280, 860))] {
                 set_size(run, w, h).await?;
                 check_axe(run, "new interview", size, &mut axe_bad).await?;
-                save_shot(run, &format!("new-interview-{size}")).await?;
+                run.save_screenshot(&format!("new-interview-{size}"))
+                    .await?;
             }
             set_size(run, 480, 800).await?;
             run.d()

@@ -247,19 +247,10 @@ async fn wait_indicator(run: &AppRun, want: &str, limit: Duration) -> Result<()>
     }
 }
 
-/// Saves a screenshot into `$PANELIST_SCREENSHOTS` when asked for
-/// (`scripts/e2e.sh --screenshots docs/screenshots -- team`).
+/// The window at `w`×`h`, saved as `NAME.png` when screenshots are asked for.
 async fn shot(run: &AppRun, name: &str, w: u32, h: u32) -> Result<()> {
-    let Some(dir) = std::env::var_os("PANELIST_SCREENSHOTS").map(std::path::PathBuf::from) else {
-        return Ok(());
-    };
-    run.d().set_window_rect(0, 0, w, h).await?;
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    std::fs::create_dir_all(&dir)?;
-    let path = dir.join(format!("{name}.png"));
-    run.d().screenshot(&path).await?;
-    eprintln!("saved {}", path.display());
-    Ok(())
+    panelist_e2e::axe::resize(run.d(), w, h).await?;
+    run.save_screenshot(name).await
 }
 
 async fn flow(env: &TestEnv, server: &TeamServer) -> Result<()> {
