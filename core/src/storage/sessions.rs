@@ -520,6 +520,20 @@ fn session_head(tx: &Transaction, id: SessionId) -> Result<Head> {
 /// Checks that the session may change (exists, not submitted, not imported),
 /// starts it if it was a draft, and bumps its revision.
 fn open_for_change(tx: &Transaction, id: SessionId, now: DateTime<Utc>) -> Result<Head> {
+    let head = changeable_head(
+        tx,
+        id,
+        "is submitted and locked; a score can only change through an amendment with a reason",
+    )?;
+    tx.prepare_cached(START_IF_DRAFT)?
+        .execute(params![id, ts(now)])?;
+    bump(tx, id, now)?;
+    Ok(head)
+}
+
+/// The session's head if it may change here: it exists, is not imported and
+/// not submitted (`when_submitted` finishes the refusal's sentence).
+fn changeable_head(tx: &Transaction, id: SessionId, when_submitted: &str) -> Result<Head> {
     let head = session_head(tx, id)?;
     if head.imported {
         return Err(Error::Locked(format!(
@@ -527,13 +541,8 @@ fn open_for_change(tx: &Transaction, id: SessionId, now: DateTime<Utc>) -> Resul
         )));
     }
     if head.status == Status::Submitted {
-        return Err(Error::Locked(format!(
-            "session {id} is submitted and locked; a score can only change through an amendment with a reason"
-        )));
+        return Err(Error::Locked(format!("session {id} {when_submitted}")));
     }
-    tx.prepare_cached(START_IF_DRAFT)?
-        .execute(params![id, ts(now)])?;
-    bump(tx, id, now)?;
     Ok(head)
 }
 
@@ -828,19 +837,13 @@ impl Store {
     ) -> Result<Session> {
         details.check()?;
         self.write(|tx| {
-            let head = session_head(tx, id)?;
-            if head.imported {
-                return Err(Error::Locked(format!(
-                    "session {id} was imported from another machine and is read-only here"
-                )));
-            }
-            if head.status == Status::Submitted {
-                return Err(Error::Locked(format!(
-                    "session {id} is submitted: its candidate, interviewer and role can no longer change"
-                )));
-            }
-            let (old_name, old_interviewer, old_role): (String, String, String) = tx
-                .query_row(SESSION_DETAILS, [id], |r| {
+            changeable_head(
+                tx,
+                id,
+                "is submitted: its candidate, interviewer and role can no longer change",
+            )?;
+            let (old_name, old_interviewer, old_role): (String, String, String) =
+                tx.query_row(SESSION_DETAILS, [id], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })?;
             let sid = id.to_string();
