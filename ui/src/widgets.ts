@@ -60,33 +60,41 @@ export function keyMapDialog(): HTMLDialogElement {
 }
 
 /**
+ * Shows `dlg` as a modal with focus on `focus`; when it closes (a button, or
+ * Escape) it is removed and the promise resolves to `result()`.
+ */
+export function openModal<T>(dlg: HTMLDialogElement, focus: HTMLElement, result: () => T): Promise<T> {
+  return new Promise((resolve) => {
+    dlg.addEventListener("close", () => {
+      dlg.remove();
+      resolve(result());
+    });
+    document.body.appendChild(dlg);
+    dlg.showModal();
+    focus.focus();
+  });
+}
+
+/**
  * A modal confirmation; resolves true on OK. `message` is text (shown in a
  * paragraph) or a node built by the caller; `dialogClass` names the dialog.
  */
 export function confirmDialog(title: string, message: string | Node, ok: string, dialogClass = ""): Promise<boolean> {
-  return new Promise((resolve) => {
-    const okBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, ok);
-    const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
-    const titleId = nextId("confirm");
-    const dlg = h(
-      "dialog",
-      { class: `dialog ${dialogClass}`.trim(), attrs: { "aria-labelledby": titleId } },
-      h("h2", { id: titleId }, title),
-      typeof message === "string" ? h("p", {}, message) : message,
-      h("div", { class: "dialog-actions" }, cancel, okBtn),
-    );
-    let result = false;
-    okBtn.addEventListener("click", () => {
-      result = true;
-      dlg.close();
-    });
-    cancel.addEventListener("click", () => dlg.close());
-    dlg.addEventListener("close", () => {
-      dlg.remove();
-      resolve(result);
-    });
-    document.body.appendChild(dlg);
-    dlg.showModal();
-    cancel.focus();
+  const okBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, ok);
+  const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
+  const titleId = nextId("confirm");
+  const dlg = h(
+    "dialog",
+    { class: `dialog ${dialogClass}`.trim(), attrs: { "aria-labelledby": titleId } },
+    h("h2", { id: titleId }, title),
+    typeof message === "string" ? h("p", {}, message) : message,
+    h("div", { class: "dialog-actions" }, cancel, okBtn),
+  );
+  let result = false;
+  okBtn.addEventListener("click", () => {
+    result = true;
+    dlg.close();
   });
+  cancel.addEventListener("click", () => dlg.close());
+  return openModal(dlg, cancel, () => result);
 }

@@ -11,7 +11,7 @@ import { clear, field, h, toast } from "../dom";
 import { recommendationLabel, shortDate, statusLabel } from "../format";
 import { importedCandidates, outcomeText } from "../panel";
 import type { ImportedFile } from "../types";
-import { confirmDialog, topBar } from "../widgets";
+import { confirmDialog, openModal, topBar } from "../widgets";
 import "../styles/home.css";
 import { syncIndicator } from "../sync";
 
@@ -123,40 +123,32 @@ export function isCandidateClash(err: unknown): boolean {
 
 /** Asks whether two names with one candidate id are one person. */
 export function clashDialog(message: string): Promise<CandidateClash | null> {
-  return new Promise((resolve) => {
-    const merge = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Same person: merge");
-    const apart = h("button", { class: "btn", attrs: { type: "button" } }, "Different people: keep apart");
-    const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
-    const dlg = h(
-      "dialog",
-      { class: "dialog clash-dialog", attrs: { "aria-labelledby": "clash-title" } },
-      h("h2", { id: "clash-title" }, "Is this the same candidate?"),
-      h("p", {}, message),
-      h(
-        "p",
-        { class: "hint" },
-        "Merge files the session under the candidate already here. Keep apart files it under a separate candidate. Nothing is imported until you choose.",
-      ),
-      h("div", { class: "dialog-actions" }, cancel, apart, merge),
-    );
-    let result: CandidateClash | null = null;
-    merge.addEventListener("click", () => {
-      result = "merge";
-      dlg.close();
-    });
-    apart.addEventListener("click", () => {
-      result = "keep_apart";
-      dlg.close();
-    });
-    cancel.addEventListener("click", () => dlg.close());
-    dlg.addEventListener("close", () => {
-      dlg.remove();
-      resolve(result);
-    });
-    document.body.appendChild(dlg);
-    dlg.showModal();
-    cancel.focus();
+  const merge = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Same person: merge");
+  const apart = h("button", { class: "btn", attrs: { type: "button" } }, "Different people: keep apart");
+  const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
+  const dlg = h(
+    "dialog",
+    { class: "dialog clash-dialog", attrs: { "aria-labelledby": "clash-title" } },
+    h("h2", { id: "clash-title" }, "Is this the same candidate?"),
+    h("p", {}, message),
+    h(
+      "p",
+      { class: "hint" },
+      "Merge files the session under the candidate already here. Keep apart files it under a separate candidate. Nothing is imported until you choose.",
+    ),
+    h("div", { class: "dialog-actions" }, cancel, apart, merge),
+  );
+  let result: CandidateClash | null = null;
+  merge.addEventListener("click", () => {
+    result = "merge";
+    dlg.close();
   });
+  apart.addEventListener("click", () => {
+    result = "keep_apart";
+    dlg.close();
+  });
+  cancel.addEventListener("click", () => dlg.close());
+  return openModal(dlg, cancel, () => result);
 }
 
 export function importErrorView(message: string, dismiss: () => void): HTMLElement {
