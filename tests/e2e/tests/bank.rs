@@ -177,6 +177,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     a11y(run, "bank").await?;
     run.button("Competencies").await?.click().await?;
     run.screen("bank-competencies").await?;
+    shot(run, "competencies").await?;
     a11y(run, "competencies").await?;
     back(run, "Back to the bank").await?;
     run.screen("bank").await?;
@@ -251,6 +252,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     // Put it in a new kit.
     run.button("Kits").await?.click().await?;
     run.screen("bank-kits").await?;
+    shot(run, "kits").await?;
     a11y(run, "kits").await?;
     set(run, "Kit name", "E2E kit").await?;
     input(run, "First question")
@@ -311,6 +313,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         .click()
         .await?;
     run.screen("bank-history").await?;
+    shot(run, "question-history").await?;
     a11y(run, "question history").await?;
     let rev2 = run.text(".bank-rev[data-revision='2']").await?;
     assert!(rev2.contains("Prompt") && rev2.contains(SECOND), "{rev2}");
