@@ -11,7 +11,7 @@ use panelist_core::session::{
     SessionPage, WrapUp,
 };
 use panelist_core::{files, report};
-use panelist_core::{AuditId, CandidateId, SessionId};
+use panelist_core::{AuditId, CandidateId, SessionId, Store};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -65,17 +65,23 @@ pub struct SessionView {
     /// `Session::interview_seconds`), not wall time since creation.
     #[ts(type = "number")]
     pub interview_seconds: u64,
+    /// The session's questions differ from its kit's (reordered, added or
+    /// removed when it was made); it is still compared on that kit.
+    pub kit_modified: bool,
 }
 
-impl From<Session> for SessionView {
-    fn from(session: Session) -> Self {
-        SessionView {
+impl SessionView {
+    /// The view of a session read through `store` (which knows whether its
+    /// questions were changed from its kit's).
+    pub fn of(store: &Store, session: Session) -> panelist_core::Result<Self> {
+        Ok(SessionView {
             competency_averages: session.competency_averages(),
             budget_minutes: session.budget_minutes(),
             scale: session.scale(),
             interview_seconds: session.interview_seconds(),
+            kit_modified: session.kit.is_some() && store.session_kit_modified(session.id)?,
             session,
-        }
+        })
     }
 }
 
@@ -177,16 +183,18 @@ pub async fn create_session(
     };
     db.run(move |s| s.set_setting(INTERVIEWER_KEY, &interviewer))
         .await?;
-    Ok(session.into())
+    db.run(move |s| SessionView::of(s, session)).await
 }
 
 /// Starts a draft (prepared in advance); a started session is unchanged.
 #[tauri::command]
 pub async fn start_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<SessionView> {
     let now = Utc::now();
-    db.run(move |s| s.start_session(session_id, now))
-        .await
-        .map(Into::into)
+    db.run(move |s| {
+        let session = s.start_session(session_id, now)?;
+        SessionView::of(s, session)
+    })
+    .await
 }
 
 /// Changes candidate, interviewer and role before submission.
@@ -198,14 +206,20 @@ pub async fn edit_session_details(
 ) -> IpcResult<SessionView> {
     let candidate_id = CandidateId::new(Uuid::now_v7());
     let now = Utc::now();
-    db.run(move |s| s.edit_details(session_id, &details, candidate_id, now))
-        .await
-        .map(Into::into)
+    db.run(move |s| {
+        let session = s.edit_details(session_id, &details, candidate_id, now)?;
+        SessionView::of(s, session)
+    })
+    .await
 }
 
 #[tauri::command]
 pub async fn get_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<SessionView> {
-    db.run(move |s| s.session(session_id)).await.map(Into::into)
+    db.run(move |s| {
+        let session = s.session(session_id)?;
+        SessionView::of(s, session)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -310,16 +324,16 @@ pub async fn submit_session(
     let now = Utc::now();
     let view = db
         .run(move |s| {
-            s.submit(
+            let session = s.submit(
                 session_id,
                 recommendation,
                 summary.as_deref(),
                 audit_id,
                 now,
-            )
+            )?;
+            SessionView::of(s, session)
         })
-        .await
-        .map(Into::into)?;
+        .await?;
     // Pushed by the background sync at once (it waits in the outbox if the
     // server cannot be reached).
     team.wake();
@@ -336,9 +350,11 @@ pub async fn amend_score(
 ) -> IpcResult<SessionView> {
     let audit_id = AuditId::new(Uuid::now_v7());
     let now = Utc::now();
-    db.run(move |s| s.amend_score(session_id, &question_id, level, &reason, audit_id, now))
-        .await
-        .map(Into::into)
+    db.run(move |s| {
+        let session = s.amend_score(session_id, &question_id, level, &reason, audit_id, now)?;
+        SessionView::of(s, session)
+    })
+    .await
 }
 
 /// Exports a session through the save dialog (or `PANELIST_EXPORT_PATH`).

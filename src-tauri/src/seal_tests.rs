@@ -238,7 +238,10 @@ fn every_ipc_read_command_keeps_the_seal() {
     );
     for id in [own, theirs] {
         out("entry_revisions", json(&s.entry_revisions(id)));
-        out("get_session", json(&s.session(id).map(SessionView::from)));
+        out(
+            "get_session",
+            json(&s.session(id).and_then(|x| SessionView::of(&s, x))),
+        );
         out(
             "export_session",
             json(&s.session_file(id).map(|f| f.to_json())),

@@ -112,6 +112,7 @@ export function session(extra: Partial<SessionView> = {}): SessionView {
     budget_minutes: 15,
     scale: { min: 1, max: 4 },
     interview_seconds: 0,
+    kit_modified: false,
     ...extra,
   };
 }

@@ -148,6 +148,21 @@ describe("summary", () => {
     expect(document.querySelectorAll("button[aria-label^='Amend score']")).toHaveLength(3);
     expect(document.body.textContent).toContain("Yes");
   });
+
+  it("says when the questions were changed from the kit", async () => {
+    for (const [modified, want] of [
+      [true, "Backend fundamentals (questions changed from the kit)"],
+      [false, "Backend fundamentals"],
+    ] as const) {
+      document.body.textContent = "";
+      const s = session({ kit: "Backend fundamentals", kit_modified: modified });
+      const screen = summaryScreen(fakeCtx(fakeBackend(s)), s.id);
+      document.body.appendChild(screen.el);
+      await vi.advanceTimersByTimeAsync(0);
+      const kit = [...document.querySelectorAll(".meta dt")].find((dt) => dt.textContent === "Kit");
+      expect(kit?.nextElementSibling?.textContent).toBe(want);
+    }
+  });
 });
 
 describe("new interview", () => {

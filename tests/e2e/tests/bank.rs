@@ -466,6 +466,12 @@ async fn kit_steps(run: &AppRun, _env: &TestEnv) -> Result<()> {
             .await?;
     }
     finish_interview(run).await?;
+    // The summary says the questions were changed from the kit.
+    let meta = run.text(".meta").await?;
+    assert!(
+        meta.contains("Backend fundamentals (questions changed from the kit)"),
+        "{meta}"
+    );
 
     // Compared on the kit it came from.
     back(run, "Back to interviews").await?;

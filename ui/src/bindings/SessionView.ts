@@ -29,7 +29,12 @@ scale: Scale | null,
  * The interview clock: seconds the interview actually ran (the core's
  * `Session::interview_seconds`), not wall time since creation.
  */
-interview_seconds: number, id: SessionId, candidate: Candidate, interviewer: string, role: string, 
+interview_seconds: number, 
+/**
+ * The session's questions differ from its kit's (reordered, added or
+ * removed when it was made); it is still compared on that kit.
+ */
+kit_modified: boolean, id: SessionId, candidate: Candidate, interviewer: string, role: string, 
 /**
  * Name of the kit the questions came from, if any.
  */

@@ -88,7 +88,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         [
           ["Role", s.role || "—"],
           ["Interviewer", s.interviewer],
-          ["Kit", s.kit ?? "—"],
+          ["Kit", s.kit ? (s.kit_modified ? `${s.kit} (questions changed from the kit)` : s.kit) : "—"],
           ["Date", shortDate(s.started_at ?? s.created_at)],
           [
             "Duration",
