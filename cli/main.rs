@@ -172,6 +172,9 @@ enum BankCmd {
         #[arg(long)]
         undo: bool,
     },
+    /// Publish this database's whole bank and kits as the team bank on the
+    /// team server (admins); every client's next sync imports it
+    Publish,
 }
 
 #[derive(Subcommand)]
@@ -570,6 +573,7 @@ fn run(cli: Cli) -> Result<()> {
             status!("{} {id}", if undo { "brought back" } else { "retired" });
             Ok(())
         }
+        Command::Bank(BankCmd::Publish) => remote::publish_bank(&mut open(&cli.db)?),
         Command::Kit(KitCmd::Create {
             name,
             questions,

@@ -1,12 +1,15 @@
 //! `panelist remote` and `panelist sync`: the command-line face of the team
 //! server client in `panelist_core::sync` (docs/sync-protocol.md), which the
-//! desktop app shares. The server's URL, the token and the pull cursor live
-//! in the database's settings; what waits to be pushed is the core's outbox.
+//! desktop app shares. The server's URL and the pull cursor live in the
+//! database's settings, the token in the OS keyring or a 0600 file
+//! (`panelist_core::team_token`, shared with the app); what waits to be
+//! pushed is the core's outbox.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
-use panelist_core::sync::{self, Remote, CA_KEY, CURSOR_KEY, TOKEN_KEY};
+use panelist_core::sync::{self, Remote, CA_KEY, CURSOR_KEY};
+use panelist_core::team_token::{TeamToken, TokenStore};
 use panelist_core::{Error, Result, Store};
 
 #[derive(Subcommand)]
@@ -58,10 +61,18 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
             if token.is_empty() {
                 return Err(Error::Invalid("the token is empty".into()));
             }
+            let keeper = TeamToken::for_store(store)?;
+            let kept = keeper.save(token)?;
             let url = sync::set_server(store, &url)?;
-            store.set_setting(TOKEN_KEY, token)?;
             store.set_setting(CA_KEY, &ca_pem)?;
             eprintln!("team server set to {url}");
+            match kept {
+                TokenStore::Keyring => eprintln!("token kept in the OS keyring"),
+                TokenStore::File => eprintln!(
+                    "token kept in {} (readable by you only)",
+                    keeper.file().display()
+                ),
+            }
             Ok(())
         }
         RemoteCmd::Status => {
@@ -86,6 +97,24 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `panelist bank publish`: this database's bank becomes the team bank.
+pub fn publish_bank(store: &mut Store) -> Result<()> {
+    let remote = Remote::from_store(store)?;
+    let p = remote.publish_bank(store)?;
+    if p.result == "unchanged" {
+        println!(
+            "the team bank is already this bank (version {}, {} questions, {} kits)",
+            p.version, p.questions, p.kits
+        );
+    } else {
+        println!(
+            "published team bank version {} ({} questions, {} kits)",
+            p.version, p.questions, p.kits
+        );
+    }
+    Ok(())
 }
 
 /// Pushes what waits in the outbox, then pulls; prints what moved.
@@ -115,6 +144,12 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
         println!(
             "not pushed: {} submitted session(s) by other interviewers on this machine (they sync with their own token)",
             r.others
+        );
+    }
+    if let Some(b) = &r.bank {
+        println!(
+            "team bank version {} from {}: {} questions added, {} updated (new revisions), {} kits",
+            b.version, b.published_by, b.questions_added, b.questions_updated, b.kits
         );
     }
     for c in &r.conflicts {

@@ -14,11 +14,19 @@ use pg::*;
 
 const CANDIDATE: &str = "Ada Lovelace";
 
+/// The folder the team token file goes to: beside the test's databases,
+/// never the user's config folder or keyring.
+fn config_dir(db: &Path) -> PathBuf {
+    db.parent().unwrap().join("config")
+}
+
 fn panelist(db: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_panelist"))
         .arg("--db")
         .arg(db)
         .args(args)
+        .env("PANELIST_CONFIG_DIR", config_dir(db))
+        .env("PANELIST_TOKEN_STORE", "file")
         .output()
         .unwrap()
 }
@@ -263,4 +271,195 @@ fn sync_over_https_trusts_the_given_ca_only() {
     assert!(ok(&db, &["remote", "status"]).contains("Ann Archer (interviewer)"));
     let out = ok(&db, &["sync"]);
     assert!(out.contains("pushed 1 (already there 0)"), "{out}");
+}
+
+/// The one token file of `db` in its config folder.
+fn token_file(db: &Path) -> PathBuf {
+    let files: Vec<PathBuf> = std::fs::read_dir(config_dir(db))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.into_iter().next().unwrap()
+}
+
+#[test]
+fn the_token_is_kept_outside_the_database_and_an_old_one_moves_out() {
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = start_server(&web);
+    let token = add_user_direct(&owner, "Ann Archer", "interviewer");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("a.db");
+    let id = interview(&db, "Ann Archer", "ANN-NOTE", "3");
+    finish(&db, &id);
+
+    let out = panelist(&db, &["remote", "set", &base, "--token", &token]);
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("(readable by you only)"), "{said}");
+    assert!(
+        !contains(&file_bytes(&db), &token),
+        "the token is in the database"
+    );
+    let file = token_file(&db);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), token);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    }
+    let out = ok(&db, &["sync"]);
+    assert!(out.contains("pushed 1 (already there 0)"), "{out}");
+
+    // A database where an earlier version kept the token in its settings:
+    // the next sync moves it to the token file and blanks the setting.
+    let old = dir.path().join("old").join("b.db");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    let ben = add_user_direct(&owner, "Ben Baker", "interviewer");
+    let idb = interview(&old, "Ben Baker", "BEN-NOTE", "2");
+    finish(&old, &idb);
+    ok(
+        &old,
+        &["remote", "set", &base, "--token", "pnl_placeholder"],
+    );
+    std::fs::remove_dir_all(config_dir(&old)).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&old).unwrap();
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('setting.remote.token', ?1)",
+            [&ben],
+        )
+        .unwrap();
+    }
+    let out = ok(&old, &["sync"]);
+    assert!(
+        out.contains("sync with") && out.contains("as Ben Baker"),
+        "{out}"
+    );
+    assert_eq!(std::fs::read_to_string(token_file(&old)).unwrap(), ben);
+    let conn = rusqlite::Connection::open(&old).unwrap();
+    let kept: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'setting.remote.token'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, "", "the old token is still in the database");
+}
+
+/// A bank file with one question of the team's own (`prompt` as given).
+fn team_question_file(dir: &Path, prompt: &str) -> PathBuf {
+    let path = dir.join("team-bank.json");
+    let bank = serde_json::json!({
+        "format": "panelist-bank",
+        "version": 1,
+        "competencies": [{"id": "team-apis", "name": "Team APIs", "description": "HTTP APIs."}],
+        "questions": [{
+            "id": "team-idempotency",
+            "prompt": prompt,
+            "competency": "team-apis",
+            "seniority": "mid",
+            "kind": "concept",
+            "minutes": 8,
+            "look_fors": ["Idempotency keys", "Stored outcome per key"],
+            "follow_ups": ["Two retries at once?"],
+            "levels": [
+                {"value": 1, "anchor": "Retries are left to chance."},
+                {"value": 2, "anchor": "Names idempotency but not how to keep it."},
+                {"value": 3, "anchor": "Keys per request, the stored outcome replayed."},
+                {"value": 4, "anchor": "Level 3 plus concurrent retries and key expiry."}
+            ]
+        }],
+        "kits": [{"id": "team-payments", "name": "Payments", "questions": ["team-idempotency"]}]
+    });
+    std::fs::write(&path, serde_json::to_vec_pretty(&bank).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn an_admins_team_bank_reaches_every_client_and_sessions_keep_their_snapshot() {
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = start_server(&web);
+    let dir = tempfile::tempdir().unwrap();
+    let (admin, ivy) = (dir.path().join("admin.db"), dir.path().join("ivy.db"));
+    let admin_token = add_user_direct(&owner, "Ada Admin", "admin");
+    let ivy_token = add_user_direct(&owner, "Ivy Interviewer", "interviewer");
+    ok(&admin, &["remote", "set", &base, "--token", &admin_token]);
+    ok(&ivy, &["remote", "set", &base, "--token", &ivy_token]);
+    const FIRST: &str = "How would you make a payment endpoint safe to retry?";
+    const SECOND: &str =
+        "A client retries a payment after a timeout: what keeps it from charging twice?";
+
+    // Nothing published yet: a sync brings no bank.
+    let out = ok(&ivy, &["sync"]);
+    assert!(!out.contains("team bank"), "{out}");
+
+    // The admin adds a question of the team's own and publishes the bank.
+    let file = team_question_file(dir.path(), FIRST);
+    ok(&admin, &["bank", "import", file.to_str().unwrap()]);
+    let out = ok(&admin, &["bank", "publish"]);
+    assert!(out.contains("published team bank version 1"), "{out}");
+    let out = ok(&admin, &["bank", "publish"]);
+    assert!(out.contains("already this bank (version 1"), "{out}");
+
+    // An interviewer may not publish; the server keeps version 1.
+    let out = panelist(&ivy, &["bank", "publish"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("403 forbidden") && err.contains("only an admin"),
+        "{err}"
+    );
+
+    // Ivy's next sync imports it: the question and its kit are there.
+    let out = ok(&ivy, &["sync"]);
+    assert!(
+        out.contains("team bank version 1 from Ada Admin: 1 questions added, 0 updated"),
+        "{out}"
+    );
+    assert!(ok(&ivy, &["bank", "show", "team-idempotency"]).contains(FIRST));
+    assert!(ok(&ivy, &["kit", "list"]).contains("Payments"));
+    // Ivy interviews with it.
+    let id = ok(
+        &ivy,
+        &[
+            "session",
+            "start",
+            "--candidate",
+            CANDIDATE,
+            "--interviewer",
+            "Ivy Interviewer",
+            "--kit",
+            "team-payments",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(&ivy, &["session", "score", &id, "team-idempotency", "3"]);
+    // Synced again: nothing new, no second import.
+    let out = ok(&ivy, &["sync"]);
+    assert!(!out.contains("team bank"), "{out}");
+
+    // The admin edits the question and publishes version 2.
+    let file = team_question_file(dir.path(), SECOND);
+    ok(&admin, &["bank", "import", file.to_str().unwrap()]);
+    let out = ok(&admin, &["bank", "publish"]);
+    assert!(out.contains("published team bank version 2"), "{out}");
+    let out = ok(&ivy, &["sync"]);
+    assert!(
+        out.contains("team bank version 2 from Ada Admin: 0 questions added, 1 updated"),
+        "{out}"
+    );
+    assert!(ok(&ivy, &["bank", "show", "team-idempotency"]).contains(SECOND));
+    assert!(ok(
+        &ivy,
+        &["bank", "show", "team-idempotency", "--revision", "1"]
+    )
+    .contains(FIRST));
+    // Ivy's interview keeps the question as it was asked.
+    let shown = ok(&ivy, &["session", "show", &id]);
+    assert!(shown.contains(FIRST) && !shown.contains(SECOND), "{shown}");
 }

@@ -20,6 +20,7 @@ pub mod session_file;
 pub mod stats;
 pub mod storage;
 pub mod sync;
+pub mod team_token;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -19,16 +19,21 @@ use ts_rs::TS;
 
 use crate::import::ImportOutcome;
 use crate::session_file::SessionFile;
+use crate::team_token::TeamToken;
 use crate::{Error, Result, Store};
 
 /// Settings the sync keeps in the database.
 pub const URL_KEY: &str = "remote.url";
+/// Where `panelist remote set` kept the token before it moved to the
+/// keyring or a 0600 file ([`TeamToken`]); read once to move it out.
 pub const TOKEN_KEY: &str = "remote.token";
 pub const CURSOR_KEY: &str = "remote.cursor";
 pub const CA_KEY: &str = "remote.ca_pem";
 /// The server's name for this user, remembered from the last sync, so the
 /// outbox can be counted while offline.
 pub const USER_KEY: &str = "remote.user";
+/// The team bank version last imported from the server (0 or absent: none).
+pub const BANK_VERSION_KEY: &str = "remote.bank_version";
 const PAGE: u32 = 100;
 
 /// Where the team server is and how to sign in.
@@ -59,6 +64,7 @@ pub fn set_server(store: &mut Store, url: &str) -> Result<String> {
         store.set_setting(URL_KEY, &url)?;
         store.set_setting(CURSOR_KEY, "")?;
         store.set_setting(USER_KEY, "")?;
+        store.set_setting(BANK_VERSION_KEY, "")?;
     }
     Ok(url)
 }
@@ -83,6 +89,45 @@ struct Changes {
     sessions: Vec<Box<serde_json::value::RawValue>>,
     cursor: String,
     more: bool,
+}
+
+/// `GET /v1/bank`: the newest team bank; `bank` only when newer than `after`.
+#[derive(Deserialize)]
+struct TeamBank {
+    version: u64,
+    published_by: Option<String>,
+    bank: Option<Box<serde_json::value::RawValue>>,
+}
+
+/// `PUT /v1/bank`'s answer.
+#[derive(Debug, Clone, Deserialize, Serialize, TS)]
+#[ts(export)]
+pub struct Published {
+    /// `"published"` (a new version) or `"unchanged"`.
+    pub result: String,
+    #[ts(type = "number")]
+    pub version: u64,
+    pub content_hash: String,
+    #[ts(type = "number")]
+    pub questions: usize,
+    #[ts(type = "number")]
+    pub kits: usize,
+}
+
+/// A team bank version pulled and imported into the local bank.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct BankPulled {
+    #[ts(type = "number")]
+    pub version: u64,
+    pub published_by: String,
+    #[ts(type = "number")]
+    pub questions_added: usize,
+    /// Questions that got a new revision here.
+    #[ts(type = "number")]
+    pub questions_updated: usize,
+    #[ts(type = "number")]
+    pub kits: usize,
 }
 
 #[derive(Deserialize)]
@@ -147,18 +192,30 @@ impl Remote {
         })
     }
 
-    /// The configuration the CLI keeps in the database's settings.
-    pub fn from_store(store: &Store) -> Result<Remote> {
-        match (store.setting(URL_KEY)?, store.setting(TOKEN_KEY)?) {
-            (Some(url), Some(token)) if !url.is_empty() => Remote::new(&RemoteConfig {
+    /// The server set for this database (URL and CA in its settings, the
+    /// token in its [`TeamToken`] store), or `None` when no server or no
+    /// token is set. A token an earlier version kept in the settings is
+    /// moved out of the database first. Blocking (the keyring is a D-Bus call).
+    pub fn configured(store: &mut Store) -> Result<Option<Remote>> {
+        let keeper = TeamToken::for_store(store)?;
+        keeper.adopt_from_settings(store)?;
+        let url = store.setting(URL_KEY)?.filter(|u| !u.is_empty());
+        match (url, keeper.load()) {
+            (Some(url), Some((token, _))) => Remote::new(&RemoteConfig {
                 url,
                 token,
                 ca_pem: store.setting(CA_KEY)?,
-            }),
-            _ => Err(Error::Invalid(
-                "no team server set: run `panelist remote set URL --token TOKEN`".into(),
-            )),
+            })
+            .map(Some),
+            _ => Ok(None),
         }
+    }
+
+    /// [`Remote::configured`], or an error saying how to set it.
+    pub fn from_store(store: &mut Store) -> Result<Remote> {
+        Remote::configured(store)?.ok_or_else(|| {
+            Error::Invalid("no team server set: run `panelist remote set URL --token TOKEN`".into())
+        })
     }
 
     fn call(&self, req: ureq::Request, body: Option<&[u8]>) -> Result<String, Failure> {
@@ -190,6 +247,23 @@ impl Remote {
     fn get<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<T> {
         let text = self
             .call(self.agent.get(&format!("{}{path}", self.url)), None)
+            .map_err(|f| f.into_error(&self.url))?;
+        serde_json::from_str(&text)
+            .map_err(|e| Error::Invalid(format!("the team server sent an unexpected reply: {e}")))
+    }
+
+    /// Publishes `store`'s whole bank as the team bank (admins only): the
+    /// bank file `panelist bank export` writes. Unchanged bytes make no new
+    /// version.
+    pub fn publish_bank(&self, store: &Store) -> Result<Published> {
+        let file = store.export_bank()?;
+        let body = serde_json::to_vec_pretty(&file)
+            .map_err(|e| Error::Invalid(format!("the bank cannot be written: {e}")))?;
+        let text = self
+            .call(
+                self.agent.put(&format!("{}/v1/bank", self.url)),
+                Some(&body),
+            )
             .map_err(|f| f.into_error(&self.url))?;
         serde_json::from_str(&text)
             .map_err(|e| Error::Invalid(format!("the team server sent an unexpected reply: {e}")))
@@ -260,6 +334,8 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// Other refused pushes, one line each.
     pub failures: Vec<String>,
+    /// The team bank version imported by this sync, if a new one was published.
+    pub bank: Option<BankPulled>,
 }
 
 fn same_person(a: &str, b: &str) -> bool {
@@ -416,7 +492,63 @@ pub fn sync(
             break;
         }
     }
+
+    // The team bank, when a newer version than the one here was published.
+    report.bank = pull_bank(store, remote, now(), &mut report.failures)?;
     Ok(report)
+}
+
+/// Imports the team bank if the server has a version newer than the last one
+/// imported here. The import is the bank file import (all or nothing; a
+/// changed question gets a new revision, sessions keep their snapshots); a
+/// bank this machine refuses is reported and tried again next sync. A server
+/// without a team bank (an older one: 404) is not an error.
+fn pull_bank(
+    store: &mut Store,
+    remote: &Remote,
+    now: DateTime<Utc>,
+    failures: &mut Vec<String>,
+) -> Result<Option<BankPulled>> {
+    let have: u64 = store
+        .setting(BANK_VERSION_KEY)?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let text = match remote.call(
+        remote
+            .agent
+            .get(&format!("{}/v1/bank?after={have}", remote.url)),
+        None,
+    ) {
+        Ok(t) => t,
+        Err(Failure::Api { status: 404, .. }) => return Ok(None),
+        Err(f) => return Err(f.into_error(&remote.url)),
+    };
+    let team: TeamBank = serde_json::from_str(&text)
+        .map_err(|e| Error::Invalid(format!("the team server sent an unexpected reply: {e}")))?;
+    let Some(bank) = team.bank.filter(|_| team.version > have) else {
+        return Ok(None);
+    };
+    let imported = crate::bank::parse_bank(bank.get().as_bytes())
+        .and_then(|file| store.import_bank_at(&file, now));
+    match imported {
+        Ok(r) => {
+            store.set_setting(BANK_VERSION_KEY, &team.version.to_string())?;
+            Ok(Some(BankPulled {
+                version: team.version,
+                published_by: team.published_by.unwrap_or_default(),
+                questions_added: r.questions_added,
+                questions_updated: r.questions_updated,
+                kits: r.kits,
+            }))
+        }
+        Err(e) => {
+            failures.push(format!(
+                "team bank version {} was not imported: {e}",
+                team.version
+            ));
+            Ok(None)
+        }
+    }
 }
 
 fn conflict_line(candidate: &str, message: Option<&str>) -> String {

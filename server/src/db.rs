@@ -15,11 +15,18 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::{Client, NoTls};
 
 /// The embedded migrations, applied in order; a landed file is never edited.
-pub const MIGRATIONS: &[(i32, &str, &str)] = &[(
-    1,
-    "0001_sealed_sessions",
-    include_str!("../migrations/0001_sealed_sessions.sql"),
-)];
+pub const MIGRATIONS: &[(i32, &str, &str)] = &[
+    (
+        1,
+        "0001_sealed_sessions",
+        include_str!("../migrations/0001_sealed_sessions.sql"),
+    ),
+    (
+        2,
+        "0002_team_bank",
+        include_str!("../migrations/0002_team_bank.sql"),
+    ),
+];
 
 /// The schema version this build writes and expects.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -194,11 +201,12 @@ pub async fn check_server_role(client: &Client) -> Result<()> {
             "SELECT c.relname::text, pg_has_role(current_user, c.relowner, 'MEMBER'),
                     c.relrowsecurity AND c.relforcerowsecurity
              FROM pg_class c
-             WHERE c.oid IN (to_regclass('users'), to_regclass('sessions'), to_regclass('unseals'))",
+             WHERE c.oid IN (to_regclass('users'), to_regclass('sessions'), to_regclass('unseals'),
+                             to_regclass('bank_versions'))",
             &[],
         )
         .await?;
-    if rows.len() != 3 {
+    if rows.len() != 4 {
         return Err(DbError(
             "the Panelist tables are missing; run migrate".into(),
         ));
@@ -326,4 +334,26 @@ pub async fn new_user_token(client: &Client, name: &str) -> Result<String> {
         return Err(DbError(format!("no user named {name:?}")));
     }
     Ok(token)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    /// A landed migration is never edited (a deployed database already ran
+    /// it): each is pinned by its SHA-256. A new migration is appended with
+    /// its own line here.
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        let pinned = [
+            "38c378d8c26d2999c29d71df8fe57a9522d61906214128f8000847f1fa91ee7d",
+            "8630e2aa93fbc790e21e2030d6ec59f794a8e19186778220f369066b66904956",
+        ];
+        assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration");
+        for ((version, name, sql), want) in MIGRATIONS.iter().zip(pinned) {
+            assert_eq!(hex(&Sha256::digest(sql.as_bytes())), want, "{name}");
+            assert!(name.starts_with(&format!("{version:04}_")), "{name}");
+        }
+    }
 }

@@ -17,6 +17,7 @@ use panelist_core::session::Status;
 use panelist_core::session_file::SessionFile;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
 use tokio_postgres::error::SqlState;
 use uuid::Uuid;
 
@@ -40,6 +41,7 @@ pub fn router(pool: Pool) -> Router {
         .route("/v1/me", get(me))
         .route("/v1/sessions", post(push))
         .route("/v1/changes", get(changes))
+        .route("/v1/bank", get(bank).put(publish_bank))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -475,6 +477,162 @@ async fn changes(
         cursor: cursor.to_string(),
         more,
     }))
+}
+
+// -- GET /v1/bank, PUT /v1/bank ---------------------------------------------------
+
+#[derive(Debug, Deserialize)]
+pub struct BankQuery {
+    /// The version the client already has (0 or absent: none).
+    pub after: Option<i64>,
+}
+
+/// The newest published team bank. `bank` is the bank file, or null when
+/// nothing is published or the client already has `version`.
+#[derive(Debug, Serialize)]
+pub struct TeamBank {
+    pub protocol: u32,
+    /// 0 when nothing was published yet.
+    pub version: i64,
+    pub content_hash: Option<String>,
+    pub published_by: Option<String>,
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub bank: Option<Box<RawValue>>,
+}
+
+async fn bank(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<BankQuery>, QueryRejection>,
+) -> ApiResult<Json<TeamBank>> {
+    let Query(q) = query.map_err(|e| ApiError::invalid(e.body_text()))?;
+    let after = q.after.unwrap_or(0);
+    if after < 0 {
+        return Err(ApiError::invalid(
+            "after must be a bank version (0 or more)",
+        ));
+    }
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    authenticate(&tx, &headers).await?;
+    // The document only when the client does not have this version yet.
+    let row = tx
+        .query_opt(
+            "SELECT version, content_hash, publisher, published_at,
+                    CASE WHEN version > $1 THEN document END
+             FROM bank_versions ORDER BY version DESC LIMIT 1",
+            &[&after],
+        )
+        .await?;
+    tx.commit().await?;
+    let Some(r) = row else {
+        return Ok(Json(TeamBank {
+            protocol: PROTOCOL_VERSION,
+            version: 0,
+            content_hash: None,
+            published_by: None,
+            published_at: None,
+            bank: None,
+        }));
+    };
+    let document: Option<String> = r.get(4);
+    let bank = document
+        .map(|d| {
+            RawValue::from_string(d.trim_end().to_string())
+                .map_err(|e| ApiError::internal(format!("stored bank: {e}")))
+        })
+        .transpose()?;
+    Ok(Json(TeamBank {
+        protocol: PROTOCOL_VERSION,
+        version: r.get(0),
+        content_hash: Some(r.get(1)),
+        published_by: Some(r.get(2)),
+        published_at: Some(r.get(3)),
+        bank,
+    }))
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PublishResult {
+    /// `"published"` (a new version) or `"unchanged"` (the newest version
+    /// already has these bytes).
+    pub result: String,
+    pub version: i64,
+    pub content_hash: String,
+    pub questions: usize,
+    pub kits: usize,
+}
+
+async fn publish_bank(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body.map_err(body_error)?;
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    let caller = authenticate(&tx, &headers).await?;
+    if caller.role != "admin" {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            format!(
+                "{} is {}: only an admin publishes the team bank",
+                caller.name,
+                if caller.role == "lead" {
+                    "a lead"
+                } else {
+                    "an interviewer"
+                }
+            ),
+        ));
+    }
+    // The same checks as a bank file import on a fresh machine (parsing a
+    // large bank is CPU work: off the async workers).
+    let bytes = body.clone();
+    let (questions, kits) = tokio::task::spawn_blocking(move || {
+        let file = panelist_core::bank::parse_bank(&bytes)?;
+        file.validate(&panelist_core::bank::KnownIds::default())?;
+        Ok::<_, panelist_core::Error>((file.questions.len(), file.kits.len()))
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("bank check: {e}")))?
+    .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let document = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiError::invalid("the bank file is not UTF-8"))?;
+    let content_hash = db::hex(&Sha256::digest(document.as_bytes()));
+    // Serialised with other publications, so versions follow commit order.
+    tx.execute("SELECT pg_advisory_xact_lock(7311402)", &[])
+        .await?;
+    let latest = tx
+        .query_opt(
+            "SELECT version, content_hash FROM bank_versions ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await?;
+    let result = |r: &str, version: i64| PublishResult {
+        result: r.to_string(),
+        version,
+        content_hash: content_hash.clone(),
+        questions,
+        kits,
+    };
+    if let Some(row) = latest {
+        let (version, hash): (i64, String) = (row.get(0), row.get(1));
+        if hash == content_hash {
+            return Ok((StatusCode::OK, Json(result("unchanged", version))).into_response());
+        }
+    }
+    let version: i64 = tx
+        .query_one(
+            "INSERT INTO bank_versions (published_by, publisher, content_hash, document)
+             VALUES ($1, $2, $3, $4) RETURNING version",
+            &[&caller.id, &caller.name, &content_hash, &document],
+        )
+        .await?
+        .get(0);
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(result("published", version))).into_response())
 }
 
 #[cfg(test)]

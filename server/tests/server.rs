@@ -211,21 +211,24 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // Migrating again is a no-op; the schema version is recorded.
     let (ok, out, err) = server_cli(&owner, &["migrate"]);
     assert!(ok, "{err}");
-    assert!(out.contains("up to date (version 1)"), "{out}");
+    assert!(out.contains("up to date (version 2)"), "{out}");
     assert_eq!(
-        pg.psql("panelist", "SELECT version, name FROM panelist_migrations")
-            .trim(),
-        "1|0001_sealed_sessions"
+        pg.psql(
+            "panelist",
+            "SELECT version, name FROM panelist_migrations ORDER BY 1"
+        )
+        .trim(),
+        "1|0001_sealed_sessions\n2|0002_team_bank"
     );
     // Every table forces row-level security and belongs to the owner.
     assert_eq!(
         pg.psql(
             "panelist",
             "SELECT relname, relforcerowsecurity, pg_get_userbyid(relowner) FROM pg_class
-             WHERE relname IN ('users','sessions','unseals') ORDER BY 1"
+             WHERE relname IN ('users','sessions','unseals','bank_versions') ORDER BY 1"
         )
         .trim(),
-        "sessions|t|panelist_owner\nunseals|t|panelist_owner\nusers|t|panelist_owner"
+        "bank_versions|t|panelist_owner\nsessions|t|panelist_owner\nunseals|t|panelist_owner\nusers|t|panelist_owner"
     );
 
     // Users: add, list, a duplicate refused, revoke.
@@ -255,7 +258,7 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // A schema newer than this build: serve and migrate both refuse it.
     pg.psql(
         "panelist",
-        "INSERT INTO panelist_migrations (version, name) VALUES (2, 'from a newer build')",
+        "INSERT INTO panelist_migrations (version, name) VALUES (3, 'from a newer build')",
     );
     let (ok, _, err) = serve(&web, "127.0.0.1:0", &[]);
     assert!(!ok && err.contains("upgrade panelist-server"), "{err}");
@@ -609,4 +612,122 @@ fn concurrent_pushes_never_slip_behind_a_readers_cursor() {
     seen.sort();
     assert_eq!(seen.len(), 4 * per_writer, "each session delivered once");
     assert_eq!(seen, pushed);
+}
+
+/// The rows of `bank_versions` visible to `url`'s role with `user_id` set.
+fn bank_versions_as(url: &str, user_id: Option<i64>) -> i64 {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut client = panelist_server::db::connect(url).await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        if let Some(id) = user_id {
+            tx.execute(
+                "SELECT set_config('panelist.user_id', $1, true)",
+                &[&id.to_string()],
+            )
+            .await
+            .unwrap();
+        }
+        tx.query_one("SELECT count(*) FROM bank_versions", &[])
+            .await
+            .unwrap()
+            .get(0)
+    })
+}
+
+#[test]
+fn only_an_admin_publishes_the_team_bank_through_the_api_and_in_raw_sql() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let ti = add_user(&owner, "Ivy Interviewer", "interviewer");
+    let tl = add_user(&owner, "Lee Lead", "lead");
+    let ta = add_user(&owner, "Ada Admin", "admin");
+    let base = start_server(&web);
+    let (idi, ida) = (user_id(&pg, "Ivy Interviewer"), user_id(&pg, "Ada Admin"));
+    let count = || {
+        pg.psql("panelist", "SELECT count(*) FROM bank_versions")
+            .trim()
+            .to_string()
+    };
+    // The built-in bank, as `panelist bank export` writes it.
+    let store = panelist_core::Store::open_in_memory().unwrap();
+    let bank = serde_json::to_vec_pretty(&store.export_bank().unwrap()).unwrap();
+
+    // Interviewers and leads are refused; so is a bank that does not check
+    // out, and a request without a token. Nothing is stored.
+    for t in [&ti, &tl] {
+        let r = put(&base, "/v1/bank", Some(t), &bank);
+        assert_eq!(
+            (r.status, r.body["code"].as_str()),
+            (403, Some("forbidden"))
+        );
+    }
+    let mut broken: serde_json::Value = serde_json::from_slice(&bank).unwrap();
+    broken["questions"][0]["levels"][0]["anchor"] = "".into();
+    let r = put(
+        &base,
+        "/v1/bank",
+        Some(&ta),
+        &serde_json::to_vec(&broken).unwrap(),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body["message"].as_str().unwrap().contains("questions[0]")
+            || r.body["message"].as_str().unwrap().contains("anchor"),
+        "{}",
+        r.body
+    );
+    assert_eq!(put(&base, "/v1/bank", None, &bank).status, 401);
+    assert_eq!(get(&base, "/v1/bank", None).status, 401);
+    assert_eq!(count(), "0");
+
+    // The admin publishes; everyone signed in reads it; the same bytes again
+    // make no new version.
+    let r = put(&base, "/v1/bank", Some(&ta), &bank);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["version"], 1);
+    assert_eq!(put(&base, "/v1/bank", Some(&ta), &bank).status, 200);
+    assert_eq!(count(), "1");
+    let r = get(&base, "/v1/bank", Some(&ti));
+    assert_eq!(r.body["version"], 1);
+    assert_eq!(r.body["published_by"], "Ada Admin");
+    assert_eq!(
+        r.body["bank"]["questions"].as_array().unwrap().len(),
+        store.bank_questions().unwrap().len()
+    );
+    assert!(get(&base, "/v1/bank?after=1", Some(&ti)).body["bank"].is_null());
+    assert_eq!(get(&base, "/v1/bank?after=-1", Some(&ti)).status, 400);
+
+    // In raw SQL as the server's role: no identity, no rows; an interviewer
+    // cannot insert; an admin cannot insert under another name; nobody can
+    // change or remove a published version.
+    assert_eq!(bank_versions_as(&web, None), 0);
+    assert_eq!(bank_versions_as(&web, Some(idi)), 1);
+    let insert = |uid: i64, name: &str| {
+        exec_as(
+            &web,
+            uid,
+            &format!(
+                "INSERT INTO bank_versions (published_by, publisher, content_hash, document)
+                 VALUES ({uid}, '{name}', repeat('a', 64), '{{}}')"
+            ),
+        )
+    };
+    let e = insert(idi, "Ivy Interviewer").unwrap_err();
+    assert!(e.contains("row-level security"), "{e}");
+    let e = insert(ida, "Ivy Interviewer").unwrap_err();
+    assert!(e.contains("row-level security"), "{e}");
+    for sql in [
+        "UPDATE bank_versions SET document = '{}'",
+        "DELETE FROM bank_versions",
+    ] {
+        let e = exec_as(&web, ida, sql).unwrap_err();
+        assert!(e.contains("permission denied"), "{sql}: {e}");
+    }
+    assert_eq!(count(), "1");
+    assert_eq!(insert(ida, "Ada Admin"), Ok(1));
+    assert_eq!(count(), "2");
 }

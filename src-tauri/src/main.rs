@@ -21,7 +21,7 @@ mod shutdown;
 mod state;
 mod team;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tauri::{DragDropEvent, Manager, RunEvent, WindowEvent};
@@ -76,29 +76,6 @@ fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     Ok(Args::Run { db })
 }
 
-/// One instance per database file: `dev.panelist.app.db_<hash of its path>`
-/// (a D-Bus name on Linux). Two windows on one file would fight over it; two
-/// different files (tests, a scratch database) may run side by side.
-fn instance_id(db: &Path) -> String {
-    let path = match (db.parent(), db.file_name()) {
-        (Some(dir), Some(name)) => std::fs::canonicalize(if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
-        })
-        .map(|d| d.join(name))
-        .unwrap_or_else(|_| db.to_path_buf()),
-        _ => db.to_path_buf(),
-    };
-    // FNV-1a: stable across builds and Rust versions.
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in path.as_os_str().as_encoded_bytes() {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{}.db_{hash:016x}", panelist_core::storage::APP_IDENTIFIER)
-}
-
 /// Logs go to stderr, filtered by `RUST_LOG` (e.g. `RUST_LOG=panelist_app=debug`
 /// for each notes save and the exit flush with timings); by default warnings
 /// and errors, plus the app's own information.
@@ -145,7 +122,7 @@ fn main() -> ExitCode {
         // running one (which comes to the front) and exits.
         .plugin(
             tauri_plugin_single_instance::Builder::new()
-                .dbus_id(instance_id(&db_path))
+                .dbus_id(panelist_core::team_token::instance_id(&db_path))
                 .callback(|app, _argv, _cwd| {
                     if let Some(w) = app.get_webview_window("main") {
                         let _ = w.unminimize();
@@ -264,18 +241,6 @@ mod tests {
 
     fn args(v: &[&str]) -> Result<Args, String> {
         parse_args(v.iter().map(|s| s.to_string()))
-    }
-
-    #[test]
-    fn instance_id_is_per_database_and_a_valid_bus_name() {
-        let a = instance_id(Path::new("/tmp/a/panelist.db"));
-        let b = instance_id(Path::new("/tmp/b/panelist.db"));
-        assert_ne!(a, b);
-        assert_eq!(a, instance_id(Path::new("/tmp/a/panelist.db")));
-        assert!(a.starts_with("dev.panelist.app.db_"));
-        assert!(a.split('.').all(|part| !part.is_empty()
-            && !part.starts_with(|c: char| c.is_ascii_digit())
-            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')));
     }
 
     #[test]

@@ -8,11 +8,12 @@
 //! replace, never across an `.await`; each change is sent to the page as the
 //! `panelist://sync` event.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use panelist_core::sync::{self, Remote, RemoteConfig, URL_KEY, USER_KEY};
+use panelist_core::sync::{self, Remote, URL_KEY, USER_KEY};
+use panelist_core::team_token::{TeamToken, TokenStore};
 use panelist_core::Store;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -24,23 +25,6 @@ use crate::state::Db;
 const PERIOD: Duration = Duration::from_secs(60);
 /// The event that carries each new status to the page.
 pub const SYNC_EVENT: &str = "panelist://sync";
-/// Replaces the OS config folder for the token file (tests, scripts).
-pub const CONFIG_DIR_ENV: &str = "PANELIST_CONFIG_DIR";
-/// `file` forces the token file even where a keyring exists (tests).
-pub const TOKEN_STORE_ENV: &str = "PANELIST_TOKEN_STORE";
-const KEYRING_SERVICE: &str = "dev.panelist.app";
-
-/// Where the token is kept.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ts_rs::TS)]
-#[ts(export)]
-#[serde(rename_all = "snake_case")]
-pub enum TokenStore {
-    /// The OS keyring (the Secret Service on Linux).
-    Keyring,
-    /// A file only this user can read (mode 0600) in the app's config folder.
-    File,
-}
-
 /// What the sync indicator shows.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, ts_rs::TS)]
 #[ts(export)]
@@ -91,21 +75,11 @@ pub struct Team {
     wake: tokio::sync::Notify,
     /// Set while a sync runs: one at a time (a flag, not a lock held across `.await`).
     running: std::sync::atomic::AtomicBool,
-    token_file: PathBuf,
-    keyring_user: String,
+    token: TeamToken,
 }
 
 impl Team {
     pub fn new(db_path: &Path) -> Team {
-        let id = crate::instance_id(db_path);
-        let dir = std::env::var_os(CONFIG_DIR_ENV)
-            .filter(|d| !d.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| {
-                directories::BaseDirs::new()
-                    .map(|d| d.config_dir().join(panelist_core::storage::APP_IDENTIFIER))
-            })
-            .unwrap_or_else(|| PathBuf::from("."));
         Team {
             status: Mutex::new(SyncStatus {
                 state: SyncState::Off,
@@ -116,8 +90,7 @@ impl Team {
             }),
             wake: tokio::sync::Notify::new(),
             running: std::sync::atomic::AtomicBool::new(false),
-            token_file: dir.join(format!("team-token-{id}")),
-            keyring_user: format!("team-token:{id}"),
+            token: TeamToken::for_database(db_path),
         }
     }
 
@@ -137,61 +110,6 @@ impl Team {
         *self.status.lock().unwrap_or_else(|p| p.into_inner()) = s.clone();
         let _ = app.emit(SYNC_EVENT, s);
     }
-
-    fn keyring_wanted() -> bool {
-        std::env::var(TOKEN_STORE_ENV).as_deref() != Ok("file")
-    }
-
-    fn entry(&self) -> Option<keyring::Entry> {
-        if !Self::keyring_wanted() {
-            return None;
-        }
-        keyring::Entry::new(KEYRING_SERVICE, &self.keyring_user).ok()
-    }
-
-    /// Stores the token: in the keyring if one answers, else in the file.
-    fn save_token(&self, token: &str) -> Result<TokenStore, String> {
-        if let Some(e) = self.entry() {
-            match e.set_password(token) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&self.token_file);
-                    return Ok(TokenStore::Keyring);
-                }
-                Err(err) => tracing::info!("no OS keyring ({err}); keeping the token in a file"),
-            }
-        }
-        write_private(&self.token_file, token)?;
-        Ok(TokenStore::File)
-    }
-
-    fn load_token(&self) -> Option<(String, TokenStore)> {
-        if let Some(e) = self.entry() {
-            if let Ok(t) = e.get_password() {
-                return Some((t, TokenStore::Keyring));
-            }
-        }
-        std::fs::read_to_string(&self.token_file)
-            .ok()
-            .map(|t| (t.trim().to_string(), TokenStore::File))
-            .filter(|(t, _)| !t.is_empty())
-    }
-
-    /// Which store a new token would go to.
-    fn probe_store(&self) -> TokenStore {
-        match self.entry().map(|e| e.get_password()) {
-            Some(Ok(_)) | Some(Err(keyring::Error::NoEntry)) => TokenStore::Keyring,
-            _ => TokenStore::File,
-        }
-    }
-}
-
-/// Writes `text` to `path`, readable and writable by this user only (the
-/// core's atomic 0600 write; the config folder is made first).
-fn write_private(path: &Path, text: &str) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    panelist_core::files::write_atomic(path, text.as_bytes()).map_err(|e| e.to_string())
 }
 
 /// The outbox counts, read on the app's own store.
@@ -209,7 +127,7 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
     // The keyring is a D-Bus call: not on an async worker.
     let token = {
         let t = team.clone();
-        tauri::async_runtime::spawn_blocking(move || t.load_token())
+        tauri::async_runtime::spawn_blocking(move || t.token.load())
             .await
             .ok()
             .flatten()
@@ -228,20 +146,12 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
     }
     let job = tauri::async_runtime::spawn_blocking(move || -> Result<_, (SyncState, String)> {
         let mut store = Store::open(&db_path).map_err(|e| (SyncState::Error, e.to_string()))?;
-        let url = store
-            .setting(URL_KEY)
-            .map_err(|e| (SyncState::Error, e.to_string()))?
-            .filter(|u| !u.is_empty());
-        let (url, (token, _)) = match (url, token) {
-            (Some(u), Some(t)) => (u, t),
-            _ => return Ok(None),
+        // The same server, token and CA as `panelist --db <this file> sync`.
+        let remote = match Remote::configured(&mut store) {
+            Ok(Some(r)) => r,
+            Ok(None) => return Ok(None),
+            Err(e) => return Err((SyncState::Error, e.to_string())),
         };
-        let remote = Remote::new(&RemoteConfig {
-            url,
-            token,
-            ca_pem: None,
-        })
-        .map_err(|e| (SyncState::Error, e.to_string()))?;
         match sync::sync(&mut store, &remote, false, chrono::Utc::now) {
             Ok(rep) => Ok(Some(rep)),
             Err(panelist_core::Error::Io(m)) => Err((SyncState::Offline, m)),
@@ -279,9 +189,16 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
                 conflicts,
                 message: problem.or_else(|| {
                     Some(format!(
-                        "pushed {}, pulled {}",
+                        "pushed {}, pulled {}{}",
                         rep.pushed.len(),
-                        rep.pulled.len()
+                        rep.pulled.len(),
+                        rep.bank
+                            .as_ref()
+                            .map(|b| format!(
+                                "; team bank version {} from {} ({} new, {} revised questions)",
+                                b.version, b.published_by, b.questions_added, b.questions_updated
+                            ))
+                            .unwrap_or_default()
                     ))
                 }),
                 last_sync: Some(now),
@@ -340,13 +257,13 @@ pub fn spawn_background(app: AppHandle) {
 }
 
 fn settings(team: &Team, url: Option<String>, user: Option<String>) -> TeamSettings {
-    let token = team.load_token();
+    let token = team.token.load();
     TeamSettings {
         url,
         user,
         has_token: token.is_some(),
-        token_store: token.map(|(_, s)| s).unwrap_or_else(|| team.probe_store()),
-        token_path: team.token_file.display().to_string(),
+        token_store: token.map(|(_, s)| s).unwrap_or_else(|| team.token.probe()),
+        token_path: team.token.file().display().to_string(),
         status: team.status(),
     }
 }
@@ -389,10 +306,9 @@ pub async fn set_team_server(
             "token: paste the token `panelist-server user add` printed (one word)".into(),
         )));
     }
-    db.run(move |s| sync::set_server(s, &url).map(|_| ()))
-        .await?;
+    // The token first: if it cannot be kept, the server setting is unchanged.
     let t = team.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || t.save_token(&token))
+    tauri::async_runtime::spawn_blocking(move || t.token.save(&token))
         .await
         .map_err(IpcError::internal)?
         .map_err(|e| {
@@ -400,6 +316,8 @@ pub async fn set_team_server(
                 "token: cannot store it: {e}"
             )))
         })?;
+    db.run(move |s| sync::set_server(s, &url).map(|_| ()))
+        .await?;
     team.wake();
     team_settings(db, team).await
 }
@@ -421,24 +339,4 @@ pub async fn sync_status(db: State<'_, Db>, team: State<'_, Arc<Team>>) -> IpcRe
         s.state = SyncState::Waiting;
     }
     Ok(s)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_token_file_is_private_and_replaced_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("cfg").join("team-token-x");
-        write_private(&p, "pnl_one").unwrap();
-        write_private(&p, "pnl_two").unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "pnl_two");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-    }
 }

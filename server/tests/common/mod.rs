@@ -93,6 +93,14 @@ pub fn post(base: &str, path: &str, token: Option<&str>, body: &[u8]) -> Reply {
     reply(req.send_bytes(body))
 }
 
+pub fn put(base: &str, path: &str, token: Option<&str>, body: &[u8]) -> Reply {
+    let mut req = ureq::put(&format!("{base}{path}")).set("Content-Type", "application/json");
+    if let Some(t) = token {
+        req = req.set("Authorization", &format!("Bearer {t}"));
+    }
+    reply(req.send_bytes(body))
+}
+
 pub fn get(base: &str, path: &str, token: Option<&str>) -> Reply {
     let mut req = ureq::get(&format!("{base}{path}"));
     if let Some(t) = token {
