@@ -423,14 +423,29 @@ impl std::fmt::Display for Cursor {
 /// number; for a colleague's session unsealed by the caller's submission, the
 /// later of its change number and that submission's. So a submission
 /// delivers the older sessions it unseals after any cursor held before it.
+///
+/// Only rows that can lie after the cursor are looked at (and pass through
+/// the row-level security policies): those changed at or after it (the
+/// `seq` index) and those of candidates the caller's submissions unsealed at
+/// or after it (the candidate index). A row's delivery number is its change
+/// number or its candidate's unseal number, so no row after the cursor is
+/// outside these two sets.
 const CHANGES: &str = "
+    WITH u AS (
+        SELECT candidate_key, seq FROM unseals WHERE user_id = panelist_uid()
+    ), c AS (
+        SELECT id FROM sessions WHERE seq >= $1
+        UNION
+        SELECT s.id FROM sessions s JOIN u ON u.candidate_key = s.candidate_key
+        WHERE u.seq >= $1
+    )
     SELECT id, document, delivery FROM (
         SELECT s.id, s.document,
                CASE WHEN s.author_id = panelist_uid() OR u.seq IS NULL THEN s.seq
                     ELSE greatest(s.seq, u.seq) END AS delivery
-        FROM sessions s
-        LEFT JOIN unseals u
-               ON u.user_id = panelist_uid() AND u.candidate_key = s.candidate_key
+        FROM c
+        JOIN sessions s ON s.id = c.id
+        LEFT JOIN u ON u.candidate_key = s.candidate_key
     ) v
     WHERE (delivery, id) > ($1, $2)
     ORDER BY delivery, id
