@@ -306,6 +306,47 @@ fn a_bank_import_makes_revisions_for_changed_questions_all_or_nothing() {
 }
 
 #[test]
+fn a_bank_import_reports_its_progress_up_to_the_last_question() {
+    use panelist_core::storage::{BankPhase, BankProgress};
+    let (mut store, _db) = open();
+    let mut file = store.export_bank().unwrap();
+    let template = file.questions[0].clone();
+    for i in 0..600 {
+        let mut q = template.clone();
+        q.id = format!("bulk-{i:04}");
+        q.prompt = format!("Bulk question {i}");
+        file.questions.push(q);
+    }
+    let total = file.questions.len() as u64;
+    let mut seen: Vec<BankProgress> = Vec::new();
+    let r = store
+        .import_bank_with_progress(&file, at(1), &mut |p| seen.push(p))
+        .unwrap();
+    assert_eq!(r.questions_added, 600);
+    let phases: Vec<BankPhase> = seen.iter().map(|p| p.phase).collect();
+    assert_eq!(phases[..2], [BankPhase::Checking, BankPhase::Checking]);
+    assert!(phases[2..].iter().all(|p| *p == BankPhase::Saving));
+    assert!(seen.iter().all(|p| p.total == total));
+    let saving: Vec<u64> = seen[2..].iter().map(|p| p.done).collect();
+    assert_eq!(saving.first(), Some(&0));
+    assert_eq!(saving.last(), Some(&total));
+    assert!(saving.windows(2).all(|w| w[0] <= w[1]), "{saving:?}");
+    // Every 250 questions in between: a bar that moves.
+    assert_eq!(saving.len() as u64, 2 + total / 250);
+
+    // A refused file reports checking only, and saves nothing.
+    file.questions[1].levels[0].anchor.clear();
+    let mut seen: Vec<BankProgress> = Vec::new();
+    store
+        .import_bank_with_progress(&file, at(2), &mut |p| seen.push(p))
+        .unwrap_err();
+    assert!(
+        seen.iter().all(|p| p.phase == BankPhase::Checking),
+        "{seen:?}"
+    );
+}
+
+#[test]
 fn a_retired_competency_is_refused_for_new_questions_and_kept_by_its_own() {
     let (mut store, _db) = open();
     store.set_competency_retired("data", true).unwrap();

@@ -11,10 +11,10 @@ use panelist_core::bank::{
     BankCompetency, BankKit, BankQuestion, Competency, Kit, QuestionDoc, QuestionRevision,
     RevisionChanges, MAX_BANK_BYTES,
 };
-use panelist_core::storage::BankImportReport;
+use panelist_core::storage::{BankImportReport, BankPhase, BankProgress};
 use panelist_core::{Error, SessionId};
 use serde::Serialize;
-use tauri::{AppHandle, State};
+use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::{kit_id, save_target, write_export};
@@ -154,8 +154,12 @@ pub async fn duplicate_kit(db: State<'_, Db>, id: String, name: String) -> IpcRe
     db.run(move |s| s.duplicate_kit(&id, &name, &new_id)).await
 }
 
+/// The event that carries a bank import's progress to the page.
+pub const BANK_IMPORT_EVENT: &str = "panelist://bank-import";
+
 /// Imports a bank file, all or nothing: `PANELIST_BANK_IMPORT_PATH`, else
-/// what the person picks. `null` when the dialog was cancelled.
+/// what the person picks. `null` when the dialog was cancelled. Its progress
+/// (reading, checking, saving) goes to the page as [`BANK_IMPORT_EVENT`].
 #[tauri::command]
 pub async fn import_bank_file(
     app: AppHandle,
@@ -180,11 +184,24 @@ pub async fn import_bank_file(
                 .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?
         }
     };
+    let progress = {
+        let app = app.clone();
+        move |p: BankProgress| {
+            let _ = app.emit(BANK_IMPORT_EVENT, p);
+        }
+    };
     // Read and parse on the blocking pool without the store: a large file
     // never keeps the interview's note saves waiting; only the import takes it.
+    let reading = progress.clone();
     let file = tauri::async_runtime::spawn_blocking(move || {
         let meta = std::fs::metadata(&path)
             .map_err(|e| Error::Io(format!("cannot read {}: {e}", path.display())))?;
+        let size = meta.len();
+        reading(BankProgress {
+            phase: BankPhase::Reading,
+            done: 0,
+            total: size,
+        });
         if meta.len() > MAX_BANK_BYTES as u64 {
             return Err(Error::Invalid(format!(
                 "{}: {} bytes is more than a bank file may hold ({MAX_BANK_BYTES} bytes)",
@@ -193,12 +210,22 @@ pub async fn import_bank_file(
             )));
         }
         let bytes = panelist_core::files::read(&path)?;
-        panelist_core::bank::parse_bank(&bytes)
-            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))
+        let file = panelist_core::bank::parse_bank(&bytes)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", path.display())))?;
+        reading(BankProgress {
+            phase: BankPhase::Reading,
+            done: size,
+            total: size,
+        });
+        Ok::<_, Error>(file)
     })
     .await
     .map_err(IpcError::internal)??;
-    db.run(move |s| s.import_bank(&file)).await.map(Some)
+    let mut progress = progress;
+    let now = Utc::now();
+    db.run(move |s| s.import_bank_with_progress(&file, now, &mut progress))
+        .await
+        .map(Some)
 }
 
 /// Exports the whole bank as a bank file; the written path, or `null` when

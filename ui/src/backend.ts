@@ -13,6 +13,7 @@ import type { CandidateClash } from "./bindings/CandidateClash";
 import type { Erasure } from "./bindings/Erasure";
 
 import type { BankImportReport } from "./bindings/BankImportReport";
+import type { BankProgress } from "./bindings/BankProgress";
 import type { BankQuestion } from "./bindings/BankQuestion";
 import type { Competency } from "./bindings/Competency";
 import type { Kit } from "./bindings/Kit";
@@ -183,6 +184,8 @@ export interface Backend {
   syncStatus(): Promise<SyncStatus>;
   /** Each change of the sync status (the background sync's event). */
   onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
+  /** How far a bank file import has got (reading, checking, saving). */
+  onBankImportProgress(handler: (progress: BankProgress) => void): Promise<() => void>;
   /** Files dragged over and dropped on the window (Tauri's drag-drop event). */
   onFileDrop(handler: (event: DropEvent) => void): Promise<() => void>;
   /** Runs `flush` whenever the shell is about to exit, then acknowledges. */
@@ -237,6 +240,9 @@ export const backend: Backend = {
   syncStatus: () => call("sync_status"),
   async onSyncStatus(handler) {
     return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
+  },
+  async onBankImportProgress(handler) {
+    return listen<BankProgress>("panelist://bank-import", (event) => handler(event.payload));
   },
   async onFileDrop(handler) {
     return getCurrentWebview().onDragDropEvent((event) => {

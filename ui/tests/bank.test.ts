@@ -8,8 +8,10 @@ import {
   fieldLabel,
   formOf,
   inputFor,
+  progressText,
   searchBank,
 } from "../src/screens/bankModel";
+import type { BankProgress } from "../src/bindings/BankProgress";
 
 function bq(id: string, extra: Partial<BankQuestion["question"]> = {}, more: Partial<BankQuestion> = {}): BankQuestion {
   return {
@@ -140,6 +142,55 @@ describe("the question editor screen", () => {
     expect(anchors[0]?.hasAttribute("aria-invalid")).toBe(false);
     expect(screen.el.querySelector(".bank-summary")?.textContent).toBe("Not saved. Level 2 anchor: must not be empty");
     expect(ctx.go).not.toHaveBeenCalled();
+    screen.el.remove();
+  });
+});
+
+describe("importing a large bank file", () => {
+  it("words each phase of the progress", () => {
+    expect(progressText({ phase: "reading", done: 0, total: 3 * 1048576 })).toBe("Reading the file (3.0 MB)…");
+    expect(progressText({ phase: "checking", done: 0, total: 100000 })).toBe("Checking 100,000 questions…");
+    expect(progressText({ phase: "saving", done: 35000, total: 100000 })).toBe("Saving 35,000 of 100,000 questions…");
+  });
+
+  it("moves a progress bar with the shell's reports and announces only each phase", async () => {
+    const { fakeBackend, fakeCtx, session } = await import("./fixtures");
+    const { bankScreen } = await import("../src/screens/bank");
+    const backend = fakeBackend(session());
+    let report: ((p: BankProgress) => void) | undefined;
+    const unlisten = vi.fn();
+    let finish: (v: unknown) => void = () => undefined;
+    Object.assign(backend, {
+      bankCatalog: vi.fn(async () => ({ competencies: [], questions: [], kits: [] })),
+      onBankImportProgress: vi.fn(async (h: (p: BankProgress) => void) => {
+        report = h;
+        return unlisten;
+      }),
+      importBankFile: vi.fn(() => new Promise((resolve) => (finish = resolve))),
+    });
+    const ctx = fakeCtx(backend);
+    ctx.bank = vi.fn(async () => ({ competencies: [], questions: [], kits: [] })) as typeof ctx.bank;
+    const screen = bankScreen(ctx);
+    document.body.appendChild(screen.el);
+    const bar = screen.el.querySelector("progress") as HTMLProgressElement;
+    const status = screen.el.querySelector(".bank-busy") as HTMLElement;
+    expect(bar.hidden).toBe(true);
+    const importBtn = [...screen.el.querySelectorAll("button")].find((b) => b.textContent === "Import bank file…");
+    importBtn!.click();
+    await vi.waitFor(() => expect(backend.importBankFile).toHaveBeenCalled());
+    report!({ phase: "saving", done: 0, total: 1000 });
+    expect(status.textContent).toBe("Saving 0 of 1,000 questions…");
+    report!({ phase: "saving", done: 500, total: 1000 });
+    expect(bar.hidden).toBe(false);
+    expect(bar.value).toBe(500);
+    expect(bar.max).toBe(1000);
+    expect(bar.getAttribute("aria-valuetext")).toBe("Saving 500 of 1,000 questions…");
+    // The status line (read out) did not change within the phase.
+    expect(status.textContent).toBe("Saving 0 of 1,000 questions…");
+    finish({ questions_added: 1000, questions_updated: 0, questions_unchanged: 0, competencies: 1, kits: 0 });
+    await vi.waitFor(() => expect(status.textContent).toContain("1000 questions added"));
+    expect(bar.hidden).toBe(true);
+    expect(unlisten).toHaveBeenCalled();
     screen.el.remove();
   });
 });

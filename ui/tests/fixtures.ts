@@ -4,6 +4,7 @@ import type { Ctx } from "../src/app";
 import type { Backend } from "../src/backend";
 import type { CalibrationView } from "../src/bindings/CalibrationView";
 import type { SyncStatus } from "../src/bindings/SyncStatus";
+import type { BankProgress } from "../src/bindings/BankProgress";
 import type { TeamSettings } from "../src/bindings/TeamSettings";
 import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Comparison } from "../src/bindings/Comparison";
@@ -176,6 +177,7 @@ export function fakeBackend(s: SessionView) {
     syncNow: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
     syncStatus: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
     onSyncStatus: vi.fn(async (_h: (s: SyncStatus) => void) => () => undefined),
+    onBankImportProgress: vi.fn(async (_h: (p: BankProgress) => void) => () => undefined),
     onFileDrop: vi.fn(async () => () => undefined),
     onFlushRequest: vi.fn(async () => () => undefined),
   };

@@ -91,6 +91,33 @@ pub struct BankImportReport {
     pub kits: usize,
 }
 
+/// How far a bank file import has got, for a progress bar: `done` of
+/// `total` bytes read, questions checked, or questions saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct BankProgress {
+    pub phase: BankPhase,
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum BankPhase {
+    /// Reading and parsing the file (`total` is its size in bytes).
+    Reading,
+    /// Checking every question, competency and kit (`total` questions).
+    Checking,
+    /// Saving, in one transaction (`total` questions).
+    Saving,
+}
+
+/// How often (in questions) an import reports its progress.
+const PROGRESS_EVERY: usize = 250;
+
 impl Store {
     pub(super) fn seed_builtin_bank(&mut self) -> Result<()> {
         let seeded: Option<String> = self.conn.query_row(SEEDED, [], |r| r.get(0)).optional()?;
@@ -99,7 +126,7 @@ impl Store {
         }
         let bank = bank::builtin_bank()?;
         self.write(|tx| {
-            store_bank(tx, &bank, "", true)?;
+            store_bank(tx, &bank, "", true, &mut |_| {})?;
             tx.execute(MARK_SEEDED, [])?;
             Ok(())
         })
@@ -403,9 +430,31 @@ impl Store {
         file: &BankFile,
         now: DateTime<Utc>,
     ) -> Result<BankImportReport> {
+        self.import_bank_with_progress(file, now, &mut |_| {})
+    }
+
+    /// As [`Store::import_bank_at`], telling `progress` how far it has got
+    /// (checking, then saving, every few hundred questions and at the end).
+    pub fn import_bank_with_progress(
+        &mut self,
+        file: &BankFile,
+        now: DateTime<Utc>,
+        progress: &mut dyn FnMut(BankProgress),
+    ) -> Result<BankImportReport> {
+        let total = file.questions.len() as u64;
+        progress(BankProgress {
+            phase: BankPhase::Checking,
+            done: 0,
+            total,
+        });
         let valid = file.validate(&self.known_ids()?)?;
+        progress(BankProgress {
+            phase: BankPhase::Checking,
+            done: total,
+            total,
+        });
         let now = now.to_rfc3339_opts(SecondsFormat::Millis, true);
-        self.write(|tx| store_bank(tx, &valid, &now, false))
+        self.write(|tx| store_bank(tx, &valid, &now, false, &mut *progress))
     }
 
     /// Parses, validates and imports bank file bytes.
@@ -697,7 +746,17 @@ fn store_bank(
     bank: &ValidBank,
     now: &str,
     builtin: bool,
+    progress: &mut dyn FnMut(BankProgress),
 ) -> Result<BankImportReport> {
+    let total = bank.questions.len() as u64;
+    let mut saved = |done: usize| {
+        progress(BankProgress {
+            phase: BankPhase::Saving,
+            done: done as u64,
+            total,
+        })
+    };
+    saved(0);
     let mut report = BankImportReport {
         competencies: bank.competencies.len(),
         ..Default::default()
@@ -707,7 +766,7 @@ fn store_bank(
     for (pos, c) in (first..).zip(&bank.competencies) {
         upsert.execute(params![c.id, c.name, c.description, pos])?;
     }
-    for q in &bank.questions {
+    for (i, q) in bank.questions.iter().enumerate() {
         match store_question(tx, q, now)? {
             Stored::Added => report.questions_added += 1,
             Stored::Changed => report.questions_updated += 1,
@@ -715,6 +774,9 @@ fn store_bank(
         }
         if bank.retired.contains(&q.id) {
             tx.execute(SET_QUESTION_RETIRED, params![q.id, true])?;
+        }
+        if (i + 1) % PROGRESS_EVERY == 0 {
+            saved(i + 1);
         }
     }
     let builtin_ids: BTreeSet<String> = tx
@@ -746,6 +808,7 @@ fn store_bank(
         }
         report.kits += 1;
     }
+    saved(bank.questions.len());
     Ok(report)
 }
 

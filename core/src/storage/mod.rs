@@ -30,7 +30,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 
 use crate::error::{Error, Result};
 
-pub use bank::BankImportReport;
+pub use bank::{BankImportReport, BankPhase, BankProgress};
 pub use migrate::MIGRATION_SQL;
 
 const SETTING: &str = "SELECT value FROM meta WHERE key = ?1";

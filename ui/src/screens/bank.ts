@@ -8,7 +8,7 @@ import type { BankQuestion } from "../bindings/BankQuestion";
 import { clear, field, h, toast } from "../dom";
 import type { BankCatalog } from "../types";
 import { topBar } from "../widgets";
-import { type BankFilter, EMPTY_BANK_FILTER, searchBank } from "./bankModel";
+import { type BankFilter, EMPTY_BANK_FILTER, progressText, searchBank } from "./bankModel";
 
 export function backButton(ctx: Ctx, label: string, route: Parameters<Ctx["go"]>[0]): HTMLButtonElement {
   const back = h("button", { class: "btn btn-ghost", attrs: { type: "button", "aria-label": label } }, "‹");
@@ -136,6 +136,12 @@ export function bankScreen(ctx: Ctx): Screen {
   const count = h("p", { class: "hint bank-count", attrs: { role: "status", "aria-live": "polite" } });
   const results = h("div", { class: "bank-list" });
   const busy = h("p", { class: "bank-busy hint", attrs: { role: "status", "aria-live": "polite" } });
+  // The import's progress: the bar moves with each report; the status line
+  // (read out) changes only with the phase, so a screen reader is not flooded.
+  const bar = h("progress", {
+    class: "bank-progress",
+    attrs: { max: "1", value: "0", "aria-label": "Bank file import progress", hidden: "" },
+  }) as HTMLProgressElement;
 
   const newBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "New question");
   newBtn.addEventListener("click", () => void ctx.go({ name: "bank-question" }));
@@ -190,8 +196,22 @@ export function bankScreen(ctx: Ctx): Screen {
     importBtn.disabled = exportBtn.disabled = true;
     busy.textContent = what === "import" ? "Importing the bank file…" : "Exporting the bank…";
     results.setAttribute("aria-busy", "true");
+    let stop: (() => void) | undefined;
     try {
       if (what === "import") {
+        let phase = "";
+        stop = await ctx.backend
+          .onBankImportProgress((p) => {
+            bar.hidden = false;
+            bar.max = Math.max(1, p.total);
+            bar.value = Math.min(p.done, bar.max);
+            bar.setAttribute("aria-valuetext", progressText(p));
+            if (p.phase !== phase) {
+              phase = p.phase;
+              busy.textContent = progressText(p);
+            }
+          })
+          .catch(() => undefined);
         const r = await ctx.backend.importBankFile();
         if (r) {
           busy.textContent = `Imported: ${r.questions_added} questions added, ${r.questions_updated} changed (new revisions), ${r.questions_unchanged} unchanged, ${r.competencies} competencies, ${r.kits} kits.`;
@@ -206,6 +226,8 @@ export function bankScreen(ctx: Ctx): Screen {
       busy.textContent = "";
       toast(`Nothing was ${what === "import" ? "imported" : "exported"}: ${(err as Error).message}`, "error", 12000);
     } finally {
+      stop?.();
+      bar.hidden = true;
       importBtn.disabled = exportBtn.disabled = false;
       results.removeAttribute("aria-busy");
     }
@@ -243,6 +265,7 @@ export function bankScreen(ctx: Ctx): Screen {
         ),
       ),
       busy,
+      bar,
       count,
       results,
     ),

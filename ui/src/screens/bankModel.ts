@@ -2,6 +2,7 @@
 // of a question saying why a row matched, the filters, the question form's
 // conversion to the core's QuestionDoc, and mapping the core's field paths
 // (`levels[1].anchor: must not be empty`) to the form's inputs.
+import type { BankProgress } from "../bindings/BankProgress";
 import type { BankQuestion } from "../bindings/BankQuestion";
 import type { Kind } from "../bindings/Kind";
 import type { QuestionDoc } from "../bindings/QuestionDoc";
@@ -224,4 +225,20 @@ export function fieldLabel(path: string): string {
     return `${names[item[1] as string]} ${Number(item[2]) + 1}`;
   }
   return path.charAt(0).toUpperCase() + path.slice(1);
+}
+
+const count = (n: number) => n.toLocaleString("en-GB");
+
+/** The words for a bank import's progress ("Saving 35,000 of 100,000 questions…"). */
+export function progressText(p: BankProgress): string {
+  switch (p.phase) {
+    case "reading": {
+      const mb = (p.total / 1048576).toFixed(p.total < 10 * 1048576 ? 1 : 0);
+      return p.done >= p.total ? `Read the file (${mb} MB).` : `Reading the file (${mb} MB)…`;
+    }
+    case "checking":
+      return p.done >= p.total ? `Checked ${count(p.total)} questions.` : `Checking ${count(p.total)} questions…`;
+    case "saving":
+      return `Saving ${count(p.done)} of ${count(p.total)} questions…`;
+  }
 }
