@@ -155,6 +155,33 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
 
     // C submits and syncs: both colleagues' older sessions arrive.
     finish(&c, &idc);
+    // The same data by the file path: a copy of C's database (as it is now)
+    // imports A's and B's exported session files.
+    let c_files = dir.path().join("c-files.db");
+    std::fs::copy(&c, &c_files).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let from = PathBuf::from(format!("{}{suffix}", c.display()));
+        if from.exists() {
+            std::fs::copy(&from, format!("{}{suffix}", c_files.display())).unwrap();
+        }
+    }
+    let mut files = Vec::new();
+    for (db, id) in [(&a, &ida), (&b, &idb)] {
+        let f = dir.path().join(format!("{id}.json"));
+        ok(
+            db,
+            &["export", id, "--format", "json", "-o", f.to_str().unwrap()],
+        );
+        files.push(f);
+    }
+    ok(
+        &c_files,
+        &[
+            "import",
+            files[0].to_str().unwrap(),
+            files[1].to_str().unwrap(),
+        ],
+    );
     let out = ok(&c, &["sync"]);
     assert!(
         out.contains("pushed 1 (already there 0), pulled 2 new"),
@@ -185,6 +212,15 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
         .collect();
     assert_eq!(levels.len(), 3);
     assert_eq!(levels.iter().sum::<i64>(), 3 + 2 + 4);
+    // Equal to the file-exchange path on the same data, in every format.
+    for format in ["json", "md"] {
+        let args = ["compare", "--candidate", CANDIDATE, "--format", format];
+        assert_eq!(
+            ok(&c, &args),
+            ok(&c_files, &args),
+            "compare --format {format}"
+        );
+    }
 
     // Pulling everything again from the start changes nothing.
     let out = ok(&c, &["sync", "--from-start"]);

@@ -16,9 +16,9 @@ fn interviewers(files: &[SessionFile]) -> Vec<String> {
     v
 }
 
-/// Connects as `url`'s role and, in one transaction with `user_id` set
-/// (or not), lists the interviewers of the sessions visible.
-fn visible_as(url: &str, user_id: Option<i64>) -> Vec<String> {
+/// Connects as `url`'s role and runs `sql` in one transaction with
+/// `user_id` set (or not); the rows it returns.
+fn rows_as(url: &str, user_id: Option<i64>, sql: &str) -> Vec<tokio_postgres::Row> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -34,15 +34,20 @@ fn visible_as(url: &str, user_id: Option<i64>) -> Vec<String> {
             .await
             .unwrap();
         }
-        let rows = tx
-            .query(
-                "SELECT document::json #>> '{session,interviewer}' FROM sessions ORDER BY 1",
-                &[],
-            )
-            .await
-            .unwrap();
-        rows.iter().map(|r| r.get(0)).collect()
+        tx.query(sql, &[]).await.unwrap()
     })
+}
+
+/// The interviewers of the sessions `url`'s role sees as `user_id`.
+fn visible_as(url: &str, user_id: Option<i64>) -> Vec<String> {
+    rows_as(
+        url,
+        user_id,
+        "SELECT document::json #>> '{session,interviewer}' FROM sessions ORDER BY 1",
+    )
+    .iter()
+    .map(|r| r.get(0))
+    .collect()
 }
 
 /// Runs one statement as `url`'s role with `user_id` set; the error text if
@@ -616,26 +621,7 @@ fn concurrent_pushes_never_slip_behind_a_readers_cursor() {
 
 /// The rows of `bank_versions` visible to `url`'s role with `user_id` set.
 fn bank_versions_as(url: &str, user_id: Option<i64>) -> i64 {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let mut client = panelist_server::db::connect(url).await.unwrap();
-        let tx = client.transaction().await.unwrap();
-        if let Some(id) = user_id {
-            tx.execute(
-                "SELECT set_config('panelist.user_id', $1, true)",
-                &[&id.to_string()],
-            )
-            .await
-            .unwrap();
-        }
-        tx.query_one("SELECT count(*) FROM bank_versions", &[])
-            .await
-            .unwrap()
-            .get(0)
-    })
+    rows_as(url, user_id, "SELECT count(*) FROM bank_versions")[0].get(0)
 }
 
 #[test]
