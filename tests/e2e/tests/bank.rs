@@ -571,6 +571,19 @@ async fn files_steps(run: &AppRun, env: &TestEnv, file: &std::path::Path) -> Res
     let mut bank: serde_json::Value = serde_json::from_slice(&std::fs::read(file)?)?;
     question_mut(&mut bank, "sql-vs-nosql")["levels"][0]["anchor"] = "Names one database.".into();
     std::fs::write(file, serde_json::to_vec_pretty(&bank)?)?;
+    // Record what the status line and the progress bar show while it runs.
+    run.d()
+        .execute(
+            r#"window.__seen = [];
+               const bar = document.querySelector('progress.bank-progress');
+               const note = () => window.__seen.push({
+                   text: document.querySelector('.bank-busy').textContent,
+                   value: bar.value, max: bar.max, hidden: bar.hidden });
+               new MutationObserver(note).observe(document.querySelector('.screen-bank'),
+                   { subtree: true, childList: true, characterData: true, attributes: true });"#,
+            vec![],
+        )
+        .await?;
     run.button("Import bank file…").await?.click().await?;
     let done = run
         .d()
@@ -588,6 +601,25 @@ async fn files_steps(run: &AppRun, env: &TestEnv, file: &std::path::Path) -> Res
     );
     assert_eq!(revision_of(env, "rest-api-design")?, 2);
     assert_eq!(revision_of(env, "sql-vs-nosql")?, 2);
+    // The progress went through reading, checking and saving, to the end.
+    let seen: Vec<serde_json::Value> = run
+        .d()
+        .execute("return window.__seen;", vec![])
+        .await?
+        .convert()?;
+    let texts: Vec<&str> = seen.iter().filter_map(|s| s["text"].as_str()).collect();
+    for phase in ["Reading the file", "Checking", "Saving"] {
+        assert!(
+            texts.iter().any(|t| t.starts_with(phase)),
+            "no {phase:?} in {texts:?}"
+        );
+    }
+    assert!(
+        seen.iter().any(|s| s["hidden"] == false
+            && s["text"].as_str().is_some_and(|t| t.starts_with("Saving"))
+            && s["value"] == s["max"]),
+        "the bar never reached the end: {seen:?}"
+    );
 
     // Export (PANELIST_EXPORT_PATH replaces the save dialog).
     run.button("Export bank file…").await?.click().await?;
