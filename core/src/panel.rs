@@ -300,18 +300,17 @@ pub enum SortBy {
     Competency(String),
 }
 
-/// Candidates who sat the same kit, side by side. Only submitted sessions
-/// count; sealed candidates' others' sessions are left out.
+/// Candidates who sat the same kit, side by side: `sessions` are the kit's
+/// (`Store::kit_sessions`, which includes those made under the kit's former
+/// names), `kit` its name as shown. Only submitted sessions count; sealed
+/// candidates' others' sessions are left out.
 pub fn compare_candidates(
     kit: &str,
     sessions: &[PanelSession],
     sort: &SortBy,
 ) -> CandidateComparison {
     let mut by_candidate: BTreeMap<String, Vec<&PanelSession>> = BTreeMap::new();
-    for p in sessions
-        .iter()
-        .filter(|p| p.session.kit.as_deref() == Some(kit))
-    {
+    for p in sessions {
         by_candidate
             .entry(p.session.candidate.name.clone())
             .or_default()
@@ -388,7 +387,6 @@ pub fn compare_candidates(
         scale: Scale::of(
             sessions
                 .iter()
-                .filter(|p| p.session.kit.as_deref() == Some(kit))
                 .flat_map(|p| p.session.entries.iter().map(|e| &e.question)),
         ),
     }

@@ -179,3 +179,69 @@ fn own_kits_rename_reorder_and_delete_built_ins_only_duplicate() {
         .any(|k| k.kit.id == "system-design" && k.builtin));
     assert!(kits.iter().any(|k| k.kit.id == copy.id && !k.builtin));
 }
+
+/// Found: renaming a kit dropped its earlier interviews from its comparison
+/// (sessions keep the kit name they were made with).
+#[test]
+fn a_renamed_kit_still_compares_the_interviews_made_under_its_former_names() {
+    let mut store = Store::open_in_memory().unwrap();
+    let qs = vec!["rest-api-design".to_string(), "sql-vs-nosql".to_string()];
+    store
+        .save_kit_as("Team core", "", &qs, false, "team-core")
+        .unwrap();
+    let sid: SessionId = id(40);
+    store
+        .create_and_start_session(
+            &NewSession {
+                candidate: "Ada".into(),
+                interviewer: "Grace".into(),
+                role: String::new(),
+                kit: Some("Team core".into()),
+                question_ids: qs.clone(),
+            },
+            sid,
+            id(41),
+            at(0),
+        )
+        .unwrap();
+    store.set_score(sid, &qs[0], Some(3), at(10)).unwrap();
+    store
+        .submit(sid, Recommendation::Yes, Some("ok"), id(42), at(30))
+        .unwrap();
+    let compared = |store: &Store, name: &str| -> Vec<String> {
+        let cmp =
+            panel::compare_candidates(name, &store.kit_sessions(name).unwrap(), &SortBy::Name);
+        cmp.rows.into_iter().map(|r| r.candidate).collect()
+    };
+    assert_eq!(compared(&store, "Team core"), ["Ada"]);
+
+    store.rename_kit("team-core", "Team core v2").unwrap();
+    assert_eq!(compared(&store, "Team core v2"), ["Ada"]);
+    // Calibration by kit counts it under the new name too.
+    let cal = panel::calibration_of(&store.ratings().unwrap(), Some("Team core v2"));
+    assert_eq!(cal.sessions, 1);
+    // The former name cannot go to another kit (its interviews compare here).
+    let err = store
+        .save_kit_as("team core", "", &qs, false, "other")
+        .unwrap_err();
+    assert_eq!(err.code(), "conflict", "{err}");
+    assert!(err.to_string().contains("former name"), "{err}");
+    // Renamed back: still there, and the name is current again.
+    store.rename_kit("team-core", "Team core").unwrap();
+    assert_eq!(compared(&store, "Team core"), ["Ada"]);
+    store.rename_kit("team-core", "Phone screen").unwrap();
+    assert_eq!(compared(&store, "Phone screen"), ["Ada"]);
+
+    // A bank file that renames the kit: the same.
+    let mut file = store.export_bank().unwrap();
+    let k = file.kits.iter_mut().find(|k| k.id == "team-core").unwrap();
+    k.name = "Core loop".into();
+    store.import_bank(&file).unwrap();
+    assert_eq!(store.kit("team-core").unwrap().name, "Core loop");
+    assert_eq!(compared(&store, "Core loop"), ["Ada"]);
+    // Deleted: the former names go with it.
+    store.delete_kit("team-core").unwrap();
+    store
+        .save_kit_as("Team core", "", &qs, false, "again")
+        .unwrap();
+}

@@ -34,6 +34,10 @@ const PINNED: &[(&str, &str)] = &[
         "0006_sync_outbox.sql",
         "33db7bcaf5104112c68153a0a12a7b29669e238fc9205a3180c4a9b582590ecc",
     ),
+    (
+        "0007_kit_former_names.sql",
+        "ce8350f8bbca2341b90061241d39ac1b87a1cb0b6c88950c746278674241a6b8",
+    ),
 ];
 
 #[test]

@@ -416,7 +416,7 @@ fn comparisons_carry_the_rubric_scale() {
     let cc = compare_candidates("Kit", &p, &SortBy::Overall);
     assert_eq!(cc.scale, Some(Scale { min: 0, max: 4 }));
     assert_eq!(
-        compare_candidates("Other", &p, &SortBy::Overall).scale,
+        compare_candidates("Other", &[], &SortBy::Overall).scale,
         None
     );
 }

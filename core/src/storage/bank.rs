@@ -38,6 +38,14 @@ const KIT_ID_TAKEN: &str = "SELECT EXISTS(SELECT 1 FROM kit WHERE id = ?1)";
 const KIT_BUILTIN_IDS: &str = "SELECT id FROM kit WHERE builtin = 1";
 const KIT_NAME_DESCRIPTION: &str = "SELECT name, description FROM kit WHERE id = ?1";
 const RENAME_KIT: &str = "UPDATE kit SET name = ?2 WHERE id = ?1";
+const KIT_NAME: &str = "SELECT name FROM kit WHERE id = ?1";
+const ADD_FORMER_NAME: &str =
+    "INSERT OR IGNORE INTO kit_former_name (kit_id, name) VALUES (?1, ?2)";
+const DROP_FORMER_NAME: &str =
+    "DELETE FROM kit_former_name WHERE kit_id = ?1 AND name = ?2 COLLATE NOCASE";
+const FORMER_NAME_OWNER: &str =
+    "SELECT k.id, k.name FROM kit_former_name f JOIN kit k ON k.id = f.kit_id
+     WHERE f.name = ?1 COLLATE NOCASE";
 const DELETE_KIT: &str = "DELETE FROM kit WHERE id = ?1";
 const MARK_KIT_BUILTIN: &str = "UPDATE kit SET builtin = 1 WHERE id = ?1";
 const QUESTION_IDS: &str = "SELECT id FROM question";
@@ -564,6 +572,7 @@ impl Store {
         }
         self.check_name_free(name, id)?;
         self.write(|tx| {
+            remember_former_name(tx, id, name)?;
             tx.execute(RENAME_KIT, params![id, name])?;
             Ok(())
         })
@@ -643,8 +652,22 @@ impl Store {
             .query_row(KIT_BY_NAME, [name], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         match existing {
-            Some((other, _)) if other != own_id => Err(Error::Conflict(format!(
-                "name: a kit named {name:?} already exists"
+            Some((other, _)) if other != own_id => {
+                return Err(Error::Conflict(format!(
+                    "name: a kit named {name:?} already exists"
+                )))
+            }
+            _ => {}
+        }
+        // A renamed kit still compares the interviews made under its former
+        // names, so no other kit may take one.
+        let former: Option<(String, String)> = self
+            .conn
+            .query_row(FORMER_NAME_OWNER, [name], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match former {
+            Some((other, now)) if other != own_id => Err(Error::Conflict(format!(
+                "name: {name:?} is the former name of kit {now:?}, which still compares the interviews made under it; choose another name"
             ))),
             _ => Ok(()),
         }
@@ -823,7 +846,20 @@ fn same_kit(tx: &Transaction, k: &Kit) -> Result<bool> {
     Ok(head == (k.name.clone(), k.description.clone()) && questions == k.questions)
 }
 
+/// Before kit `id` takes `new_name`: its current name becomes a former name
+/// (sessions made under it keep comparing on this kit), and `new_name` is no
+/// longer a former one.
+fn remember_former_name(tx: &Transaction, id: &str, new_name: &str) -> Result<()> {
+    let old: Option<String> = tx.query_row(KIT_NAME, [id], |r| r.get(0)).optional()?;
+    if let Some(old) = old.filter(|o| o != new_name) {
+        tx.execute(ADD_FORMER_NAME, params![id, old])?;
+    }
+    tx.execute(DROP_FORMER_NAME, params![id, new_name])?;
+    Ok(())
+}
+
 fn store_kit(tx: &Transaction, k: &Kit) -> Result<()> {
+    remember_former_name(tx, &k.id, &k.name)?;
     let pos: i64 = tx.query_row(NEXT_KIT_POSITION, [], |r| r.get(0))?;
     tx.execute(UPSERT_KIT, params![k.id, k.name, k.description, pos])?;
     tx.execute(DELETE_KIT_QUESTIONS, [&k.id])?;

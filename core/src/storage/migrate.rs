@@ -40,6 +40,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0006_sync_outbox.sql",
         include_str!("migrations/0006_sync_outbox.sql"),
     ),
+    (
+        "0007_kit_former_names.sql",
+        include_str!("migrations/0007_kit_former_names.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -148,9 +148,13 @@ const SEALED: &str = "(s.imported = 1 AND s.candidate_id IN (
         SELECT o.candidate_id FROM session o WHERE o.imported = 0 AND o.status != 'submitted'))";
 
 /// Every entry's score with its session's rater, candidate, kit and state;
-/// sealed sessions are left out.
+/// sealed sessions are left out. The kit is its current name when the
+/// session was made under a former one.
 const RATINGS: &str = "
-    SELECT s.id, c.name AS candidate, s.interviewer, s.kit_name, s.status, s.imported,
+    SELECT s.id, c.name AS candidate, s.interviewer,
+           COALESCE((SELECT k.name FROM kit_former_name f JOIN kit k ON k.id = f.kit_id
+                     WHERE f.name = s.kit_name), s.kit_name) AS kit_name,
+           s.status, s.imported,
            e.question_id, e.score
     FROM session s JOIN candidate c ON c.id = s.candidate_id
          JOIN entry e ON e.session_id = s.id
@@ -159,8 +163,13 @@ const RATINGS: &str = "
 
 /// How many sessions are sealed (left out of calibration), optionally of one
 /// kit.
+/// A session of the kit named ?1: made under its name or one of its former
+/// names (a renamed kit keeps its interviews).
+const KIT_OR_FORMER_NAME: &str = "(s.kit_name = ?1 OR s.kit_name IN (
+        SELECT f.name FROM kit_former_name f JOIN kit k ON k.id = f.kit_id WHERE k.name = ?1))";
+
 const SEALED_COUNT: &str = "
-    SELECT count(*) FROM session s WHERE {sealed} AND (?1 IS NULL OR s.kit_name = ?1)";
+    SELECT count(*) FROM session s WHERE {sealed} AND (?1 IS NULL OR {kit})";
 
 /// The session list; `{filter}` is replaced by fixed conditions with bound
 /// parameters.
@@ -301,7 +310,7 @@ impl Scope<'_> {
         match self {
             Scope::One(_) => "s.id = ?1",
             Scope::Candidate(_) => "c.name_key = ?1",
-            Scope::Kit(_) => "s.kit_name = ?1",
+            Scope::Kit(_) => KIT_OR_FORMER_NAME,
             Scope::All => "?1 IS NULL",
         }
     }
@@ -1146,7 +1155,11 @@ impl Store {
     pub fn sealed_session_count(&self, kit: Option<&str>) -> Result<u64> {
         let n: i64 = self
             .conn
-            .prepare_cached(&SEALED_COUNT.replace("{sealed}", SEALED))?
+            .prepare_cached(
+                &SEALED_COUNT
+                    .replace("{sealed}", SEALED)
+                    .replace("{kit}", KIT_OR_FORMER_NAME),
+            )?
             .query_row([kit], |r| r.get(0))?;
         Ok(n as u64)
     }
