@@ -148,7 +148,7 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
     }
     if let Some(b) = &r.bank {
         println!(
-            "team bank version {} from {}: {} questions added, {} updated (new revisions), {} kits",
+            "team bank version {} from {}: {} questions added, {} updated (new revisions), {} kits added or changed",
             b.version, b.published_by, b.questions_added, b.questions_updated, b.kits
         );
     }

@@ -577,6 +577,34 @@ async fn draft_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         "the clock did not start"
     );
 
+    // Edit details from the live screen (the candidate's name in the title),
+    // with words just typed in the notes: they stay.
+    let notes = run.el("textarea.notes").await?;
+    notes.send_keys("Typed just before the edit").await?;
+    run.el("button.title-btn").await?.click().await?;
+    let fields = run.d().find_all(By::Css("dialog[open] input")).await?;
+    fields[1].clear().await?;
+    fields[1].send_keys("Senior engineer").await?;
+    run.button("Save details").await?.click().await?;
+    wait_db("the role edited on the live screen", || {
+        Ok(session_row(env)?.4 == "Senior engineer")
+    })
+    .await?;
+    let kept = run
+        .el("textarea.notes")
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default();
+    assert!(kept.ends_with("Typed just before the edit"), "{kept:?}");
+    let label = run
+        .el("button.title-btn")
+        .await?
+        .attr("aria-label")
+        .await?
+        .unwrap_or_default();
+    assert!(label.contains("Senior engineer"), "{label}");
+
     // Edit details on the wrap-up screen, before submitting.
     run.alt("w").await?;
     run.screen("wrap").await?;
@@ -601,13 +629,14 @@ async fn draft_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         (name.as_str(), role.as_str(), interviewer.as_str()),
         ("Renamed Candidate", "Staff engineer", "Grace Hopper")
     );
-    let h1 = run
-        .d()
-        .execute(
-            "return document.querySelector('.screen-wrap h1').textContent",
-            vec![],
-        )
-        .await?;
-    assert_eq!(h1.json(), &serde_json::json!("Wrap-up: Renamed Candidate"));
+    // The page updates once the answer is back (the database a moment before).
+    run.d()
+        .query(By::XPath(
+            "//*[contains(@class,'screen-wrap')]//h1[normalize-space(.)='Wrap-up: Renamed Candidate']",
+        ))
+        .wait(Duration::from_secs(10), Duration::from_millis(50))
+        .first()
+        .await
+        .map_err(|e| format!("the wrap-up title was not updated: {e}"))?;
     Ok(())
 }

@@ -14,6 +14,7 @@ import { NotesAutosave, stampNotes } from "../notes";
 import { syncIndicator } from "../sync";
 import { keyMapDialog, saveIndicator, topBar } from "../widgets";
 import { amendDialog } from "./amend";
+import { detailsDialog } from "./details";
 import "../styles/live.css";
 
 /** Seconds between saves of the running question time (a crash loses at most this). */
@@ -105,6 +106,10 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
   const sync = syncIndicator(ctx.backend);
   const bar = topBar("Interview", back, [indicator.el, sync.el, helpBtn]);
   const title = bar.querySelector("h1") as HTMLHeadingElement;
+  // The candidate's name is also the way to fix the details (candidate,
+  // role, interviewer) before submitting, without leaving the question.
+  const titleBtn = h("button", { class: "title-btn", attrs: { type: "button" } });
+  titleBtn.addEventListener("click", () => void editDetails());
   const progress = h("span", { class: "progress" });
   const qTimer = h("span", { class: "timer", attrs: { title: "Time on this question / its budget" } });
   const allTimer = h("span", { class: "timer", attrs: { title: "Interview time / total budget" } });
@@ -555,6 +560,34 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     say(`Undone: ${step.label}`);
   }
 
+  async function editDetails() {
+    if (!session || locked) return;
+    const updated = await detailsDialog(ctx, session);
+    if (updated && session) {
+      // Only the details: the entries here may hold notes not saved yet.
+      session.candidate = updated.candidate;
+      session.role = updated.role;
+      session.interviewer = updated.interviewer;
+      renderTitle();
+      toast("Details saved.");
+    }
+    titleBtn.focus({ preventScroll: true });
+  }
+
+  function renderTitle() {
+    if (!session) return;
+    document.title = `${session.candidate.name} – Panelist`;
+    if (locked) {
+      title.textContent = session.candidate.name;
+      return;
+    }
+    titleBtn.textContent = session.candidate.name;
+    const who = `${session.candidate.name}${session.role ? `, ${session.role}` : ""}, interviewed by ${session.interviewer}`;
+    titleBtn.setAttribute("aria-label", `${session.candidate.name}: edit details (${who})`);
+    titleBtn.title = "Edit details";
+    title.replaceChildren(titleBtn);
+  }
+
   async function setScore(level: number) {
     const e = entry();
     if (!session || !e) return;
@@ -762,8 +795,7 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     locked = session.status === "submitted";
     draft = session.status === "draft";
     interviewBase = session.interview_seconds;
-    title.textContent = session.candidate.name;
-    document.title = `${session.candidate.name} – Panelist`;
+    renderTitle();
     if (locked) {
       banner.hidden = false;
       banner.textContent = "Submitted. Notes are read-only; a score change asks for a reason.";
