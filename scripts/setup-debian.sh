@@ -46,7 +46,13 @@ fi
 
 # npm dependencies: reinstall only when the lock file changed since the last install.
 if ! command -v npm >/dev/null; then
-  echo "setup: npm is missing (install Node.js 20 or later)" >&2
+  echo "setup: installing Node.js and npm (Debian packages nodejs, npm)"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+# The UI's build tool (Vite 7) needs Node.js 20.19 or later.
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+  echo "setup: Node.js $(node --version) is too old: the UI needs 20.19 or later (e.g. from nodejs.org or NodeSource)" >&2
   exit 1
 fi
 if [ ! -f "$ROOT/ui/node_modules/.package-lock.json" ] \

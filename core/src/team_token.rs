@@ -120,14 +120,10 @@ impl TeamToken {
     pub fn save(&self, token: &str) -> Result<TokenStore> {
         #[cfg(feature = "keyring")]
         if let Some(e) = self.entry() {
-            match e.set_password(token) {
-                Ok(()) => {
-                    let _ = std::fs::remove_file(&self.file);
-                    return Ok(TokenStore::Keyring);
-                }
-                Err(err) => {
-                    eprintln!("note: no OS keyring ({err}); keeping the team token in a file")
-                }
+            // No keyring answering: the file below (the caller says where).
+            if e.set_password(token).is_ok() {
+                let _ = std::fs::remove_file(&self.file);
+                return Ok(TokenStore::Keyring);
             }
         }
         if let Some(dir) = self.file.parent() {

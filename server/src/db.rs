@@ -339,7 +339,6 @@ pub async fn new_user_token(client: &Client, name: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sha2::{Digest, Sha256};
 
     /// A landed migration is never edited (a deployed database already ran
     /// it): each is pinned by its SHA-256. A new migration is appended with

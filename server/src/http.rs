@@ -481,10 +481,7 @@ async fn changes(
             seq: r.get(2),
             id: r.get(0),
         };
-        sessions.push(
-            RawValue::from_string(document.trim_end().to_string())
-                .map_err(|e| ApiError::internal(format!("stored document: {e}")))?,
-        );
+        sessions.push(stored_json(document)?);
     }
     Ok(Json(Changes {
         protocol: PROTOCOL_VERSION,
@@ -492,6 +489,12 @@ async fn changes(
         cursor: cursor.to_string(),
         more,
     }))
+}
+
+/// A JSON document as stored (a session file or a bank file), passed on as is.
+fn stored_json(document: String) -> ApiResult<Box<RawValue>> {
+    RawValue::from_string(document.trim_end().to_string())
+        .map_err(|e| ApiError::internal(format!("stored document: {e}")))
 }
 
 // -- GET /v1/bank, PUT /v1/bank ---------------------------------------------------
@@ -551,12 +554,7 @@ async fn bank(
         }));
     };
     let document: Option<String> = r.get(4);
-    let bank = document
-        .map(|d| {
-            RawValue::from_string(d.trim_end().to_string())
-                .map_err(|e| ApiError::internal(format!("stored bank: {e}")))
-        })
-        .transpose()?;
+    let bank = document.map(stored_json).transpose()?;
     Ok(Json(TeamBank {
         protocol: PROTOCOL_VERSION,
         version: r.get(0),

@@ -161,13 +161,13 @@ const RATINGS: &str = "
     WHERE NOT {sealed}
     ORDER BY s.created_at, s.id, e.position";
 
-/// How many sessions are sealed (left out of calibration), optionally of one
-/// kit.
 /// A session of the kit named ?1: made under its name or one of its former
 /// names (a renamed kit keeps its interviews).
 const KIT_OR_FORMER_NAME: &str = "(s.kit_name = ?1 OR s.kit_name IN (
         SELECT f.name FROM kit_former_name f JOIN kit k ON k.id = f.kit_id WHERE k.name = ?1))";
 
+/// How many sessions are sealed (left out of calibration), optionally of one
+/// kit.
 const SEALED_COUNT: &str = "
     SELECT count(*) FROM session s WHERE {sealed} AND (?1 IS NULL OR {kit})";
 
@@ -706,11 +706,13 @@ impl Store {
 
     /// Whether the session's questions differ from its kit's (reordered,
     /// added or removed when it was created).
+    /// (Not sealed: the kit and the questions asked stay visible under the
+    /// seal, so this reads the one column, not the whole session again.)
     pub fn session_kit_modified(&self, id: SessionId) -> Result<bool> {
-        load_visible_one(&self.conn, id)?;
-        Ok(self
-            .conn
-            .query_row(SESSION_KIT_MODIFIED, [id], |r| r.get(0))?)
+        self.conn
+            .query_row(SESSION_KIT_MODIFIED, [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::NotFound(format!("no session with id {id}")))
     }
 
     /// A session as the sealing rule lets it be seen.
