@@ -1,249 +1,118 @@
 // Live interview: one question at a time, scored against its rubric while
 // the candidate talks. Every change is one backend call through the save
 // queue; notes autosave within ~300 ms and flush on every way out.
+//
+// The parts live in `live/`: the static frame (`frame.ts`), the rubric and
+// checklists (`rubric.ts`), the outline and competency strip (`outline.ts`),
+// the clocks (`timer.ts`) and the pure logic with the undo steps
+// (`model.ts`). This file is the controller that ties them together.
 import type { Ctx, Screen } from "../app";
 import type { Entry } from "../bindings/Entry";
-import type { Session } from "../bindings/Session";
 import type { SessionView } from "../types";
-import { QuestionClock } from "../clock";
 import { clear, h, nextId, toast } from "../dom";
-import { againstBudget, clock } from "../format";
+import { clock } from "../format";
 import { registerFlusher } from "../flush";
 import { FOLLOW_UP_KEYS, LOOK_FOR_KEYS, actionForKey, focusPlace, type Action } from "../keys";
 import { NotesAutosave, stampNotes } from "../notes";
-import { syncIndicator } from "../sync";
-import { keyMapDialog, saveIndicator, topBar } from "../widgets";
+import { saveIndicator } from "../widgets";
 import { amendDialog } from "./amend";
 import { detailsDialog } from "./details";
+import { buildFrame, type LiveFrame } from "./live/frame";
+import { levelText, resumeIndex, withItem, type UndoStep } from "./live/model";
+import { renderOutline, renderStrip } from "./live/outline";
+import { checklist, checklistSection, rubricSection, showScore } from "./live/rubric";
+import { LiveClock } from "./live/timer";
 import "../styles/live.css";
+
+export { competencyEvidence, levelText, resumeIndex, type UndoStep } from "./live/model";
 
 /** Seconds between saves of the running question time (a crash loses at most this). */
 export const TIME_HEARTBEAT_MS = 15_000;
 /** Wide layout from this window width: rubric beside look-fors and notes, with an outline. */
 export const WIDE_QUERY = "(min-width: 1000px)";
 
-/** One undoable command: what the question held before it. */
-export type UndoStep =
-  | { kind: "score"; index: number; score: number | null; skipped: boolean; label: string }
-  | { kind: "lookFor" | "followUp"; index: number; item: number; on: boolean; label: string };
+type Checklist = "lookFor" | "followUp";
 
-/** "Level 3 — Solid" for a level of this entry's rubric. */
-export function levelText(e: Entry, level: number): string {
-  const l = e.question.rubric.levels.find((x) => x.value === level);
-  return l ? `Level ${level} — ${l.label}` : `Level ${level}`;
-}
+class LiveController {
+  session: SessionView | null = null;
+  index = 0;
+  readonly clock = new LiveClock();
+  readonly undoStack: UndoStep[] = [];
+  readonly notes: NotesAutosave;
+  readonly f: LiveFrame;
+  readonly wideMedia: MediaQueryList | null;
+  levelButtons: HTMLButtonElement[] = [];
+  boxes: Record<Checklist, HTMLInputElement[]> = { lookFor: [], followUp: [] };
+  qHeading: HTMLElement | null = null;
+  skippedMark: HTMLElement | null = null;
+  feedbackTimer: number | undefined;
 
-/** Competencies in order of first appearance, with whether any has a score. */
-export function competencyEvidence(s: Session): { id: string; name: string; evidence: boolean }[] {
-  const out: { id: string; name: string; evidence: boolean }[] = [];
-  for (const e of s.entries) {
-    let c = out.find((x) => x.id === e.question.competency);
-    if (!c) {
-      c = { id: e.question.competency, name: e.competency_name, evidence: false };
-      out.push(c);
-    }
-    if (e.score !== null) c.evidence = true;
+  constructor(
+    readonly ctx: Ctx,
+    readonly sessionId: string,
+  ) {
+    this.notes = new NotesAutosave(ctx.queue, (qid, text) => ctx.backend.setNotes(sessionId, qid, text), {
+      onChange: () => this.f.indicator.refresh(),
+    });
+    this.f = buildFrame(
+      ctx,
+      saveIndicator(ctx.queue, () => this.notes.hasDirty),
+    );
+    this.wideMedia = typeof window.matchMedia === "function" ? window.matchMedia(WIDE_QUERY) : null;
+    this.placeExtras();
+    this.wideMedia?.addEventListener?.("change", this.placeExtras);
+    this.wire();
   }
-  return out;
-}
 
-/** Where to resume: the first question neither scored nor skipped. */
-export function resumeIndex(s: Session): number {
-  const i = s.entries.findIndex((e) => e.score === null && !e.skipped);
-  return i < 0 ? 0 : i;
-}
+  get locked(): boolean {
+    return this.clock.locked;
+  }
 
-export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Screen {
-  const { backend, queue } = ctx;
-  let session: SessionView | null = null;
-  let index = 0;
-  let locked = false;
-  let draft = false;
-  let paused = false;
-  /** The interview clock's saved seconds (the core's figure plus what this screen recorded). */
-  let interviewBase = 0;
-  const undoStack: UndoStep[] = [];
-  const qclock = new QuestionClock();
-  const notes = new NotesAutosave(queue, (qid, text) => backend.setNotes(sessionId, qid, text), {
-    onChange: () => indicator.refresh(),
-  });
-  const indicator = saveIndicator(queue, () => notes.hasDirty);
+  entry(): Entry | null {
+    return this.session?.entries[this.index] ?? null;
+  }
 
-  // Static frame
-  const back = h(
-    "button",
-    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
-    "‹",
-  );
-  back.addEventListener("click", () => void ctx.go({ name: "home" }));
-  const helpBtn = h(
-    "button",
-    {
-      class: "btn btn-ghost",
-      attrs: { type: "button", "aria-label": "Keys and display", "aria-keyshortcuts": "F1 Alt+/" },
-    },
-    "?",
-  );
-  const pauseBtn = h(
-    "button",
-    {
-      class: "btn btn-small pause-btn",
-      attrs: { type: "button", "aria-keyshortcuts": "Alt+P", "aria-pressed": "false" },
-    },
-    "Pause",
-  );
-  const feedback = h("div", { class: "key-feedback", attrs: { role: "status", "aria-live": "polite" } });
-  const draftBanner = h("div", { class: "banner draft-banner", attrs: { hidden: true } });
-  const startBtn = h("button", { class: "btn btn-primary btn-small", attrs: { type: "button" } }, "Start interview");
-  draftBanner.append(h("span", {}, "Prepared as a draft: the clock starts when you start. "), startBtn);
-  const outlineList = h("ol", { class: "outline-list" });
-  const outline = h(
-    "nav",
-    { class: "outline", attrs: { "aria-labelledby": "outline-title" } },
-    h("h2", { id: "outline-title", class: "outline-title" }, "Questions"),
-    outlineList,
-  );
-  const sync = syncIndicator(ctx.backend);
-  const bar = topBar("Interview", back, [indicator.el, sync.el, helpBtn]);
-  const title = bar.querySelector("h1") as HTMLHeadingElement;
-  // The candidate's name is also the way to fix the details (candidate,
-  // role, interviewer) before submitting, without leaving the question.
-  const titleBtn = h("button", { class: "title-btn", attrs: { type: "button" } });
-  titleBtn.addEventListener("click", () => void editDetails());
-  const progress = h("span", { class: "progress" });
-  const qTimer = h("span", { class: "timer", attrs: { title: "Time on this question / its budget" } });
-  const allTimer = h("span", { class: "timer", attrs: { title: "Interview time / total budget" } });
-  const strip = h("ul", { class: "strip", attrs: { "aria-label": "Competencies with evidence" } });
-  const banner = h("p", { class: "banner", attrs: { hidden: true } });
-  const body = h("main", { class: "content live", attrs: { tabindex: "-1", "aria-label": "Question" } });
-  // Look-fors and follow-ups: under the rubric when compact; when wide the
-  // look-fors sit beside it above the notes, the follow-ups under it.
-  const extras = h("div", { class: "extras" });
-  const followUpsBox = h("div", { class: "extras extras-fu" });
-  const side = h("div", { class: "live-side" });
-  const prevBtn = h(
-    "button",
-    { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "Alt+ArrowLeft" } },
-    "← Prev",
-  );
-  const skipBtn = h("button", { class: "btn", attrs: { type: "button", "aria-keyshortcuts": "Alt+0" } }, "Skip");
-  const nextBtn = h(
-    "button",
-    { class: "btn btn-primary", attrs: { type: "button", "aria-keyshortcuts": "Alt+ArrowRight Control+Enter" } },
-    "Next →",
-  );
-  const footer = h(
-    "nav",
-    { class: "navbar", attrs: { "aria-label": "Question navigation" } },
-    prevBtn,
-    skipBtn,
-    nextBtn,
-  );
-  const notesId = nextId("notes");
-  const notesBox = h("textarea", {
-    id: notesId,
-    class: "notes",
-    attrs: { rows: 4, spellcheck: "true", "aria-keyshortcuts": "Alt+N" },
-  });
-  const notesLabel = h("label", { attrs: { for: notesId } }, "Notes");
-  const stampBtn = h(
-    "button",
-    {
-      class: "btn btn-small",
-      attrs: { type: "button", "aria-keyshortcuts": "Alt+T", title: "Stamp the interview time (Alt+T)" },
-    },
-    "Stamp",
-  );
-  const notesDock = h(
-    "section",
-    { class: "notes-dock", attrs: { "aria-label": "Notes" } },
-    h("div", { class: "notes-head" }, notesLabel, h("span", { class: "hint" }, "type anywhere"), stampBtn),
-    notesBox,
-  );
-  const status = h(
-    "div",
-    { class: "statusline" },
-    progress,
-    h(
-      "span",
-      { class: "timers" },
-      h("span", { class: "timer-label" }, "Q "),
-      qTimer,
-      h("span", { class: "timer-label" }, " · All "),
-      allTimer,
-      pauseBtn,
-    ),
-  );
-  side.appendChild(notesDock);
-  const layout = h("div", { class: "live-body" }, outline, body, side);
-  const el = h(
-    "div",
-    { class: "screen screen-live" },
-    bar,
-    h("section", { class: "subbar", attrs: { "aria-label": "Progress" } }, status, strip, banner, draftBanner),
-    layout,
-    footer,
-    feedback,
-  );
-  const keymap = keyMapDialog();
-  el.appendChild(keymap);
-  helpBtn.addEventListener("click", () => keymap.showModal());
-
-  // Compact or wide: the look-fors and follow-ups sit under the rubric, or
-  // beside it above the notes.
-  const wideMedia = typeof window.matchMedia === "function" ? window.matchMedia(WIDE_QUERY) : null;
-  const placeExtras = () => {
-    const wide = wideMedia?.matches ?? false;
+  /** Compact or wide: the look-fors sit under the rubric, or beside it above the notes. */
+  readonly placeExtras = () => {
+    const { el, side, extras, notesDock, body, followUpsBox } = this.f;
+    const wide = this.wideMedia?.matches ?? false;
     el.classList.toggle("live-wide", wide);
     if (wide) side.insertBefore(extras, notesDock);
     else body.appendChild(extras);
     body.appendChild(followUpsBox);
   };
-  placeExtras();
-  wideMedia?.addEventListener?.("change", placeExtras);
 
-  // Per-question controls, rebuilt on every question change.
-  let levelButtons: HTMLButtonElement[] = [];
-  let lookForBoxes: HTMLInputElement[] = [];
-  let followUpBoxes: HTMLInputElement[] = [];
-  let qHeading: HTMLElement | null = null;
-  let skippedMark: HTMLElement | null = null;
-
-  const entry = (): Entry | null => session?.entries[index] ?? null;
-
-  function renderTimers() {
-    if (!session) return;
-    const e = entry();
-    if (!e) return;
-    const running = locked ? 0 : Math.floor(qclock.runningMs() / 1000);
-    const q = againstBudget(e.seconds_spent + running, e.question.minutes);
-    const all = againstBudget(interviewSeconds(), session.budget_minutes);
-    qTimer.textContent = q.text;
-    qTimer.classList.toggle("over", q.over);
-    allTimer.textContent = all.text;
-    allTimer.classList.toggle("over", all.over);
+  private wire() {
+    const f = this.f;
+    f.titleBtn.addEventListener("click", () => void this.editDetails());
+    f.notesBox.addEventListener("input", () => this.onNotesInput());
+    f.notesBox.addEventListener("blur", () => this.notes.commit());
+    f.stampBtn.addEventListener("click", () => void this.doAction({ type: "stamp" }));
+    f.prevBtn.addEventListener("click", () => this.goTo(this.index - 1));
+    f.nextBtn.addEventListener("click", () => this.next());
+    f.skipBtn.addEventListener("click", () => this.skip());
+    f.pauseBtn.addEventListener("click", () => this.togglePause());
+    f.startBtn.addEventListener("click", () => void this.start());
   }
 
-  /** The honest interview clock: time the interview ran, paused or closed time excluded. */
-  function interviewSeconds(): number {
-    const running = locked ? 0 : Math.floor(qclock.runningMs() / 1000);
-    return interviewBase + running;
+  renderTimers() {
+    const e = this.entry();
+    if (!this.session || !e) return;
+    this.clock.render(e, this.session.budget_minutes, this.f.qTimer, this.f.allTimer);
   }
 
-  let feedbackTimer: number | undefined;
   /** Brief, announced feedback for a command ("Look-for 2 ✓"). */
-  function say(text: string) {
+  say(text: string) {
+    const { feedback } = this.f;
     feedback.textContent = text;
     feedback.classList.add("on");
-    window.clearTimeout(feedbackTimer);
-    feedbackTimer = window.setTimeout(() => feedback.classList.remove("on"), 1800);
+    window.clearTimeout(this.feedbackTimer);
+    this.feedbackTimer = window.setTimeout(() => feedback.classList.remove("on"), 1800);
   }
 
-  function clockRunning(): boolean {
-    return !locked && !draft && !paused;
-  }
-
-  function renderPause() {
+  renderPause() {
+    const { pauseBtn, allTimer, el, draftBanner } = this.f;
+    const { locked, draft, paused } = this.clock;
     pauseBtn.hidden = locked || draft;
     pauseBtn.textContent = paused ? "Resume" : "Pause";
     pauseBtn.setAttribute("aria-pressed", paused ? "true" : "false");
@@ -252,539 +121,365 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
     draftBanner.hidden = !draft || locked;
   }
 
-  function renderOutline() {
-    if (!session) return;
-    clear(outlineList);
-    session.entries.forEach((e, i) => {
-      const mark = e.score !== null ? `${e.score}` : e.skipped ? "–" : "";
-      const b = h(
-        "button",
-        { class: `outline-item${i === index ? " current" : ""}`, attrs: { type: "button" } },
-        h("span", { class: "outline-mark", attrs: { "aria-hidden": "true" } }, mark || "·"),
-        h("span", { class: "outline-text" }, `${i + 1}. ${e.question.prompt}`),
-      );
-      if (i === index) b.setAttribute("aria-current", "step");
-      const state = e.score !== null ? `, scored ${e.score}` : e.skipped ? ", skipped" : "";
-      b.setAttribute("aria-label", `${i + 1}. ${e.question.prompt}${state}`);
-      b.addEventListener("click", () => goTo(i));
-      outlineList.appendChild(h("li", {}, b));
-    });
-  }
-
-  function renderStrip() {
-    if (!session) return;
-    clear(strip);
-    const current = entry()?.question.competency;
-    for (const c of competencyEvidence(session)) {
-      const li = h(
-        "li",
-        { class: `chip${c.evidence ? " chip-on" : ""}${c.id === current ? " chip-current" : ""}` },
-        h("span", { class: "chip-dot", attrs: { "aria-hidden": "true" } }, c.evidence ? "●" : "○"),
-        c.name,
-      );
-      li.setAttribute("aria-label", `${c.name}: ${c.evidence ? "has evidence" : "no evidence yet"}`);
-      strip.appendChild(li);
-    }
-  }
-
-  function renderLevels() {
-    const e = entry();
-    if (!e) return;
-    for (const b of levelButtons) {
-      const on = Number(b.dataset.level) === e.score;
-      b.setAttribute("aria-pressed", on ? "true" : "false");
-    }
-  }
-
-  function renderNav() {
-    if (!session) return;
-    progress.textContent = `${index + 1} of ${session.entries.length}`;
-    prevBtn.disabled = index === 0;
-    const last = index === session.entries.length - 1;
-    nextBtn.textContent = last ? "Wrap-up →" : "Next →";
-    skipBtn.disabled = locked;
-    const e = entry();
+  renderNav() {
+    const s = this.session;
+    if (!s) return;
+    const { progress, prevBtn, nextBtn, skipBtn } = this.f;
+    progress.textContent = `${this.index + 1} of ${s.entries.length}`;
+    prevBtn.disabled = this.index === 0;
+    nextBtn.textContent = this.index === s.entries.length - 1 ? "Wrap-up →" : "Next →";
+    skipBtn.disabled = this.locked;
+    const e = this.entry();
     skipBtn.textContent = e?.skipped ? "Skipped" : "Skip";
     skipBtn.setAttribute("aria-pressed", e?.skipped ? "true" : "false");
-    if (skippedMark) skippedMark.hidden = !e?.skipped;
-    renderOutline();
+    if (this.skippedMark) this.skippedMark.hidden = !e?.skipped;
+    renderOutline(this.f.outlineList, s, this.index, (i) => this.goTo(i));
   }
 
-  function renderQuestion() {
-    const e = entry();
-    if (!session || !e) return;
+  /** The score, navigation and strip after a score or skip changed. */
+  renderScored() {
+    showScore(this.levelButtons, this.entry()?.score ?? null);
+    this.renderNav();
+    if (this.session) renderStrip(this.f.strip, this.session, this.entry()?.question.competency);
+  }
+
+  renderQuestion() {
+    const e = this.entry();
+    if (!this.session || !e) return;
+    const f = this.f;
     const q = e.question;
-    clear(body);
-    const headingId = nextId("q");
-    qHeading = h("h2", { class: "prompt", id: headingId, attrs: { tabindex: "-1" } }, q.prompt);
+    clear(f.body);
+    this.qHeading = h("h2", { class: "prompt", id: nextId("q"), attrs: { tabindex: "-1" } }, q.prompt);
     const meta = h(
       "p",
       { class: "q-meta" },
       h("strong", {}, e.competency_name),
       ` · ${q.seniority} · ${q.kind} · ${q.minutes} min`,
     );
-    skippedMark = h("span", { class: "skipped-mark", attrs: { hidden: !e.skipped } }, " · skipped");
-    meta.appendChild(skippedMark);
-
-    levelButtons = q.rubric.levels.map((l) => {
-      const b = h(
-        "button",
-        {
-          class: "level",
-          attrs: { type: "button", "aria-pressed": "false", "aria-keyshortcuts": `Alt+${l.value} Control+${l.value}` },
-        },
-        h("span", { class: "level-head" }, h("kbd", {}, String(l.value)), h("span", { class: "level-label" }, l.label)),
-        h("span", { class: "level-anchor" }, l.anchor),
-      );
-      b.dataset.level = String(l.value);
-      b.addEventListener("click", () => void doAction({ type: "score", level: l.value }));
-      return b;
-    });
-    const levels = h(
-      "div",
-      { class: "levels", attrs: { role: "group", "aria-labelledby": "score-title" } },
-      ...levelButtons,
+    this.skippedMark = h("span", { class: "skipped-mark", attrs: { hidden: !e.skipped } }, " · skipped");
+    meta.appendChild(this.skippedMark);
+    const rubric = rubricSection(e, (level) => void this.doAction({ type: "score", level }));
+    this.levelButtons = rubric.levelButtons;
+    const lf = checklist(q.look_fors, e.look_fors_hit, LOOK_FOR_KEYS, this.locked, (i, on) =>
+      this.toggle("lookFor", i, on),
     );
-    const expand = h(
-      "button",
-      { class: "btn btn-ghost btn-small anchors-toggle", attrs: { type: "button", "aria-expanded": "false" } },
-      "Full anchors",
+    const fu = checklist(q.follow_ups, e.follow_ups_asked, FOLLOW_UP_KEYS, this.locked, (i, on) =>
+      this.toggle("followUp", i, on),
     );
-    expand.addEventListener("click", () => {
-      const open = !levels.classList.contains("anchors-full");
-      levels.classList.toggle("anchors-full", open);
-      expand.setAttribute("aria-expanded", open ? "true" : "false");
-      expand.textContent = open ? "Short anchors" : "Full anchors";
-    });
-
-    lookForBoxes = [];
-    const lfList = h("ul", { class: "toggles" });
-    q.look_fors.forEach((text, i) => {
-      const box = h("input", { attrs: { type: "checkbox", disabled: locked } });
-      box.checked = e.look_fors_hit.includes(i);
-      const key = LOOK_FOR_KEYS[i];
-      if (key) box.setAttribute("aria-keyshortcuts", `Alt+${key.toUpperCase()}`);
-      box.addEventListener("change", () => toggleLookFor(i, box.checked));
-      lookForBoxes.push(box);
-      lfList.appendChild(
-        h(
-          "li",
-          {},
-          h(
-            "label",
-            { class: "toggle" },
-            box,
-            key ? h("kbd", {}, `Alt+${key.toUpperCase()}`) : null,
-            h("span", {}, text),
-          ),
-        ),
-      );
-    });
-
-    followUpBoxes = [];
-    const fuList = h("ul", { class: "toggles" });
-    q.follow_ups.forEach((text, i) => {
-      const box = h("input", { attrs: { type: "checkbox", disabled: locked } });
-      box.checked = e.follow_ups_asked.includes(i);
-      const key = FOLLOW_UP_KEYS[i];
-      if (key) box.setAttribute("aria-keyshortcuts", `Alt+${key.toUpperCase()}`);
-      box.addEventListener("change", () => toggleFollowUp(i, box.checked));
-      followUpBoxes.push(box);
-      fuList.appendChild(
-        h(
-          "li",
-          {},
-          h(
-            "label",
-            { class: "toggle" },
-            box,
-            key ? h("kbd", {}, `Alt+${key.toUpperCase()}`) : null,
-            h("span", {}, text),
-          ),
-        ),
-      );
-    });
-
-    notesBox.value = e.notes;
-    notesBox.readOnly = locked;
-    stampBtn.disabled = locked;
-    notesLabel.textContent = `Notes · question ${index + 1}`;
-
-    clear(extras);
-    clear(followUpsBox);
-    append(
-      body,
-      h("div", { class: "q-card" }, meta, qHeading),
-      h(
-        "section",
-        { class: "rubric", attrs: { "aria-labelledby": "score-title" } },
-        h(
-          "div",
-          { class: "rubric-head" },
-          h("h3", { id: "score-title" }, "Score ", h("span", { class: "hint" }, "Alt+1–4")),
-          expand,
-        ),
-        levels,
-      ),
-    );
-    append(
-      extras,
-      q.look_fors.length
-        ? h("section", { attrs: { "aria-labelledby": "lf-title" } }, h("h3", { id: "lf-title" }, "Look-fors"), lfList)
-        : null,
-    );
-    append(
-      followUpsBox,
-      q.follow_ups.length
-        ? h(
-            "section",
-            { attrs: { "aria-labelledby": "fu-title" } },
-            h("h3", { id: "fu-title" }, "Follow-ups asked"),
-            fuList,
-          )
-        : null,
-    );
-    placeExtras();
-    renderLevels();
-    renderNav();
-    renderStrip();
-    renderTimers();
+    this.boxes = { lookFor: lf.boxes, followUp: fu.boxes };
+    f.notesBox.value = e.notes;
+    f.notesBox.readOnly = this.locked;
+    f.stampBtn.disabled = this.locked;
+    f.notesLabel.textContent = `Notes · question ${this.index + 1}`;
+    clear(f.extras);
+    clear(f.followUpsBox);
+    f.body.append(h("div", { class: "q-card" }, meta, this.qHeading), rubric.section);
+    const lfSection = checklistSection("lf-title", "Look-fors", lf.list, q.look_fors.length);
+    if (lfSection) f.extras.appendChild(lfSection);
+    const fuSection = checklistSection("fu-title", "Follow-ups asked", fu.list, q.follow_ups.length);
+    if (fuSection) f.followUpsBox.appendChild(fuSection);
+    this.placeExtras();
+    this.renderScored();
+    this.renderTimers();
   }
 
-  function append(parent: HTMLElement, ...children: (HTMLElement | null)[]) {
-    for (const c of children) if (c) parent.appendChild(c);
-  }
-
-  function enqueue(key: string, run: () => Promise<void>) {
-    queue.enqueue(key, run);
-  }
-
-  function recordTime(restart: boolean) {
-    if (locked) return;
-    const r = qclock.stop(restart);
-    if (!r || r.seconds <= 0 || !session) return;
-    const e = session.entries.find((x) => x.question.id === r.questionId);
+  recordTime(restart: boolean) {
+    const r = this.clock.take(restart);
+    if (!r || !this.session) return;
+    const e = this.session.entries.find((x) => x.question.id === r.questionId);
     if (e) e.seconds_spent += r.seconds;
-    interviewBase += r.seconds;
     const { questionId, seconds } = r;
-    enqueue(`time:${questionId}:${Date.now()}:${Math.random()}`, () => backend.addTime(sessionId, questionId, seconds));
+    this.ctx.queue.enqueue(`time:${questionId}:${Date.now()}:${Math.random()}`, () =>
+      this.ctx.backend.addTime(this.sessionId, questionId, seconds),
+    );
   }
 
-  function goTo(i: number, focusHeading = true) {
-    if (!session) return;
-    const target = Math.max(0, Math.min(session.entries.length - 1, i));
-    notes.commit();
-    recordTime(false);
-    index = target;
-    const e = entry();
-    if (e && clockRunning()) qclock.start(e.question.id);
-    renderQuestion();
-    body.scrollTop = 0;
-    if (focusHeading) qHeading?.focus({ preventScroll: true });
+  goTo(i: number, focusHeading = true) {
+    if (!this.session) return;
+    const target = Math.max(0, Math.min(this.session.entries.length - 1, i));
+    this.notes.commit();
+    this.recordTime(false);
+    this.index = target;
+    const e = this.entry();
+    if (e && this.clock.running()) this.clock.question.start(e.question.id);
+    this.renderQuestion();
+    this.f.body.scrollTop = 0;
+    if (focusHeading) this.qHeading?.focus({ preventScroll: true });
   }
 
-  function next() {
-    if (!session) return;
-    if (index >= session.entries.length - 1) void ctx.go({ name: "wrap", id: sessionId });
-    else goTo(index + 1);
+  next() {
+    if (!this.session) return;
+    if (this.index >= this.session.entries.length - 1) void this.ctx.go({ name: "wrap", id: this.sessionId });
+    else this.goTo(this.index + 1);
   }
 
-  function ensureStarted() {
-    if (!draft || locked) return;
-    draft = false;
-    if (session) session.status = "in_progress";
-    const e = entry();
-    if (e && clockRunning()) qclock.start(e.question.id);
-    renderPause();
+  ensureStarted() {
+    if (!this.clock.draft || this.locked) return;
+    this.clock.draft = false;
+    if (this.session) this.session.status = "in_progress";
+    const e = this.entry();
+    if (e && this.clock.running()) this.clock.question.start(e.question.id);
+    this.renderPause();
   }
 
-  async function start() {
-    ensureStarted();
+  async start() {
+    this.ensureStarted();
     try {
-      const view = await backend.startSession(sessionId);
-      if (session) {
-        session.status = view.status;
-        session.started_at = view.started_at;
+      const view = await this.ctx.backend.startSession(this.sessionId);
+      if (this.session) {
+        this.session.status = view.status;
+        this.session.started_at = view.started_at;
       }
-      say("Interview started");
+      this.say("Interview started");
     } catch (err) {
       toast(`Cannot start: ${(err as Error).message}`, "error");
     }
   }
 
-  function togglePause() {
-    if (locked || draft) return;
-    if (!paused) {
-      recordTime(false);
-      paused = true;
-      say("Paused — the clock is stopped");
+  togglePause() {
+    if (this.locked || this.clock.draft) return;
+    if (!this.clock.paused) {
+      this.recordTime(false);
+      this.clock.paused = true;
+      this.say("Paused — the clock is stopped");
     } else {
-      paused = false;
-      const e = entry();
-      if (e) qclock.start(e.question.id);
-      say("Resumed");
+      this.clock.paused = false;
+      const e = this.entry();
+      if (e) this.clock.question.start(e.question.id);
+      this.say("Resumed");
     }
-    renderPause();
-    renderTimers();
+    this.renderPause();
+    this.renderTimers();
   }
 
   /** Sets score and skipped locally and saves them (one queued call). */
-  function writeScore(e: Entry, score: number | null, skipped: boolean) {
+  writeScore(e: Entry, score: number | null, skipped: boolean) {
     e.score = skipped ? null : score;
     e.skipped = skipped;
     const qid = e.question.id;
-    if (skipped) enqueue(`score:${qid}`, () => backend.setSkipped(sessionId, qid, true));
-    else enqueue(`score:${qid}`, () => backend.setScore(sessionId, qid, score));
+    const { backend } = this.ctx;
+    if (skipped) this.ctx.queue.enqueue(`score:${qid}`, () => backend.setSkipped(this.sessionId, qid, true));
+    else this.ctx.queue.enqueue(`score:${qid}`, () => backend.setScore(this.sessionId, qid, score));
   }
 
-  function undo() {
-    if (!session || locked) return;
-    const step = undoStack.pop();
+  undo() {
+    if (!this.session || this.locked) return;
+    const step = this.undoStack.pop();
     if (!step) {
-      say("Nothing to undo");
+      this.say("Nothing to undo");
       return;
     }
-    if (step.index !== index) goTo(step.index);
-    const e = entry();
+    if (step.index !== this.index) this.goTo(step.index);
+    const e = this.entry();
     if (!e) return;
     if (step.kind === "score") {
-      writeScore(e, step.score, step.skipped);
-      renderLevels();
-      renderNav();
-      renderStrip();
-    } else if (step.kind === "lookFor") {
-      toggleLookFor(step.item, step.on, false);
+      this.writeScore(e, step.score, step.skipped);
+      this.renderScored();
     } else {
-      toggleFollowUp(step.item, step.on, false);
+      this.toggle(step.kind, step.item, step.on, false);
     }
-    say(`Undone: ${step.label}`);
+    this.say(`Undone: ${step.label}`);
   }
 
-  async function editDetails() {
-    if (!session || locked) return;
-    const updated = await detailsDialog(ctx, session);
-    if (updated && session) {
+  async editDetails() {
+    if (!this.session || this.locked) return;
+    const updated = await detailsDialog(this.ctx, this.session);
+    if (updated && this.session) {
       // Only the details: the entries here may hold notes not saved yet.
-      session.candidate = updated.candidate;
-      session.role = updated.role;
-      session.interviewer = updated.interviewer;
-      renderTitle();
+      this.session.candidate = updated.candidate;
+      this.session.role = updated.role;
+      this.session.interviewer = updated.interviewer;
+      this.renderTitle();
       toast("Details saved.");
     }
-    titleBtn.focus({ preventScroll: true });
+    this.f.titleBtn.focus({ preventScroll: true });
   }
 
-  function renderTitle() {
-    if (!session) return;
-    document.title = `${session.candidate.name} – Panelist`;
-    if (locked) {
-      title.textContent = session.candidate.name;
+  renderTitle() {
+    const s = this.session;
+    if (!s) return;
+    const { title, titleBtn } = this.f;
+    document.title = `${s.candidate.name} – Panelist`;
+    if (this.locked) {
+      title.textContent = s.candidate.name;
       return;
     }
-    titleBtn.textContent = session.candidate.name;
-    const who = `${session.candidate.name}${session.role ? `, ${session.role}` : ""}, interviewed by ${session.interviewer}`;
-    titleBtn.setAttribute("aria-label", `${session.candidate.name}: edit details (${who})`);
+    titleBtn.textContent = s.candidate.name;
+    const who = `${s.candidate.name}${s.role ? `, ${s.role}` : ""}, interviewed by ${s.interviewer}`;
+    titleBtn.setAttribute("aria-label", `${s.candidate.name}: edit details (${who})`);
     titleBtn.title = "Edit details";
     title.replaceChildren(titleBtn);
   }
 
-  async function setScore(level: number) {
-    const e = entry();
-    if (!session || !e) return;
-    if (locked) {
-      if (e.score === level) return;
-      const updated = await amendDialog(ctx, session, e, level);
-      if (updated) {
-        session = updated;
-        renderQuestion();
-        toast("Score amended.");
-        say(`Amended: ${levelText(e, level)}`);
-      }
-      qHeading?.focus({ preventScroll: true });
-      return;
-    }
-    ensureStarted();
+  async setScore(level: number) {
+    const e = this.entry();
+    if (!this.session || !e) return;
+    if (this.locked) return this.amend(e, level);
+    this.ensureStarted();
     const value = e.score === level ? null : level;
     const label = value === null ? `${levelText(e, level)} cleared` : levelText(e, level);
-    undoStack.push({ kind: "score", index, score: e.score, skipped: e.skipped, label });
-    writeScore(e, value, false);
-    say(label);
-    renderLevels();
-    renderNav();
-    renderStrip();
+    this.undoStack.push({ kind: "score", index: this.index, score: e.score, skipped: e.skipped, label });
+    this.writeScore(e, value, false);
+    this.say(label);
+    this.renderScored();
   }
 
-  function skip() {
-    const e = entry();
-    if (!e || locked) return;
-    ensureStarted();
-    undoStack.push({
-      kind: "score",
-      index,
-      score: e.score,
-      skipped: e.skipped,
-      label: `Skip of question ${index + 1}`,
-    });
-    writeScore(e, null, true);
-    say(`Question ${index + 1} skipped`);
-    next();
-  }
-
-  function toggleLookFor(i: number, on: boolean, record = true) {
-    const e = entry();
-    if (!e || locked) return;
-    ensureStarted();
-    const label = `Look-for ${i + 1} ${on ? "✓" : "cleared"}`;
-    if (record) {
-      undoStack.push({ kind: "lookFor", index, item: i, on: !on, label });
-      say(label);
+  /** A submitted interview's score changes only by an amendment with a reason. */
+  async amend(e: Entry, level: number) {
+    if (!this.session || e.score === level) return;
+    const updated = await amendDialog(this.ctx, this.session, e, level);
+    if (updated) {
+      this.session = updated;
+      this.renderQuestion();
+      toast("Score amended.");
+      this.say(`Amended: ${levelText(e, level)}`);
     }
-    e.look_fors_hit = on ? [...new Set([...e.look_fors_hit, i])] : e.look_fors_hit.filter((x) => x !== i);
-    const box = lookForBoxes[i];
+    this.qHeading?.focus({ preventScroll: true });
+  }
+
+  skip() {
+    const e = this.entry();
+    if (!e || this.locked) return;
+    this.ensureStarted();
+    const label = `Skip of question ${this.index + 1}`;
+    this.undoStack.push({ kind: "score", index: this.index, score: e.score, skipped: e.skipped, label });
+    this.writeScore(e, null, true);
+    this.say(`Question ${this.index + 1} skipped`);
+    this.next();
+  }
+
+  /** Ticks or clears look-for / follow-up `i`; `record` puts it on the undo stack. */
+  toggle(kind: Checklist, i: number, on: boolean, record = true) {
+    const e = this.entry();
+    if (!e || this.locked) return;
+    this.ensureStarted();
+    const label =
+      kind === "lookFor"
+        ? `Look-for ${i + 1} ${on ? "✓" : "cleared"}`
+        : `Follow-up ${i + 1} ${on ? "asked ✓" : "cleared"}`;
+    if (record) {
+      this.undoStack.push({ kind, index: this.index, item: i, on: !on, label });
+      this.say(label);
+    }
+    const box = this.boxes[kind][i];
     if (box) box.checked = on;
     const qid = e.question.id;
-    enqueue(`lf:${qid}:${i}`, () => backend.setLookFor(sessionId, qid, i, on));
-  }
-
-  function toggleFollowUp(i: number, on: boolean, record = true) {
-    const e = entry();
-    if (!e || locked) return;
-    ensureStarted();
-    const label = `Follow-up ${i + 1} ${on ? "asked ✓" : "cleared"}`;
-    if (record) {
-      undoStack.push({ kind: "followUp", index, item: i, on: !on, label });
-      say(label);
+    const { backend } = this.ctx;
+    if (kind === "lookFor") {
+      e.look_fors_hit = withItem(e.look_fors_hit, i, on);
+      this.ctx.queue.enqueue(`lf:${qid}:${i}`, () => backend.setLookFor(this.sessionId, qid, i, on));
+    } else {
+      e.follow_ups_asked = withItem(e.follow_ups_asked, i, on);
+      this.ctx.queue.enqueue(`fu:${qid}:${i}`, () => backend.setFollowUp(this.sessionId, qid, i, on));
     }
-    e.follow_ups_asked = on ? [...new Set([...e.follow_ups_asked, i])] : e.follow_ups_asked.filter((x) => x !== i);
-    const box = followUpBoxes[i];
-    if (box) box.checked = on;
-    const qid = e.question.id;
-    enqueue(`fu:${qid}:${i}`, () => backend.setFollowUp(sessionId, qid, i, on));
   }
 
-  function focusNotesAtEnd() {
+  focusNotesAtEnd() {
+    const { notesBox } = this.f;
     notesBox.focus();
     const n = notesBox.value.length;
     notesBox.setSelectionRange(n, n);
     notesBox.scrollTop = notesBox.scrollHeight;
   }
 
-  function stamp() {
-    const e = entry();
-    if (!session || !e || locked) return;
-    ensureStarted();
-    const text = stampNotes(notesBox.value, clock(interviewSeconds()));
-    notesBox.value = text;
+  stamp() {
+    const e = this.entry();
+    if (!this.session || !e || this.locked) return;
+    this.ensureStarted();
+    const text = stampNotes(this.f.notesBox.value, clock(this.clock.interviewSeconds()));
+    this.f.notesBox.value = text;
     e.notes = text;
-    notes.edit(e.question.id, text);
-    focusNotesAtEnd();
+    this.notes.edit(e.question.id, text);
+    this.focusNotesAtEnd();
   }
 
   /** A character typed outside the notes: into the notes at the cursor's end. */
-  function typeIntoNotes(text: string) {
-    const e = entry();
-    if (!e) return;
-    if (locked) {
-      say("Notes are read-only: this interview is submitted");
+  typeIntoNotes(text: string) {
+    if (!this.entry()) return;
+    if (this.locked) {
+      this.say("Notes are read-only: this interview is submitted");
       return;
     }
-    if (document.activeElement !== notesBox) focusNotesAtEnd();
+    const { notesBox } = this.f;
+    if (document.activeElement !== notesBox) this.focusNotesAtEnd();
     const at = notesBox.selectionEnd ?? notesBox.value.length;
     notesBox.setRangeText(text, at, at, "end");
-    onNotesInput();
+    this.onNotesInput();
   }
 
-  async function doAction(a: Action) {
+  onNotesInput() {
+    const cur = this.entry();
+    if (!cur || this.locked) return;
+    this.ensureStarted();
+    cur.notes = this.f.notesBox.value;
+    this.notes.edit(cur.question.id, this.f.notesBox.value);
+  }
+
+  /** Ticks the checklist item the key names, when it is there and enabled. */
+  private flip(kind: Checklist, i: number) {
+    const box = this.boxes[kind][i];
+    if (box && !box.disabled) this.toggle(kind, i, !box.checked);
+  }
+
+  async doAction(a: Action) {
+    const count = this.session?.entries.length ?? 0;
     switch (a.type) {
       case "type":
-        return typeIntoNotes(a.text);
+        return this.typeIntoNotes(a.text);
       case "undo":
-        return undo();
+        return this.undo();
       case "pause":
-        return togglePause();
+        return this.togglePause();
       case "score":
-        return setScore(a.level);
+        return this.setScore(a.level);
       case "skip":
-        return skip();
-      case "lookFor": {
-        const box = lookForBoxes[a.index];
-        if (box && !box.disabled) toggleLookFor(a.index, !box.checked);
-        return;
-      }
-      case "followUp": {
-        const box = followUpBoxes[a.index];
-        if (box && !box.disabled) toggleFollowUp(a.index, !box.checked);
-        return;
-      }
+        return this.skip();
+      case "lookFor":
+        return this.flip("lookFor", a.index);
+      case "followUp":
+        return this.flip("followUp", a.index);
       case "next":
-        if (session && index < session.entries.length - 1) say(`Question ${index + 2} of ${session.entries.length}`);
-        return next();
+        if (this.session && this.index < count - 1) this.say(`Question ${this.index + 2} of ${count}`);
+        return this.next();
       case "prev":
-        if (index > 0) say(`Question ${index} of ${session?.entries.length ?? 0}`);
-        return goTo(index - 1);
+        if (this.index > 0) this.say(`Question ${this.index} of ${count}`);
+        return this.goTo(this.index - 1);
       case "focusNotes":
-        return focusNotesAtEnd();
+        return this.focusNotesAtEnd();
       case "leaveNotes":
-        notesBox.blur();
-        qHeading?.focus({ preventScroll: true });
+        this.f.notesBox.blur();
+        this.qHeading?.focus({ preventScroll: true });
         return;
       case "stamp":
-        stamp();
-        return say("Time stamped");
+        this.stamp();
+        return this.say("Time stamped");
       case "wrapUp":
-        return void ctx.go({ name: "wrap", id: sessionId });
+        return void this.ctx.go({ name: "wrap", id: this.sessionId });
       case "help":
-        if (!keymap.open) keymap.showModal();
+        if (!this.f.keymap.open) this.f.keymap.showModal();
         return;
     }
   }
 
-  const onKey = (ev: KeyboardEvent) => {
-    if (!session || document.querySelector("dialog[open]")) return;
-    const e = entry();
+  readonly onKey = (ev: KeyboardEvent) => {
+    if (!this.session || document.querySelector("dialog[open]")) return;
+    const e = this.entry();
     if (!e) return;
     const a = actionForKey(ev, {
-      focus: focusPlace(ev.target, notesBox),
+      focus: focusPlace(ev.target, this.f.notesBox),
       levels: e.question.rubric.levels.map((l) => l.value),
       lookFors: e.question.look_fors.length,
       followUps: e.question.follow_ups.length,
     });
     if (!a) return;
     ev.preventDefault();
-    void doAction(a);
+    void this.doAction(a);
   };
 
-  function onNotesInput() {
-    const cur = entry();
-    if (!cur || locked) return;
-    ensureStarted();
-    cur.notes = notesBox.value;
-    notes.edit(cur.question.id, notesBox.value);
-  }
-  notesBox.addEventListener("input", onNotesInput);
-  notesBox.addEventListener("blur", () => notes.commit());
-  stampBtn.addEventListener("click", () => void doAction({ type: "stamp" }));
-
-  prevBtn.addEventListener("click", () => goTo(index - 1));
-  nextBtn.addEventListener("click", () => next());
-  skipBtn.addEventListener("click", () => skip());
-  pauseBtn.addEventListener("click", () => togglePause());
-  startBtn.addEventListener("click", () => void start());
-
-  const tick = window.setInterval(renderTimers, 1000);
-  // Save the running question time now and then, so a crash loses little.
-  const heartbeat = window.setInterval(() => {
-    if (clockRunning()) recordTime(true);
-  }, TIME_HEARTBEAT_MS);
-  document.addEventListener("keydown", onKey);
-  const unregister = registerFlusher(async () => {
-    recordTime(true);
-    await notes.flush(800);
-  });
-
-  void (async () => {
+  async load(startIndex?: number) {
+    const { body, banner } = this.f;
     try {
-      session = await backend.getSession(sessionId);
+      this.session = await this.ctx.backend.getSession(this.sessionId);
     } catch (err) {
       clear(body);
       body.appendChild(
@@ -792,36 +487,51 @@ export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Sc
       );
       return;
     }
-    locked = session.status === "submitted";
-    draft = session.status === "draft";
-    interviewBase = session.interview_seconds;
-    renderTitle();
-    if (locked) {
+    const s = this.session;
+    this.clock.locked = s.status === "submitted";
+    this.clock.draft = s.status === "draft";
+    this.clock.base = s.interview_seconds;
+    this.renderTitle();
+    if (this.locked) {
       banner.hidden = false;
       banner.textContent = "Submitted. Notes are read-only; a score change asks for a reason.";
     }
-    index = Math.max(0, Math.min(session.entries.length - 1, startIndex ?? resumeIndex(session)));
-    const e = entry();
-    if (e && clockRunning()) qclock.start(e.question.id);
-    renderPause();
-    renderQuestion();
-    (qHeading as HTMLElement | null)?.focus({ preventScroll: true });
-  })();
+    this.index = Math.max(0, Math.min(s.entries.length - 1, startIndex ?? resumeIndex(s)));
+    const e = this.entry();
+    if (e && this.clock.running()) this.clock.question.start(e.question.id);
+    this.renderPause();
+    this.renderQuestion();
+    this.qHeading?.focus({ preventScroll: true });
+  }
+}
 
+export function liveScreen(ctx: Ctx, sessionId: string, startIndex?: number): Screen {
+  const c = new LiveController(ctx, sessionId);
+  const tick = window.setInterval(() => c.renderTimers(), 1000);
+  // Save the running question time now and then, so a crash loses little.
+  const heartbeat = window.setInterval(() => {
+    if (c.clock.running()) c.recordTime(true);
+  }, TIME_HEARTBEAT_MS);
+  document.addEventListener("keydown", c.onKey);
+  const unregister = registerFlusher(async () => {
+    c.recordTime(true);
+    await c.notes.flush(800);
+  });
+  void c.load(startIndex);
   return {
-    el,
+    el: c.f.el,
     title: "Interview – Panelist",
     async leave() {
       window.clearInterval(tick);
       window.clearInterval(heartbeat);
-      window.clearTimeout(feedbackTimer);
-      wideMedia?.removeEventListener?.("change", placeExtras);
-      document.removeEventListener("keydown", onKey);
-      recordTime(false);
-      await notes.flush(2000);
+      window.clearTimeout(c.feedbackTimer);
+      c.wideMedia?.removeEventListener?.("change", c.placeExtras);
+      document.removeEventListener("keydown", c.onKey);
+      c.recordTime(false);
+      await c.notes.flush(2000);
       unregister();
-      indicator.dispose();
-      sync.dispose();
+      c.f.indicator.dispose();
+      c.f.sync.dispose();
     },
   };
 }
