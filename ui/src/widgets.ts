@@ -98,3 +98,74 @@ export function confirmDialog(title: string, message: string | Node, ok: string,
   cancel.addEventListener("click", () => dlg.close());
   return openModal(dlg, cancel, () => result);
 }
+
+/** A form's refusal before it is sent: the message and the control to fix. */
+export interface FormProblem {
+  message: string;
+  focus?: HTMLElement;
+}
+
+/**
+ * The one shape of a form in a modal: a title, the fields, an inline error,
+ * Cancel and a submit button. On submit, `check` may refuse with a message
+ * (nothing is sent); otherwise the submit button is disabled while `submit`
+ * runs, and its result closes the dialog, or its error is shown inline
+ * (after `errorPrefix`) and the form can be sent again. Resolves to the
+ * result, or null when cancelled.
+ */
+export function formDialog<T>(opts: {
+  title: string;
+  ok: string;
+  fields: (Node | null)[];
+  focus: HTMLElement;
+  check?: () => FormProblem | null;
+  submit: () => Promise<T>;
+  errorPrefix?: string;
+  /** Lets the caller tie a control to the error (aria-describedby). */
+  withError?: (error: HTMLElement) => void;
+}): Promise<T | null> {
+  const titleId = nextId("form-title");
+  const error = h("p", { class: "error", attrs: { role: "alert" } });
+  error.id = nextId("form-error");
+  opts.withError?.(error);
+  const ok = h("button", { class: "btn btn-primary", attrs: { type: "submit" } }, opts.ok);
+  const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
+  const form = h(
+    "form",
+    // novalidate: an empty field gets our inline message, not a silent native refusal.
+    { attrs: { method: "dialog", novalidate: true } },
+    h("h2", { id: titleId }, opts.title),
+    ...opts.fields,
+    error,
+    h("div", { class: "dialog-actions" }, cancel, ok),
+  );
+  const dlg = h("dialog", { class: "dialog", attrs: { "aria-labelledby": titleId } }, form);
+  let result: T | null = null;
+  cancel.addEventListener("click", () => dlg.close());
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    error.textContent = "";
+    const problem = opts.check?.() ?? null;
+    if (problem) {
+      error.textContent = problem.message;
+      problem.focus?.focus();
+      return;
+    }
+    ok.disabled = true;
+    try {
+      result = await opts.submit();
+      dlg.close();
+    } catch (err) {
+      error.textContent = `${opts.errorPrefix ?? ""}${(err as Error).message}`;
+      ok.disabled = false;
+    }
+  });
+  return openModal(dlg, opts.focus, () => result);
+}
+
+/** The one check of who an interview is about and who runs it, for every form that asks. */
+export function checkPeople(candidate: HTMLInputElement, interviewer: HTMLInputElement): FormProblem | null {
+  if (!candidate.value.trim()) return { message: "Who is the candidate?", focus: candidate };
+  if (!interviewer.value.trim()) return { message: "Who is interviewing?", focus: interviewer };
+  return null;
+}
