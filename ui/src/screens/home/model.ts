@@ -1,0 +1,70 @@
+// Home's pure logic: the list's filter and page label, grouping by
+// candidate, and the words of the delete and erase confirmations.
+import type { SessionFilter } from "../../bindings/SessionFilter";
+import type { SessionPage } from "../../bindings/SessionPage";
+import type { SessionSummary } from "../../bindings/SessionSummary";
+import type { Status } from "../../bindings/Status";
+import { statusLabel } from "../../format";
+
+export type DateRange = "" | "today" | "7d" | "30d";
+
+/** Rows per page of the session list. */
+export const PAGE_SIZE = 50;
+
+/** The core's filter for the search box, status and date range. */
+export function sessionFilter(text: string, status: Status | "", range: DateRange, nowMs: number): SessionFilter {
+  const filter: SessionFilter = { text: text.trim() || null, candidate: null };
+  if (status) filter.status = status;
+  if (range) {
+    const startOfToday = new Date(nowMs);
+    startOfToday.setHours(0, 0, 0, 0);
+    const since = range === "today" ? startOfToday.getTime() : nowMs - (range === "7d" ? 7 : 30) * 86400_000;
+    filter.from = new Date(since).toISOString();
+  }
+  return filter;
+}
+
+/** "Sessions 1–50 of 120"; empty when nothing matches. */
+export function pageLabel(p: SessionPage): string {
+  if (p.total === 0 || p.rows.length === 0) return "";
+  return `Sessions ${p.offset + 1}–${p.offset + p.rows.length} of ${p.total}`;
+}
+
+/** Rows grouped by candidate, in the order each candidate first appears. */
+export function groupByCandidate(rows: SessionSummary[]): [string, SessionSummary[]][] {
+  const groups = new Map<string, SessionSummary[]>();
+  for (const r of rows) {
+    const g = groups.get(r.candidate);
+    if (g) g.push(r);
+    else groups.set(r.candidate, [r]);
+  }
+  return [...groups];
+}
+
+/** Own drafts and interviews in progress, and imported sessions, can be deleted. */
+export function deletable(r: SessionSummary): boolean {
+  return r.imported || r.status !== "submitted";
+}
+
+/** "Grace Hopper's interview of Lin Wei" / "the session Ravi Kumar sent for Lin Wei". */
+export function deleteWhat(r: SessionSummary): string {
+  return r.imported
+    ? `${r.interviewer}’s imported session for ${r.candidate}`
+    : `${r.interviewer}’s interview of ${r.candidate}`;
+}
+
+/** What a deletion removes, for its confirmation. */
+export function deleteMessage(r: SessionSummary): string {
+  const state = r.imported ? "imported" : statusLabel(r.status).toLowerCase();
+  return `This deletes the ${state} session (${r.scored} of ${r.questions} questions scored) with its scores, notes, summary and audit entries, for good. ${r.candidate} stays unless this is their last session.`;
+}
+
+/** What erasing a candidate removes, for its confirmation. */
+export function eraseMessage(candidate: string, sessions: SessionSummary[]): string {
+  const n = sessions.length;
+  const own = sessions.filter((s) => !s.imported).length;
+  const others = [...new Set(sessions.filter((s) => s.imported).map((s) => s.interviewer))];
+  const parts = [`${own} of yours`];
+  if (others.length) parts.push(`${n - own} from ${others.join(", ")}`);
+  return `This erases ${candidate} and all ${n} of their session${n === 1 ? "" : "s"} (${parts.join("; ")}): every score, note, summary, recommendation and audit entry, down to the bytes in the database file. The audit keeps only a record that an erasure happened, without the name. This cannot be undone.`;
+}

@@ -1,0 +1,259 @@
+// Home's session list: search and filters, the pager, the rows grouped by
+// candidate with each candidate's Panel and Erase, and each row's Delete.
+import type { Ctx } from "../../app";
+import type { SessionPage } from "../../bindings/SessionPage";
+import type { SessionSummary } from "../../bindings/SessionSummary";
+import type { Status } from "../../bindings/Status";
+import { clear, field, h, toast } from "../../dom";
+import { recommendationLabel, shortDate, statusLabel } from "../../format";
+import { confirmDialog } from "../../widgets";
+import {
+  PAGE_SIZE,
+  deletable,
+  deleteMessage,
+  deleteWhat,
+  eraseMessage,
+  groupByCandidate,
+  pageLabel,
+  sessionFilter,
+  type DateRange,
+} from "./model";
+
+function select(options: [string, string][]): HTMLSelectElement {
+  return h("select", {}, ...options.map(([value, label]) => h("option", { attrs: { value } }, label)));
+}
+
+function pageButton(label: string, cls: string, aria: string): HTMLButtonElement {
+  return h("button", { class: `btn btn-small ${cls}`, attrs: { type: "button", "aria-label": aria } }, label);
+}
+
+function badgeText(r: SessionSummary): string {
+  if (r.imported) return "Imported";
+  return r.status === "submitted" ? `Submitted · ${recommendationLabel(r.recommendation)}` : statusLabel(r.status);
+}
+
+export class SessionList {
+  readonly search = h("input", {
+    attrs: { type: "search", placeholder: "Candidate, interviewer or role", autocomplete: "off" },
+  });
+  readonly status = select([
+    ["", "Any status"],
+    ["in_progress", "In progress"],
+    ["submitted", "Submitted"],
+    ["draft", "Draft"],
+  ]);
+  readonly range = select([
+    ["", "Any date"],
+    ["today", "Today"],
+    ["7d", "Last 7 days"],
+    ["30d", "Last 30 days"],
+  ]);
+  readonly list = h("ul", { class: "session-list", attrs: { "aria-label": "Interviews" } });
+  readonly count = h("p", { class: "hint page-label", attrs: { "aria-live": "polite" } });
+  readonly prevBtn = pageButton("‹ Previous", "page-prev", "Previous page of sessions");
+  readonly nextBtn = pageButton("Next ›", "page-next", "Next page of sessions");
+  readonly pager = h(
+    "nav",
+    { class: "pager", attrs: { "aria-label": "Session pages" } },
+    this.prevBtn,
+    this.count,
+    this.nextBtn,
+  );
+  readonly filters = h(
+    "div",
+    { class: "filters" },
+    field("Search", this.search),
+    h("div", { class: "row" }, field("Status", this.status), field("Date", this.range)),
+  );
+  private page: SessionPage = { rows: [], total: 0, offset: 0, limit: PAGE_SIZE };
+  private offset = 0;
+  private seq = 0;
+  private groupSeq = 0;
+  private debounce: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly ctx: Ctx) {
+    this.search.addEventListener("input", () => {
+      clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => this.refilter(), 150);
+    });
+    this.status.addEventListener("change", () => this.refilter());
+    this.range.addEventListener("change", () => this.refilter());
+    // At the first or last page the pressed button is disabled: keep the
+    // keyboard focus in the pager by moving it to the other one.
+    this.prevBtn.addEventListener("click", async () => {
+      this.offset = Math.max(0, this.page.offset - PAGE_SIZE);
+      await this.load();
+      if (this.prevBtn.disabled && !this.nextBtn.disabled) this.nextBtn.focus();
+    });
+    this.nextBtn.addEventListener("click", async () => {
+      this.offset = this.page.offset + PAGE_SIZE;
+      await this.load();
+      if (this.nextBtn.disabled && !this.prevBtn.disabled) this.prevBtn.focus();
+    });
+  }
+
+  dispose() {
+    clearTimeout(this.debounce);
+  }
+
+  private refilter() {
+    this.offset = 0;
+    void this.load();
+  }
+
+  private filtered(): boolean {
+    return this.search.value.trim() !== "" || this.status.value !== "" || this.range.value !== "";
+  }
+
+  private render() {
+    const { list, page } = this;
+    clear(list);
+    this.count.textContent = pageLabel(page);
+    this.prevBtn.disabled = page.offset === 0;
+    this.nextBtn.disabled = page.offset + page.rows.length >= page.total;
+    if (page.rows.length === 0) {
+      const empty =
+        page.total === 0 && !this.filtered()
+          ? "No interviews yet. Start one with “New interview”."
+          : "Nothing matches.";
+      list.appendChild(h("li", { class: "empty" }, empty));
+      return;
+    }
+    for (const [candidate, rows] of groupByCandidate(page.rows)) list.appendChild(this.group(candidate, rows));
+  }
+
+  private group(candidate: string, rows: SessionSummary[]): HTMLElement {
+    const headingId = `cand-${++this.groupSeq}`;
+    const panel = h(
+      "button",
+      { class: "btn btn-small panel-btn", attrs: { type: "button", "aria-label": `Panel for ${candidate}` } },
+      "Panel",
+    );
+    panel.addEventListener("click", () => void this.ctx.go({ name: "compare", candidate }));
+    const erase = h(
+      "button",
+      {
+        class: "btn btn-small btn-danger-quiet erase-btn",
+        attrs: { type: "button", "aria-label": `Erase ${candidate}` },
+      },
+      "Erase",
+    );
+    erase.addEventListener("click", () => void this.eraseCandidate(candidate, erase));
+    return h(
+      "li",
+      { class: "candidate-group", dataset: { candidate } },
+      h("div", { class: "group-head" }, h("h2", { id: headingId }, candidate), panel, erase),
+      h("ul", { class: "group-rows", attrs: { "aria-labelledby": headingId } }, ...rows.map((r) => this.item(r))),
+    );
+  }
+
+  private item(r: SessionSummary): HTMLElement {
+    const target = r.status === "submitted" ? "summary" : "live";
+    const open = h(
+      "button",
+      { class: "session-row", attrs: { type: "button" }, dataset: { session: r.id } },
+      h("span", { class: "row-main" }, h("strong", {}, r.candidate), r.role ? ` · ${r.role}` : ""),
+      h(
+        "span",
+        { class: "row-meta" },
+        `${shortDate(r.started_at ?? r.created_at)} · ${r.interviewer} · ${r.scored}/${r.questions} scored`,
+      ),
+      h("span", { class: `badge badge-${r.status}${r.imported ? " badge-imported" : ""}` }, badgeText(r)),
+    );
+    // Others' sessions are read-only here: they open in the candidate's panel.
+    open.addEventListener(
+      "click",
+      () => void this.ctx.go(r.imported ? { name: "compare", candidate: r.candidate } : { name: target, id: r.id }),
+    );
+    const item = h("li", { class: "session-item" }, open);
+    if (deletable(r)) {
+      const del = h(
+        "button",
+        {
+          class: "btn btn-small btn-danger-quiet delete-btn",
+          attrs: { type: "button", "aria-label": `Delete ${deleteWhat(r)}` },
+          dataset: { session: r.id },
+        },
+        "Delete",
+      );
+      del.addEventListener("click", () => void this.deleteSession(r));
+      item.appendChild(del);
+    }
+    return item;
+  }
+
+  private rowButtons(): HTMLElement[] {
+    return [...this.list.querySelectorAll<HTMLElement>("button.session-row")];
+  }
+
+  /** After a removal, focus the next row (or the one before, or the search box). */
+  private focusAfterRemoval(index: number) {
+    const rows = this.rowButtons();
+    (rows[Math.min(index, rows.length - 1)] ?? this.search).focus();
+  }
+
+  private async deleteSession(r: SessionSummary) {
+    const index = this.rowButtons().findIndex((b) => b.dataset.session === r.id);
+    const ok = await confirmDialog(`Delete ${deleteWhat(r)}?`, deleteMessage(r), "Delete for good");
+    if (!ok) {
+      this.list.querySelector<HTMLElement>(`button.delete-btn[data-session="${r.id}"]`)?.focus();
+      return;
+    }
+    try {
+      await this.ctx.backend.deleteSession(r.id);
+      toast(`Deleted ${deleteWhat(r)}.`);
+    } catch (err) {
+      toast(`Not deleted: ${(err as Error).message}`, "error", 8000);
+    }
+    await this.load();
+    this.focusAfterRemoval(Math.max(0, index));
+  }
+
+  private async eraseCandidate(candidate: string, button: HTMLElement) {
+    let sessions: SessionSummary[] = [];
+    try {
+      sessions = (await this.ctx.backend.listSessions({ text: null, candidate }, 0, 500)).rows;
+    } catch {
+      // The confirmation still names the candidate.
+    }
+    const ok = await confirmDialog(`Erase ${candidate}?`, eraseMessage(candidate, sessions), "Erase for good");
+    if (!ok) {
+      button.focus();
+      return;
+    }
+    try {
+      const e = await this.ctx.backend.eraseCandidate(candidate);
+      toast(`Erased ${candidate}: ${e.sessions} session${e.sessions === 1 ? "" : "s"}.`);
+    } catch (err) {
+      toast(`Not erased: ${(err as Error).message}`, "error", 8000);
+    }
+    await this.load();
+    this.focusAfterRemoval(0);
+  }
+
+  async load() {
+    const mine = ++this.seq;
+    try {
+      const filter = sessionFilter(
+        this.search.value,
+        this.status.value as Status | "",
+        this.range.value as DateRange,
+        Date.now(),
+      );
+      let got = await this.ctx.backend.listSessions(filter, this.offset, PAGE_SIZE);
+      // The last page emptied (sessions went away): show the last one that has rows.
+      if (got.rows.length === 0 && got.total > 0 && this.offset > 0) {
+        this.offset = Math.floor((got.total - 1) / PAGE_SIZE) * PAGE_SIZE;
+        got = await this.ctx.backend.listSessions(filter, this.offset, PAGE_SIZE);
+      }
+      if (mine === this.seq) {
+        this.page = got;
+        this.render();
+      }
+    } catch (err) {
+      clear(this.list);
+      const message = `Cannot load interviews: ${String((err as Error).message ?? err)}`;
+      this.list.appendChild(h("li", { class: "error", attrs: { role: "alert" } }, message));
+    }
+  }
+}
