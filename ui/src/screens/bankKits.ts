@@ -15,140 +15,184 @@ function opt(value: string, label: string): HTMLOptionElement {
   return h("option", { attrs: { value } }, label);
 }
 
-export function kitsScreen(ctx: Ctx, focusKit?: string): Screen {
-  const list = h("div", { class: "bank-kits" });
-  const status = h("p", { class: "hint", attrs: { role: "status", "aria-live": "polite" } });
-  let catalog: BankCatalog = { competencies: [], questions: [], kits: [] };
-  const prompt = (id: string) => catalog.questions.find((q) => q.question.id === id)?.question.prompt ?? id;
+type Change = (msg: HTMLElement, what: () => Promise<unknown>, done: string, focus?: string) => Promise<void>;
 
-  const questionSelect = (exclude: string[]) => {
+/** A kit's question list; own kits get move up / down / remove on each question. */
+function kitQuestions(
+  k: BankKit,
+  prompt: (id: string) => string,
+  msg: HTMLElement,
+  change: Change,
+  setQuestions: (ids: string[]) => Promise<unknown>,
+): HTMLElement[] {
+  const qs = k.kit.questions;
+  const button = (label: string, aria: string, disabled: boolean, ids: () => string[], done: string) => {
+    const b = h("button", { class: "btn btn-small", attrs: { type: "button", "aria-label": aria, disabled } }, label);
+    b.addEventListener("click", () => void change(msg, () => setQuestions(ids()), done, k.kit.id));
+    return b;
+  };
+  return qs.map((qid, i) => {
+    const li = h("li", { dataset: { question: qid } }, h("span", { class: "bank-kit-q" }, prompt(qid)));
+    if (k.builtin) return li;
+    const p = prompt(qid);
+    const name = k.kit.name;
+    const up = button("↑", `Move up: ${p}`, i === 0, () => move(qs, i, -1), `Moved up in “${name}”.`);
+    const down = button("↓", `Move down: ${p}`, i === qs.length - 1, () => move(qs, i, 1), `Moved down in “${name}”.`);
+    const remove = button(
+      "Remove",
+      `Remove from kit: ${p}`,
+      qs.length === 1,
+      () => qs.filter((x) => x !== qid),
+      `Removed from “${name}”.`,
+    );
+    li.appendChild(h("span", { class: "bank-kit-q-actions" }, up, down, remove));
+    return li;
+  });
+}
+
+class KitsEditor {
+  readonly list = h("div", { class: "bank-kits" });
+  readonly status = h("p", { class: "hint", attrs: { role: "status", "aria-live": "polite" } });
+  readonly newName = h("input", { attrs: { type: "text", autocomplete: "off" } });
+  readonly newFirst = h("select", {});
+  readonly newForm: HTMLFormElement;
+  catalog: BankCatalog = { competencies: [], questions: [], kits: [] };
+
+  constructor(readonly ctx: Ctx) {
+    this.newForm = this.buildNewForm();
+  }
+
+  prompt(id: string): string {
+    return this.catalog.questions.find((q) => q.question.id === id)?.question.prompt ?? id;
+  }
+
+  questionSelect(exclude: string[]): HTMLSelectElement {
     const sel = h("select", {});
-    for (const q of catalog.questions) {
+    for (const q of this.catalog.questions) {
       if (q.retired || exclude.includes(q.question.id)) continue;
       sel.appendChild(opt(q.question.id, `${q.question.prompt} (${q.question.id})`));
     }
     return sel;
-  };
+  }
 
   /** Runs one change; on error says why in the kit's message line. */
-  const change = async (msg: HTMLElement, what: () => Promise<unknown>, done: string, focus?: string) => {
+  readonly change: Change = async (msg, what, done, focus) => {
     msg.textContent = "";
     try {
       await what();
-      status.textContent = done;
-      ctx.bank(true).catch(() => undefined);
-      await load(focus);
+      this.status.textContent = done;
+      this.ctx.bank(true).catch(() => undefined);
+      await this.load(focus);
     } catch (err) {
       msg.textContent = (err as Error).message;
     }
   };
 
-  // New kit: a name and its first question.
-  const newName = h("input", { attrs: { type: "text", autocomplete: "off" } });
-  const newMsg = h("p", { class: "error", attrs: { role: "status", "aria-live": "polite" } });
-  const newFirst = h("select", {});
-  const newBtn = h("button", { class: "btn btn-primary", attrs: { type: "submit" } }, "Create kit");
-  const newForm = h(
-    "form",
-    { class: "card bank-kit-new", attrs: { novalidate: true, "aria-labelledby": "kit-new-title" } },
-    h("h2", { id: "kit-new-title" }, "New kit"),
-    field("Kit name", newName),
-    field("First question", newFirst),
-    newMsg,
-    newBtn,
-  );
-  newForm.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    const name = newName.value.trim();
-    if (!name) {
-      newMsg.textContent = "name: a kit needs a name";
-      newName.focus();
-      return;
-    }
-    let id = "";
-    void change(
+  /** New kit: a name and its first question. */
+  private buildNewForm(): HTMLFormElement {
+    const newMsg = h("p", { class: "error", attrs: { role: "status", "aria-live": "polite" } });
+    const newBtn = h("button", { class: "btn btn-primary", attrs: { type: "submit" } }, "Create kit");
+    const form = h(
+      "form",
+      { class: "card bank-kit-new", attrs: { novalidate: true, "aria-labelledby": "kit-new-title" } },
+      h("h2", { id: "kit-new-title" }, "New kit"),
+      field("Kit name", this.newName),
+      field("First question", this.newFirst),
       newMsg,
-      async () => {
-        id = (await ctx.backend.saveKit(name, "", [newFirst.value], false)).id;
-      },
-      `Created kit “${name}”.`,
-    ).then(() => {
-      if (!newMsg.textContent) {
-        newName.value = "";
-        document.querySelector<HTMLElement>(`[data-kit="${CSS.escape(id)}"] h2`)?.focus();
+      newBtn,
+    );
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      const name = this.newName.value.trim();
+      if (!name) {
+        newMsg.textContent = "name: a kit needs a name";
+        this.newName.focus();
+        return;
       }
+      let id = "";
+      const create = async () => {
+        id = (await this.ctx.backend.saveKit(name, "", [this.newFirst.value], false)).id;
+      };
+      void this.change(newMsg, create, `Created kit “${name}”.`).then(() => {
+        if (!newMsg.textContent) {
+          this.newName.value = "";
+          document.querySelector<HTMLElement>(`[data-kit="${CSS.escape(id)}"] h2`)?.focus();
+        }
+      });
     });
-  });
+    return form;
+  }
 
-  const kitCard = (k: BankKit): HTMLElement => {
+  /** "Name of the copy" and Duplicate, for every kit. */
+  private duplicateRow(k: BankKit, msg: HTMLElement): HTMLElement {
+    const dupName = h("input", { attrs: { type: "text", autocomplete: "off" } });
+    dupName.value = `${k.kit.name} (copy)`;
+    const dup = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Duplicate");
+    dup.addEventListener(
+      "click",
+      () =>
+        void this.change(
+          msg,
+          () => this.ctx.backend.duplicateKit(k.kit.id, dupName.value),
+          `Duplicated “${k.kit.name}”.`,
+        ),
+    );
+    return h("div", { class: "row bank-kit-row" }, field("Name of the copy", dupName), dup);
+  }
+
+  /** Rename, add a question and delete: an own kit's controls. */
+  private ownControls(k: BankKit, msg: HTMLElement): HTMLElement[] {
+    const { backend } = this.ctx;
+    const id = k.kit.id;
+    const rename = h("input", { attrs: { type: "text", autocomplete: "off" } });
+    rename.value = k.kit.name;
+    const renameBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Rename");
+    renameBtn.addEventListener(
+      "click",
+      () =>
+        void this.change(msg, () => backend.renameKit(id, rename.value), `Renamed to “${rename.value.trim()}”.`, id),
+    );
+    const addSel = this.questionSelect(k.kit.questions);
+    const addBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Add question");
+    addBtn.addEventListener(
+      "click",
+      () =>
+        void this.change(
+          msg,
+          () => backend.setKitQuestions(id, [...k.kit.questions, addSel.value]),
+          `Added to “${k.kit.name}”.`,
+          id,
+        ),
+    );
+    const del = h("button", { class: "btn btn-small btn-danger", attrs: { type: "button" } }, "Delete kit");
+    del.addEventListener("click", async () => {
+      const ok = await confirmDialog(
+        "Delete the kit?",
+        `Delete “${k.kit.name}”? Interviews started from it keep its name.`,
+        "Delete",
+      );
+      if (ok) await this.change(msg, () => backend.deleteKit(id), `Deleted “${k.kit.name}”.`);
+      else del.focus();
+    });
+    return [
+      h("div", { class: "row bank-kit-row" }, field("Kit name", rename), renameBtn),
+      h("div", { class: "row bank-kit-row" }, field("Question to add", addSel), addBtn),
+      this.duplicateRow(k, msg),
+      h("div", { class: "bank-q-actions" }, del),
+    ];
+  }
+
+  kitCard(k: BankKit): HTMLElement {
     const titleId = nextId("kit");
     const msg = h("p", { class: "error", attrs: { role: "status", "aria-live": "polite" } });
     const qs = k.kit.questions;
-    const items = qs.map((qid, i) => {
-      const li = h("li", { dataset: { question: qid } }, h("span", { class: "bank-kit-q" }, prompt(qid)));
-      if (!k.builtin) {
-        const up = h(
-          "button",
-          {
-            class: "btn btn-small",
-            attrs: { type: "button", "aria-label": `Move up: ${prompt(qid)}`, disabled: i === 0 },
-          },
-          "↑",
-        );
-        const down = h(
-          "button",
-          {
-            class: "btn btn-small",
-            attrs: { type: "button", "aria-label": `Move down: ${prompt(qid)}`, disabled: i === qs.length - 1 },
-          },
-          "↓",
-        );
-        const remove = h(
-          "button",
-          {
-            class: "btn btn-small",
-            attrs: { type: "button", "aria-label": `Remove from kit: ${prompt(qid)}`, disabled: qs.length === 1 },
-          },
-          "Remove",
-        );
-        up.addEventListener(
-          "click",
-          () =>
-            void change(
-              msg,
-              () => ctx.backend.setKitQuestions(k.kit.id, move(qs, i, -1)),
-              `Moved up in “${k.kit.name}”.`,
-              k.kit.id,
-            ),
-        );
-        down.addEventListener(
-          "click",
-          () =>
-            void change(
-              msg,
-              () => ctx.backend.setKitQuestions(k.kit.id, move(qs, i, 1)),
-              `Moved down in “${k.kit.name}”.`,
-              k.kit.id,
-            ),
-        );
-        remove.addEventListener(
-          "click",
-          () =>
-            void change(
-              msg,
-              () =>
-                ctx.backend.setKitQuestions(
-                  k.kit.id,
-                  qs.filter((x) => x !== qid),
-                ),
-              `Removed from “${k.kit.name}”.`,
-              k.kit.id,
-            ),
-        );
-        li.appendChild(h("span", { class: "bank-kit-q-actions" }, up, down, remove));
-      }
-      return li;
-    });
+    const items = kitQuestions(
+      k,
+      (id) => this.prompt(id),
+      msg,
+      this.change,
+      (ids) => this.ctx.backend.setKitQuestions(k.kit.id, ids),
+    );
     const card = h(
       "section",
       { class: "card bank-kit", attrs: { "aria-labelledby": titleId }, dataset: { kit: k.kit.id } },
@@ -163,88 +207,41 @@ export function kitsScreen(ctx: Ctx, focusKit?: string): Screen {
       msg,
     );
     if (k.builtin) {
-      const dupName = h("input", { attrs: { type: "text", autocomplete: "off" } });
-      dupName.value = `${k.kit.name} (copy)`;
-      const dup = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Duplicate");
-      dup.addEventListener(
-        "click",
-        () => void change(msg, () => ctx.backend.duplicateKit(k.kit.id, dupName.value), `Duplicated “${k.kit.name}”.`),
-      );
       card.appendChild(h("p", { class: "hint" }, "Built-in kits cannot be changed; duplicate one to make your own."));
-      card.appendChild(h("div", { class: "row bank-kit-row" }, field("Name of the copy", dupName), dup));
-      return card;
+      card.appendChild(this.duplicateRow(k, msg));
+    } else {
+      card.append(...this.ownControls(k, msg));
     }
-    const rename = h("input", { attrs: { type: "text", autocomplete: "off" } });
-    rename.value = k.kit.name;
-    const renameBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Rename");
-    renameBtn.addEventListener(
-      "click",
-      () =>
-        void change(
-          msg,
-          () => ctx.backend.renameKit(k.kit.id, rename.value),
-          `Renamed to “${rename.value.trim()}”.`,
-          k.kit.id,
-        ),
-    );
-    const addSel = questionSelect(qs);
-    const addBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Add question");
-    addBtn.addEventListener(
-      "click",
-      () =>
-        void change(
-          msg,
-          () => ctx.backend.setKitQuestions(k.kit.id, [...qs, addSel.value]),
-          `Added to “${k.kit.name}”.`,
-          k.kit.id,
-        ),
-    );
-    const dupName = h("input", { attrs: { type: "text", autocomplete: "off" } });
-    dupName.value = `${k.kit.name} (copy)`;
-    const dup = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Duplicate");
-    dup.addEventListener(
-      "click",
-      () => void change(msg, () => ctx.backend.duplicateKit(k.kit.id, dupName.value), `Duplicated “${k.kit.name}”.`),
-    );
-    const del = h("button", { class: "btn btn-small btn-danger", attrs: { type: "button" } }, "Delete kit");
-    del.addEventListener("click", async () => {
-      const ok = await confirmDialog(
-        "Delete the kit?",
-        `Delete “${k.kit.name}”? Interviews started from it keep its name.`,
-        "Delete",
-      );
-      if (ok) await change(msg, () => ctx.backend.deleteKit(k.kit.id), `Deleted “${k.kit.name}”.`);
-      else del.focus();
-    });
-    card.appendChild(h("div", { class: "row bank-kit-row" }, field("Kit name", rename), renameBtn));
-    card.appendChild(h("div", { class: "row bank-kit-row" }, field("Question to add", addSel), addBtn));
-    card.appendChild(h("div", { class: "row bank-kit-row" }, field("Name of the copy", dupName), dup));
-    card.appendChild(h("div", { class: "bank-q-actions" }, del));
     return card;
-  };
+  }
 
-  const load = async (focus?: string) => {
+  async load(focus?: string) {
+    const { list } = this;
     try {
-      catalog = await ctx.backend.bankCatalog();
+      this.catalog = await this.ctx.backend.bankCatalog();
     } catch (err) {
       clear(list);
       list.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, (err as Error).message));
       return;
     }
-    clear(newFirst);
-    for (const o of Array.from(questionSelect([]).options)) newFirst.appendChild(o);
+    clear(this.newFirst);
+    for (const o of Array.from(this.questionSelect([]).options)) this.newFirst.appendChild(o);
     clear(list);
     // Own kits first: they are the ones to edit.
-    const kits = [...catalog.kits.filter((k) => !k.builtin), ...catalog.kits.filter((k) => k.builtin)];
-    for (const k of kits) list.appendChild(kitCard(k));
+    const kits = [...this.catalog.kits.filter((k) => !k.builtin), ...this.catalog.kits.filter((k) => k.builtin)];
+    for (const k of kits) list.appendChild(this.kitCard(k));
     if (focus) document.querySelector<HTMLElement>(`[data-kit="${CSS.escape(focus)}"] h2`)?.focus();
-  };
-  void load(focusKit);
+  }
+}
+
+export function kitsScreen(ctx: Ctx, focusKit?: string): Screen {
+  const editor = new KitsEditor(ctx);
+  void editor.load(focusKit);
   const el = h(
     "div",
     { class: "screen screen-bank-kits" },
     topBar("Kits", backButton(ctx, "Back to the bank", { name: "bank" }), []),
-    h("main", { class: "content bank" }, status, newForm, list),
+    h("main", { class: "content bank" }, editor.status, editor.newForm, editor.list),
   );
-  return { el, title: "Kits · Panelist", shown: () => newName.focus() };
+  return { el, title: "Kits · Panelist", shown: () => editor.newName.focus() };
 }
