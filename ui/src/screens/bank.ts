@@ -103,7 +103,8 @@ function list(items: string[]): HTMLElement {
   return h("ol", {}, ...items.map((s) => h("li", {}, s)));
 }
 
-export function bankScreen(ctx: Ctx): Screen {
+/** The bank's search box and filters. */
+function bankFilters() {
   const search = h("input", {
     attrs: { type: "search", placeholder: "Prompt, anchor, look-for, follow-up, source, kit…", autocomplete: "off" },
   });
@@ -133,6 +134,69 @@ export function bankScreen(ctx: Ctx): Screen {
     option("all", "In use and retired"),
     option("retired", "Retired only"),
   );
+  return { search, comp, sen, kind, kit, retired };
+}
+
+/** The bank file buttons' elements: disabled while a file is read or written. */
+interface BankIoParts {
+  importBtn: HTMLButtonElement;
+  exportBtn: HTMLButtonElement;
+  busy: HTMLElement;
+  bar: HTMLProgressElement;
+  results: HTMLElement;
+}
+
+/**
+ * Importing or exporting a bank file, with the import's progress: the bar
+ * moves with each report; the status line (read out) changes only with the
+ * phase, so a screen reader is not flooded.
+ */
+function bankFileFlow(ctx: Ctx, parts: BankIoParts, reload: () => Promise<void>) {
+  const { importBtn, exportBtn, busy, bar, results } = parts;
+  return async (what: "import" | "export") => {
+    importBtn.disabled = exportBtn.disabled = true;
+    busy.textContent = what === "import" ? "Importing the bank file…" : "Exporting the bank…";
+    results.setAttribute("aria-busy", "true");
+    let stop: (() => void) | undefined;
+    try {
+      if (what === "import") {
+        let phase = "";
+        stop = await ctx.backend
+          .onBankImportProgress((p) => {
+            bar.hidden = false;
+            bar.max = Math.max(1, p.total);
+            bar.value = Math.min(p.done, bar.max);
+            bar.setAttribute("aria-valuetext", progressText(p));
+            if (p.phase !== phase) {
+              phase = p.phase;
+              busy.textContent = progressText(p);
+            }
+          })
+          .catch(() => undefined);
+        const r = await ctx.backend.importBankFile();
+        if (r) {
+          busy.textContent = `Imported: ${r.questions_added} questions added, ${r.questions_updated} changed (new revisions), ${r.questions_unchanged} unchanged, ${r.competencies} competencies, ${r.kits} kits.`;
+          ctx.bank(true).catch(() => undefined);
+          await reload();
+        } else busy.textContent = "";
+      } else {
+        const path = await ctx.backend.exportBankFile();
+        busy.textContent = path ? `Exported the bank to ${path}.` : "";
+      }
+    } catch (err) {
+      busy.textContent = "";
+      toast(`Nothing was ${what === "import" ? "imported" : "exported"}: ${(err as Error).message}`, "error", 12000);
+    } finally {
+      stop?.();
+      bar.hidden = true;
+      importBtn.disabled = exportBtn.disabled = false;
+      results.removeAttribute("aria-busy");
+    }
+  };
+}
+
+export function bankScreen(ctx: Ctx): Screen {
+  const { search, comp, sen, kind, kit, retired } = bankFilters();
   const count = h("p", { class: "hint bank-count", attrs: { role: "status", "aria-live": "polite" } });
   const results = h("div", { class: "bank-list" });
   const busy = h("p", { class: "bank-busy hint", attrs: { role: "status", "aria-live": "polite" } });
@@ -192,46 +256,7 @@ export function bankScreen(ctx: Ctx): Screen {
     render();
   };
 
-  const bankIo = async (what: "import" | "export") => {
-    importBtn.disabled = exportBtn.disabled = true;
-    busy.textContent = what === "import" ? "Importing the bank file…" : "Exporting the bank…";
-    results.setAttribute("aria-busy", "true");
-    let stop: (() => void) | undefined;
-    try {
-      if (what === "import") {
-        let phase = "";
-        stop = await ctx.backend
-          .onBankImportProgress((p) => {
-            bar.hidden = false;
-            bar.max = Math.max(1, p.total);
-            bar.value = Math.min(p.done, bar.max);
-            bar.setAttribute("aria-valuetext", progressText(p));
-            if (p.phase !== phase) {
-              phase = p.phase;
-              busy.textContent = progressText(p);
-            }
-          })
-          .catch(() => undefined);
-        const r = await ctx.backend.importBankFile();
-        if (r) {
-          busy.textContent = `Imported: ${r.questions_added} questions added, ${r.questions_updated} changed (new revisions), ${r.questions_unchanged} unchanged, ${r.competencies} competencies, ${r.kits} kits.`;
-          ctx.bank(true).catch(() => undefined);
-          await load();
-        } else busy.textContent = "";
-      } else {
-        const path = await ctx.backend.exportBankFile();
-        busy.textContent = path ? `Exported the bank to ${path}.` : "";
-      }
-    } catch (err) {
-      busy.textContent = "";
-      toast(`Nothing was ${what === "import" ? "imported" : "exported"}: ${(err as Error).message}`, "error", 12000);
-    } finally {
-      stop?.();
-      bar.hidden = true;
-      importBtn.disabled = exportBtn.disabled = false;
-      results.removeAttribute("aria-busy");
-    }
-  };
+  const bankIo = bankFileFlow(ctx, { importBtn, exportBtn, busy, bar, results }, load);
   importBtn.addEventListener("click", () => void bankIo("import"));
   exportBtn.addEventListener("click", () => void bankIo("export"));
 

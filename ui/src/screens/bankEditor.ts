@@ -67,6 +67,52 @@ function opt(value: string, label: string): HTMLOptionElement {
   return h("option", { attrs: { value } }, label);
 }
 
+type LevelInputs = { value: HTMLInputElement; label: HTMLInputElement; anchor: HTMLTextAreaElement };
+
+/** One rubric level's three fields, appended to the levels box. */
+function levelFields(
+  errors: FieldErrors,
+  box: HTMLElement,
+  l: { value: string; label: string; anchor: string },
+  i: number,
+): LevelInputs {
+  const value = h("input", { attrs: { type: "number", inputmode: "numeric" } });
+  value.value = l.value;
+  const label = h("input", { attrs: { type: "text", autocomplete: "off" } });
+  label.value = l.label;
+  const anchor = h("textarea", { attrs: { rows: 2 } });
+  anchor.value = l.anchor;
+  box.appendChild(
+    h(
+      "div",
+      { class: "bank-level" },
+      errors.field(`levels.${i}.value`, `Level ${i + 1} value`, value),
+      errors.field(`levels.${i}.label`, `Level ${i + 1} label`, label),
+      errors.field(`levels.${i}.anchor`, `Level ${i + 1} anchor`, anchor),
+    ),
+  );
+  return { value, label, anchor };
+}
+
+/** The form to start from: empty, the question `id`, or a copy of `duplicate`. */
+async function loadForm(
+  ctx: Ctx,
+  id?: string,
+  duplicate?: string,
+): Promise<{ f: QuestionForm; competencies: BankCompetency[] }> {
+  const catalog = await ctx.backend.bankCatalog();
+  const firstComp = catalog.competencies.find((c) => !c.retired)?.competency.id ?? "";
+  const from = id ?? duplicate;
+  let f = emptyForm(firstComp);
+  if (from) {
+    const q = catalog.questions.find((x) => x.question.id === from);
+    if (!q) throw new Error(`no question ${from}`);
+    f = formOf(q.question);
+    if (duplicate) f.id = `${q.question.id}-copy`;
+  }
+  return { f, competencies: catalog.competencies };
+}
+
 /** New question, edit (`id`), or duplicate (`duplicate`: the question to copy). */
 export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string): Screen {
   const create = !id;
@@ -91,7 +137,7 @@ export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string):
   const sources = h("textarea", { attrs: { rows: 2 } });
   const levelsBox = h("fieldset", { class: "bank-levels" }, h("legend", {}, "Rubric (levels 1–4)"));
   const levelsMsg = h("p", { class: "field-error", id: nextId("err") });
-  let levelInputs: { value: HTMLInputElement; label: HTMLInputElement; anchor: HTMLTextAreaElement }[] = [];
+  let levelInputs: LevelInputs[] = [];
 
   const saveBtn = h(
     "button",
@@ -117,24 +163,7 @@ export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string):
     followUps.value = f.followUps;
     sources.value = f.sources;
     while (levelsBox.children.length > 1) levelsBox.lastChild?.remove();
-    levelInputs = f.levels.map((l, i) => {
-      const value = h("input", { attrs: { type: "number", inputmode: "numeric" } });
-      value.value = l.value;
-      const label = h("input", { attrs: { type: "text", autocomplete: "off" } });
-      label.value = l.label;
-      const anchor = h("textarea", { attrs: { rows: 2 } });
-      anchor.value = l.anchor;
-      levelsBox.appendChild(
-        h(
-          "div",
-          { class: "bank-level" },
-          errors.field(`levels.${i}.value`, `Level ${i + 1} value`, value),
-          errors.field(`levels.${i}.label`, `Level ${i + 1} label`, label),
-          errors.field(`levels.${i}.anchor`, `Level ${i + 1} anchor`, anchor),
-        ),
-      );
-      return { value, label, anchor };
-    });
+    levelInputs = f.levels.map((l, i) => levelFields(errors, levelsBox, l, i));
     levelsBox.appendChild(levelsMsg);
   };
 
@@ -208,23 +237,10 @@ export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string):
     h("main", { class: "content bank" }, form),
   );
 
-  void (async () => {
-    try {
-      const catalog = await ctx.backend.bankCatalog();
-      const firstComp = catalog.competencies.find((c) => !c.retired)?.competency.id ?? "";
-      const from = id ?? duplicate;
-      let f = emptyForm(firstComp);
-      if (from) {
-        const q = catalog.questions.find((x) => x.question.id === from);
-        if (!q) throw new Error(`no question ${from}`);
-        f = formOf(q.question);
-        if (duplicate) f.id = `${q.question.id}-copy`;
-      }
-      fill(f, catalog.competencies);
-    } catch (err) {
-      summary.textContent = `Cannot load the question: ${(err as Error).message}`;
-    }
-  })();
+  void loadForm(ctx, id, duplicate).then(
+    ({ f, competencies }) => fill(f, competencies),
+    (err) => (summary.textContent = `Cannot load the question: ${(err as Error).message}`),
+  );
   return { el, title: `${title} · Panelist`, shown: () => (create ? idInput : prompt).focus() };
 }
 

@@ -1,6 +1,7 @@
 // Summary: scores with labels, a per-competency chart (inline SVG built with
 // DOM calls), notes, amendments, and export to Markdown or JSON.
 import type { Ctx, Screen } from "../app";
+import type { Entry } from "../bindings/Entry";
 import { barChart } from "../chart";
 import { clear, h, toast } from "../dom";
 import { clock, durationText, recommendationLabel, secondsSince, shortDate, statusLabel } from "../format";
@@ -37,6 +38,109 @@ function showRevisions(ctx: Ctx, sessionId: string, list: HTMLElement): void {
       }
     })
     .catch(() => undefined);
+}
+
+/** Role, interviewer, kit, date, duration, status and recommendation. */
+function metaList(s: SessionView): HTMLElement {
+  const end = s.finished_at ? Date.parse(s.finished_at) : Date.parse(s.updated_at);
+  const meta = h(
+    "dl",
+    { class: "meta" },
+    ...(
+      [
+        ["Role", s.role || "—"],
+        ["Interviewer", s.interviewer],
+        ["Kit", s.kit ? (s.kit_modified ? `${s.kit} (questions changed from the kit)` : s.kit) : "—"],
+        ["Date", shortDate(s.started_at ?? s.created_at)],
+        [
+          "Duration",
+          `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${s.budget_minutes} min)`,
+        ],
+        ["Status", statusLabel(s.status)],
+        ["Recommendation", recommendationLabel(s.recommendation)],
+      ] as const
+    ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
+  );
+  return meta;
+}
+
+/** The wrap-up: summary and red flags. */
+function wrapUpCard(s: SessionView): HTMLElement {
+  const wrapCard = h(
+    "section",
+    { class: "card", attrs: { "aria-labelledby": "wrap-title" } },
+    h("h2", { id: "wrap-title" }, "Summary"),
+  );
+  wrapCard.appendChild(
+    s.summary.trim() ? h("p", { class: "prewrap" }, s.summary) : h("p", { class: "hint" }, "No summary written."),
+  );
+  wrapCard.appendChild(h("h3", {}, "Red flags"));
+  wrapCard.appendChild(
+    s.red_flags.length
+      ? h("ul", { class: "flags" }, ...s.red_flags.map((f) => h("li", {}, f)))
+      : h("p", { class: "hint" }, "None noted."),
+  );
+  return wrapCard;
+}
+
+/** One question: score with its anchor, look-fors, follow-ups asked, notes. */
+function questionItem(e: Entry): HTMLElement {
+  const q = e.question;
+  const level = e.score !== null ? q.rubric.levels.find((l) => l.value === e.score) : undefined;
+  const li = h(
+    "li",
+    { class: "card" },
+    h("h3", {}, q.prompt),
+    h(
+      "p",
+      { class: "q-meta", dataset: { question: q.id } },
+      `${e.competency_name} · ${q.minutes} min budget · spent ${clock(e.seconds_spent)}`,
+    ),
+    h(
+      "p",
+      { class: "score-line" },
+      h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)),
+      level ? ` ${level.anchor}` : "",
+    ),
+  );
+  if (q.look_fors.length) {
+    li.appendChild(h("p", { class: "hint" }, `Look-fors covered: ${e.look_fors_hit.length} of ${q.look_fors.length}`));
+    const hit = e.look_fors_hit.map((i) => q.look_fors[i]).filter((x): x is string => !!x);
+    if (hit.length) li.appendChild(h("ul", { class: "hits" }, ...hit.map((t) => h("li", {}, t))));
+  }
+  const asked = e.follow_ups_asked.map((i) => q.follow_ups[i]).filter((x): x is string => !!x);
+  if (asked.length) {
+    li.appendChild(h("p", { class: "hint" }, "Follow-ups asked:"));
+    li.appendChild(h("ul", { class: "hits" }, ...asked.map((t) => h("li", {}, t))));
+  }
+  li.appendChild(
+    e.notes.trim() ? h("p", { class: "prewrap notes-view" }, e.notes) : h("p", { class: "hint" }, "No notes."),
+  );
+  return li;
+}
+
+/** Every amendment with its reason, or null when there are none. */
+function amendmentsCard(s: SessionView): HTMLElement | null {
+  const amendments = s.audit.filter((a) => a.action !== "submit");
+  if (!amendments.length) return null;
+  const list = h(
+    "ul",
+    { class: "audit" },
+    ...amendments.map((a) => {
+      const q = s.entries.find((e) => e.question.id === a.question_id);
+      return h(
+        "li",
+        {},
+        h("strong", {}, `${a.old_value ?? "unscored"} → ${a.new_value ?? ""}`),
+        ` · ${shortDate(a.at)} · ${a.actor}`,
+        h("br"),
+        q ? q.question.prompt : (a.question_id ?? ""),
+        h("br"),
+        h("em", {}, `Reason: ${a.reason ?? ""}`),
+      );
+    }),
+  );
+  return h("section", { class: "card" }, h("h2", {}, "Amendments"), list);
 }
 
 export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
@@ -80,25 +184,7 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
     panel.setAttribute("aria-label", `Panel for ${s.candidate.name}`);
     document.title = `${s.candidate.name} – summary – Panelist`;
     const submitted = s.status === "submitted";
-    const end = s.finished_at ? Date.parse(s.finished_at) : Date.parse(s.updated_at);
-    const meta = h(
-      "dl",
-      { class: "meta" },
-      ...(
-        [
-          ["Role", s.role || "—"],
-          ["Interviewer", s.interviewer],
-          ["Kit", s.kit ? (s.kit_modified ? `${s.kit} (questions changed from the kit)` : s.kit) : "—"],
-          ["Date", shortDate(s.started_at ?? s.created_at)],
-          [
-            "Duration",
-            `${s.started_at ? durationText(secondsSince(s.started_at, end)) : "not started"} (budget ${s.budget_minutes} min)`,
-          ],
-          ["Status", statusLabel(s.status)],
-          ["Recommendation", recommendationLabel(s.recommendation)],
-        ] as const
-      ).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]),
-    );
+    const meta = metaList(s);
     body.appendChild(h("section", { class: "card" }, meta));
     if (!submitted) {
       const cont = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Continue interview");
@@ -117,102 +203,41 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
       ),
     );
 
-    const wrapCard = h(
-      "section",
-      { class: "card", attrs: { "aria-labelledby": "wrap-title" } },
-      h("h2", { id: "wrap-title" }, "Summary"),
-    );
-    wrapCard.appendChild(
-      s.summary.trim() ? h("p", { class: "prewrap" }, s.summary) : h("p", { class: "hint" }, "No summary written."),
-    );
-    wrapCard.appendChild(h("h3", {}, "Red flags"));
-    wrapCard.appendChild(
-      s.red_flags.length
-        ? h("ul", { class: "flags" }, ...s.red_flags.map((f) => h("li", {}, f)))
-        : h("p", { class: "hint" }, "None noted."),
-    );
+    const wrapCard = wrapUpCard(s);
     body.appendChild(wrapCard);
 
     const qs = h("ol", { class: "q-summary" });
-    s.entries.forEach((e) => {
-      const q = e.question;
-      const level = e.score !== null ? q.rubric.levels.find((l) => l.value === e.score) : undefined;
-      const li = h(
-        "li",
-        { class: "card" },
-        h("h3", {}, q.prompt),
-        h(
-          "p",
-          { class: "q-meta", dataset: { question: q.id } },
-          `${e.competency_name} · ${q.minutes} min budget · spent ${clock(e.seconds_spent)}`,
-        ),
-        h(
-          "p",
-          { class: "score-line" },
-          h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)),
-          level ? ` ${level.anchor}` : "",
-        ),
-      );
-      if (q.look_fors.length) {
-        li.appendChild(
-          h("p", { class: "hint" }, `Look-fors covered: ${e.look_fors_hit.length} of ${q.look_fors.length}`),
-        );
-        const hit = e.look_fors_hit.map((i) => q.look_fors[i]).filter((x): x is string => !!x);
-        if (hit.length) li.appendChild(h("ul", { class: "hits" }, ...hit.map((t) => h("li", {}, t))));
-      }
-      const asked = e.follow_ups_asked.map((i) => q.follow_ups[i]).filter((x): x is string => !!x);
-      if (asked.length) {
-        li.appendChild(h("p", { class: "hint" }, "Follow-ups asked:"));
-        li.appendChild(h("ul", { class: "hits" }, ...asked.map((t) => h("li", {}, t))));
-      }
-      li.appendChild(
-        e.notes.trim() ? h("p", { class: "prewrap notes-view" }, e.notes) : h("p", { class: "hint" }, "No notes."),
-      );
-      if (submitted) {
-        const amend = h(
-          "button",
-          { class: "btn btn-small", attrs: { type: "button", "aria-label": `Amend score: ${q.prompt}` } },
-          "Amend score…",
-        );
-        amend.addEventListener("click", async () => {
-          const updated = await amendDialog(ctx, s, e);
-          if (updated) {
-            session = updated;
-            render();
-            toast("Score amended.");
-            focusHeading();
-          }
-        });
-        li.appendChild(amend);
-      }
+    for (const e of s.entries) {
+      const li = questionItem(e);
+      if (submitted) li.appendChild(amendButton(e));
       qs.appendChild(li);
-    });
+    }
     body.appendChild(
       h("section", { attrs: { "aria-labelledby": "qs-title" } }, h("h2", { id: "qs-title" }, "Questions"), qs),
     );
     showRevisions(ctx, sessionId, qs);
 
-    const amendments = s.audit.filter((a) => a.action !== "submit");
-    if (amendments.length) {
-      const list = h(
-        "ul",
-        { class: "audit" },
-        ...amendments.map((a) => {
-          const q = s.entries.find((e) => e.question.id === a.question_id);
-          return h(
-            "li",
-            {},
-            h("strong", {}, `${a.old_value ?? "unscored"} → ${a.new_value ?? ""}`),
-            ` · ${shortDate(a.at)} · ${a.actor}`,
-            h("br"),
-            q ? q.question.prompt : (a.question_id ?? ""),
-            h("br"),
-            h("em", {}, `Reason: ${a.reason ?? ""}`),
-          );
-        }),
-      );
-      body.appendChild(h("section", { class: "card" }, h("h2", {}, "Amendments"), list));
-    }
+    const amendments = amendmentsCard(s);
+    if (amendments) body.appendChild(amendments);
+  }
+
+  function amendButton(e: Entry): HTMLElement {
+    const s = session as SessionView;
+    const amend = h(
+      "button",
+      { class: "btn btn-small", attrs: { type: "button", "aria-label": `Amend score: ${e.question.prompt}` } },
+      "Amend score…",
+    );
+    amend.addEventListener("click", async () => {
+      const updated = await amendDialog(ctx, s, e);
+      if (updated) {
+        session = updated;
+        render();
+        toast("Score amended.");
+        focusHeading();
+      }
+    });
+    return amend;
   }
 
   /** After submit and amend, focus goes to the screen's heading, not the page body. */
