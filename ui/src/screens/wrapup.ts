@@ -20,13 +20,10 @@ export function scoreText(e: Session["entries"][number]): string {
   return e.skipped ? "Skipped" : "Not scored";
 }
 
-export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
-  const { backend, queue } = ctx;
-  let session: Session | null = null;
-  let locked = false;
-
-  const summary = h("textarea", { attrs: { rows: 5 } });
-  const flags = h("textarea", { attrs: { rows: 3, placeholder: "One per line" } });
+/** The verdict's controls: summary, red flags and the recommendation radios. */
+function verdictFields() {
+  const summary = h("textarea", { id: nextId("summary"), attrs: { rows: 5 } });
+  const flags = h("textarea", { id: nextId("flags"), attrs: { rows: 3, placeholder: "One per line" } });
   const recName = nextId("rec");
   const recInputs = RECOMMENDATIONS.map((r) => {
     const input = h("input", { attrs: { type: "radio", name: recName, value: r.value } });
@@ -37,6 +34,36 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
     red_flags: parseRedFlags(flags.value),
     recommendation: (recInputs.find((x) => x.input.checked)?.r.value ?? null) as Recommendation | null,
   });
+  const recFieldset = h(
+    "fieldset",
+    { class: "recs" },
+    h("legend", {}, "Recommendation"),
+    ...recInputs.map(({ r, input }) => h("label", { class: `rec rec-${r.value}` }, input, h("span", {}, r.label))),
+  );
+  return { summary, flags, recInputs, recFieldset, current };
+}
+
+/** What submitting does, and how many questions are still open. */
+export function submitMessage(unscored: number): string {
+  return (
+    (unscored ? `${unscored} question${unscored === 1 ? " is" : "s are"} neither scored nor skipped. ` : "") +
+    "After submitting, notes are locked and a score changes only with a reason."
+  );
+}
+
+/** One question's score, with a way back to it. */
+function scoreItem(ctx: Ctx, sessionId: string, e: Session["entries"][number], i: number): HTMLElement {
+  const go = h("button", { class: "link", attrs: { type: "button" } }, e.question.prompt);
+  go.addEventListener("click", () => void ctx.go({ name: "live", id: sessionId, index: i }));
+  return h("li", {}, h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)), go);
+}
+
+export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
+  const { backend, queue } = ctx;
+  let session: Session | null = null;
+  let locked = false;
+
+  const { summary, flags, recInputs, recFieldset, current } = verdictFields();
   const autosave = new NotesAutosave(queue, () => backend.setWrapUp(sessionId, current()), {
     keyPrefix: "wrap:",
     onChange: () => indicator.refresh(),
@@ -84,16 +111,6 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
   });
   const error = h("p", { class: "error", attrs: { role: "alert" } });
   const submitBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Submit");
-  const summaryId = nextId("summary");
-  const flagsId = nextId("flags");
-  summary.id = summaryId;
-  flags.id = flagsId;
-  const recFieldset = h(
-    "fieldset",
-    { class: "recs" },
-    h("legend", {}, "Recommendation"),
-    ...recInputs.map(({ r, input }) => h("label", { class: `rec rec-${r.value}` }, input, h("span", {}, r.label))),
-  );
   const body = h(
     "main",
     { class: "content" },
@@ -114,11 +131,11 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
       "section",
       { class: "card", attrs: { "aria-labelledby": "verdict-title" } },
       h("h2", { id: "verdict-title" }, "Verdict"),
-      h("div", { class: "field" }, h("label", { attrs: { for: summaryId } }, "Summary"), summary),
+      h("div", { class: "field" }, h("label", { attrs: { for: summary.id } }, "Summary"), summary),
       h(
         "div",
         { class: "field" },
-        h("label", { attrs: { for: flagsId } }, "Red flags ", h("span", { class: "hint" }, "one per line")),
+        h("label", { attrs: { for: flags.id } }, "Red flags ", h("span", { class: "hint" }, "one per line")),
         flags,
       ),
       recFieldset,
@@ -143,9 +160,7 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
       return;
     }
     const unscored = session.entries.filter((e) => e.score === null && !e.skipped).length;
-    const msg =
-      (unscored ? `${unscored} question${unscored === 1 ? " is" : "s are"} neither scored nor skipped. ` : "") +
-      "After submitting, notes are locked and a score changes only with a reason.";
+    const msg = submitMessage(unscored);
     if (!(await confirmDialog("Submit this interview?", msg, "Submit"))) return;
     submitBtn.disabled = true;
     try {
@@ -179,13 +194,7 @@ export function wrapUpScreen(ctx: Ctx, sessionId: string): Screen {
       submitBtn.textContent = "View summary";
     }
     clear(scores);
-    s.entries.forEach((e, i) => {
-      const go = h("button", { class: "link", attrs: { type: "button" } }, e.question.prompt);
-      go.addEventListener("click", () => void ctx.go({ name: "live", id: sessionId, index: i }));
-      scores.appendChild(
-        h("li", {}, h("span", { class: `score-pill${e.score === null ? " none" : ""}` }, scoreText(e)), go),
-      );
-    });
+    s.entries.forEach((e, i) => scores.appendChild(scoreItem(ctx, sessionId, e, i)));
   })();
 
   return {
