@@ -1,0 +1,79 @@
+//! `panelist candidate erase` and `panelist retention`: erasure on request
+//! and by retention period, down to the bytes.
+
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use panelist_core::{Error, Result};
+use uuid::Uuid;
+
+use crate::io::{open, out, report_status, DbArg};
+
+#[derive(Subcommand)]
+pub enum CandidateCmd {
+    /// Erase a candidate and all their sessions, down to the bytes
+    Erase {
+        name: String,
+        /// Confirm: without it nothing is erased
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+/// Retention: erase candidates whose last session is older than N days
+#[derive(Args)]
+pub struct RetentionArgs {
+    /// Keep candidates this many days after their last session
+    #[arg(long, conflicts_with = "off")]
+    days: Option<u32>,
+    /// No retention period (keep everything)
+    #[arg(long)]
+    off: bool,
+    /// Erase what is past the period now
+    #[arg(long)]
+    apply: bool,
+}
+
+pub fn candidate(cmd: CandidateCmd, db: &DbArg, now: DateTime<Utc>) -> Result<()> {
+    match cmd {
+        CandidateCmd::Erase { name, yes } => {
+            let mut store = open(db)?;
+            let sessions = store.candidate_sessions(&name)?;
+            if !yes {
+                return Err(Error::Invalid(format!(
+                    "this erases candidate {:?} and {} session(s) with their notes, scores and audit entries, for good; add --yes to do it",
+                    sessions[0].session.candidate.name,
+                    sessions.len()
+                )));
+            }
+            let e = store.erase_candidate(&name, Uuid::now_v7(), now)?;
+            report_status(&format!(
+                "erased candidate {:?}: {} session(s)",
+                sessions[0].session.candidate.name, e.sessions
+            ));
+            Ok(())
+        }
+    }
+}
+
+pub fn retention(args: RetentionArgs, db: &DbArg, now: DateTime<Utc>) -> Result<()> {
+    let RetentionArgs { days, off, apply } = args;
+    let mut store = open(db)?;
+    if off {
+        store.set_retention_days(None)?;
+    } else if let Some(d) = days {
+        store.set_retention_days(Some(d))?;
+    }
+    if apply {
+        let e = store.apply_retention(now, Uuid::now_v7)?;
+        report_status(&format!(
+            "retention: erased {} candidate(s), {} session(s)",
+            e.candidates, e.sessions
+        ));
+    }
+    match store.retention_days()? {
+        Some(d) => out(&format!(
+            "retention: candidates are erased {d} days after their last session\n"
+        )),
+        None => out("retention: off (everything is kept)\n"),
+    }
+}

@@ -1,0 +1,265 @@
+//! The panel's commands: importing colleagues' session files, comparing a
+//! candidate's panel, candidates of a kit, calibration, the committee
+//! report, and exporting one session.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use panelist_core::committee::{self, ReportFormat};
+use panelist_core::import::{CandidateClash, ImportOutcome};
+use panelist_core::panel;
+use panelist_core::session_file::SessionFile;
+use panelist_core::{report, Error, Result};
+use uuid::Uuid;
+
+use crate::io::{json, open, out, status, DbArg};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum MdJson {
+    Md,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ClashArg {
+    Merge,
+    KeepApart,
+}
+
+/// Import other interviewers' session files (all or nothing)
+#[derive(Args)]
+pub struct ImportArgs {
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// When a file's candidate id is a different name here: file the
+    /// session under the local candidate (merge) or a separate one
+    /// (keep-apart). Without it such an import is refused.
+    #[arg(long, value_enum, value_name = "CHOICE")]
+    candidate_clash: Option<ClashArg>,
+    /// Accept a colleague's new signing key in place of the pinned one
+    /// (after checking its fingerprint with them)
+    #[arg(long)]
+    accept_new_key: bool,
+}
+
+/// Compare a candidate's panel: question x interviewer matrix, spreads, flags
+#[derive(Args)]
+pub struct CompareArgs {
+    #[arg(long, allow_hyphen_values = true)]
+    candidate: String,
+    #[arg(long, value_enum, default_value = "md")]
+    format: MdJson,
+}
+
+/// Compare candidates who sat the same kit
+#[derive(Args)]
+pub struct CandidatesArgs {
+    /// Kit id or name
+    #[arg(long)]
+    kit: String,
+    #[arg(long, value_enum, default_value = "md")]
+    format: MdJson,
+    /// Sort by "overall" (default), "name", or a competency id
+    #[arg(long, default_value = "overall")]
+    sort: String,
+}
+
+/// Inter-rater reliability and leniency across submitted sessions
+#[derive(Args)]
+pub struct CalibrationArgs {
+    /// Only sessions of this kit (id or name)
+    #[arg(long)]
+    kit: Option<String>,
+    #[arg(long, value_enum, default_value = "md")]
+    format: MdJson,
+}
+
+/// The hiring-committee report for a candidate
+#[derive(Args)]
+pub struct ReportArgs {
+    #[arg(long, allow_hyphen_values = true)]
+    candidate: String,
+    #[arg(long, value_enum)]
+    format: ReportFormatArg,
+    /// Anonymise: candidate pseudonym, interviewers A, B, C
+    #[arg(long)]
+    redact: bool,
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+/// Export one session as Markdown or as a portable session file (JSON)
+#[derive(Args)]
+pub struct ExportArgs {
+    session: String,
+    #[arg(long, value_enum)]
+    format: ExportFormat,
+    /// Write to this file instead of stdout
+    #[arg(long, short)]
+    output: Option<PathBuf>,
+}
+
+pub fn import(args: ImportArgs, db: &DbArg) -> Result<()> {
+    let ImportArgs {
+        files,
+        candidate_clash,
+        accept_new_key,
+    } = args;
+    let parsed: Vec<SessionFile> = files
+        .iter()
+        .map(|f| {
+            let bytes = panelist_core::files::read(f)?;
+            SessionFile::parse(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", f.display())))
+        })
+        .collect::<Result<_>>()?;
+    let mut store = open(db)?;
+    let opts = panelist_core::import::ImportOptions {
+        clash: match candidate_clash {
+            None => CandidateClash::Ask,
+            Some(ClashArg::Merge) => CandidateClash::Merge,
+            Some(ClashArg::KeepApart) => CandidateClash::KeepApart,
+        },
+        new_candidate_id: Uuid::now_v7().into(),
+        accept_new_key,
+    };
+    let results = store.import_sessions_with(&parsed, &opts)?;
+    let mut s = String::new();
+    for (f, r) in files.iter().zip(&results) {
+        let what = match &r.outcome {
+            ImportOutcome::Added => "added".to_string(),
+            ImportOutcome::Unchanged => "unchanged (already imported)".to_string(),
+            ImportOutcome::Replaced { changes } => {
+                format!("updated: {}", changes.join("; "))
+            }
+            ImportOutcome::KeptNewer { stored_revision } => {
+                format!("older than the stored revision {stored_revision}; kept the stored one")
+            }
+        };
+        s.push_str(&format!(
+            "{}: {} by {} — {what}\n",
+            f.display(),
+            r.candidate,
+            r.interviewer
+        ));
+        if let Some(note) = &r.candidate_note {
+            s.push_str(&format!("  candidate: {note}\n"));
+        }
+        match &r.signed_by {
+            Some(fp) => s.push_str(&format!("  signed by key {fp}\n")),
+            None => s.push_str("  unsigned (a version 1 file)\n"),
+        }
+        if let Some(note) = &r.key_note {
+            s.push_str(&format!("  key: {note}\n"));
+        }
+    }
+    out(&s)
+}
+
+pub fn compare(args: CompareArgs, db: &DbArg) -> Result<()> {
+    let CompareArgs { candidate, format } = args;
+    let store = open(db)?;
+    let sessions = store.candidate_sessions(&candidate)?;
+    match format {
+        MdJson::Json => out(&json(&panel::compare(&candidate, &sessions, false))),
+        MdJson::Md => out(&committee::render(
+            &committee::build(&candidate, &sessions, false, false),
+            ReportFormat::Md,
+        )),
+    }
+}
+
+pub fn candidates(args: CandidatesArgs, db: &DbArg) -> Result<()> {
+    let CandidatesArgs { kit, format, sort } = args;
+    let store = open(db)?;
+    let kit = store.kit(&kit)?;
+    let sort = match sort.as_str() {
+        "overall" => panel::SortBy::Overall,
+        "name" => panel::SortBy::Name,
+        c => {
+            if !store.competencies()?.iter().any(|x| x.id == c) {
+                return Err(Error::Invalid(format!(
+                    "cannot sort by {c:?}: use overall, name or a competency id"
+                )));
+            }
+            panel::SortBy::Competency(c.to_string())
+        }
+    };
+    let cmp = panel::compare_candidates(&kit.name, &store.kit_sessions(&kit.name)?, &sort);
+    match format {
+        MdJson::Json => out(&json(&cmp)),
+        MdJson::Md => out(&committee::candidates_markdown(&cmp)),
+    }
+}
+
+pub fn calibration(args: CalibrationArgs, db: &DbArg) -> Result<()> {
+    let CalibrationArgs { kit, format } = args;
+    let store = open(db)?;
+    let kit = kit.map(|k| store.kit(&k)).transpose()?.map(|k| k.name);
+    let cal = panel::calibration_of(&store.ratings()?, kit.as_deref());
+    match format {
+        MdJson::Json => out(&json(&cal)),
+        MdJson::Md => out(&committee::calibration_markdown(&cal)),
+    }
+}
+
+pub fn report(args: ReportArgs, db: &DbArg) -> Result<()> {
+    let ReportArgs {
+        candidate,
+        format,
+        redact,
+        output,
+    } = args;
+    let store = open(db)?;
+    let sessions = store.candidate_sessions(&candidate)?;
+    let format = match format {
+        ReportFormatArg::Md => ReportFormat::Md,
+        ReportFormatArg::Html => ReportFormat::Html,
+        ReportFormatArg::Csv => ReportFormat::Csv,
+        ReportFormatArg::Json => ReportFormat::Json,
+    };
+    let built = committee::build(&candidate, &sessions, redact, false);
+    let text = committee::render(&built, format);
+    if redact {
+        for r in &built.replaced {
+            status!("redacted: {:?} → {} ({}×)", r.name, r.pseudonym, r.count);
+        }
+        status!("{}", panelist_core::redact::WARNING);
+    }
+    match output {
+        Some(path) => panelist_core::files::write_atomic(&path, text.as_bytes()),
+        None => out(&text),
+    }
+}
+
+pub fn export(args: ExportArgs, db: &DbArg) -> Result<()> {
+    let ExportArgs {
+        session,
+        format,
+        output,
+    } = args;
+    let store = open(db)?;
+    let id = store.find_session_id(&session)?;
+    let file = store.session_file(id)?;
+    let text = match format {
+        ExportFormat::Md => report::session_markdown(&file.session),
+        ExportFormat::Json => file.to_json(),
+    };
+    match output {
+        Some(path) => panelist_core::files::write_atomic(&path, text.as_bytes()),
+        None => out(&text),
+    }
+}
