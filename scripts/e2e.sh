@@ -26,7 +26,8 @@ done
 
 "$ROOT/scripts/setup-debian.sh"
 (cd ui && npm run --silent build)
-cargo build -p panelist -p panelist-app -p panelist-server
+# custom-protocol: the app as it ships (scripts/package.sh builds the same).
+cargo build -p panelist -p panelist-app -p panelist-server --features panelist-app/custom-protocol
 cargo test -p panelist-e2e --no-run --quiet
 
 
@@ -35,4 +36,4 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 # The whole run is bounded; each test also has its own time limit.
 exec timeout --signal=TERM --kill-after=30 1800 \
   xvfb-run -a -s "-screen 0 480x800x24 -nolisten tcp" \
-  cargo test -p panelist-e2e --quiet -- --include-ignored --test-threads=1 "${EXTRA[@]}"
+  cargo test -p panelist-e2e --quiet -- --include-ignored --test-threads=1 --skip installed_package "${EXTRA[@]}"

@@ -43,4 +43,9 @@ if [ -x scripts/e2e.sh ]; then
   scripts/e2e.sh
 fi
 
+if [ -x scripts/package-test.sh ]; then
+  step "Debian package: build, install, smoke-test the installed app and CLI, remove"
+  scripts/package-test.sh
+fi
+
 step "all checks passed in $(( $(date +%s) - start )) s"
