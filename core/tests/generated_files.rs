@@ -494,7 +494,7 @@ fn generated_session_files_import_or_are_refused_cleanly() {
             let mut store = store.borrow_mut();
             let before = db_bytes(&path);
             let outcome = SessionFile::parse(&bytes)
-                .and_then(|f| store.import_sessions(&[f.clone()]).map(|_| f));
+                .and_then(|f| store.import_sessions(std::slice::from_ref(&f)).map(|_| f));
             match outcome {
                 Ok(f) => {
                     counts.borrow_mut().0 += 1;

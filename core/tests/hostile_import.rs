@@ -368,7 +368,6 @@ fn candidate_identity_the_id_wins_and_a_clash_is_the_users_decision() {
 fn numbers_and_shapes_out_of_range_are_refused_without_a_panic() {
     let mut store = Store::open_in_memory().unwrap();
     type Case = (&'static str, fn(&mut Value), &'static [&'static str]);
-    let lv = "entries[0].question.rubric.levels";
     let cases: Vec<Case> = vec![
         // A rubric level of i64::MIN: once "attempt to negate with overflow".
         (
