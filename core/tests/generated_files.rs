@@ -639,3 +639,39 @@ fn retention_never_panics() {
         })
         .unwrap();
 }
+
+/// The statistics take any level values a database may hold (an older
+/// version accepted any i64) without a panic, and give finite figures or
+/// none.
+#[test]
+fn statistics_never_panic_on_any_level_values() {
+    use panelist_core::stats::{self, Metric, RatingMatrix};
+    let ratings = prop::collection::vec((0u8..6, 0u8..4, number()), 0..40);
+    let mut runner = TestRunner::new(config(256));
+    runner
+        .run(&ratings, |triples| {
+            let values: Vec<f64> = triples.iter().map(|t| t.2 as f64).collect();
+            for x in [
+                stats::mean(&values),
+                stats::sd(&values),
+                stats::spread(&values),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                prop_assert!(!x.is_nan(), "{x}");
+            }
+            let m = RatingMatrix::from_triples(
+                triples
+                    .iter()
+                    .map(|(u, r, v)| (format!("u{u}"), format!("r{r}"), *v as f64)),
+            );
+            for metric in [Metric::Nominal, Metric::Interval, Metric::Ordinal] {
+                let _ = stats::krippendorff_alpha(&m, metric);
+            }
+            let _ = stats::icc(&m);
+            let _ = stats::leniency(&m);
+            Ok(())
+        })
+        .unwrap();
+}
