@@ -61,7 +61,7 @@ enum Command {
     Candidate(CandidateCmd),
     /// Retention: erase candidates whose last session is older than N days
     Retention {
-        /// Keep candidates this many days after their last session
+        /// Keep candidates this many days after their last session (1 to 36,500)
         #[arg(long, conflicts_with = "off")]
         days: Option<u32>,
         /// No retention period (keep everything)
