@@ -675,3 +675,123 @@ fn statistics_never_panic_on_any_level_values() {
         })
         .unwrap();
 }
+
+#[derive(Debug, Clone)]
+enum SessionOp {
+    Score(usize, i64),
+    Notes(usize, String),
+    Time(usize, u64),
+    LookFor(usize, u32, bool),
+    WrapUp(String, Vec<String>, Option<&'static str>),
+    Submit(&'static str, Option<String>),
+    Amend(usize, i64, String),
+    Details(String, String, String),
+}
+
+fn rec_str() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec!["strong-no", "no", "none", "yes", "strong-yes"])
+}
+
+fn session_op() -> impl Strategy<Value = SessionOp> {
+    let seconds = prop_oneof![
+        Just(0u64),
+        Just(86_400),
+        Just(86_401),
+        Just(u64::MAX),
+        any::<u64>(),
+        0u64..4000
+    ];
+    prop_oneof![
+        3 => (0usize..3, number()).prop_map(|(q, v)| SessionOp::Score(q, v)),
+        2 => (0usize..3, nasty_text()).prop_map(|(q, t)| SessionOp::Notes(q, t)),
+        2 => (0usize..3, seconds).prop_map(|(q, s)| SessionOp::Time(q, s)),
+        1 => (0usize..3, 0u32..8, any::<bool>()).prop_map(|(q, i, on)| SessionOp::LookFor(q, i, on)),
+        2 => (
+            nasty_text(),
+            prop::collection::vec(nasty_text(), 0..3),
+            prop::option::of(rec_str())
+        )
+            .prop_map(|(s, f, r)| SessionOp::WrapUp(s, f, r)),
+        1 => (rec_str(), prop::option::of(nasty_text())).prop_map(|(r, s)| SessionOp::Submit(r, s)),
+        1 => (0usize..3, number(), nasty_text()).prop_map(|(q, v, r)| SessionOp::Amend(q, v, r)),
+        1 => (nasty_text(), nasty_text(), nasty_text())
+            .prop_map(|(c, i, r)| SessionOp::Details(c, i, r)),
+    ]
+}
+
+/// Whatever the session doors let through (scores, notes, time, ticks,
+/// wrap-up, submission, amendments, details from the generators above), the
+/// exported file imports on another installation: what one door accepts,
+/// every door accepts.
+#[test]
+fn whatever_the_session_doors_accept_travels() {
+    use panelist_core::session::{NewSession, Recommendation, SessionDetails, WrapUp};
+    const QS: [&str; 3] = ["rest-api-design", "sql-vs-nosql", "team-collaboration"];
+    let mut runner = TestRunner::new(config(64));
+    runner
+        .run(&prop::collection::vec(session_op(), 1..12), |ops| {
+            let mut store = Store::open_in_memory().unwrap();
+            let t0 = chrono::DateTime::parse_from_rfc3339("2026-03-02T14:00:00Z")
+                .unwrap()
+                .to_utc();
+            let new = NewSession {
+                candidate: "Ada Lovelace".into(),
+                interviewer: "Grace Hopper".into(),
+                role: "Backend engineer".into(),
+                kit: None,
+                question_ids: QS.iter().map(|s| s.to_string()).collect(),
+            };
+            let sid = uuid::Uuid::now_v7().into();
+            store
+                .create_and_start_session(&new, sid, uuid::Uuid::now_v7().into(), t0)
+                .unwrap();
+            for (i, op) in ops.iter().enumerate() {
+                let now = t0 + chrono::Duration::seconds(i as i64 + 1);
+                let audit = uuid::Uuid::now_v7().into();
+                let _ = match op {
+                    SessionOp::Score(q, v) => store.set_score(sid, QS[*q], Some(*v), now),
+                    SessionOp::Notes(q, t) => store.set_notes(sid, QS[*q], t, now),
+                    SessionOp::Time(q, s) => store.add_time(sid, QS[*q], *s, now),
+                    SessionOp::LookFor(q, j, on) => store.set_look_for(sid, QS[*q], *j, *on, now),
+                    SessionOp::WrapUp(summary, red_flags, rec) => {
+                        let wrap = WrapUp {
+                            summary: summary.clone(),
+                            red_flags: red_flags.clone(),
+                            recommendation: rec.map(|r| Recommendation::parse(r).unwrap()),
+                        };
+                        store.set_wrap_up(sid, &wrap, now)
+                    }
+                    SessionOp::Submit(rec, summary) => store
+                        .submit(
+                            sid,
+                            Recommendation::parse(rec).unwrap(),
+                            summary.as_deref(),
+                            audit,
+                            now,
+                        )
+                        .map(|_| ()),
+                    SessionOp::Amend(q, v, reason) => store
+                        .amend_score(sid, QS[*q], *v, reason, audit, now)
+                        .map(|_| ()),
+                    SessionOp::Details(candidate, interviewer, role) => {
+                        let d = SessionDetails {
+                            candidate: candidate.clone(),
+                            interviewer: interviewer.clone(),
+                            role: role.clone(),
+                        };
+                        store
+                            .edit_details(sid, &d, uuid::Uuid::now_v7().into(), now)
+                            .map(|_| ())
+                    }
+                };
+            }
+            let text = store.session_file(sid).unwrap().to_json();
+            let parsed = SessionFile::parse(text.as_bytes());
+            prop_assert!(parsed.is_ok(), "{:?}", parsed.err());
+            let mut other = Store::open_in_memory().unwrap();
+            let imported = other.import_sessions(&[parsed.unwrap()]);
+            prop_assert!(imported.is_ok(), "{:?}", imported.err());
+            reports_are_linear(&store.session(sid).unwrap(), text.len())
+        })
+        .unwrap();
+}
