@@ -10,7 +10,9 @@
 //! - for an accepted file, the Markdown, HTML and CSV reports are at most a
 //!   linear function of the file's size;
 //! - a bank file that is accepted makes sessions that another installation
-//!   imports (what one door accepts, every door accepts).
+//!   imports, and so does any sequence of session edits (what one door
+//!   accepts, every door accepts);
+//! - the statistics take any i64 level values without a panic.
 //!
 //! Which generator produces each case of issue 18 ("Panics and blow-ups",
 //! "Rules in several places") and issue 17's unenforced rules:
