@@ -22,7 +22,7 @@ pub enum CandidateCmd {
 /// Retention: erase candidates whose last session is older than N days
 #[derive(Args)]
 pub struct RetentionArgs {
-    /// Keep candidates this many days after their last session
+    /// Keep candidates this many days after their last session (1 to 36,500)
     #[arg(long, conflicts_with = "off")]
     days: Option<u32>,
     /// No retention period (keep everything)

@@ -401,3 +401,65 @@ fn hostile_text_is_inert_in_html_and_neutralised_in_csv() {
         .iter()
         .any(|r| r[6].contains("comma, \"quote\" and\nnew line")));
 }
+
+/// Runs the real binary and returns its output, whatever the exit code.
+fn panelist_any(db: &Path, home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_panelist"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home)
+        .env_remove("PANELIST_DB")
+        .output()
+        .unwrap()
+}
+
+/// Refused with exit code 1 (not 101, a panic) and one line naming `needle`.
+fn refused_cleanly(o: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "stderr: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains(needle), "{err:?} should name {needle:?}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+}
+
+#[test]
+fn a_rubric_level_of_i64_min_is_refused_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("../core/tests/data/v1/alan.session.json")).unwrap();
+    let mut session = fixture["session"].clone();
+    session["entries"][0]["question"]["rubric"]["levels"][0]["value"] = serde_json::json!(i64::MIN);
+    let session: panelist_core::session::Session = serde_json::from_value(session).unwrap();
+    let file = dir.path().join("alan.session.json");
+    std::fs::write(
+        &file,
+        panelist_core::session_file::SessionFile::new(session).to_json(),
+    )
+    .unwrap();
+    let o = panelist_any(&db, dir.path(), &["import", file.to_str().unwrap()]);
+    refused_cleanly(&o, "entries[0].question.rubric.levels[0].value");
+}
+
+#[test]
+fn retention_days_are_bounded_and_apply_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    panelist(&db, dir.path(), &["retention", "--days", "30"]);
+    let o = panelist_any(&db, dir.path(), &["retention", "--days", "100000000"]);
+    refused_cleanly(&o, "36500");
+    let o = panelist_any(&db, dir.path(), &["retention", "--apply"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A value an older version stored: an error naming the setting.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE meta SET value = '100000000' WHERE key = 'setting.retention_days'",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let o = panelist_any(&db, dir.path(), &["retention", "--apply"]);
+    refused_cleanly(&o, "retention_days");
+}

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
+use crate::validate;
 
 /// Format name written in every bank file.
 pub const BANK_FORMAT: &str = "panelist-bank";
@@ -348,22 +349,102 @@ pub fn budget_minutes(questions: &[Question], ids: &[String]) -> Result<u32> {
 }
 
 pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 80
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
+    validate::is_slug(s)
 }
 
 fn non_empty(path: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        Err(Error::invalid(format!(
-            "bank file at {path}: must not be empty"
-        )))
-    } else {
-        Ok(())
+    at(path, validate::not_blank(value))
+}
+
+/// A check from [`crate::validate`] at a bank file's field path.
+fn at(path: &str, c: validate::Check) -> Result<()> {
+    c.map_err(|m| Error::invalid(format!("bank file at {path}: {m}")))
+}
+
+/// A broken rule of a question: the field path inside the question
+/// (`levels[1].label`) and the message.
+pub type FieldError = (String, String);
+
+fn field(path: impl Into<String>, c: validate::Check) -> std::result::Result<(), FieldError> {
+    c.map_err(|m| (path.into(), m))
+}
+
+/// The text and list rules of a question, shared by bank files, authoring
+/// and session snapshots.
+fn check_question_text(
+    prompt: &str,
+    minutes: u32,
+    look_fors: &[String],
+    follow_ups: &[String],
+    sources: &[String],
+) -> std::result::Result<(), FieldError> {
+    field("prompt", validate::question_text(prompt))?;
+    field("minutes", validate::minutes(minutes))?;
+    for (name, list, required) in [
+        ("look_fors", look_fors, true),
+        ("follow_ups", follow_ups, true),
+        ("sources", sources, false),
+    ] {
+        field(name, validate::list_len(list.len()))?;
+        for (j, item) in list.iter().enumerate() {
+            let c = if required {
+                validate::question_text(item)
+            } else {
+                validate::text(item, validate::QUESTION_TEXT_CHARS)
+            };
+            field(format!("{name}[{j}]"), c)?;
+        }
     }
+    Ok(())
+}
+
+/// One level of a rubric: its value in range, a label on one line and an
+/// anchor. The field path is relative to the level.
+fn check_level(value: i64, label: &str, anchor: &str) -> std::result::Result<(), FieldError> {
+    field("value", validate::level_value(value))?;
+    field("label", validate::label(label))?;
+    field("anchor", validate::question_text(anchor))
+}
+
+/// Every rule of a complete question (a session's snapshot of one): what a
+/// bank file import or the question editor guarantees, so a snapshot that
+/// breaks it was not made by a Panelist. Paths as in a session file
+/// (`rubric.levels[0].value`).
+pub fn check_snapshot(q: &Question) -> std::result::Result<(), FieldError> {
+    field("id", validate::slug(&q.id))?;
+    field("competency", validate::slug(&q.competency))?;
+    check_question_text(
+        &q.prompt,
+        q.minutes,
+        &q.look_fors,
+        &q.follow_ups,
+        &q.sources,
+    )?;
+    let levels = &q.rubric.levels;
+    field("rubric.levels", validate::level_count(levels.len()))?;
+    for (j, l) in levels.iter().enumerate() {
+        check_level(l.value, &l.label, &l.anchor)
+            .map_err(|(f, m)| (format!("rubric.levels[{j}].{f}"), m))?;
+    }
+    if let Some(j) = validate::first_not_ascending(levels.iter().map(|l| l.value)) {
+        return Err((
+            format!("rubric.levels[{j}].value"),
+            "levels must be strictly ascending (no duplicates)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The rules of a kit's own fields (its name, description and how many
+/// questions it lists), for bank files and the kit editor alike.
+pub fn check_kit_fields(k: &Kit) -> std::result::Result<(), FieldError> {
+    field("id", validate::slug(&k.id))?;
+    field("name", validate::name(&k.name))?;
+    field(
+        "description",
+        validate::text(&k.description, validate::QUESTION_TEXT_CHARS),
+    )?;
+    field("questions", validate::entry_count(k.questions.len()))
 }
 
 impl BankFile {
@@ -384,21 +465,15 @@ impl BankFile {
             )));
         }
         let scale = self.scale.clone().unwrap_or_else(default_scale);
-        if scale.len() < 2 {
-            return Err(Error::invalid(
-                "bank file at scale: needs at least 2 levels",
-            ));
-        }
-        for (i, pair) in scale.windows(2).enumerate() {
-            if pair[1].value <= pair[0].value {
-                return Err(Error::invalid(format!(
-                    "bank file at scale[{}].value: values must be strictly ascending",
-                    i + 1
-                )));
-            }
-        }
+        at("scale", validate::level_count(scale.len()))?;
         for (i, l) in scale.iter().enumerate() {
-            non_empty(&format!("scale[{i}].label"), &l.label)?;
+            at(&format!("scale[{i}].value"), validate::level_value(l.value))?;
+            at(&format!("scale[{i}].label"), validate::label(&l.label))?;
+        }
+        if let Some(i) = validate::first_not_ascending(scale.iter().map(|l| l.value)) {
+            return Err(Error::invalid(format!(
+                "bank file at scale[{i}].value: values must be strictly ascending"
+            )));
         }
         let labels: HashMap<i64, &str> =
             scale.iter().map(|l| (l.value, l.label.as_str())).collect();
@@ -413,7 +488,11 @@ impl BankFile {
                     c.id
                 )));
             }
-            non_empty(&format!("{path}.name"), &c.name)?;
+            at(&format!("{path}.name"), validate::name(&c.name))?;
+            at(
+                &format!("{path}.description"),
+                validate::text(&c.description, validate::QUESTION_TEXT_CHARS),
+            )?;
             if let Some(first) = seen.insert(c.id.as_str(), i) {
                 return Err(Error::invalid(format!(
                     "bank file at {path}.id: duplicate competency id {:?} (first at competencies[{first}])",
@@ -437,98 +516,17 @@ impl BankFile {
                 }
                 retired.insert(q.id.clone());
             }
-            if !is_slug(&q.id) {
-                return Err(Error::invalid(format!(
-                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
-                    q.id
-                )));
-            }
             if let Some(first) = seen.insert(q.id.as_str(), i) {
-                return Err(Error::invalid(format!(
-                    "bank file at {path}.id: duplicate question id {:?} (first at questions[{first}])",
-                    q.id
-                )));
-            }
-            non_empty(&format!("{path}.prompt"), &q.prompt)?;
-            if !competency_ids.contains(&q.competency) {
-                let list: Vec<&str> = competency_ids.iter().map(String::as_str).collect();
-                return Err(Error::invalid(format!(
-                    "bank file at {path}.competency: unknown competency {:?} (known: {})",
-                    q.competency,
-                    list.join(", ")
-                )));
-            }
-            if q.minutes == 0 || q.minutes > 180 {
-                return Err(Error::invalid(format!(
-                    "bank file at {path}.minutes: {} is outside 1..=180",
-                    q.minutes
-                )));
-            }
-            for (j, s) in q.look_fors.iter().enumerate() {
-                non_empty(&format!("{path}.look_fors[{j}]"), s)?;
-            }
-            for (j, s) in q.follow_ups.iter().enumerate() {
-                non_empty(&format!("{path}.follow_ups[{j}]"), s)?;
-            }
-            if q.levels.len() < 2 {
-                return Err(Error::invalid(format!(
-                    "bank file at {path}.levels: needs at least 2 levels, found {}",
-                    q.levels.len()
-                )));
-            }
-            let mut levels = Vec::with_capacity(q.levels.len());
-            let mut seen_values = BTreeSet::new();
-            for (j, l) in q.levels.iter().enumerate() {
-                let lpath = format!("{path}.levels[{j}]");
-                // A level that names its own label defines its own point (an
-                // exported bank writes labels on every level, so any scale
-                // round-trips); one without a label must be on the scale.
-                let scale_label = match (labels.get(&l.value), &l.label) {
-                    (Some(label), _) => Some(*label),
-                    (None, Some(_)) => None,
-                    (None, None) => {
-                        let allowed: Vec<String> =
-                            scale.iter().map(|s| s.value.to_string()).collect();
-                        return Err(Error::invalid(format!(
-                            "bank file at {lpath}.value: {} is not on the scale ({})",
-                            l.value,
-                            allowed.join(", ")
-                        )));
-                    }
-                };
-                if !seen_values.insert(l.value) {
+                if is_slug(&q.id) {
                     return Err(Error::invalid(format!(
-                        "bank file at {lpath}.value: level {} appears twice",
-                        l.value
+                        "bank file at {path}.id: duplicate question id {:?} (first at questions[{first}])",
+                        q.id
                     )));
                 }
-                non_empty(&format!("{lpath}.anchor"), &l.anchor)?;
-                let label = l
-                    .label
-                    .clone()
-                    .or(scale_label.map(str::to_string))
-                    .unwrap_or_default();
-                non_empty(&format!("{lpath}.label"), &label)?;
-                levels.push(Level {
-                    value: l.value,
-                    label,
-                    anchor: l.anchor.clone(),
-                });
             }
-            levels.sort_by_key(|l| l.value);
+            let question = q.check(&path, &competency_ids, &scale, &labels)?;
             question_ids.insert(q.id.clone());
-            questions.push(Question {
-                id: q.id.clone(),
-                prompt: q.prompt.clone(),
-                competency: q.competency.clone(),
-                seniority: q.seniority,
-                kind: q.kind,
-                minutes: q.minutes,
-                look_fors: q.look_fors.clone(),
-                follow_ups: q.follow_ups.clone(),
-                rubric: Rubric { levels },
-                sources: q.sources.clone(),
-            });
+            questions.push(question);
         }
 
         let mut seen = HashMap::new();
@@ -547,7 +545,14 @@ impl BankFile {
                     k.id
                 )));
             }
-            non_empty(&format!("{path}.name"), &k.name)?;
+            let kit = Kit {
+                id: k.id.clone(),
+                name: k.name.clone(),
+                description: k.description.clone(),
+                questions: k.questions.clone(),
+            };
+            check_kit_fields(&kit)
+                .map_err(|(f, m)| Error::invalid(format!("bank file at {path}.{f}: {m}")))?;
             if k.questions.is_empty() {
                 return Err(Error::invalid(format!(
                     "bank file at {path}.questions: a kit needs at least one question"
@@ -618,6 +623,99 @@ impl BankFile {
                 })
                 .collect(),
         }
+    }
+}
+
+impl QuestionDoc {
+    /// Checks one question of a bank file at `path` (`questions[3]`) against
+    /// the file's competencies and scale, and resolves its labels.
+    fn check(
+        &self,
+        path: &str,
+        competency_ids: &BTreeSet<String>,
+        scale: &[ScaleLevel],
+        labels: &HashMap<i64, &str>,
+    ) -> Result<Question> {
+        if !is_slug(&self.id) {
+            return Err(Error::invalid(format!(
+                "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
+                self.id
+            )));
+        }
+        non_empty(&format!("{path}.prompt"), &self.prompt)?;
+        if !competency_ids.contains(&self.competency) {
+            let list: Vec<&str> = competency_ids.iter().map(String::as_str).collect();
+            return Err(Error::invalid(format!(
+                "bank file at {path}.competency: unknown competency {:?} (known: {})",
+                self.competency,
+                list.join(", ")
+            )));
+        }
+        check_question_text(
+            &self.prompt,
+            self.minutes,
+            &self.look_fors,
+            &self.follow_ups,
+            &self.sources,
+        )
+        .map_err(|(f, m)| Error::invalid(format!("bank file at {path}.{f}: {m}")))?;
+        at(
+            &format!("{path}.levels"),
+            validate::level_count(self.levels.len()),
+        )?;
+        let mut levels = Vec::with_capacity(self.levels.len());
+        let mut seen_values = BTreeSet::new();
+        for (j, l) in self.levels.iter().enumerate() {
+            let lpath = format!("{path}.levels[{j}]");
+            at(&format!("{lpath}.value"), validate::level_value(l.value))?;
+            // A level that names its own label defines its own point (an
+            // exported bank writes labels on every level, so any scale
+            // round-trips); one without a label must be on the scale.
+            let scale_label = match (labels.get(&l.value), &l.label) {
+                (Some(label), _) => Some(*label),
+                (None, Some(_)) => None,
+                (None, None) => {
+                    let allowed: Vec<String> = scale.iter().map(|s| s.value.to_string()).collect();
+                    return Err(Error::invalid(format!(
+                        "bank file at {lpath}.value: {} is not on the scale ({})",
+                        l.value,
+                        allowed.join(", ")
+                    )));
+                }
+            };
+            if !seen_values.insert(l.value) {
+                return Err(Error::invalid(format!(
+                    "bank file at {lpath}.value: level {} appears twice",
+                    l.value
+                )));
+            }
+            non_empty(&format!("{lpath}.anchor"), &l.anchor)?;
+            let label = l
+                .label
+                .clone()
+                .or(scale_label.map(str::to_string))
+                .unwrap_or_default();
+            check_level(l.value, &label, &l.anchor)
+                .map_err(|(f, m)| Error::invalid(format!("bank file at {lpath}.{f}: {m}")))?;
+            levels.push(Level {
+                value: l.value,
+                label,
+                anchor: l.anchor.clone(),
+            });
+        }
+        levels.sort_by_key(|l| l.value);
+        Ok(Question {
+            id: self.id.clone(),
+            prompt: self.prompt.clone(),
+            competency: self.competency.clone(),
+            seniority: self.seniority,
+            kind: self.kind,
+            minutes: self.minutes,
+            look_fors: self.look_fors.clone(),
+            follow_ups: self.follow_ups.clone(),
+            rubric: Rubric { levels },
+            sources: self.sources.clone(),
+        })
     }
 }
 
@@ -806,15 +904,14 @@ pub fn check_question(doc: &QuestionDoc, known: &KnownIds) -> Result<Question> {
 
 /// A competency written by hand, checked as in a bank file.
 pub fn check_competency(c: &Competency) -> Result<Competency> {
-    if !is_slug(&c.id) {
-        return Err(Error::invalid(format!(
-            "id: {:?} is not a valid id (lowercase letters, digits and dashes)",
-            c.id
-        )));
-    }
-    if c.name.trim().is_empty() {
-        return Err(Error::invalid("name: must not be empty"));
-    }
+    let check =
+        |path: &str, c: validate::Check| c.map_err(|m| Error::invalid(format!("{path}: {m}")));
+    check("id", validate::slug(&c.id))?;
+    check("name", validate::name(c.name.trim()))?;
+    check(
+        "description",
+        validate::text(c.description.trim(), validate::QUESTION_TEXT_CHARS),
+    )?;
     Ok(Competency {
         id: c.id.clone(),
         name: c.name.trim().to_string(),

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::ids::{CandidateId, SessionId};
 use crate::session::{AuditAction, PanelSession, Recommendation, Session, Status};
 use crate::session_file::SessionFile;
+use crate::validate;
 
 /// What importing one session file did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -128,121 +129,82 @@ pub fn check_batch(files: &[SessionFile]) -> Result<()> {
     Ok(())
 }
 
-/// Limits on what an imported session may hold. Sessions made here stay far
-/// inside them; a file beyond them is refused before it reaches storage.
+/// Limits on what an imported session may hold: the ranges of
+/// [`crate::validate`], which every other door uses too, so a session made
+/// here always imports elsewhere.
 pub mod limits {
-    /// Characters in a name, role or kit name.
-    pub const NAME_CHARS: usize = 200;
-    /// Characters in one note, the summary, a reason or an audit value.
-    pub const TEXT_CHARS: usize = 1_000_000;
-    /// Questions in one session.
-    pub const ENTRIES: usize = 500;
-    /// Look-fors, follow-ups or red flags in one list.
-    pub const LIST_ITEMS: usize = 100;
-    /// Levels of one rubric.
-    pub const LEVELS: usize = 20;
-    /// Audit events of one session.
-    pub const AUDIT_EVENTS: usize = 10_000;
-    /// Minutes budgeted for one question (as in bank files).
-    pub const MINUTES: u32 = 180;
-    /// Seconds spent on one question: a day.
-    pub const SECONDS_SPENT: u64 = 86_400;
-    /// Revisions: far beyond a lifetime of edits, far below any overflow
-    /// (and exact in JavaScript).
-    pub const REVISION: u64 = 1_000_000_000;
-    /// Absolute score values.
-    pub const SCORE: i64 = 1_000_000;
-    /// Earliest and latest acceptable timestamps (years).
-    pub const FIRST_YEAR: i32 = 2000;
-    pub const LAST_YEAR: i32 = 2200;
+    pub use crate::validate::{
+        AUDIT_EVENTS, ENTRIES, FIRST_YEAR, LAST_YEAR, LEVELS_MAX as LEVELS, LIST_ITEMS,
+        MINUTES_MAX as MINUTES, NAME_CHARS, REVISION, SECONDS_SPENT, TEXT_CHARS,
+    };
+}
+
+/// The error for one field of an imported session.
+struct At<'a>(&'a Session);
+
+impl At<'_> {
+    fn err(&self, path: &str, m: impl std::fmt::Display) -> Error {
+        Error::invalid(format!("session file for {} at {path}: {m}", self.0.id))
+    }
+
+    /// A check from [`crate::validate`] at `path`.
+    fn check(&self, path: &str, c: validate::Check) -> Result<()> {
+        c.map_err(|m| self.err(path, m))
+    }
 }
 
 /// Rules an imported session must meet beyond its hash: every invariant a
-/// session made here satisfies. The error names the field path.
+/// session made here satisfies, with the ranges of [`crate::validate`]. The
+/// error names the field path.
 pub fn check_importable(s: &Session) -> Result<()> {
-    use chrono::Datelike;
-    use limits::*;
+    let at = At(s);
+    check_people(&at, s)?;
+    check_times(&at, s)?;
+    check_status(&at, s)?;
+    check_entries(&at, s)?;
+    check_audit(&at, s)
+}
 
-    let what =
-        |path: &str, m: String| Error::invalid(format!("session file for {} at {path}: {m}", s.id));
-    let short = |path: &str, v: &str| -> Result<()> {
-        if v.chars().count() > NAME_CHARS {
-            return Err(what(path, format!("longer than {NAME_CHARS} characters")));
-        }
-        if v.chars().any(|c| c.is_control()) {
-            return Err(what(path, "holds a control character".into()));
-        }
-        Ok(())
-    };
-    let name = |path: &str, v: &str| -> Result<()> {
-        if crate::text::name_key(v).is_empty() {
-            return Err(what(path, "must not be empty".into()));
-        }
-        short(path, v)
-    };
-    let text = |path: &str, v: &str| -> Result<()> {
-        if v.chars().count() > TEXT_CHARS {
-            return Err(what(path, format!("longer than {TEXT_CHARS} characters")));
-        }
-        if v.contains('\0') {
-            return Err(what(path, "holds a NUL character".into()));
-        }
-        Ok(())
-    };
-    let time = |path: &str, t: &chrono::DateTime<chrono::Utc>| -> Result<()> {
-        if !(FIRST_YEAR..=LAST_YEAR).contains(&t.year()) {
-            return Err(what(
-                path,
-                format!("{t} is outside the years {FIRST_YEAR}–{LAST_YEAR}"),
-            ));
-        }
-        Ok(())
-    };
-
-    if s.id.is_nil() {
-        return Err(what("id", "the nil id is not a session id".into()));
-    }
-    if s.candidate.id.is_nil() {
-        return Err(what(
-            "candidate.id",
-            "the nil id is not a candidate id".into(),
-        ));
-    }
-    name("candidate.name", &s.candidate.name)?;
-    name("interviewer", &s.interviewer)?;
-    short("role", &s.role)?;
+/// Ids, names, revision and the wrap-up.
+fn check_people(at: &At, s: &Session) -> Result<()> {
+    at.check("id", validate::id_v7(&s.id.0))?;
+    at.check("candidate.id", validate::id_v7(&s.candidate.id.0))?;
+    at.check("candidate.name", validate::name(&s.candidate.name))?;
+    at.check("interviewer", validate::name(&s.interviewer))?;
+    at.check("role", validate::line(&s.role, validate::NAME_CHARS))?;
     if let Some(k) = &s.kit {
-        name("kit", k)?;
+        at.check("kit", validate::name(k))?;
     }
-    if s.revision > REVISION {
-        return Err(what(
-            "revision",
-            format!("{} is above {REVISION}", s.revision),
-        ));
-    }
-    text("summary", &s.summary)?;
-    if s.red_flags.len() > LIST_ITEMS {
-        return Err(what("red_flags", format!("more than {LIST_ITEMS} items")));
-    }
+    at.check("revision", validate::revision(s.revision))?;
+    at.check("summary", validate::text(&s.summary, validate::TEXT_CHARS))?;
+    at.check("red_flags", validate::list_len(s.red_flags.len()))?;
     for (i, f) in s.red_flags.iter().enumerate() {
-        text(&format!("red_flags[{i}]"), f)?;
+        let path = format!("red_flags[{i}]");
+        // Written trimmed, blank ones dropped.
+        at.check(&path, validate::required_text(f, validate::TEXT_CHARS))?;
+        if f.trim() != f {
+            return Err(at.err(&path, "red flags are written trimmed"));
+        }
     }
+    Ok(())
+}
 
-    // Time: each stamp sane, and in the order a session lives.
-    time("created_at", &s.created_at)?;
-    time("updated_at", &s.updated_at)?;
+/// Each stamp sane, and in the order a session lives.
+fn check_times(at: &At, s: &Session) -> Result<()> {
+    at.check("created_at", validate::timestamp(&s.created_at))?;
+    at.check("updated_at", validate::timestamp(&s.updated_at))?;
     if let Some(t) = &s.started_at {
-        time("started_at", t)?;
+        at.check("started_at", validate::timestamp(t))?;
         if *t < s.created_at {
-            return Err(what("started_at", "is before created_at".into()));
+            return Err(at.err("started_at", "is before created_at"));
         }
     }
     if let Some(t) = &s.finished_at {
-        time("finished_at", t)?;
+        at.check("finished_at", validate::timestamp(t))?;
         match s.started_at {
             Some(st) if *t >= st => {}
-            Some(_) => return Err(what("finished_at", "is before started_at".into())),
-            None => return Err(what("finished_at", "is set but started_at is not".into())),
+            Some(_) => return Err(at.err("finished_at", "is before started_at")),
+            None => return Err(at.err("finished_at", "is set but started_at is not")),
         }
     }
     let latest = [Some(s.created_at), s.started_at, s.finished_at]
@@ -251,191 +213,121 @@ pub fn check_importable(s: &Session) -> Result<()> {
         .max()
         .unwrap_or(s.created_at);
     if s.updated_at < latest {
-        return Err(what(
-            "updated_at",
-            "is before the session's other times".into(),
-        ));
+        return Err(at.err("updated_at", "is before the session's other times"));
     }
+    Ok(())
+}
 
-    // Status and what it implies.
+/// Status and what it implies.
+fn check_status(at: &At, s: &Session) -> Result<()> {
     match s.status {
         Status::Draft => {
             if s.started_at.is_some() || s.finished_at.is_some() {
-                return Err(what("status", "a draft has no start or finish time".into()));
+                return Err(at.err("status", "a draft has no start or finish time"));
             }
         }
         Status::InProgress => {
             if s.started_at.is_none() {
-                return Err(what(
-                    "started_at",
-                    "an interview in progress has a start time".into(),
-                ));
+                return Err(at.err("started_at", "an interview in progress has a start time"));
             }
             if s.finished_at.is_some() {
-                return Err(what(
-                    "finished_at",
-                    "an interview in progress has no finish time".into(),
-                ));
+                return Err(at.err("finished_at", "an interview in progress has no finish time"));
             }
         }
         Status::Submitted => {
             if s.finished_at.is_none() {
-                return Err(what(
-                    "finished_at",
-                    "a submitted session has a finish time".into(),
-                ));
+                return Err(at.err("finished_at", "a submitted session has a finish time"));
             }
             if s.recommendation.is_none() {
-                return Err(what(
-                    "recommendation",
-                    "a submitted session has a recommendation".into(),
-                ));
+                return Err(at.err("recommendation", "a submitted session has a recommendation"));
             }
         }
     }
+    Ok(())
+}
 
-    // Questions: a valid snapshot each, and answers that fit it.
+/// Questions: a valid snapshot each, and answers that fit it.
+fn check_entries(at: &At, s: &Session) -> Result<()> {
     if s.entries.is_empty() {
-        return Err(what("entries", "the session has no questions".into()));
+        return Err(at.err("entries", "the session has no questions"));
     }
-    if s.entries.len() > ENTRIES {
-        return Err(what("entries", format!("more than {ENTRIES} questions")));
-    }
+    at.check("entries", validate::entry_count(s.entries.len()))?;
     let mut ids = BTreeSet::new();
     for (i, e) in s.entries.iter().enumerate() {
-        let at = |f: &str| format!("entries[{i}].{f}");
-        let q = &e.question;
-        if !crate::bank::is_slug(&q.id) {
-            return Err(what(
-                &at("question.id"),
-                format!("{:?} is not a valid question id", q.id),
+        let path = |f: &str| format!("entries[{i}].{f}");
+        check_snapshot(at, &path("question"), &e.question)?;
+        if !ids.insert(e.question.id.as_str()) {
+            return Err(at.err(
+                &path("question.id"),
+                format!("question {:?} appears twice", e.question.id),
             ));
         }
-        if !ids.insert(q.id.as_str()) {
-            return Err(what(
-                &at("question.id"),
-                format!("question {:?} appears twice", q.id),
-            ));
-        }
-        if q.prompt.trim().is_empty() {
-            return Err(what(&at("question.prompt"), "must not be empty".into()));
-        }
-        text(&at("question.prompt"), &q.prompt)?;
-        short(&at("question.competency"), &q.competency)?;
-        name(&at("competency_name"), &e.competency_name)?;
-        if q.minutes == 0 || q.minutes > MINUTES {
-            return Err(what(
-                &at("question.minutes"),
-                format!("{} is outside 1..={MINUTES}", q.minutes),
-            ));
-        }
-        for (field, list) in [
-            ("look_fors", &q.look_fors),
-            ("follow_ups", &q.follow_ups),
-            ("sources", &q.sources),
-        ] {
-            if list.len() > LIST_ITEMS {
-                return Err(what(
-                    &at(&format!("question.{field}")),
-                    format!("more than {LIST_ITEMS} items"),
-                ));
-            }
-            for (j, item) in list.iter().enumerate() {
-                let p = at(&format!("question.{field}[{j}]"));
-                if field != "sources" && item.trim().is_empty() {
-                    return Err(what(&p, "must not be empty".into()));
-                }
-                text(&p, item)?;
-            }
-        }
-        let levels = &q.rubric.levels;
-        if levels.len() < 2 || levels.len() > LEVELS {
-            return Err(what(
-                &at("question.rubric.levels"),
-                format!("needs 2 to {LEVELS} levels, found {}", levels.len()),
-            ));
-        }
-        for (j, l) in levels.iter().enumerate() {
-            let p = at(&format!("question.rubric.levels[{j}]"));
-            if l.value.abs() > SCORE {
-                return Err(what(
-                    &format!("{p}.value"),
-                    format!("{} is out of range", l.value),
-                ));
-            }
-            if j > 0 && l.value <= levels[j - 1].value {
-                return Err(what(
-                    &format!("{p}.value"),
-                    "levels must be strictly ascending (no duplicates)".into(),
-                ));
-            }
-            if l.label.trim().is_empty() {
-                return Err(what(&format!("{p}.label"), "must not be empty".into()));
-            }
-            if l.anchor.trim().is_empty() {
-                return Err(what(&format!("{p}.anchor"), "must not be empty".into()));
-            }
-            short(&format!("{p}.label"), &l.label)?;
-            text(&format!("{p}.anchor"), &l.anchor)?;
-        }
-        if let Some(v) = e.score {
-            q.rubric
-                .check(&q.id, v)
-                .map_err(|err| what(&at("score"), err.to_string()))?;
-            if e.skipped {
-                return Err(what(
-                    &at("skipped"),
-                    "a question cannot be both scored and skipped".into(),
-                ));
-            }
-        }
-        for (field, hits, len) in [
-            ("look_fors_hit", &e.look_fors_hit, q.look_fors.len()),
-            ("follow_ups_asked", &e.follow_ups_asked, q.follow_ups.len()),
-        ] {
-            let mut seen = BTreeSet::new();
-            for (j, h) in hits.iter().enumerate() {
-                if *h as usize >= len {
-                    return Err(what(
-                        &at(&format!("{field}[{j}]")),
-                        format!("{h} is out of range (the question has {len})"),
-                    ));
-                }
-                if !seen.insert(*h) {
-                    return Err(what(
-                        &at(&format!("{field}[{j}]")),
-                        format!("{h} appears twice"),
-                    ));
-                }
-            }
-        }
-        text(&at("notes"), &e.notes)?;
-        if e.seconds_spent > SECONDS_SPENT {
-            return Err(what(
-                &at("seconds_spent"),
-                format!("{} is more than a day", e.seconds_spent),
+        check_answer(at, &path, e)?;
+    }
+    Ok(())
+}
+
+/// A question snapshot: the bank file's rules for a question (as
+/// `bank::check_snapshot` states them), at `path`.
+fn check_snapshot(at: &At, path: &str, q: &crate::bank::Question) -> Result<()> {
+    crate::bank::check_snapshot(q).map_err(|(field, m)| at.err(&format!("{path}.{field}"), m))
+}
+
+/// What the interviewer recorded for one question.
+fn check_answer(at: &At, path: &dyn Fn(&str) -> String, e: &crate::session::Entry) -> Result<()> {
+    at.check(&path("competency_name"), validate::name(&e.competency_name))?;
+    let q = &e.question;
+    if let Some(v) = e.score {
+        q.rubric
+            .check(&q.id, v)
+            .map_err(|err| at.err(&path("score"), err))?;
+        if e.skipped {
+            return Err(at.err(
+                &path("skipped"),
+                "a question cannot be both scored and skipped",
             ));
         }
     }
+    for (field, hits, len) in [
+        ("look_fors_hit", &e.look_fors_hit, q.look_fors.len()),
+        ("follow_ups_asked", &e.follow_ups_asked, q.follow_ups.len()),
+    ] {
+        validate::ascending_indices(hits, len)
+            .map_err(|(j, m)| at.err(&path(&format!("{field}[{j}]")), m))?;
+    }
+    at.check(
+        &path("notes"),
+        validate::text(&e.notes, validate::TEXT_CHARS),
+    )?;
+    at.check(
+        &path("seconds_spent"),
+        validate::seconds_spent(e.seconds_spent),
+    )
+}
 
-    // The audit log: a submission when submitted, amendments after it.
-    if s.audit.len() > AUDIT_EVENTS {
-        return Err(what("audit", format!("more than {AUDIT_EVENTS} events")));
+/// The audit log: a submission when submitted, amendments after it.
+fn check_audit(at: &At, s: &Session) -> Result<()> {
+    if s.audit.len() > validate::AUDIT_EVENTS {
+        return Err(at.err(
+            "audit",
+            format!("more than {} events", validate::AUDIT_EVENTS),
+        ));
     }
     let mut audit_ids = BTreeSet::new();
     let mut submitted = false;
     for (i, a) in s.audit.iter().enumerate() {
-        let at = |f: &str| format!("audit[{i}].{f}");
+        let path = |f: &str| format!("audit[{i}].{f}");
+        at.check(&path("id"), validate::id_v7(&a.id.0))?;
         if !audit_ids.insert(a.id) {
-            return Err(what(&at("id"), "appears twice".into()));
+            return Err(at.err(&path("id"), "appears twice"));
         }
-        time(&at("at"), &a.at)?;
+        at.check(&path("at"), validate::timestamp(&a.at))?;
         if a.at < s.created_at || a.at > s.updated_at {
-            return Err(what(&at("at"), "is outside the session's lifetime".into()));
+            return Err(at.err(&path("at"), "is outside the session's lifetime"));
         }
         if a.actor != s.interviewer {
-            return Err(what(
-                &at("actor"),
+            return Err(at.err(
+                &path("actor"),
                 format!("{:?} is not the session's interviewer", a.actor),
             ));
         }
@@ -446,54 +338,61 @@ pub fn check_importable(s: &Session) -> Result<()> {
             ("question_id", &a.question_id),
         ] {
             if let Some(v) = v {
-                text(&at(f), v)?;
+                at.check(&path(f), validate::text(v, validate::TEXT_CHARS))?;
             }
         }
         match a.action {
             AuditAction::Submit => {
                 if submitted {
-                    return Err(what(&at("action"), "a session is submitted once".into()));
+                    return Err(at.err(&path("action"), "a session is submitted once"));
                 }
                 submitted = true;
+                // The submission records the session's recommendation (it
+                // cannot change after submission).
                 let rec = a.new_value.as_deref().map(Recommendation::parse);
-                if !matches!(rec, Some(Ok(_))) {
-                    return Err(what(
-                        &at("new_value"),
-                        "a submission records its recommendation".into(),
-                    ));
+                match rec {
+                    Some(Ok(r)) if Some(r) == s.recommendation => {}
+                    _ => {
+                        return Err(at.err(
+                            &path("new_value"),
+                            "a submission records the session's recommendation",
+                        ))
+                    }
                 }
             }
-            AuditAction::AmendScore => {
-                if !submitted {
-                    return Err(what(
-                        &at("action"),
-                        "an amendment comes after the submission".into(),
-                    ));
-                }
-                let Some(e) = a.question_id.as_deref().and_then(|q| s.entry(q)) else {
-                    return Err(what(
-                        &at("question_id"),
-                        "is not a question of this session".into(),
-                    ));
-                };
-                if a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
-                    return Err(what(&at("reason"), "an amendment needs a reason".into()));
-                }
-                let level = a.new_value.as_deref().and_then(|v| v.parse::<i64>().ok());
-                if level.is_none_or(|v| e.question.rubric.level(v).is_none()) {
-                    return Err(what(
-                        &at("new_value"),
-                        "is not a level on the question's scale".into(),
-                    ));
-                }
-            }
+            AuditAction::AmendScore => check_amendment(at, &path, s, a, submitted)?,
         }
     }
     if submitted != (s.status == Status::Submitted) {
-        return Err(what(
+        return Err(at.err(
             "audit",
-            "a submitted session, and only a submitted one, records its submission".into(),
+            "a submitted session, and only a submitted one, records its submission",
         ));
+    }
+    Ok(())
+}
+
+/// One score amendment, after the submission, with a reason and a level on
+/// the question's scale.
+fn check_amendment(
+    at: &At,
+    path: &dyn Fn(&str) -> String,
+    s: &Session,
+    a: &crate::session::AuditEvent,
+    submitted: bool,
+) -> Result<()> {
+    if !submitted {
+        return Err(at.err(&path("action"), "an amendment comes after the submission"));
+    }
+    let Some(e) = a.question_id.as_deref().and_then(|q| s.entry(q)) else {
+        return Err(at.err(&path("question_id"), "is not a question of this session"));
+    };
+    if a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+        return Err(at.err(&path("reason"), "an amendment needs a reason"));
+    }
+    let level = a.new_value.as_deref().and_then(|v| v.parse::<i64>().ok());
+    if level.is_none_or(|v| e.question.rubric.level(v).is_none()) {
+        return Err(at.err(&path("new_value"), "is not a level on the question's scale"));
     }
     Ok(())
 }

@@ -22,6 +22,7 @@ pub mod storage;
 pub mod sync;
 pub mod team_token;
 pub mod text;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use ids::{AuditId, CandidateId, SessionId};

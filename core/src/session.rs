@@ -9,6 +9,7 @@ use ts_rs::TS;
 use crate::bank::{Competency, Question};
 use crate::error::{Error, Result};
 use crate::ids::{AuditId, CandidateId, SessionId};
+use crate::validate;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -371,27 +372,37 @@ pub struct SessionDetails {
 
 impl SessionDetails {
     pub fn check(&self) -> Result<()> {
-        if self.candidate.trim().is_empty() {
-            return Err(Error::invalid(
-                "candidate: a session needs a candidate name",
-            ));
-        }
-        if self.interviewer.trim().is_empty() {
-            return Err(Error::invalid(
-                "interviewer: a session needs an interviewer name",
-            ));
-        }
-        for (field, v) in [
-            ("candidate", &self.candidate),
-            ("interviewer", &self.interviewer),
-            ("role", &self.role),
-        ] {
-            if v.chars().count() > 200 {
-                return Err(Error::invalid(format!("{field}: at most 200 characters")));
-            }
-        }
-        Ok(())
+        check_people(&self.candidate, &self.interviewer, &self.role)
     }
+}
+
+/// The names and role of a session, as session import checks them
+/// ([`crate::validate`]); errors start with the field.
+fn check_people(candidate: &str, interviewer: &str, role: &str) -> Result<()> {
+    if candidate.trim().is_empty() {
+        return Err(Error::invalid(
+            "candidate: a session needs a candidate name",
+        ));
+    }
+    if interviewer.trim().is_empty() {
+        return Err(Error::invalid(
+            "interviewer: a session needs an interviewer name",
+        ));
+    }
+    field("candidate", validate::name(candidate.trim()))?;
+    field("interviewer", validate::name(interviewer.trim()))?;
+    field("role", validate::line(role.trim(), validate::NAME_CHARS))
+}
+
+/// A check from [`crate::validate`], its message after the field name.
+pub(crate) fn field(name: &str, c: validate::Check) -> Result<()> {
+    c.map_err(|m| Error::invalid(format!("{name}: {m}")))
+}
+
+/// The ids a session is created with: UUIDv7s, as the session format says.
+pub fn check_new_ids(session_id: SessionId, candidate_id: CandidateId) -> Result<()> {
+    field("session id", validate::id_v7(&session_id.0))?;
+    field("candidate id", validate::id_v7(&candidate_id.0))
 }
 
 /// What it takes to create a session. Ids and time are given by the caller.
@@ -407,15 +418,17 @@ pub struct NewSession {
 
 impl NewSession {
     pub fn check(&self) -> Result<()> {
-        if self.candidate.trim().is_empty() {
-            return Err(Error::invalid("a session needs a candidate name"));
-        }
-        if self.interviewer.trim().is_empty() {
-            return Err(Error::invalid("a session needs an interviewer name"));
+        check_people(&self.candidate, &self.interviewer, &self.role)?;
+        if let Some(kit) = &self.kit {
+            field("kit", validate::name(kit))?;
         }
         if self.question_ids.is_empty() {
             return Err(Error::invalid("a session needs at least one question"));
         }
+        field(
+            "question_ids",
+            validate::entry_count(self.question_ids.len()),
+        )?;
         let mut seen = std::collections::BTreeSet::new();
         for q in &self.question_ids {
             if !seen.insert(q) {
@@ -502,6 +515,47 @@ pub fn check_reason(reason: &str) -> Result<&str> {
     if r.is_empty() {
         Err(Error::invalid("an amendment needs a reason"))
     } else {
+        field("reason", validate::text(r, validate::TEXT_CHARS))?;
         Ok(r)
+    }
+}
+
+/// The id of a new audit event: a UUIDv7.
+pub fn check_audit_id(id: AuditId) -> Result<()> {
+    field("audit id", validate::id_v7(&id.0))
+}
+
+/// Checks an interviewer's note on one question.
+pub fn check_notes(question_id: &str, notes: &str) -> Result<()> {
+    field(
+        &format!("notes of {question_id:?}"),
+        validate::text(notes, validate::TEXT_CHARS),
+    )
+}
+
+/// Checks time added to a question (the total is kept within
+/// [`validate::SECONDS_SPENT`] by storage).
+pub fn check_seconds(seconds: u64) -> Result<()> {
+    field("seconds", validate::seconds_spent(seconds))
+}
+
+/// Checks a summary given at wrap-up or submission.
+pub fn check_summary(summary: &str) -> Result<()> {
+    field("summary", validate::text(summary, validate::TEXT_CHARS))
+}
+
+impl WrapUp {
+    /// The wrap-up's limits: the summary, and the red flags (which are
+    /// stored trimmed, blank ones dropped).
+    pub fn check(&self) -> Result<()> {
+        check_summary(&self.summary)?;
+        field("red_flags", validate::list_len(self.red_flags.len()))?;
+        for (i, f) in self.red_flags.iter().enumerate() {
+            field(
+                &format!("red_flags[{i}]"),
+                validate::text(f, validate::TEXT_CHARS),
+            )?;
+        }
+        Ok(())
     }
 }

@@ -381,3 +381,185 @@ fn a_session_needs_names_and_distinct_questions() {
         &["UNIQUE"],
     );
 }
+
+/// A question whose levels are all given with labels (so any value defines
+/// its own point), with `value` set per level.
+fn question_with_levels(values: &[i64], label: &str) -> String {
+    let levels: Vec<String> = values
+        .iter()
+        .map(|v| {
+            format!(
+                r#"{{"value":{v},"label":{},"anchor":"a{v}"}}"#,
+                serde_json::json!(label)
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"id":"second","prompt":"Why mock?","competency":"testing","seniority":"mid",
+      "kind":"concept","minutes":5,"look_fors":["a","b"],"follow_ups":["c"],
+      "levels":[{}]}}"#,
+        levels.join(",")
+    )
+}
+
+/// The bank refuses what a colleague's import would refuse: levels outside
+/// the documented range, too many levels, long or multi-line labels, control
+/// characters in names, huge prompts.
+#[test]
+fn bank_files_are_held_to_the_session_file_ranges() {
+    let thirty: Vec<i64> = (1..=30).collect();
+    let huge_prompt = GOOD_Q.replace("Why mock?", &"p".repeat(2 * 1024 * 1024));
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        // i64::MIN and i64::MAX: accepted before, then compare and report
+        // panicked (subtract overflow) or allocated 128 GB.
+        (
+            bank_json(&question_with_levels(&[i64::MIN, i64::MAX], "Edge")),
+            vec!["questions[1].levels[0].value"],
+        ),
+        // ±1,000,000: a 7 kB session file became a 247 MB HTML report.
+        (
+            bank_json(&question_with_levels(&[-1_000_000, 1_000_000], "Edge")),
+            vec!["questions[1].levels[0].value"],
+        ),
+        (
+            bank_json(&question_with_levels(&thirty, "Level")),
+            vec!["questions[1].levels", "30"],
+        ),
+        (
+            bank_json(&question_with_levels(&[1, 2], &"x".repeat(300))),
+            vec!["questions[1].levels[0].label"],
+        ),
+        (
+            bank_json(&question_with_levels(&[1, 2], "two\nlines")),
+            vec!["questions[1].levels[0].label"],
+        ),
+        (
+            bank_json(GOOD_Q).replace(r#""name":"Testing""#, r#""name":"Test\u001b[31ming""#),
+            vec!["competencies[0].name", "control"],
+        ),
+        (bank_json(&huge_prompt), vec!["questions[1].prompt"]),
+        (
+            bank_json(&GOOD_Q.replace(
+                r#""look_fors":["a","b"]"#,
+                &format!(r#""look_fors":{}"#, serde_json::json!(vec!["a"; 101])),
+            )),
+            vec!["questions[1].look_fors", "100"],
+        ),
+    ];
+    let (mut store, _) = store_with_session();
+    for (text, needles) in cases {
+        refused(
+            &mut store,
+            |s| s.import_bank_bytes(text.as_bytes()),
+            &needles,
+        );
+    }
+}
+
+/// Whatever the bank accepts at the edge of its ranges, a session made of it
+/// exports and imports on another installation.
+#[test]
+fn a_session_from_an_edge_bank_question_imports_elsewhere() {
+    let edge: Vec<i64> = (1..=10).collect();
+    let (mut store, _) = store_with_session();
+    store
+        .import_bank_bytes(bank_json(&question_with_levels(&edge, &"L".repeat(100))).as_bytes())
+        .unwrap();
+    let sid = id(70);
+    store
+        .create_session(
+            &new_session(&"N".repeat(200), "Grace Hopper", &["second"]),
+            sid,
+            id(71),
+            at(0),
+        )
+        .unwrap();
+    store.set_score(sid, "second", Some(10), at(1)).unwrap();
+    store.add_time(sid, "second", 80_000, at(2)).unwrap();
+    store.add_time(sid, "second", 80_000, at(3)).unwrap();
+    let file = store.session_file(sid).unwrap();
+    let mut other = panelist_core::Store::open_in_memory().unwrap();
+    other.import_sessions(&[file]).unwrap();
+}
+
+/// Session doors hold the same ranges as session import.
+#[test]
+fn session_edits_are_held_to_the_import_ranges() {
+    let (mut store, sid) = store_with_session();
+    refused(
+        &mut store,
+        |s| {
+            s.create_session(
+                &new_session(&"N".repeat(300), "C", &QS),
+                id(50),
+                id(51),
+                at(0),
+            )
+        },
+        &["candidate"],
+    );
+    refused(
+        &mut store,
+        |s| s.create_session(&new_session("Bo\u{7}b", "C", &QS), id(50), id(51), at(0)),
+        &["candidate", "control"],
+    );
+    refused(
+        &mut store,
+        |s| {
+            let mut n = new_session("B", "C", &QS);
+            n.kit = Some("Kit\nname".into());
+            s.create_session(&n, id(50), id(51), at(0))
+        },
+        &["kit", "control"],
+    );
+    // Ids are UUIDv7s, as the session format says.
+    refused(
+        &mut store,
+        |s| {
+            let v4 = uuid::Uuid::from_u128(0x0190_0000_0000_4000_8000_0000_0000_0050);
+            s.create_session(&new_session("B", "C", &QS), v4.into(), id(51), at(0))
+        },
+        &["UUIDv7"],
+    );
+    refused(
+        &mut store,
+        |s| s.add_time(sid, QS[0], u64::MAX, at(100)),
+        &["seconds"],
+    );
+    refused(
+        &mut store,
+        |s| {
+            let wrap = WrapUp {
+                summary: String::new(),
+                red_flags: vec!["x".into(); 101],
+                recommendation: None,
+            };
+            s.set_wrap_up(sid, &wrap, at(100))
+        },
+        &["red_flags"],
+    );
+}
+
+/// Retention days are 1 to 36,500 at the door; a value stored by an older
+/// version is an error naming the setting, not a panic.
+#[test]
+fn retention_days_are_bounded_and_a_stored_wild_value_is_an_error() {
+    let (mut store, _) = store_with_session();
+    for d in [0, 36_501, 100_000_000, u32::MAX] {
+        refused(
+            &mut store,
+            |s| s.set_retention_days(Some(d)),
+            &["retention", "36500"],
+        );
+    }
+    store.set_retention_days(Some(36_500)).unwrap();
+    assert_eq!(store.retention_days().unwrap(), Some(36_500));
+    store.apply_retention(at(0), uuid::Uuid::now_v7).unwrap();
+    // What an older version stored.
+    store.set_setting("retention_days", "100000000").unwrap();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        store.apply_retention(at(0), uuid::Uuid::now_v7)
+    }));
+    let err = r.expect("no panic").expect_err("an out-of-range setting");
+    assert!(err.to_string().contains("retention_days"), "{err}");
+}

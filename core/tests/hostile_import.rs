@@ -361,3 +361,144 @@ fn candidate_identity_the_id_wins_and_a_clash_is_the_users_decision() {
     );
     assert_eq!(store.candidate_sessions("Ada Lovelace").unwrap().len(), 2);
 }
+
+/// Numbers and shapes beyond the documented ranges (`panelist_core::validate`)
+/// are refused at the door with the field path, never a panic.
+#[test]
+fn numbers_and_shapes_out_of_range_are_refused_without_a_panic() {
+    let mut store = Store::open_in_memory().unwrap();
+    type Case = (&'static str, fn(&mut Value), &'static [&'static str]);
+    let cases: Vec<Case> = vec![
+        // A rubric level of i64::MIN: once "attempt to negate with overflow".
+        (
+            ALAN,
+            |d| d["entries"][0]["question"]["rubric"]["levels"][0]["value"] = json!(i64::MIN),
+            &["entries[0].question.rubric.levels[0].value"],
+        ),
+        (
+            ALAN,
+            |d| {
+                let l = &mut d["entries"][0]["question"]["rubric"]["levels"];
+                l[0]["value"] = json!(-1_000_000);
+                let n = l.as_array().unwrap().len();
+                l[n - 1]["value"] = json!(1_000_000);
+                d["entries"][0]["score"] = Value::Null;
+            },
+            &["entries[0].question.rubric.levels[0].value"],
+        ),
+        (
+            ALAN,
+            |d| {
+                let l = &mut d["entries"][0]["question"]["rubric"]["levels"];
+                let n = l.as_array().unwrap().len();
+                l[n - 1]["value"] = json!(i64::MAX);
+                d["entries"][0]["score"] = Value::Null;
+            },
+            &["entries[0].question.rubric.levels[3].value"],
+        ),
+        (
+            ALAN,
+            |d| {
+                let l = d["entries"][0]["question"]["rubric"]["levels"][0].clone();
+                let levels: Vec<Value> = (0..11)
+                    .map(|v| {
+                        let mut x = l.clone();
+                        x["value"] = json!(v);
+                        x
+                    })
+                    .collect();
+                d["entries"][0]["question"]["rubric"]["levels"] = json!(levels);
+            },
+            &["entries[0].question.rubric.levels", "11"],
+        ),
+        (
+            ALAN,
+            |d| {
+                d["entries"][0]["question"]["rubric"]["levels"][0]["label"] = json!("x".repeat(300))
+            },
+            &["entries[0].question.rubric.levels[0].label"],
+        ),
+        (
+            ALAN,
+            |d| d["entries"][0]["question"]["prompt"] = json!("p".repeat(2_000_000)),
+            &["entries[0].question.prompt"],
+        ),
+        (
+            ALAN,
+            |d| d["entries"][0]["competency_name"] = json!("APIs\u{1b}[31m"),
+            &["entries[0].competency_name"],
+        ),
+        // A leap second.
+        (
+            ALAN,
+            |d| d["updated_at"] = json!("2026-03-02T14:49:60Z"),
+            &["updated_at", "leap"],
+        ),
+        // Look-fors ascending, as the format says.
+        (
+            ALAN,
+            |d| d["entries"][0]["look_fors_hit"] = json!([1, 0]),
+            &["entries[0].look_fors_hit[1]", "ascending"],
+        ),
+        // Ids are UUIDv7s.
+        (
+            ALAN,
+            |d| d["id"] = json!("01900000-0000-4000-8000-0000000000c8"),
+            &["id", "UUIDv7"],
+        ),
+        (
+            ALAN,
+            |d| d["candidate"]["id"] = json!("01900000-0000-4000-8000-000000000065"),
+            &["candidate.id", "UUIDv7"],
+        ),
+        (
+            ALAN,
+            |d| d["audit"][0]["id"] = json!("01900000-0000-4000-8000-0000000000ca"),
+            &["audit[0].id", "UUIDv7"],
+        ),
+        // Red flags are trimmed with blank ones dropped.
+        (
+            ALAN,
+            |d| d["red_flags"] = json!(["late", "  "]),
+            &["red_flags[1]"],
+        ),
+        // The submission records the session's recommendation.
+        (
+            ALAN,
+            |d| d["audit"][0]["new_value"] = json!("strong-yes"),
+            &["audit[0].new_value", "recommendation"],
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (base, f, needles) in cases {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            refused(&mut store, edit(base, f), needles)
+        }));
+        if r.is_err() {
+            failed.push(needles);
+        }
+    }
+    assert!(failed.is_empty(), "not refused cleanly: {failed:?}");
+}
+
+/// What a Panelist can write, another Panelist reads: a session made from
+/// questions at the edge of every range exports and imports elsewhere.
+#[test]
+fn a_session_at_the_edge_of_every_range_travels() {
+    let mut d = doc(ALAN);
+    let level = d["entries"][0]["question"]["rubric"]["levels"][0].clone();
+    let levels: Vec<Value> = (0..10)
+        .map(|v| {
+            let mut x = level.clone();
+            x["value"] = json!(v + 1);
+            x["label"] = json!("L".repeat(100));
+            x
+        })
+        .collect();
+    d["entries"][0]["question"]["rubric"]["levels"] = json!(levels);
+    d["entries"][0]["score"] = Value::Null;
+    d["entries"][0]["question"]["prompt"] = json!("p".repeat(10_000));
+    d["entries"][0]["seconds_spent"] = json!(86_400);
+    let mut store = Store::open_in_memory().unwrap();
+    store.import_sessions(&[rehash(d).unwrap()]).unwrap();
+}

@@ -254,6 +254,42 @@ const PALETTE: [&str; 8] = [
     "#2f6fdf", "#e07b39", "#2e9e6a", "#a347c2", "#c9a227", "#d2455e", "#3aa6b9", "#6b6f7a",
 ];
 
+/// Most ticks on the chart's axis: one per level of the widest scale a
+/// rubric may have (`crate::validate`).
+const MAX_TICKS: i128 = (crate::validate::LEVEL_MAX - crate::validate::LEVEL_MIN) as i128;
+
+/// The axis ticks from `min` to `max`: one per level when the scale is within
+/// the documented range, otherwise only its two ends, so the chart's size
+/// never depends on level values (a database written by an older version may
+/// hold any i64).
+fn ticks(min: i64, max: i64, left: f64, plot_w: f64) -> Vec<Tick> {
+    let steps = i128::from(max) - i128::from(min);
+    let values: Vec<i64> = if (1..=MAX_TICKS).contains(&steps) {
+        (min..=max).collect()
+    } else {
+        vec![min, max]
+    };
+    values
+        .into_iter()
+        .map(|v| Tick {
+            x: format!("{:.1}", left + along(plot_w, v as f64, min, max)),
+            label: v,
+        })
+        .collect()
+}
+
+/// How far along an axis `width` long `v` sits between `min` and `max`
+/// (in f64: no integer subtraction that can overflow; never outside it).
+fn along(width: f64, v: f64, min: i64, max: i64) -> f64 {
+    let (lo, hi) = (min as f64, max as f64);
+    let span = hi - lo;
+    if span > 0.0 && v.is_finite() {
+        width * (v.clamp(lo, hi) - lo) / span
+    } else {
+        0.0
+    }
+}
+
 /// The chart runs along the rubric's own scale (`scale.min` at the left
 /// edge, `scale.max` at the right), one tick per level.
 fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
@@ -261,7 +297,6 @@ fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
         .filter(|i| !c.columns[*i].sealed)
         .collect();
     let ScoreScale { min, max } = scale;
-    let span = (max - min) as f64;
     let groups = c.competencies.len().max(1);
     let bar = 14.0;
     let gap = 18.0;
@@ -274,12 +309,7 @@ fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
     let plot_w = width - left - 20.0;
     let legend_h = 22.0 * ((cols.len() as f64) / 4.0).ceil().max(1.0);
     let total_h = top + plot_h + 30.0 + legend_h;
-    let ticks = (min..=max)
-        .map(|v| Tick {
-            x: format!("{:.1}", left + plot_w * (v - min) as f64 / span),
-            label: v,
-        })
-        .collect();
+    let ticks = ticks(min, max, left, plot_w);
     let groups = c
         .competencies
         .iter()
@@ -296,7 +326,7 @@ fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
                         let v = row.averages[*col]?;
                         Some(Bar {
                             y: format!("{:.1}", y0 + k as f64 * bar),
-                            width: format!("{:.1}", plot_w * (v - min as f64) / span),
+                            width: format!("{:.1}", along(plot_w, v, min, max)),
                             fill: PALETTE[*col % PALETTE.len()],
                             who: c.columns[*col].interviewer.clone(),
                             value: format!("{v:.2}"),
@@ -784,4 +814,34 @@ impl CalibrationView {
 #[template(path = "calibration.md", config = "templates/askama.toml")]
 pub struct CalibrationMarkdown<'a> {
     pub v: &'a CalibrationView,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_scale_gives_a_bounded_axis_without_overflow() {
+        for (min, max) in [
+            (i64::MIN, i64::MAX),
+            (-1_000_000, 1_000_000),
+            (0, 0),
+            (5, 1),
+            (1, 4),
+        ] {
+            let t = ticks(min, max, 190.0, 510.0);
+            assert!(
+                t.len() <= MAX_TICKS as usize + 1,
+                "{min}..{max}: {}",
+                t.len()
+            );
+            for x in &t {
+                let x: f64 = x.x.parse().unwrap();
+                assert!((190.0..=700.0).contains(&x), "{min}..{max}: {x}");
+            }
+        }
+        assert_eq!(ticks(1, 4, 0.0, 3.0).len(), 4);
+        assert_eq!(along(100.0, f64::NAN, 0, 4), 0.0);
+        assert_eq!(along(100.0, 9.0, 0, 4), 100.0);
+    }
 }

@@ -570,6 +570,7 @@ impl Store {
         if name.is_empty() {
             return Err(Error::invalid("name: a kit needs a name"));
         }
+        crate::session::field("name", crate::validate::name(name))?;
         self.check_name_free(name, id)?;
         self.write(|tx| {
             remember_former_name(tx, id, name)?;
@@ -683,6 +684,7 @@ impl Store {
         if kit.name.trim().is_empty() {
             return Err(Error::invalid("name: a kit needs a name"));
         }
+        bank::check_kit_fields(kit).map_err(|(f, m)| Error::invalid(format!("{f}: {m}")))?;
         self.check_name_free(kit.name.trim(), &kit.id)?;
         if kit.questions.is_empty() {
             return Err(Error::invalid(

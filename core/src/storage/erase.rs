@@ -104,16 +104,38 @@ impl Store {
         Ok(out)
     }
 
-    /// The retention period in days, if one is set.
+    /// The retention period in days, if one is set. A stored value outside
+    /// the range (written by an older version, or by hand) is an error
+    /// naming the setting, never used.
     pub fn retention_days(&self) -> Result<Option<u32>> {
-        Ok(self.setting("retention_days")?.and_then(|v| v.parse().ok()))
+        let Some(v) = self.setting("retention_days")? else {
+            return Ok(None);
+        };
+        if v.is_empty() {
+            return Ok(None);
+        }
+        let bad = |m: String| {
+            Error::invalid(format!(
+                "setting retention_days: {m}; set it again with `panelist retention --days N` or `--off`"
+            ))
+        };
+        let days: i128 = v.parse().map_err(|_| {
+            bad(format!(
+                "{:?} is not a number of days",
+                v.chars().take(40).collect::<String>()
+            ))
+        })?;
+        crate::validate::retention_days(days).map(Some).map_err(bad)
     }
 
-    /// Sets (Some) or clears (None) the retention period.
+    /// Sets (Some) or clears (None) the retention period, 1 to 36,500 days.
     pub fn set_retention_days(&mut self, days: Option<u32>) -> Result<()> {
         match days {
-            Some(0) => Err(Error::invalid("a retention period is at least 1 day")),
-            Some(d) => self.set_setting("retention_days", &d.to_string()),
+            Some(d) => {
+                let d = crate::validate::retention_days(i128::from(d))
+                    .map_err(|m| Error::invalid(format!("retention period: {m}")))?;
+                self.set_setting("retention_days", &d.to_string())
+            }
             None => self.set_setting("retention_days", ""),
         }
     }
@@ -133,7 +155,14 @@ impl Store {
         let Some(days) = self.retention_days()? else {
             return Ok(total);
         };
-        let cutoff = now - Duration::days(i64::from(days));
+        // Checked: no stored value or clock can make the date overflow.
+        let cutoff = Duration::try_days(i64::from(days))
+            .and_then(|d| now.checked_sub_signed(d))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "setting retention_days: {days} days before {now} is not a date"
+                ))
+            })?;
         let names: Vec<String> = self
             .conn
             .prepare(EXPIRED_CANDIDATES)?

@@ -102,7 +102,7 @@ const FOLLOW_UPS: &str =
 const SET_FOLLOW_UPS: &str =
     "UPDATE entry SET follow_ups_asked = ?3 WHERE session_id = ?1 AND question_id = ?2";
 const ADD_TIME: &str = "
-    UPDATE entry SET seconds_spent = seconds_spent + ?3 WHERE session_id = ?1 AND question_id = ?2";
+    UPDATE entry SET seconds_spent = MIN(seconds_spent + ?3, ?4) WHERE session_id = ?1 AND question_id = ?2";
 const SET_WRAP_UP: &str =
     "UPDATE session SET summary = ?2, red_flags = ?3, recommendation = ?4 WHERE id = ?1";
 const SUBMIT: &str = "
@@ -622,6 +622,7 @@ impl Store {
         start: bool,
     ) -> Result<Session> {
         new.check()?;
+        crate::session::check_new_ids(session_id, candidate_id)?;
         // Retired competencies keep their names for the questions that use them.
         let competencies: Vec<_> = self
             .bank_competencies()?
@@ -924,12 +925,7 @@ impl Store {
         notes: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let limit = crate::import::limits::TEXT_CHARS;
-        if notes.chars().count() > limit || notes.contains('\0') {
-            return Err(Error::invalid(format!(
-                "the note for {question_id:?} is longer than {limit} characters or holds a NUL character"
-            )));
-        }
+        crate::session::check_notes(question_id, notes)?;
         self.write(|tx| {
             open_for_change(tx, id, now)?;
             check_entry(tx, id, question_id)?;
@@ -1011,17 +1007,21 @@ impl Store {
         seconds: u64,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        crate::session::check_seconds(seconds)?;
+        // The total stays within a day, the range every Panelist imports.
+        let most = crate::validate::SECONDS_SPENT as i64;
         self.write(|tx| {
             open_for_change(tx, id, now)?;
             check_entry(tx, id, question_id)?;
             tx.prepare_cached(ADD_TIME)?
-                .execute(params![id, question_id, seconds as i64])?;
+                .execute(params![id, question_id, seconds as i64, most])?;
             Ok(())
         })
     }
 
     /// Saves summary, red flags and recommendation before submission.
     pub fn set_wrap_up(&mut self, id: SessionId, wrap: &WrapUp, now: DateTime<Utc>) -> Result<()> {
+        wrap.check()?;
         self.write(|tx| {
             open_for_change(tx, id, now)?;
             let flags: Vec<&str> = wrap
@@ -1045,6 +1045,10 @@ impl Store {
         audit_id: AuditId,
         now: DateTime<Utc>,
     ) -> Result<Session> {
+        if let Some(summary) = summary {
+            crate::session::check_summary(summary)?;
+        }
+        crate::session::check_audit_id(audit_id)?;
         self.write(|tx| {
             let s = open_for_change(tx, id, now)?;
             tx.execute(SUBMIT, params![id, ts(now), recommendation, summary])?;
@@ -1075,6 +1079,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Session> {
         let reason = check_reason(reason)?.to_string();
+        crate::session::check_audit_id(audit_id)?;
         self.write(|tx| {
             let s = session_head(tx, id)?;
             if s.status != Status::Submitted {
