@@ -10,7 +10,7 @@ use chrono::Utc;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use panelist_core::bank::KitSummary;
 use panelist_core::committee::{self, ReportFormat};
-use panelist_core::import::{CandidateClash, ImportOutcome};
+use panelist_core::import::CandidateClash;
 use panelist_core::panel;
 use panelist_core::session::{NewSession, Recommendation, SessionFilter};
 use panelist_core::session_file::SessionFile;
@@ -698,18 +698,7 @@ fn run(cli: Cli) -> Result<()> {
             let results = store.import_sessions_with(&parsed, &opts)?;
             let mut s = String::new();
             for (f, r) in files.iter().zip(&results) {
-                let what = match &r.outcome {
-                    ImportOutcome::Added => "added".to_string(),
-                    ImportOutcome::Unchanged => "unchanged (already imported)".to_string(),
-                    ImportOutcome::Replaced { changes } => {
-                        format!("updated: {}", changes.join("; "))
-                    }
-                    ImportOutcome::KeptNewer { stored_revision } => {
-                        format!(
-                            "older than the stored revision {stored_revision}; kept the stored one"
-                        )
-                    }
-                };
+                let what = r.what();
                 s.push_str(&format!(
                     "{}: {} by {} — {what}\n",
                     f.display(),
@@ -950,12 +939,17 @@ fn session(cmd: SessionCmd, db: &DbArg, now: chrono::DateTime<Utc>) -> Result<()
             let s: String = list
                 .iter()
                 .map(|s| {
+                    // A sealed colleague's session: who, when and that it
+                    // is sealed (`seal::blank_summary` left nothing else).
+                    let state = match (s.status, s.scored, s.questions) {
+                        (Some(status), Some(scored), Some(questions)) => {
+                            format!("{:<11}  {scored:>2}/{questions:<2} scored", status.as_str())
+                        }
+                        _ => format!("{:<11}  {:12}", "sealed", ""),
+                    };
                     format!(
-                        "{}  {:<11}  {:>2}/{:<2} scored  {}  {} — {}{}\n",
+                        "{}  {state}  {}  {} — {}{}\n",
                         s.id,
-                        s.status.as_str(),
-                        s.scored,
-                        s.questions,
                         s.created_at.format("%Y-%m-%d"),
                         s.candidate,
                         s.interviewer,

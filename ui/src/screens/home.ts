@@ -66,7 +66,11 @@ export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () =>
           { dataset: { outcome: f.result.outcome.kind } },
           h("strong", { class: "file" }, f.file),
           h("span", { class: "who" }, `${f.result.candidate} · ${f.result.interviewer}`),
-          h("span", { class: `outcome outcome-${f.result.outcome.kind}` }, outcomeText(f.result.outcome)),
+          h(
+            "span",
+            { class: `outcome outcome-${f.result.outcome.kind}` },
+            `${outcomeText(f.result.outcome)}${f.result.sealed ? " (sealed)" : ""}`,
+          ),
           ...importNotes(f.result).map((t) => h("span", { class: "import-note" }, t)),
         ),
       ),
@@ -200,8 +204,9 @@ export function deleteWhat(r: SessionSummary): string {
 
 /** What a deletion removes, for its confirmation. */
 export function deleteMessage(r: SessionSummary): string {
-  const state = r.imported ? "imported" : statusLabel(r.status).toLowerCase();
-  return `This deletes the ${state} session (${r.scored} of ${r.questions} questions scored) with its scores, notes, summary and audit entries, for good. ${r.candidate} stays unless this is their last session.`;
+  const state = r.imported || r.status === null ? "imported" : statusLabel(r.status).toLowerCase();
+  const counts = r.scored === null ? "" : ` (${r.scored} of ${r.questions} questions scored)`;
+  return `This deletes the ${state} session${counts} with its scores, notes, summary and audit entries, for good. ${r.candidate} stays unless this is their last session.`;
 }
 
 /** What erasing a candidate removes, for its confirmation. */
@@ -356,16 +361,18 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
       h(
         "span",
         { class: "row-meta" },
-        `${shortDate(r.started_at ?? r.created_at)} · ${r.interviewer} · ${r.scored}/${r.questions} scored`,
+        `${shortDate(r.started_at ?? r.created_at)} · ${r.interviewer} · ${r.scored === null ? "sealed" : `${r.scored}/${r.questions} scored`}`,
       ),
       h(
         "span",
-        { class: `badge badge-${r.status}${r.imported ? " badge-imported" : ""}` },
+        { class: `badge badge-${r.status ?? "sealed"}${r.imported ? " badge-imported" : ""}` },
         r.imported
           ? "Imported"
           : r.status === "submitted"
             ? `Submitted · ${recommendationLabel(r.recommendation)}`
-            : statusLabel(r.status),
+            : r.status === null
+              ? "Sealed"
+              : statusLabel(r.status),
       ),
     );
     // Others' sessions are read-only here: they open in the candidate's panel.
