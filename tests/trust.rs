@@ -240,3 +240,62 @@ fn the_database_and_its_logs_are_private() {
         }
     }
 }
+
+#[path = "../server/tests/common/pg.rs"]
+mod pg;
+
+#[test]
+fn sync_says_only_updated_sealed_of_a_colleagues_session_sealed_here() {
+    // Issue 18: `sync` printed what changed in a sealed colleague's session.
+    let pgc = pg::PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = pg::start_server(&web);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let sync_cmd = |db: &Path, args: &[&str]| {
+        let o = cmd(db, args)
+            .env("PANELIST_CONFIG_DIR", db.parent().unwrap().join("config"))
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker")] {
+        let token = pg::add_user_direct(&owner, name, "interviewer");
+        sync_cmd(db, &["remote", "set", &base, "--token", &token]);
+    }
+    let ida = start(&a, "Ada Lovelace", "Ann Archer");
+    ok(&a, &["session", "finish", &ida, "--recommendation", "yes"]);
+    sync_cmd(&a, &["sync"]);
+    let idb = start(&b, "Ada Lovelace", "Ben Baker");
+    ok(&b, &["session", "score", &idb, "rest-api-design", "2"]);
+    ok(&b, &["session", "finish", &idb, "--recommendation", "no"]);
+    sync_cmd(&b, &["sync"]);
+    let out = sync_cmd(&a, &["sync"]);
+    assert!(out.contains("Ben Baker — added"), "{out}");
+
+    // Ann starts a second interview of Ada: Ben's session is sealed here.
+    start(&a, "Ada Lovelace", "Ann Archer");
+    ok(
+        &b,
+        &[
+            "session",
+            "amend",
+            &idb,
+            "rest-api-design",
+            "4",
+            "--reason",
+            "debrief",
+        ],
+    );
+    sync_cmd(&b, &["sync"]);
+    let out = sync_cmd(&a, &["sync"]);
+    assert!(out.contains("Ben Baker — updated (sealed)"), "{out}");
+    for leak in ["score", "→", "audit", "debrief"] {
+        assert!(!out.contains(leak), "{leak} in {out}");
+    }
+}
