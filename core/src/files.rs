@@ -161,4 +161,27 @@ mod tests {
             assert_eq!(mode, 0o600);
         }
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_a_fifo_a_device_a_socket_and_a_folder_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let sock = dir.path().join("sock");
+        let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        for target in [fifo.as_path(), Path::new("/dev/null"), sock.as_path()] {
+            let t = std::time::Instant::now();
+            let err = write_atomic(target, b"x").unwrap_err().to_string();
+            assert!(err.contains("not a regular file"), "{err}");
+            assert!(t.elapsed() < std::time::Duration::from_secs(5));
+        }
+        let err = write_atomic(dir.path(), b"x").unwrap_err().to_string();
+        assert!(err.contains("folder"), "{err}");
+        // A regular file and a new path are fine.
+        write_atomic(&dir.path().join("new.md"), b"a").unwrap();
+        write_atomic(&dir.path().join("new.md"), b"b").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("new.md")).unwrap(), b"b");
+    }
 }

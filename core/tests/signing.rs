@@ -242,6 +242,95 @@ fn a_non_canonical_timestamp_is_refused_at_the_door_with_its_path() {
     }
 }
 
+/// Spellings of one instant: the canonical one (`…:SSZ`, or `.mmmZ` when
+/// the milliseconds are not zero) or another that RFC 3339 allows for the
+/// same instant. The issue's `.000Z`, `.1Z` (`.100Z`) and `+00:00` are
+/// `fraction` with 3 zeros, `fraction` with 1 digit and `offset` 0.
+fn spellings() -> impl Strategy<Value = (i64, u32, String, Option<String>)> {
+    (0i64..86_400, 0u32..1000).prop_flat_map(|(secs, ms)| {
+        let base = Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap()
+            + chrono::Duration::seconds(secs)
+            + chrono::Duration::milliseconds(i64::from(ms));
+        let day = base.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let canonical = if ms == 0 {
+            format!("{day}Z")
+        } else {
+            format!("{day}.{ms:03}Z")
+        };
+        let frac = if ms == 0 {
+            String::new()
+        } else {
+            format!(".{ms:03}")
+        };
+        prop_oneof![
+            Just(None),
+            // Trailing zeros added or removed from the fraction.
+            (1usize..4).prop_map({
+                let (day, ms) = (day.clone(), ms);
+                move |n| {
+                    Some(format!(
+                        "{day}.{}Z",
+                        format!("{ms:03}").trim_end_matches('0').to_string() + &"0".repeat(n)
+                    ))
+                }
+            }),
+            // An offset instead of Z (the same instant in another zone).
+            (-12i32..=14).prop_map(move |h| {
+                let tz = chrono::FixedOffset::east_opt(h * 3600).unwrap();
+                Some(
+                    base.with_timezone(&tz)
+                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+                )
+            }),
+            // Lower-case separators.
+            Just(Some(format!("{}t{}{frac}z", &day[..10], &day[11..]))),
+            Just(Some(format!("{day}{frac}+00:00"))),
+        ]
+        .prop_map(move |other| (secs, ms, canonical.clone(), other))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Any spelling of a timestamp but the canonical one is refused with its
+    /// path; the canonical one is accepted.
+    #[test]
+    fn only_the_canonical_spelling_of_a_timestamp_is_accepted(
+        (_secs, _ms, canonical, other) in spellings()
+    ) {
+        let template = timestamp_template();
+        let text = template.replace("@CREATED@", &canonical);
+        let v: Value = serde_json::from_str(&text).unwrap();
+        let session: panelist_core::session::Session =
+            serde_json::from_value(v["session"].clone()).unwrap();
+        let f = SessionFile::new(session);
+        let good = f.to_json();
+        prop_assert!(SessionFile::parse(good.as_bytes()).is_ok());
+        if let Some(other) = other.filter(|o| *o != canonical) {
+            let bad = good.replacen(&format!("\"created_at\": \"{canonical}\""), &format!("\"created_at\": \"{other}\""), 1);
+            prop_assert_ne!(&bad, &good);
+            let err = SessionFile::parse(bad.as_bytes()).expect_err("accepted").to_string();
+            prop_assert!(err.contains("session.created_at"), "{}: {}", other, err);
+        }
+    }
+}
+
+/// A session file whose `created_at` is `@CREATED@`.
+fn timestamp_template() -> &'static str {
+    static TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut s = Store::open_in_memory().unwrap();
+        let id = interview(&mut s, "Ada Lovelace", "Grace Hopper", 3, None);
+        let text = SessionFile::new(s.session(id).unwrap()).to_json();
+        text.replacen(
+            "\"created_at\": \"2026-03-02T09:00:00Z\"",
+            "\"created_at\": \"@CREATED@\"",
+            1,
+        )
+    })
+}
+
 // -- this installation's key signs only this installation's interviews --------
 
 #[test]
