@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use panelist_core::committee::{self, ReportFormat};
-use panelist_core::import::{CandidateClash, ImportOutcome};
+use panelist_core::import::CandidateClash;
 use panelist_core::panel;
 use panelist_core::session_file::SessionFile;
 use panelist_core::{report, Error, Result};
@@ -139,16 +139,7 @@ pub fn import(args: ImportArgs, db: &DbArg) -> Result<()> {
     let results = store.import_sessions_with(&parsed, &opts)?;
     let mut s = String::new();
     for (f, r) in files.iter().zip(&results) {
-        let what = match &r.outcome {
-            ImportOutcome::Added => "added".to_string(),
-            ImportOutcome::Unchanged => "unchanged (already imported)".to_string(),
-            ImportOutcome::Replaced { changes } => {
-                format!("updated: {}", changes.join("; "))
-            }
-            ImportOutcome::KeptNewer { stored_revision } => {
-                format!("older than the stored revision {stored_revision}; kept the stored one")
-            }
-        };
+        let what = r.what();
         s.push_str(&format!(
             "{}: {} by {} — {what}\n",
             f.display(),

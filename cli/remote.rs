@@ -136,8 +136,8 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
         r.user,
         r.pushed.len(),
         r.already_there,
-        r.pulled.iter().filter(|m| m.what == "added").count(),
-        r.pulled.iter().filter(|m| m.what != "added").count(),
+        r.pulled.iter().filter(|m| m.what.starts_with("added")).count(),
+        r.pulled.iter().filter(|m| !m.what.starts_with("added")).count(),
         r.already_here
     );
     if r.others > 0 {

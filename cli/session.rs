@@ -290,12 +290,17 @@ fn list(
     let s: String = list
         .iter()
         .map(|s| {
+            // A sealed colleague's session: who, when and that it
+            // is sealed (`seal::blank_summary` left nothing else).
+            let state = match (s.status, s.scored, s.questions) {
+                (Some(status), Some(scored), Some(questions)) => {
+                    format!("{:<11}  {scored:>2}/{questions:<2} scored", status.as_str())
+                }
+                _ => format!("{:<11}  {:12}", "sealed", ""),
+            };
             format!(
-                "{}  {:<11}  {:>2}/{:<2} scored  {}  {} — {}{}\n",
+                "{}  {state}  {}  {} — {}{}\n",
                 s.id,
-                s.status.as_str(),
-                s.scored,
-                s.questions,
                 s.created_at.format("%Y-%m-%d"),
                 s.candidate,
                 s.interviewer,

@@ -50,6 +50,30 @@ pub struct ImportResult {
     /// What happened to the signer's key: pinned on first sight, or replaced
     /// by the user's choice.
     pub key_note: Option<String>,
+    /// A colleague's session sealed here (`crate::seal`): the report names
+    /// no change.
+    pub sealed: bool,
+}
+
+impl ImportResult {
+    /// What the import did, in words, for every door (CLI, sync, app):
+    /// "added", "updated: …", and for a sealed session only "added (sealed)"
+    /// or "updated (sealed)".
+    pub fn what(&self) -> String {
+        match (&self.outcome, self.sealed) {
+            (ImportOutcome::Added, false) => "added".into(),
+            (ImportOutcome::Added, true) => "added (sealed)".into(),
+            (ImportOutcome::Replaced { .. }, true) => "updated (sealed)".into(),
+            (ImportOutcome::Replaced { changes }, false) if changes.is_empty() => "updated".into(),
+            (ImportOutcome::Replaced { changes }, false) => {
+                format!("updated: {}", changes.join("; "))
+            }
+            (ImportOutcome::Unchanged, _) => "unchanged (already imported)".into(),
+            (ImportOutcome::KeptNewer { stored_revision }, _) => {
+                format!("older than the stored revision {stored_revision}; kept the stored one")
+            }
+        }
+    }
 }
 
 /// What to do when a file's candidate id belongs to a local candidate with a

@@ -8,8 +8,12 @@
 //! questions asked (their snapshots).
 //!
 //! Storage applies [`Seal::apply`] to every session it hands out and leaves
-//! sealed rows out of calibration and recommendations in the session list,
-//! so the CLI, the app's IPC commands and the reports all see the same thing.
+//! sealed rows out of calibration, so the CLI, the app's IPC commands and the
+//! reports all see the same thing. Sealed means silent everywhere else too:
+//! a row of the session list keeps only who, when and that it is sealed
+//! ([`blank_summary`]), and an import or sync report says only "added
+//! (sealed)" or "updated (sealed)" ([`Seal::apply_to_import`]), never what
+//! changed.
 //! On a shared machine this hides data in the app and the CLI; the data is
 //! still in the database file. Sealing where the data is not on the machine
 //! at all before you submit comes with the team server.
@@ -17,7 +21,8 @@
 use std::collections::BTreeSet;
 
 use crate::ids::CandidateId;
-use crate::session::{PanelSession, Session};
+use crate::import::{ImportOutcome, ImportResult};
+use crate::session::{PanelSession, Session, SessionSummary};
 
 /// The candidates whose colleagues' sessions are sealed right now.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,6 +52,17 @@ impl Seal {
         }
     }
 
+    /// Marks an import's report about a colleague's session filed under
+    /// `candidate` as sealed and drops what changed from it.
+    pub fn apply_to_import(&self, candidate: CandidateId, r: &mut ImportResult) {
+        if self.hides(true, candidate) {
+            r.sealed = true;
+            if let ImportOutcome::Replaced { changes } = &mut r.outcome {
+                changes.clear();
+            }
+        }
+    }
+
     /// Whether any candidate is sealed.
     pub fn is_empty(&self) -> bool {
         self.candidates.is_empty()
@@ -67,4 +83,19 @@ pub fn blank(s: &mut Session) {
     s.red_flags.clear();
     s.recommendation = None;
     s.audit.clear();
+}
+
+/// Withholds from a session-list row everything but who (candidate and
+/// interviewer), when (created) and that it is sealed: no status, counts,
+/// role, kit, times or recommendation.
+pub fn blank_summary(row: &mut SessionSummary) {
+    row.sealed = true;
+    row.role.clear();
+    row.kit = None;
+    row.status = None;
+    row.started_at = None;
+    row.finished_at = None;
+    row.questions = None;
+    row.scored = None;
+    row.recommendation = None;
 }

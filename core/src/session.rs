@@ -345,18 +345,22 @@ pub struct SessionSummary {
     pub id: SessionId,
     pub candidate: String,
     pub interviewer: String,
+    /// `""` for a sealed session.
     pub role: String,
     pub kit: Option<String>,
-    pub status: Status,
+    /// None for a sealed session (`crate::seal::blank_summary`).
+    pub status: Option<Status>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub questions: u32,
-    pub scored: u32,
+    /// None for a sealed session.
+    pub questions: Option<u32>,
+    /// None for a sealed session.
+    pub scored: Option<u32>,
     pub recommendation: Option<Recommendation>,
     pub imported: bool,
     /// A colleague's session withheld until the local interviewer submits
-    /// (`crate::seal`); its recommendation is not given.
+    /// (`crate::seal`): only who, when and that it is sealed are given.
     pub sealed: bool,
 }
 

@@ -61,8 +61,14 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     out
 }
 
+/// Lower-case hex digits only: the one text form of keys, signatures and
+/// hashes (any other spelling is malformed, not another value).
+fn is_lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
 fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != N * 2 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if s.len() != N * 2 || !s.bytes().all(is_lower_hex) {
         return None;
     }
     let mut out = [0u8; N];
@@ -70,6 +76,40 @@ fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
         *o = u8::from_str_radix(&s[i * 2..i * 2 + 2], 16).ok()?;
     }
     Some(out)
+}
+
+/// An Ed25519 public key as bytes. Its one text form is `ed25519:` followed
+/// by 64 lower-case hex digits; keys are compared as bytes, never as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey([u8; 32]);
+
+impl PublicKey {
+    /// The canonical text form only; anything else is malformed.
+    pub fn parse(text: &str) -> Option<PublicKey> {
+        text.strip_prefix("ed25519:")
+            .and_then(unhex::<32>)
+            .map(PublicKey)
+    }
+
+    /// A key pinned by an earlier build, which stored whatever spelling the
+    /// file had: hex digits of either case, read as the bytes they mean.
+    pub(crate) fn from_stored(text: &str) -> Option<PublicKey> {
+        PublicKey::parse(&text.to_ascii_lowercase())
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    /// The canonical text form.
+    pub fn text(&self) -> String {
+        format!("ed25519:{}", hex(&self.0))
+    }
+
+    /// A short, readable form for people to compare.
+    pub fn fingerprint(&self) -> String {
+        fingerprint(&self.text())
+    }
 }
 
 /// An installation's signing key.
@@ -105,11 +145,17 @@ impl Identity {
 
     /// `ed25519:` + hex of the public key.
     pub fn public_key(&self) -> String {
-        format!("ed25519:{}", hex(self.key.verifying_key().as_bytes()))
+        self.key().text()
+    }
+
+    /// The public key as bytes.
+    pub fn key(&self) -> PublicKey {
+        PublicKey(self.key.verifying_key().to_bytes())
     }
 }
 
-/// A short, readable form of a public key for people to compare.
+/// A short, readable form of a public key (in its canonical text form) for
+/// people to compare.
 pub fn fingerprint(public_key: &str) -> String {
     let digest = Sha256::digest(public_key.as_bytes());
     let h = hex(&digest[..8]);
@@ -209,6 +255,16 @@ impl SessionFile {
                 file.version
             )));
         }
+        check_canonical(text, &file.session)?;
+        let hash_form = file
+            .content_hash
+            .strip_prefix("sha256:")
+            .and_then(unhex::<32>);
+        if hash_form.is_none() {
+            return Err(Error::invalid(
+                "session file at content_hash: malformed: write it as \"sha256:\" followed by 64 lower-case hex digits",
+            ));
+        }
         let actual = content_hash(&file.session);
         if actual != file.content_hash {
             return Err(Error::invalid(format!(
@@ -235,18 +291,20 @@ impl SessionFile {
 }
 
 fn verify(content_hash: &str, sig: &Signature) -> Result<()> {
-    let key = sig
-        .public_key
-        .strip_prefix("ed25519:")
-        .and_then(unhex::<32>)
-        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-        .ok_or_else(|| {
-            Error::invalid("session file at signature.public_key: not an Ed25519 public key")
-        })?;
+    let key = PublicKey::parse(&sig.public_key).ok_or_else(|| {
+        Error::invalid(
+            "session file at signature.public_key: malformed key: write it as \"ed25519:\" followed by 64 lower-case hex digits",
+        )
+    })?;
+    let key = VerifyingKey::from_bytes(key.bytes()).map_err(|_| {
+        Error::invalid("session file at signature.public_key: not an Ed25519 public key")
+    })?;
     let value = unhex::<64>(&sig.value)
         .map(|b| ed25519_dalek::Signature::from_bytes(&b))
         .ok_or_else(|| {
-            Error::invalid("session file at signature.value: not an Ed25519 signature")
+            Error::invalid(
+                "session file at signature.value: malformed signature: write it as 128 lower-case hex digits",
+            )
         })?;
     key.verify_strict(format!("{SIGNING_CONTEXT}{content_hash}").as_bytes(), &value)
         .map_err(|_| {
@@ -254,4 +312,77 @@ fn verify(content_hash: &str, sig: &Signature) -> Result<()> {
                 "session file at signature: the signature does not match the content: the file was edited after it was signed",
             )
         })
+}
+
+/// The hash is over the session's values as they are written in the file
+/// (docs/session-format.md, "Canonical values"): each value must already be
+/// in the one form Panelist writes (timestamps in UTC with `Z`, the fraction
+/// as Panelist writes it, every field present), so that hashing the file's
+/// own `session` value and hashing Panelist's reading of it agree. A value
+/// in another form (`+00:00`, `.000Z`, a missing field) is refused with its
+/// path rather than silently rewritten.
+fn check_canonical(text: &str, session: &Session) -> Result<()> {
+    let doc: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| Error::invalid(format!("session file: {e}")))?;
+    let written = doc.get("session").unwrap_or(&serde_json::Value::Null);
+    let canonical = serde_json::to_value(session).expect("serialising a session cannot fail");
+    match first_difference(written, &canonical, "session".to_string()) {
+        None => Ok(()),
+        Some((path, found, wanted)) => Err(Error::invalid(format!(
+            "session file at {path}: {found} is not in the canonical form ({wanted}); see docs/session-format.md, Canonical values"
+        ))),
+    }
+}
+
+fn short(v: Option<&serde_json::Value>) -> String {
+    match v {
+        None => "missing".into(),
+        Some(v) => {
+            let t = v.to_string();
+            if t.chars().count() > 60 {
+                format!("{}…", t.chars().take(60).collect::<String>())
+            } else {
+                t
+            }
+        }
+    }
+}
+
+/// The first place where the written value differs from the canonical one:
+/// its path, what was written and what the canonical form is.
+fn first_difference(
+    written: &serde_json::Value,
+    canonical: &serde_json::Value,
+    path: String,
+) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    match (written, canonical) {
+        (Value::Object(w), Value::Object(c)) => {
+            for (k, cv) in c {
+                let p = format!("{path}.{k}");
+                match w.get(k) {
+                    None => return Some((p, short(None), short(Some(cv)))),
+                    Some(wv) => {
+                        if let Some(d) = first_difference(wv, cv, p) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            w.keys().find(|k| !c.contains_key(*k)).map(|k| {
+                (
+                    format!("{path}.{k}"),
+                    "a field".into(),
+                    "no such field".into(),
+                )
+            })
+        }
+        (Value::Array(w), Value::Array(c)) if w.len() == c.len() => w
+            .iter()
+            .zip(c)
+            .enumerate()
+            .find_map(|(i, (wv, cv))| first_difference(wv, cv, format!("{path}[{i}]"))),
+        (w, c) if w == c => None,
+        (w, c) => Some((path, short(Some(w)), short(Some(c)))),
+    }
 }

@@ -472,8 +472,8 @@ pub fn sync(
             .collect();
         for r in store.import_sessions(&files)? {
             let what = match &r.outcome {
-                ImportOutcome::Added => "added".to_string(),
-                ImportOutcome::Replaced { changes } => format!("updated: {}", changes.join("; ")),
+                // Sealed means silent: `what` names no change then.
+                ImportOutcome::Added | ImportOutcome::Replaced { .. } => r.what(),
                 ImportOutcome::Unchanged | ImportOutcome::KeptNewer { .. } => {
                     report.already_here += 1;
                     continue;

@@ -38,6 +38,10 @@ const PINNED: &[(&str, &str)] = &[
         "0007_kit_former_names.sql",
         "ce8350f8bbca2341b90061241d39ac1b87a1cb0b6c88950c746278674241a6b8",
     ),
+    (
+        "0009_signed_originals.sql",
+        "b6da5ce1e89575dfe16542845554be1a672f579071d858ec01e240ab3036bf25",
+    ),
 ];
 
 #[test]

@@ -282,7 +282,7 @@ fn candidates_are_shared_by_name_and_sessions_filter() {
             .unwrap();
         let want: Vec<_> = all
             .iter()
-            .filter(|s| s.status == status)
+            .filter(|s| s.status == Some(status))
             .map(|s| s.id)
             .collect();
         assert_eq!(
@@ -291,8 +291,8 @@ fn candidates_are_shared_by_name_and_sessions_filter() {
             "{status:?}"
         );
     }
-    assert_eq!(all[2].scored, 1);
-    assert_eq!(all[2].questions, 3);
+    assert_eq!(all[2].scored, Some(1));
+    assert_eq!(all[2].questions, Some(3));
     // Prefix lookup.
     let prefix = &id::<panelist_core::SessionId>(7).to_string()[..8];
     assert!(store.find_session_id(prefix).is_err(), "ambiguous prefix");

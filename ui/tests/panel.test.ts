@@ -574,6 +574,7 @@ describe("import on home", () => {
         candidate_note: null,
         signed_by: null,
         key_note: null,
+        sealed: false,
       },
     },
     {
@@ -587,6 +588,7 @@ describe("import on home", () => {
         candidate_note: 'filed under the local candidate "Ada": same name, different candidate id',
         signed_by: "1a2b-3c4d-5e6f-7a8b",
         key_note: "first file from Mei: key 1a2b-3c4d-5e6f-7a8b pinned; check it with them",
+        sealed: false,
       },
     },
     {
@@ -600,6 +602,7 @@ describe("import on home", () => {
         candidate_note: null,
         signed_by: null,
         key_note: null,
+        sealed: false,
       },
     },
   ];

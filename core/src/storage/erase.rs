@@ -4,6 +4,13 @@
 //! freed space is overwritten (`secure_delete`), the file rebuilt (`VACUUM`)
 //! and the write-ahead log checkpointed and truncated, so that no copy of the
 //! text remains in the .db, -wal or -shm files.
+//!
+//! Erasure never claims success with bytes left: the truncating checkpoint's
+//! result is checked and retried briefly; when another connection still
+//! reads the database, the erasure fails with one line naming who holds it
+//! open. The work left (rebuild, checkpoint) is recorded in the same
+//! transaction as the deletion (`meta.pending_scrub`) and finished the next
+//! time the database is opened.
 
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
@@ -24,6 +31,13 @@ const DELETE_AUDIT: &str = "DELETE FROM audit WHERE session_id = ?1";
 const DELETE_WORDS: &str = "DELETE FROM search_word WHERE session_id = ?1";
 const DELETE_ENTRIES: &str = "DELETE FROM entry WHERE session_id = ?1";
 const DELETE_SESSION: &str = "DELETE FROM session WHERE id = ?1";
+const DELETE_ORIGINAL: &str = "DELETE FROM signed_original WHERE session_id = ?1";
+const MARK_PENDING_SCRUB: &str =
+    "INSERT OR REPLACE INTO meta (key, value) VALUES ('pending_scrub', '1')";
+const PENDING_SCRUB: &str = "SELECT count(*) FROM meta WHERE key = 'pending_scrub'";
+const CLEAR_PENDING_SCRUB: &str = "DELETE FROM meta WHERE key = 'pending_scrub'";
+/// How long the erasure waits for other connections to let go of the log.
+const SCRUB_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 const UNMARK_ERASING: &str = "DELETE FROM erasing";
 const DELETE_CANDIDATE_IF_EMPTY: &str = "
     DELETE FROM candidate
@@ -176,19 +190,114 @@ impl Store {
         Ok(total)
     }
 
-    /// Overwrites freed space: rebuilds the file and truncates the log.
+    /// Overwrites freed space: rebuilds the file and truncates the log. Fails
+    /// (the rows are gone, the bytes not yet) when another connection keeps
+    /// the log from being truncated; the pending mark stays, and the next
+    /// open finishes the work.
     fn scrub(&mut self) -> Result<()> {
-        if self.path.is_some() {
-            self.conn.execute_batch("VACUUM")?;
-            self.checkpoint()?;
+        let Some(path) = self.path.clone() else {
+            self.conn.execute(CLEAR_PENDING_SCRUB, [])?;
+            return Ok(());
+        };
+        self.conn.execute_batch("VACUUM")?;
+        let deadline = std::time::Instant::now() + SCRUB_PATIENCE;
+        // Short waits inside each try, then back to the usual timeout.
+        self.conn
+            .busy_timeout(std::time::Duration::from_millis(200))?;
+        let truncated = loop {
+            let (busy, log, done) = self.checkpoint_result()?;
+            if busy == 0 && log == done {
+                break true;
+            }
+            if std::time::Instant::now() >= deadline {
+                break false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        };
+        self.conn.busy_timeout(super::BUSY_TIMEOUT)?;
+        if !truncated {
+            return Err(Error::Locked(format!(
+                "erased from the records, but the bytes stay in {} and its -wal while {} holds the database open; close it, and Panelist finishes the removal the next time it opens the database",
+                path.display(),
+                holders(&path)
+            )));
+        }
+        self.conn.execute(CLEAR_PENDING_SCRUB, [])?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// `PRAGMA wal_checkpoint(TRUNCATE)`: (busy, log frames, frames
+    /// checkpointed).
+    fn checkpoint_result(&self) -> Result<(i64, i64, i64)> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?)
+    }
+
+    /// Finishes an erasure's byte removal that another connection kept from
+    /// completing (called on open). Still blocked: left for the next open.
+    pub(crate) fn finish_pending_scrub(&mut self) -> Result<()> {
+        let pending: i64 = self.conn.query_row(PENDING_SCRUB, [], |r| r.get(0))?;
+        if pending > 0 {
+            match self.scrub() {
+                Ok(()) | Err(Error::Locked(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(())
+    }
+}
+
+/// Who else has the database open, for the error message: the processes
+/// with the file, its log or shared memory open (Linux: /proc), else "another
+/// connection".
+fn holders(db: &std::path::Path) -> String {
+    let mut found = Vec::new();
+    #[cfg(target_os = "linux")]
+    {
+        let canon = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+        let names: Vec<std::path::PathBuf> = ["", "-wal", "-shm"]
+            .iter()
+            .map(|s| std::path::PathBuf::from(format!("{}{s}", canon.display())))
+            .collect();
+        let me = std::process::id();
+        if let Ok(procs) = std::fs::read_dir("/proc") {
+            for p in procs.flatten() {
+                let Some(pid) = p.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                    continue;
+                };
+                let Ok(fds) = std::fs::read_dir(p.path().join("fd")) else {
+                    continue;
+                };
+                let holds = fds
+                    .flatten()
+                    .filter_map(|fd| std::fs::read_link(fd.path()).ok())
+                    .any(|target| names.contains(&target));
+                if holds {
+                    let comm = std::fs::read_to_string(p.path().join("comm")).unwrap_or_default();
+                    if pid == me {
+                        continue;
+                    }
+                    found.push(format!("{} (pid {pid})", comm.trim()));
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        "another connection".into()
+    } else {
+        found.join(", ")
     }
 }
 
 fn delete_session_rows(tx: &Transaction, id: &str) -> Result<()> {
     tx.execute(MARK_ERASING, [id])?;
     tx.execute(DELETE_AUDIT, [id])?;
+    tx.execute(DELETE_ORIGINAL, [id])?;
     tx.execute(DELETE_WORDS, [id])?;
     tx.execute(DELETE_ENTRIES, [id])?;
     tx.execute(DELETE_SESSION, [id])?;
@@ -203,6 +312,7 @@ fn finish(
     sessions: usize,
 ) -> Result<()> {
     tx.execute(UNMARK_ERASING, [])?;
+    tx.execute(MARK_PENDING_SCRUB, [])?;
     tx.execute(DELETE_UNUSED_SNAPSHOTS, [])?;
     tx.execute(
         INSERT_TOMBSTONE,

@@ -5,7 +5,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::rows::{to_json, ts};
 use super::sessions::{
-    candidate_by_id, candidate_by_key, delete_search_words, insert_audit, insert_candidate,
+    self, candidate_by_id, candidate_by_key, delete_search_words, insert_audit, insert_candidate,
     insert_entries, insert_search_words, load_one, DELETE_ENTRIES, INSERT_IMPORTED_SESSION,
     REPLACE_IMPORTED_SESSION,
 };
@@ -13,8 +13,8 @@ use super::Store;
 use crate::error::{Error, Result};
 use crate::ids::CandidateId;
 use crate::import::{self, CandidateClash, ImportOptions, ImportResult, Plan};
-use crate::session::Session;
-use crate::session_file::{self, SessionFile};
+use crate::session::{PanelSession, Session};
+use crate::session_file::{PublicKey, SessionFile};
 use crate::text;
 
 const SIGNER: &str = "SELECT public_key, first_seen FROM signer WHERE name_key = ?1";
@@ -23,57 +23,87 @@ const PIN_SIGNER: &str = "
     ON CONFLICT (name_key) DO UPDATE SET name = ?2, public_key = ?3, first_seen = ?4";
 const SET_SIGNATURE: &str = "UPDATE session SET signed_by = ?2, signature = ?3 WHERE id = ?1";
 
+const KEEP_ORIGINAL: &str = "
+    INSERT INTO signed_original (session_id, file) VALUES (?1, ?2)
+    ON CONFLICT (session_id) DO UPDATE SET file = excluded.file";
+const KEEP_ORIGINAL_IF_MISSING: &str =
+    "INSERT OR IGNORE INTO signed_original (session_id, file) VALUES (?1, ?2)";
+
 /// Checks a file's signer against the key pinned for its interviewer, and
 /// pins it on first sight. A changed key, or an unsigned file from someone
 /// whose key is pinned, is refused unless the user accepts the new key.
-/// `own`: this installation's public key (files it signed need no pin).
+///
+/// This installation's own key (`own`) signs only this installation's
+/// interviews: it needs no pin only for a session stored here as our own,
+/// under the same interviewer. Anything else it signed is treated like
+/// anyone's file (pinned by the interviewer's name), so a copy of the key
+/// cannot vouch for another name. Keys are compared as bytes.
 fn check_signer(
     tx: &Transaction,
     f: &SessionFile,
     opts: &ImportOptions,
-    own: &str,
+    own: &PublicKey,
+    stored: Option<&PanelSession>,
 ) -> Result<Option<String>> {
     let who = &f.session.interviewer;
     let key = text::name_key(who);
-    let pinned: Option<(String, String)> = tx
-        .query_row(SIGNER, [&key], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    match (&f.signature, pinned) {
+    let signer = match &f.signature {
+        Some(sig) => Some(PublicKey::parse(&sig.public_key).ok_or_else(|| {
+            Error::invalid(format!(
+                "session file for {} at signature.public_key: malformed key",
+                f.session.id
+            ))
+        })?),
+        None => None,
+    };
+    let ours = stored.is_some_and(|p| !p.imported && text::name_key(&p.session.interviewer) == key);
+    if ours && signer.as_ref() == Some(own) {
+        return Ok(None);
+    }
+    let pinned: Option<PublicKey> = tx
+        .query_row(SIGNER, [&key], |r| r.get::<_, String>(0))
+        .optional()?
+        .map(|text| {
+            PublicKey::from_stored(&text).ok_or_else(|| {
+                Error::invalid(format!("the key pinned for {who} is damaged: {text:?}"))
+            })
+        })
+        .transpose()?;
+    match (signer, pinned) {
         (None, None) => Ok(None),
-        (None, Some((pinned, _))) => Err(Error::Conflict(format!(
+        (None, Some(pinned)) => Err(Error::Conflict(format!(
             "session file for {}: {who}'s sessions are signed (key {}), but this file is unsigned; it is refused",
             f.session.id,
-            session_file::fingerprint(&pinned)
+            pinned.fingerprint()
         ))),
-        (Some(sig), _) if sig.public_key == own => Ok(None),
-        (Some(sig), None) => {
+        (Some(signer), None) => {
             tx.execute(
                 PIN_SIGNER,
-                params![key, who, sig.public_key, ts(f.session.updated_at)],
+                params![key, who, signer.text(), ts(f.session.updated_at)],
             )?;
             Ok(Some(format!(
                 "first file from {who}: key {} pinned; check it with them",
-                session_file::fingerprint(&sig.public_key)
+                signer.fingerprint()
             )))
         }
-        (Some(sig), Some((pinned, _))) if pinned == sig.public_key => Ok(None),
-        (Some(sig), Some((pinned, _))) => {
+        (Some(signer), Some(pinned)) if pinned.bytes() == signer.bytes() => Ok(None),
+        (Some(signer), Some(pinned)) => {
             if !opts.accept_new_key {
                 return Err(Error::Conflict(format!(
                     "session file for {}: signed by key {}, but the key pinned for {who} is {}; if {who} has a new installation, confirm the new key with them and import again accepting it",
                     f.session.id,
-                    session_file::fingerprint(&sig.public_key),
-                    session_file::fingerprint(&pinned)
+                    signer.fingerprint(),
+                    pinned.fingerprint()
                 )));
             }
             tx.execute(
                 PIN_SIGNER,
-                params![key, who, sig.public_key, ts(f.session.updated_at)],
+                params![key, who, signer.text(), ts(f.session.updated_at)],
             )?;
             Ok(Some(format!(
                 "{who}'s key changed from {} to {} (accepted)",
-                session_file::fingerprint(&pinned),
-                session_file::fingerprint(&sig.public_key)
+                pinned.fingerprint(),
+                signer.fingerprint()
             )))
         }
     }
@@ -102,27 +132,39 @@ impl Store {
             import::check_importable(&f.session)?;
         }
         import::check_batch(files)?;
-        let own = self.identity()?.public_key();
+        let own = self.identity()?.key();
         self.write(|tx| {
+            // Importing changes none of our own sessions, so the seal is the
+            // same for the whole batch.
+            let seal = sessions::seal(tx)?;
             let mut out = Vec::with_capacity(files.len());
             for f in files {
                 let s = &f.session;
                 let stored = load_one(tx, s.id)?;
                 let plan = import::plan(stored.as_ref(), s)?;
-                let key_note = check_signer(tx, f, opts, &own)?;
+                let key_note = check_signer(tx, f, opts, &own, stored.as_ref())?;
                 let mut candidate_note = None;
-                match &plan {
-                    Plan::Add => candidate_note = add(tx, s, opts)?,
+                // The local candidate the session is filed under.
+                let filed = match &plan {
+                    Plan::Add => {
+                        let (cid, note) = add(tx, s, opts)?;
+                        candidate_note = note;
+                        cid
+                    }
                     Plan::Replace { new_audit_from, .. } => {
                         let old = &stored
                             .as_ref()
                             .expect("a replace has a stored copy")
                             .session;
-                        replace(tx, old, s, *new_audit_from)?
+                        replace(tx, old, s, *new_audit_from)?;
+                        old.candidate.id
                     }
-                    Plan::Unchanged | Plan::KeepStored { .. } => {}
-                }
-                out.push(ImportResult {
+                    Plan::Unchanged | Plan::KeepStored { .. } => stored
+                        .as_ref()
+                        .map(|p| p.session.candidate.id)
+                        .unwrap_or(s.candidate.id),
+                };
+                let mut result = ImportResult {
                     session_id: s.id,
                     candidate: s.candidate.name.clone(),
                     interviewer: s.interviewer.clone(),
@@ -131,15 +173,25 @@ impl Store {
                     signed_by: f
                         .signature
                         .as_ref()
-                        .map(|sig| session_file::fingerprint(&sig.public_key)),
+                        .map(|sig| crate::session_file::fingerprint(&sig.public_key)),
                     key_note,
-                });
+                    sealed: false,
+                };
+                seal.apply_to_import(filed, &mut result);
+                out.push(result);
                 if matches!(plan, Plan::Add | Plan::Replace { .. }) {
                     let (key, value) = match &f.signature {
                         Some(sig) => (Some(&sig.public_key), Some(&sig.value)),
                         None => (None, None),
                     };
                     tx.execute(SET_SIGNATURE, params![s.id, key, value])?;
+                    // The file as it arrived, to forward unchanged.
+                    tx.execute(KEEP_ORIGINAL, params![s.id, f.to_json()])?;
+                } else if matches!(plan, Plan::Unchanged)
+                    && stored.as_ref().is_some_and(|p| p.imported)
+                {
+                    // Imported before originals were kept: keep this one.
+                    tx.execute(KEEP_ORIGINAL_IF_MISSING, params![s.id, f.to_json()])?;
                 }
             }
             Ok(out)
@@ -210,7 +262,11 @@ fn link_candidate(
     }
 }
 
-fn add(tx: &Transaction, s: &Session, opts: &ImportOptions) -> Result<Option<String>> {
+fn add(
+    tx: &Transaction,
+    s: &Session,
+    opts: &ImportOptions,
+) -> Result<(CandidateId, Option<String>)> {
     let name = s.candidate.name.trim();
     let (cid, note) = link_candidate(tx, s, opts)?;
     tx.execute(
@@ -237,7 +293,7 @@ fn add(tx: &Transaction, s: &Session, opts: &ImportOptions) -> Result<Option<Str
         insert_audit(tx, a, s.id)?;
     }
     insert_search_words(tx, &s.id.to_string(), &[name, &s.interviewer, &s.role])?;
-    Ok(note)
+    Ok((cid, note))
 }
 
 fn replace(tx: &Transaction, old: &Session, s: &Session, new_audit_from: usize) -> Result<()> {

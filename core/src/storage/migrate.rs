@@ -44,6 +44,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0007_kit_former_names.sql",
         include_str!("migrations/0007_kit_former_names.sql"),
     ),
+    (
+        "0009_signed_originals.sql",
+        include_str!("migrations/0009_signed_originals.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

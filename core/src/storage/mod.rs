@@ -39,6 +39,9 @@ const SET_SETTING: &str = "
     INSERT INTO meta (key, value) VALUES (?1, ?2)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
+/// How long a connection waits for another to let go of the database.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATION_SQL.len();
 
@@ -64,6 +67,40 @@ pub fn resolve_db_path(explicit: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// Sets `path`'s permission bits exactly (not through the umask).
+fn private(path: &Path, mode: u32) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::symlink_metadata(path)
+            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+        if meta.permissions().mode() & 0o777 != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                .map_err(|e| Error::io(format!("cannot make {} private", path.display()), e))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
+/// Creates an empty database file readable only by its owner, unless one is
+/// there. SQLite gives the -wal and -shm it creates the database's mode.
+fn create_private(path: &Path) -> Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => private(path, 0o600),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(Error::io(format!("cannot create {}", path.display()), e)),
+    }
+}
+
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
@@ -72,13 +109,28 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed) the database file at `path`, runs pending
     /// migrations and seeds the built-in bank on first open.
+    ///
+    /// Private files: a data folder Panelist creates is 0700; the database,
+    /// its -wal and -shm are 0600 (made so at creation whatever the umask,
+    /// and tightened on open when an earlier build left them looser).
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::io(format!("cannot create folder {}", dir.display()), e))?;
+            if !dir.exists() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Error::io(format!("cannot create folder {}", dir.display()), e))?;
+                private(dir, 0o700)?;
+            }
         }
+        create_private(path)?;
         let conn = Connection::open(path)?;
-        Self::init(conn, Some(path.to_path_buf()))
+        let store = Self::init(conn, Some(path.to_path_buf()))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let p = PathBuf::from(format!("{}{suffix}", path.display()));
+            if p.exists() {
+                private(&p, 0o600)?;
+            }
+        }
+        Ok(store)
     }
 
     /// An in-memory database that went through the same migrations and seeding.
@@ -87,7 +139,7 @@ impl Store {
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
-        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         if path.is_some() {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             if !mode.eq_ignore_ascii_case("wal") {
@@ -115,6 +167,7 @@ impl Store {
         let mut store = Store { conn, path };
         store.seed_builtin_bank()?;
         store.ensure_identity()?;
+        store.finish_pending_scrub()?;
         Ok(store)
     }
 

@@ -110,6 +110,7 @@ const SUBMIT: &str = "
                        summary = COALESCE(?4, summary)
     WHERE id = ?1";
 
+const SIGNED_ORIGINAL: &str = "SELECT file FROM signed_original WHERE session_id = ?1";
 const SESSION_SIGNATURE: &str = "SELECT signed_by, signature FROM session WHERE id = ?1";
 const SESSION_EXISTS: &str = "SELECT count(*) FROM session WHERE id = ?1";
 const SESSION_ID_PREFIX: &str = "SELECT id FROM session WHERE id LIKE ?1 || '%' LIMIT 2";
@@ -740,7 +741,17 @@ impl Store {
         if !p.imported {
             return Ok(SessionFile::signed(p.session, &self.identity()?));
         }
-        // A colleague's session goes on as it arrived: with its signature,
+        // A colleague's session goes on as it arrived: the signed original
+        // kept at import, unchanged (it verifies anywhere, whatever local
+        // candidate it was filed under here).
+        let original: Option<String> = self
+            .conn
+            .query_row(SIGNED_ORIGINAL, [id], |r| r.get(0))
+            .optional()?;
+        if let Some(text) = original {
+            return SessionFile::parse(text.as_bytes());
+        }
+        // Imported before originals were kept: rebuilt with its signature,
         // or unsigned if it came unsigned.
         let sig: (Option<String>, Option<String>) =
             self.conn
@@ -807,7 +818,7 @@ impl Store {
             args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
         bound.push(&lim);
         bound.push(&off);
-        let rows = stmt
+        let mut rows: Vec<SessionSummary> = stmt
             .query_map(bound.as_slice(), |r| {
                 Ok(SessionSummary {
                     id: r.get("id")?,
@@ -815,18 +826,21 @@ impl Store {
                     interviewer: r.get("interviewer")?,
                     role: r.get("role")?,
                     kit: r.get("kit_name")?,
-                    status: r.get("status")?,
+                    status: Some(r.get("status")?),
                     created_at: r.get::<_, Ts>("created_at")?.0,
                     started_at: opt_ts(r.get("started_at")?),
                     finished_at: opt_ts(r.get("finished_at")?),
-                    questions: r.get("questions")?,
-                    scored: r.get("scored")?,
+                    questions: Some(r.get("questions")?),
+                    scored: Some(r.get("scored")?),
                     recommendation: r.get("recommendation")?,
                     imported: r.get("imported")?,
                     sealed: r.get("sealed")?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;
+        for row in rows.iter_mut().filter(|r| r.sealed) {
+            crate::seal::blank_summary(row);
+        }
         Ok(SessionPage {
             rows,
             total: total as u64,

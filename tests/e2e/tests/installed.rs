@@ -33,7 +33,11 @@ async fn flow(env: &TestEnv) -> Result<()> {
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     assert_eq!(candidate, "Installed Smoke");
-    assert_eq!(score, Some(3), "the first question's score reached the database");
+    assert_eq!(
+        score,
+        Some(3),
+        "the first question's score reached the database"
+    );
     Ok(())
 }
 

@@ -17,4 +17,9 @@ signed_by: string | null,
  * What happened to the signer's key: pinned on first sight, or replaced
  * by the user's choice.
  */
-key_note: string | null, };
+key_note: string | null, 
+/**
+ * A colleague's session sealed here (`crate::seal`): the report names
+ * no change.
+ */
+sealed: boolean, };

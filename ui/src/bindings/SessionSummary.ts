@@ -6,9 +6,25 @@ import type { Status } from "./Status";
 /**
  * A row of the session list.
  */
-export type SessionSummary = { id: SessionId, candidate: string, interviewer: string, role: string, kit: string | null, status: Status, created_at: string, started_at: string | null, finished_at: string | null, questions: number, scored: number, recommendation: Recommendation | null, imported: boolean, 
+export type SessionSummary = { id: SessionId, candidate: string, interviewer: string, 
+/**
+ * `""` for a sealed session.
+ */
+role: string, kit: string | null, 
+/**
+ * None for a sealed session (`crate::seal::blank_summary`).
+ */
+status: Status | null, created_at: string, started_at: string | null, finished_at: string | null, 
+/**
+ * None for a sealed session.
+ */
+questions: number | null, 
+/**
+ * None for a sealed session.
+ */
+scored: number | null, recommendation: Recommendation | null, imported: boolean, 
 /**
  * A colleague's session withheld until the local interviewer submits
- * (`crate::seal`); its recommendation is not given.
+ * (`crate::seal`): only who, when and that it is sealed are given.
  */
 sealed: boolean, };

@@ -40,7 +40,11 @@ export function importResultView(ctx: Ctx, files: ImportedFile[], dismiss: () =>
           { dataset: { outcome: f.result.outcome.kind } },
           h("strong", { class: "file" }, f.file),
           h("span", { class: "who" }, `${f.result.candidate} · ${f.result.interviewer}`),
-          h("span", { class: `outcome outcome-${f.result.outcome.kind}` }, outcomeText(f.result.outcome)),
+          h(
+            "span",
+            { class: `outcome outcome-${f.result.outcome.kind}` },
+            `${outcomeText(f.result.outcome)}${f.result.sealed ? " (sealed)" : ""}`,
+          ),
           ...importNotes(f.result).map((t) => h("span", { class: "import-note" }, t)),
         ),
       ),

@@ -55,8 +55,9 @@ export function deleteWhat(r: SessionSummary): string {
 
 /** What a deletion removes, for its confirmation. */
 export function deleteMessage(r: SessionSummary): string {
-  const state = r.imported ? "imported" : statusLabel(r.status).toLowerCase();
-  return `This deletes the ${state} session (${r.scored} of ${r.questions} questions scored) with its scores, notes, summary and audit entries, for good. ${r.candidate} stays unless this is their last session.`;
+  const state = r.imported || r.status === null ? "imported" : statusLabel(r.status).toLowerCase();
+  const counts = r.scored === null ? "" : ` (${r.scored} of ${r.questions} questions scored)`;
+  return `This deletes the ${state} session${counts} with its scores, notes, summary and audit entries, for good. ${r.candidate} stays unless this is their last session.`;
 }
 
 /** What erasing a candidate removes, for its confirmation. */

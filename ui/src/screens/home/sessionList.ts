@@ -29,6 +29,7 @@ function pageButton(label: string, cls: string, aria: string): HTMLButtonElement
 
 function badgeText(r: SessionSummary): string {
   if (r.imported) return "Imported";
+  if (r.status === null) return "Sealed";
   return r.status === "submitted" ? `Submitted · ${recommendationLabel(r.recommendation)}` : statusLabel(r.status);
 }
 
@@ -156,9 +157,9 @@ export class SessionList {
       h(
         "span",
         { class: "row-meta" },
-        `${shortDate(r.started_at ?? r.created_at)} · ${r.interviewer} · ${r.scored}/${r.questions} scored`,
+        `${shortDate(r.started_at ?? r.created_at)} · ${r.interviewer} · ${r.scored === null ? "sealed" : `${r.scored}/${r.questions} scored`}`,
       ),
-      h("span", { class: `badge badge-${r.status}${r.imported ? " badge-imported" : ""}` }, badgeText(r)),
+      h("span", { class: `badge badge-${r.status ?? "sealed"}${r.imported ? " badge-imported" : ""}` }, badgeText(r)),
     );
     // Others' sessions are read-only here: they open in the candidate's panel.
     open.addEventListener(
