@@ -180,6 +180,14 @@ pub fn check_importable(s: &Session) -> Result<()> {
         }
         short(path, v)
     };
+    // A person's name keeps at least one letter (the identity rule,
+    // `text::check_person_name`).
+    let person = |path: &str, v: &str| -> Result<()> {
+        if let Some(problem) = crate::text::person_name_problem(v) {
+            return Err(what(path, problem.into()));
+        }
+        short(path, v)
+    };
     let text = |path: &str, v: &str| -> Result<()> {
         if v.chars().count() > TEXT_CHARS {
             return Err(what(path, format!("longer than {TEXT_CHARS} characters")));
@@ -208,8 +216,8 @@ pub fn check_importable(s: &Session) -> Result<()> {
             "the nil id is not a candidate id".into(),
         ));
     }
-    name("candidate.name", &s.candidate.name)?;
-    name("interviewer", &s.interviewer)?;
+    person("candidate.name", &s.candidate.name)?;
+    person("interviewer", &s.interviewer)?;
     short("role", &s.role)?;
     if let Some(k) = &s.kit {
         name("kit", k)?;

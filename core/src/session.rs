@@ -381,6 +381,8 @@ impl SessionDetails {
                 "interviewer: a session needs an interviewer name",
             ));
         }
+        crate::text::check_person_name("candidate", &self.candidate)?;
+        crate::text::check_person_name("interviewer", &self.interviewer)?;
         for (field, v) in [
             ("candidate", &self.candidate),
             ("interviewer", &self.interviewer),
@@ -413,6 +415,8 @@ impl NewSession {
         if self.interviewer.trim().is_empty() {
             return Err(Error::invalid("a session needs an interviewer name"));
         }
+        crate::text::check_person_name("candidate", &self.candidate)?;
+        crate::text::check_person_name("interviewer", &self.interviewer)?;
         if self.question_ids.is_empty() {
             return Err(Error::invalid("a session needs at least one question"));
         }

@@ -1,8 +1,23 @@
-//! Text folding for search: the words of a name or role, without accents and
-//! in lower case, so "José" is found by "jose" and "JOSÉ".
+//! Text folding for search (`fold`, `words`: the words of a name or role,
+//! without accents and in lower case, so "José" is found by "jose" and
+//! "JOSÉ"), and the identity of names (`name_key`, `check_person_name`).
+//!
+//! Identity follows the Unicode standard, not a list of characters: the key
+//! is NFKC_Casefold (Unicode §3.13, UAX #44), computed with ICU4X's
+//! normalizer, full case folding and its Default_Ignorable_Code_Point and
+//! General_Category data, so every invisible character the standard knows is
+//! dropped, including ones nobody here thought of.
 
+use std::borrow::Cow;
+
+use icu_casemap::CaseMapper;
+use icu_normalizer::ComposingNormalizerBorrowed;
+use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategory, GeneralCategoryGroup};
+use icu_properties::{CodePointMapData, CodePointSetData};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
+
+use crate::error::{Error, Result};
 
 /// Folds text for comparison: compatibility decomposition, accents removed,
 /// lower case.
@@ -13,37 +28,99 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-/// The key two candidate names are compared by: compatibility composition
-/// (NFKC), invisible characters removed, every run of whitespace made one
-/// space, trimmed, and full case folding. Accents are kept: "José" and
-/// "Jose" may be different people, but "José" typed as one character or as
-/// "e" plus a combining accent, "JOSÉ" and "josé" are the same name.
-pub fn name_key(name: &str) -> String {
-    let composed: String = name
-        .nfkc()
-        .filter(|c| !is_invisible(*c))
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .collect();
-    let collapsed = composed
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    // Full case folding: upper-casing first maps "ß" to "SS" and the like,
-    // so that the lower-cased result is the same for every case variant.
-    collapsed.to_uppercase().to_lowercase().nfkc().collect()
+/// Whether `c` is a Default_Ignorable_Code_Point (Unicode's own list of
+/// characters that are invisible when not supported: zero-width spaces and
+/// joiners, the soft hyphen, variation selectors 1–256, TAG characters,
+/// Mongolian free variation selectors, …).
+pub fn is_ignorable(c: char) -> bool {
+    CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
 }
 
-/// Characters that take no space and would make two equal-looking names
-/// differ: zero-width spaces and joiners, the word joiner, the byte-order
-/// mark, soft hyphens and other format controls.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{180E}'
-            | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}'
-            | '\u{FEFF}' | '\u{FE00}'..='\u{FE0F}'
-    ) || (c.is_control() && c != '\n' && c != '\t')
+/// Whether `c` is a control or format character (General_Category Cc or
+/// Cf) other than whitespace. Format characters the standard leaves out of
+/// Default_Ignorable_Code_Point (the interlinear annotation marks U+FFF9–
+/// U+FFFB, prepended concatenation marks, Egyptian hieroglyph format
+/// controls) are invisible in a name too.
+pub fn is_control_or_format(c: char) -> bool {
+    !c.is_whitespace()
+        && matches!(
+            CodePointMapData::<GeneralCategory>::new().get(c),
+            GeneralCategory::Control | GeneralCategory::Format
+        )
+}
+
+/// Whether `c` is a letter (General_Category L*).
+pub fn is_letter(c: char) -> bool {
+    GeneralCategoryGroup::Letter.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+}
+
+/// NFKC_Casefold of `text` (Unicode §3.13, toNFKC_Casefold): every
+/// Default_Ignorable_Code_Point removed, compatibility forms mapped, full
+/// case folding ("ẞ" and "ß" become "ss", "Σ" and "ς" become "σ"), in NFC.
+/// Case folding and NFKC are applied until the text no longer changes, which
+/// is the closure the standard's NFKC_Casefold property is defined by.
+pub fn nfkc_casefold(text: &str) -> String {
+    let nfkc = ComposingNormalizerBorrowed::new_nfkc();
+    let fold = CaseMapper::new();
+    let mut s: String = text.chars().filter(|c| !is_ignorable(*c)).collect();
+    // The closure is reached in one or two rounds for every assigned
+    // character; the bound only guards against a data change.
+    for _ in 0..4 {
+        let composed = nfkc.normalize(&s);
+        let folded = fold.fold_string(&composed);
+        let next: Cow<str> = nfkc.normalize(&folded);
+        let next: String = next.chars().filter(|c| !is_ignorable(*c)).collect();
+        if next == s {
+            break;
+        }
+        s = next;
+    }
+    s
+}
+
+/// The key two person names (candidates, interviewers, signers) and two kit
+/// names are compared by: NFKC_Casefold (`nfkc_casefold`), control and
+/// format characters removed, every run of whitespace made one space,
+/// trimmed.
+/// Accents are kept: "José" and "Jose" may be different people, but "José"
+/// typed as one character or as "e" plus a combining accent, "JOSÉ", "josé"
+/// and "jo\u{200b}sé" are the same name.
+pub fn name_key(name: &str) -> String {
+    let folded: String = nfkc_casefold(name)
+        .chars()
+        .filter(|c| !is_control_or_format(*c))
+        .collect();
+    let mut out = String::with_capacity(folded.len());
+    for word in folded.split(char::is_whitespace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// What is wrong with a person's name, if anything: its key must keep at
+/// least one letter (General_Category L*), so a name made only of invisible
+/// characters, spaces, digits or punctuation is refused.
+pub fn person_name_problem(name: &str) -> Option<&'static str> {
+    let key = name_key(name);
+    if key.is_empty() {
+        Some("a name must not be empty or made only of invisible characters")
+    } else if !key.chars().any(is_letter) {
+        Some("a name needs at least one letter")
+    } else {
+        None
+    }
+}
+
+/// Checks a person's name (a candidate's or an interviewer's) where it
+/// enters; the error starts with `field`, the field path.
+pub fn check_person_name(field: &str, name: &str) -> Result<()> {
+    match person_name_problem(name) {
+        Some(problem) => Err(Error::invalid(format!("{field}: {problem}"))),
+        None => Ok(()),
+    }
 }
 
 /// The distinct folded words of `text` (runs of letters and digits).

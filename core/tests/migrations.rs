@@ -38,6 +38,10 @@ const PINNED: &[(&str, &str)] = &[
         "0007_kit_former_names.sql",
         "ce8350f8bbca2341b90061241d39ac1b87a1cb0b6c88950c746278674241a6b8",
     ),
+    (
+        "0008_identity_nfkc_casefold.sql",
+        "85cb97d4b3ac2d733598a17e8f29be4c2257a1761f9684ca6a951cfd0c206157",
+    ),
 ];
 
 #[test]
