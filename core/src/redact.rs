@@ -5,13 +5,17 @@
 //! whole, and each of its words of two letters or more alone. It errs toward
 //! over-redacting rather than leaking:
 //!
-//! - Text and names are compared in one folded form, character by character:
+//! - Text and names are compared in a folded form, character by character:
 //!   the identity key's NFKC_Casefold (`text::nfkc_casefold`: case, width and
 //!   compatibility forms, every Default_Ignorable_Code_Point dropped, so
-//!   "G\u{200b}race" and "Love\u{ad}lace" are "grace" and "lovelace"), then
-//!   the confusable skeleton of Unicode TS #39 (Cyrillic "а" is Latin "a"),
-//!   then an ASCII transliteration ("Łukasz Żółć" is "lukasz zolc", "Søren"
-//!   is "soren", "Đorđe" is "dorde", Greek and Cyrillic are spelled out).
+//!   "G\u{200b}race" and "Love\u{ad}lace" are "grace" and "lovelace"),
+//!   accents dropped, then an ASCII transliteration ("Łukasz Żółć" is
+//!   "lukasz zolc", "Søren" is "soren", "Đorđe" is "dorde", "IŞIL" and
+//!   "Işıl" are "isil", Greek and Cyrillic are spelled out). A second
+//!   folding first maps each character outside ASCII to its confusable
+//!   prototype (Unicode TS #39 skeleton: Cyrillic "а" is Latin "a"); a name
+//!   found by either is replaced. Names are also matched by their own ASCII
+//!   transliteration ("Νίκος" finds "Nikos").
 //! - A match must start and end on word boundaries of the original text,
 //!   where only letters continue a word: "ada1@x.com" and "grace@corp.com"
 //!   are matched, "Josélito" is not "José". In scripts written without
@@ -22,10 +26,10 @@
 //! - Words of one person's name separated only by a space, dot, hyphen or
 //!   underscore ("lukasz.zolc") become one pseudonym.
 //!
-//! Each text is folded once, with a map from every folded byte back to the
-//! original character, and searched once with one Aho–Corasick automaton
-//! holding every name form: the cost is linear in the text, whatever the
-//! number of names. Pseudonyms already in the text are recognised by the same
+//! Each text is folded (once per folding), with a map from every folded byte
+//! back to the original character, and searched once per folding with one
+//! Aho–Corasick automaton holding every name form: the cost is linear in the
+//! text, whatever the number of names. Pseudonyms already in the text are recognised by the same
 //! automaton and never rewritten. Every replacement is counted for the person
 //! exporting; the packet itself only says that free text may still identify
 //! someone (redaction cannot know nicknames or names it was never given).
@@ -38,6 +42,7 @@ use ts_rs::TS;
 use unicode_script::{Script, UnicodeScript};
 
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 use crate::text::nfkc_casefold;
 
@@ -68,55 +73,77 @@ pub struct Redactor {
     /// (name, pseudonym) of each distinct person.
     people: Vec<(String, String)>,
     patterns: Vec<Pattern>,
-    automaton: Option<AhoCorasick>,
-    folder: Folder,
+    /// The plain folding and the confusable one, each with its automaton.
+    scans: Vec<Scan>,
     counts: BTreeMap<(String, String), u32>,
+}
+
+/// One folding of the text and the automaton over the patterns folded the
+/// same way.
+struct Scan {
+    folder: Folder,
+    automaton: AhoCorasick,
+    /// The pattern (index into `Redactor::patterns`) of each automaton
+    /// pattern.
+    ids: Vec<usize>,
 }
 
 /// The folding of single characters, remembered (a text folds each of its
 /// characters through here): a table for ASCII, a map for the rest.
 struct Folder {
+    /// Also map look-alikes from other scripts to their TS #39 prototype.
+    skeleton: bool,
     ascii: Vec<Box<str>>,
     cache: HashMap<char, Box<str>>,
 }
 
-impl Default for Folder {
-    fn default() -> Folder {
+impl Folder {
+    fn new(skeleton: bool) -> Folder {
         Folder {
-            ascii: (0u8..128).map(|b| fold_one(char::from(b))).collect(),
+            skeleton,
+            ascii: (0u8..128).map(|b| fold_one(char::from(b), false)).collect(),
             cache: HashMap::new(),
         }
     }
 }
 
-/// The folded form of one character: NFKC_Casefold (empty for default
-/// ignorables), the TS #39 skeleton without its combining marks, then ASCII
-/// for letters and digits, in lower case. Every whitespace character is one
-/// space; control and format characters are nothing.
-fn fold_one(c: char) -> Box<str> {
+/// The folded form of one character. Every whitespace character is one
+/// space; control and format characters are nothing. Otherwise its
+/// NFKC_Casefold (empty for default ignorables), decomposed, without
+/// combining marks, each letter or digit in ASCII (deunicode) and lower
+/// case: "Ł" is "l", "ẞ" is "ss", "Σ" and "ς" are "s". With `skeleton`, a
+/// character outside ASCII is first replaced by its TS #39 prototype
+/// (Cyrillic "С" by Latin "C"): confusability is case-sensitive, so this is
+/// a second folding beside the first, not part of it.
+fn fold_one(c: char, skeleton: bool) -> Box<str> {
     if c.is_whitespace() {
         return " ".into();
     }
     if crate::text::is_control_or_format(c) {
         return "".into();
     }
+    if skeleton && !c.is_ascii() {
+        let prototype: String = unicode_security::skeleton(c.encode_utf8(&mut [0; 4])).collect();
+        return prototype
+            .chars()
+            .map(|p| fold_one(p, false))
+            .collect::<String>()
+            .into_boxed_str();
+    }
     let mut out = String::new();
     let key = nfkc_casefold(c.encode_utf8(&mut [0; 4]));
-    for s in unicode_security::skeleton(&key) {
-        for ch in s.to_lowercase() {
-            if ch.is_ascii() {
-                out.push(ch);
-            } else if is_combining_mark(ch) {
-                // The skeleton is decomposed: accents and overlays
-                // go, so "José" is "jose" and "đ" is "d".
-            } else if ch.is_alphanumeric() {
-                match deunicode::deunicode_char(ch) {
-                    Some(t) => out.extend(t.chars().map(|a| a.to_ascii_lowercase())),
-                    None => out.push(ch),
-                }
-            } else {
-                out.push(ch);
+    for ch in key.nfd() {
+        if ch.is_ascii() {
+            out.push(ch.to_ascii_lowercase());
+        } else if is_combining_mark(ch) {
+            // Accents go: "José" is "jose".
+        } else if ch.is_alphanumeric() {
+            match deunicode::deunicode_char(ch) {
+                Some(t) => out.extend(t.chars().map(|a| a.to_ascii_lowercase())),
+                None => out.extend(ch.to_lowercase()),
             }
+        } else {
+            out.push(ch);
         }
     }
     out.into_boxed_str()
@@ -127,7 +154,8 @@ impl Folder {
         if c.is_ascii() {
             return &self.ascii[c as usize];
         }
-        self.cache.entry(c).or_insert_with(|| fold_one(c))
+        let skeleton = self.skeleton;
+        self.cache.entry(c).or_insert_with(|| fold_one(c, skeleton))
     }
 
     /// `text` folded, with the original character behind each folded byte
@@ -145,12 +173,12 @@ impl Folder {
             let i = f.chars.len();
             f.chars.push((at, c));
             let part = self.fold_char(c);
+            f.empty.push(part.is_empty());
             let part = if part.as_bytes() == b" " && f.folded.ends_with(' ') {
                 ""
             } else {
                 part
             };
-            f.empty.push(part.is_empty());
             for (k, _) in part.bytes().enumerate() {
                 f.origin.push(i);
                 f.first.push(k == 0);
@@ -167,7 +195,9 @@ struct Folded {
     first: Vec<bool>,
     /// (byte offset, character) of the original text.
     chars: Vec<(usize, char)>,
-    /// Whether each original character folded to nothing.
+    /// Whether each original character folds to nothing (invisible
+    /// characters, combining marks); a space folded into the one before it
+    /// is not.
     empty: Vec<bool>,
 }
 
@@ -230,7 +260,6 @@ impl Redactor {
     /// `people`: (name, pseudonym) for every person to hide. Repeated
     /// entries cost nothing: each distinct person is kept once.
     pub fn new(people: &[(String, String)]) -> Redactor {
-        let mut folder = Folder::default();
         let mut distinct: Vec<(String, String)> = Vec::new();
         let mut seen: HashMap<(&str, &str), ()> = HashMap::new();
         for (name, to) in people {
@@ -238,15 +267,12 @@ impl Redactor {
                 distinct.push((name.clone(), to.clone()));
             }
         }
-        let mut forms: Vec<String> = Vec::new();
+        // Each pattern with the text it is folded from.
+        let mut raw: Vec<String> = Vec::new();
         let mut patterns: Vec<Pattern> = Vec::new();
-        let mut add = |folder: &mut Folder, text: &str, p: Pattern| {
-            let f = folder.fold(text).folded;
-            let f = f.trim_matches(' ');
-            if !f.is_empty() {
-                forms.push(f.to_string());
-                patterns.push(p);
-            }
+        let mut add = |text: &str, p: Pattern| {
+            raw.push(text.to_string());
+            patterns.push(p);
         };
         // Pseudonyms first: at equal length a pseudonym wins, so it stays.
         let mut pseudonyms: Vec<&str> = distinct.iter().map(|(_, to)| to.as_str()).collect();
@@ -254,7 +280,6 @@ impl Redactor {
         pseudonyms.dedup();
         for to in pseudonyms {
             add(
-                &mut folder,
                 to,
                 Pattern {
                     person: None,
@@ -264,53 +289,75 @@ impl Redactor {
         }
         for (i, (name, _)) in distinct.iter().enumerate() {
             let name = name.trim();
-            add(
-                &mut folder,
-                name,
-                Pattern {
-                    person: Some(i),
-                    label: name.to_string(),
-                },
-            );
-            let words = name_words(name);
-            if words.len() > 1 {
-                for (a, b) in words {
-                    let w = &name[a..b];
-                    if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
-                        add(
-                            &mut folder,
-                            w,
-                            Pattern {
-                                person: Some(i),
-                                label: w.to_string(),
-                            },
-                        );
+            // The name as given, and its ASCII transliteration (the text is
+            // folded letter by letter, which spells Greek "Νίκος" by its
+            // look-alikes; the transliteration also finds "Nikos").
+            let ascii = deunicode::deunicode(name);
+            for (whole, word) in [(name, false), (ascii.as_str(), false), (name, true)]
+                .into_iter()
+                .chain([(ascii.as_str(), true)])
+            {
+                let words = name_words(whole);
+                if !word {
+                    add(
+                        whole,
+                        Pattern {
+                            person: Some(i),
+                            label: name.to_string(),
+                        },
+                    );
+                } else if words.len() > 1 {
+                    for (a, b) in words {
+                        let w = &whole[a..b];
+                        if w.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                            add(
+                                w,
+                                Pattern {
+                                    person: Some(i),
+                                    label: w.to_string(),
+                                },
+                            );
+                        }
                     }
                 }
             }
         }
-        let automaton = if forms.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::Standard)
-                    .build(&forms)
-                    .expect("name patterns build an automaton"),
-            )
-        };
+        let mut scans = Vec::new();
+        for skeleton in [false, true] {
+            let mut folder = Folder::new(skeleton);
+            let mut forms: Vec<String> = Vec::new();
+            let mut ids = Vec::new();
+            for (k, text) in raw.iter().enumerate() {
+                let f = folder.fold(text).folded;
+                let f = f.trim_matches(' ');
+                if !f.is_empty() {
+                    forms.push(f.to_string());
+                    ids.push(k);
+                }
+            }
+            if forms.is_empty() {
+                continue;
+            }
+            let automaton = AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&forms)
+                .expect("name patterns build an automaton");
+            scans.push(Scan {
+                folder,
+                automaton,
+                ids,
+            });
+        }
         Redactor {
             people: distinct,
             patterns,
-            automaton,
-            folder,
+            scans,
             counts: BTreeMap::new(),
         }
     }
 
     /// Every acceptable match of `f`, as original byte spans.
-    fn hits(&self, f: &Folded, ac: &AhoCorasick) -> Vec<Hit> {
-        let mut out = Vec::new();
+    fn hits(f: &Folded, ac: &AhoCorasick, ids: &[usize], out: &mut Vec<Hit>) {
         for m in ac.find_overlapping_iter(&f.folded) {
             let (fs, fe) = (m.start(), m.end());
             // Whole characters only: a match may not begin or end inside
@@ -318,10 +365,12 @@ impl Redactor {
             if !f.first[fs] || (fe < f.folded.len() && !f.first[fe]) {
                 continue;
             }
-            let first = f.origin[fs];
+            let mut first = f.origin[fs];
             let mut last = f.origin[fe - 1];
-            // Marks and invisible characters right after the name belong
-            // to it.
+            // Marks and invisible characters around the name belong to it.
+            while first > 0 && f.empty[first - 1] {
+                first -= 1;
+            }
             while last + 1 < f.chars.len() && f.empty[last + 1] {
                 last += 1;
             }
@@ -330,7 +379,7 @@ impl Redactor {
                 .find(|&k| !f.empty[k])
                 .map(|k| f.chars[k].1);
             let after = f.chars.get(last + 1).map(|x| x.1);
-            let (c0, c1) = (f.chars[first].1, f.chars[f.origin[fe - 1]].1);
+            let (c0, c1) = (f.chars[f.origin[fs]].1, f.chars[f.origin[fe - 1]].1);
             let open = match before {
                 Some(b) => !continues_word(b) || unspaced(b) || unspaced(c0),
                 None => true,
@@ -344,20 +393,22 @@ impl Redactor {
                 out.push(Hit {
                     start: f.chars[first].0,
                     end,
-                    pattern: m.pattern().as_usize(),
+                    pattern: ids[m.pattern().as_usize()],
                 });
             }
         }
-        out
     }
 
     /// `text` with every name replaced.
     pub fn apply(&mut self, text: &str) -> String {
-        let Some(ac) = &self.automaton else {
+        let mut hits = Vec::new();
+        for scan in &mut self.scans {
+            let f = scan.folder.fold(text);
+            Self::hits(&f, &scan.automaton, &scan.ids, &mut hits);
+        }
+        if hits.is_empty() {
             return text.to_string();
-        };
-        let f = self.folder.fold(text);
-        let mut hits = self.hits(&f, ac);
+        }
         for h in &mut hits {
             h.end = h.end.min(text.len());
         }

@@ -86,7 +86,11 @@ pub fn nfkc_casefold(text: &str) -> String {
 /// typed as one character or as "e" plus a combining accent, "JOSÉ", "josé"
 /// and "jo\u{200b}sé" are the same name.
 pub fn name_key(name: &str) -> String {
-    let folded: String = nfkc_casefold(name)
+    // Control and format characters go before normalising too: one between
+    // a letter and its accent ("e", U+FFF9, U+0308) would keep them from
+    // composing.
+    let visible: String = name.chars().filter(|c| !is_control_or_format(*c)).collect();
+    let folded: String = nfkc_casefold(&visible)
         .chars()
         .filter(|c| !is_control_or_format(*c))
         .collect();
@@ -159,6 +163,9 @@ mod tests {
         assert_eq!(name_key("STRAßE"), name_key("strasse"));
         assert_ne!(name_key("Jose Alvarez"), k, "accents are kept");
         assert_eq!(name_key("\u{200b}\u{0}"), "");
+        // Found by the generated tests: a format character between a
+        // letter and its combining accent.
+        assert_eq!(name_key("Zoe\u{fff9}\u{308}"), name_key("Zoë"));
     }
 
     #[test]
