@@ -42,9 +42,6 @@ use ts_rs::TS;
 use unicode_script::{Script, UnicodeScript};
 
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
-
-use crate::text::nfkc_casefold;
 
 /// One name replaced, how often: shown to the person exporting, never put
 /// in the packet.
@@ -107,46 +104,9 @@ impl Folder {
     }
 }
 
-/// The folded form of one character. Every whitespace character is one
-/// space; control and format characters are nothing. Otherwise its
-/// NFKC_Casefold (empty for default ignorables), decomposed, without
-/// combining marks, each letter or digit in ASCII (deunicode) and lower
-/// case: "Ł" is "l", "ẞ" is "ss", "Σ" and "ς" are "s". With `skeleton`, a
-/// character outside ASCII is first replaced by its TS #39 prototype
-/// (Cyrillic "С" by Latin "C"): confusability is case-sensitive, so this is
-/// a second folding beside the first, not part of it.
+/// The folded form of one character: `text::loose_fold`.
 fn fold_one(c: char, skeleton: bool) -> Box<str> {
-    if c.is_whitespace() {
-        return " ".into();
-    }
-    if crate::text::is_control_or_format(c) {
-        return "".into();
-    }
-    if skeleton && !c.is_ascii() {
-        let prototype: String = unicode_security::skeleton(c.encode_utf8(&mut [0; 4])).collect();
-        return prototype
-            .chars()
-            .map(|p| fold_one(p, false))
-            .collect::<String>()
-            .into_boxed_str();
-    }
-    let mut out = String::new();
-    let key = nfkc_casefold(c.encode_utf8(&mut [0; 4]));
-    for ch in key.nfd() {
-        if ch.is_ascii() {
-            out.push(ch.to_ascii_lowercase());
-        } else if is_combining_mark(ch) {
-            // Accents go: "José" is "jose".
-        } else if ch.is_alphanumeric() {
-            match deunicode::deunicode_char(ch) {
-                Some(t) => out.extend(t.chars().map(|a| a.to_ascii_lowercase())),
-                None => out.extend(ch.to_lowercase()),
-            }
-        } else {
-            out.push(ch);
-        }
-    }
-    out.into_boxed_str()
+    crate::text::loose_fold(c, skeleton).into_boxed_str()
 }
 
 impl Folder {
@@ -246,6 +206,12 @@ fn unspaced(c: char) -> bool {
 /// digits, punctuation and spaces do not.
 fn continues_word(c: char) -> bool {
     c.is_alphabetic() || is_combining_mark(c)
+}
+
+/// Whether `c` folds to nothing: default ignorables, control and format
+/// characters, combining marks.
+fn invisible(c: char) -> bool {
+    crate::text::loose_fold(c, false).is_empty()
 }
 
 /// A match in original-text terms.
@@ -436,12 +402,16 @@ impl Redactor {
             let mut label = self.patterns[h.pattern].label.clone();
             while let Some(next) = chosen.get(k + 1) {
                 let gap = &text[end..next.start];
+                // Spaces of any length, invisible characters, and at most
+                // three dots, hyphens or underscores.
+                let visible = |c: &char| !c.is_whitespace() && !invisible(*c);
                 let joins = self.patterns[next.pattern].person == Some(person)
                     && !gap.is_empty()
-                    && gap.chars().count() <= 3
+                    && gap.chars().filter(visible).count() <= 3
                     && gap
                         .chars()
-                        .all(|c| c.is_whitespace() || matches!(c, '.' | '-' | '_' | '\u{2010}'));
+                        .filter(visible)
+                        .all(|c| matches!(c, '.' | '-' | '_' | '\u{2010}'));
                 if !joins {
                     break;
                 }

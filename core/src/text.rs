@@ -104,6 +104,63 @@ pub fn name_key(name: &str) -> String {
     out
 }
 
+/// One character folded loosely, for telling names that look or read alike
+/// (redaction, and the look-alike checks of sealing and signer pinning).
+/// Every whitespace character is one space; control and format characters
+/// are nothing. Otherwise its NFKC_Casefold (empty for default ignorables),
+/// decomposed, without combining marks, each letter or digit in ASCII
+/// (deunicode) and lower case: "Ł" is "l", "ẞ" is "ss", "Σ" and "ς" are "s",
+/// "ı" is "i". With `confusable`, a character outside ASCII is first
+/// replaced by its Unicode TS #39 prototype (Cyrillic "С" by Latin "C"):
+/// confusability is case-sensitive, so this is a second folding beside the
+/// first, not part of it.
+pub fn loose_fold(c: char, confusable: bool) -> String {
+    if c.is_whitespace() {
+        return " ".into();
+    }
+    if is_control_or_format(c) {
+        return String::new();
+    }
+    if confusable && !c.is_ascii() {
+        let prototype: String = unicode_security::skeleton(c.encode_utf8(&mut [0; 4])).collect();
+        return prototype.chars().map(|p| loose_fold(p, false)).collect();
+    }
+    let mut out = String::new();
+    for ch in nfkc_casefold(c.encode_utf8(&mut [0; 4])).nfd() {
+        if ch.is_ascii() {
+            out.push(ch.to_ascii_lowercase());
+        } else if is_combining_mark(ch) {
+            // Accents go: "José" is "jose".
+        } else if ch.is_alphanumeric() {
+            match deunicode::deunicode_char(ch) {
+                Some(t) => out.extend(t.chars().map(|a| a.to_ascii_lowercase())),
+                None => out.extend(ch.to_lowercase()),
+            }
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The two loose keys of a name (plain and confusable `loose_fold`,
+/// whitespace collapsed, trimmed). Names with the same identity key have the
+/// same loose keys; "Søren" and "Soren", "IŞIL" and "Işıl", "Grace" and
+/// "Grасe" with Cyrillic letters share one too. A loose match is never an
+/// identity: it only makes sealing and signer pinning more careful.
+pub fn look_keys(name: &str) -> [String; 2] {
+    [false, true].map(|confusable| {
+        let folded: String = name.chars().map(|c| loose_fold(c, confusable)).collect();
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    })
+}
+
+/// Whether two names share a loose key.
+pub fn look_alike(a: &str, b: &str) -> bool {
+    let (a, b) = (look_keys(a), look_keys(b));
+    (!a[0].is_empty() && a[0] == b[0]) || (!a[1].is_empty() && a[1] == b[1])
+}
+
 /// What is wrong with a person's name, if anything: its key must keep at
 /// least one letter (General_Category L*), so a name made only of invisible
 /// characters, spaces, digits or punctuation is refused.

@@ -326,10 +326,14 @@ fn migration_8_merges_what_the_new_key_makes_one() {
             .unwrap();
     }
     {
-        // What the schema-7 key made of these rows.
+        // Back to schema 7, with what its key made of these rows.
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(&format!(
-            "UPDATE candidate SET name = 'JÜRGEN GROẞ', name_key = 'jürgen groß' WHERE id = '{}';
+            "DROP INDEX candidate_by_look;
+             DROP INDEX candidate_by_look_confusable;
+             ALTER TABLE candidate DROP COLUMN look_key;
+             ALTER TABLE candidate DROP COLUMN look_key_confusable;
+             UPDATE candidate SET name = 'JÜRGEN GROẞ', name_key = 'jürgen groß' WHERE id = '{}';
              UPDATE session SET imported = 1, status = 'submitted' WHERE id = '{}';
              INSERT INTO signer (name_key, name, public_key, first_seen) VALUES
                ('grace hopper', 'Grace Hopper', 'aa', '2026-01-01T00:00:00Z'),
@@ -369,4 +373,40 @@ fn migration_8_merges_what_the_new_key_makes_one() {
         .query_row("SELECT count(*) FROM candidate", [], |r| r.get(0))
         .unwrap();
     assert_eq!(candidates, 1);
+}
+
+/// Names that only look or read alike are different people, but not a way
+/// around sealing or pinning: a colleague's session for "Soren Kierkegaard"
+/// is sealed while mine for "Søren Kierkegaard" is open, and a first file
+/// from "Grаce Hopper" (Cyrillic а) meets Grace Hopper's pinned key.
+#[test]
+fn look_alike_names_are_sealed_and_meet_the_pin() {
+    let mut mine = Store::open_in_memory().unwrap();
+    mine.create_and_start_session(
+        &new_session("Søren Kierkegaard", "Ada Lovelace", &QS[..2]),
+        id(1),
+        id(2),
+        at(0),
+    )
+    .unwrap();
+    mine.import_sessions(&[colleagues_file("Ada Lovelace", "Grace Hopper", 100)])
+        .unwrap();
+    let file = colleagues_file("Soren Kierkegaard", "Barbara Liskov", 200);
+    mine.import_sessions(&[file]).unwrap();
+    let p = mine.panel_session(id(200)).unwrap();
+    assert_ne!(
+        p.session.candidate.name, "Søren Kierkegaard",
+        "another candidate"
+    );
+    assert!(p.sealed, "but sealed while mine is open");
+    for lookalike in [
+        "Gr\u{430}ce Hopper",
+        "GR\u{410}CE HOPPER",
+        "Grace Ho\u{440}\u{440}er",
+    ] {
+        let err = mine
+            .import_sessions(&[colleagues_file("Alan Turing", lookalike, 300)])
+            .unwrap_err();
+        assert!(matches!(err, Error::Conflict(_)), "{lookalike:?}: {err}");
+    }
 }

@@ -40,7 +40,7 @@ const PINNED: &[(&str, &str)] = &[
     ),
     (
         "0008_identity_nfkc_casefold.sql",
-        "85cb97d4b3ac2d733598a17e8f29be4c2257a1761f9684ca6a951cfd0c206157",
+        "9d95df43a81563c731d24a312017b18747694565b9c667b2352db4c363b82eb5",
     ),
 ];
 

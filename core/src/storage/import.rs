@@ -23,6 +23,21 @@ const PIN_SIGNER: &str = "
     ON CONFLICT (name_key) DO UPDATE SET name = ?2, public_key = ?3, first_seen = ?4";
 const SET_SIGNATURE: &str = "UPDATE session SET signed_by = ?2, signature = ?3 WHERE id = ?1";
 
+const SIGNERS: &str = "SELECT name, public_key, first_seen FROM signer ORDER BY first_seen";
+
+/// The pin (key, first seen) of a signer whose name looks like `who`
+/// (`text::look_alike`); signers are few, so all are read.
+fn look_alike_pin(tx: &Transaction, who: &str) -> Result<Option<(String, String)>> {
+    let mut stmt = tx.prepare_cached(SIGNERS)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if text::look_alike(&r.get::<_, String>(0)?, who) {
+            return Ok(Some((r.get(1)?, r.get(2)?)));
+        }
+    }
+    Ok(None)
+}
+
 /// Checks a file's signer against the key pinned for its interviewer, and
 /// pins it on first sight. A changed key, or an unsigned file from someone
 /// whose key is pinned, is refused unless the user accepts the new key.
@@ -38,6 +53,12 @@ fn check_signer(
     let pinned: Option<(String, String)> = tx
         .query_row(SIGNER, [&key], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
+    // A name that only looks or reads like a pinned one (Cyrillic letters,
+    // an ASCII spelling) is no first sight: it meets that pin.
+    let pinned = match pinned {
+        Some(p) => Some(p),
+        None => look_alike_pin(tx, who)?,
+    };
     match (&f.signature, pinned) {
         (None, None) => Ok(None),
         (None, Some((pinned, _))) => Err(Error::Conflict(format!(

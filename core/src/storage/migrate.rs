@@ -138,7 +138,8 @@ fn v4_name_keys(tx: &Transaction) -> HookResult {
 }
 
 const V8_CANDIDATES: &str = "SELECT id, name FROM candidate ORDER BY rowid";
-const V8_SET_CANDIDATE_KEY: &str = "UPDATE candidate SET name_key = ?2 WHERE id = ?1";
+const V8_SET_CANDIDATE_KEY: &str =
+    "UPDATE candidate SET name_key = ?2, look_key = ?3, look_key_confusable = ?4 WHERE id = ?1";
 const V8_MOVE_SESSIONS: &str = "UPDATE session SET candidate_id = ?1 WHERE candidate_id = ?2";
 const V8_DROP_CANDIDATE: &str = "DELETE FROM candidate WHERE id = ?1";
 const V8_SIGNERS: &str =
@@ -164,7 +165,11 @@ fn v8_identity_keys(tx: &Transaction) -> HookResult {
                 tx.execute(V8_DROP_CANDIDATE, [&id])?;
             }
             None => {
-                tx.execute(V8_SET_CANDIDATE_KEY, params![id, key])?;
+                let [look, look_confusable] = crate::text::look_keys(&name);
+                tx.execute(
+                    V8_SET_CANDIDATE_KEY,
+                    params![id, key, look, look_confusable],
+                )?;
                 first.insert(key, id);
             }
         }

@@ -19,5 +19,14 @@
 --   and are refused until the user accepts a new key.
 --
 -- The key columns and their indexes stay as they are (candidate.name_key
--- indexed, signer.name_key the primary key): only their values change, so
--- this file holds no statement and all the work is the hook's.
+-- indexed, signer.name_key the primary key): only their values change.
+--
+-- Each candidate also gets its two loose keys (core::text::look_keys: the
+-- name folded to ASCII, and folded through Unicode TS #39 confusable
+-- prototypes), filled by the hook too. They are never an identity: the
+-- sealing rule also seals a colleague's session whose candidate only looks
+-- or reads like one of mine ("Soren" for "Søren"), erring on the safe side.
+ALTER TABLE candidate ADD COLUMN look_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE candidate ADD COLUMN look_key_confusable TEXT NOT NULL DEFAULT '';
+CREATE INDEX candidate_by_look ON candidate(look_key);
+CREATE INDEX candidate_by_look_confusable ON candidate(look_key_confusable);
