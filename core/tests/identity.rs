@@ -256,6 +256,13 @@ fn a_kit_name_is_unique_by_identity_key() {
         // The same name in another form finds the kit.
         assert_eq!(store.kit(variant).unwrap().id, builtin.id, "{variant:?}");
     }
+    // A bank file's kit under a variant of the name: refused as a whole.
+    let bank = r#"{"format":"panelist-bank","version":1,"questions":[],
+      "kits":[{"id":"mine","name":"Backend\u200b  Fundamentals","questions":["rest-api-design"]}]}"#;
+    let before = store.dump().unwrap();
+    let err = store.import_bank_bytes(bank.as_bytes()).unwrap_err();
+    assert!(err.to_string().contains("kits[0].name"), "{err}");
+    assert_eq!(store.dump().unwrap(), before);
     let own = store
         .duplicate_kit(&builtin.id, "Backend, my way", "mine")
         .unwrap();
