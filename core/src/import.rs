@@ -193,8 +193,8 @@ pub fn check_importable(s: &Session) -> Result<()> {
 fn check_people(at: &At, s: &Session) -> Result<()> {
     at.check("id", validate::id_v7(&s.id.0))?;
     at.check("candidate.id", validate::id_v7(&s.candidate.id.0))?;
-    at.check("candidate.name", validate::name(&s.candidate.name))?;
-    at.check("interviewer", validate::name(&s.interviewer))?;
+    at.check("candidate.name", validate::person_name(&s.candidate.name))?;
+    at.check("interviewer", validate::person_name(&s.interviewer))?;
     at.check("role", validate::line(&s.role, validate::NAME_CHARS))?;
     if let Some(k) = &s.kit {
         at.check("kit", validate::name(k))?;

@@ -2,7 +2,8 @@
 //!
 //! While the local interviewer has a session of a candidate that is not
 //! submitted, every other interviewer's (imported) session of that candidate
-//! is sealed: its scores, skips, ticks, follow-ups, notes, time, summary, red
+//! — or of a candidate whose name looks or reads like it (`text::look_keys`,
+//! erring on the safe side) — is sealed: its scores, skips, ticks, follow-ups, notes, time, summary, red
 //! flags, recommendation and audit log are withheld. What stays visible is
 //! who interviewed, for which role and kit, when, the status and the
 //! questions asked (their snapshots).

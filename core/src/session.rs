@@ -393,8 +393,8 @@ fn check_people(candidate: &str, interviewer: &str, role: &str) -> Result<()> {
             "interviewer: a session needs an interviewer name",
         ));
     }
-    field("candidate", validate::name(candidate.trim()))?;
-    field("interviewer", validate::name(interviewer.trim()))?;
+    field("candidate", validate::person_name(candidate.trim()))?;
+    field("interviewer", validate::person_name(interviewer.trim()))?;
     field("role", validate::line(role.trim(), validate::NAME_CHARS))
 }
 

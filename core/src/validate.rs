@@ -150,6 +150,16 @@ pub fn name(v: &str) -> Check {
     Ok(())
 }
 
+/// A person's name (a candidate or an interviewer): a name that keeps at
+/// least one letter once folded by the identity rule (`text::name_key`).
+pub fn person_name(v: &str) -> Check {
+    line(v, NAME_CHARS)?;
+    match crate::text::person_name_problem(v) {
+        Some(problem) => Err(problem.into()),
+        None => Ok(()),
+    }
+}
+
 /// A level's label.
 pub fn label(v: &str) -> Check {
     required_line(v, LABEL_CHARS)

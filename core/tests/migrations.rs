@@ -39,6 +39,10 @@ const PINNED: &[(&str, &str)] = &[
         "ce8350f8bbca2341b90061241d39ac1b87a1cb0b6c88950c746278674241a6b8",
     ),
     (
+        "0008_identity_nfkc_casefold.sql",
+        "9d95df43a81563c731d24a312017b18747694565b9c667b2352db4c363b82eb5",
+    ),
+    (
         "0009_signed_originals.sql",
         "b6da5ce1e89575dfe16542845554be1a672f579071d858ec01e240ab3036bf25",
     ),

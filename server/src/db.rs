@@ -260,6 +260,10 @@ fn check_name(name: &str) -> Result<&str> {
     if name.is_empty() {
         return Err(DbError("a user needs a name".into()));
     }
+    // The core's identity rule: a person's name keeps at least one letter.
+    if let Some(problem) = panelist_core::text::person_name_problem(name) {
+        return Err(DbError(format!("user name {name:?}: {problem}")));
+    }
     Ok(name)
 }
 
@@ -270,6 +274,18 @@ pub async fn add_user(client: &Client, name: &str, role: &str) -> Result<String>
         return Err(DbError(format!(
             "unknown role {role:?}: use interviewer, lead or admin"
         )));
+    }
+    // Names are one person by the core's identity key (Unicode form, case,
+    // spacing and invisible characters ignored), which SQL's lower() is not:
+    // "Grace Hopper" and "Grace Hopper" + a TAG character are one user.
+    let key = panelist_core::text::name_key(name);
+    for row in client.query("SELECT name FROM users", &[]).await? {
+        let existing: String = row.get(0);
+        if panelist_core::text::name_key(&existing) == key {
+            return Err(DbError(format!(
+                "a user named {existing:?} already exists (the same name as {name:?})"
+            )));
+        }
     }
     let token = new_token();
     client

@@ -276,7 +276,8 @@ async fn push(
     panelist_core::import::check_importable(&file.session)
         .map_err(|e| ApiError::invalid(e.to_string()))?;
     let s = &file.session;
-    if s.interviewer.trim().to_lowercase() != caller.name.to_lowercase() {
+    if panelist_core::text::name_key(&s.interviewer) != panelist_core::text::name_key(&caller.name)
+    {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "forged_author",

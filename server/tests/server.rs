@@ -249,6 +249,21 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     );
     let (ok, _, err) = server_cli(&owner, &["user", "add", "ann archer", "--role", "admin"]);
     assert!(!ok && err.contains("already exists"), "{err}");
+    // The same name by the core's identity key (invisible characters, case,
+    // spacing), and a name without a letter, are refused too.
+    for same in [
+        "ANN\u{200B} ARCHER",
+        "Ann  Archer\u{E0020}",
+        "Ann\u{180B} Archer",
+    ] {
+        let (ok, _, err) = server_cli(&owner, &["user", "add", same, "--role", "admin"]);
+        assert!(!ok && err.contains("already exists"), "{same:?}: {err}");
+    }
+    let (ok, _, err) = server_cli(
+        &owner,
+        &["user", "add", "\u{E0041}\u{E0042}", "--role", "admin"],
+    );
+    assert!(!ok && err.contains("invisible"), "{err}");
     let (ok, _, err) = server_cli(&owner, &["user", "add", "X", "--role", "boss"]);
     assert!(!ok && err.contains("invalid value"), "{err}");
     let (ok, out, _) = server_cli(&owner, &["user", "list"]);

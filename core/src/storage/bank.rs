@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -15,6 +15,7 @@ use crate::bank::{
     Question, QuestionDoc, QuestionRevision, RevisionChanges, ValidBank,
 };
 use crate::error::{Error, Result};
+use crate::text;
 
 const QUESTIONS: &str = "SELECT doc FROM question WHERE retired = 0 ORDER BY position, id";
 const ALL_QUESTIONS: &str = "SELECT doc, revision, retired FROM question ORDER BY position, id";
@@ -33,7 +34,10 @@ const SET_QUESTION_RETIRED: &str = "UPDATE question SET retired = ?2 WHERE id = 
 const SET_COMPETENCY_RETIRED: &str = "UPDATE competency SET retired = ?2 WHERE id = ?1";
 const COMPETENCY_EXISTS: &str = "SELECT EXISTS(SELECT 1 FROM competency WHERE id = ?1)";
 const KIT_HEAD: &str = "SELECT id, name, builtin FROM kit WHERE id = ?1";
-const KIT_BY_NAME: &str = "SELECT id, builtin FROM kit WHERE name = ?1 COLLATE NOCASE";
+/// Every kit's name, built-in ones first: kit names are compared by their
+/// identity key (`text::name_key`), which SQL cannot compute, so a lookup by
+/// name reads them all (a bank holds tens of kits, not thousands).
+const KIT_NAMES: &str = "SELECT id, name, builtin FROM kit ORDER BY builtin DESC, position, id";
 const KIT_ID_TAKEN: &str = "SELECT EXISTS(SELECT 1 FROM kit WHERE id = ?1)";
 const KIT_BUILTIN_IDS: &str = "SELECT id FROM kit WHERE builtin = 1";
 const KIT_NAME_DESCRIPTION: &str = "SELECT name, description FROM kit WHERE id = ?1";
@@ -43,9 +47,9 @@ const ADD_FORMER_NAME: &str =
     "INSERT OR IGNORE INTO kit_former_name (kit_id, name) VALUES (?1, ?2)";
 const DROP_FORMER_NAME: &str =
     "DELETE FROM kit_former_name WHERE kit_id = ?1 AND name = ?2 COLLATE NOCASE";
-const FORMER_NAME_OWNER: &str =
-    "SELECT k.id, k.name FROM kit_former_name f JOIN kit k ON k.id = f.kit_id
-     WHERE f.name = ?1 COLLATE NOCASE";
+const FORMER_NAMES: &str = "
+    SELECT k.id, k.name, f.name AS former FROM kit_former_name f JOIN kit k ON k.id = f.kit_id
+    ORDER BY k.position, k.id";
 const DELETE_KIT: &str = "DELETE FROM kit WHERE id = ?1";
 const MARK_KIT_BUILTIN: &str = "UPDATE kit SET builtin = 1 WHERE id = ?1";
 const QUESTION_IDS: &str = "SELECT id FROM question";
@@ -383,7 +387,7 @@ impl Store {
         Ok(kits)
     }
 
-    /// A kit by id, or by name (case-insensitive).
+    /// A kit by id, or by name (compared by identity key, `text::name_key`).
     pub fn kit(&self, id_or_name: &str) -> Result<Kit> {
         let row: Option<(String, String, String)> = self
             .conn
@@ -391,6 +395,20 @@ impl Store {
                 Ok((r.get("id")?, r.get("name")?, r.get("description")?))
             })
             .optional()?;
+        let row = match row {
+            Some(row) => Some(row),
+            // The same name in another form (case, spacing, invisible
+            // characters): the same kit.
+            None => match kit_by_name(&self.conn, id_or_name)? {
+                Some((id, _)) => self
+                    .conn
+                    .query_row(KIT, [&id], |r| {
+                        Ok((r.get("id")?, r.get("name")?, r.get("description")?))
+                    })
+                    .optional()?,
+                None => None,
+            },
+        };
         let (id, name, description) =
             row.ok_or_else(|| Error::NotFound(format!("no kit with id or name {id_or_name:?}")))?;
         let questions = self
@@ -530,10 +548,7 @@ impl Store {
         new_id: &str,
     ) -> Result<Kit> {
         let name = name.trim();
-        let existing: Option<(String, bool)> = self
-            .conn
-            .query_row(KIT_BY_NAME, [name], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let existing = kit_by_name(&self.conn, name)?;
         let kit = match existing {
             Some((_, true)) => {
                 return Err(Error::Locked(format!(
@@ -567,7 +582,7 @@ impl Store {
     pub fn rename_kit(&mut self, id: &str, name: &str) -> Result<()> {
         let name = name.trim();
         self.own_kit(id)?;
-        if name.is_empty() {
+        if text::name_key(name).is_empty() {
             return Err(Error::invalid("name: a kit needs a name"));
         }
         crate::session::field("name", crate::validate::name(name))?;
@@ -647,11 +662,11 @@ impl Store {
         Ok(id)
     }
 
+    /// No other kit has this name, or had it, by identity key: "Backend
+    /// fundamentals" with two spaces, another case or an invisible character
+    /// is the built-in kit's name.
     fn check_name_free(&self, name: &str, own_id: &str) -> Result<()> {
-        let existing: Option<(String, bool)> = self
-            .conn
-            .query_row(KIT_BY_NAME, [name], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let existing = kit_by_name(&self.conn, name)?;
         match existing {
             Some((other, _)) if other != own_id => {
                 return Err(Error::Conflict(format!(
@@ -662,10 +677,7 @@ impl Store {
         }
         // A renamed kit still compares the interviews made under its former
         // names, so no other kit may take one.
-        let former: Option<(String, String)> = self
-            .conn
-            .query_row(FORMER_NAME_OWNER, [name], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let former = former_name_owner(&self.conn, name)?;
         match former {
             Some((other, now)) if other != own_id => Err(Error::Conflict(format!(
                 "name: {name:?} is the former name of kit {now:?}, which still compares the interviews made under it; choose another name"
@@ -681,7 +693,7 @@ impl Store {
                 kit.id
             )));
         }
-        if kit.name.trim().is_empty() {
+        if text::name_key(&kit.name).is_empty() {
             return Err(Error::invalid("name: a kit needs a name"));
         }
         bank::check_kit_fields(kit).map_err(|(f, m)| Error::invalid(format!("{f}: {m}")))?;
@@ -707,6 +719,34 @@ impl Store {
         }
         Ok(())
     }
+}
+
+/// The kit (id, built in) whose current name has the identity key of
+/// `name`; a built-in kit first.
+fn kit_by_name(conn: &Connection, name: &str) -> Result<Option<(String, bool)>> {
+    let key = text::name_key(name);
+    let mut stmt = conn.prepare_cached(KIT_NAMES)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if text::name_key(&r.get::<_, String>("name")?) == key {
+            return Ok(Some((r.get("id")?, r.get("builtin")?)));
+        }
+    }
+    Ok(None)
+}
+
+/// The kit (id, current name) that once had a name with the identity key
+/// of `name`.
+fn former_name_owner(conn: &Connection, name: &str) -> Result<Option<(String, String)>> {
+    let key = text::name_key(name);
+    let mut stmt = conn.prepare_cached(FORMER_NAMES)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if text::name_key(&r.get::<_, String>("former")?) == key {
+            return Ok(Some((r.get("id")?, r.get("name")?)));
+        }
+    }
+    Ok(None)
 }
 
 fn builtin_refused(id: &str) -> Error {
@@ -809,9 +849,7 @@ fn store_bank(
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for (i, k) in bank.kits.iter().enumerate() {
-        let clash: Option<(String, bool)> = tx
-            .query_row(KIT_BY_NAME, [&k.name], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let clash = kit_by_name(tx, &k.name)?;
         if let Some((other, _)) = clash.filter(|(other, _)| *other != k.id) {
             return Err(Error::Conflict(format!(
                 "bank file at kits[{i}].name: kit {other:?} already has the name {:?}",

@@ -28,6 +28,20 @@ const KEEP_ORIGINAL: &str = "
     ON CONFLICT (session_id) DO UPDATE SET file = excluded.file";
 const KEEP_ORIGINAL_IF_MISSING: &str =
     "INSERT OR IGNORE INTO signed_original (session_id, file) VALUES (?1, ?2)";
+const SIGNERS: &str = "SELECT name, public_key, first_seen FROM signer ORDER BY first_seen";
+
+/// The pin (key, first seen) of a signer whose name looks like `who`
+/// (`text::look_alike`); signers are few, so all are read.
+fn look_alike_pin(tx: &Transaction, who: &str) -> Result<Option<(String, String)>> {
+    let mut stmt = tx.prepare_cached(SIGNERS)?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        if text::look_alike(&r.get::<_, String>(0)?, who) {
+            return Ok(Some((r.get(1)?, r.get(2)?)));
+        }
+    }
+    Ok(None)
+}
 
 /// Checks a file's signer against the key pinned for its interviewer, and
 /// pins it on first sight. A changed key, or an unsigned file from someone
@@ -60,9 +74,16 @@ fn check_signer(
     if ours && signer.as_ref() == Some(own) {
         return Ok(None);
     }
-    let pinned: Option<PublicKey> = tx
+    let pinned: Option<String> = tx
         .query_row(SIGNER, [&key], |r| r.get::<_, String>(0))
-        .optional()?
+        .optional()?;
+    // A name that only looks or reads like a pinned one (Cyrillic letters,
+    // an ASCII spelling) is no first sight: it meets that pin.
+    let pinned = match pinned {
+        Some(p) => Some(p),
+        None => look_alike_pin(tx, who)?.map(|(key, _)| key),
+    };
+    let pinned: Option<PublicKey> = pinned
         .map(|text| {
             PublicKey::from_stored(&text).ok_or_else(|| {
                 Error::invalid(format!("the key pinned for {who} is damaged: {text:?}"))

@@ -2,6 +2,8 @@
 //! landed (a test pins each file's hash); a change is a new file.
 //!
 //! Migration 4's hook fills each candidate's name key (`text::name_key`).
+//! Migration 8's hook recomputes every stored name key (candidates, pinned
+//! signers) with the NFKC_Casefold key, merging rows that now collide.
 //!
 //! Migration 2 has a Rust hook that moves data the SQL cannot: it stores each
 //! distinct question snapshot once, addressed by its SHA-256, and fills the
@@ -45,6 +47,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         include_str!("migrations/0007_kit_former_names.sql"),
     ),
     (
+        "0008_identity_nfkc_casefold.sql",
+        include_str!("migrations/0008_identity_nfkc_casefold.sql"),
+    ),
+    (
         "0009_signed_originals.sql",
         include_str!("migrations/0009_signed_originals.sql"),
     ),
@@ -58,6 +64,7 @@ pub(crate) fn migrations() -> Migrations<'static> {
             .map(|(i, (_, sql))| match i {
                 1 => M::up_with_hook(sql, v2_move_snapshots),
                 3 => M::up_with_hook(sql, v4_name_keys),
+                7 => M::up_with_hook(sql, v8_identity_keys),
                 _ => M::up(sql),
             })
             .collect(),
@@ -130,6 +137,59 @@ fn v4_name_keys(tx: &Transaction) -> HookResult {
     let mut set = tx.prepare("UPDATE candidate SET name_key = ?2 WHERE id = ?1")?;
     for (id, name) in names {
         set.execute(params![id, crate::text::name_key(&name)])?;
+    }
+    Ok(())
+}
+
+const V8_CANDIDATES: &str = "SELECT id, name FROM candidate ORDER BY rowid";
+const V8_SET_CANDIDATE_KEY: &str =
+    "UPDATE candidate SET name_key = ?2, look_key = ?3, look_key_confusable = ?4 WHERE id = ?1";
+const V8_MOVE_SESSIONS: &str = "UPDATE session SET candidate_id = ?1 WHERE candidate_id = ?2";
+const V8_DROP_CANDIDATE: &str = "DELETE FROM candidate WHERE id = ?1";
+const V8_SIGNERS: &str =
+    "SELECT name_key, name, public_key, first_seen FROM signer ORDER BY first_seen, rowid";
+const V8_DROP_SIGNERS: &str = "DELETE FROM signer";
+const V8_PIN_SIGNER: &str =
+    "INSERT INTO signer (name_key, name, public_key, first_seen) VALUES (?1, ?2, ?3, ?4)";
+
+/// Recomputes every stored name key with the NFKC_Casefold key. Candidates
+/// that now share a key are merged under the earliest; of signers that now
+/// share a key, the pin seen first is kept (see the migration's comment).
+fn v8_identity_keys(tx: &Transaction) -> HookResult {
+    let candidates: Vec<(String, String)> = tx
+        .prepare(V8_CANDIDATES)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut first: HashMap<String, String> = HashMap::new();
+    for (id, name) in candidates {
+        let key = crate::text::name_key(&name);
+        match first.get(&key) {
+            Some(kept) => {
+                tx.execute(V8_MOVE_SESSIONS, params![kept, id])?;
+                tx.execute(V8_DROP_CANDIDATE, [&id])?;
+            }
+            None => {
+                let [look, look_confusable] = crate::text::look_keys(&name);
+                tx.execute(
+                    V8_SET_CANDIDATE_KEY,
+                    params![id, key, look, look_confusable],
+                )?;
+                first.insert(key, id);
+            }
+        }
+    }
+    let signers: Vec<(String, String, String, String)> = tx
+        .prepare(V8_SIGNERS)?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    tx.execute(V8_DROP_SIGNERS, [])?;
+    let mut pinned: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for (_, name, public_key, first_seen) in signers {
+        let key = crate::text::name_key(&name);
+        // The first pin of a key stays; a later one for the same name goes.
+        if pinned.insert(key.clone()) {
+            tx.execute(V8_PIN_SIGNER, params![key, name, public_key, first_seen])?;
+        }
     }
     Ok(())
 }

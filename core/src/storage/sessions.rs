@@ -27,7 +27,9 @@ use crate::text;
 const CANDIDATE_BY_KEY: &str =
     "SELECT id, name FROM candidate WHERE name_key = ?1 ORDER BY rowid LIMIT 1";
 const CANDIDATE_BY_ID: &str = "SELECT name, name_key FROM candidate WHERE id = ?1";
-const INSERT_CANDIDATE: &str = "INSERT INTO candidate (id, name, name_key) VALUES (?1, ?2, ?3)";
+const INSERT_CANDIDATE: &str = "
+    INSERT INTO candidate (id, name, name_key, look_key, look_key_confusable)
+    VALUES (?1, ?2, ?3, ?4, ?5)";
 
 const INSERT_NEW_SESSION: &str = "
     INSERT INTO session (id, candidate_id, interviewer, role, kit_name, status, created_at, updated_at,
@@ -141,12 +143,33 @@ const AUDIT: &str = "
 
 /// Candidates of own sessions that are not submitted: their colleagues'
 /// sessions are sealed (`crate::seal`).
-const OPEN_OWN_CANDIDATES: &str =
-    "SELECT DISTINCT candidate_id FROM session WHERE imported = 0 AND status != 'submitted'";
+/// The candidates sealed now: those of the local interviewer's sessions that
+/// are not submitted, and every candidate whose name looks or reads like one
+/// of theirs (`text::look_keys`: "Soren" for "Søren", Cyrillic look-alike
+/// letters). Sealing a look-alike errs on the safe side.
+macro_rules! sealed_candidates {
+    () => {
+        "SELECT c.id FROM session o
+         JOIN candidate m ON m.id = o.candidate_id
+         JOIN candidate c ON c.look_key = m.look_key
+         WHERE o.imported = 0 AND o.status != 'submitted'
+         UNION
+         SELECT c.id FROM session o
+         JOIN candidate m ON m.id = o.candidate_id
+         JOIN candidate c ON c.look_key_confusable = m.look_key_confusable
+         WHERE o.imported = 0 AND o.status != 'submitted'
+         UNION
+         SELECT candidate_id FROM session WHERE imported = 0 AND status != 'submitted'"
+    };
+}
+const OPEN_OWN_CANDIDATES: &str = sealed_candidates!();
 
 /// Whether the session `s` is sealed, as an SQL expression.
-const SEALED: &str = "(s.imported = 1 AND s.candidate_id IN (
-        SELECT o.candidate_id FROM session o WHERE o.imported = 0 AND o.status != 'submitted'))";
+const SEALED: &str = concat!(
+    "(s.imported = 1 AND s.candidate_id IN (",
+    sealed_candidates!(),
+    "))"
+);
 
 /// Every entry's score with its session's rater, candidate, kit and state;
 /// sealed sessions are left out. The kit is its current name when the
@@ -267,7 +290,11 @@ pub(crate) fn candidate_for(tx: &Transaction, name: &str, id: CandidateId) -> Re
     if let Some((existing, _)) = candidate_by_key(tx, &key)? {
         return Ok(existing);
     }
-    tx.execute(INSERT_CANDIDATE, params![id, name, key])?;
+    let [look, look_confusable] = text::look_keys(name);
+    tx.execute(
+        INSERT_CANDIDATE,
+        params![id, name, key, look, look_confusable],
+    )?;
     Ok(id)
 }
 
@@ -293,7 +320,11 @@ pub(crate) fn candidate_by_id(
 
 /// Inserts a new candidate.
 pub(crate) fn insert_candidate(tx: &Transaction, id: CandidateId, name: &str) -> Result<()> {
-    tx.execute(INSERT_CANDIDATE, params![id, name, text::name_key(name)])?;
+    let [look, look_confusable] = text::look_keys(name);
+    tx.execute(
+        INSERT_CANDIDATE,
+        params![id, name, text::name_key(name), look, look_confusable],
+    )?;
     Ok(())
 }
 

@@ -25,7 +25,7 @@ export function previewFrame(): HTMLIFrameElement {
 
 /** The warning shown with every redacted report. */
 export const REDACTION_WARNING =
-  "Free text can still identify people: a job, a place, a project or a quote in the notes is not replaced. Read the report before you send it.";
+  "Redaction errs toward over-redacting: an everyday word that is also the name of someone in the report (“will”, “hope”) is replaced too. Free text can still identify people: a job, a place, a project or a quote in the notes is not replaced. Read the report before you send it.";
 
 /** "Lin Wei → Candidate 3F2A (also 12× in the text)". */
 export function replacementText(r: Replacement): string {
