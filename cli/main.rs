@@ -76,11 +76,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             status!("panelist: {e}");
-            ExitCode::from(match e {
-                Error::NotFound(_) => 3,
-                Error::Locked(_) | Error::Conflict(_) | Error::Sealed(_) => 4,
-                _ => 1,
-            })
+            ExitCode::from(e.code().exit_status())
         }
     }
 }

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use panelist_core::sync::{self, Remote, CA_KEY, CURSOR_KEY};
 use panelist_core::team_token::{TeamToken, TokenStore};
+use panelist_core::wire::PublishOutcome;
 use panelist_core::{Error, Result, Store};
 
 #[derive(Subcommand)]
@@ -103,7 +104,7 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
 pub fn publish_bank(store: &mut Store) -> Result<()> {
     let remote = Remote::from_store(store)?;
     let p = remote.publish_bank(store)?;
-    if p.result == "unchanged" {
+    if p.result == PublishOutcome::Unchanged {
         println!(
             "the team bank is already this bank (version {}, {} questions, {} kits)",
             p.version, p.questions, p.kits
@@ -147,10 +148,7 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
         );
     }
     if let Some(b) = &r.bank {
-        println!(
-            "team bank version {} from {}: {} questions added, {} updated (new revisions), {} kits added or changed",
-            b.version, b.published_by, b.questions_added, b.questions_updated, b.kits
-        );
+        println!("{}", b.sentence());
     }
     for c in &r.conflicts {
         println!("conflict: {c}");

@@ -35,6 +35,9 @@ fi
 step "Rust tests (core, CLI, durability, team server on a throwaway PostgreSQL)"
 cargo test --workspace --locked
 
+step "doc-driven test: an implementation written from docs/ alone (Python, PyNaCl) against the real CLI and server"
+tests/docs/run.sh
+
 step "bounded fuzzing: session files, bank files, the import planner (20 s each)"
 scripts/fuzz.sh 20
 

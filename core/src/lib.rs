@@ -23,7 +23,8 @@ pub mod sync;
 pub mod team_token;
 pub mod text;
 pub mod validate;
+pub mod wire;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Result};
 pub use ids::{AuditId, CandidateId, SessionId};
 pub use storage::Store;

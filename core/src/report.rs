@@ -4,6 +4,8 @@
 use std::fmt::Write;
 
 pub(crate) mod escape;
+pub mod html;
+pub mod model;
 pub(crate) mod view;
 
 use askama::Template;

@@ -14,19 +14,25 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::import::ImportOutcome;
 use crate::session_file::SessionFile;
 use crate::team_token::TeamToken;
+use crate::wire::{
+    BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, PushOutcome, PushResult, TeamBank,
+    PROTOCOL_VERSION,
+};
+pub use crate::wire::{Me, Published};
 use crate::{Error, Result, Store};
 
 /// Settings the sync keeps in the database.
 pub const URL_KEY: &str = "remote.url";
 /// Where `panelist remote set` kept the token before it moved to the
 /// keyring or a 0600 file ([`TeamToken`]); read once to move it out.
-pub const TOKEN_KEY: &str = "remote.token";
+pub use crate::team_token::TOKEN_KEY;
 pub const CURSOR_KEY: &str = "remote.cursor";
 pub const CA_KEY: &str = "remote.ca_pem";
 /// The server's name for this user, remembered from the last sync, so the
@@ -34,7 +40,7 @@ pub const CA_KEY: &str = "remote.ca_pem";
 pub const USER_KEY: &str = "remote.user";
 /// The team bank version last imported from the server (0 or absent: none).
 pub const BANK_VERSION_KEY: &str = "remote.bank_version";
-const PAGE: u32 = 100;
+const PAGE: i64 = 100;
 
 /// Where the team server is and how to sign in.
 #[derive(Debug, Clone)]
@@ -69,51 +75,6 @@ pub fn set_server(store: &mut Store, url: &str) -> Result<String> {
     Ok(url)
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
-#[ts(export)]
-pub struct Me {
-    #[ts(type = "number")]
-    pub protocol: u32,
-    pub name: String,
-    pub role: String,
-}
-
-#[derive(Deserialize)]
-struct PushResult {
-    result: String,
-    content_hash: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Changes {
-    sessions: Vec<Box<serde_json::value::RawValue>>,
-    cursor: String,
-    more: bool,
-}
-
-/// `GET /v1/bank`: the newest team bank; `bank` only when newer than `after`.
-#[derive(Deserialize)]
-struct TeamBank {
-    version: u64,
-    published_by: Option<String>,
-    bank: Option<Box<serde_json::value::RawValue>>,
-}
-
-/// `PUT /v1/bank`'s answer.
-#[derive(Debug, Clone, Deserialize, Serialize, TS)]
-#[ts(export)]
-pub struct Published {
-    /// `"published"` (a new version) or `"unchanged"`.
-    pub result: String,
-    #[ts(type = "number")]
-    pub version: u64,
-    pub content_hash: String,
-    #[ts(type = "number")]
-    pub questions: usize,
-    #[ts(type = "number")]
-    pub kits: usize,
-}
-
 /// A team bank version pulled and imported into the local bank.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
@@ -130,19 +91,31 @@ pub struct BankPulled {
     pub kits: usize,
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    code: String,
-    message: String,
+impl BankPulled {
+    /// The one sentence that says what this pull did, for the CLI and the
+    /// app alike.
+    pub fn sentence(&self) -> String {
+        format!(
+            "team bank version {} from {}: {} questions added, {} updated (new revisions), {} kits added or changed",
+            self.version,
+            self.published_by,
+            self.questions_added,
+            self.questions_updated,
+            self.kits
+        )
+    }
 }
 
-/// An HTTP failure: the server's `{code, message}`, or a transport error.
+/// An HTTP failure: the server's `{code, message}`, a reply that is not
+/// what the protocol says, or a transport error.
 enum Failure {
     Api {
         status: u16,
-        code: String,
+        /// `None` when the body was not a `{code, message}` this build knows.
+        code: Option<ErrorCode>,
         message: String,
     },
+    Reply(String),
     Transport(String),
 }
 
@@ -154,11 +127,15 @@ impl Failure {
                 code,
                 message,
             } => {
+                let code = code.map_or("http", ErrorCode::as_str);
                 let msg = format!("the team server said {status} {code}: {message}");
                 match status {
                     409 => Error::Conflict(msg),
                     _ => Error::Invalid(msg),
                 }
+            }
+            Failure::Reply(e) => {
+                Error::Invalid(format!("the team server sent an unexpected reply: {e}"))
             }
             Failure::Transport(e) => Error::Io(format!("cannot reach the team server {url}: {e}")),
         }
@@ -218,21 +195,30 @@ impl Remote {
         })
     }
 
-    fn call(&self, req: ureq::Request, body: Option<&[u8]>) -> Result<String, Failure> {
+    /// One request; the reply parsed as `T` (the one place a reply of the
+    /// server is read).
+    fn call<T: DeserializeOwned>(
+        &self,
+        req: ureq::Request,
+        body: Option<&[u8]>,
+    ) -> Result<T, Failure> {
         let req = req.set("Authorization", &format!("Bearer {}", self.token));
         let r = match body {
             Some(b) => req.set("Content-Type", "application/json").send_bytes(b),
             None => req.call(),
         };
         match r {
-            Ok(resp) => resp
-                .into_string()
-                .map_err(|e| Failure::Transport(e.to_string())),
+            Ok(resp) => {
+                let text = resp
+                    .into_string()
+                    .map_err(|e| Failure::Transport(e.to_string()))?;
+                serde_json::from_str(&text).map_err(|e| Failure::Reply(e.to_string()))
+            }
             Err(ureq::Error::Status(status, resp)) => {
                 let text = resp.into_string().unwrap_or_default();
                 let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
-                    Ok(e) => (e.code, e.message),
-                    Err(_) => ("http".into(), text.chars().take(200).collect()),
+                    Ok(e) => (Some(e.code), e.message),
+                    Err(_) => (None, text.chars().take(200).collect()),
                 };
                 Err(Failure::Api {
                     status,
@@ -244,12 +230,8 @@ impl Remote {
         }
     }
 
-    fn get<T: for<'de> Deserialize<'de>>(&self, path: &str) -> Result<T> {
-        let text = self
-            .call(self.agent.get(&format!("{}{path}", self.url)), None)
-            .map_err(|f| f.into_error(&self.url))?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::Invalid(format!("the team server sent an unexpected reply: {e}")))
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        self.call(self.agent.get(&format!("{}{path}", self.url)), None)
     }
 
     /// Publishes `store`'s whole bank as the team bank (admins only): the
@@ -259,22 +241,19 @@ impl Remote {
         let file = store.export_bank()?;
         let body = serde_json::to_vec_pretty(&file)
             .map_err(|e| Error::Invalid(format!("the bank cannot be written: {e}")))?;
-        let text = self
-            .call(
-                self.agent.put(&format!("{}/v1/bank", self.url)),
-                Some(&body),
-            )
-            .map_err(|f| f.into_error(&self.url))?;
-        serde_json::from_str(&text)
-            .map_err(|e| Error::Invalid(format!("the team server sent an unexpected reply: {e}")))
+        self.call(
+            self.agent.put(&format!("{}/v1/bank", self.url)),
+            Some(&body),
+        )
+        .map_err(|f| f.into_error(&self.url))
     }
 
     /// Who the token belongs to; checks the protocol version.
     pub fn me(&self) -> Result<Me> {
-        let me: Me = self.get("/v1/me")?;
-        if me.protocol != 1 {
+        let me: Me = self.get("/v1/me").map_err(|f| f.into_error(&self.url))?;
+        if me.protocol != PROTOCOL_VERSION {
             return Err(Error::Invalid(format!(
-                "the team server speaks sync protocol {}; this Panelist speaks 1",
+                "the team server speaks sync protocol {}; this Panelist speaks {PROTOCOL_VERSION}",
                 me.protocol
             )));
         }
@@ -390,30 +369,26 @@ pub fn sync(
         // Signed with this installation's key, as a file export would be.
         let file = store.session_file(item.id)?;
         let body = file.to_json();
-        let r = remote.call(
+        let r: Result<PushResult, Failure> = remote.call(
             remote.agent.post(&format!("{}/v1/sessions", remote.url)),
             Some(body.as_bytes()),
         );
         match r {
-            Ok(text) => match serde_json::from_str::<PushResult>(&text) {
-                Ok(p) => {
-                    let hash = p.content_hash.unwrap_or_else(|| file.content_hash.clone());
-                    store.record_push(item.id, item.revision, &hash, now(), None)?;
-                    if p.result == "unchanged" {
-                        report.already_there += 1;
-                    } else {
-                        report.pushed.push(Moved {
-                            candidate: item.candidate,
-                            interviewer: item.interviewer,
-                            revision: item.revision,
-                            what: "pushed".into(),
-                        });
-                    }
+            Ok(p) => {
+                store.record_push(item.id, item.revision, &p.content_hash, now(), None)?;
+                match p.result {
+                    PushOutcome::Unchanged => report.already_there += 1,
+                    PushOutcome::Stored => report.pushed.push(Moved {
+                        candidate: item.candidate,
+                        interviewer: item.interviewer,
+                        revision: item.revision,
+                        what: "pushed".into(),
+                    }),
                 }
-                Err(e) => report
-                    .failures
-                    .push(format!("{}: unexpected reply: {e}", item.id)),
-            },
+            }
+            Err(Failure::Reply(e)) => report
+                .failures
+                .push(format!("{}: unexpected reply: {e}", item.id)),
             Err(Failure::Transport(e)) => {
                 return Err(Error::Io(format!(
                     "cannot reach the team server {}: {e}",
@@ -421,7 +396,7 @@ pub fn sync(
                 )))
             }
             Err(Failure::Api {
-                status: 409,
+                code: Some(ErrorCode::Conflict),
                 message,
                 ..
             }) => {
@@ -452,7 +427,13 @@ pub fn sync(
         store.setting(CURSOR_KEY)?.unwrap_or_default()
     };
     loop {
-        let page: Changes = remote.get(&format!("/v1/changes?after={cursor}&limit={PAGE}"))?;
+        let query = ChangesQuery {
+            after: Some(cursor.clone()),
+            limit: Some(PAGE),
+        };
+        let page: Changes = remote
+            .get(&query.path())
+            .map_err(|f| f.into_error(&remote.url))?;
         let mut files = Vec::new();
         for value in &page.sessions {
             let f = SessionFile::parse(value.get().as_bytes()).map_err(|e| {
@@ -513,18 +494,14 @@ fn pull_bank(
         .setting(BANK_VERSION_KEY)?
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let text = match remote.call(
-        remote
-            .agent
-            .get(&format!("{}/v1/bank?after={have}", remote.url)),
-        None,
-    ) {
+    let query = BankQuery {
+        after: Some(i64::try_from(have).unwrap_or(i64::MAX)),
+    };
+    let team: TeamBank = match remote.get(&query.path()) {
         Ok(t) => t,
         Err(Failure::Api { status: 404, .. }) => return Ok(None),
         Err(f) => return Err(f.into_error(&remote.url)),
     };
-    let team: TeamBank = serde_json::from_str(&text)
-        .map_err(|e| Error::Invalid(format!("the team server sent an unexpected reply: {e}")))?;
     let Some(bank) = team.bank.filter(|_| team.version > have) else {
         return Ok(None);
     };

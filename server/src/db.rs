@@ -229,8 +229,6 @@ pub async fn check_server_role(client: &Client) -> Result<()> {
 
 // -- users ------------------------------------------------------------------
 
-pub const ROLES: &[&str] = &["interviewer", "lead", "admin"];
-
 /// A new bearer token: 256 random bits, hex, with a recognisable prefix.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
@@ -270,11 +268,11 @@ fn check_name(name: &str) -> Result<&str> {
 /// Adds a user and returns their token (shown once; only its hash is kept).
 pub async fn add_user(client: &Client, name: &str, role: &str) -> Result<String> {
     let name = check_name(name)?;
-    if !ROLES.contains(&role) {
+    let Some(role) = panelist_core::wire::Role::parse(role) else {
         return Err(DbError(format!(
             "unknown role {role:?}: use interviewer, lead or admin"
         )));
-    }
+    };
     // Names are one person by the core's identity key (Unicode form, case,
     // spacing and invisible characters ignored), which SQL's lower() is not:
     // "Grace Hopper" and "Grace Hopper" + a TAG character are one user.
@@ -287,6 +285,7 @@ pub async fn add_user(client: &Client, name: &str, role: &str) -> Result<String>
             )));
         }
     }
+    let role = role.as_str();
     let token = new_token();
     client
         .execute(

@@ -3,7 +3,9 @@
 //! Every request that touches data runs in one database transaction in which
 //! the caller's identity is set with `set_config(..., true)` (transaction
 //! scoped); row-level security decides what the transaction can see and
-//! write. Every error is JSON `{"code", "message"}` with a 4xx/5xx status.
+//! write. Every error is JSON `{"code", "message"}` with a 4xx/5xx status,
+//! its code one of the core's [`ErrorCode`]s. The request and response types
+//! are the core's (`panelist_core::wire`), shared with the client.
 
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -15,7 +17,10 @@ use axum::{Json, Router};
 use deadpool_postgres::{Pool, Transaction};
 use panelist_core::session::Status;
 use panelist_core::session_file::SessionFile;
-use serde::{Deserialize, Serialize};
+pub use panelist_core::wire::{
+    BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, Me, PublishOutcome, Published,
+    PushOutcome, PushResult, Role, TeamBank, PROTOCOL_VERSION,
+};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use tokio_postgres::error::SqlState;
@@ -23,8 +28,6 @@ use uuid::Uuid;
 
 use crate::db::{self, describe};
 
-/// The protocol version this server speaks; it is also the path prefix.
-pub const PROTOCOL_VERSION: u32 = 1;
 /// Largest request body accepted (a session file is far smaller).
 pub const MAX_BODY_BYTES: usize = 5 * 1024 * 1024;
 /// Default and largest page of `GET /v1/changes`.
@@ -67,21 +70,15 @@ async fn access_log(req: axum::extract::Request, next: axum::middleware::Next) -
 
 // -- errors -------------------------------------------------------------------
 
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct ErrorBody {
-    pub code: String,
-    pub message: String,
-}
-
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             code,
@@ -89,20 +86,20 @@ impl ApiError {
         }
     }
     fn unauthorized(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+        Self::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
     }
     fn invalid(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid", message)
+        Self::new(StatusCode::BAD_REQUEST, ErrorCode::Invalid, message)
     }
     fn conflict(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::CONFLICT, "conflict", message)
+        Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
     }
     fn internal(message: impl Into<String>) -> Self {
         let message = message.into();
         eprintln!("panelist-server: internal error: {message}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
+            ErrorCode::Internal,
             "the server failed to handle the request; the error is in its log",
         )
     }
@@ -112,7 +109,7 @@ impl ApiError {
     fn unavailable() -> Self {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            "unavailable",
+            ErrorCode::Unavailable,
             "the database is not reachable; try again shortly",
         )
     }
@@ -140,7 +137,7 @@ impl IntoResponse for ApiError {
         (
             self.status,
             Json(ErrorBody {
-                code: self.code.to_string(),
+                code: self.code,
                 message: self.message,
             }),
         )
@@ -151,13 +148,17 @@ impl IntoResponse for ApiError {
 type ApiResult<T> = Result<T, ApiError>;
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such endpoint",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "this endpoint does not take that method",
     )
 }
@@ -166,7 +167,7 @@ fn body_error(r: BytesRejection) -> ApiError {
     if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
+            ErrorCode::TooLarge,
             format!("the request body is larger than {MAX_BODY_BYTES} bytes"),
         )
     } else {
@@ -181,7 +182,17 @@ fn body_error(r: BytesRejection) -> ApiError {
 pub struct Caller {
     pub id: i64,
     pub name: String,
-    pub role: String,
+    pub role: Role,
+}
+
+/// The token of an `Authorization: Bearer TOKEN` header. The scheme name is
+/// case-insensitive (RFC 9110, section 11.1); the token is not.
+pub fn bearer_token(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim_start().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    Some(token.trim()).filter(|t| !t.is_empty())
 }
 
 /// Authenticates the bearer token inside `tx` and sets the caller's identity
@@ -190,13 +201,10 @@ async fn authenticate(tx: &Transaction<'_>, headers: &HeaderMap) -> ApiResult<Ca
     let header = headers
         .get(axum::http::header::AUTHORIZATION)
         .ok_or_else(|| ApiError::unauthorized("missing Authorization: Bearer token"))?;
-    let token = header
-        .to_str()
-        .ok()
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::unauthorized("the Authorization header is not a Bearer token"))?;
+    let token =
+        header.to_str().ok().and_then(bearer_token).ok_or_else(|| {
+            ApiError::unauthorized("the Authorization header is not a Bearer token")
+        })?;
     let hash = db::hex(&db::token_sha256(token));
     tx.execute(
         "SELECT set_config('panelist.token_sha256', $1, true)",
@@ -211,10 +219,12 @@ async fn authenticate(tx: &Transaction<'_>, headers: &HeaderMap) -> ApiResult<Ca
         )
         .await?
         .ok_or_else(|| ApiError::unauthorized("the token is not valid or was revoked"))?;
+    let role: String = row.get(2);
     let caller = Caller {
         id: row.get(0),
         name: row.get(1),
-        role: row.get(2),
+        role: Role::parse(&role)
+            .ok_or_else(|| ApiError::internal(format!("users.role holds {role:?}")))?,
     };
     tx.execute(
         "SELECT set_config('panelist.token_sha256', '', true), set_config('panelist.user_id', $1, true)",
@@ -225,13 +235,6 @@ async fn authenticate(tx: &Transaction<'_>, headers: &HeaderMap) -> ApiResult<Ca
 }
 
 // -- GET /v1/me -------------------------------------------------------------------
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Me {
-    pub protocol: u32,
-    pub name: String,
-    pub role: String,
-}
 
 async fn me(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Me>> {
     let mut client = st.pool.get().await?;
@@ -246,15 +249,6 @@ async fn me(State(st): State<AppState>, headers: HeaderMap) -> ApiResult<Json<Me
 }
 
 // -- POST /v1/sessions ----------------------------------------------------------
-
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PushResult {
-    /// `"stored"` (new, or a newer revision) or `"unchanged"` (already held).
-    pub result: String,
-    pub id: Uuid,
-    pub revision: u64,
-    pub content_hash: String,
-}
 
 /// The key sessions of one candidate share across machines: the candidate's
 /// name as the core matches it (trimmed, exact).
@@ -280,7 +274,7 @@ async fn push(
     {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "forged_author",
+            ErrorCode::ForgedAuthor,
             format!(
                 "the session's interviewer is {:?} but the token is {:?}'s: push only your own sessions",
                 s.interviewer, caller.name
@@ -290,8 +284,9 @@ async fn push(
     let id: Uuid = s.id.as_uuid();
     let revision = s.revision as i64;
     let status = s.status.as_str();
-    let result = |r: &str| PushResult {
-        result: r.to_string(),
+    let result = |r: PushOutcome| PushResult {
+        protocol: PROTOCOL_VERSION,
+        result: r,
         id,
         revision: s.revision,
         content_hash: file.content_hash.clone(),
@@ -322,14 +317,16 @@ async fn push(
                 Err(e) => return Err(e.into()),
             }
             tx.commit().await?;
-            Ok((StatusCode::CREATED, Json(result("stored"))).into_response())
+            Ok((StatusCode::CREATED, Json(result(PushOutcome::Stored))).into_response())
         }
         Some(row) => {
             let (old_rev, old_hash, old_status): (i64, String, String) =
                 (row.get(0), row.get(1), row.get(2));
             if old_rev == revision {
                 if old_hash == file.content_hash {
-                    return Ok((StatusCode::OK, Json(result("unchanged"))).into_response());
+                    return Ok(
+                        (StatusCode::OK, Json(result(PushOutcome::Unchanged))).into_response()
+                    );
                 }
                 return Err(ApiError::conflict(format!(
                     "session {id} revision {revision} is already held with different content ({old_hash}); the copies have diverged"
@@ -366,26 +363,12 @@ async fn push(
                 Err(e) => return Err(e.into()),
             }
             tx.commit().await?;
-            Ok((StatusCode::OK, Json(result("stored"))).into_response())
+            Ok((StatusCode::OK, Json(result(PushOutcome::Stored))).into_response())
         }
     }
 }
 
 // -- GET /v1/changes --------------------------------------------------------------
-
-#[derive(Debug, Deserialize)]
-pub struct ChangesQuery {
-    pub after: Option<String>,
-    pub limit: Option<i64>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Changes {
-    pub protocol: u32,
-    pub sessions: Vec<Box<RawValue>>,
-    pub cursor: String,
-    pub more: bool,
-}
 
 /// A position in the caller's change feed: the delivery number of the last
 /// session received and its id (ties are broken by id).
@@ -500,25 +483,6 @@ fn stored_json(document: String) -> ApiResult<Box<RawValue>> {
 
 // -- GET /v1/bank, PUT /v1/bank ---------------------------------------------------
 
-#[derive(Debug, Deserialize)]
-pub struct BankQuery {
-    /// The version the client already has (0 or absent: none).
-    pub after: Option<i64>,
-}
-
-/// The newest published team bank. `bank` is the bank file, or null when
-/// nothing is published or the client already has `version`.
-#[derive(Debug, Serialize)]
-pub struct TeamBank {
-    pub protocol: u32,
-    /// 0 when nothing was published yet.
-    pub version: i64,
-    pub content_hash: Option<String>,
-    pub published_by: Option<String>,
-    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub bank: Option<Box<RawValue>>,
-}
-
 async fn bank(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -558,7 +522,7 @@ async fn bank(
     let bank = document.map(stored_json).transpose()?;
     Ok(Json(TeamBank {
         protocol: PROTOCOL_VERSION,
-        version: r.get(0),
+        version: version_of(r.get(0)),
         content_hash: Some(r.get(1)),
         published_by: Some(r.get(2)),
         published_at: Some(r.get(3)),
@@ -566,15 +530,19 @@ async fn bank(
     }))
 }
 
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
-pub struct PublishResult {
-    /// `"published"` (a new version) or `"unchanged"` (the newest version
-    /// already has these bytes).
-    pub result: String,
-    pub version: i64,
-    pub content_hash: String,
-    pub questions: usize,
-    pub kits: usize,
+/// A bank version as stored (a positive sequence number).
+fn version_of(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or_default()
+}
+
+/// Checks a bank file exactly as importing it on a fresh machine would: a
+/// new in-memory Panelist database (the built-in bank and kits in it) imports
+/// it. Returns its question and kit counts.
+pub fn check_bank_as_fresh_import(bytes: &[u8]) -> panelist_core::Result<(usize, usize)> {
+    let file = panelist_core::bank::parse_bank(bytes)?;
+    let mut fresh = panelist_core::Store::open_in_memory()?;
+    fresh.import_bank_at(&file, chrono::Utc::now())?;
+    Ok((file.questions.len(), file.kits.len()))
 }
 
 async fn publish_bank(
@@ -586,32 +554,24 @@ async fn publish_bank(
     let mut client = st.pool.get().await?;
     let tx = client.transaction().await?;
     let caller = authenticate(&tx, &headers).await?;
-    if caller.role != "admin" {
+    if caller.role != Role::Admin {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "forbidden",
+            ErrorCode::Forbidden,
             format!(
                 "{} is {}: only an admin publishes the team bank",
                 caller.name,
-                if caller.role == "lead" {
-                    "a lead"
-                } else {
-                    "an interviewer"
-                }
+                caller.role.with_article()
             ),
         ));
     }
-    // The same checks as a bank file import on a fresh machine (parsing a
-    // large bank is CPU work: off the async workers).
+    // The same checks as a bank file import on a fresh machine (parsing and
+    // importing a large bank is CPU work: off the async workers).
     let bytes = body.clone();
-    let (questions, kits) = tokio::task::spawn_blocking(move || {
-        let file = panelist_core::bank::parse_bank(&bytes)?;
-        file.validate(&panelist_core::bank::KnownIds::default())?;
-        Ok::<_, panelist_core::Error>((file.questions.len(), file.kits.len()))
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("bank check: {e}")))?
-    .map_err(|e| ApiError::invalid(e.to_string()))?;
+    let (questions, kits) = tokio::task::spawn_blocking(move || check_bank_as_fresh_import(&bytes))
+        .await
+        .map_err(|e| ApiError::internal(format!("bank check: {e}")))?
+        .map_err(|e| ApiError::invalid(e.to_string()))?;
     let document = String::from_utf8(body.to_vec())
         .map_err(|_| ApiError::invalid("the bank file is not UTF-8"))?;
     let content_hash = db::hex(&Sha256::digest(document.as_bytes()));
@@ -624,9 +584,10 @@ async fn publish_bank(
             &[],
         )
         .await?;
-    let result = |r: &str, version: i64| PublishResult {
-        result: r.to_string(),
-        version,
+    let result = |r: PublishOutcome, version: i64| Published {
+        protocol: PROTOCOL_VERSION,
+        result: r,
+        version: version_of(version),
         content_hash: content_hash.clone(),
         questions,
         kits,
@@ -634,7 +595,11 @@ async fn publish_bank(
     if let Some(row) = latest {
         let (version, hash): (i64, String) = (row.get(0), row.get(1));
         if hash == content_hash {
-            return Ok((StatusCode::OK, Json(result("unchanged", version))).into_response());
+            return Ok((
+                StatusCode::OK,
+                Json(result(PublishOutcome::Unchanged, version)),
+            )
+                .into_response());
         }
     }
     let version: i64 = tx
@@ -646,12 +611,33 @@ async fn publish_bank(
         .await?
         .get(0);
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(result("published", version))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(result(PublishOutcome::Published, version)),
+    )
+        .into_response())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// RFC 9110 11.1: the scheme name is case-insensitive; the token is not.
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for h in [
+            "Bearer pnl_x",
+            "bearer pnl_x",
+            "BEARER pnl_x",
+            "bEaReR  pnl_x ",
+        ] {
+            assert_eq!(bearer_token(h), Some("pnl_x"), "{h}");
+        }
+        for h in ["Basic pnl_x", "Bearer", "Bearer ", "Bearerpnl_x", "pnl_x"] {
+            assert_eq!(bearer_token(h), None, "{h}");
+        }
+        assert_eq!(bearer_token("Bearer PNL_X"), Some("PNL_X"));
+    }
 
     #[test]
     fn cursors_round_trip_and_strangers_are_refused() {

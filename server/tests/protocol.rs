@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use chrono::{TimeZone, Utc};
 use common::*;
 use panelist_core::session::{NewSession, Recommendation};
-use panelist_core::session_file::SessionFile;
+use panelist_core::session_file::{Identity, SessionFile};
 use panelist_core::Store;
 use uuid::Uuid;
 
@@ -90,9 +90,11 @@ fn the_wire_format_matches_the_committed_fixtures() {
 
     let r = post(&base, "/v1/sessions", Some(&grace), &g_bytes);
     assert_eq!(r.status, 201);
+    assert_eq!(r.body["protocol"], 1, "{}", r.body);
     check("push-response-stored.json", &r.pretty);
     let r = post(&base, "/v1/sessions", Some(&grace), &g_bytes);
     assert_eq!(r.status, 200);
+    assert_eq!(r.body["protocol"], 1, "{}", r.body);
     check("push-response-unchanged.json", &r.pretty);
 
     let mut diverged = g.session.clone();
@@ -148,16 +150,61 @@ fn the_wire_format_matches_the_committed_fixtures() {
     let ada = add_user(&owner, "Ada Admin", "admin");
     let r = put(&base, "/v1/bank", Some(&ada), &bank);
     assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["protocol"], 1, "{}", r.body);
     check("bank-publish-response.json", &r.pretty);
     let r = put(&base, "/v1/bank", Some(&ada), &bank);
     assert_eq!(r.status, 200);
     assert_eq!(r.body["result"], "unchanged");
+    assert_eq!(r.body["protocol"], 1, "{}", r.body);
     let r = get(&base, "/v1/bank?after=0", Some(&grace));
     assert_eq!(r.status, 200);
     check("bank-response.json", &fixed_time(&r.pretty));
     let r = get(&base, "/v1/bank?after=1", Some(&grace));
     check("bank-response-current.json", &fixed_time(&r.pretty));
     assert!(r.body["bank"].is_null());
+
+    // Session files of version 2 (signed, docs/session-format.md): pushed and
+    // pulled byte for byte like version 1, the signature kept.
+    let signed = fixed_signed_session("Grace Hopper", 3, "Walked through a rollback.", [7; 32]);
+    check("push-request-signed.json", &signed.to_json());
+    let signed_bytes = std::fs::read(fixture_dir().join("push-request-signed.json")).unwrap();
+    let r = post(&base, "/v1/sessions", Some(&grace), &signed_bytes);
+    assert_eq!(r.status, 201, "{}", r.body);
+    check("push-response-signed.json", &r.pretty);
+    let r = get(&base, &format!("/v1/changes?after={cursor}"), Some(&grace));
+    assert_eq!(r.status, 200);
+    check("changes-response-signed.json", &r.pretty);
+    let pulled = serde_json::to_vec(&r.body["sessions"][0]).unwrap();
+    let pulled = SessionFile::parse(&pulled).expect("a pulled signed file verifies");
+    assert_eq!(pulled.signature, signed.signature);
+
+    // What the server checks of a signature today: that it verifies against
+    // the key the file carries. It keeps no key per user: a new revision
+    // signed with another key is stored; a signature that does not match
+    // the content is refused like any file that fails verification.
+    let mut next = signed.session.clone();
+    next.revision += 1;
+    let other_key = SessionFile::signed(next.clone(), &Identity::from_seed([8; 32]));
+    let r = post(&base, "/v1/sessions", Some(&grace), &bytes(&other_key));
+    assert_eq!((r.status, r.body["result"].as_str()), (200, Some("stored")));
+    let mut forged = SessionFile::signed(next, &Identity::from_seed([7; 32]));
+    forged.signature = other_key.signature.clone().map(|mut s| {
+        s.value = forged.signature.as_ref().unwrap().value.clone();
+        s
+    });
+    let r = post(&base, "/v1/sessions", Some(&grace), &bytes(&forged));
+    assert_eq!((r.status, r.body["code"].as_str()), (400, Some("invalid")));
+    assert!(
+        r.body["message"].as_str().unwrap().contains("signature"),
+        "{}",
+        r.body
+    );
+}
+
+/// [`fixed_session`] as a version-2 file signed by the key of `seed`.
+fn fixed_signed_session(interviewer: &str, n: u128, note: &str, seed: [u8; 32]) -> SessionFile {
+    let v1 = fixed_session(interviewer, n, note, true);
+    SessionFile::signed(v1.session, &Identity::from_seed(seed))
 }
 
 /// A small bank file: one competency, one question, one kit.

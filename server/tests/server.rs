@@ -732,3 +732,96 @@ fn only_an_admin_publishes_the_team_bank_through_the_api_and_in_raw_sql() {
     assert_eq!(insert(ida, "Ada Admin"), Ok(1));
     assert_eq!(count(), "2");
 }
+
+/// `PUT /v1/bank` checks a bank file exactly as a bank import on a fresh
+/// machine would (docs/sync-protocol.md): the built-in bank is there, so a
+/// file may use built-in competencies and questions without declaring them,
+/// and a file that changes a built-in kit is refused.
+#[test]
+fn the_team_bank_is_checked_as_a_fresh_machine_imports_it() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let ta = add_user(&owner, "Ada Admin", "admin");
+    let base = start_server(&web);
+    let uses_builtins = serde_json::json!({
+        "format": "panelist-bank",
+        "version": 1,
+        "competencies": [],
+        "questions": [{
+            "id": "team-retries",
+            "prompt": "How would you make a payment endpoint safe to retry?",
+            "competency": "apis-web",
+            "seniority": "mid",
+            "kind": "concept",
+            "minutes": 8,
+            "look_fors": ["Idempotency keys"],
+            "follow_ups": [],
+            "levels": [
+                { "value": 1, "anchor": "Retries are left to chance." },
+                { "value": 2, "anchor": "Names idempotency." },
+                { "value": 3, "anchor": "Keys per request, outcome replayed." },
+                { "value": 4, "anchor": "Level 3 plus concurrent retries." }
+            ]
+        }],
+        "kits": [{ "id": "team-apis", "name": "Team APIs", "questions": ["team-retries", "rest-api-design"] }]
+    });
+    // A fresh machine imports it: the same file, the same answer.
+    let bytes = serde_json::to_vec_pretty(&uses_builtins).unwrap();
+    let mut fresh = panelist_core::Store::open_in_memory().unwrap();
+    fresh
+        .import_bank(&panelist_core::bank::parse_bank(&bytes).unwrap())
+        .unwrap();
+    let r = put(&base, "/v1/bank", Some(&ta), &bytes);
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["protocol"], 1);
+    assert_eq!(
+        (r.body["questions"].clone(), r.body["kits"].clone()),
+        (1.into(), 1.into())
+    );
+
+    // A built-in kit that differs from this version's: a fresh machine
+    // refuses it, so the server does too, and stores nothing.
+    let mut changed = uses_builtins.clone();
+    changed["kits"] = serde_json::json!([
+        { "id": "backend-fundamentals", "name": "Backend fundamentals", "questions": ["team-retries"] }
+    ]);
+    let bytes = serde_json::to_vec_pretty(&changed).unwrap();
+    let fresh_says = panelist_core::Store::open_in_memory()
+        .unwrap()
+        .import_bank(&panelist_core::bank::parse_bank(&bytes).unwrap())
+        .unwrap_err()
+        .to_string();
+    let r = put(&base, "/v1/bank", Some(&ta), &bytes);
+    assert_eq!((r.status, r.body["code"].as_str()), (400, Some("invalid")));
+    assert_eq!(r.body["message"].as_str(), Some(fresh_says.as_str()));
+    assert_eq!(
+        pg.psql("panelist", "SELECT count(*) FROM bank_versions")
+            .trim(),
+        "1"
+    );
+}
+
+/// The authentication scheme is case-insensitive (RFC 9110, 11.1): `bearer`
+/// and `BEARER` are `Bearer`; the token itself is compared exactly.
+#[test]
+fn the_bearer_scheme_is_case_insensitive() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let token = add_user(&owner, "Grace Hopper", "interviewer");
+    let base = start_server(&web);
+    for scheme in ["Bearer", "bearer", "BEARER", "bEaReR"] {
+        let r = ureq::get(&format!("{base}/v1/me"))
+            .set("Authorization", &format!("{scheme} {token}"))
+            .call();
+        let r = r.unwrap_or_else(|e| panic!("{scheme}: {e}"));
+        assert_eq!(r.status(), 200, "{scheme}");
+    }
+    let upper = format!("Bearer {}", token.to_uppercase());
+    match ureq::get(&format!("{base}/v1/me"))
+        .set("Authorization", &upper)
+        .call()
+    {
+        Err(ureq::Error::Status(401, _)) => {}
+        other => panic!("a token in another case must not sign in: {other:?}"),
+    }
+}

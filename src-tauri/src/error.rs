@@ -5,81 +5,12 @@
 //! `internal` (a task that panicked). A cancelled dialog is not an error
 //! (the command returns `null`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Every error code a command can fail with, plus `ipc`, which only the UI
-/// sets (the call itself failed: no answer came back from the shell).
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, Hash, ts_rs::TS)]
-#[ts(export)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorCode {
-    /// An id, name or file that does not exist.
-    NotFound,
-    /// Input that breaks a rule.
-    Invalid,
-    /// A change to a submitted session that is not an amendment.
-    Locked,
-    /// A colleague's session withheld until the local interviewer submits.
-    Sealed,
-    /// Two versions of the same thing that cannot both be kept.
-    Conflict,
-    /// The database was written by a newer Panelist.
-    SchemaTooNew,
-    /// Reading or writing a file failed.
-    Io,
-    /// SQLite said no (full disk, locked file, corruption...).
-    Database,
-    /// The shell failed (a task panicked).
-    Internal,
-    /// Set by the UI only: the IPC call itself failed.
-    Ipc,
-}
-
-impl ErrorCode {
-    /// The code as it is written on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::NotFound => "not_found",
-            ErrorCode::Invalid => "invalid",
-            ErrorCode::Locked => "locked",
-            ErrorCode::Sealed => "sealed",
-            ErrorCode::Conflict => "conflict",
-            ErrorCode::SchemaTooNew => "schema_too_new",
-            ErrorCode::Io => "io",
-            ErrorCode::Database => "database",
-            ErrorCode::Internal => "internal",
-            ErrorCode::Ipc => "ipc",
-        }
-    }
-}
-
-impl From<&panelist_core::Error> for ErrorCode {
-    fn from(e: &panelist_core::Error) -> Self {
-        use panelist_core::Error as E;
-        match e {
-            E::NotFound(_) => ErrorCode::NotFound,
-            E::Invalid(_) => ErrorCode::Invalid,
-            E::Locked(_) => ErrorCode::Locked,
-            E::Sealed(_) => ErrorCode::Sealed,
-            E::Conflict(_) => ErrorCode::Conflict,
-            E::SchemaTooNew(_) => ErrorCode::SchemaTooNew,
-            E::Io(_) => ErrorCode::Io,
-            E::Db(_) => ErrorCode::Database,
-        }
-    }
-}
-
-impl std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl PartialEq<&str> for ErrorCode {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
+/// sets (the call itself failed): the core's one list, shared with the CLI
+/// and the team server.
+pub use panelist_core::ErrorCode;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, ts_rs::TS)]
 #[ts(export)]

@@ -68,6 +68,13 @@ const TRANSIENT: Record<ErrorCode, boolean> = {
   database: true,
   internal: true,
   ipc: true,
+  // The team server's codes (the sync reports them as messages today).
+  unauthorized: false,
+  forged_author: false,
+  forbidden: false,
+  method_not_allowed: false,
+  too_large: false,
+  unavailable: true,
 };
 
 /** Every error code the shell can send (and `ipc`, set here). */

@@ -18,13 +18,13 @@ impl Escaper for Markdown {
 }
 
 /// HTML text and attribute values: the same rules as
-/// [`crate::committee::html_text`] (markup characters as entities, bidi and
+/// [`super::html::html_text`] (markup characters as entities, bidi and
 /// other control characters as visible code points).
 #[derive(Debug, Clone, Copy)]
 pub struct Html;
 
 impl Escaper for Html {
     fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
-        dest.write_str(&crate::committee::html_text(string))
+        dest.write_str(&super::html::html_text(string))
     }
 }

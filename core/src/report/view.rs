@@ -16,7 +16,7 @@
 
 use askama::Template;
 
-use crate::committee::{CommitteeReport, ScoreScale};
+use super::model::{CommitteeReport, ScoreScale};
 use crate::panel::{
     Calibration, CandidateComparison, Cell, Comparison, PanelColumn, DISAGREEMENT_LEVELS,
 };
@@ -497,8 +497,8 @@ impl CommitteeView {
                 .collect(),
             cards,
             chart: chart(c, r.scale),
-            css: crate::committee::CSS,
-            css_hash: crate::committee::css_hash(),
+            css: super::html::CSS,
+            css_hash: super::html::css_hash(),
         }
     }
 }

@@ -14,6 +14,7 @@
 mod bank;
 mod erase;
 mod import;
+mod instance;
 mod migrate;
 mod rows;
 mod sessions;
@@ -31,6 +32,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use crate::error::{Error, Result};
 
 pub use bank::{BankImportReport, BankPhase, BankProgress};
+pub use instance::instance_id;
 pub use migrate::MIGRATION_SQL;
 
 const SETTING: &str = "SELECT value FROM meta WHERE key = ?1";

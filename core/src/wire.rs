@@ -1,0 +1,247 @@
+//! The sync protocol on the wire (docs/sync-protocol.md), written once: every
+//! request and response body of the team server, used by the client
+//! (`crate::sync`) and the server (`server/src/http.rs`) alike. The JSON is
+//! pinned by the committed fixtures in `server/tests/fixtures/v1/`.
+//!
+//! Within protocol 1 a field may be added (clients ignore fields they do not
+//! know); anything else is a new protocol version.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use ts_rs::TS;
+use uuid::Uuid;
+
+pub use crate::error::ErrorCode;
+
+/// The protocol version the server speaks and the client expects; it is
+/// also the path prefix (`/v1/...`).
+pub const PROTOCOL_VERSION: u32 = 1;
+
+fn protocol_1() -> u32 {
+    PROTOCOL_VERSION
+}
+
+/// A team member's role on the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Pushes own sessions, sees colleagues' once submitted for the candidate.
+    Interviewer,
+    /// Also sees every submitted session.
+    Lead,
+    /// A lead who may also publish the team bank.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Interviewer, Role::Lead, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Interviewer => "interviewer",
+            Role::Lead => "lead",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role written as `s`, if it is one.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// "an interviewer", "a lead", "an admin".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Role::Interviewer => "an interviewer",
+            Role::Lead => "a lead",
+            Role::Admin => "an admin",
+        }
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Every error's body: `{code, message}` with a 4xx or 5xx status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    /// One line for people.
+    pub message: String,
+}
+
+/// `GET /v1/me`: who the token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Me {
+    #[ts(type = "number")]
+    pub protocol: u32,
+    pub name: String,
+    pub role: Role,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum PushOutcome {
+    /// New, or a newer revision (`201` for a new session, else `200`).
+    Stored,
+    /// The server already held this revision with this content hash.
+    Unchanged,
+}
+
+/// `POST /v1/sessions`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResult {
+    /// Absent from servers before it was added; 1 then.
+    #[serde(default = "protocol_1")]
+    pub protocol: u32,
+    pub result: PushOutcome,
+    pub id: Uuid,
+    pub revision: u64,
+    pub content_hash: String,
+}
+
+/// `GET /v1/changes`'s query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangesQuery {
+    /// The cursor of the last page imported; absent or empty: from the start.
+    pub after: Option<String>,
+    /// 1 to 500; 100 when absent.
+    pub limit: Option<i64>,
+}
+
+impl ChangesQuery {
+    /// The request's path and query.
+    pub fn path(&self) -> String {
+        let mut p = format!("/v1/changes?after={}", self.after.as_deref().unwrap_or(""));
+        if let Some(limit) = self.limit {
+            p.push_str(&format!("&limit={limit}"));
+        }
+        p
+    }
+}
+
+/// `GET /v1/changes`'s answer: session files in delivery order.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Changes {
+    pub protocol: u32,
+    /// Each a session file (docs/session-format.md), passed on as stored.
+    pub sessions: Vec<Box<RawValue>>,
+    /// Opaque to clients: pass it as `after` next time.
+    pub cursor: String,
+    /// Another page is ready now.
+    pub more: bool,
+}
+
+/// `GET /v1/bank`'s query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BankQuery {
+    /// The version the client already has (0 or absent: none).
+    pub after: Option<i64>,
+}
+
+impl BankQuery {
+    /// The request's path and query.
+    pub fn path(&self) -> String {
+        format!("/v1/bank?after={}", self.after.unwrap_or(0))
+    }
+}
+
+/// `GET /v1/bank`'s answer: the newest published team bank. `bank` is the
+/// bank file, or null when nothing is published or the client already has
+/// `version`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct TeamBank {
+    pub protocol: u32,
+    /// 0 when nothing was published yet.
+    pub version: u64,
+    pub content_hash: Option<String>,
+    pub published_by: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub bank: Option<Box<RawValue>>,
+}
+
+/// What a publication did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum PublishOutcome {
+    /// A new version (`201`).
+    Published,
+    /// The newest version already has these bytes (`200`).
+    Unchanged,
+}
+
+/// `PUT /v1/bank`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Published {
+    /// Absent from servers before it was added; 1 then.
+    #[serde(default = "protocol_1")]
+    #[ts(type = "number")]
+    pub protocol: u32,
+    pub result: PublishOutcome,
+    #[ts(type = "number")]
+    pub version: u64,
+    /// SHA-256 (hex) of the published bytes.
+    pub content_hash: String,
+    #[ts(type = "number")]
+    pub questions: usize,
+    #[ts(type = "number")]
+    pub kits: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_travel_as_the_documented_words() {
+        for (r, s) in [
+            (Role::Interviewer, "interviewer"),
+            (Role::Lead, "lead"),
+            (Role::Admin, "admin"),
+        ] {
+            assert_eq!(serde_json::to_value(r).unwrap(), s);
+            assert_eq!(Role::parse(s), Some(r));
+        }
+        assert_eq!(Role::parse("Admin"), None);
+        assert_eq!(
+            serde_json::to_value(PushOutcome::Unchanged).unwrap(),
+            "unchanged"
+        );
+        assert_eq!(serde_json::to_value(PushOutcome::Stored).unwrap(), "stored");
+        assert_eq!(
+            serde_json::to_value(PublishOutcome::Published).unwrap(),
+            "published"
+        );
+    }
+
+    #[test]
+    fn an_answer_without_protocol_reads_as_protocol_1() {
+        let p: PushResult = serde_json::from_str(
+            r#"{"result":"unchanged","id":"019ab000-0000-7000-8000-000000000001","revision":4,"content_hash":"sha256:00"}"#,
+        )
+        .unwrap();
+        assert_eq!(p.protocol, 1);
+        assert_eq!(p.result, PushOutcome::Unchanged);
+    }
+
+    #[test]
+    fn query_paths() {
+        assert_eq!(ChangesQuery::default().path(), "/v1/changes?after=");
+        let q = ChangesQuery {
+            after: Some("v1.3.x".into()),
+            limit: Some(100),
+        };
+        assert_eq!(q.path(), "/v1/changes?after=v1.3.x&limit=100");
+        assert_eq!(BankQuery { after: Some(2) }.path(), "/v1/bank?after=2");
+    }
+}
