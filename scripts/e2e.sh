@@ -26,7 +26,9 @@ done
 
 "$ROOT/scripts/setup-debian.sh"
 (cd ui && npm run --silent build)
-cargo build -p panelist -p panelist-app -p panelist-server
+# The app with its test hooks (env variables that replace the file dialogs),
+# which only the `e2e` feature compiles in.
+cargo build -p panelist -p panelist-app -p panelist-server --features panelist-app/e2e
 cargo test -p panelist-e2e --no-run --quiet
 
 
