@@ -26,8 +26,10 @@ done
 
 "$ROOT/scripts/setup-debian.sh"
 (cd ui && npm run --silent build)
-# custom-protocol: the app as it ships (scripts/package.sh builds the same).
-cargo build -p panelist -p panelist-app -p panelist-server --features panelist-app/custom-protocol
+# The app as it ships (custom-protocol; scripts/package.sh builds the same)
+# plus its test hooks (env variables that replace the file dialogs), which
+# only the `e2e` feature compiles in.
+cargo build -p panelist -p panelist-app -p panelist-server --features panelist-app/custom-protocol,panelist-app/e2e
 cargo test -p panelist-e2e --no-run --quiet
 
 

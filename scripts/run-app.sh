@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (missing packages only), builds the UI and the app, and starts it.
 # Arguments go to the app, e.g. `scripts/run-app.sh --db /tmp/scratch.db`.
-# Environment: PANELIST_DB (database file), PANELIST_EXPORT_PATH (skip the
-# export dialog and write there), CARGO_TARGET_DIR (default: ./target).
+# Environment: PANELIST_DB (database file), CARGO_TARGET_DIR (default: ./target).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -17,7 +17,7 @@ cargo fmt --all --check
 step "lint (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "IPC types are generated from the Rust types and committed"
+step "IPC types and commands (ui/src/bindings, commands.ts from src-tauri/src/ipc.in) are generated from Rust and committed"
 fresh=$(mktemp -d)
 TS_RS_EXPORT_DIR="$fresh" cargo test -q --locked -p panelist-core -p panelist-app export_bindings >/dev/null
 if ! diff -r "$fresh" ui/src/bindings >/dev/null; then

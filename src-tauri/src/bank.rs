@@ -21,10 +21,6 @@ use crate::commands::{kit_id, save_target, write_export};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::Db;
 
-/// Environment variable that replaces the bank import dialog with a fixed
-/// path (for tests and scripts).
-pub const BANK_IMPORT_PATH_ENV: &str = "PANELIST_BANK_IMPORT_PATH";
-
 /// Everything the Bank screen shows.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -53,7 +49,6 @@ pub struct EntryRevision {
 }
 
 /// Which revision of each question a session used, in entry order.
-#[tauri::command]
 pub async fn entry_revisions(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -70,7 +65,6 @@ pub async fn entry_revisions(
     .await
 }
 
-#[tauri::command]
 pub async fn bank_catalog(db: State<'_, Db>) -> IpcResult<BankCatalog> {
     db.run(|s| {
         Ok(BankCatalog {
@@ -84,7 +78,6 @@ pub async fn bank_catalog(db: State<'_, Db>) -> IpcResult<BankCatalog> {
 
 /// Creates a question (`create`) or saves a new revision of one. An
 /// `invalid` error's message starts with the field path.
-#[tauri::command]
 pub async fn save_question(
     db: State<'_, Db>,
     question: QuestionDoc,
@@ -95,12 +88,10 @@ pub async fn save_question(
         .await
 }
 
-#[tauri::command]
 pub async fn set_question_retired(db: State<'_, Db>, id: String, retired: bool) -> IpcResult<()> {
     db.run(move |s| s.set_question_retired(&id, retired)).await
 }
 
-#[tauri::command]
 pub async fn question_history(db: State<'_, Db>, id: String) -> IpcResult<QuestionHistory> {
     db.run(move |s| {
         Ok(QuestionHistory {
@@ -111,7 +102,6 @@ pub async fn question_history(db: State<'_, Db>, id: String) -> IpcResult<Questi
     .await
 }
 
-#[tauri::command]
 pub async fn save_competency(
     db: State<'_, Db>,
     competency: Competency,
@@ -121,19 +111,16 @@ pub async fn save_competency(
         .await
 }
 
-#[tauri::command]
 pub async fn set_competency_retired(db: State<'_, Db>, id: String, retired: bool) -> IpcResult<()> {
     db.run(move |s| s.set_competency_retired(&id, retired))
         .await
 }
 
-#[tauri::command]
 pub async fn rename_kit(db: State<'_, Db>, id: String, name: String) -> IpcResult<()> {
     db.run(move |s| s.rename_kit(&id, &name)).await
 }
 
 /// Replaces an own kit's questions (reorder, add, remove).
-#[tauri::command]
 pub async fn set_kit_questions(
     db: State<'_, Db>,
     id: String,
@@ -142,13 +129,11 @@ pub async fn set_kit_questions(
     db.run(move |s| s.set_kit_questions(&id, &questions)).await
 }
 
-#[tauri::command]
 pub async fn delete_kit(db: State<'_, Db>, id: String) -> IpcResult<()> {
     db.run(move |s| s.delete_kit(&id)).await
 }
 
 /// Copies any kit (built-in ones too) as a new own kit named `name`.
-#[tauri::command]
 pub async fn duplicate_kit(db: State<'_, Db>, id: String, name: String) -> IpcResult<Kit> {
     let new_id = kit_id(&name);
     db.run(move |s| s.duplicate_kit(&id, &name, &new_id)).await
@@ -157,16 +142,15 @@ pub async fn duplicate_kit(db: State<'_, Db>, id: String, name: String) -> IpcRe
 /// The event that carries a bank import's progress to the page.
 pub const BANK_IMPORT_EVENT: &str = "panelist://bank-import";
 
-/// Imports a bank file, all or nothing: `PANELIST_BANK_IMPORT_PATH`, else
-/// what the person picks. `null` when the dialog was cancelled. Its progress
+/// Imports a bank file, all or nothing: what the person picks (in an E2E
+/// build, `PANELIST_BANK_IMPORT_PATH` if set). `null` when the dialog was cancelled. Its progress
 /// (reading, checking, saving) goes to the page as [`BANK_IMPORT_EVENT`].
-#[tauri::command]
 pub async fn import_bank_file(
     app: AppHandle,
     db: State<'_, Db>,
 ) -> IpcResult<Option<BankImportReport>> {
-    let path: PathBuf = match std::env::var_os(BANK_IMPORT_PATH_ENV).filter(|p| !p.is_empty()) {
-        Some(p) => PathBuf::from(p),
+    let path: PathBuf = match crate::test_hooks::bank_import_path() {
+        Some(p) => p,
         None => {
             let dialog = app
                 .dialog()
@@ -230,7 +214,6 @@ pub async fn import_bank_file(
 
 /// Exports the whole bank as a bank file; the written path, or `null` when
 /// the save dialog was cancelled.
-#[tauri::command]
 pub async fn export_bank_file(app: AppHandle, db: State<'_, Db>) -> IpcResult<Option<String>> {
     let file = db.run(|s| s.export_bank()).await?;
     let Some(path) = save_target(

@@ -21,11 +21,6 @@ use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::shutdown::Shutdown;
 use crate::state::Db;
 
-/// Environment variable that replaces the save dialog with a fixed path (for
-/// tests and scripts). If it names an existing folder, the suggested file
-/// name is used inside it.
-pub const EXPORT_PATH_ENV: &str = "PANELIST_EXPORT_PATH";
-
 /// The setting key under which the last interviewer's name is remembered.
 const INTERVIEWER_KEY: &str = "interviewer";
 
@@ -96,7 +91,6 @@ pub enum ExportFormat {
     Json,
 }
 
-#[tauri::command]
 pub async fn app_info(db: State<'_, Db>) -> IpcResult<AppInfo> {
     let db_error = db.open_error();
     let interviewer = if db_error.is_none() {
@@ -114,7 +108,6 @@ pub async fn app_info(db: State<'_, Db>) -> IpcResult<AppInfo> {
 
 /// One page of the sessions matching `filter`, newest first, with how many
 /// match in all. `limit` is capped at [`MAX_PAGE`].
-#[tauri::command]
 pub async fn list_sessions(
     db: State<'_, Db>,
     filter: SessionFilter,
@@ -128,13 +121,11 @@ pub async fn list_sessions(
 
 /// Total time budget, in minutes, of the picked questions (as the session
 /// created from them will have). Unknown ids are an error.
-#[tauri::command]
 pub async fn budget_minutes(db: State<'_, Db>, question_ids: Vec<String>) -> IpcResult<u32> {
     db.run(move |s| bank::budget_minutes(&s.questions()?, &question_ids))
         .await
 }
 
-#[tauri::command]
 pub async fn get_bank(db: State<'_, Db>) -> IpcResult<BankView> {
     db.run(|s| {
         Ok(BankView {
@@ -150,7 +141,6 @@ pub async fn get_bank(db: State<'_, Db>) -> IpcResult<BankView> {
 /// kit (its id derived from the name); an own kit's name replaces it only
 /// with `replace` (otherwise a `conflict` error, so the page can ask); a
 /// built-in kit's name is refused (`locked`).
-#[tauri::command]
 pub async fn save_kit(
     db: State<'_, Db>,
     name: String,
@@ -164,7 +154,6 @@ pub async fn save_kit(
 }
 
 /// Creates the session, starts it, and remembers the interviewer's name.
-#[tauri::command]
 pub async fn create_session(
     db: State<'_, Db>,
     new: NewSession,
@@ -187,7 +176,6 @@ pub async fn create_session(
 }
 
 /// Starts a draft (prepared in advance); a started session is unchanged.
-#[tauri::command]
 pub async fn start_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<SessionView> {
     let now = Utc::now();
     db.run(move |s| {
@@ -198,7 +186,6 @@ pub async fn start_session(db: State<'_, Db>, session_id: SessionId) -> IpcResul
 }
 
 /// Changes candidate, interviewer and role before submission.
-#[tauri::command]
 pub async fn edit_session_details(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -213,7 +200,6 @@ pub async fn edit_session_details(
     .await
 }
 
-#[tauri::command]
 pub async fn get_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<SessionView> {
     db.run(move |s| {
         let session = s.session(session_id)?;
@@ -222,7 +208,6 @@ pub async fn get_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<
     .await
 }
 
-#[tauri::command]
 pub async fn set_score(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -234,7 +219,6 @@ pub async fn set_score(
         .await
 }
 
-#[tauri::command]
 pub async fn set_skipped(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -246,7 +230,6 @@ pub async fn set_skipped(
         .await
 }
 
-#[tauri::command]
 pub async fn set_notes(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -268,7 +251,6 @@ pub async fn set_notes(
     r
 }
 
-#[tauri::command]
 pub async fn set_look_for(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -281,7 +263,6 @@ pub async fn set_look_for(
         .await
 }
 
-#[tauri::command]
 pub async fn set_follow_up(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -294,7 +275,6 @@ pub async fn set_follow_up(
         .await
 }
 
-#[tauri::command]
 pub async fn add_time(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -306,13 +286,11 @@ pub async fn add_time(
         .await
 }
 
-#[tauri::command]
 pub async fn set_wrap_up(db: State<'_, Db>, session_id: SessionId, wrap: WrapUp) -> IpcResult<()> {
     let now = Utc::now();
     db.run(move |s| s.set_wrap_up(session_id, &wrap, now)).await
 }
 
-#[tauri::command]
 pub async fn submit_session(
     db: State<'_, Db>,
     team: State<'_, std::sync::Arc<crate::team::Team>>,
@@ -340,7 +318,6 @@ pub async fn submit_session(
     Ok(view)
 }
 
-#[tauri::command]
 pub async fn amend_score(
     db: State<'_, Db>,
     session_id: SessionId,
@@ -357,9 +334,8 @@ pub async fn amend_score(
     .await
 }
 
-/// Exports a session through the save dialog (or `PANELIST_EXPORT_PATH`).
+/// Exports a session through the save dialog.
 /// Returns the written path, or `null` when the person cancelled the dialog.
-#[tauri::command]
 pub async fn export_session(
     app: AppHandle,
     db: State<'_, Db>,
@@ -383,9 +359,9 @@ pub async fn export_session(
     write_export(path, contents).await.map(Some)
 }
 
-/// Where an export goes: `PANELIST_EXPORT_PATH` if set (a folder: the
-/// suggested name inside it), else what the person picks in the save dialog
-/// (`None` when they cancel).
+/// Where an export goes: what the person picks in the save dialog (`None`
+/// when they cancel); in an E2E build, `PANELIST_EXPORT_PATH` if set (a
+/// folder: the suggested name inside it).
 pub(crate) async fn save_target(
     app: &AppHandle,
     suggested: &str,
@@ -393,8 +369,7 @@ pub(crate) async fn save_target(
     filter: &str,
     ext: &str,
 ) -> IpcResult<Option<PathBuf>> {
-    if let Some(p) = std::env::var_os(EXPORT_PATH_ENV).filter(|p| !p.is_empty()) {
-        let p = PathBuf::from(p);
+    if let Some(p) = crate::test_hooks::export_path() {
         return Ok(Some(if p.is_dir() { p.join(suggested) } else { p }));
     }
     let dialog = app
@@ -425,9 +400,9 @@ pub(crate) async fn write_export(path: PathBuf, contents: String) -> IpcResult<S
 }
 
 /// The page's answer to a flush request (see `shutdown`).
-#[tauri::command]
-pub fn flush_done(shutdown: State<'_, Shutdown>, token: u64) {
+pub async fn flush_done(shutdown: State<'_, Shutdown>, token: u64) -> IpcResult<()> {
     shutdown.ack(token);
+    Ok(())
 }
 
 /// `Senior backend (2025)` -> `senior-backend-2025`.

@@ -2,8 +2,8 @@
 //!
 //! Usage: `panelist-app [--db PATH]`. The database is `--db`, else
 //! `$PANELIST_DB`, else `<OS data dir>/dev.panelist.app/panelist.db`.
-//! `PANELIST_EXPORT_PATH` replaces the export save dialog and
-//! `PANELIST_IMPORT_PATHS` the import open dialog (tests, scripts).
+//! Builds with the `e2e` feature (the E2E tests) also read the test hooks of
+//! `test_hooks`, which replace the file dialogs.
 //! `PANELIST_CONFIG_DIR` replaces the config folder of the team token file and
 //! `PANELIST_TOKEN_STORE=file` skips the OS keyring (tests).
 
@@ -12,14 +12,14 @@
 mod bank;
 mod commands;
 mod error;
-#[cfg(test)]
-mod ipc_contract;
+mod ipc;
 mod panel;
 #[cfg(test)]
 mod seal_tests;
 mod shutdown;
 mod state;
 mod team;
+mod test_hooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,8 +36,6 @@ const USAGE: &str = "usage: panelist-app [--db PATH]
 
 Environment:
   PANELIST_DB            database file when --db is not given
-  PANELIST_EXPORT_PATH   write exports here instead of asking with a save dialog
-  PANELIST_IMPORT_PATHS  import these session files (separated by ':') instead of asking
   PANELIST_CONFIG_DIR    folder for the team server token file (default: the OS config folder)
   PANELIST_TOKEN_STORE   `file` keeps the team token in that file even where an OS keyring exists";
 
@@ -95,7 +93,7 @@ fn main() -> ExitCode {
     let db_arg = match parse_args(std::env::args().skip(1)) {
         Ok(Args::Run { db }) => db,
         Ok(Args::Help) => {
-            println!("{USAGE}");
+            println!("{USAGE}{}", test_hooks::USAGE);
             return ExitCode::SUCCESS;
         }
         Ok(Args::Version) => {
@@ -163,53 +161,8 @@ fn main() -> ExitCode {
             }
             _ => {}
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::list_sessions,
-            commands::budget_minutes,
-            commands::get_bank,
-            commands::save_kit,
-            commands::create_session,
-            commands::start_session,
-            commands::edit_session_details,
-            commands::get_session,
-            commands::set_score,
-            commands::set_skipped,
-            commands::set_notes,
-            commands::set_look_for,
-            commands::set_follow_up,
-            commands::add_time,
-            commands::set_wrap_up,
-            commands::submit_session,
-            commands::amend_score,
-            commands::export_session,
-            commands::flush_done,
-            panel::import_session_files,
-            panel::compare_candidate,
-            panel::compare_candidates,
-            panel::calibration,
-            panel::export_report,
-            bank::bank_catalog,
-            bank::save_question,
-            bank::set_question_retired,
-            bank::question_history,
-            bank::save_competency,
-            bank::set_competency_retired,
-            bank::rename_kit,
-            bank::set_kit_questions,
-            bank::delete_kit,
-            bank::duplicate_kit,
-            bank::import_bank_file,
-            bank::export_bank_file,
-            bank::entry_revisions,
-            panel::report_preview,
-            panel::delete_session,
-            panel::erase_candidate,
-            team::team_settings,
-            team::set_team_server,
-            team::sync_now,
-            team::sync_status,
-        ])
+        // Every command of src/ipc.in (the one declaration).
+        .invoke_handler(ipc::handler())
         .build(tauri::generate_context!("../tauri.conf.json"));
     let app = match app {
         Ok(app) => app,

@@ -24,10 +24,6 @@ use crate::commands::{kit_id, save_target, write_export};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::Db;
 
-/// Environment variable that replaces the import dialog with fixed paths
-/// (separated by `:`), for tests and scripts.
-pub const IMPORT_PATHS_ENV: &str = "PANELIST_IMPORT_PATHS";
-
 /// What importing one file did.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -84,16 +80,6 @@ impl ClashedImport {
     }
 }
 
-/// The paths in `PANELIST_IMPORT_PATHS`, if set.
-fn paths_from_env() -> Option<Vec<PathBuf>> {
-    let v = std::env::var_os(IMPORT_PATHS_ENV).filter(|v| !v.is_empty())?;
-    Some(
-        std::env::split_paths(&v)
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect(),
-    )
-}
-
 fn file_name(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -141,10 +127,9 @@ fn name_the_file(e: Error, files: &[SessionFile], paths: &[PathBuf]) -> Error {
 }
 
 /// Imports other interviewers' session files, all or nothing. The files are
-/// `dropped` ones (paths from the window's last drop), else
-/// `PANELIST_IMPORT_PATHS`, else what the person picks in the open dialog.
+/// `dropped` ones (paths from the window's last drop), else what the person
+/// picks in the open dialog (in an E2E build, `PANELIST_IMPORT_PATHS` if set).
 /// Returns one result per file, or `null` when the dialog was cancelled.
-#[tauri::command]
 pub async fn import_session_files(
     app: AppHandle,
     db: State<'_, Db>,
@@ -166,7 +151,7 @@ pub async fn import_session_files(
             p
         }
         (None, Some(p)) => dropped.check(&p)?,
-        (None, None) => match paths_from_env() {
+        (None, None) => match crate::test_hooks::import_paths() {
             Some(p) => p,
             None => {
                 let dialog = app
@@ -250,7 +235,6 @@ pub(crate) fn import_files(
 
 /// One candidate's panel. While the local interviewer's own session is not
 /// submitted, the others' scores stay sealed (the core's rule).
-#[tauri::command]
 pub async fn compare_candidate(db: State<'_, Db>, candidate: String) -> IpcResult<Comparison> {
     db.run(move |s| compare_of(s, &candidate)).await
 }
@@ -265,7 +249,6 @@ pub(crate) fn compare_of(
 
 /// Candidates who sat `kit` (an id or name), sorted by `sort`: `overall`,
 /// `name` or a competency id.
-#[tauri::command]
 pub async fn compare_candidates(
     db: State<'_, Db>,
     kit: String,
@@ -314,7 +297,6 @@ pub struct CalibrationView {
 }
 
 /// Reliability and leniency over every submitted session, or one kit's.
-#[tauri::command]
 pub async fn calibration(db: State<'_, Db>, kit: Option<String>) -> IpcResult<CalibrationView> {
     db.run(move |s| calibration_view(s, kit)).await
 }
@@ -357,7 +339,6 @@ fn report_file_name(shown_candidate: &str, format: ReportFormat) -> String {
 /// Writes the hiring-committee report through the save dialog (or
 /// `PANELIST_EXPORT_PATH`). Returns the written path, or `null` when the
 /// person cancelled.
-#[tauri::command]
 pub async fn export_report(
     app: AppHandle,
     db: State<'_, Db>,
@@ -409,7 +390,6 @@ pub struct ReportPreview {
 }
 
 /// The report in `format`, for the preview, with the redaction list.
-#[tauri::command]
 pub async fn report_preview(
     db: State<'_, Db>,
     candidate: String,
@@ -437,14 +417,12 @@ pub(crate) fn report_preview_of(
 
 /// Deletes one interview (own draft or in progress, or an imported
 /// session) with every trace of it, through the core's erasure.
-#[tauri::command]
 pub async fn delete_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<Erasure> {
     db.run(move |s| s.delete_session(session_id, Uuid::now_v7(), Utc::now()))
         .await
 }
 
 /// Erases a candidate and all their sessions, down to the bytes.
-#[tauri::command]
 pub async fn erase_candidate(db: State<'_, Db>, name: String) -> IpcResult<Erasure> {
     db.run(move |s| s.erase_candidate(&name, Uuid::now_v7(), Utc::now()))
         .await
@@ -581,20 +559,5 @@ mod tests {
         let n = report_file_name("Candidate 3F2A", ReportFormat::Html);
         assert!(n.starts_with("committee-candidate-3f2a-"), "{n}");
         assert!(n.ends_with(".html"));
-    }
-
-    #[test]
-    fn import_paths_come_from_the_environment_separated_by_colons() {
-        // Only this test touches the variable.
-        std::env::set_var(IMPORT_PATHS_ENV, "/tmp/a.json:/tmp/b c.json");
-        assert_eq!(
-            paths_from_env(),
-            Some(vec![
-                PathBuf::from("/tmp/a.json"),
-                PathBuf::from("/tmp/b c.json")
-            ])
-        );
-        std::env::remove_var(IMPORT_PATHS_ENV);
-        assert_eq!(paths_from_env(), None);
     }
 }

@@ -278,7 +278,6 @@ async fn url_and_user(db: &Db) -> IpcResult<(Option<String>, Option<String>)> {
     .await
 }
 
-#[tauri::command]
 pub async fn team_settings(
     db: State<'_, Db>,
     team: State<'_, Arc<Team>>,
@@ -292,7 +291,6 @@ pub async fn team_settings(
 
 /// Saves the server URL (in the database) and the token (keyring or file),
 /// then syncs in the background.
-#[tauri::command]
 pub async fn set_team_server(
     db: State<'_, Db>,
     team: State<'_, Arc<Team>>,
@@ -323,13 +321,11 @@ pub async fn set_team_server(
 }
 
 /// Syncs now and answers with the new status.
-#[tauri::command]
 pub async fn sync_now(app: AppHandle) -> IpcResult<SyncStatus> {
     Ok(run_sync(&app).await)
 }
 
 /// The current status, with the outbox counted afresh.
-#[tauri::command]
 pub async fn sync_status(db: State<'_, Db>, team: State<'_, Arc<Team>>) -> IpcResult<SyncStatus> {
     let (w, c) = db.run(|s| counts(s)).await?;
     let mut s = team.status();

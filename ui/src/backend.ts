@@ -1,8 +1,13 @@
 // The one module that talks to Tauri. Every other module imports `backend`
 // from here (and tests replace it), so the IPC surface is visible in one place.
+// Commands go through the typed functions generated from their Rust
+// declaration (src-tauri/src/ipc.in -> ./bindings/commands.ts): a command
+// whose name, arguments or result change in Rust no longer type-checks here.
 import { invoke } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
+
+import { commands } from "./bindings/commands";
 
 import type { CalibrationView } from "./bindings/CalibrationView";
 import type { CandidateComparison } from "./bindings/CandidateComparison";
@@ -101,13 +106,17 @@ export function toBackendError(err: unknown): BackendError {
   return new BackendError("ipc", err instanceof Error ? err.message : String(err));
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+/** `invoke`, with every failure turned into a `BackendError`. */
+async function call<T>(cmd: string, args: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (err) {
     throw toBackendError(err);
   }
 }
+
+/** Every IPC command, typed as declared in Rust, sent through `call`. */
+const ipc = commands(call);
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -200,51 +209,51 @@ export interface Backend {
 }
 
 export const backend: Backend = {
-  appInfo: () => call("app_info"),
-  listSessions: (filter, offset, limit) => call("list_sessions", { filter, offset, limit }),
-  budgetMinutes: (questionIds) => call("budget_minutes", { questionIds }),
-  getBank: () => call("get_bank"),
-  saveKit: (name, description, questions, replace) => call("save_kit", { name, description, questions, replace }),
-  bankCatalog: () => call("bank_catalog"),
-  saveQuestion: (question, create) => call("save_question", { question, create }),
-  setQuestionRetired: (id, retired) => call("set_question_retired", { id, retired }),
-  questionHistory: (id) => call("question_history", { id }),
-  saveCompetency: (competency, create) => call("save_competency", { competency, create }),
-  setCompetencyRetired: (id, retired) => call("set_competency_retired", { id, retired }),
-  renameKit: (id, name) => call("rename_kit", { id, name }),
-  setKitQuestions: (id, questions) => call("set_kit_questions", { id, questions }),
-  deleteKit: (id) => call("delete_kit", { id }),
-  duplicateKit: (id, name) => call("duplicate_kit", { id, name }),
-  importBankFile: () => call("import_bank_file"),
-  exportBankFile: () => call("export_bank_file"),
-  entryRevisions: (sessionId) => call("entry_revisions", { sessionId }),
-  createSession: (input, draft) => call("create_session", { new: input, draft: draft ?? false }),
-  startSession: (sessionId) => call("start_session", { sessionId }),
-  editSessionDetails: (sessionId, details) => call("edit_session_details", { sessionId, details }),
-  getSession: (sessionId) => call("get_session", { sessionId }),
-  setScore: (sessionId, questionId, level) => call("set_score", { sessionId, questionId, level }),
-  setSkipped: (sessionId, questionId, skipped) => call("set_skipped", { sessionId, questionId, skipped }),
-  setNotes: (sessionId, questionId, notes) => call("set_notes", { sessionId, questionId, notes }),
-  setLookFor: (sessionId, questionId, index, on) => call("set_look_for", { sessionId, questionId, index, on }),
-  setFollowUp: (sessionId, questionId, index, on) => call("set_follow_up", { sessionId, questionId, index, on }),
-  addTime: (sessionId, questionId, seconds) => call("add_time", { sessionId, questionId, seconds }),
-  setWrapUp: (sessionId, wrap) => call("set_wrap_up", { sessionId, wrap }),
-  submit: (sessionId, recommendation, summary) => call("submit_session", { sessionId, recommendation, summary }),
-  amendScore: (sessionId, questionId, level, reason) => call("amend_score", { sessionId, questionId, level, reason }),
-  exportSession: (sessionId, format) => call("export_session", { sessionId, format }),
-  importSessionFiles: (paths) => call("import_session_files", { paths: paths ?? null, clash: null }),
-  importWithClash: (clash) => call("import_session_files", { paths: null, clash }),
-  deleteSession: (sessionId) => call("delete_session", { sessionId }),
-  eraseCandidate: (name) => call("erase_candidate", { name }),
-  compareCandidate: (candidate) => call("compare_candidate", { candidate }),
-  compareCandidates: (kit, sort) => call("compare_candidates", { kit, sort }),
-  calibration: (kit) => call("calibration", { kit }),
-  exportReport: (candidate, format, redact) => call("export_report", { candidate, format, redact }),
-  reportPreview: (candidate, format, redact) => call("report_preview", { candidate, format, redact }),
-  teamSettings: () => call("team_settings"),
-  setTeamServer: (url, token) => call("set_team_server", { url, token }),
-  syncNow: () => call("sync_now"),
-  syncStatus: () => call("sync_status"),
+  appInfo: () => ipc.appInfo(),
+  listSessions: (filter, offset, limit) => ipc.listSessions(filter, offset, limit),
+  budgetMinutes: (questionIds) => ipc.budgetMinutes(questionIds),
+  getBank: () => ipc.getBank(),
+  saveKit: (name, description, questions, replace) => ipc.saveKit(name, description, questions, replace),
+  bankCatalog: () => ipc.bankCatalog(),
+  saveQuestion: (question, create) => ipc.saveQuestion(question, create),
+  setQuestionRetired: (id, retired) => ipc.setQuestionRetired(id, retired),
+  questionHistory: (id) => ipc.questionHistory(id),
+  saveCompetency: (competency, create) => ipc.saveCompetency(competency, create),
+  setCompetencyRetired: (id, retired) => ipc.setCompetencyRetired(id, retired),
+  renameKit: (id, name) => ipc.renameKit(id, name),
+  setKitQuestions: (id, questions) => ipc.setKitQuestions(id, questions),
+  deleteKit: (id) => ipc.deleteKit(id),
+  duplicateKit: (id, name) => ipc.duplicateKit(id, name),
+  importBankFile: () => ipc.importBankFile(),
+  exportBankFile: () => ipc.exportBankFile(),
+  entryRevisions: (sessionId) => ipc.entryRevisions(sessionId),
+  createSession: (input, draft) => ipc.createSession(input, draft ?? false),
+  startSession: (sessionId) => ipc.startSession(sessionId),
+  editSessionDetails: (sessionId, details) => ipc.editSessionDetails(sessionId, details),
+  getSession: (sessionId) => ipc.getSession(sessionId),
+  setScore: (sessionId, questionId, level) => ipc.setScore(sessionId, questionId, level),
+  setSkipped: (sessionId, questionId, skipped) => ipc.setSkipped(sessionId, questionId, skipped),
+  setNotes: (sessionId, questionId, notes) => ipc.setNotes(sessionId, questionId, notes),
+  setLookFor: (sessionId, questionId, index, on) => ipc.setLookFor(sessionId, questionId, index, on),
+  setFollowUp: (sessionId, questionId, index, on) => ipc.setFollowUp(sessionId, questionId, index, on),
+  addTime: (sessionId, questionId, seconds) => ipc.addTime(sessionId, questionId, seconds),
+  setWrapUp: (sessionId, wrap) => ipc.setWrapUp(sessionId, wrap),
+  submit: (sessionId, recommendation, summary) => ipc.submitSession(sessionId, recommendation, summary),
+  amendScore: (sessionId, questionId, level, reason) => ipc.amendScore(sessionId, questionId, level, reason),
+  exportSession: (sessionId, format) => ipc.exportSession(sessionId, format),
+  importSessionFiles: (paths) => ipc.importSessionFiles(paths ?? null, null),
+  importWithClash: (clash) => ipc.importSessionFiles(null, clash),
+  deleteSession: (sessionId) => ipc.deleteSession(sessionId),
+  eraseCandidate: (name) => ipc.eraseCandidate(name),
+  compareCandidate: (candidate) => ipc.compareCandidate(candidate),
+  compareCandidates: (kit, sort) => ipc.compareCandidates(kit, sort),
+  calibration: (kit) => ipc.calibration(kit),
+  exportReport: (candidate, format, redact) => ipc.exportReport(candidate, format, redact),
+  reportPreview: (candidate, format, redact) => ipc.reportPreview(candidate, format, redact),
+  teamSettings: () => ipc.teamSettings(),
+  setTeamServer: (url, token) => ipc.setTeamServer(url, token),
+  syncNow: () => ipc.syncNow(),
+  syncStatus: () => ipc.syncStatus(),
   async onSyncStatus(handler) {
     return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
   },
@@ -264,7 +273,7 @@ export const backend: Backend = {
       try {
         await flush();
       } finally {
-        await call("flush_done", { token: event.payload }).catch(() => undefined);
+        await ipc.flushDone(event.payload).catch(() => undefined);
       }
     });
   },

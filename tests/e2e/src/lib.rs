@@ -61,6 +61,24 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+/// The tests replace the file dialogs with environment variables, which
+/// only an app built with the `e2e` feature reads (its `--help` lists them).
+fn check_test_hooks(app: &Path) -> Result<()> {
+    let help = std::process::Command::new(app)
+        .arg("--help")
+        .output()
+        .map_err(|e| format!("cannot run {} --help: {e}", app.display()))?;
+    if String::from_utf8_lossy(&help.stdout).contains("PANELIST_EXPORT_PATH") {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} has no test hooks: build it with `cargo build -p panelist-app --features e2e` (scripts/e2e.sh does)",
+            app.display()
+        )
+        .into())
+    }
+}
+
 /// One test's data: database, export target and XDG folders in a temp dir.
 pub struct TestEnv {
     pub dir: tempfile::TempDir,
@@ -124,11 +142,12 @@ impl AppRun {
         let app = app_binary();
         if !app.exists() {
             return Err(format!(
-                "{} is missing: build it with `cargo build -p panelist-app`",
+                "{} is missing: build it with `cargo build -p panelist-app --features e2e`",
                 app.display()
             )
             .into());
         }
+        check_test_hooks(&app)?;
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new(tauri_driver());
