@@ -194,10 +194,7 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
                         rep.pulled.len(),
                         rep.bank
                             .as_ref()
-                            .map(|b| format!(
-                                "; team bank version {} from {} ({} new, {} revised questions)",
-                                b.version, b.published_by, b.questions_added, b.questions_updated
-                            ))
+                            .map(|b| format!("; {}", b.sentence()))
                             .unwrap_or_default()
                     ))
                 }),
