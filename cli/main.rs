@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use chrono::Utc;
 use clap::{Parser, Subcommand};
-use panelist_core::{Error, Result};
+use panelist_core::Result;
 
 mod bank;
 mod candidate;
