@@ -14,6 +14,9 @@ fi
 step "format"
 cargo fmt --all --check
 
+step "rooms: no production file over 700 lines, no function over 150"
+python3 scripts/rooms.py
+
 step "lint (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 

@@ -82,18 +82,7 @@ mod tests {
         for e in &core {
             assert_eq!(ErrorCode::from(e).as_str(), e.code());
         }
-        let all = [
-            ErrorCode::NotFound,
-            ErrorCode::Invalid,
-            ErrorCode::Locked,
-            ErrorCode::Sealed,
-            ErrorCode::Conflict,
-            ErrorCode::SchemaTooNew,
-            ErrorCode::Io,
-            ErrorCode::Database,
-            ErrorCode::Internal,
-            ErrorCode::Ipc,
-        ];
+        let all = ErrorCode::ALL;
         for c in all {
             assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
             let back: ErrorCode = serde_json::from_value(c.as_str().into()).unwrap();

@@ -121,6 +121,31 @@ fn every_ipc_read_command_keeps_the_seal() {
     assert_eq!(imported.len(), 1);
     let theirs = imported[0].result.session_id;
 
+    let outputs = every_read(&s, own, theirs);
+
+    let covered: std::collections::BTreeSet<&str> =
+        outputs.iter().map(|(n, _)| n.as_str()).collect();
+    for n in &reads {
+        assert!(
+            covered.contains(n),
+            "{n} is declared `read` in ipc.in but not exercised here"
+        );
+    }
+    for (name, text) in &outputs {
+        for secret in SECRETS {
+            assert!(
+                !text.contains(secret),
+                "{name} lets {secret:?} out while your own interview is not submitted: {text}"
+            );
+        }
+    }
+    sealed_details_hold(&s);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// What every read command gives while your own interview is open: each
+/// command's name with its output as text.
+fn every_read(s: &Store, own: SessionId, theirs: SessionId) -> Vec<(String, String)> {
     let mut outputs: Vec<(String, String)> = Vec::new();
     let mut out = |name: &str, text: String| outputs.push((name.to_string(), text));
 
@@ -179,7 +204,7 @@ fn every_ipc_read_command_keeps_the_seal() {
         out("entry_revisions", json(&s.entry_revisions(id)));
         out(
             "get_session",
-            json(&s.session(id).and_then(|x| SessionView::of(&s, x))),
+            json(&s.session(id).and_then(|x| SessionView::of(s, x))),
         );
         out(
             "export_session",
@@ -193,22 +218,22 @@ fn every_ipc_read_command_keeps_the_seal() {
             ),
         );
     }
-    out("compare_candidate", json(&panel::compare_of(&s, CANDIDATE)));
+    out("compare_candidate", json(&panel::compare_of(s, CANDIDATE)));
     for sort in ["overall", "name", "apis"] {
         out(
             "compare_candidates",
             json(&panel::compare_candidates_of(
-                &s,
+                s,
                 "backend-fundamentals",
                 sort,
             )),
         );
     }
-    out("calibration", json(&panel::calibration_view(&s, None)));
+    out("calibration", json(&panel::calibration_view(s, None)));
     out(
         "calibration",
         json(&panel::calibration_view(
-            &s,
+            s,
             Some("backend-fundamentals".into()),
         )),
     );
@@ -219,31 +244,21 @@ fn every_ipc_read_command_keeps_the_seal() {
         ReportFormat::Json,
     ] {
         for redact in [false, true] {
-            let p = panel::report_preview_of(&s, CANDIDATE, format, redact);
+            let p = panel::report_preview_of(s, CANDIDATE, format, redact);
             out("report_preview", json(&p));
             // export_report writes exactly the preview's text.
             out("export_report", json(&p.map(|p| p.text)));
         }
     }
 
-    let covered: std::collections::BTreeSet<&str> =
-        outputs.iter().map(|(n, _)| n.as_str()).collect();
-    for n in &reads {
-        assert!(
-            covered.contains(n),
-            "{n} is declared `read` in ipc.in but not exercised here"
-        );
-    }
-    for (name, text) in &outputs {
-        for secret in SECRETS {
-            assert!(
-                !text.contains(secret),
-                "{name} lets {secret:?} out while your own interview is not submitted: {text}"
-            );
-        }
-    }
+    outputs
+}
+
+/// The redaction list, calibration's sealed count and the comparison's
+/// blank cells while your own interview is open.
+fn sealed_details_hold(s: &Store) {
     // A redacted preview lists who is replaced, the candidate first.
-    let p = panel::report_preview_of(&s, CANDIDATE, ReportFormat::Md, true).unwrap();
+    let p = panel::report_preview_of(s, CANDIDATE, ReportFormat::Md, true).unwrap();
     assert_eq!(p.replaced[0].name, CANDIDATE);
     assert!(
         p.replaced[0].pseudonym.starts_with("Candidate "),
@@ -259,22 +274,22 @@ fn every_ipc_read_command_keeps_the_seal() {
     );
     assert!(!p.text.contains(CANDIDATE) && !p.text.contains("Grace Hopper"));
     assert!(
-        panel::report_preview_of(&s, CANDIDATE, ReportFormat::Md, false)
+        panel::report_preview_of(s, CANDIDATE, ReportFormat::Md, false)
             .unwrap()
             .replaced
             .is_empty()
     );
     // Calibration says the colleague's session was left out, sealed.
-    let cal = panel::calibration_view(&s, None).unwrap();
+    let cal = panel::calibration_view(s, None).unwrap();
     assert_eq!(cal.sealed_sessions, 1);
     assert_eq!(
-        panel::calibration_view(&s, Some("backend-fundamentals".into()))
+        panel::calibration_view(s, Some("backend-fundamentals".into()))
             .unwrap()
             .sealed_sessions,
         1
     );
     // The colleague's score (1, amended to 2) is nowhere in the comparison.
-    let c = panel::compare_of(&s, CANDIDATE).unwrap();
+    let c = panel::compare_of(s, CANDIDATE).unwrap();
     assert!(c.sealed);
     for q in &c.questions {
         for (i, col) in c.columns.iter().enumerate() {
@@ -288,5 +303,4 @@ fn every_ipc_read_command_keeps_the_seal() {
             }
         }
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -1,0 +1,277 @@
+//! Validating a bank file (docs/bank-format.md): every rule, with errors
+//! that name the field path, turning a parsed [`BankFile`] into a
+//! [`ValidBank`].
+
+use super::*;
+
+impl BankFile {
+    /// Checks every rule of the format and resolves labels from the scale.
+    /// `known` lists what the database already holds, so a file may refer to
+    /// existing competencies and questions.
+    pub fn validate(&self, known: &KnownIds) -> Result<ValidBank> {
+        if self.format != BANK_FORMAT {
+            return Err(Error::invalid(format!(
+                "bank file at format: expected {BANK_FORMAT:?}, found {:?}",
+                self.format
+            )));
+        }
+        if !(BANK_MIN_VERSION..=BANK_VERSION).contains(&self.version) {
+            return Err(Error::invalid(format!(
+                "bank file at version: this Panelist reads bank format versions {BANK_MIN_VERSION} to {BANK_VERSION}, the file is version {}",
+                self.version
+            )));
+        }
+        let scale = self.scale.clone().unwrap_or_else(default_scale);
+        at("scale", validate::level_count(scale.len()))?;
+        for (i, l) in scale.iter().enumerate() {
+            at(&format!("scale[{i}].value"), validate::level_value(l.value))?;
+            at(&format!("scale[{i}].label"), validate::label(&l.label))?;
+        }
+        if let Some(i) = validate::first_not_ascending(scale.iter().map(|l| l.value)) {
+            return Err(Error::invalid(format!(
+                "bank file at scale[{i}].value: values must be strictly ascending"
+            )));
+        }
+        let labels: HashMap<i64, &str> =
+            scale.iter().map(|l| (l.value, l.label.as_str())).collect();
+
+        let mut competency_ids = known.competencies.clone();
+        let mut seen = HashMap::new();
+        for (i, c) in self.competencies.iter().enumerate() {
+            let path = format!("competencies[{i}]");
+            if !is_slug(&c.id) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
+                    c.id
+                )));
+            }
+            at(&format!("{path}.name"), validate::name(&c.name))?;
+            at(
+                &format!("{path}.description"),
+                validate::text(&c.description, validate::QUESTION_TEXT_CHARS),
+            )?;
+            if let Some(first) = seen.insert(c.id.as_str(), i) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: duplicate competency id {:?} (first at competencies[{first}])",
+                    c.id
+                )));
+            }
+            competency_ids.insert(c.id.clone());
+        }
+
+        let mut question_ids = known.questions.clone();
+        let mut seen = HashMap::new();
+        let mut questions = Vec::with_capacity(self.questions.len());
+        let mut retired = BTreeSet::new();
+        for (i, q) in self.questions.iter().enumerate() {
+            let path = format!("questions[{i}]");
+            if q.retired {
+                if self.version < 2 {
+                    return Err(Error::invalid(format!(
+                        "bank file at {path}.retired: needs bank format version 2"
+                    )));
+                }
+                retired.insert(q.id.clone());
+            }
+            if let Some(first) = seen.insert(q.id.as_str(), i) {
+                if is_slug(&q.id) {
+                    return Err(Error::invalid(format!(
+                        "bank file at {path}.id: duplicate question id {:?} (first at questions[{first}])",
+                        q.id
+                    )));
+                }
+            }
+            let question = q.check(&path, &competency_ids, &scale, &labels)?;
+            question_ids.insert(q.id.clone());
+            questions.push(question);
+        }
+
+        let mut seen = HashMap::new();
+        let mut kits = Vec::with_capacity(self.kits.len());
+        for (i, k) in self.kits.iter().enumerate() {
+            let path = format!("kits[{i}]");
+            if !is_slug(&k.id) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
+                    k.id
+                )));
+            }
+            if let Some(first) = seen.insert(k.id.as_str(), i) {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.id: duplicate kit id {:?} (first at kits[{first}])",
+                    k.id
+                )));
+            }
+            let kit = Kit {
+                id: k.id.clone(),
+                name: k.name.clone(),
+                description: k.description.clone(),
+                questions: k.questions.clone(),
+            };
+            check_kit_fields(&kit)
+                .map_err(|(f, m)| Error::invalid(format!("bank file at {path}.{f}: {m}")))?;
+            if k.questions.is_empty() {
+                return Err(Error::invalid(format!(
+                    "bank file at {path}.questions: a kit needs at least one question"
+                )));
+            }
+            let mut in_kit = BTreeSet::new();
+            for (j, qid) in k.questions.iter().enumerate() {
+                if !question_ids.contains(qid) {
+                    return Err(Error::invalid(format!(
+                        "bank file at {path}.questions[{j}]: unknown question {qid:?}"
+                    )));
+                }
+                if !in_kit.insert(qid) {
+                    return Err(Error::invalid(format!(
+                        "bank file at {path}.questions[{j}]: question {qid:?} is listed twice"
+                    )));
+                }
+            }
+            kits.push(Kit {
+                id: k.id.clone(),
+                name: k.name.clone(),
+                description: k.description.clone(),
+                questions: k.questions.clone(),
+            });
+        }
+
+        Ok(ValidBank {
+            competencies: self.competencies.clone(),
+            questions,
+            kits,
+            retired,
+        })
+    }
+
+    /// Builds a bank file from stored parts (for `bank export`). Labels are
+    /// written on every level so that any scale survives the round trip.
+    pub fn from_parts(competencies: Vec<Competency>, questions: &[Question], kits: &[Kit]) -> Self {
+        Self::from_parts_retired(competencies, questions, kits, &BTreeSet::new())
+    }
+
+    /// As [`BankFile::from_parts`], marking the `retired` questions (the
+    /// file is version 2 only if there are any).
+    pub fn from_parts_retired(
+        competencies: Vec<Competency>,
+        questions: &[Question],
+        kits: &[Kit],
+        retired: &BTreeSet<String>,
+    ) -> Self {
+        BankFile {
+            format: BANK_FORMAT.to_string(),
+            version: if retired.is_empty() { 1 } else { 2 },
+            scale: None,
+            competencies,
+            questions: questions
+                .iter()
+                .map(|q| QuestionDoc {
+                    retired: retired.contains(&q.id),
+                    ..QuestionDoc::of(q)
+                })
+                .collect(),
+            kits: kits
+                .iter()
+                .map(|k| KitDoc {
+                    id: k.id.clone(),
+                    name: k.name.clone(),
+                    description: k.description.clone(),
+                    questions: k.questions.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+impl QuestionDoc {
+    /// Checks one question of a bank file at `path` (`questions[3]`) against
+    /// the file's competencies and scale, and resolves its labels.
+    fn check(
+        &self,
+        path: &str,
+        competency_ids: &BTreeSet<String>,
+        scale: &[ScaleLevel],
+        labels: &HashMap<i64, &str>,
+    ) -> Result<Question> {
+        if !is_slug(&self.id) {
+            return Err(Error::invalid(format!(
+                "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
+                self.id
+            )));
+        }
+        non_empty(&format!("{path}.prompt"), &self.prompt)?;
+        if !competency_ids.contains(&self.competency) {
+            let list: Vec<&str> = competency_ids.iter().map(String::as_str).collect();
+            return Err(Error::invalid(format!(
+                "bank file at {path}.competency: unknown competency {:?} (known: {})",
+                self.competency,
+                list.join(", ")
+            )));
+        }
+        check_question_text(
+            &self.prompt,
+            self.minutes,
+            &self.look_fors,
+            &self.follow_ups,
+            &self.sources,
+        )
+        .map_err(|(f, m)| Error::invalid(format!("bank file at {path}.{f}: {m}")))?;
+        at(
+            &format!("{path}.levels"),
+            validate::level_count(self.levels.len()),
+        )?;
+        let mut levels = Vec::with_capacity(self.levels.len());
+        let mut seen_values = BTreeSet::new();
+        for (j, l) in self.levels.iter().enumerate() {
+            let lpath = format!("{path}.levels[{j}]");
+            at(&format!("{lpath}.value"), validate::level_value(l.value))?;
+            // A level that names its own label defines its own point (an
+            // exported bank writes labels on every level, so any scale
+            // round-trips); one without a label must be on the scale.
+            let scale_label = match (labels.get(&l.value), &l.label) {
+                (Some(label), _) => Some(*label),
+                (None, Some(_)) => None,
+                (None, None) => {
+                    let allowed: Vec<String> = scale.iter().map(|s| s.value.to_string()).collect();
+                    return Err(Error::invalid(format!(
+                        "bank file at {lpath}.value: {} is not on the scale ({})",
+                        l.value,
+                        allowed.join(", ")
+                    )));
+                }
+            };
+            if !seen_values.insert(l.value) {
+                return Err(Error::invalid(format!(
+                    "bank file at {lpath}.value: level {} appears twice",
+                    l.value
+                )));
+            }
+            non_empty(&format!("{lpath}.anchor"), &l.anchor)?;
+            let label = l
+                .label
+                .clone()
+                .or(scale_label.map(str::to_string))
+                .unwrap_or_default();
+            check_level(l.value, &label, &l.anchor)
+                .map_err(|(f, m)| Error::invalid(format!("bank file at {lpath}.{f}: {m}")))?;
+            levels.push(Level {
+                value: l.value,
+                label,
+                anchor: l.anchor.clone(),
+            });
+        }
+        levels.sort_by_key(|l| l.value);
+        Ok(Question {
+            id: self.id.clone(),
+            prompt: self.prompt.clone(),
+            competency: self.competency.clone(),
+            seniority: self.seniority,
+            kind: self.kind,
+            minutes: self.minutes,
+            look_fors: self.look_fors.clone(),
+            follow_ups: self.follow_ups.clone(),
+            rubric: Rubric { levels },
+            sources: self.sources.clone(),
+        })
+    }
+}
