@@ -4,7 +4,8 @@ only (no Panelist code), tried against the real `panelist` and
 `panelist-server`. Run by tests/docs/run.sh, which starts the server on a
 throwaway PostgreSQL and passes its address and tokens in the environment.
 
-Where this file follows the code rather than the docs, it says so (DOC GAP).
+Everything here follows the docs; where they once disagreed with the code,
+the docs were corrected.
 """
 
 import copy
@@ -75,10 +76,10 @@ def ordered(obj, fields):
 
 
 def timestamp(value):
-    """DOC GAP: session-format.md says the hash is over the value as written;
-    Panelist hashes its own re-serialisation, in which a timestamp is UTC with
-    `Z`, the fraction only when not zero, 3 digits for whole milliseconds
-    (else 6 or 9). Written to what the code does."""
+    """A timestamp in its one canonical spelling (session-format.md,
+    "Canonical values"): UTC with `Z`, the fraction only when not zero, 3
+    digits for whole milliseconds (else 6 or 9). Panelist refuses any other
+    spelling, so hashing the value as written is hashing this."""
     if value is None:
         return None
     t = dt.datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(dt.timezone.utc)
