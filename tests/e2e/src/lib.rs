@@ -63,12 +63,17 @@ fn free_port() -> u16 {
 
 /// The tests replace the file dialogs with environment variables, which
 /// only an app built with the `e2e` feature reads (its `--help` lists them).
-fn check_test_hooks(app: &Path) -> Result<()> {
+/// Whether `app` was built with the E2E test hooks (its `--help` lists them).
+pub fn has_test_hooks(app: &Path) -> Result<bool> {
     let help = std::process::Command::new(app)
         .arg("--help")
         .output()
         .map_err(|e| format!("cannot run {} --help: {e}", app.display()))?;
-    if String::from_utf8_lossy(&help.stdout).contains("PANELIST_EXPORT_PATH") {
+    Ok(String::from_utf8_lossy(&help.stdout).contains("PANELIST_EXPORT_PATH"))
+}
+
+fn check_test_hooks(app: &Path) -> Result<()> {
+    if has_test_hooks(app)? {
         Ok(())
     } else {
         Err(format!(
@@ -139,6 +144,19 @@ impl AppRun {
     /// Like `start`, with more environment variables for the app (set after
     /// the test environment's own, so they override them).
     pub async fn start_with(env: &TestEnv, extra: &[(&str, &std::ffi::OsStr)]) -> Result<AppRun> {
+        Self::launch(env, extra, true).await
+    }
+
+    /// The app as it ships, without test hooks (the installed package's).
+    pub async fn start_shipped(env: &TestEnv) -> Result<AppRun> {
+        Self::launch(env, &[], false).await
+    }
+
+    async fn launch(
+        env: &TestEnv,
+        extra: &[(&str, &std::ffi::OsStr)],
+        hooks: bool,
+    ) -> Result<AppRun> {
         let app = app_binary();
         if !app.exists() {
             return Err(format!(
@@ -147,7 +165,9 @@ impl AppRun {
             )
             .into());
         }
-        check_test_hooks(&app)?;
+        if hooks {
+            check_test_hooks(&app)?;
+        }
         let port = free_port();
         let native_port = free_port();
         let mut cmd = Command::new(tauri_driver());

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use panelist_e2e::{app_binary, create_interview, within, AppRun, Result, TestEnv};
+use panelist_e2e::{app_binary, create_interview, has_test_hooks, within, AppRun, Result, TestEnv};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs the installed package: run scripts/package-test.sh"]
@@ -17,12 +17,16 @@ async fn installed_package_smoke() {
         "PANELIST_APP_BIN should name the installed app, not {}",
         bin.display()
     );
+    assert!(
+        !has_test_hooks(&bin).unwrap(),
+        "the installed app carries the E2E test hooks"
+    );
     let env = TestEnv::new();
     within(Duration::from_secs(120), "installed app", flow(&env)).await;
 }
 
 async fn flow(env: &TestEnv) -> Result<()> {
-    let run = AppRun::start(env).await?;
+    let run = AppRun::start_shipped(env).await?;
     let result = steps(&run, env).await;
     run.quit().await;
     let sid = result?;
