@@ -403,7 +403,7 @@ impl Redactor {
             while let Some(next) = chosen.get(k + 1) {
                 let gap = &text[end..next.start];
                 // Spaces of any length, invisible characters, and at most
-                // three dots, hyphens or underscores.
+                // three dots or dash / connector punctuation (Pd, Pc).
                 let visible = |c: &char| !c.is_whitespace() && !invisible(*c);
                 let joins = self.patterns[next.pattern].person == Some(person)
                     && !gap.is_empty()
@@ -411,7 +411,7 @@ impl Redactor {
                     && gap
                         .chars()
                         .filter(visible)
-                        .all(|c| matches!(c, '.' | '-' | '_' | '\u{2010}'));
+                        .all(|c| c == '.' || crate::text::is_joiner(c));
                 if !joins {
                     break;
                 }

@@ -48,6 +48,15 @@ pub fn is_control_or_format(c: char) -> bool {
 }
 
 /// Whether `c` is a letter (General_Category L*).
+/// Dash or connector punctuation (General_Category Pd or Pc: "-", "‐", "–",
+/// "_", "‿", …): what may join the words of one name ("Lovelace-King").
+pub fn is_joiner(c: char) -> bool {
+    matches!(
+        CodePointMapData::<GeneralCategory>::new().get(c),
+        GeneralCategory::DashPunctuation | GeneralCategory::ConnectorPunctuation
+    )
+}
+
 pub fn is_letter(c: char) -> bool {
     GeneralCategoryGroup::Letter.contains(CodePointMapData::<GeneralCategory>::new().get(c))
 }

@@ -258,10 +258,10 @@ fn check_name(name: &str) -> Result<&str> {
     if name.is_empty() {
         return Err(DbError("a user needs a name".into()));
     }
-    // The core's identity rule: a person's name keeps at least one letter.
-    if let Some(problem) = panelist_core::text::person_name_problem(name) {
-        return Err(DbError(format!("user name {name:?}: {problem}")));
-    }
+    // The core's one rule for a person's name (one line, a bounded length,
+    // at least one letter), as for interviewers in session files.
+    panelist_core::validate::person_name(name)
+        .map_err(|problem| DbError(format!("user name {name:?}: {problem}")))?;
     Ok(name)
 }
 
