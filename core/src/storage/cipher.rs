@@ -135,10 +135,12 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 pub(crate) fn apply_key(conn: &Connection, key: Option<&DbKey>) -> Result<bool> {
     // SQLCipher logs a failed key to stderr by default; a wrong key is
     // reported once, as an error, by the caller.
-    conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
+    // The level is set after the key: keying a first connection activates
+    // SQLCipher, which then sets its default level.
     if let Some(key) = key {
         conn.pragma_update(None, "key", key.material())?;
     }
+    conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
     match conn.query_row(PROBE, [], |r| r.get::<_, i64>(0)) {
         Ok(_) => Ok(true),
         Err(rusqlite::Error::SqliteFailure(e, _))
