@@ -241,6 +241,8 @@ fn with_a_throwaway_keyring_the_database_is_encrypted_without_a_passphrase() {
     }
     let env = Env::new();
     let db = env.db("k");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let id = panelist_core::storage::instance_id(&db);
     let bin = env!("CARGO_BIN_EXE_panelist");
     // One D-Bus session: unlock a fresh login keyring, then use the CLI.
     let script = format!(
@@ -252,6 +254,9 @@ eval "$(printf 'throwaway\n' | gnome-keyring-daemon --unlock --components=secret
 sid=$("{bin}" --db "{db}" session start --candidate "Ada Lovelace" --interviewer "Grace Hopper" --role Backend --kit backend-fundamentals)
 "{bin}" --db "{db}" session note "$sid" rest-api-design "{note}"
 "{bin}" --db "{db}" export "$sid" --format md > "{home}/out.md"
+"{bin}" --db "{db}" export "$sid" --format json > "{home}/out.json"
+secret-tool lookup service dev.panelist.app username "db-key:{id}" > "{home}/db-key"
+secret-tool lookup service dev.panelist.app username "signing-seed:{id}" > "{home}/seed"
 "#,
         home = env.dir.path().display(),
         db = db.display(),
@@ -268,6 +273,28 @@ sid=$("{bin}" --db "{db}" session start --candidate "Ada Lovelace" --interviewer
     assert!(!std::fs::read(&db)
         .unwrap()
         .starts_with(b"SQLite format 3\0"));
+    // The keyring holds the database key and the signing seed; the
+    // database holds neither (its meta has only the marker).
+    let read = |n: &str| std::fs::read_to_string(env.dir.path().join(n)).unwrap();
+    let (key, seed) = (read("db-key"), read("seed"));
+    assert_eq!(key.trim().len(), 64, "a raw key in the keyring: {key:?}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim()))
+        .unwrap();
+    let kept: String = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'signing_key'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, "keyring", "the seed left the database");
+    drop(conn);
+    // The session file is signed with the keyring's seed.
+    let signer = panelist_core::session_file::Identity::from_seed_hex(seed.trim())
+        .unwrap()
+        .public_key();
+    assert!(read("out.json").contains(&signer), "signed with {signer}");
     // Without that keyring (and without a passphrase) it does not open.
     env.refused(&db, None, &["session", "list"], "no key is available");
 }

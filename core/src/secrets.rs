@@ -247,7 +247,34 @@ pub fn open(path: &Path, unlock: &Unlock) -> Result<Opened> {
     Ok(opened(store, how, migrated))
 }
 
+/// The signing seed in the keyring where one answers: a seed kept there is
+/// used; a seed still in the database moves there (read back first); with
+/// no keyring, it stays where it is.
+fn seed_to_keyring(store: &mut Store) -> Result<()> {
+    let Some(path) = store.path().map(Path::to_path_buf) else {
+        return Ok(());
+    };
+    let entry = KeyringEntry::new(&format!("signing-seed:{}", instance_id(&path)));
+    let in_db = store.seed_in_database()?;
+    match (entry.get(), in_db) {
+        // A seed in the database (a new installation, a restored backup)
+        // is this database's identity: it replaces what the keyring holds.
+        (Kept::Found(_) | Kept::Absent, Some(seed)) => {
+            if entry.set(&seed) && matches!(entry.get(), Kept::Found(back) if back == seed) {
+                store.seed_moved_to_keyring(seed)?;
+            }
+        }
+        (Kept::Found(seed), None) => store.use_seed_from_keyring(seed),
+        // Moved earlier, and the keyring does not answer now: signing says
+        // so when it is needed.
+        (Kept::Absent | Kept::NoKeyring, None) | (Kept::NoKeyring, Some(_)) => {}
+    }
+    Ok(())
+}
+
 fn opened(mut store: Store, encryption: Encryption, migrated: bool) -> Opened {
+    // On failure the seed stays where it was; the database itself is fine.
+    let _ = seed_to_keyring(&mut store);
     let mut notice = None;
     if encryption == Encryption::Plain
         && keyring_enabled()

@@ -94,6 +94,18 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A database's path and key, to open a second connection to it.
+pub struct Reopen {
+    pub(super) path: PathBuf,
+    pub(super) key: Option<DbKey>,
+}
+
+impl Reopen {
+    pub fn open(&self) -> Result<Store> {
+        Store::open_with_key(&self.path, self.key.as_ref())
+    }
+}
+
 /// What a database file holds, judged by its first bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileState {
@@ -206,7 +218,12 @@ fn counts(conn: &Connection, schema: &str) -> Result<Vec<(String, i64)>> {
 /// Copies the database `conn` has open into a new file `to` keyed with `key`
 /// (plain without), with its schema version, and checks the copy: it opens
 /// with that key, passes the integrity check and has the same rows.
-fn export(conn: &Connection, to: &Path, key: Option<&DbKey>) -> Result<()> {
+fn export(
+    conn: &Connection,
+    to: &Path,
+    key: Option<&DbKey>,
+    finish: impl FnOnce(&Connection) -> Result<()>,
+) -> Result<()> {
     create_private_new(to)?;
     let result = (|| {
         let version: i64 = conn.query_row(USER_VERSION, [], |r| r.get(0))?;
@@ -214,7 +231,9 @@ fn export(conn: &Connection, to: &Path, key: Option<&DbKey>) -> Result<()> {
         conn.execute(ATTACH, rusqlite::params![to.to_string_lossy(), material])?;
         let copied = conn
             .query_row(EXPORT, [], |_| Ok(()))
-            .and_then(|()| conn.pragma_update(Some("copy"), "user_version", version));
+            .and_then(|()| conn.pragma_update(Some("copy"), "user_version", version))
+            .map_err(Error::from)
+            .and_then(|()| finish(conn));
         conn.execute(DETACH, [])?;
         copied?;
         // Verify with a fresh connection, as a later open will see it.
@@ -337,7 +356,7 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<()> {
         if conn.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))? == "wal" {
             checkpoint_all(&conn, path)?;
         }
-        export(&conn, &copy, Some(key))?;
+        export(&conn, &copy, Some(key), |_| Ok(()))?;
     }
     // The plain connection is closed: its log is empty (checkpointed).
     for suffix in ["-wal", "-shm", "-journal"] {
@@ -369,7 +388,9 @@ impl Store {
             .ok_or_else(|| Error::Invalid(format!("{} is not a file path", out.display())))?;
         let tmp = out.with_file_name(format!(".{name}.{}.backup", std::process::id()));
         let _ = std::fs::remove_file(&tmp);
-        export(&self.conn, &tmp, self.key.as_ref())?;
+        export(&self.conn, &tmp, self.key.as_ref(), |c| {
+            self.seed_into_backup(c)
+        })?;
         std::fs::rename(&tmp, out).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             Error::io(format!("cannot write {}", out.display()), e)
@@ -447,7 +468,7 @@ pub fn restore(db: &Path, from: &Path, keys: &[DbKey], key: Option<&DbKey>) -> R
     if !apply_key(&conn, matched.as_ref())? {
         return Err(refuse("it does not open with this passphrase or key"));
     }
-    export(&conn, &copy, key)?;
+    export(&conn, &copy, key, |_| Ok(()))?;
     drop(conn);
     for suffix in ["-wal", "-shm", "-journal"] {
         scrub_file(&with_suffix(db, suffix))?;

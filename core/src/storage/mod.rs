@@ -14,6 +14,7 @@
 mod bank;
 pub mod cipher;
 mod erase;
+mod identity;
 mod import;
 mod instance;
 mod migrate;
@@ -110,6 +111,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The SQLCipher key the file was opened with (None: plain SQLite).
     key: Option<DbKey>,
+    /// The signing seed, when it is kept in the OS keyring (`identity.rs`).
+    seed_from_keyring: Option<String>,
 }
 
 impl Store {
@@ -182,7 +185,12 @@ impl Store {
             )));
         }
         migrate::migrations().to_latest(&mut conn)?;
-        let mut store = Store { conn, path, key };
+        let mut store = Store {
+            conn,
+            path,
+            key,
+            seed_from_keyring: None,
+        };
         store.seed_builtin_bank()?;
         store.ensure_identity()?;
         store.finish_pending_scrub()?;
@@ -198,10 +206,14 @@ impl Store {
         self.key.is_some()
     }
 
-    /// A second connection to the same file, with the same key.
-    pub fn reopen(&self) -> Result<Store> {
+    /// What opens a second connection to the same file with the same key
+    /// (kept apart so the second open need not hold this store).
+    pub fn reopener(&self) -> Result<cipher::Reopen> {
         match &self.path {
-            Some(p) => Store::open_with_key(p, self.key.as_ref()),
+            Some(p) => Ok(cipher::Reopen {
+                path: p.clone(),
+                key: self.key.clone(),
+            }),
             None => Err(Error::Invalid(
                 "an in-memory database cannot be opened twice".into(),
             )),
@@ -296,6 +308,13 @@ impl Store {
     /// the database, never in an exported file.
     pub fn identity(&self) -> Result<crate::session_file::Identity> {
         let seed: String = self.conn.query_row(SETTING, [IDENTITY_KEY], |r| r.get(0))?;
+        if seed == identity::IN_KEYRING {
+            return self
+                .seed_from_keyring
+                .as_deref()
+                .ok_or_else(|| Error::Invalid(identity::NO_KEYRING.into()))
+                .and_then(crate::session_file::Identity::from_seed_hex);
+        }
         crate::session_file::Identity::from_seed_hex(&seed)
     }
 
