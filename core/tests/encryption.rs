@@ -357,3 +357,28 @@ extern "C" {
     #[link_name = "mkfifo"]
     fn libc_mkfifo(path: *const std::os::raw::c_char, mode: u32) -> i32;
 }
+
+#[test]
+fn a_plain_database_another_program_has_open_is_not_replaced_under_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("panelist.db");
+    let mut app = Store::open(&db).unwrap();
+    with_session(&mut app, "Ada Lovelace", NOTE);
+    // The app keeps its connection; a command arrives with a passphrase.
+    let err = secrets::open(&db, &Unlock::with_passphrase(PASS))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("in use by another program"), "{err}");
+    assert_eq!(cipher::file_state(&db), FileState::Plain);
+    // The app's connection still works on the one database file.
+    app.set_notes(id(1), QS[0], "after the refusal", at(70))
+        .unwrap();
+    drop(app);
+    let opened = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
+    assert!(opened.migrated);
+    assert_eq!(
+        opened.store.session(id(1)).unwrap().entries[0].notes,
+        "after the refusal"
+    );
+}

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Store, BUSY_TIMEOUT, SCHEMA_VERSION};
+use super::{Store, SCHEMA_VERSION};
 use crate::error::{Error, Result};
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -29,7 +29,6 @@ const ATTACH: &str = "ATTACH DATABASE ?1 AS copy KEY ?2";
 const EXPORT: &str = "SELECT sqlcipher_export('copy')";
 const DETACH: &str = "DETACH DATABASE copy";
 const PROBE: &str = "SELECT count(*) FROM sqlite_schema";
-const CHECKPOINT: &str = "PRAGMA wal_checkpoint(TRUNCATE)";
 /// Suffix of the encrypted copy being made (removed if found at open).
 const ENCRYPTING: &str = ".encrypting";
 /// Suffix of the plain file kept (hard-linked) until it has been overwritten.
@@ -330,16 +329,33 @@ pub(crate) fn recover(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Makes the checkpoint that empties the log, or says who holds it open.
-fn checkpoint_all(conn: &Connection, path: &Path) -> Result<()> {
-    let busy: i64 = conn.query_row(CHECKPOINT, [], |r| r.get(0))?;
-    if busy != 0 {
-        return Err(Error::Invalid(format!(
+/// Makes sure no other connection has the database open, and empties its
+/// log: leaving WAL mode needs every other connection gone (it checkpoints
+/// and removes the -wal and -shm). Another program that has it open (the
+/// app, another command) makes this fail with one line, changing nothing.
+fn sole_user(conn: &Connection, path: &Path) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(1))?;
+    let in_use = || {
+        Error::Invalid(format!(
             "{} is in use by another program (the app, or another panelist command); close it and try again",
             path.display()
-        )));
+        ))
+    };
+    match conn.query_row("PRAGMA journal_mode = DELETE", [], |r| {
+        r.get::<_, String>(0)
+    }) {
+        Ok(mode) if mode.eq_ignore_ascii_case("delete") => Ok(()),
+        Ok(_) => Err(in_use()),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if matches!(
+                e.code,
+                rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+            ) =>
+        {
+            Err(in_use())
+        }
+        Err(e) => Err(e.into()),
     }
-    Ok(())
 }
 
 /// Encrypts the plain database at `path` with `key`: a verified encrypted
@@ -352,10 +368,7 @@ pub fn encrypt_in_place(path: &Path, key: &DbKey) -> Result<()> {
     let old = with_suffix(path, PLAIN_OLD);
     {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        if conn.query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))? == "wal" {
-            checkpoint_all(&conn, path)?;
-        }
+        sole_user(&conn, path)?;
         export(&conn, &copy, Some(key), |_| Ok(()))?;
     }
     // The plain connection is closed: its log is empty (checkpointed).
@@ -445,11 +458,12 @@ pub fn restore(db: &Path, from: &Path, keys: &[DbKey], key: Option<&DbKey>) -> R
     }
     // The live database must not be in use: its log is emptied first.
     if file_state(db) != FileState::Missing {
-        if let Ok(live) = Connection::open(db) {
-            live.busy_timeout(BUSY_TIMEOUT)?;
-            if apply_key(&live, key).unwrap_or(false) {
-                checkpoint_all(&live, db)?;
-            }
+        let live = [key, None].into_iter().find_map(|k| {
+            let c = Connection::open(db).ok()?;
+            apply_key(&c, k).ok()?.then_some(c)
+        });
+        if let Some(live) = live {
+            sole_user(&live, db)?;
         }
     }
     if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
