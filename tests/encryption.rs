@@ -298,3 +298,58 @@ secret-tool lookup service dev.panelist.app username "signing-seed:{id}" > "{hom
     // Without that keyring (and without a passphrase) it does not open.
     env.refused(&db, None, &["session", "list"], "no key is available");
 }
+
+/// The erasure tests' promise under encryption, checked by opening with the
+/// key: after `candidate erase`, no row holds the name or the note, no free
+/// page is left that could, and the log is empty.
+#[test]
+fn an_erased_candidate_is_gone_behind_the_key_too() {
+    let env = Env::new();
+    let db = env.db("a");
+    env.interview(&db, Some(PASS), "Zbigniew Quetzal");
+    env.interview(&db, Some(PASS), "Ottilie Keep");
+    let decrypted = || -> (String, i64) {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute_batch(&format!("PRAGMA key = '{PASS}';"))
+            .unwrap();
+        let free: i64 = conn
+            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
+            .unwrap();
+        let mut text = String::new();
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for t in tables {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
+            let n = stmt.column_count();
+            let mut rows = stmt.query([]).unwrap();
+            while let Some(r) = rows.next().unwrap() {
+                for i in 0..n {
+                    if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i).unwrap() {
+                        text.push_str(&String::from_utf8_lossy(b));
+                        text.push('\n');
+                    }
+                }
+            }
+        }
+        (text, free)
+    };
+    let (before, _) = decrypted();
+    assert!(before.contains("Quetzal"), "the test can fail");
+    env.ok(
+        &db,
+        Some(PASS),
+        &["candidate", "erase", "zbigniew quetzal", "--yes"],
+    );
+    let (after, free) = decrypted();
+    assert!(!after.contains("Quetzal") && !after.contains("Zbigniew"));
+    assert!(after.contains("Ottilie Keep"), "others stay");
+    assert_eq!(free, 0, "no free page left after the erasure");
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    assert!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0);
+    assert_absent(&db, "ZEBRA-NOTE-5d1e8b");
+}
