@@ -353,3 +353,38 @@ fn an_erased_candidate_is_gone_behind_the_key_too() {
     assert!(std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) == 0);
     assert_absent(&db, "ZEBRA-NOTE-5d1e8b");
 }
+
+/// No keyring answering (the bus address points nowhere, so no real keyring
+/// is ever reached) and no passphrase: the database stays plain and the CLI
+/// says so once, on the first command only.
+#[test]
+fn with_no_keyring_and_no_passphrase_the_cli_says_plain_once() {
+    let env = Env::new();
+    let db = env.db("a");
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_panelist"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("HOME", env.dir.path())
+            .env("PANELIST_KEYRING", "secret-service")
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}/no-bus", env.dir.path().display()),
+            )
+            .env_remove("DISPLAY")
+            .env_remove("PANELIST_PASSPHRASE")
+            .env_remove("PANELIST_DB")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let first = run(&["session", "list"]);
+    assert_eq!(first.lines().count(), 1, "{first:?}");
+    assert!(first.contains("is not encrypted"), "{first:?}");
+    assert_eq!(run(&["session", "list"]), "", "said once");
+    assert!(std::fs::read(&db)
+        .unwrap()
+        .starts_with(b"SQLite format 3\0"));
+}
