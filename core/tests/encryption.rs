@@ -25,6 +25,18 @@ fn files_of(db: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Readable by its owner only (issue 22, "Permissions"): 0600.
+fn assert_private(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{} is {mode:o}", path.display());
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
     hay.windows(needle.len()).any(|w| w == needle)
 }
@@ -225,6 +237,9 @@ fn plain_databases_of_every_earlier_version_migrate_to_encrypted_byte_identical(
         drop(store);
         assert_eq!(cipher::file_state(&db), FileState::Encrypted);
         assert_absent_from_files(&db, "Lovelace");
+        for f in files_of(&db) {
+            assert_private(&f);
+        }
         let left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -299,6 +314,7 @@ fn a_backup_restores_elsewhere_with_the_passphrase_and_is_refused_with_another()
     drop(store);
     assert!(!contains(&std::fs::read(&backup).unwrap(), b"UNIQUE-NOTE"));
     assert_eq!(cipher::file_state(&backup), FileState::Encrypted);
+    assert_private(&backup);
 
     // Another machine's data folder, with a database of its own.
     let other = dir.path().join("b/panelist.db");
