@@ -15,6 +15,7 @@ pub mod panel;
 pub mod redact;
 pub mod report;
 pub mod seal;
+pub mod secrets;
 pub mod session;
 pub mod session_file;
 pub mod stats;
