@@ -223,7 +223,7 @@ fn a_backup_to_a_fifo_is_refused_at_once() {
 }
 
 /// With a throwaway gnome-keyring in its own D-Bus session (skipped, saying
-/// so, where `dbus-run-session` or `gnome-keyring-daemon` is missing): the
+/// so, where `dbus-run-session`, `gnome-keyring-daemon` or `secret-tool` is missing): the
 /// database is encrypted with a random key from the keyring, no passphrase.
 #[test]
 fn with_a_throwaway_keyring_the_database_is_encrypted_without_a_passphrase() {
@@ -235,8 +235,8 @@ fn with_a_throwaway_keyring_the_database_is_encrypted_without_a_passphrase() {
             .map(|o| o.status.success())
             .unwrap_or(false)
     };
-    if !have("dbus-run-session") || !have("gnome-keyring-daemon") {
-        eprintln!("skipped: no dbus-run-session or gnome-keyring-daemon (scripts/setup-debian.sh installs them)");
+    if !have("dbus-run-session") || !have("gnome-keyring-daemon") || !have("secret-tool") {
+        eprintln!("skipped: no dbus-run-session, gnome-keyring-daemon or secret-tool (scripts/setup-debian.sh installs them)");
         return;
     }
     let env = Env::new();
