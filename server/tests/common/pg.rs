@@ -144,6 +144,20 @@ impl PgCluster {
         )
     }
 
+    #[allow(dead_code)]
+    /// Starts SQL as the superuser in the background (e.g. a transaction
+    /// that holds a lock); `wait` for it.
+    pub fn psql_background(&self, db: &str, sql: &str) -> Background {
+        let child = Command::new(pg_bin().join("psql"))
+            .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h"])
+            .arg(self.dir.path())
+            .args(["-p", "5432", "-U", "postgres", "-d", db, "-c", sql])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("psql runs");
+        Background(child)
+    }
+
     /// Runs SQL as the superuser.
     pub fn psql(&self, db: &str, sql: &str) -> String {
         let out = Command::new(pg_bin().join("psql"))
@@ -215,6 +229,25 @@ impl PgCluster {
             .arg(self.dir.path().join("log"))
             .arg("restart");
         run(ctl, "pg_ctl restart");
+    }
+}
+
+#[allow(dead_code)]
+/// A background psql (`PgCluster::psql_background`).
+pub struct Background(std::process::Child);
+
+#[allow(dead_code)]
+impl Background {
+    pub fn wait(mut self) {
+        let status = self.0.wait().unwrap();
+        assert!(status.success(), "background psql: {status}");
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
