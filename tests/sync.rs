@@ -31,6 +31,30 @@ fn panelist(db: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `panelist` with the team token in `PANELIST_TOKEN`, the way `remote set`
+/// takes it (never on the command line).
+fn with_token(db: &Path, token: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_panelist"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("PANELIST_CONFIG_DIR", config_dir(db))
+        .env("PANELIST_TOKEN_STORE", "file")
+        .env("PANELIST_TOKEN", token)
+        .output()
+        .unwrap()
+}
+
+fn ok_with_token(db: &Path, token: &str, args: &[&str]) -> String {
+    let out = with_token(db, token, args);
+    assert!(
+        out.status.success(),
+        "panelist {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn ok(db: &Path, args: &[&str]) -> String {
     let out = panelist(db, args);
     assert!(
@@ -100,7 +124,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     );
     for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker"), (&c, "Cat Cole")] {
         let token = add_user_direct(&owner, name, "interviewer");
-        ok(db, &["remote", "set", &base, "--token", &token]);
+        ok_with_token(db, &token, &["remote", "set", &base]);
     }
     let status = ok(&c, &["remote", "status"]);
     assert!(
@@ -240,7 +264,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     assert!(out.contains("pulled 2 new"), "{out}");
 
     // A wrong token: sync fails, saying so, and the database is untouched.
-    ok(&a, &["remote", "set", &base, "--token", "pnl_not-a-token"]);
+    ok_with_token(&a, "pnl_not-a-token", &["remote", "set", &base]);
     let before = file_bytes(&a);
     let out = panelist(&a, &["sync"]);
     assert!(!out.status.success());
@@ -251,7 +275,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
         "a refused sync changed the database"
     );
     // A server that is not there: a clear transport error.
-    ok(&a, &["remote", "set", "http://127.0.0.1:9", "--token", "x"]);
+    ok_with_token(&a, "x", &["remote", "set", "http://127.0.0.1:9"]);
     let out = panelist(&a, &["sync"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the team server"));
@@ -271,38 +295,24 @@ fn sync_over_https_trusts_the_given_ca_only() {
     finish(&db, &id);
 
     // Without the CA, the self-signed certificate is refused.
-    ok(&db, &["remote", "set", &base, "--token", &token]);
+    ok_with_token(&db, &token, &["remote", "set", &base]);
     let out = panelist(&db, &["sync"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("cannot reach the team server"), "{err}");
 
     // A file that is not a certificate is refused when set.
-    let out = panelist(
+    let out = with_token(
         &db,
-        &[
-            "remote",
-            "set",
-            &base,
-            "--token",
-            &token,
-            "--ca-cert",
-            db.to_str().unwrap(),
-        ],
+        &token,
+        &["remote", "set", &base, "--ca-cert", db.to_str().unwrap()],
     );
     assert!(!out.status.success());
 
-    ok(
+    ok_with_token(
         &db,
-        &[
-            "remote",
-            "set",
-            &base,
-            "--token",
-            &token,
-            "--ca-cert",
-            cert.to_str().unwrap(),
-        ],
+        &token,
+        &["remote", "set", &base, "--ca-cert", cert.to_str().unwrap()],
     );
     assert!(ok(&db, &["remote", "status"]).contains("Ann Archer (interviewer)"));
     let out = ok(&db, &["sync"]);
@@ -330,7 +340,7 @@ fn the_token_is_kept_outside_the_database_and_an_old_one_moves_out() {
     let id = interview(&db, "Ann Archer", "ANN-NOTE", "3");
     finish(&db, &id);
 
-    let out = panelist(&db, &["remote", "set", &base, "--token", &token]);
+    let out = with_token(&db, &token, &["remote", "set", &base]);
     assert!(out.status.success());
     let said = String::from_utf8_lossy(&out.stderr);
     assert!(said.contains("(readable by you only)"), "{said}");
@@ -355,10 +365,7 @@ fn the_token_is_kept_outside_the_database_and_an_old_one_moves_out() {
     let ben = add_user_direct(&owner, "Ben Baker", "interviewer");
     let idb = interview(&old, "Ben Baker", "BEN-NOTE", "2");
     finish(&old, &idb);
-    ok(
-        &old,
-        &["remote", "set", &base, "--token", "pnl_placeholder"],
-    );
+    ok_with_token(&old, "pnl_placeholder", &["remote", "set", &base]);
     std::fs::remove_dir_all(config_dir(&old)).unwrap();
     {
         let conn = rusqlite::Connection::open(&old).unwrap();
@@ -423,8 +430,8 @@ fn an_admins_team_bank_reaches_every_client_and_sessions_keep_their_snapshot() {
     let (admin, ivy) = (dir.path().join("admin.db"), dir.path().join("ivy.db"));
     let admin_token = add_user_direct(&owner, "Ada Admin", "admin");
     let ivy_token = add_user_direct(&owner, "Ivy Interviewer", "interviewer");
-    ok(&admin, &["remote", "set", &base, "--token", &admin_token]);
-    ok(&ivy, &["remote", "set", &base, "--token", &ivy_token]);
+    ok_with_token(&admin, &admin_token, &["remote", "set", &base]);
+    ok_with_token(&ivy, &ivy_token, &["remote", "set", &base]);
     const FIRST: &str = "How would you make a payment endpoint safe to retry?";
     const SECOND: &str =
         "A client retries a payment after a timeout: what keeps it from charging twice?";

@@ -266,7 +266,13 @@ fn sync_says_only_updated_sealed_of_a_colleagues_session_sealed_here() {
     };
     for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker")] {
         let token = pg::add_user_direct(&owner, name, "interviewer");
-        sync_cmd(db, &["remote", "set", &base, "--token", &token]);
+        // The token through the environment, never the command line.
+        let o = cmd(db, &["remote", "set", &base])
+            .env("PANELIST_CONFIG_DIR", db.parent().unwrap().join("config"))
+            .env("PANELIST_TOKEN", &token)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let ida = start(&a, "Ada Lovelace", "Ann Archer");
     ok(&a, &["session", "finish", &ida, "--recommendation", "yes"]);

@@ -20,7 +20,7 @@ mod rows;
 mod sessions;
 mod sync;
 
-pub use sync::OutboxItem;
+pub use sync::{OutboxItem, Refused, SetAside};
 
 pub use erase::Erasure;
 
