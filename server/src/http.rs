@@ -69,6 +69,7 @@ pub struct AppState {
     pub pool: Pool,
     pub limits: Limits,
     rate: Arc<RateLimiter>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 pub fn router(pool: Pool) -> Router {
@@ -83,6 +84,7 @@ pub fn router_with(pool: Pool, limits: Limits) -> Router {
         pool,
         limits,
         rate: Arc::new(RateLimiter::new(limits.per_user_per_minute)),
+        metrics: Arc::new(crate::metrics::Metrics::new()),
     };
     let api = Router::new()
         .route("/v1/me", get(me))
@@ -95,6 +97,8 @@ pub fn router_with(pool: Pool, limits: Limits) -> Router {
         ));
     Router::new()
         .merge(api)
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -106,8 +110,31 @@ pub fn router_with(pool: Pool, limits: Limits) -> Router {
             limits.request_timeout,
         ))
         .layer(axum::middleware::map_response(json_errors))
-        .layer(axum::middleware::from_fn(access_log))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access_log,
+        ))
         .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, else 503 `{code, message}`.
+async fn healthz(State(st): State<AppState>) -> ApiResult<Json<serde_json::Value>> {
+    let client = st.pool.get().await?;
+    client.query_one("SELECT 1", &[]).await?;
+    Ok(Json(serde_json::json!({ "status": "ok" })))
+}
+
+/// `GET /metrics`: the Prometheus text format (no token: expose it only
+/// where the monitoring can reach it).
+async fn metrics(State(st): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        st.metrics.render(&st.pool),
+    )
+        .into_response()
 }
 
 /// Any error answer that is not already `{code, message}` JSON (a timeout,
@@ -233,12 +260,35 @@ async fn act_as(tx: &Transaction<'_>, caller: &Caller) -> ApiResult<()> {
 }
 
 /// One line per request on stderr: time, method, path (no query string, no
-/// headers, so no token or cursor), status, milliseconds.
-async fn access_log(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+/// headers, so no token or cursor), status, milliseconds; and the request
+/// counted in the metrics by route pattern.
+async fn access_log(
+    State(st): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let start = std::time::Instant::now();
     let method = req.method().clone();
     let path = req.uri().path().to_string();
+    let route = match path.as_str() {
+        "/v1/me" | "/v1/sessions" | "/v1/changes" | "/v1/bank" | "/healthz" | "/metrics" => {
+            path.clone()
+        }
+        _ => "other".to_string(),
+    };
     let resp = next.run(req).await;
+    st.metrics
+        .requests
+        .get_or_create(&crate::metrics::RequestLabels {
+            route: route.clone(),
+            method: method.to_string(),
+            status: resp.status().as_u16(),
+        })
+        .inc();
+    st.metrics
+        .latency
+        .get_or_create(&crate::metrics::RouteLabels { route })
+        .observe(start.elapsed().as_secs_f64());
     eprintln!(
         "{} {method} {path} {} {}ms",
         chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"),
@@ -568,6 +618,7 @@ async fn push(
                 Err(e) => return Err(e.into()),
             }
             tx.commit().await?;
+            st.metrics.pushed(PushOutcome::Stored);
             Ok((StatusCode::CREATED, Json(result(PushOutcome::Stored))).into_response())
         }
         Some(row) => {
@@ -582,6 +633,7 @@ async fn push(
             }
             if old_rev == revision {
                 if old_hash == file.content_hash {
+                    st.metrics.pushed(PushOutcome::Unchanged);
                     return Ok(
                         (StatusCode::OK, Json(result(PushOutcome::Unchanged))).into_response()
                     );
@@ -639,6 +691,7 @@ async fn push(
                 Err(e) => return Err(e.into()),
             }
             tx.commit().await?;
+            st.metrics.pushed(PushOutcome::Stored);
             Ok((StatusCode::OK, Json(result(PushOutcome::Stored))).into_response())
         }
     }
@@ -770,6 +823,8 @@ async fn changes(
         })
         .collect();
     tx.commit().await?;
+    st.metrics.pulls.inc();
+    st.metrics.pulled_sessions.inc_by(sessions.len() as u64);
     Ok(Json(Changes {
         protocol: PROTOCOL_VERSION,
         sessions,

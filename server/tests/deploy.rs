@@ -384,3 +384,46 @@ fn migration_3_rekeys_stored_candidates() {
         "Ann's session arrives after Ben's cursor once the keys are one"
     );
 }
+
+/// `GET /healthz` answers 200 while the database does; `GET /metrics` is
+/// the Prometheus text format with requests by route and status, latency,
+/// pool use, pushes and pulls, counting what was done.
+#[test]
+fn health_and_metrics_count_what_happened() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let ann = add_user(&owner, "Ann Archer", "interviewer");
+    let base = start_server(&web);
+    let r = get(&base, "/healthz", None);
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("ok")));
+    for n in 0..3 {
+        let f = session_file("Ann Archer", &format!("Candidate {n}"), "n", true);
+        assert_eq!(
+            post(&base, "/v1/sessions", Some(&ann), &bytes(&f)).status,
+            201
+        );
+        assert_eq!(
+            post(&base, "/v1/sessions", Some(&ann), &bytes(&f)).status,
+            200
+        );
+    }
+    assert_eq!(get(&base, "/v1/changes?after=", Some(&ann)).status, 200);
+    assert_eq!(get(&base, "/v1/me", None).status, 401);
+    let text = ureq::get(&format!("{base}/metrics"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    for line in [
+        "panelist_pushes_total{result=\"stored\"} 3",
+        "panelist_pushes_total{result=\"unchanged\"} 3",
+        "panelist_pulls_total 1",
+        "panelist_pulled_sessions_total 3",
+        "panelist_http_requests_total{route=\"/v1/sessions\",method=\"POST\",status=\"201\"} 3",
+        "panelist_http_requests_total{route=\"/v1/me\",method=\"GET\",status=\"401\"} 1",
+        "panelist_http_request_duration_seconds_count{route=\"/v1/sessions\"} 6",
+        "panelist_db_pool_connections ",
+    ] {
+        assert!(text.contains(line), "no {line:?} in:\n{text}");
+    }
+}
