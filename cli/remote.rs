@@ -15,12 +15,14 @@ use panelist_core::{Error, Result, Store};
 
 #[derive(Subcommand)]
 pub enum RemoteCmd {
-    /// Set the team server and your token (from `panelist-server user add`)
+    /// Set the team server and your token (from `panelist-server user add`).
+    /// The token is read from the environment variable PANELIST_TOKEN, or
+    /// else from standard input (asked for, unechoed, on a terminal): never
+    /// from the command line, where the process list and the shell history
+    /// would keep it
     Set {
         /// e.g. https://panelist.example.com
         url: String,
-        #[arg(long)]
-        token: String,
         /// Trust only this CA (PEM) for the server's certificate, e.g. a
         /// self-signed one; without it, the public web roots are trusted
         #[arg(long, value_name = "FILE")]
@@ -41,11 +43,7 @@ pub struct SyncArgs {
 
 pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
     match cmd {
-        RemoteCmd::Set {
-            url,
-            token,
-            ca_cert,
-        } => {
+        RemoteCmd::Set { url, ca_cert } => {
             let ca_pem = match ca_cert {
                 Some(path) => {
                     let bytes = panelist_core::files::read(&path)?;
@@ -58,9 +56,12 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
                 None => String::new(),
             };
             sync::normalise_url(&url)?;
+            let token = read_token()?;
             let token = token.trim();
             if token.is_empty() {
-                return Err(Error::Invalid("the token is empty".into()));
+                return Err(Error::Invalid(
+                    "the token is empty: give it on standard input or in PANELIST_TOKEN".into(),
+                ));
             }
             let keeper = TeamToken::for_store(store)?;
             let kept = keeper.save(token)?;
@@ -98,6 +99,25 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// The token for `remote set`: `PANELIST_TOKEN`, else standard input (one
+/// line; asked for without echo on a terminal).
+fn read_token() -> Result<String> {
+    use std::io::{BufRead, IsTerminal};
+    if let Ok(t) = std::env::var("PANELIST_TOKEN") {
+        return Ok(t);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("team server token: ")
+            .map_err(|e| Error::Io(format!("cannot read the token: {e}")));
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::Io(format!("cannot read the token from standard input: {e}")))?;
+    Ok(line)
 }
 
 /// `panelist bank publish`: this database's bank becomes the team bank.
@@ -152,6 +172,18 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
     }
     for c in &r.conflicts {
         println!("conflict: {c}");
+    }
+    if !r.set_aside.is_empty() {
+        println!(
+            "set aside (refused here, kept; tried again when a newer revision arrives): {}",
+            r.set_aside.len()
+        );
+        for a in &r.set_aside {
+            println!(
+                "set aside {} — {} (revision {}, {}): {}",
+                a.candidate, a.interviewer, a.revision, a.id, a.reason
+            );
+        }
     }
     if r.failures.is_empty() && r.conflicts.is_empty() {
         Ok(())

@@ -82,7 +82,7 @@ Panelist team server
   admin token:  $TOKEN
   data:         $DATA
 Add interviewers:  $SERVER --database-url "$OWNER_URL" user add "Grace Hopper" --role interviewer
-Connect a client:  panelist remote set $SCHEME://$LISTEN --token TOKEN && panelist sync
+Connect a client:  panelist remote set $SCHEME://$LISTEN (it asks for TOKEN) && panelist sync
 
 MSG
 "$SERVER" --database-url "$WEB_URL" serve --listen "$LISTEN" "${TLS_ARGS[@]}"

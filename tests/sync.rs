@@ -10,10 +10,20 @@ mod pg;
 
 use std::path::{Path, PathBuf};
 
-use common::{config_dir, ok, run as panelist};
+use common::{config_dir, ok, run as panelist, Cli};
 use pg::*;
 
 const CANDIDATE: &str = "Ada Lovelace";
+
+/// `panelist` with the team token in `PANELIST_TOKEN`, the way `remote set`
+/// takes it (never on the command line).
+fn with_token(db: &Path, token: &str, args: &[&str]) -> common::Out {
+    Cli::db(db).args(args).env("PANELIST_TOKEN", token).run()
+}
+
+fn ok_with_token(db: &Path, token: &str, args: &[&str]) -> String {
+    Cli::db(db).args(args).env("PANELIST_TOKEN", token).ok()
+}
 
 /// Starts a session, scores and notes two questions; returns its id.
 fn interview(db: &Path, interviewer: &str, secret: &str, level: &str) -> String {
@@ -74,7 +84,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     );
     for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker"), (&c, "Cat Cole")] {
         let token = add_user_direct(&owner, name, "interviewer");
-        ok(db, &["remote", "set", &base, "--token", &token]);
+        ok_with_token(db, &token, &["remote", "set", &base]);
     }
     let status = ok(&c, &["remote", "status"]);
     assert!(
@@ -214,7 +224,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     assert!(out.contains("pulled 2 new"), "{out}");
 
     // A wrong token: sync fails, saying so, and the database is untouched.
-    ok(&a, &["remote", "set", &base, "--token", "pnl_not-a-token"]);
+    ok_with_token(&a, "pnl_not-a-token", &["remote", "set", &base]);
     let before = file_bytes(&a);
     let out = panelist(&a, &["sync"]);
     assert!(!out.status.success());
@@ -225,7 +235,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
         "a refused sync changed the database"
     );
     // A server that is not there: a clear transport error.
-    ok(&a, &["remote", "set", "http://127.0.0.1:9", "--token", "x"]);
+    ok_with_token(&a, "x", &["remote", "set", "http://127.0.0.1:9"]);
     let out = panelist(&a, &["sync"]);
     assert!(!out.status.success());
     assert!(out.stderr.as_str().contains("cannot reach the team server"));
@@ -245,38 +255,24 @@ fn sync_over_https_trusts_the_given_ca_only() {
     finish(&db, &id);
 
     // Without the CA, the self-signed certificate is refused.
-    ok(&db, &["remote", "set", &base, "--token", &token]);
+    ok_with_token(&db, &token, &["remote", "set", &base]);
     let out = panelist(&db, &["sync"]);
     assert!(!out.status.success());
     let err = out.stderr.as_str();
     assert!(err.contains("cannot reach the team server"), "{err}");
 
     // A file that is not a certificate is refused when set.
-    let out = panelist(
+    let out = with_token(
         &db,
-        &[
-            "remote",
-            "set",
-            &base,
-            "--token",
-            &token,
-            "--ca-cert",
-            db.to_str().unwrap(),
-        ],
+        &token,
+        &["remote", "set", &base, "--ca-cert", db.to_str().unwrap()],
     );
     assert!(!out.status.success());
 
-    ok(
+    ok_with_token(
         &db,
-        &[
-            "remote",
-            "set",
-            &base,
-            "--token",
-            &token,
-            "--ca-cert",
-            cert.to_str().unwrap(),
-        ],
+        &token,
+        &["remote", "set", &base, "--ca-cert", cert.to_str().unwrap()],
     );
     assert!(ok(&db, &["remote", "status"]).contains("Ann Archer (interviewer)"));
     let out = ok(&db, &["sync"]);
@@ -304,7 +300,7 @@ fn the_token_is_kept_outside_the_database_and_an_old_one_moves_out() {
     let id = interview(&db, "Ann Archer", "ANN-NOTE", "3");
     finish(&db, &id);
 
-    let out = panelist(&db, &["remote", "set", &base, "--token", &token]);
+    let out = with_token(&db, &token, &["remote", "set", &base]);
     assert!(out.status.success());
     let said = out.stderr.as_str();
     assert!(said.contains("(readable by you only)"), "{said}");
@@ -329,10 +325,7 @@ fn the_token_is_kept_outside_the_database_and_an_old_one_moves_out() {
     let ben = add_user_direct(&owner, "Ben Baker", "interviewer");
     let idb = interview(&old, "Ben Baker", "BEN-NOTE", "2");
     finish(&old, &idb);
-    ok(
-        &old,
-        &["remote", "set", &base, "--token", "pnl_placeholder"],
-    );
+    ok_with_token(&old, "pnl_placeholder", &["remote", "set", &base]);
     std::fs::remove_dir_all(config_dir(&old)).unwrap();
     {
         let conn = rusqlite::Connection::open(&old).unwrap();
@@ -397,8 +390,8 @@ fn an_admins_team_bank_reaches_every_client_and_sessions_keep_their_snapshot() {
     let (admin, ivy) = (dir.path().join("admin.db"), dir.path().join("ivy.db"));
     let admin_token = add_user_direct(&owner, "Ada Admin", "admin");
     let ivy_token = add_user_direct(&owner, "Ivy Interviewer", "interviewer");
-    ok(&admin, &["remote", "set", &base, "--token", &admin_token]);
-    ok(&ivy, &["remote", "set", &base, "--token", &ivy_token]);
+    ok_with_token(&admin, &admin_token, &["remote", "set", &base]);
+    ok_with_token(&ivy, &ivy_token, &["remote", "set", &base]);
     const FIRST: &str = "How would you make a payment endpoint safe to retry?";
     const SECOND: &str =
         "A client retries a payment after a timeout: what keeps it from charging twice?";

@@ -233,7 +233,11 @@ fn sync_says_only_updated_sealed_of_a_colleagues_session_sealed_here() {
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
     for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker")] {
         let token = pg::add_user_direct(&owner, name, "interviewer");
-        ok(db, &["remote", "set", &base, "--token", &token]);
+        // The token through the environment, never the command line.
+        Cli::db(db)
+            .args(&["remote", "set", &base])
+            .env("PANELIST_TOKEN", &token)
+            .ok();
     }
     let ida = start(&a, "Ada Lovelace", "Ann Archer");
     ok(&a, &["session", "finish", &ida, "--recommendation", "yes"]);

@@ -18,12 +18,14 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::import::ImportOutcome;
+use crate::import::{CandidateClash, ImportOptions, ImportOutcome};
 use crate::session_file::SessionFile;
+use crate::storage::Refused;
+pub use crate::storage::SetAside;
 use crate::team_token::TeamToken;
 use crate::wire::{
-    BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, PushOutcome, PushResult, TeamBank,
-    PROTOCOL_VERSION,
+    BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, InstallationKey, PushOutcome,
+    PushResult, TeamBank, PROTOCOL_VERSION,
 };
 pub use crate::wire::{Me, Published};
 use crate::{Error, Result, Store};
@@ -41,6 +43,26 @@ pub const USER_KEY: &str = "remote.user";
 /// The team bank version last imported from the server (0 or absent: none).
 pub const BANK_VERSION_KEY: &str = "remote.bank_version";
 const PAGE: i64 = 100;
+/// The largest reply read from the server: a page is at most 4 MiB of
+/// session files, or one session of at most 16 MiB (the session file
+/// limit); the body is read as a stream and a longer one is refused.
+pub const MAX_REPLY_BYTES: u64 = 20 * 1024 * 1024;
+
+/// Reads a reply's body as a stream, up to [`MAX_REPLY_BYTES`].
+fn read_capped(resp: ureq::Response) -> Result<String, Failure> {
+    use std::io::Read;
+    let mut body = Vec::new();
+    resp.into_reader()
+        .take(MAX_REPLY_BYTES + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| Failure::Transport(e.to_string()))?;
+    if body.len() as u64 > MAX_REPLY_BYTES {
+        return Err(Failure::Reply(format!(
+            "the reply is larger than {MAX_REPLY_BYTES} bytes"
+        )));
+    }
+    String::from_utf8(body).map_err(|_| Failure::Reply("the reply is not UTF-8".into()))
+}
 
 /// Where the team server is and how to sign in.
 #[derive(Debug, Clone)]
@@ -191,7 +213,7 @@ impl Remote {
     /// [`Remote::configured`], or an error saying how to set it.
     pub fn from_store(store: &mut Store) -> Result<Remote> {
         Remote::configured(store)?.ok_or_else(|| {
-            Error::Invalid("no team server set: run `panelist remote set URL --token TOKEN`".into())
+            Error::Invalid("no team server set: run `panelist remote set URL` (the token from PANELIST_TOKEN or standard input)".into())
         })
     }
 
@@ -209,13 +231,11 @@ impl Remote {
         };
         match r {
             Ok(resp) => {
-                let text = resp
-                    .into_string()
-                    .map_err(|e| Failure::Transport(e.to_string()))?;
+                let text = read_capped(resp)?;
                 serde_json::from_str(&text).map_err(|e| Failure::Reply(e.to_string()))
             }
             Err(ureq::Error::Status(status, resp)) => {
-                let text = resp.into_string().unwrap_or_default();
+                let text = read_capped(resp).unwrap_or_default();
                 let (code, message) = match serde_json::from_str::<ErrorBody>(&text) {
                     Ok(e) => (Some(e.code), e.message),
                     Err(_) => (None, text.chars().take(200).collect()),
@@ -315,6 +335,10 @@ pub struct SyncReport {
     pub failures: Vec<String>,
     /// The team bank version imported by this sync, if a new one was published.
     pub bank: Option<BankPulled>,
+    /// Pulled sessions this database refused to import, kept aside with the
+    /// reason (all of them, not only this sync's); each is tried again when
+    /// a newer revision arrives. The sync went on past them.
+    pub set_aside: Vec<SetAside>,
 }
 
 fn same_person(a: &str, b: &str) -> bool {
@@ -434,38 +458,8 @@ pub fn sync(
         let page: Changes = remote
             .get(&query.path())
             .map_err(|f| f.into_error(&remote.url))?;
-        let mut files = Vec::new();
         for value in &page.sessions {
-            let f = SessionFile::parse(value.get().as_bytes()).map_err(|e| {
-                Error::Invalid(format!(
-                    "the team server sent a session file that does not verify: {e}"
-                ))
-            })?;
-            // Our own sessions come back as we pushed them; a local copy is
-            // never replaced by the server's (on a conflict both are kept).
-            if !store.is_own_session(f.session.id)? {
-                files.push(f);
-            }
-        }
-        let revisions: std::collections::HashMap<_, _> = files
-            .iter()
-            .map(|f| (f.session.id, f.session.revision))
-            .collect();
-        for r in store.import_sessions(&files)? {
-            let what = match &r.outcome {
-                // Sealed means silent: `what` names no change then.
-                ImportOutcome::Added | ImportOutcome::Replaced { .. } => r.what(),
-                ImportOutcome::Unchanged | ImportOutcome::KeptNewer { .. } => {
-                    report.already_here += 1;
-                    continue;
-                }
-            };
-            report.pulled.push(Moved {
-                candidate: r.candidate.clone(),
-                interviewer: r.interviewer.clone(),
-                revision: revisions.get(&r.session_id).copied().unwrap_or_default(),
-                what,
-            });
+            pull_one(store, value.get(), &page.keys, &mut report, &now)?;
         }
         cursor = page.cursor;
         store.set_setting(CURSOR_KEY, &cursor)?;
@@ -476,7 +470,112 @@ pub fn sync(
 
     // The team bank, when a newer version than the one here was published.
     report.bank = pull_bank(store, remote, now(), &mut report.failures)?;
+    report.set_aside = store.set_aside_sessions()?;
     Ok(report)
+}
+
+/// Whether the server lists `key` among `interviewer`'s installation keys
+/// (names compared by the identity key).
+fn vouched(keys: &[InstallationKey], interviewer: &str, key: &str) -> bool {
+    let who = crate::text::name_key(interviewer);
+    keys.iter()
+        .any(|k| k.public_key == key && crate::text::name_key(&k.interviewer) == who)
+}
+
+/// Imports one pulled session file on its own. One this database refuses
+/// (a file that does not verify, a key it cannot trust, a revision that
+/// diverged...) is set aside with the reason and the sync goes on; only a
+/// fault of this machine (its database, its disk) ends the sync.
+///
+/// A new key for an interviewer is accepted when the server vouches for it:
+/// the server registered it under that interviewer's token at their first
+/// push from that installation (docs/sync-protocol.md, "Keys").
+fn pull_one(
+    store: &mut Store,
+    text: &str,
+    keys: &[InstallationKey],
+    report: &mut SyncReport,
+    now: &impl Fn() -> DateTime<Utc>,
+) -> Result<()> {
+    let file = match SessionFile::parse(text.as_bytes()) {
+        Ok(f) => f,
+        Err(e) => {
+            // What the file says about itself, to list it by.
+            let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let field = |k: &str| v["session"][k].as_str().unwrap_or("?").to_string();
+            let id = v["session"]["id"].as_str().unwrap_or("unknown").to_string();
+            let reason = format!("the file does not verify: {e}");
+            store.set_aside(
+                &Refused {
+                    id: &id,
+                    revision: v["session"]["revision"].as_u64().unwrap_or(0),
+                    candidate: v["session"]["candidate"]["name"].as_str().unwrap_or("?"),
+                    interviewer: &field("interviewer"),
+                    reason: &reason,
+                    file: text,
+                },
+                now(),
+            )?;
+            return Ok(());
+        }
+    };
+    // Our own sessions come back as we pushed them; a local copy is never
+    // replaced by the server's (on a conflict both are kept).
+    if store.is_own_session(file.session.id)? {
+        return Ok(());
+    }
+    let s = &file.session;
+    let opts = ImportOptions {
+        clash: CandidateClash::Ask,
+        new_candidate_id: crate::ids::CandidateId::nil(),
+        accept_new_key: file
+            .signature
+            .as_ref()
+            .is_some_and(|sig| vouched(keys, &s.interviewer, &sig.public_key)),
+    };
+    let id = s.id.to_string();
+    match store.import_sessions_with(std::slice::from_ref(&file), &opts) {
+        Ok(results) => {
+            store.clear_set_aside(&id)?;
+            for r in results {
+                let what = match &r.outcome {
+                    // Sealed means silent: `what` names no change then.
+                    ImportOutcome::Added | ImportOutcome::Replaced { .. } => r.what(),
+                    ImportOutcome::Unchanged | ImportOutcome::KeptNewer { .. } => {
+                        report.already_here += 1;
+                        continue;
+                    }
+                };
+                report.pulled.push(Moved {
+                    candidate: r.candidate.clone(),
+                    interviewer: r.interviewer.clone(),
+                    revision: s.revision,
+                    what,
+                });
+            }
+            Ok(())
+        }
+        // This machine's own trouble: the sync stops; nothing is set aside.
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::Database | ErrorCode::Io | ErrorCode::Internal
+            ) =>
+        {
+            Err(e)
+        }
+        Err(e) => store.set_aside(
+            &Refused {
+                id: &id,
+                revision: s.revision,
+                candidate: &s.candidate.name,
+                interviewer: &s.interviewer,
+                reason: &e.to_string(),
+                file: text,
+            },
+            now(),
+        ),
+    }
 }
 
 /// Imports the team bank if the server has a version newer than the last one

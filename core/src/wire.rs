@@ -138,6 +138,21 @@ pub struct Changes {
     pub cursor: String,
     /// Another page is ready now.
     pub more: bool,
+    /// The installation keys the server registered for the interviewers of
+    /// this page's sessions (each key under the user whose token first
+    /// pushed with it). Added within protocol 1: absent from older servers,
+    /// and left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<InstallationKey>,
+}
+
+/// One installation's public key, registered under a user by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstallationKey {
+    /// The user's name (their sessions' interviewer).
+    pub interviewer: String,
+    /// `ed25519:` + lower-case hex, as in a session file's signature.
+    pub public_key: String,
 }
 
 /// `GET /v1/bank`'s query.

@@ -46,6 +46,10 @@ const PINNED: &[(&str, &str)] = &[
         "0009_signed_originals.sql",
         "b6da5ce1e89575dfe16542845554be1a672f579071d858ec01e240ab3036bf25",
     ),
+    (
+        "0010_sync_set_aside.sql",
+        "e05a3bad83dc25059952b8dd45033ae9c8a7d23b93b3b0735be0513049767f52",
+    ),
 ];
 
 #[test]

@@ -26,7 +26,32 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0002_team_bank",
         include_str!("../migrations/0002_team_bank.sql"),
     ),
+    (
+        3,
+        "0003_identity_keys_expiry",
+        include_str!("../migrations/0003_identity_keys_expiry.sql"),
+    ),
 ];
+
+/// How long the serving role's statements, lock waits and idle transactions
+/// may last (set on every pooled connection): a stalled write cannot hold up
+/// every push; the others fail fast with 503.
+#[derive(Debug, Clone, Copy)]
+pub struct DbTimeouts {
+    pub statement: std::time::Duration,
+    pub lock: std::time::Duration,
+    pub idle_in_transaction: std::time::Duration,
+}
+
+impl Default for DbTimeouts {
+    fn default() -> Self {
+        DbTimeouts {
+            statement: std::time::Duration::from_secs(10),
+            lock: std::time::Duration::from_secs(1),
+            idle_in_transaction: std::time::Duration::from_secs(15),
+        }
+    }
+}
 
 /// The schema version this build writes and expects.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -83,9 +108,77 @@ pub async fn connect(url: &str) -> Result<Client> {
     Ok(client)
 }
 
-/// A connection pool for the server.
+/// Re-keys every stored candidate by the core's identity key
+/// (`text::name_key`, NFKC_Casefold), which migration 3 makes the rule: the
+/// old key was the trimmed name, so the new one is a function of it. Rows of
+/// candidates that now share a key are one candidate; unseal rows move with
+/// them, and every unseal of a merged key takes a fresh change number so the
+/// sessions it newly shows are delivered after any reader's cursor.
+pub async fn rekey_candidates(tx: &tokio_postgres::Transaction<'_>) -> Result<()> {
+    // The owner has no policy on sessions (it reads none while FORCE holds):
+    // lifted for this step only, inside the migration's transaction.
+    tx.batch_execute(
+        "ALTER TABLE sessions NO FORCE ROW LEVEL SECURITY; ALTER TABLE sessions DISABLE TRIGGER USER",
+    )
+    .await?;
+    let keys: Vec<String> = tx
+        .query(
+            "SELECT candidate_key FROM sessions UNION SELECT candidate_key FROM unseals",
+            &[],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    for old in keys {
+        let new = panelist_core::text::name_key(&old);
+        if new == old {
+            continue;
+        }
+        tx.execute(
+            "UPDATE sessions SET candidate_key = $2 WHERE candidate_key = $1",
+            &[&old, &new],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO unseals (user_id, candidate_key, seq)
+             SELECT user_id, $2, seq FROM unseals WHERE candidate_key = $1
+             ON CONFLICT (user_id, candidate_key) DO NOTHING",
+            &[&old, &new],
+        )
+        .await?;
+        tx.execute("DELETE FROM unseals WHERE candidate_key = $1", &[&old])
+            .await?;
+        tx.execute(
+            "UPDATE unseals SET seq = nextval('change_seq') WHERE candidate_key = $1",
+            &[&new],
+        )
+        .await?;
+    }
+    tx.batch_execute(
+        "ALTER TABLE sessions ENABLE TRIGGER USER; ALTER TABLE sessions FORCE ROW LEVEL SECURITY",
+    )
+    .await?;
+    Ok(())
+}
+
+/// A connection pool for the server, each connection with `timeouts`.
 pub fn pool(url: &str, max_size: usize) -> Result<Pool> {
-    let config = parse_url(url)?;
+    pool_with(url, max_size, DbTimeouts::default())
+}
+
+/// [`pool`] with the given timeouts.
+pub fn pool_with(url: &str, max_size: usize, timeouts: DbTimeouts) -> Result<Pool> {
+    let mut config = parse_url(url)?;
+    let ms = |d: std::time::Duration| d.as_millis();
+    let options = format!(
+        "{} -c statement_timeout={} -c lock_timeout={} -c idle_in_transaction_session_timeout={}",
+        config.get_options().unwrap_or_default(),
+        ms(timeouts.statement),
+        ms(timeouts.lock),
+        ms(timeouts.idle_in_transaction)
+    );
+    config.options(options.trim());
     let mgr = Manager::from_config(
         config,
         NoTls,
@@ -139,6 +232,9 @@ pub async fn migrate(client: &mut Client) -> Result<Vec<i32>> {
             &[version, name],
         )
         .await?;
+        if *version == 3 {
+            rekey_candidates(&tx).await?;
+        }
         applied.push(*version);
     }
     tx.batch_execute(&format!(
@@ -202,11 +298,11 @@ pub async fn check_server_role(client: &Client) -> Result<()> {
                     c.relrowsecurity AND c.relforcerowsecurity
              FROM pg_class c
              WHERE c.oid IN (to_regclass('users'), to_regclass('sessions'), to_regclass('unseals'),
-                             to_regclass('bank_versions'))",
+                             to_regclass('bank_versions'), to_regclass('installation_keys'))",
             &[],
         )
         .await?;
-    if rows.len() != 4 {
+    if rows.len() != 5 {
         return Err(DbError(
             "the Panelist tables are missing; run migrate".into(),
         ));
@@ -265,8 +361,44 @@ fn check_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
+/// The end of a token that lasts `days` days (1 to 36,500), if it ends.
+fn expiry(days: Option<u32>) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
+    match days {
+        None => Ok(None),
+        Some(d) if (1..=36_500).contains(&d) => Ok(Some(
+            chrono::Utc::now() + chrono::Duration::days(i64::from(d)),
+        )),
+        Some(d) => Err(DbError(format!(
+            "--expires: {d} days is not between 1 and 36500"
+        ))),
+    }
+}
+
+/// The stored name of the user whose name has `name`'s identity key.
+async fn find_user(client: &Client, name: &str) -> Result<String> {
+    let key = panelist_core::text::name_key(name);
+    for row in client.query("SELECT name FROM users", &[]).await? {
+        let existing: String = row.get(0);
+        if panelist_core::text::name_key(&existing) == key {
+            return Ok(existing);
+        }
+    }
+    Err(DbError(format!("no user named {name:?}")))
+}
+
 /// Adds a user and returns their token (shown once; only its hash is kept).
 pub async fn add_user(client: &Client, name: &str, role: &str) -> Result<String> {
+    add_user_expiring(client, name, role, None).await
+}
+
+/// [`add_user`] with a token that ends after `expires_days` days.
+pub async fn add_user_expiring(
+    client: &Client,
+    name: &str,
+    role: &str,
+    expires_days: Option<u32>,
+) -> Result<String> {
+    let expires = expiry(expires_days)?;
     let name = check_name(name)?;
     let Some(role) = panelist_core::wire::Role::parse(role) else {
         return Err(DbError(format!(
@@ -289,8 +421,8 @@ pub async fn add_user(client: &Client, name: &str, role: &str) -> Result<String>
     let token = new_token();
     client
         .execute(
-            "INSERT INTO users (name, role, token_sha256) VALUES ($1, $2, $3)",
-            &[&name, &role, &token_sha256(&token)],
+            "INSERT INTO users (name, role, token_sha256, token_expires_at) VALUES ($1, $2, $3, $4)",
+            &[&name, &role, &token_sha256(&token), &expires],
         )
         .await
         .map_err(|e| match e.code() {
@@ -322,10 +454,10 @@ pub async fn list_users(client: &Client) -> Result<Vec<UserRow>> {
 
 /// Revokes a user's token: it stops working at once, on every instance.
 pub async fn revoke_token(client: &Client, name: &str) -> Result<()> {
-    let name = check_name(name)?;
+    let name = find_user(client, check_name(name)?).await?;
     let n = client
         .execute(
-            "UPDATE users SET token_sha256 = NULL, revoked_at = now() WHERE lower(name) = lower($1)",
+            "UPDATE users SET token_sha256 = NULL, revoked_at = now() WHERE name = $1",
             &[&name],
         )
         .await?;
@@ -337,12 +469,23 @@ pub async fn revoke_token(client: &Client, name: &str) -> Result<()> {
 
 /// Gives a user a fresh token (the old one, if any, stops working).
 pub async fn new_user_token(client: &Client, name: &str) -> Result<String> {
-    let name = check_name(name)?;
+    new_user_token_expiring(client, name, None).await
+}
+
+/// [`new_user_token`] ending after `expires_days` days (rotation: the old
+/// token stops working at once).
+pub async fn new_user_token_expiring(
+    client: &Client,
+    name: &str,
+    expires_days: Option<u32>,
+) -> Result<String> {
+    let expires = expiry(expires_days)?;
+    let name = find_user(client, check_name(name)?).await?;
     let token = new_token();
     let n = client
         .execute(
-            "UPDATE users SET token_sha256 = $2, revoked_at = NULL WHERE lower(name) = lower($1)",
-            &[&name, &token_sha256(&token)],
+            "UPDATE users SET token_sha256 = $2, revoked_at = NULL, token_expires_at = $3 WHERE name = $1",
+            &[&name, &token_sha256(&token), &expires],
         )
         .await?;
     if n == 0 {
@@ -363,6 +506,7 @@ mod tests {
         let pinned = [
             "38c378d8c26d2999c29d71df8fe57a9522d61906214128f8000847f1fa91ee7d",
             "8630e2aa93fbc790e21e2030d6ec59f794a8e19186778220f369066b66904956",
+            "f85d0a62b6201ca06269aa85896b2421213c42dcaee08565e3b42d502c8d4eee",
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration");
         for ((version, name, sql), want) in MIGRATIONS.iter().zip(pinned) {

@@ -4,4 +4,5 @@
 
 pub mod db;
 pub mod http;
+pub mod metrics;
 pub mod serve;

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use panelist_server::db::{self, DbError};
@@ -46,6 +47,28 @@ enum Command {
         /// Database connections in the pool
         #[arg(long, default_value_t = 16)]
         max_connections: usize,
+        /// Bytes of session files each user may keep on the server, in MiB
+        #[arg(long, default_value_t = 512, value_name = "MIB")]
+        quota_mib: u32,
+        /// Requests per user per minute
+        #[arg(long, default_value_t = 1200, value_name = "N")]
+        rate_per_minute: u32,
+        /// Requests handled at once (more wait, within the request timeout)
+        #[arg(long, default_value_t = 256, value_name = "N")]
+        max_in_flight: usize,
+        /// Seconds a client may take to send a request's headers (also the
+        /// idle keep-alive timeout)
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        header_timeout: u64,
+        /// Seconds a request may take once its headers are in
+        #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+        request_timeout: u64,
+        /// Milliseconds a database statement may run (statement_timeout)
+        #[arg(long, default_value_t = 10_000, value_name = "MS")]
+        statement_timeout_ms: u64,
+        /// Milliseconds a statement may wait for a lock (lock_timeout)
+        #[arg(long, default_value_t = 1_000, value_name = "MS")]
+        lock_timeout_ms: u64,
     },
     /// Team members and their roles
     #[command(subcommand)]
@@ -63,6 +86,9 @@ enum UserCmd {
         name: String,
         #[arg(long, value_parser = ["interviewer", "lead", "admin"])]
         role: String,
+        /// The token stops working after this many days (1 to 36500)
+        #[arg(long, value_name = "DAYS")]
+        expires: Option<u32>,
     },
     /// List users
     List,
@@ -73,7 +99,12 @@ enum TokenCmd {
     /// Revoke a user's token; it stops working at once
     Revoke { name: String },
     /// Give a user a new token (revoking the old one); prints it once
-    New { name: String },
+    New {
+        name: String,
+        /// The token stops working after this many days (1 to 36500)
+        #[arg(long, value_name = "DAYS")]
+        expires: Option<u32>,
+    },
 }
 
 #[tokio::main]
@@ -103,10 +134,18 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             }
             Ok(())
         }
-        Command::User(UserCmd::Add { name, role }) => {
+        Command::User(UserCmd::Add {
+            name,
+            role,
+            expires,
+        }) => {
             let client = db::connect(&url).await?;
-            let token = db::add_user(&client, &name, &role).await?;
-            eprintln!("added {} ({role}); the token is shown once:", name.trim());
+            let token = db::add_user_expiring(&client, &name, &role, expires).await?;
+            eprintln!(
+                "added {} ({role}); the token{} is shown once:",
+                name.trim(),
+                expires_words(expires)
+            );
             println!("{token}");
             Ok(())
         }
@@ -129,10 +168,14 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             eprintln!("revoked {}'s token", name.trim());
             Ok(())
         }
-        Command::Token(TokenCmd::New { name }) => {
+        Command::Token(TokenCmd::New { name, expires }) => {
             let client = db::connect(&url).await?;
-            let token = db::new_user_token(&client, &name).await?;
-            eprintln!("new token for {}, shown once:", name.trim());
+            let token = db::new_user_token_expiring(&client, &name, expires).await?;
+            eprintln!(
+                "new token for {}{} (the old one stopped working), shown once:",
+                name.trim(),
+                expires_words(expires)
+            );
             println!("{token}");
             Ok(())
         }
@@ -142,6 +185,13 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             tls_key,
             insecure_http,
             max_connections,
+            quota_mib,
+            rate_per_minute,
+            max_in_flight,
+            header_timeout,
+            request_timeout,
+            statement_timeout_ms,
+            lock_timeout_ms,
         } => {
             let tls = tls_cert.zip(tls_key);
             if tls.is_none() && !listen.ip().is_loopback() && !insecure_http {
@@ -149,7 +199,12 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                     "refusing plain HTTP on {listen}, which is not a loopback address: tokens would cross the network in clear. Give --tls-cert and --tls-key, or --insecure-http if a TLS proxy sits in front"
                 )));
             }
-            let pool = db::pool(&url, max_connections)?;
+            let timeouts = db::DbTimeouts {
+                statement: Duration::from_millis(statement_timeout_ms),
+                lock: Duration::from_millis(lock_timeout_ms),
+                ..db::DbTimeouts::default()
+            };
+            let pool = db::pool_with(&url, max_connections, timeouts)?;
             {
                 let client = pool
                     .get()
@@ -157,15 +212,33 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                     .map_err(|e| DbError(format!("cannot connect to the database: {e}")))?;
                 db::check_server_role(&client).await?;
             }
-            serve(listen, tls, http::router(pool)).await
+            let limits = http::Limits {
+                quota_bytes: i64::from(quota_mib) * 1024 * 1024,
+                request_timeout: Duration::from_secs(request_timeout),
+                max_in_flight,
+                per_user_per_minute: rate_per_minute,
+            };
+            serve(
+                listen,
+                tls,
+                http::router_with(pool, limits),
+                Duration::from_secs(header_timeout),
+            )
+            .await
         }
     }
+}
+
+fn expires_words(days: Option<u32>) -> String {
+    days.map(|d| format!(" (valid for {d} days)"))
+        .unwrap_or_default()
 }
 
 async fn serve(
     listen: SocketAddr,
     tls: Option<(PathBuf, PathBuf)>,
     app: axum::Router,
+    header_timeout: Duration,
 ) -> Result<(), DbError> {
     let tls = match tls {
         Some((cert, key)) => Some(panelist_server::serve::tls_config(&cert, &key).await?),
@@ -179,7 +252,7 @@ async fn serve(
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("listening on {scheme}://{addr}");
     let _ = std::io::stdout().flush();
-    panelist_server::serve::serve(listener, tls, app, shutdown()).await
+    panelist_server::serve::serve_with(listener, tls, app, shutdown(), header_timeout).await
 }
 
 async fn shutdown() {

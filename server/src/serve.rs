@@ -21,37 +21,56 @@ pub async fn tls_config(cert: &Path, key: &Path) -> Result<RustlsConfig, DbError
     })
 }
 
+/// How long a client may take to send a request's headers; also how long an
+/// idle keep-alive connection stays open (hyper starts the same timer while
+/// it waits for the next request). A slow or silent client is closed then.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
 pub async fn serve(
     listener: std::net::TcpListener,
     tls: Option<RustlsConfig>,
     app: Router,
     stop: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), DbError> {
+    serve_with(listener, tls, app, stop, HEADER_READ_TIMEOUT).await
+}
+
+/// [`serve`] with a given header-read (and idle) timeout.
+pub async fn serve_with(
+    listener: std::net::TcpListener,
+    tls: Option<RustlsConfig>,
+    app: Router,
+    stop: impl Future<Output = ()> + Send + 'static,
+    header_timeout: Duration,
+) -> Result<(), DbError> {
     listener
         .set_nonblocking(true)
         .map_err(|e| DbError(format!("cannot set up the listener: {e}")))?;
-    match tls {
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        stop.await;
+        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    let service = app.into_make_service();
+    let listen_err = |e: std::io::Error| DbError(format!("cannot listen: {e}"));
+    let served = match tls {
         Some(config) => {
-            let handle = axum_server::Handle::new();
-            let stopper = handle.clone();
-            tokio::spawn(async move {
-                stop.await;
-                stopper.graceful_shutdown(Some(Duration::from_secs(10)));
-            });
-            axum_server::from_tcp_rustls(listener, config)
-                .map_err(|e| DbError(format!("cannot listen: {e}")))?
-                .handle(handle)
-                .serve(app.into_make_service())
-                .await
-                .map_err(|e| DbError(format!("server: {e}")))
+            let mut server = axum_server::from_tcp_rustls(listener, config).map_err(listen_err)?;
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.handle(handle).serve(service).await
         }
         None => {
-            let listener = tokio::net::TcpListener::from_std(listener)
-                .map_err(|e| DbError(format!("cannot listen: {e}")))?;
-            axum::serve(listener, app)
-                .with_graceful_shutdown(stop)
-                .await
-                .map_err(|e| DbError(format!("server: {e}")))
+            let mut server = axum_server::from_tcp(listener).map_err(listen_err)?;
+            server
+                .http_builder()
+                .http1()
+                .header_read_timeout(header_timeout);
+            server.handle(handle).serve(service).await
         }
-    }
+    };
+    served.map_err(|e| DbError(format!("server: {e}")))
 }

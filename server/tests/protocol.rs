@@ -178,10 +178,11 @@ fn the_wire_format_matches_the_committed_fixtures() {
     let pulled = SessionFile::parse(&pulled).expect("a pulled signed file verifies");
     assert_eq!(pulled.signature, signed.signature);
 
-    // What the server checks of a signature today: that it verifies against
-    // the key the file carries. It keeps no key per user: a new revision
-    // signed with another key is stored; a signature that does not match
-    // the content is refused like any file that fails verification.
+    // What the server checks of a signature: that it verifies against the
+    // key the file carries. Keys are registered per user, several per user
+    // (one per installation): a new revision signed with another key is
+    // stored; a signature that does not match the content is refused like
+    // any file that fails verification.
     let mut next = signed.session.clone();
     next.revision += 1;
     let other_key = SessionFile::signed(next.clone(), &Identity::from_seed([8; 32]));

@@ -129,7 +129,9 @@ fn row_level_security_seals_sessions_for_the_servers_own_role() {
         visible_as(&web, Some(idl)),
         ["Ann Archer", "Ann Archer", "Ben Baker"]
     );
-    // The owner has no policy on sessions: it reads nothing either.
+    // The owner has no policy on sessions: it reads nothing either (its
+    // one data step, migration 3's re-keying, lifts FORCE for itself
+    // inside the migration's transaction).
     assert!(visible_as(&owner, Some(ida)).is_empty());
 
     // C cannot write as A, nor touch A's row, nor unseal by hand.
@@ -216,14 +218,14 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // Migrating again is a no-op; the schema version is recorded.
     let (ok, out, err) = server_cli(&owner, &["migrate"]);
     assert!(ok, "{err}");
-    assert!(out.contains("up to date (version 2)"), "{out}");
+    assert!(out.contains("up to date (version 3)"), "{out}");
     assert_eq!(
         pg.psql(
             "panelist",
             "SELECT version, name FROM panelist_migrations ORDER BY 1"
         )
         .trim(),
-        "1|0001_sealed_sessions\n2|0002_team_bank"
+        "1|0001_sealed_sessions\n2|0002_team_bank\n3|0003_identity_keys_expiry"
     );
     // Every table forces row-level security and belongs to the owner.
     assert_eq!(
@@ -278,7 +280,7 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // A schema newer than this build: serve and migrate both refuse it.
     pg.psql(
         "panelist",
-        "INSERT INTO panelist_migrations (version, name) VALUES (3, 'from a newer build')",
+        "INSERT INTO panelist_migrations (version, name) VALUES (4, 'from a newer build')",
     );
     let (ok, _, err) = serve(&web, "127.0.0.1:0", &[]);
     assert!(!ok && err.contains("upgrade panelist-server"), "{err}");
@@ -313,7 +315,17 @@ fn push_and_pull_seal_until_my_submit_then_deliver_older_rows_behind_my_cursor()
 
     // A and B submit and push; C pulls again: still nothing of theirs, and
     // the cursor moves past nothing of theirs either.
-    let a = session_file("Ann Archer", "Ada Lovelace", "A-notes", true);
+    let t = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 20, 9, 0, 0).unwrap();
+    let mut a_store = panelist_core::Store::open_in_memory().unwrap();
+    let a_id = interview_on(
+        &mut a_store,
+        "Ann Archer",
+        "Ada Lovelace",
+        "A-notes",
+        true,
+        t,
+    );
+    let a = SessionFile::new(a_store.session(a_id).unwrap());
     let b = session_file("Ben Baker", "Ada Lovelace", "B-notes", true);
     let r = post(&base, "/v1/sessions", Some(&ta), &bytes(&a));
     assert_eq!(r.status, 201, "{}", r.body);
@@ -367,10 +379,19 @@ fn push_and_pull_seal_until_my_submit_then_deliver_older_rows_behind_my_cursor()
     assert_eq!(pulled_a.content_hash, a.content_hash);
     assert_eq!(pulled_a.session, a.session);
 
-    // A later amendment by A is delivered again past C's cursor.
-    let mut amended = a.session.clone();
-    amended.revision += 1;
-    amended.summary = "amended after the debrief".into();
+    // A later amendment by A (a score, with its reason, as Panelist makes
+    // one after submission) is delivered again past C's cursor.
+    let q = a.session.entries[0].question.id.clone();
+    let amended = a_store
+        .amend_score(
+            a_id,
+            &q,
+            4,
+            "amended after the debrief",
+            uuid::Uuid::now_v7().into(),
+            t + chrono::Duration::hours(2),
+        )
+        .unwrap();
     let amended = SessionFile::new(amended);
     assert_eq!(
         post(&base, "/v1/sessions", Some(&ta), &bytes(&amended)).status,
@@ -378,7 +399,7 @@ fn push_and_pull_seal_until_my_submit_then_deliver_older_rows_behind_my_cursor()
     );
     let (got, _) = pull_all(&base, &tc, &c_cursor);
     assert_eq!(got.len(), 1);
-    assert_eq!(got[0].session.summary, "amended after the debrief");
+    assert_eq!(got[0].session.entries[0].score, Some(4));
 
     // Bad cursors and limits are refused as JSON.
     let r = get(&base, "/v1/changes?after=bogus", Some(&tc));

@@ -495,7 +495,7 @@ def main():
     # 5. The real client pulls what this implementation pushed and published.
     alan_db = WORK / "alan.db"
     env = {"PANELIST_TOKEN_STORE": "file", "PANELIST_CONFIG_DIR": str(WORK / "config")}
-    panelist(alan_db, "remote", "set", BASE, "--token", a, env=env)
+    panelist(alan_db, "remote", "set", BASE, env={**env, "PANELIST_TOKEN": a})
     out = panelist(alan_db, "sync", env=env).stdout
     check("team bank version 1 from Ada Admin" in out, f"sync output: {out}")
     rows = sql(alan_db, "SELECT interviewer FROM session ORDER BY interviewer")

@@ -31,6 +31,8 @@ const DELETE_AUDIT: &str = "DELETE FROM audit WHERE session_id = ?1";
 const DELETE_WORDS: &str = "DELETE FROM search_word WHERE session_id = ?1";
 const DELETE_ENTRIES: &str = "DELETE FROM entry WHERE session_id = ?1";
 const DELETE_SESSION: &str = "DELETE FROM session WHERE id = ?1";
+/// Pulled sessions of the candidate that this database refused (sync).
+const DELETE_SET_ASIDE: &str = "DELETE FROM sync_set_aside WHERE candidate_key = ?1";
 const DELETE_ORIGINAL: &str = "DELETE FROM signed_original WHERE session_id = ?1";
 const MARK_PENDING_SCRUB: &str =
     "INSERT OR REPLACE INTO meta (key, value) VALUES ('pending_scrub', '1')";
@@ -79,6 +81,7 @@ impl Store {
             for s in &sessions {
                 delete_session_rows(tx, s)?;
             }
+            tx.execute(DELETE_SET_ASIDE, [&key])?;
             tx.execute(DELETE_CANDIDATE_IF_EMPTY, [&cid])?;
             finish(tx, tombstone, now, "candidate", sessions.len())?;
             Ok(Erasure {

@@ -22,7 +22,7 @@ mod rows;
 mod sessions;
 mod sync;
 
-pub use sync::OutboxItem;
+pub use sync::{OutboxItem, Refused, SetAside};
 
 pub use cipher::DbKey;
 pub use erase::Erasure;

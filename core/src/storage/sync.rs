@@ -100,3 +100,101 @@ impl Store {
         })
     }
 }
+
+const SET_ASIDE: &str = "
+    INSERT INTO sync_set_aside
+        (session_id, revision, candidate, candidate_key, interviewer, reason, file, at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+    ON CONFLICT (session_id) DO UPDATE SET
+        revision = excluded.revision, candidate = excluded.candidate,
+        candidate_key = excluded.candidate_key, interviewer = excluded.interviewer,
+        reason = excluded.reason, file = excluded.file, at = excluded.at";
+
+const CLEAR_SET_ASIDE: &str = "DELETE FROM sync_set_aside WHERE session_id = ?1";
+
+const SET_ASIDE_LIST: &str = "
+    SELECT session_id, candidate, interviewer, revision, reason, at
+    FROM sync_set_aside ORDER BY at, session_id";
+
+/// A session pulled from the team server that this database refused to
+/// import: kept aside with the reason, listed by `panelist sync` and the
+/// Team screen, tried again when a newer revision arrives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct SetAside {
+    /// The session's id as the file gave it.
+    pub id: String,
+    pub candidate: String,
+    pub interviewer: String,
+    #[ts(type = "number")]
+    pub revision: u64,
+    /// Why the import refused it (one line).
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+/// What is set aside: the pulled file's text and what it says about itself.
+pub struct Refused<'a> {
+    pub id: &'a str,
+    pub revision: u64,
+    pub candidate: &'a str,
+    pub interviewer: &'a str,
+    pub reason: &'a str,
+    pub file: &'a str,
+}
+
+impl Store {
+    /// Keeps a refused pulled session aside (replacing an older refusal of
+    /// the same session).
+    pub fn set_aside(&mut self, r: &Refused, now: DateTime<Utc>) -> Result<()> {
+        self.write(|tx| {
+            tx.prepare_cached(SET_ASIDE)?.execute(params![
+                r.id,
+                i64::try_from(r.revision).unwrap_or(i64::MAX),
+                r.candidate,
+                crate::text::name_key(r.candidate),
+                r.interviewer,
+                r.reason,
+                r.file,
+                ts(now)
+            ])?;
+            Ok(())
+        })
+    }
+
+    /// Forgets a set-aside session (a later revision was imported).
+    pub fn clear_set_aside(&mut self, id: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.prepare_cached(CLEAR_SET_ASIDE)?.execute([id])?;
+            Ok(())
+        })
+    }
+
+    /// Every session set aside, oldest first.
+    pub fn set_aside_sessions(&self) -> Result<Vec<SetAside>> {
+        let mut stmt = self.conn.prepare_cached(SET_ASIDE_LIST)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, super::rows::Ts>(5)?.0,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, candidate, interviewer, revision, reason, at) = row?;
+            out.push(SetAside {
+                id,
+                candidate,
+                interviewer,
+                revision: u64::try_from(revision).unwrap_or_default(),
+                reason,
+                at,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -68,6 +68,20 @@ impl PgCluster {
         self.script(&["psql", db, sql])
     }
 
+    /// Starts SQL as the superuser in the background (e.g. a transaction
+    /// that holds a lock); `wait` for it.
+    pub fn psql_background(&self, db: &str, sql: &str) -> Background {
+        let child = Command::new("bash")
+            .arg(script())
+            .arg("psql")
+            .arg(self.dir.path())
+            .args([db, sql])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("bash runs");
+        Background(child)
+    }
+
     /// The deployment the server expects: an owner role that owns database
     /// `panelist` and ran the migrations (`migrate`, given the owner's URL),
     /// and a login role `panelist_web` that is only a member of
@@ -102,6 +116,23 @@ impl PgCluster {
     /// the options it was started with.
     pub fn restart(&self) {
         self.script(&["restart"]);
+    }
+}
+
+/// A background psql ([`PgCluster::psql_background`]).
+pub struct Background(std::process::Child);
+
+impl Background {
+    pub fn wait(mut self) {
+        let status = self.0.wait().unwrap();
+        assert!(status.success(), "background psql: {status}");
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

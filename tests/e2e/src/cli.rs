@@ -21,6 +21,12 @@ pub fn panelist_binary() -> PathBuf {
 
 /// Runs `panelist --db DB ARGS…`; returns stdout, fails with stderr.
 pub fn panelist(db: &Path, args: &[&str]) -> Result<String> {
+    panelist_with(db, args, &[])
+}
+
+/// The same with extra environment variables (e.g. `PANELIST_TOKEN` for
+/// `remote set`, which never takes a token on the command line).
+pub fn panelist_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Result<String> {
     let bin = panelist_binary();
     if !bin.exists() {
         return Err(format!(
@@ -29,7 +35,12 @@ pub fn panelist(db: &Path, args: &[&str]) -> Result<String> {
         )
         .into());
     }
-    let out = Command::new(&bin).arg("--db").arg(db).args(args).output()?;
+    let out = Command::new(&bin)
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .envs(env.iter().copied())
+        .output()?;
     if !out.status.success() {
         return Err(format!(
             "panelist {args:?} failed: {}",

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use panelist_e2e::cli::{panelist, Colleague};
+use panelist_e2e::cli::{panelist, panelist_with, Colleague};
 use panelist_e2e::{create_interview, repo_root, within, AppRun, Result, TestEnv};
 use thirtyfour::prelude::*;
 
@@ -190,9 +190,10 @@ async fn flow(env: &TestEnv, server: &TeamServer) -> Result<()> {
     }
     .session_file(env.dir.path())?;
     let ben_db = env.dir.path().join("ben-baker.db");
-    panelist(
+    panelist_with(
         &ben_db,
-        &["remote", "set", &server.url, "--token", &ben_token],
+        &["remote", "set", &server.url],
+        &[("PANELIST_TOKEN", &ben_token)],
     )?;
     let out = panelist(&ben_db, &["sync"])?;
     assert!(out.contains("pushed 1"), "{out}");
