@@ -46,6 +46,10 @@ const PINNED: &[(&str, &str)] = &[
         "0009_signed_originals.sql",
         "b6da5ce1e89575dfe16542845554be1a672f579071d858ec01e240ab3036bf25",
     ),
+    (
+        "0010_interview_plans.sql",
+        "6c0989942fdd3663eeb24d55fb0130ab0303f40130daaf721246e5bfc31e5219",
+    ),
 ];
 
 #[test]

@@ -54,6 +54,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0009_signed_originals.sql",
         include_str!("migrations/0009_signed_originals.sql"),
     ),
+    (
+        "0010_interview_plans.sql",
+        include_str!("migrations/0010_interview_plans.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {
