@@ -175,7 +175,7 @@ fn an_imported_plan_gives_the_candidate_its_id_and_sessions_come_back_to_one_can
 
     let mut alan = Store::open_in_memory().unwrap();
     let (plans, _) = alan
-        .import_documents(&[parsed.clone()], &[], &opts())
+        .import_documents(std::slice::from_ref(&parsed), &[], &opts())
         .unwrap();
     assert_eq!(plans[0].what, "added");
     assert!(plans[0].key_note.as_deref().unwrap().contains("pinned"));
@@ -214,7 +214,7 @@ fn a_plan_file_signed_by_another_key_for_a_pinned_coordinator_is_refused_and_cha
     let (coord, pid) = coordinator();
     let good = coord.plan_file(pid).unwrap();
     let mut alan = Store::open_in_memory().unwrap();
-    alan.import_documents(&[good.clone()], &[], &opts())
+    alan.import_documents(std::slice::from_ref(&good), &[], &opts())
         .unwrap();
     let before = alan.dump().unwrap();
     let forger = panelist_core::session_file::Identity::from_seed([9; 32]);

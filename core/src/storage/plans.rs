@@ -460,7 +460,8 @@ impl Store {
     }
 
     /// Every plan, newest first; with `mine`, only those where that person
-    /// is an interviewer, with their place in it.
+    /// is an interviewer, with their place in it: coming interviews by time
+    /// (unscheduled last), then overdue ones, then submitted ones.
     pub fn plans(&self, mine: Option<&str>, now: DateTime<Utc>) -> Result<Vec<PlanSummary>> {
         let ids: Vec<PlanId> = self
             .conn
@@ -490,6 +491,18 @@ impl Store {
                 mine: me,
             });
         }
+        // My interviews: the coming ones by time (unscheduled last), then
+        // the overdue, then the submitted.
+        out.sort_by_key(|p| {
+            p.mine.as_ref().map(|m| {
+                let group = match m.state {
+                    plan::MemberState::NotStarted | plan::MemberState::InProgress => 0,
+                    plan::MemberState::Overdue => 1,
+                    plan::MemberState::Submitted => 2,
+                };
+                (group, m.member.at.is_none(), m.member.at)
+            })
+        });
         Ok(out)
     }
 
