@@ -251,3 +251,150 @@ fn erasing_the_candidate_erases_the_plan_and_deleting_a_session_keeps_it() {
         .unwrap();
     assert_eq!(store.plan(pid).unwrap_err().code(), ErrorCode::NotFound);
 }
+
+// -- hostile plans, generated -------------------------------------------------
+
+use panelist_core::plan::{Plan, PlanFile as File};
+use proptest::prelude::*;
+
+const FIXTURE: &str = include_str!("data/plan-v1/ada.plan.json");
+
+/// One way to break a plan, with the field path its refusal must name.
+#[derive(Debug, Clone)]
+enum Break {
+    /// A person's name with no letter (invisible, spaces, digits, marks).
+    NoLetter(usize, String),
+    /// A role longer than the limit.
+    LongRole(usize),
+    /// An interview time outside the years 2000–2200.
+    FarYear(i32),
+    /// A due time before the interview.
+    DueBefore(i64),
+    /// A round outside 1..=20.
+    Round(u32),
+    /// A question id that is not an id, or that this bank lacks.
+    Question(String),
+    /// A focus competency this bank lacks.
+    Focus(String),
+    /// The first interviewer's name again, spelt another way.
+    SameName(Vec<bool>, bool),
+}
+
+fn breaks() -> impl Strategy<Value = Break> {
+    prop_oneof![
+        (
+            0usize..3,
+            "[\u{200b}\u{2060}\u{feff}\u{ad} 0-9.\\-\u{301}]{0,8}"
+        )
+            .prop_map(|(w, s)| Break::NoLetter(w, s)),
+        (201usize..600).prop_map(Break::LongRole),
+        prop_oneof![1000i32..2000, 2201i32..9999].prop_map(Break::FarYear),
+        (1i64..100_000).prop_map(Break::DueBefore),
+        prop_oneof![Just(0u32), 21u32..u32::MAX].prop_map(Break::Round),
+        prop_oneof!["[A-Z _.]{1,10}", "zz-[a-z]{3,8}", "-[a-z]{1,5}"].prop_map(Break::Question),
+        "qq-[a-z]{1,8}".prop_map(Break::Focus),
+        (proptest::collection::vec(any::<bool>(), 14), any::<bool>())
+            .prop_map(|(caps, zw)| Break::SameName(caps, zw)),
+    ]
+}
+
+/// Applies a break to the fixture's plan; returns the path it must name.
+fn apply(p: &mut Plan, b: &Break) -> String {
+    use chrono::Datelike;
+    match b {
+        Break::NoLetter(0, s) => {
+            p.candidate.name = s.clone();
+            "plan.candidate.name".into()
+        }
+        Break::NoLetter(1, s) => {
+            p.coordinator = Some(s.clone());
+            "plan.coordinator".into()
+        }
+        Break::NoLetter(_, s) => {
+            p.members[1].interviewer = s.clone();
+            "plan.members[1].interviewer".into()
+        }
+        Break::LongRole(n) => {
+            p.role = "r".repeat(*n);
+            "plan.role".into()
+        }
+        Break::FarYear(y) => {
+            let t = p.members[1].at.unwrap();
+            p.members[1].at = Some(t.with_year(*y).unwrap_or(t));
+            "plan.members[1].at".into()
+        }
+        Break::DueBefore(s) => {
+            p.members[0].due = p.members[0].at.map(|t| t - chrono::Duration::seconds(*s));
+            "plan.members[0].due".into()
+        }
+        Break::Round(r) => {
+            p.members[1].round = *r;
+            "plan.members[1].round".into()
+        }
+        Break::Question(q) => {
+            p.members[0].questions.push(q.clone());
+            "plan.members[0].questions[2]".into()
+        }
+        Break::Focus(c) => {
+            p.members[1].focus.insert(0, c.clone());
+            "plan.members[1].focus[0]".into()
+        }
+        Break::SameName(caps, zw) => {
+            let name: String = p.members[0]
+                .interviewer
+                .chars()
+                .zip(caps.iter().cycle())
+                .map(|(c, up)| {
+                    if *up {
+                        c.to_uppercase().to_string()
+                    } else {
+                        c.to_lowercase().to_string()
+                    }
+                })
+                .collect();
+            p.members[1].interviewer = if *zw {
+                format!("\u{200b}{name} ")
+            } else {
+                name
+            };
+            "plan.members[1].interviewer".into()
+        }
+    }
+}
+
+thread_local! {
+    static STORE: std::cell::RefCell<Store> = std::cell::RefCell::new(Store::open_in_memory().unwrap());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Every generated hostile plan (`breaks()`: names without a letter,
+    /// over-long roles, far years, due before the interview, rounds out of
+    /// range, questions and focus this bank lacks, an interviewer twice under
+    /// another spelling), properly signed, parses as a file but is refused
+    /// by the plan's rules with the broken field's path, and the database
+    /// is unchanged.
+    #[test]
+    fn generated_hostile_plans_are_refused_with_their_path(b in breaks()) {
+        let mut plan = File::parse(FIXTURE.as_bytes()).unwrap().plan;
+        let path = apply(&mut plan, &b);
+        let file = File::signed(plan, &panelist_core::session_file::Identity::from_seed([5; 32]));
+        let file = File::parse(file.to_json().as_bytes()).unwrap();
+        STORE.with(|s| {
+            let mut store = s.borrow_mut();
+            let before = store.dump().unwrap();
+            let err = store
+                .import_documents(std::slice::from_ref(&file), &[], &opts())
+                .unwrap_err()
+                .to_string();
+            prop_assert!(
+                err.starts_with(&format!("plan file for {} at {path}: ", file.plan.id)),
+                "{:?}: {}", b, err
+            );
+            prop_assert!(!err.contains('\n'));
+            prop_assert_eq!(store.dump().unwrap(), before);
+            Ok(())
+        })?;
+    }
+}
