@@ -1,10 +1,11 @@
 //! What every command shares: opening the database, writing to stdout and
 //! status lines to stderr, JSON output.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use panelist_core::secrets::{self, Unlock};
 use panelist_core::{storage, Error, Result, Store};
 
 /// A status line on stderr (`status!("…", …)`), see [`report_status`].
@@ -22,8 +23,59 @@ pub struct DbArg {
     pub db: Option<PathBuf>,
 }
 
+/// Opens the database under the core's key policy (`secrets`): the
+/// passphrase from `PANELIST_PASSPHRASE`, else the OS keyring's key, else
+/// plain (said once on stderr). An encrypted database that neither opens
+/// is asked for its passphrase when stdin is a terminal.
 pub fn open(db: &DbArg) -> Result<Store> {
-    Store::open(&storage::resolve_db_path(db.db.as_deref())?)
+    let path = storage::resolve_db_path(db.db.as_deref())?;
+    let opened = secrets::open(&path, &unlock(&path)?)?;
+    if let Some(notice) = &opened.notice {
+        report_status(&format!("panelist: {notice}"));
+    }
+    if opened.migrated {
+        report_status(&format!("panelist: encrypted {}", path.display()));
+    }
+    Ok(opened.store)
+}
+
+/// What unlocks the database at `path`: `PANELIST_PASSPHRASE`, or a
+/// passphrase typed at a prompt when the file needs one and stdin is a
+/// terminal.
+pub fn unlock(path: &std::path::Path) -> Result<Unlock> {
+    let from_env = Unlock::from_env();
+    if secrets::needs_passphrase(path, &from_env) && std::io::stdin().is_terminal() {
+        let typed = read_passphrase(&format!("Passphrase for {}: ", path.display()))?;
+        return Ok(Unlock::with_passphrase(typed));
+    }
+    Ok(from_env)
+}
+
+/// Reads one line from the terminal with echo off.
+fn read_passphrase(prompt: &str) -> Result<String> {
+    let _ = write!(std::io::stderr(), "{prompt}");
+    let _ = std::io::stderr().flush();
+    #[cfg(unix)]
+    let saved = {
+        // SAFETY: termios is plain data; tcgetattr fills it for fd 0.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        let ok = unsafe { libc::tcgetattr(0, &mut t) } == 0;
+        if ok {
+            let mut quiet = t;
+            quiet.c_lflag &= !libc::ECHO;
+            unsafe { libc::tcsetattr(0, libc::TCSANOW, &quiet) };
+        }
+        ok.then_some(t)
+    };
+    let mut line = String::new();
+    let read = std::io::stdin().read_line(&mut line);
+    #[cfg(unix)]
+    if let Some(t) = saved {
+        unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) };
+    }
+    let _ = writeln!(std::io::stderr());
+    read.map_err(|e| Error::Io(format!("cannot read the passphrase: {e}")))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// A status line on stderr after a change has committed: a closed or

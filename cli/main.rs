@@ -5,7 +5,8 @@
 //! One module per command group: `bank` (bank and kits), `session`,
 //! `panel` (import, compare, candidates, calibration, report, export),
 //! `plan` (interview plans),
-//! `candidate` (erasure and retention), `remote` (team server and sync);
+//! `candidate` (erasure and retention), `remote` (team server and sync),
+//! `backup` (backup and restore);
 //! `io` holds what they share.
 
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use panelist_core::Result;
 
+mod backup;
 mod bank;
 mod candidate;
 mod io;
@@ -73,6 +75,10 @@ enum Command {
     Sync(remote::SyncArgs),
     /// Export one session as Markdown or as a portable session file (JSON)
     Export(panel::ExportArgs),
+    /// Write an encrypted backup of the whole database
+    Backup(backup::BackupArgs),
+    /// Replace the database with a backup (refused, changing nothing, with the wrong passphrase)
+    Restore(backup::RestoreArgs),
 }
 
 fn main() -> ExitCode {
@@ -104,5 +110,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Remote(cmd) => remote::remote(cmd, &mut io::open(db)?),
         Command::Sync(args) => remote::sync(&mut io::open(db)?, args),
         Command::Export(args) => panel::export(args, db),
+        Command::Backup(args) => backup::backup(args, db),
+        Command::Restore(args) => backup::restore(args, db),
     }
 }

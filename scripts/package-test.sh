@@ -35,7 +35,7 @@ VERSION="$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Car
 
 # The installed CLI on a user's default database (a throwaway HOME).
 HOME_DIR="$(mktemp -d)"
-user() { env -u PANELIST_DB -u XDG_DATA_HOME HOME="$HOME_DIR" PANELIST_TOKEN_STORE=file "$@"; }
+user() { env -u PANELIST_DB -u XDG_DATA_HOME HOME="$HOME_DIR" PANELIST_TOKEN_STORE=file PANELIST_KEYRING=off "$@"; }
 sid="$(user /usr/bin/panelist session start --candidate "Package Smoke" --interviewer "Pat Doe" --kit "Backend fundamentals")"
 user /usr/bin/panelist session score "$sid" rest-api-design 3 2>/dev/null
 user /usr/bin/panelist export "$sid" --format md | grep -q "Package Smoke" || fail "the installed CLI's export lacks the candidate"

@@ -2,8 +2,11 @@
 //! reorder/delete/duplicate`, as real processes on a real database file
 //! (checked with SQLite afterwards).
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::{Command, Output};
+
+use common::{Cli, Out};
 
 struct Env {
     dir: tempfile::TempDir,
@@ -17,26 +20,12 @@ impl Env {
         Env { dir, db }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_panelist"))
-            .arg("--db")
-            .arg(&self.db)
-            .args(args)
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path())
-            .env_remove("PANELIST_DB")
-            .output()
-            .unwrap()
+    fn run(&self, args: &[&str]) -> Out {
+        Cli::db(&self.db).home(self.dir.path()).args(args).run()
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(
-            o.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8(o.stdout).unwrap()
+        Cli::db(&self.db).home(self.dir.path()).args(args).ok()
     }
 
     /// Refused with exit `code`, one line on stderr containing `needle`,
@@ -44,7 +33,7 @@ impl Env {
     fn refused(&self, args: &[&str], code: i32, needle: &str) {
         let before = self.dump();
         let o = self.run(args);
-        let err = String::from_utf8(o.stderr).unwrap();
+        let err = o.stderr;
         assert_eq!(o.status.code(), Some(code), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{err:?}");
         assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");

@@ -1,28 +1,10 @@
 //! Calibration and candidate comparison through the `panelist` binary, on
 //! real sessions that reproduce a published data set.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
+use common::ok;
 use serde_json::Value;
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("HOME", db.parent().unwrap())
-        .env("XDG_DATA_HOME", db.parent().unwrap())
-        .env_remove("PANELIST_DB")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn close(v: &Value, want: f64) {
     let got = v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"));

@@ -1,10 +1,11 @@
 //! The `panelist` binary, end to end: real processes, a real database file,
 //! real exported files.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{Cli, Out};
 use panelist_core::session::Status;
 use panelist_core::Store;
 
@@ -24,45 +25,20 @@ impl Env {
         self.dir.path().join(name)
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_panelist"));
-        c.arg("--db").arg(&self.db).args(args);
-        // Never touch the developer's own database.
-        c.env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path())
-            .env_remove("PANELIST_DB");
-        c
+    fn cli(&self, args: &[&str]) -> Cli {
+        Cli::db(&self.db).args(args)
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd(args).output().unwrap()
+    fn run(&self, args: &[&str]) -> Out {
+        self.cli(args).run()
     }
 
     fn ok(&self, args: &[&str]) -> String {
-        let o = self.run(args);
-        assert!(
-            o.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8(o.stdout).unwrap()
+        self.cli(args).ok()
     }
 
-    fn with_stdin(&self, args: &[&str], input: &str) -> Output {
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+    fn with_stdin(&self, args: &[&str], input: &str) -> Out {
+        self.cli(args).stdin(input).run()
     }
 
     /// Refused: non-zero exit, exactly one line on stderr mentioning `needle`,
@@ -70,7 +46,7 @@ impl Env {
     fn refused(&self, args: &[&str], needle: &str) {
         let before = dump(&self.db);
         let o = self.run(args);
-        let err = String::from_utf8(o.stderr).unwrap();
+        let err = o.stderr;
         assert!(!o.status.success(), "{args:?} should fail");
         assert_eq!(
             err.lines().count(),
@@ -396,8 +372,8 @@ fn bank_list_export_and_import() {
 fn the_database_path_comes_from_db_then_panelist_db() {
     let env = Env::new();
     let other = env.path("from-env.db");
-    let o = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .args([
+    let o = Cli::without_db(env.dir.path())
+        .args(&[
             "session",
             "start",
             "--candidate",
@@ -408,10 +384,7 @@ fn the_database_path_comes_from_db_then_panelist_db() {
             "cap-theorem",
         ])
         .env("PANELIST_DB", &other)
-        .env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.dir.path())
-        .output()
-        .unwrap();
+        .run();
     assert!(o.status.success());
     assert_eq!(
         Store::open(&other)
@@ -423,19 +396,12 @@ fn the_database_path_comes_from_db_then_panelist_db() {
     );
     // --db wins over PANELIST_DB.
     let o = env
-        .cmd(&["session", "list"])
+        .cli(&["session", "list"])
         .env("PANELIST_DB", &other)
-        .output()
-        .unwrap();
+        .run();
     assert!(o.status.success() && o.stdout.is_empty());
     // Neither: the OS data directory.
-    let o = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .args(["kit", "list"])
-        .env_remove("PANELIST_DB")
-        .env("HOME", env.dir.path())
-        .env("XDG_DATA_HOME", env.dir.path())
-        .output()
-        .unwrap();
+    let o = Cli::without_db(env.dir.path()).args(&["kit", "list"]).run();
     assert!(o.status.success());
     assert!(env.dir.path().join("dev.panelist.app/panelist.db").exists());
 }
@@ -466,7 +432,7 @@ fn session_start_under_a_held_write_lock_leaves_no_draft() {
     holder.execute_batch("ROLLBACK").unwrap();
     drop(holder);
 
-    let err = String::from_utf8(o.stderr).unwrap();
+    let err = o.stderr;
     assert!(
         !o.status.success(),
         "start must fail while the lock is held"

@@ -4,30 +4,13 @@
 //! Also: outputs never replace the database or follow a link, and a closed
 //! stderr or stdout does not turn a committed change into a failure.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
+use common::{ok, run as panelist, Cli};
 use panelist_core::Store;
-
-fn panelist(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("PANELIST_DB")
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let o = panelist(db, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
 
 fn interview(db: &Path, candidate: &str, interviewer: &str, note: &str) -> String {
     let id = ok(
@@ -126,7 +109,7 @@ fn an_erased_candidate_leaves_no_bytes_behind() {
     // Without --yes nothing happens, and the message says what would go.
     let o = panelist(&d, &["candidate", "erase", "zbigniew quetzal"]);
     assert!(!o.status.success());
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = o.stderr.as_str();
     assert!(
         err.contains("2 session(s)") && err.contains("--yes"),
         "{err}"
@@ -211,7 +194,7 @@ fn outputs_never_replace_the_database_or_follow_links() {
             ],
         );
         assert!(!o.status.success());
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = o.stderr.as_str();
         assert!(err.contains("database"), "{err}");
     }
     assert_eq!(std::fs::read(&db).unwrap(), before);
@@ -252,10 +235,9 @@ fn a_closed_stderr_or_stdout_does_not_fail_a_committed_change() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("p.db");
     let id = interview(&db, "Pipe Closed", "Dana", "n");
-    let status = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(&db)
-        .args(["session", "finish", &id, "--recommendation", "yes"])
+    let status = Cli::db(&db)
+        .args(&["session", "finish", &id, "--recommendation", "yes"])
+        .command()
         .stderr(Stdio::null())
         .stdout(Stdio::null())
         .status()
@@ -263,10 +245,9 @@ fn a_closed_stderr_or_stdout_does_not_fail_a_committed_change() {
     assert!(status.success());
     // stderr closed outright (not /dev/null): the status line cannot be written.
     let id2 = interview(&db, "Pipe Closed", "Erin", "n");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(&db)
-        .args(["session", "finish", &id2, "--recommendation", "no"])
+    let mut child = Cli::db(&db)
+        .args(&["session", "finish", &id2, "--recommendation", "no"])
+        .command()
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

@@ -4,13 +4,17 @@
 //!
 //! Needs Debian's `chromium` (scripts/setup-debian.sh installs it).
 
+mod common;
+
 use std::io::Read;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+use common::{Cli, Out};
 
 fn corpus(port: u16) -> Vec<String> {
     let hit = |tag: &str| format!("http://127.0.0.1:{port}/{tag}");
@@ -52,22 +56,10 @@ fn corpus(port: u16) -> Vec<String> {
     ]
 }
 
-fn panelist(db: &Path, home: &Path, args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home)
-        .env_remove("PANELIST_DB")
-        .output()
-        .unwrap();
+fn panelist(db: &Path, home: &Path, args: &[&str]) -> Out {
+    let o = panelist_any(db, home, args);
     let short: Vec<String> = args.iter().map(|a| a.chars().take(60).collect()).collect();
-    assert!(
-        o.status.success(),
-        "{short:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{short:?}: {}", o.stderr);
     o
 }
 
@@ -183,7 +175,7 @@ fn hostile_text_is_inert_in_html_and_neutralised_in_csv() {
                 "hostile-one,hostile-two,rest-api-design",
             ],
         );
-        let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+        let id = out.stdout.trim().to_string();
         for (j, qid) in ["hostile-one", "hostile-two", "rest-api-design"]
             .iter()
             .enumerate()
@@ -403,21 +395,13 @@ fn hostile_text_is_inert_in_html_and_neutralised_in_csv() {
 }
 
 /// Runs the real binary and returns its output, whatever the exit code.
-fn panelist_any(db: &Path, home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("HOME", home)
-        .env("XDG_DATA_HOME", home)
-        .env_remove("PANELIST_DB")
-        .output()
-        .unwrap()
+fn panelist_any(db: &Path, home: &Path, args: &[&str]) -> Out {
+    Cli::db(db).home(home).args(args).run()
 }
 
 /// Refused with exit code 1 (not 101, a panic) and one line naming `needle`.
-fn refused_cleanly(o: &Output, needle: &str) {
-    let err = String::from_utf8_lossy(&o.stderr);
+fn refused_cleanly(o: &Out, needle: &str) {
+    let err = &o.stderr;
     assert_eq!(o.status.code(), Some(1), "stderr: {err}");
     assert!(!err.contains("panicked"), "{err}");
     assert!(err.contains(needle), "{err:?} should name {needle:?}");
@@ -451,7 +435,7 @@ fn retention_days_are_bounded_and_apply_never_panics() {
     let o = panelist_any(&db, dir.path(), &["retention", "--days", "100000000"]);
     refused_cleanly(&o, "36500");
     let o = panelist_any(&db, dir.path(), &["retention", "--apply"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(o.status.success(), "{}", o.stderr);
     // A value an older version stored: an error naming the setting.
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute(

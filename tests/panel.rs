@@ -2,9 +2,11 @@
 //! three machines (database files), their session files imported into a
 //! fourth, compared, sealed and reported.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::{Cli, Out};
 use panelist_core::session_file::SessionFile;
 use panelist_core::Store;
 use serde_json::Value;
@@ -16,32 +18,18 @@ struct Machine {
     home: PathBuf,
 }
 
-fn panelist(m: &Machine, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(&m.db)
-        .args(args)
-        .env("HOME", &m.home)
-        .env("XDG_DATA_HOME", &m.home)
-        .env_remove("PANELIST_DB")
-        .output()
-        .unwrap()
+fn panelist(m: &Machine, args: &[&str]) -> Out {
+    Cli::db(&m.db).home(&m.home).args(args).run()
 }
 
 fn ok(m: &Machine, args: &[&str]) -> String {
-    let o = panelist(m, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
+    Cli::db(&m.db).home(&m.home).args(args).ok()
 }
 
 fn fails(m: &Machine, args: &[&str], needle: &str) {
     let before = Store::open(&m.db).unwrap().dump().unwrap();
     let o = panelist(m, args);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = o.stderr.as_str();
     assert!(!o.status.success(), "{args:?} should fail");
     assert!(
         err.contains(needle),
@@ -553,13 +541,8 @@ fn every_cli_read_path_keeps_the_seal() {
     for args in &reads {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = panelist(&d, &args);
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let text = String::from_utf8_lossy(&o.stdout).to_lowercase()
-            + &String::from_utf8_lossy(&o.stderr).to_lowercase();
+        assert!(o.status.success(), "{args:?}: {}", o.stderr.as_str());
+        let text = o.stdout.as_str().to_lowercase() + &o.stderr.as_str().to_lowercase();
         for secret in [
             "secret-note-alice",
             "secret-summary-alice",

@@ -4,42 +4,16 @@
 //! nothing of theirs (not a byte in C's database or its WAL); C submits,
 //! syncs, and `panelist compare` shows the whole panel.
 
+mod common;
 #[path = "../server/tests/common/pg.rs"]
 mod pg;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
+use common::{config_dir, ok, run as panelist};
 use pg::*;
 
 const CANDIDATE: &str = "Ada Lovelace";
-
-/// The folder the team token file goes to: beside the test's databases,
-/// never the user's config folder or keyring.
-fn config_dir(db: &Path) -> PathBuf {
-    db.parent().unwrap().join("config")
-}
-
-fn panelist(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("PANELIST_CONFIG_DIR", config_dir(db))
-        .env("PANELIST_TOKEN_STORE", "file")
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let out = panelist(db, args);
-    assert!(
-        out.status.success(),
-        "panelist {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// Starts a session, scores and notes two questions; returns its id.
 fn interview(db: &Path, interviewer: &str, secret: &str, level: &str) -> String {
@@ -244,7 +218,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     let before = file_bytes(&a);
     let out = panelist(&a, &["sync"]);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = out.stderr.as_str();
     assert!(err.contains("401 unauthorized"), "{err}");
     assert!(
         file_bytes(&a) == before,
@@ -254,7 +228,7 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     ok(&a, &["remote", "set", "http://127.0.0.1:9", "--token", "x"]);
     let out = panelist(&a, &["sync"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach the team server"));
+    assert!(out.stderr.as_str().contains("cannot reach the team server"));
 }
 
 #[test]
@@ -274,7 +248,7 @@ fn sync_over_https_trusts_the_given_ca_only() {
     ok(&db, &["remote", "set", &base, "--token", &token]);
     let out = panelist(&db, &["sync"]);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = out.stderr.as_str();
     assert!(err.contains("cannot reach the team server"), "{err}");
 
     // A file that is not a certificate is refused when set.
@@ -332,7 +306,7 @@ fn the_token_is_kept_outside_the_database_and_an_old_one_moves_out() {
 
     let out = panelist(&db, &["remote", "set", &base, "--token", &token]);
     assert!(out.status.success());
-    let said = String::from_utf8_lossy(&out.stderr);
+    let said = out.stderr.as_str();
     assert!(said.contains("(readable by you only)"), "{said}");
     assert!(
         !contains(&file_bytes(&db), &token),
@@ -444,7 +418,7 @@ fn an_admins_team_bank_reaches_every_client_and_sessions_keep_their_snapshot() {
     // An interviewer may not publish; the server keeps version 1.
     let out = panelist(&ivy, &["bank", "publish"]);
     assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = out.stderr.as_str();
     assert!(
         err.contains("403 forbidden") && err.contains("only an admin"),
         "{err}"

@@ -3,33 +3,13 @@
 //! fails (non-zero) rather than claim success with bytes left, an output
 //! path that is a FIFO refused at once, and private database files.
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn cmd(db: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_panelist"));
-    c.arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("PANELIST_DB")
-        .env("PANELIST_TOKEN_STORE", "file");
-    c
-}
-
-fn panelist(db: &Path, args: &[&str]) -> Output {
-    cmd(db, args).output().unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> String {
-    let o = panelist(db, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
-}
+use common::{ok, run as panelist, Cli};
 
 fn start(db: &Path, candidate: &str, interviewer: &str) -> String {
     ok(
@@ -163,7 +143,7 @@ fn erase_with_a_reader_open_exits_non_zero_and_finishes_at_the_next_open() {
         .query_row("SELECT count(*) FROM entry", [], |r| r.get(0))
         .unwrap();
     let o = panelist(&db, &["candidate", "erase", "Zbigniew Quetzal", "--yes"]);
-    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    let err = o.stderr.clone();
     assert!(!o.status.success(), "claimed success: {err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains("open"), "{err}");
@@ -189,21 +169,20 @@ fn a_fifo_as_output_is_refused_at_once() {
     let fifo = dir.path().join("out.md");
     let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
     assert!(made.success());
-    let mut child = cmd(
-        &db,
-        &[
+    let mut child = Cli::db(&db)
+        .args(&[
             "export",
             &id,
             "--format",
             "md",
             "-o",
             fifo.to_str().unwrap(),
-        ],
-    )
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped())
-    .spawn()
-    .unwrap();
+        ])
+        .command()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let t = Instant::now();
     let status = loop {
         if let Some(s) = child.try_wait().unwrap() {
@@ -252,30 +231,18 @@ fn sync_says_only_updated_sealed_of_a_colleagues_session_sealed_here() {
     let base = pg::start_server(&web);
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
-    let sync_cmd = |db: &Path, args: &[&str]| {
-        let o = cmd(db, args)
-            .env("PANELIST_CONFIG_DIR", db.parent().unwrap().join("config"))
-            .output()
-            .unwrap();
-        assert!(
-            o.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        String::from_utf8(o.stdout).unwrap()
-    };
     for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker")] {
         let token = pg::add_user_direct(&owner, name, "interviewer");
-        sync_cmd(db, &["remote", "set", &base, "--token", &token]);
+        ok(db, &["remote", "set", &base, "--token", &token]);
     }
     let ida = start(&a, "Ada Lovelace", "Ann Archer");
     ok(&a, &["session", "finish", &ida, "--recommendation", "yes"]);
-    sync_cmd(&a, &["sync"]);
+    ok(&a, &["sync"]);
     let idb = start(&b, "Ada Lovelace", "Ben Baker");
     ok(&b, &["session", "score", &idb, "rest-api-design", "2"]);
     ok(&b, &["session", "finish", &idb, "--recommendation", "no"]);
-    sync_cmd(&b, &["sync"]);
-    let out = sync_cmd(&a, &["sync"]);
+    ok(&b, &["sync"]);
+    let out = ok(&a, &["sync"]);
     assert!(out.contains("Ben Baker — added"), "{out}");
 
     // Ann starts a second interview of Ada: Ben's session is sealed here.
@@ -292,8 +259,8 @@ fn sync_says_only_updated_sealed_of_a_colleagues_session_sealed_here() {
             "debrief",
         ],
     );
-    sync_cmd(&b, &["sync"]);
-    let out = sync_cmd(&a, &["sync"]);
+    ok(&b, &["sync"]);
+    let out = ok(&a, &["sync"]);
     assert!(out.contains("Ben Baker — updated (sealed)"), "{out}");
     for leak in ["score", "→", "audit", "debrief"] {
         assert!(!out.contains(leak), "{leak} in {out}");

@@ -352,6 +352,17 @@ pub fn is_slug(s: &str) -> bool {
     validate::is_slug(s)
 }
 
+/// The `id` of the record at `path` is a slug.
+fn slug_id(path: &str, id: &str) -> Result<()> {
+    if is_slug(id) {
+        Ok(())
+    } else {
+        Err(Error::invalid(format!(
+            "bank file at {path}.id: {id:?} is not a valid id (lowercase letters, digits and dashes)"
+        )))
+    }
+}
+
 fn non_empty(path: &str, value: &str) -> Result<()> {
     at(path, validate::not_blank(value))
 }

@@ -31,7 +31,7 @@ fn open_regular(path: &Path) -> std::io::Result<Option<std::fs::File>> {
 }
 
 /// Why `path` must not be written over, if it must not.
-fn refuse_target(path: &Path) -> Option<String> {
+pub(crate) fn refuse_target(path: &Path) -> Option<String> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if meta.file_type().is_symlink() {
         return Some(format!(

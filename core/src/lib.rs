@@ -16,6 +16,7 @@ pub mod plan;
 pub mod redact;
 pub mod report;
 pub mod seal;
+pub mod secrets;
 pub mod session;
 pub mod session_file;
 pub mod stats;

@@ -61,7 +61,8 @@ impl TeamToken {
             .or_else(|| directories::BaseDirs::new().map(|d| d.config_dir().join(APP_IDENTIFIER)))
             .unwrap_or_else(|| PathBuf::from("."));
         let mut t = TeamToken::file_in(&dir, db);
-        t.keyring = std::env::var(TOKEN_STORE_ENV).as_deref() != Ok("file");
+        t.keyring = std::env::var(TOKEN_STORE_ENV).as_deref() != Ok("file")
+            && crate::secrets::keyring_enabled();
         t
     }
 

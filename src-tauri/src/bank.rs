@@ -15,10 +15,10 @@ use panelist_core::storage::{BankImportReport, BankPhase, BankProgress};
 use panelist_core::{Error, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
-use tauri_plugin_dialog::DialogExt;
 
 use crate::commands::{kit_id, save_target, write_export};
-use crate::error::{ErrorCode, IpcError, IpcResult};
+use crate::error::{IpcError, IpcResult};
+use crate::panel::pick_json_files;
 use crate::state::Db;
 
 /// Everything the Bank screen shows.
@@ -152,20 +152,13 @@ pub async fn import_bank_file(
     let path: PathBuf = match crate::test_hooks::bank_import_path() {
         Some(p) => p,
         None => {
-            let dialog = app
-                .dialog()
-                .file()
-                .set_title("Import a bank file")
-                .add_filter("Panelist bank (JSON)", &["json"]);
-            let chosen = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-                .await
-                .map_err(IpcError::internal)?;
-            let Some(chosen) = chosen else {
-                return Ok(None);
-            };
-            chosen
-                .into_path()
-                .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))?
+            match pick_json_files(&app, "Import a bank file", "Panelist bank (JSON)", false)
+                .await?
+                .and_then(|p| p.into_iter().next())
+            {
+                Some(p) => p,
+                None => return Ok(None),
+            }
         }
     };
     let progress = {

@@ -24,6 +24,41 @@ use crate::commands::{kit_id, save_target, write_export};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::Db;
 
+/// JSON files picked with the system dialog titled `title` (several when
+/// `many`, else one); `None` when the dialog was cancelled.
+pub(crate) async fn pick_json_files(
+    app: &AppHandle,
+    title: &str,
+    filter: &str,
+    many: bool,
+) -> IpcResult<Option<Vec<PathBuf>>> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title(title)
+        .add_filter(filter, &["json"]);
+    let chosen = tauri::async_runtime::spawn_blocking(move || {
+        if many {
+            dialog.blocking_pick_files()
+        } else {
+            dialog.blocking_pick_file().map(|f| vec![f])
+        }
+    })
+    .await
+    .map_err(IpcError::internal)?;
+    let Some(chosen) = chosen else {
+        return Ok(None);
+    };
+    chosen
+        .into_iter()
+        .map(|fp| {
+            fp.into_path()
+                .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))
+        })
+        .collect::<IpcResult<_>>()
+        .map(Some)
+}
+
 /// What importing one file did.
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]
@@ -154,25 +189,17 @@ pub async fn import_session_files(
         (None, None) => match crate::test_hooks::import_paths() {
             Some(p) => p,
             None => {
-                let dialog = app
-                    .dialog()
-                    .file()
-                    .set_title("Import session files")
-                    .add_filter("Panelist session (JSON)", &["json"]);
-                let chosen =
-                    tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_files())
-                        .await
-                        .map_err(IpcError::internal)?;
-                let Some(chosen) = chosen else {
-                    return Ok(None);
-                };
-                chosen
-                    .into_iter()
-                    .map(|fp| {
-                        fp.into_path()
-                            .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))
-                    })
-                    .collect::<IpcResult<_>>()?
+                match pick_json_files(
+                    &app,
+                    "Import session files",
+                    "Panelist session (JSON)",
+                    true,
+                )
+                .await?
+                {
+                    Some(p) => p,
+                    None => return Ok(None),
+                }
             }
         },
     };

@@ -123,7 +123,7 @@ fn counts(store: &Store) -> panelist_core::Result<(u32, u32)> {
 pub async fn run_sync(app: &AppHandle) -> SyncStatus {
     let team = app.state::<Arc<Team>>().inner().clone();
     let _one = OneAtATime::claim(&team).await;
-    let db_path = app.state::<Db>().path.clone();
+    let reopen = app.state::<Db>().reopener();
     // The keyring is a D-Bus call: not on an async worker.
     let token = {
         let t = team.clone();
@@ -145,7 +145,11 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
         );
     }
     let job = tauri::async_runtime::spawn_blocking(move || -> Result<_, (SyncState, String)> {
-        let mut store = Store::open(&db_path).map_err(|e| (SyncState::Error, e.to_string()))?;
+        // A second connection, with the same key as the app's own.
+        let mut store = reopen
+            .map_err(|e| (SyncState::Error, e.message.clone()))?
+            .open()
+            .map_err(|e| (SyncState::Error, e.to_string()))?;
         // The same server, token and CA as `panelist --db <this file> sync`.
         let remote = match Remote::configured(&mut store) {
             Ok(Some(r)) => r,

@@ -22,36 +22,24 @@ fi
 cargo build -q --locked -p panelist -p panelist-server
 bin=$repo/target/debug
 
-# A throwaway PostgreSQL cluster (its own socket folder, no TCP).
-pgbin=${PANELIST_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}
+# A throwaway PostgreSQL cluster (scripts/pg-throwaway.sh: its own socket
+# folder, no TCP) with the deployment README.md describes: an owner role that
+# migrates, a server role that is only a member of panelist_app.
+pg=scripts/pg-throwaway.sh
 work=$(mktemp -d /tmp/panelist-docs-XXXXXX)
 chmod 755 "$work"
 mkdir "$work/pg"
-as_pg=()
-if [ "$(id -u)" = 0 ]; then
-  chown postgres "$work/pg"
-  as_pg=(runuser -u postgres --)
-fi
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
-  "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -m immediate -s stop >/dev/null 2>&1 || true
+  "$pg" stop "$work/pg"
   rm -rf "$work"
 }
 trap cleanup EXIT
-"${as_pg[@]}" "$pgbin/initdb" -D "$work/pg/data" -U postgres -A trust -E UTF8 --locale=C -N --no-instructions >/dev/null
-"${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/pg/data" -w -s -l "$work/pg/log" \
-  -o "-k $work/pg -c listen_addresses='' -p 5432 -c fsync=off" start
-psql() { command psql -X -q -v ON_ERROR_STOP=1 -h "$work/pg" -p 5432 -U postgres "$@"; }
-
-# The deployment README.md describes: an owner role that migrates, a server
-# role that is only a member of panelist_app.
-psql -d postgres -c "CREATE ROLE panelist_owner LOGIN CREATEROLE" \
-  -c "CREATE DATABASE panelist OWNER panelist_owner"
-owner="host=$work/pg port=5432 user=panelist_owner dbname=panelist"
-web="host=$work/pg port=5432 user=panelist_web dbname=panelist"
+"$pg" start "$work/pg"
+owner=$("$pg" owner "$work/pg")
 "$bin/panelist-server" --database-url "$owner" migrate >/dev/null
-psql -d postgres -c "CREATE ROLE panelist_web LOGIN NOBYPASSRLS IN ROLE panelist_app"
+web=$("$pg" web "$work/pg")
 token() { "$bin/panelist-server" --database-url "$owner" user add "$1" --role "$2" 2>/dev/null; }
 tokens=$(printf '{"grace":"%s","alan":"%s","bob":"%s","admin":"%s"}' \
   "$(token "Grace Hopper" interviewer)" "$(token "Alan Turing" interviewer)" \

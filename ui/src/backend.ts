@@ -9,6 +9,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import { commands } from "./bindings/commands";
 
+import type { Encryption } from "./bindings/Encryption";
 import type { CalibrationView } from "./bindings/CalibrationView";
 import type { CandidateComparison } from "./bindings/CandidateComparison";
 import type { Comparison } from "./bindings/Comparison";
@@ -198,6 +199,8 @@ export interface Backend {
   /** Pushes what waits, pulls what is new; resolves to the new status. */
   syncNow(): Promise<SyncStatus>;
   syncStatus(): Promise<SyncStatus>;
+  /** How the local database is protected at rest: keyring, passphrase or plain. */
+  encryptionStatus(): Promise<Encryption>;
   /** Each change of the sync status (the background sync's event). */
   onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
   /** How far a bank file import has got (reading, checking, saving). */
@@ -254,6 +257,7 @@ export const backend: Backend = {
   setTeamServer: (url, token) => ipc.setTeamServer(url, token),
   syncNow: () => ipc.syncNow(),
   syncStatus: () => ipc.syncStatus(),
+  encryptionStatus: () => ipc.encryptionStatus(),
   async onSyncStatus(handler) {
     return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
   },

@@ -2,6 +2,7 @@
 import { vi } from "vitest";
 import type { Ctx } from "../src/app";
 import type { Backend } from "../src/backend";
+import type { Encryption } from "../src/bindings/Encryption";
 import type { CalibrationView } from "../src/bindings/CalibrationView";
 import type { SyncStatus } from "../src/bindings/SyncStatus";
 import type { BankProgress } from "../src/bindings/BankProgress";
@@ -176,6 +177,7 @@ export function fakeBackend(s: SessionView) {
     setTeamServer: vi.fn(),
     syncNow: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
     syncStatus: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
+    encryptionStatus: vi.fn(async (): Promise<Encryption> => "keyring"),
     onSyncStatus: vi.fn(async (_h: (s: SyncStatus) => void) => () => undefined),
     onBankImportProgress: vi.fn(async (_h: (p: BankProgress) => void) => () => undefined),
     onFileDrop: vi.fn(async () => () => undefined),

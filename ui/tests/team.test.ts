@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { SyncStatus } from "../src/bindings/SyncStatus";
 import { BackendError } from "../src/backend";
-import { statusText, teamScreen, tokenStoreText } from "../src/screens/team";
+import { encryptionText, statusText, teamScreen, tokenStoreText } from "../src/screens/team";
 import { syncIndicator, syncText } from "../src/sync";
 import { OFF, fakeBackend, fakeCtx, session } from "./fixtures";
 
@@ -112,5 +112,21 @@ describe("team screen", () => {
     screen.el.querySelector("form")!.dispatchEvent(new Event("submit", { cancelable: true }));
     await flush();
     expect(screen.el.querySelector(".team-error")!.textContent).toMatch(/^url: /);
+  });
+});
+
+describe("encryption at rest on the Team screen", () => {
+  it("says where the key is, and says plainly when the database is not encrypted", async () => {
+    expect(encryptionText("keyring")).toContain("OS keyring");
+    expect(encryptionText("passphrase")).toContain("passphrase");
+    expect(encryptionText("plain")).toContain("NOT encrypted");
+    const backend = fakeBackend(session());
+    backend.encryptionStatus.mockResolvedValue("plain");
+    const screen = teamScreen(fakeCtx(backend));
+    document.body.append(screen.el);
+    await flush();
+    const line = screen.el.querySelector(".team-encryption") as HTMLElement;
+    expect(line.dataset.encryption).toBe("plain");
+    expect(line.textContent).toBe(encryptionText("plain"));
   });
 });

@@ -39,12 +39,7 @@ impl BankFile {
         let mut seen = HashMap::new();
         for (i, c) in self.competencies.iter().enumerate() {
             let path = format!("competencies[{i}]");
-            if !is_slug(&c.id) {
-                return Err(Error::invalid(format!(
-                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
-                    c.id
-                )));
-            }
+            slug_id(&path, &c.id)?;
             at(&format!("{path}.name"), validate::name(&c.name))?;
             at(
                 &format!("{path}.description"),
@@ -90,12 +85,7 @@ impl BankFile {
         let mut kits = Vec::with_capacity(self.kits.len());
         for (i, k) in self.kits.iter().enumerate() {
             let path = format!("kits[{i}]");
-            if !is_slug(&k.id) {
-                return Err(Error::invalid(format!(
-                    "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
-                    k.id
-                )));
-            }
+            slug_id(&path, &k.id)?;
             if let Some(first) = seen.insert(k.id.as_str(), i) {
                 return Err(Error::invalid(format!(
                     "bank file at {path}.id: duplicate kit id {:?} (first at kits[{first}])",
@@ -193,12 +183,7 @@ impl QuestionDoc {
         scale: &[ScaleLevel],
         labels: &HashMap<i64, &str>,
     ) -> Result<Question> {
-        if !is_slug(&self.id) {
-            return Err(Error::invalid(format!(
-                "bank file at {path}.id: {:?} is not a valid id (lowercase letters, digits and dashes)",
-                self.id
-            )));
-        }
+        slug_id(path, &self.id)?;
         non_empty(&format!("{path}.prompt"), &self.prompt)?;
         if !competency_ids.contains(&self.competency) {
             let list: Vec<&str> = competency_ids.iter().map(String::as_str).collect();

@@ -12,7 +12,9 @@
 //! files). SQL lives in constants at the top of each file.
 
 mod bank;
+pub mod cipher;
 mod erase;
+mod identity;
 mod import;
 mod instance;
 mod migrate;
@@ -23,6 +25,7 @@ mod sync;
 
 pub use sync::OutboxItem;
 
+pub use cipher::DbKey;
 pub use erase::Erasure;
 
 use std::path::{Path, PathBuf};
@@ -108,6 +111,10 @@ fn create_private(path: &Path) -> Result<()> {
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The SQLCipher key the file was opened with (None: plain SQLite).
+    key: Option<DbKey>,
+    /// The signing seed, when it is kept in the OS keyring (`identity.rs`).
+    seed_from_keyring: Option<String>,
 }
 
 impl Store {
@@ -118,6 +125,14 @@ impl Store {
     /// its -wal and -shm are 0600 (made so at creation whatever the umask,
     /// and tightened on open when an earlier build left them looser).
     pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with_key(path, None)
+    }
+
+    /// Opens the database at `path` encrypted with `key` (a new file is
+    /// created encrypted); `None` opens a plain file. Which key to use is
+    /// `crate::secrets`'s decision; a key that does not open the file is
+    /// refused with one line.
+    pub fn open_with_key(path: &Path, key: Option<&DbKey>) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
                 std::fs::create_dir_all(dir)
@@ -125,9 +140,13 @@ impl Store {
                 private(dir, 0o700)?;
             }
         }
+        cipher::recover(path)?;
         create_private(path)?;
         let conn = Connection::open(path)?;
-        let store = Self::init(conn, Some(path.to_path_buf()))?;
+        if !cipher::apply_key(&conn, key)? {
+            return Err(cipher::wrong_key(path, key.is_some()));
+        }
+        let store = Self::init(conn, Some(path.to_path_buf()), key.cloned())?;
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", path.display()));
             if p.exists() {
@@ -139,10 +158,10 @@ impl Store {
 
     /// An in-memory database that went through the same migrations and seeding.
     pub fn open_in_memory() -> Result<Store> {
-        Self::init(Connection::open_in_memory()?, None)
+        Self::init(Connection::open_in_memory()?, None, None)
     }
 
-    fn init(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+    fn init(mut conn: Connection, path: Option<PathBuf>, key: Option<DbKey>) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
         if path.is_some() {
             let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -168,7 +187,12 @@ impl Store {
             )));
         }
         migrate::migrations().to_latest(&mut conn)?;
-        let mut store = Store { conn, path };
+        let mut store = Store {
+            conn,
+            path,
+            key,
+            seed_from_keyring: None,
+        };
         store.seed_builtin_bank()?;
         store.ensure_identity()?;
         store.finish_pending_scrub()?;
@@ -177,6 +201,25 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Whether the file is encrypted (SQLCipher) rather than plain SQLite.
+    pub fn encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// What opens a second connection to the same file with the same key
+    /// (kept apart so the second open need not hold this store).
+    pub fn reopener(&self) -> Result<cipher::Reopen> {
+        match &self.path {
+            Some(p) => Ok(cipher::Reopen {
+                path: p.clone(),
+                key: self.key.clone(),
+            }),
+            None => Err(Error::Invalid(
+                "an in-memory database cannot be opened twice".into(),
+            )),
+        }
     }
 
     /// Runs `f` in one IMMEDIATE transaction: all of it lands, or none.
@@ -267,6 +310,13 @@ impl Store {
     /// the database, never in an exported file.
     pub fn identity(&self) -> Result<crate::session_file::Identity> {
         let seed: String = self.conn.query_row(SETTING, [IDENTITY_KEY], |r| r.get(0))?;
+        if seed == identity::IN_KEYRING {
+            return self
+                .seed_from_keyring
+                .as_deref()
+                .ok_or_else(|| Error::Invalid(identity::NO_KEYRING.into()))
+                .and_then(crate::session_file::Identity::from_seed_hex);
+        }
         crate::session_file::Identity::from_seed_hex(&seed)
     }
 

@@ -20,15 +20,12 @@
 //! it exists, else target/debug/panelist-app. `PANELIST_BENCH_LAUNCHES`
 //! (default 20) and `PANELIST_BENCH_SAVES` (default 500) change the counts.
 
-use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use panelist_e2e::{app_binary, repo_root, AppRun, Result, TestEnv};
+use panelist_e2e::{app_binary, children_of, repo_root, AppRun, Result, TauriDriver, TestEnv};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
-use tokio::process::{Child, Command};
 
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` does not: no
@@ -348,15 +345,10 @@ async fn launch_of(env: &TestEnv, bin: &Path, script: &str) -> Result<Launch> {
 }
 
 async fn measure(drv: &mut Driver, script: &str) -> Result<Launch> {
-    let mut caps = Capabilities::new();
-    caps.set("browserName", "wry")?;
-    caps.set(
-        "tauri:options",
-        json!({ "application": drv.bin.display().to_string() }),
-    )?;
+    let caps = drv.tauri.capabilities()?;
     let t0 = Instant::now();
     let wall0 = epoch_ms();
-    let driver = WebDriver::new(format!("http://127.0.0.1:{}", drv.port), caps).await?;
+    let driver = WebDriver::new(format!("http://127.0.0.1:{}", drv.tauri.port), caps).await?;
     let session_ms = t0.elapsed().as_secs_f64() * 1e3;
     drv.session = Some(driver);
     let d = drv.session.as_ref().unwrap();
@@ -407,162 +399,33 @@ fn process_start_epoch_ms(pid: i32) -> Option<f64> {
     Some(wall - since_boot_ms + ticks / hz * 1e3)
 }
 
-/// A tauri-driver (and its WebKitWebDriver) for one launch, with the test
-/// environment's data folders; like `AppRun`, but ready before the clock
-/// starts so that the measured span is the app's own start.
+/// One launch's tauri-driver (the E2E harness's `TauriDriver`, ready before
+/// the clock starts so that the measured span is the app's own start) and
+/// its WebDriver session.
 struct Driver {
-    bin: PathBuf,
-    child: Child,
-    port: u16,
-    native_port: u16,
+    tauri: TauriDriver,
     session: Option<WebDriver>,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn tauri_driver() -> PathBuf {
-    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
-        return PathBuf::from(p);
-    }
-    let home = std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
-    match home.map(|h| h.join("bin/tauri-driver")) {
-        Some(p) if p.exists() => p,
-        _ => PathBuf::from("tauri-driver"),
-    }
 }
 
 impl Driver {
     async fn start(env: &TestEnv, bin: &Path) -> Result<Driver> {
-        let (port, native_port) = (free_port(), free_port());
-        let d = env.dir.path();
-        let child = Command::new(tauri_driver())
-            .arg("--port")
-            .arg(port.to_string())
-            .arg("--native-port")
-            .arg(native_port.to_string())
-            .env("XDG_DATA_HOME", d.join("data"))
-            .env("XDG_CONFIG_HOME", d.join("config"))
-            .env("XDG_CACHE_HOME", d.join("cache"))
-            .env("PANELIST_DB", env.db())
-            .env("PANELIST_EXPORT_PATH", env.export_path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
-            .spawn()
-            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
-        let mut drv = Driver {
-            bin: bin.to_path_buf(),
-            child,
-            port,
-            native_port,
+        Ok(Driver {
+            tauri: TauriDriver::start(env, bin, &[]).await?,
             session: None,
-        };
-        // Both tauri-driver and WebKitWebDriver listening.
-        let deadline = Instant::now() + Duration::from_secs(15);
-        for p in [port, native_port] {
-            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_err() {
-                if Instant::now() > deadline {
-                    drv.stop().await;
-                    return Err("tauri-driver / WebKitWebDriver did not listen within 15 s".into());
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            }
-        }
-        Ok(drv)
-    }
-
-    /// The app process: the descendant of tauri-driver running the binary.
-    fn app_pid(&self) -> Option<i32> {
-        let want = std::fs::canonicalize(&self.bin).ok()?;
-        let mut frontier = vec![self.child.id()? as i32];
-        while let Some(p) = frontier.pop() {
-            for c in children_of(p) {
-                if std::fs::read_link(format!("/proc/{c}/exe")).ok().as_deref()
-                    == Some(want.as_path())
-                {
-                    return Some(c);
-                }
-                frontier.push(c);
-            }
-        }
-        None
-    }
-
-    /// Ends the session (closing the app), stops tauri-driver with SIGTERM
-    /// (never SIGKILL: WebKitWebDriver would keep its port) and waits until
-    /// the app has exited, so that the next launch finds the database closed.
-    async fn stop(&mut self) {
-        let app = self.app_pid();
-        if let Some(d) = self.session.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(10), d.quit()).await;
-        }
-        if let Some(pid) = self.child.id() {
-            // SAFETY: kill(2) on the tauri-driver we started.
-            unsafe {
-                libc::kill(pid as i32, libc::SIGTERM);
-            }
-        }
-        let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
-        if let Some(pid) = app {
-            let alive = |p: i32| {
-                std::fs::read_to_string(format!("/proc/{p}/stat"))
-                    .map(|s| !s[s.rfind(')').unwrap_or(0)..].starts_with(") Z"))
-                    .unwrap_or(false)
-            };
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while alive(pid) && Instant::now() < deadline {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-            if alive(pid) {
-                // SAFETY: the app process we found as our descendant.
-                unsafe {
-                    libc::kill(pid, libc::SIGTERM);
-                }
-                let deadline = Instant::now() + Duration::from_secs(5);
-                while alive(pid) && Instant::now() < deadline {
-                    tokio::time::sleep(Duration::from_millis(20)).await;
-                }
-            }
-        }
-        let deadline = Instant::now() + Duration::from_secs(5);
-        for p in [self.port, self.native_port] {
-            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_ok() && Instant::now() < deadline
-            {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        }
-    }
-}
-
-fn children_of(pid: i32) -> Vec<i32> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return vec![];
-    };
-    dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-        .filter(|p| {
-            std::fs::read_to_string(format!("/proc/{p}/stat"))
-                .ok()
-                .and_then(|s| {
-                    s[s.rfind(')')? + 2..]
-                        .split_whitespace()
-                        .nth(1)?
-                        .parse::<i32>()
-                        .ok()
-                })
-                == Some(pid)
         })
-        .collect()
+    }
+
+    fn app_pid(&self) -> Option<i32> {
+        self.tauri.app_pid()
+    }
+
+    /// Ends the session (closing the app), stops tauri-driver and waits
+    /// until the app has exited, so that the next launch finds the database
+    /// closed.
+    async fn stop(&mut self) {
+        let session = self.session.take();
+        self.tauri.shutdown(session).await;
+    }
 }
 
 // -- memory ----------------------------------------------------------------

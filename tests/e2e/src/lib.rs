@@ -128,12 +128,176 @@ impl Default for TestEnv {
     }
 }
 
+/// A tauri-driver (and the WebKitWebDriver it runs) on free ports, with a
+/// test's data folders: the one place the E2E tests and the app benchmark
+/// (benches/app.rs) start, find and stop the app. Stopped with SIGTERM when
+/// dropped, also when a test panics, so that no WebKitWebDriver keeps a port.
+pub struct TauriDriver {
+    child: Child,
+    /// tauri-driver's WebDriver port.
+    pub port: u16,
+    native_port: u16,
+    bin: PathBuf,
+}
+
+impl TauriDriver {
+    /// Starts tauri-driver for the app `bin` with `env`'s folders (then
+    /// `extra`, which override them) and waits until tauri-driver and
+    /// WebKitWebDriver both listen.
+    pub async fn start(
+        env: &TestEnv,
+        bin: &Path,
+        extra: &[(&str, &std::ffi::OsStr)],
+    ) -> Result<TauriDriver> {
+        let port = free_port();
+        let native_port = free_port();
+        let mut cmd = Command::new(tauri_driver());
+        cmd.arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
+            .kill_on_drop(false);
+        for (k, v) in env.envs() {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
+        let mut drv = TauriDriver {
+            child,
+            port,
+            native_port,
+            bin: bin.to_path_buf(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        for p in [port, native_port] {
+            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_err() {
+                if Instant::now() > deadline {
+                    drv.stop().await;
+                    return Err("tauri-driver / WebKitWebDriver did not listen within 15 s".into());
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+        Ok(drv)
+    }
+
+    /// The capabilities of a new WebDriver session that starts the app.
+    pub fn capabilities(&self) -> Result<Capabilities> {
+        let mut caps = Capabilities::new();
+        caps.set("browserName", "wry")?;
+        caps.set(
+            "tauri:options",
+            json!({ "application": self.bin.display().to_string() }),
+        )?;
+        Ok(caps)
+    }
+
+    /// The app's pid: the descendant of tauri-driver running the app binary.
+    pub fn app_pid(&self) -> Option<i32> {
+        let root = self.child.id()? as i32;
+        let want = std::fs::canonicalize(&self.bin).ok()?;
+        let mut frontier = vec![root];
+        let mut seen = 0;
+        while let Some(p) = frontier.pop() {
+            for child in children_of(p) {
+                seen += 1;
+                if std::fs::read_link(format!("/proc/{child}/exe"))
+                    .ok()
+                    .as_deref()
+                    == Some(want.as_path())
+                {
+                    return Some(child);
+                }
+                frontier.push(child);
+            }
+            if seen > 1000 {
+                break;
+            }
+        }
+        None
+    }
+
+    /// Ends `session` (closing the app) and stops tauri-driver; an app that
+    /// outlives its driver gets SIGTERM too (it flushes and exits), and is
+    /// gone when this returns, so that the next launch finds the database
+    /// closed.
+    pub async fn shutdown(&mut self, session: Option<WebDriver>) {
+        let app = self.app_pid();
+        if let Some(d) = session {
+            let _ = tokio::time::timeout(Duration::from_secs(10), d.quit()).await;
+        }
+        self.stop().await;
+        if let Some(pid) = app {
+            stop_process(pid).await;
+        }
+    }
+
+    /// Stops tauri-driver with SIGTERM and waits until both ports are free.
+    pub async fn stop(&mut self) {
+        if let Some(pid) = self.child.id() {
+            // SIGTERM, never SIGKILL: a killed tauri-driver leaves WebKitWebDriver
+            // holding its port.
+            unsafe {
+                libc::kill(pid as i32, libc::SIGTERM);
+            }
+        }
+        if tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+            .await
+            .is_err()
+        {
+            eprintln!("tauri-driver did not stop within 10 s after SIGTERM");
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for p in [self.port, self.native_port] {
+            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_ok() && Instant::now() < deadline
+            {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+}
+
+impl Drop for TauriDriver {
+    /// A test that panicked still stops its tauri-driver (SIGTERM) so that no
+    /// WebKitWebDriver keeps a port.
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            if let Some(app) = self.app_pid() {
+                unsafe {
+                    libc::kill(app, libc::SIGTERM);
+                }
+            }
+            if let Some(pid) = self.child.id() {
+                unsafe {
+                    libc::kill(pid as i32, libc::SIGTERM);
+                }
+            }
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+}
+
 /// A running app window and the tauri-driver that started it.
 pub struct AppRun {
     pub driver: Option<WebDriver>,
-    tauri_driver: Child,
-    port: u16,
-    native_port: u16,
+    tauri: TauriDriver,
 }
 
 impl AppRun {
@@ -168,57 +332,15 @@ impl AppRun {
         if hooks {
             check_test_hooks(&app)?;
         }
-        let port = free_port();
-        let native_port = free_port();
-        let mut cmd = Command::new(tauri_driver());
-        cmd.arg("--port")
-            .arg(port.to_string())
-            .arg("--native-port")
-            .arg(native_port.to_string())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
-                Stdio::inherit()
-            } else {
-                Stdio::null()
-            })
-            .kill_on_drop(false);
-        for (k, v) in env.envs() {
-            cmd.env(k, v);
-        }
-        for (k, v) in extra {
-            cmd.env(k, v);
-        }
-        let tauri_driver = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start tauri-driver: {e}"))?;
-        let mut run = AppRun {
-            driver: None,
-            tauri_driver,
-            port,
-            native_port,
-        };
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_err() {
-            if Instant::now() > deadline {
-                run.stop_driver().await;
-                return Err("tauri-driver did not open its port within 15 s".into());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let mut caps = Capabilities::new();
-        caps.set("browserName", "wry")?;
-        caps.set(
-            "tauri:options",
-            json!({ "application": app.display().to_string() }),
-        )?;
-        // tauri-driver listens before WebKitWebDriver does: retry briefly. On a
+        let mut tauri = TauriDriver::start(env, &app, extra).await?;
+        let caps = tauri.capabilities()?;
+        // WebKitWebDriver may not take sessions at once: retry briefly. On a
         // loaded two-core machine the first window can take long to map.
         let deadline = Instant::now() + Duration::from_secs(90);
         let driver = loop {
             let attempt = tokio::time::timeout(
                 Duration::from_secs(60),
-                WebDriver::new(format!("http://127.0.0.1:{port}"), caps.clone()),
+                WebDriver::new(format!("http://127.0.0.1:{}", tauri.port), caps.clone()),
             )
             .await;
             match attempt {
@@ -230,16 +352,19 @@ impl AppRun {
                     tokio::time::sleep(Duration::from_millis(200)).await;
                 }
                 Ok(Err(e)) => {
-                    run.stop_driver().await;
+                    tauri.stop().await;
                     return Err(format!("cannot open a WebDriver session: {e}").into());
                 }
                 Err(_) => {
-                    run.stop_driver().await;
+                    tauri.stop().await;
                     return Err("opening a WebDriver session took over 60 s".into());
                 }
             }
         };
-        run.driver = Some(driver);
+        let run = AppRun {
+            driver: Some(driver),
+            tauri,
+        };
         // The page is ready once the home screen (or a fatal error) shows.
         run.wait_css("[data-screen]", Duration::from_secs(20))
             .await?;
@@ -253,14 +378,8 @@ impl AppRun {
     /// Ends the session (closing the app) and stops tauri-driver with SIGTERM.
     /// An app that outlives its driver gets SIGTERM too (it flushes and exits).
     pub async fn quit(mut self) {
-        let app = self.app_pid();
-        if let Some(d) = self.driver.take() {
-            let _ = tokio::time::timeout(Duration::from_secs(10), d.quit()).await;
-        }
-        self.stop_driver().await;
-        if let Some(pid) = app {
-            stop_process(pid).await;
-        }
+        let session = self.driver.take();
+        self.tauri.shutdown(session).await;
     }
 
     /// SIGKILLs the app process (not tauri-driver), then cleans up the driver.
@@ -276,56 +395,12 @@ impl AppRun {
         if let Some(d) = self.driver.take() {
             let _ = tokio::time::timeout(Duration::from_secs(5), d.quit()).await;
         }
-        self.stop_driver().await;
+        self.tauri.stop().await;
     }
 
     /// The app's pid: the descendant of tauri-driver running the app binary.
     pub fn app_pid(&self) -> Option<i32> {
-        let root = self.tauri_driver.id()? as i32;
-        let want = std::fs::canonicalize(app_binary()).ok()?;
-        let mut frontier = vec![root];
-        let mut seen = 0;
-        while let Some(p) = frontier.pop() {
-            for child in children_of(p) {
-                seen += 1;
-                if std::fs::read_link(format!("/proc/{child}/exe"))
-                    .ok()
-                    .as_deref()
-                    == Some(want.as_path())
-                {
-                    return Some(child);
-                }
-                frontier.push(child);
-            }
-            if seen > 1000 {
-                break;
-            }
-        }
-        None
-    }
-
-    async fn stop_driver(&mut self) {
-        if let Some(pid) = self.tauri_driver.id() {
-            // SIGTERM, never SIGKILL: a killed tauri-driver leaves WebKitWebDriver
-            // holding its port.
-            unsafe {
-                libc::kill(pid as i32, libc::SIGTERM);
-            }
-        }
-        if tokio::time::timeout(Duration::from_secs(10), self.tauri_driver.wait())
-            .await
-            .is_err()
-        {
-            eprintln!("tauri-driver did not stop within 10 s after SIGTERM");
-        }
-        // Wait until both ports are free again.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        for p in [self.port, self.native_port] {
-            while TcpStream::connect((Ipv4Addr::LOCALHOST, p)).is_ok() && Instant::now() < deadline
-            {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        }
+        self.tauri.app_pid()
     }
 
     // -- page helpers ------------------------------------------------------
@@ -492,32 +567,6 @@ impl AppRun {
     }
 }
 
-impl Drop for AppRun {
-    /// A test that panicked still stops its tauri-driver (SIGTERM) so that no
-    /// WebKitWebDriver keeps a port.
-    fn drop(&mut self) {
-        if let Ok(None) = self.tauri_driver.try_wait() {
-            if let Some(app) = self.app_pid() {
-                unsafe {
-                    libc::kill(app, libc::SIGTERM);
-                }
-            }
-            if let Some(pid) = self.tauri_driver.id() {
-                unsafe {
-                    libc::kill(pid as i32, libc::SIGTERM);
-                }
-            }
-            let deadline = Instant::now() + Duration::from_secs(5);
-            while Instant::now() < deadline {
-                if !matches!(self.tauri_driver.try_wait(), Ok(None)) {
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-    }
-}
-
 /// SIGTERM `pid` if it still runs, then SIGKILL after 5 s.
 async fn stop_process(pid: i32) {
     let alive = |pid: i32| Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid);
@@ -551,7 +600,8 @@ pub async fn kill_and_reap(pid: i32) {
     }
 }
 
-fn children_of(pid: i32) -> Vec<i32> {
+/// The processes whose parent is `pid` (from /proc).
+pub fn children_of(pid: i32) -> Vec<i32> {
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return vec![];
     };

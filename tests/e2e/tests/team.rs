@@ -29,31 +29,10 @@ async fn team_server_sync_indicator_and_a_colleagues_session_in_compare() {
 
 // -- a throwaway PostgreSQL and panelist-server ------------------------------------
 
-fn pg_bin() -> PathBuf {
-    let mut v: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .expect("PostgreSQL is installed (scripts/setup-debian.sh)")
-        .filter_map(|e| Some(e.ok()?.path().join("bin")))
-        .filter(|b| b.join("initdb").exists())
-        .collect();
-    v.sort();
-    v.pop().expect("initdb under /usr/lib/postgresql")
-}
-
-fn is_root() -> bool {
-    unsafe { libc::geteuid() == 0 }
-}
-
-/// A PostgreSQL program, as the `postgres` user when we are root.
-fn pg(program: &str) -> Command {
-    let path = pg_bin().join(program);
-    if is_root() {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(path);
-        c
-    } else {
-        Command::new(path)
-    }
-}
+/// The cluster harness the server's own tests use (scripts/pg-throwaway.sh).
+#[path = "../../../server/tests/common/cluster.rs"]
+mod cluster;
+use cluster::PgCluster;
 
 fn run(mut c: Command, what: &str) -> String {
     let out = c.output().unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -78,8 +57,10 @@ fn server_binary() -> PathBuf {
     bin
 }
 
+/// The real `panelist-server` binary on a throwaway cluster, migrated by
+/// `panelist-server migrate` and serving on a loopback port.
 struct TeamServer {
-    dir: tempfile::TempDir,
+    pg: PgCluster,
     owner: String,
     serve: Child,
     url: String,
@@ -87,72 +68,12 @@ struct TeamServer {
 
 impl TeamServer {
     fn start(_near: &Path) -> TeamServer {
-        let dir = tempfile::Builder::new()
-            .prefix("panelist-e2e-pg-")
-            .tempdir_in("/tmp")
-            .unwrap();
-        if is_root() {
-            run(
-                {
-                    let mut c = Command::new("chown");
-                    c.arg("postgres:postgres").arg(dir.path());
-                    c
-                },
-                "chown",
-            );
-        }
-        let data = dir.path().join("data");
-        let mut c = pg("initdb");
-        c.arg("-D").arg(&data).args([
-            "-U",
-            "postgres",
-            "-A",
-            "trust",
-            "-E",
-            "UTF8",
-            "--locale=C",
-            "-N",
-            "--no-instructions",
-        ]);
-        run(c, "initdb");
-        let mut c = pg("pg_ctl");
-        c.arg("-D")
-            .arg(&data)
-            .args(["-w", "-s", "-l"])
-            .arg(dir.path().join("log"))
-            .args([
-                "-o",
-                &format!(
-                    "-k {} -c listen_addresses='' -p 5432 -c fsync=off",
-                    dir.path().display()
-                ),
-                "start",
-            ]);
-        run(c, "pg_ctl start");
-        let sock = dir.path().display().to_string();
-        let psql = |sql: &str| {
-            let mut c = Command::new(pg_bin().join("psql"));
-            c.args([
-                "-X",
-                "-q",
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-h",
-                &sock,
-                "-p",
-                "5432",
-            ])
-            .args(["-U", "postgres", "-d", "postgres", "-c", sql]);
-            run(c, sql);
-        };
-        psql("CREATE ROLE panelist_owner LOGIN CREATEROLE");
-        psql("CREATE DATABASE panelist OWNER panelist_owner");
-        let owner = format!("host={sock} port=5432 user=panelist_owner dbname=panelist");
-        let mut c = Command::new(server_binary());
-        c.args(["--database-url", &owner, "migrate"]);
-        run(c, "panelist-server migrate");
-        psql("CREATE ROLE panelist_web LOGIN NOBYPASSRLS IN ROLE panelist_app");
-        let web = format!("host={sock} port=5432 user=panelist_web dbname=panelist");
+        let pg = PgCluster::start();
+        let (owner, web) = pg.provision_with(|owner| {
+            let mut c = Command::new(server_binary());
+            c.args(["--database-url", owner, "migrate"]);
+            run(c, "panelist-server migrate");
+        });
         let mut serve = Command::new(server_binary())
             .args(["--database-url", &web, "serve", "--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
@@ -169,7 +90,7 @@ impl TeamServer {
             .unwrap_or_else(|| panic!("serve printed {line:?}"))
             .to_string();
         TeamServer {
-            dir,
+            pg,
             owner,
             serve,
             url,
@@ -192,24 +113,19 @@ impl TeamServer {
     }
 
     fn count(&self) -> usize {
-        let mut c = Command::new(pg_bin().join("psql"));
-        c.args(["-X", "-q", "-A", "-t", "-h"])
-            .arg(self.dir.path())
-            .args(["-p", "5432", "-U", "postgres", "-d", "panelist"])
-            .args(["-c", "SELECT count(*) FROM sessions"]);
-        run(c, "count").trim().parse().unwrap()
+        self.pg
+            .psql("panelist", "SELECT count(*) FROM sessions")
+            .trim()
+            .parse()
+            .unwrap()
     }
 }
 
 impl Drop for TeamServer {
     fn drop(&mut self) {
+        // The server first; the cluster stops when `pg` drops.
         let _ = self.serve.kill();
         let _ = self.serve.wait();
-        let mut c = pg("pg_ctl");
-        c.arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-w", "-s", "-m", "immediate", "stop"]);
-        let _ = c.output();
     }
 }
 

@@ -9,6 +9,7 @@ import type { CandidateClash } from "./CandidateClash";
 import type { CandidateComparison } from "./CandidateComparison";
 import type { Comparison } from "./Comparison";
 import type { Competency } from "./Competency";
+import type { Encryption } from "./Encryption";
 import type { EntryRevision } from "./EntryRevision";
 import type { Erasure } from "./Erasure";
 import type { ExportFormat } from "./ExportFormat";
@@ -170,6 +171,9 @@ export function commands(invoke: Invoke) {
     /** `sync_status` (status) */
     syncStatus: (): Promise<SyncStatus> =>
       invoke<SyncStatus>("sync_status", {}),
+    /** `encryption_status` (status) */
+    encryptionStatus: (): Promise<Encryption> =>
+      invoke<Encryption>("encryption_status", {}),
   };
 }
 

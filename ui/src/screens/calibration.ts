@@ -8,6 +8,7 @@ import { clear, field, h } from "../dom";
 import { num, signed } from "../panel";
 import { topBar } from "../widgets";
 import "../styles/panels.css";
+import { backButton } from "./bank";
 
 /** Fewer complete units than this and the figures come with a warning. */
 export const MIN_UNITS = 10;
@@ -173,12 +174,7 @@ export function calibrationView(c: CalibrationView): HTMLElement {
 }
 
 export function calibrationScreen(ctx: Ctx, kit?: string): Screen {
-  const back = h(
-    "button",
-    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
-    "‹",
-  );
-  back.addEventListener("click", () => void ctx.go({ name: "home" }));
+  const back = backButton(ctx, "Back to interviews", { name: "home" });
   const kitSelect = h("select", {}, h("option", { attrs: { value: "" } }, "All kits"));
   const result = h("div", { class: "cal-result", attrs: { "aria-live": "polite" } });
   const body = h("main", { class: "content calibration panels-wide" }, field("Kit", kitSelect), result);

@@ -9,6 +9,7 @@ import { recommendationLabel } from "../format";
 import { nextSort, num, type SortDir } from "../panel";
 import { topBar } from "../widgets";
 import "../styles/panels.css";
+import { backButton } from "./bank";
 
 function sortHeader(
   label: string,
@@ -93,12 +94,7 @@ export function candidatesTable(
 }
 
 export function candidatesScreen(ctx: Ctx, kit?: string): Screen {
-  const back = h(
-    "button",
-    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
-    "‹",
-  );
-  back.addEventListener("click", () => void ctx.go({ name: "home" }));
+  const back = backButton(ctx, "Back to interviews", { name: "home" });
   const kitSelect = h("select", {});
   const result = h("div", { class: "cand-result" });
   const body = h("main", { class: "content candidates panels-wide" }, field("Kit", kitSelect), result);

@@ -143,22 +143,28 @@ function scroller(label: string, table: HTMLTableElement): HTMLElement {
   return h("div", { class: "table-scroll", attrs: { tabindex: 0, role: "region", "aria-label": label } }, table);
 }
 
+/** A matrix's header: `first`, one column per shown interviewer (of
+ * class `colClass`), then the row's statistics. */
+function matrixHead(c: Comparison, cols: number[], first: string, colClass: string, rowTitle: string | null) {
+  return h(
+    "thead",
+    {},
+    h(
+      "tr",
+      {},
+      h("th", { attrs: { scope: "col" } }, first),
+      ...cols.map((i) => h("th", { class: colClass, attrs: { scope: "col" } }, who(c.columns[i]!))),
+      h("th", { attrs: { scope: "col", title: rowTitle } }, "Row"),
+    ),
+  );
+}
+
 export function matrixTable(c: Comparison): HTMLTableElement {
   const cols = visibleColumns(c);
   return h(
     "table",
     { class: "matrix q-matrix" },
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        h("th", { attrs: { scope: "col" } }, "Question"),
-        ...cols.map((i) => h("th", { attrs: { scope: "col" } }, who(c.columns[i]!))),
-        h("th", { attrs: { scope: "col", title: "Mean, standard deviation and spread (highest − lowest)" } }, "Row"),
-      ),
-    ),
+    matrixHead(c, cols, "Question", "", "Mean, standard deviation and spread (highest − lowest)"),
     h("tbody", {}, ...c.questions.flatMap((q) => questionRows(c, cols, q))),
   );
 }
@@ -168,17 +174,7 @@ export function competencyTable(c: Comparison): HTMLTableElement {
   return h(
     "table",
     { class: "matrix comp-table" },
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        h("th", { attrs: { scope: "col" } }, "Competency"),
-        ...cols.map((i) => h("th", { class: "num", attrs: { scope: "col" } }, who(c.columns[i]!))),
-        h("th", { attrs: { scope: "col" } }, "Row"),
-      ),
-    ),
+    matrixHead(c, cols, "Competency", "num", null),
     h(
       "tbody",
       {},

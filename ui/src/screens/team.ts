@@ -3,6 +3,7 @@
 // sync status, and "Sync now". The sync itself runs in the shell: after each
 // submit, every minute, and on "Sync now".
 import type { Ctx, Screen } from "../app";
+import type { Encryption } from "../bindings/Encryption";
 import type { SyncStatus } from "../bindings/SyncStatus";
 import type { TeamSettings } from "../bindings/TeamSettings";
 import { field, h } from "../dom";
@@ -17,6 +18,13 @@ export function tokenStoreText(t: TeamSettings): string {
     return t.has_token ? "Your token is kept in the OS keyring." : "Your token will be kept in the OS keyring.";
   }
   return `No OS keyring answered here, so your token is ${t.has_token ? "kept" : "to be kept"} in a file only you can read: ${t.token_path}`;
+}
+
+/** How this computer's database is protected at rest, in words. */
+export function encryptionText(e: Encryption): string {
+  if (e === "keyring") return "Your interviews are encrypted on this computer; the key is kept in the OS keyring.";
+  if (e === "passphrase") return "Your interviews are encrypted on this computer with your passphrase.";
+  return "Your interviews are NOT encrypted on this computer: no OS keyring answered and no passphrase is set (PANELIST_PASSPHRASE).";
 }
 
 /** The status line of the Team screen, with when the last sync finished. */
@@ -76,6 +84,23 @@ export function teamScreen(ctx: Ctx): Screen {
     ),
     h("div", { class: "team-actions" }, syncBtn),
   );
+
+  const encryption = h("p", { class: "team-encryption", attrs: { role: "status" } });
+  const privacyCard = h(
+    "section",
+    { class: "card team-privacy", attrs: { "aria-labelledby": "team-privacy-title" } },
+    h("h2", { id: "team-privacy-title" }, "This computer"),
+    encryption,
+  );
+  void ctx.backend
+    .encryptionStatus()
+    .then((e) => {
+      encryption.textContent = encryptionText(e);
+      encryption.dataset.encryption = e;
+    })
+    .catch((err: Error) => {
+      encryption.textContent = err.message;
+    });
 
   let settings: TeamSettings | null = null;
   const showSettings = (t: TeamSettings) => {
@@ -154,7 +179,7 @@ export function teamScreen(ctx: Ctx): Screen {
     "div",
     { class: "screen team-screen" },
     topBar("Team", back, [indicator.el]),
-    h("main", { class: "team-main" }, form, statusCard),
+    h("main", { class: "team-main" }, form, statusCard, privacyCard),
   );
   return {
     el,

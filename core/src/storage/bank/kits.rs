@@ -206,26 +206,34 @@ impl Store {
 /// The kit (id, built in) whose current name has the identity key of
 /// `name`; a built-in kit first.
 pub(super) fn kit_by_name(conn: &Connection, name: &str) -> Result<Option<(String, bool)>> {
-    let key = text::name_key(name);
-    let mut stmt = conn.prepare_cached(KIT_NAMES)?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        if text::name_key(&r.get::<_, String>("name")?) == key {
-            return Ok(Some((r.get("id")?, r.get("builtin")?)));
-        }
-    }
-    Ok(None)
+    first_with_name_key(conn, KIT_NAMES, "name", name, |r| {
+        Ok((r.get("id")?, r.get("builtin")?))
+    })
 }
 
 /// The kit (id, current name) that once had a name with the identity key
 /// of `name`.
 pub(super) fn former_name_owner(conn: &Connection, name: &str) -> Result<Option<(String, String)>> {
+    first_with_name_key(conn, FORMER_NAMES, "former", name, |r| {
+        Ok((r.get("id")?, r.get("name")?))
+    })
+}
+
+/// The first row of `sql` whose column `column` has the identity key
+/// (`text::name_key`) of `name`, read by `read`.
+fn first_with_name_key<T>(
+    conn: &Connection,
+    sql: &str,
+    column: &str,
+    name: &str,
+    read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
     let key = text::name_key(name);
-    let mut stmt = conn.prepare_cached(FORMER_NAMES)?;
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        if text::name_key(&r.get::<_, String>("former")?) == key {
-            return Ok(Some((r.get("id")?, r.get("name")?)));
+        if text::name_key(&r.get::<_, String>(column)?) == key {
+            return Ok(Some(read(r)?));
         }
     }
     Ok(None)

@@ -1,0 +1,117 @@
+//! A throwaway PostgreSQL cluster per test, through scripts/pg-throwaway.sh
+//! (the one place that decides initdb flags, socket and port, roles and
+//! teardown): in a temporary folder under /tmp, stopped when the guard
+//! drops, also when the test panics, and removed with the folder.
+//!
+//! Plain std + tempfile, so any test crate can include it by path: the
+//! server's tests (through `pg.rs`, which adds the in-process server), the
+//! CLI's sync tests and the E2E team test (`#[path = ".../cluster.rs"]`).
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// scripts/pg-throwaway.sh, found above the crate being tested.
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|d| d.join("scripts/pg-throwaway.sh"))
+        .find(|p| p.exists())
+        .expect("scripts/pg-throwaway.sh above the crate")
+}
+
+pub struct PgCluster {
+    dir: tempfile::TempDir,
+}
+
+impl PgCluster {
+    pub fn start() -> PgCluster {
+        let dir = tempfile::Builder::new()
+            .prefix("panelist-pg-")
+            .tempdir_in("/tmp")
+            .expect("temp dir");
+        let cluster = PgCluster { dir };
+        cluster.script(&["start"]);
+        cluster
+    }
+
+    /// Runs `pg-throwaway.sh CMD DIR ARGS...`; returns its stdout.
+    fn script(&self, args: &[&str]) -> String {
+        let out = Command::new("bash")
+            .arg(script())
+            .arg(args[0])
+            .arg(self.dir.path())
+            .args(&args[1..])
+            .output()
+            .expect("bash runs");
+        assert!(
+            out.status.success(),
+            "pg-throwaway.sh {args:?} failed: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// The folder of the cluster's socket (and a place for test files).
+    pub fn socket_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// A libpq-style connection string for `user` on database `db`.
+    pub fn url(&self, user: &str, db: &str) -> String {
+        self.script(&["url", user, db]).trim().to_string()
+    }
+
+    /// Runs SQL as the superuser; rows unaligned, without headers.
+    pub fn psql(&self, db: &str, sql: &str) -> String {
+        self.script(&["psql", db, sql])
+    }
+
+    /// The deployment the server expects: an owner role that owns database
+    /// `panelist` and ran the migrations (`migrate`, given the owner's URL),
+    /// and a login role `panelist_web` that is only a member of
+    /// `panelist_app`. Returns (owner URL, server URL).
+    pub fn provision_with(&self, migrate: impl FnOnce(&str)) -> (String, String) {
+        let owner = self.script(&["owner"]).trim().to_string();
+        migrate(&owner);
+        let web = self.script(&["web"]).trim().to_string();
+        (owner, web)
+    }
+
+    /// Every row the server keeps, read as the superuser (who bypasses
+    /// row-level security): for checking that a refused request changed
+    /// nothing. (The change-number sequence is left out: PostgreSQL
+    /// sequences are not transactional, so a rolled-back insert leaves a gap,
+    /// which is harmless.)
+    pub fn dump(&self) -> String {
+        self.psql(
+            "panelist",
+            "SELECT 'users', id, name, role, encode(token_sha256, 'hex'), revoked_at FROM users ORDER BY id;
+             SELECT 'sessions', id, author_id, candidate_key, status, revision, content_hash, seq, md5(document) FROM sessions ORDER BY id;
+             SELECT 'unseals', user_id, candidate_key, seq FROM unseals ORDER BY 2, 3;",
+        )
+    }
+
+    /// Stops the cluster now (the guard would also do it at the end).
+    pub fn stop(&self) {
+        self.script(&["stop"]);
+    }
+
+    /// Restarts the cluster (fast shutdown: open connections are cut), with
+    /// the options it was started with.
+    pub fn restart(&self) {
+        self.script(&["restart"]);
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        // Not `stop()`: a failing script must not panic during a panic.
+        let _ = Command::new("bash")
+            .arg(script())
+            .arg("stop")
+            .arg(self.dir.path())
+            .output();
+    }
+}
