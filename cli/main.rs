@@ -4,6 +4,7 @@
 //!
 //! One module per command group: `bank` (bank and kits), `session`,
 //! `panel` (import, compare, candidates, calibration, report, export),
+//! `plan` (interview plans),
 //! `candidate` (erasure and retention), `remote` (team server and sync),
 //! `backup` (backup and restore);
 //! `io` holds what they share.
@@ -19,6 +20,7 @@ mod bank;
 mod candidate;
 mod io;
 mod panel;
+mod plan;
 mod remote;
 mod session;
 
@@ -48,12 +50,15 @@ enum Command {
     /// Interview sessions
     #[command(subcommand)]
     Session(session::SessionCmd),
+    /// Interview plans: who interviews a candidate, on what, when, due when
+    #[command(subcommand)]
+    Plan(plan::PlanCmd),
     /// Candidates (erasure on request)
     #[command(subcommand)]
     Candidate(candidate::CandidateCmd),
     /// Retention: erase candidates whose last session is older than N days
     Retention(candidate::RetentionArgs),
-    /// Import other interviewers' session files (all or nothing)
+    /// Import session files and plan files (all or nothing)
     Import(panel::ImportArgs),
     /// Compare a candidate's panel: question x interviewer matrix, spreads, flags
     Compare(panel::CompareArgs),
@@ -94,6 +99,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Bank(cmd) => bank::bank(cmd, db),
         Command::Kit(cmd) => bank::kit(cmd, db),
         Command::Session(cmd) => session::session(cmd, db, now),
+        Command::Plan(cmd) => plan::plan(cmd, db, now),
         Command::Candidate(cmd) => candidate::candidate(cmd, db, now),
         Command::Retention(args) => candidate::retention(args, db, now),
         Command::Import(args) => panel::import(args, db),

@@ -7,8 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use panelist_core::committee::{self, ReportFormat};
 use panelist_core::import::CandidateClash;
-use panelist_core::panel;
-use panelist_core::session_file::SessionFile;
+use panelist_core::{panel, plan};
 use panelist_core::{report, Error, Result};
 use uuid::Uuid;
 
@@ -119,14 +118,33 @@ pub fn import(args: ImportArgs, db: &DbArg) -> Result<()> {
         candidate_clash,
         accept_new_key,
     } = args;
-    let parsed: Vec<SessionFile> = files
-        .iter()
-        .map(|f| {
-            let bytes = panelist_core::files::read(f)?;
-            SessionFile::parse(&bytes).map_err(|e| Error::Invalid(format!("{}: {e}", f.display())))
-        })
-        .collect::<Result<_>>()?;
+    let mut plans = Vec::new();
+    let mut sessions = Vec::new();
+    // Which file each parsed document came from, for the report.
+    let (mut plan_paths, mut session_paths) = (Vec::new(), Vec::new());
+    for f in &files {
+        let bytes = panelist_core::files::read(f)?;
+        match plan::parse_document(&bytes)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", f.display())))?
+        {
+            plan::Document::Plan(p) => {
+                plans.push(*p);
+                plan_paths.push(f);
+            }
+            plan::Document::Session(s) => {
+                sessions.push(*s);
+                session_paths.push(f);
+            }
+        }
+    }
     let mut store = open(db)?;
+    // A plan's own rules (names, ranges, this bank's questions), with the
+    // file's name in front.
+    for (p, f) in plans.iter().zip(&plan_paths) {
+        store
+            .check_plan_file(p)
+            .map_err(|e| Error::Invalid(format!("{}: {e}", f.display())))?;
+    }
     let opts = panelist_core::import::ImportOptions {
         clash: match candidate_clash {
             None => CandidateClash::Ask,
@@ -136,9 +154,46 @@ pub fn import(args: ImportArgs, db: &DbArg) -> Result<()> {
         new_candidate_id: Uuid::now_v7().into(),
         accept_new_key,
     };
-    let results = store.import_sessions_with(&parsed, &opts)?;
+    // An error of the import names its document by id: put its file first.
+    let ids: Vec<(String, &PathBuf)> = plans
+        .iter()
+        .map(|p| p.plan.id.to_string())
+        .zip(plan_paths.iter().copied())
+        .chain(
+            sessions
+                .iter()
+                .map(|s| s.session.id.to_string())
+                .zip(session_paths.iter().copied()),
+        )
+        .collect();
+    let (plan_results, results) =
+        store
+            .import_documents(&plans, &sessions, &opts)
+            .map_err(
+                |e| match ids.iter().find(|(id, _)| e.to_string().contains(id)) {
+                    Some((_, f)) => e.prefixed(&format!("{}: ", f.display())),
+                    None => e,
+                },
+            )?;
     let mut s = String::new();
-    for (f, r) in files.iter().zip(&results) {
+    for (f, r) in plan_paths.iter().zip(&plan_results) {
+        s.push_str(&format!(
+            "{}: plan {} of {} — {}\n  signed by key {}\n",
+            f.display(),
+            r.plan_id,
+            r.candidate,
+            r.what,
+            r.signed_by
+        ));
+        if let Some(note) = &r.candidate_note {
+            s.push_str(&format!("  candidate: {note}\n"));
+        }
+        if let Some(note) = &r.key_note {
+            s.push_str(&format!("  key: {note}\n"));
+        }
+    }
+
+    for (f, r) in session_paths.iter().zip(&results) {
         let what = r.what();
         s.push_str(&format!(
             "{}: {} by {} — {what}\n",

@@ -15,8 +15,8 @@ use crate::io::{json, open, out, report_status, status, DbArg};
 pub enum SessionCmd {
     /// Start a session; prints the new session id alone on stdout
     Start {
-        #[arg(long, allow_hyphen_values = true)]
-        candidate: String,
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "plan")]
+        candidate: Option<String>,
         #[arg(long, allow_hyphen_values = true)]
         interviewer: String,
         #[arg(long, default_value = "", allow_hyphen_values = true)]
@@ -25,12 +25,15 @@ pub enum SessionCmd {
         #[arg(
             long,
             conflicts_with = "questions",
-            required_unless_present = "questions"
+            required_unless_present_any = ["questions", "plan"]
         )]
         kit: Option<String>,
         /// Comma-separated question ids
         #[arg(long, value_delimiter = ',')]
         questions: Option<Vec<String>>,
+        /// Start your interview of a plan: its candidate, role and your kit
+        #[arg(long, conflicts_with_all = ["candidate", "kit", "questions"])]
+        plan: Option<String>,
     },
     /// Score one question
     Score {
@@ -130,12 +133,23 @@ pub fn session(cmd: SessionCmd, db: &DbArg, now: DateTime<Utc>) -> Result<()> {
     let mut store = open(db)?;
     match cmd {
         SessionCmd::Start {
+            plan: Some(plan),
+            interviewer,
+            ..
+        } => {
+            let id = store.find_plan_id(&plan)?;
+            let s = store.start_from_plan(id, &interviewer, Uuid::now_v7().into(), now)?;
+            out(&format!("{}\n", s.id))
+        }
+        SessionCmd::Start {
             candidate,
             interviewer,
             role,
             kit,
             questions,
+            plan: None,
         } => {
+            let candidate = candidate.unwrap_or_default();
             let (kit_name, question_ids) = match (kit, questions) {
                 (Some(k), _) => {
                     let kit = store.kit(&k)?;

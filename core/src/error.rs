@@ -180,6 +180,20 @@ impl Error {
         }
     }
 
+    /// The same error with `prefix` before its message (a file's name).
+    pub fn prefixed(self, prefix: &str) -> Self {
+        match self {
+            Error::NotFound(m) => Error::NotFound(format!("{prefix}{m}")),
+            Error::Invalid(m) => Error::Invalid(format!("{prefix}{m}")),
+            Error::Locked(m) => Error::Locked(format!("{prefix}{m}")),
+            Error::Sealed(m) => Error::Sealed(format!("{prefix}{m}")),
+            Error::Conflict(m) => Error::Conflict(format!("{prefix}{m}")),
+            Error::SchemaTooNew(m) => Error::SchemaTooNew(format!("{prefix}{m}")),
+            Error::Io(m) => Error::Io(format!("{prefix}{m}")),
+            e @ Error::Db(_) => e,
+        }
+    }
+
     pub(crate) fn invalid(msg: impl fmt::Display) -> Self {
         Error::Invalid(msg.to_string())
     }

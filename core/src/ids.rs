@@ -73,3 +73,7 @@ id_type!(
     /// One event of a session's audit log.
     AuditId
 );
+id_type!(
+    /// An interview plan (one candidate's panel, planned by a coordinator).
+    PlanId
+);

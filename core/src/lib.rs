@@ -12,6 +12,7 @@ pub mod files;
 pub mod ids;
 pub mod import;
 pub mod panel;
+pub mod plan;
 pub mod redact;
 pub mod report;
 pub mod seal;
@@ -27,5 +28,5 @@ pub mod validate;
 pub mod wire;
 
 pub use error::{Error, ErrorCode, Result};
-pub use ids::{AuditId, CandidateId, SessionId};
+pub use ids::{AuditId, CandidateId, PlanId, SessionId};
 pub use storage::Store;

@@ -49,9 +49,36 @@ pub struct Signature {
 /// The hash of a session's canonical form (compact JSON, fields in
 /// declaration order).
 pub fn content_hash(session: &Session) -> String {
-    let bytes = serde_json::to_vec(session).expect("serialising a session cannot fail");
+    hash_of(session)
+}
+
+/// `sha256:` + the hex SHA-256 of a value's compact JSON (fields in
+/// declaration order): the content hash of every signed Panelist document
+/// (session files, plan files).
+pub(crate) fn hash_of<T: Serialize>(value: &T) -> String {
+    let bytes = serde_json::to_vec(value).expect("serialising plain data cannot fail");
     format!("sha256:{}", hex(&Sha256::digest(&bytes)))
 }
+
+/// One kind of signed document: how its errors start, the field its hash
+/// covers, its signing context and the document describing it.
+pub(crate) struct DocKind {
+    /// "session file", "plan file": the start of every error.
+    pub what: &'static str,
+    /// The top-level field the hash covers (`session`, `plan`).
+    pub field: &'static str,
+    /// What a signature covers before the content hash.
+    pub context: &'static str,
+    /// Where the canonical values are described.
+    pub doc: &'static str,
+}
+
+pub(crate) const SESSION_KIND: DocKind = DocKind {
+    what: "session file",
+    field: "session",
+    context: SIGNING_CONTEXT,
+    doc: "docs/session-format.md",
+};
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -152,6 +179,15 @@ impl Identity {
     pub fn key(&self) -> PublicKey {
         PublicKey(self.key.verifying_key().to_bytes())
     }
+
+    /// Signs a content hash under a document kind's context.
+    pub(crate) fn sign_hash(&self, context: &str, content_hash: &str) -> Signature {
+        let sig = self.key.sign(format!("{context}{content_hash}").as_bytes());
+        Signature {
+            public_key: self.public_key(),
+            value: hex(&sig.to_bytes()),
+        }
+    }
 }
 
 /// A short, readable form of a public key (in its canonical text form) for
@@ -184,18 +220,13 @@ impl SessionFile {
     /// A version-2 file signed by `identity`.
     pub fn signed(session: Session, identity: &Identity) -> Self {
         let content_hash = content_hash(&session);
-        let sig = identity
-            .key
-            .sign(format!("{SIGNING_CONTEXT}{content_hash}").as_bytes());
+        let signature = identity.sign_hash(SIGNING_CONTEXT, &content_hash);
         SessionFile {
             format: SESSION_FORMAT.into(),
             version: 2,
             session,
             content_hash,
-            signature: Some(Signature {
-                public_key: identity.public_key(),
-                value: hex(&sig.to_bytes()),
-            }),
+            signature: Some(signature),
         }
     }
 
@@ -222,27 +253,7 @@ impl SessionFile {
     /// Parses and verifies a session file: format, version, content hash
     /// and, for version 2, the signature.
     pub fn parse(bytes: &[u8]) -> Result<SessionFile> {
-        if bytes.len() > MAX_SESSION_BYTES {
-            return Err(Error::invalid(format!(
-                "session file is {} bytes; the limit is {MAX_SESSION_BYTES} bytes",
-                bytes.len()
-            )));
-        }
-        let text = std::str::from_utf8(bytes).map_err(|e| {
-            Error::invalid(format!(
-                "session file is not valid UTF-8 (bad byte at offset {})",
-                e.valid_up_to()
-            ))
-        })?;
-        crate::bank::check_depth(text, crate::bank::MAX_DEPTH)
-            .map_err(|e| Error::invalid(format!("session file {e}")))?;
-        let mut de = serde_json::Deserializer::from_str(text);
-        let file: SessionFile = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            Error::invalid(format!("session file at {path}: {}", e.into_inner()))
-        })?;
-        de.end()
-            .map_err(|e| Error::invalid(format!("session file: {e}")))?;
+        let (text, file): (&str, SessionFile) = parse_json(&SESSION_KIND, bytes)?;
         if file.format != SESSION_FORMAT {
             return Err(Error::invalid(format!(
                 "session file at format: expected {SESSION_FORMAT:?}, found {:?}",
@@ -255,23 +266,8 @@ impl SessionFile {
                 file.version
             )));
         }
-        check_canonical(text, &file.session)?;
-        let hash_form = file
-            .content_hash
-            .strip_prefix("sha256:")
-            .and_then(unhex::<32>);
-        if hash_form.is_none() {
-            return Err(Error::invalid(
-                "session file at content_hash: malformed: write it as \"sha256:\" followed by 64 lower-case hex digits",
-            ));
-        }
-        let actual = content_hash(&file.session);
-        if actual != file.content_hash {
-            return Err(Error::invalid(format!(
-                "session file content hash does not match (file says {}, content is {actual}): the file was edited or damaged",
-                file.content_hash
-            )));
-        }
+        check_canonical(&SESSION_KIND, text, &file.session)?;
+        check_hash(&SESSION_KIND, &file.content_hash, &file.session)?;
         match (file.version, &file.signature) {
             (1, None) => {}
             (1, Some(_)) => {
@@ -284,33 +280,90 @@ impl SessionFile {
                     "session file at signature: a version 2 file must be signed",
                 ))
             }
-            (_, Some(sig)) => verify(&file.content_hash, sig)?,
+            (_, Some(sig)) => verify(&SESSION_KIND, &file.content_hash, sig)?,
         }
         Ok(file)
     }
 }
 
-fn verify(content_hash: &str, sig: &Signature) -> Result<()> {
+/// The steps every signed document shares before its own checks: the size
+/// limit, UTF-8, the nesting depth, the strict shape (with the path of the
+/// first wrong field) and nothing after the top-level object.
+pub(crate) fn parse_json<'a, T: serde::de::DeserializeOwned>(
+    kind: &DocKind,
+    bytes: &'a [u8],
+) -> Result<(&'a str, T)> {
+    let what = kind.what;
+    if bytes.len() > MAX_SESSION_BYTES {
+        return Err(Error::invalid(format!(
+            "{what} is {} bytes; the limit is {MAX_SESSION_BYTES} bytes",
+            bytes.len()
+        )));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::invalid(format!(
+            "{what} is not valid UTF-8 (bad byte at offset {})",
+            e.valid_up_to()
+        ))
+    })?;
+    crate::bank::check_depth(text, crate::bank::MAX_DEPTH)
+        .map_err(|e| Error::invalid(format!("{what} {e}")))?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let file: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        Error::invalid(format!("{what} at {path}: {}", e.into_inner()))
+    })?;
+    de.end()
+        .map_err(|e| Error::invalid(format!("{what}: {e}")))?;
+    Ok((text, file))
+}
+
+/// `content_hash` in its one form, and equal to the hash of the content.
+pub(crate) fn check_hash<T: Serialize>(kind: &DocKind, claimed: &str, content: &T) -> Result<()> {
+    let what = kind.what;
+    if claimed
+        .strip_prefix("sha256:")
+        .and_then(unhex::<32>)
+        .is_none()
+    {
+        return Err(Error::invalid(format!(
+            "{what} at content_hash: malformed: write it as \"sha256:\" followed by 64 lower-case hex digits"
+        )));
+    }
+    let actual = hash_of(content);
+    if actual != claimed {
+        return Err(Error::invalid(format!(
+            "{what} content hash does not match (file says {claimed}, content is {actual}): the file was edited or damaged"
+        )));
+    }
+    Ok(())
+}
+
+/// Checks a signature over a content hash under the kind's context.
+pub(crate) fn verify(kind: &DocKind, content_hash: &str, sig: &Signature) -> Result<()> {
+    let what = kind.what;
     let key = PublicKey::parse(&sig.public_key).ok_or_else(|| {
-        Error::invalid(
-            "session file at signature.public_key: malformed key: write it as \"ed25519:\" followed by 64 lower-case hex digits",
-        )
+        Error::invalid(format!(
+            "{what} at signature.public_key: malformed key: write it as \"ed25519:\" followed by 64 lower-case hex digits"
+        ))
     })?;
     let key = VerifyingKey::from_bytes(key.bytes()).map_err(|_| {
-        Error::invalid("session file at signature.public_key: not an Ed25519 public key")
+        Error::invalid(format!(
+            "{what} at signature.public_key: not an Ed25519 public key"
+        ))
     })?;
     let value = unhex::<64>(&sig.value)
         .map(|b| ed25519_dalek::Signature::from_bytes(&b))
         .ok_or_else(|| {
-            Error::invalid(
-                "session file at signature.value: malformed signature: write it as 128 lower-case hex digits",
-            )
+            Error::invalid(format!(
+                "{what} at signature.value: malformed signature: write it as 128 lower-case hex digits"
+            ))
         })?;
-    key.verify_strict(format!("{SIGNING_CONTEXT}{content_hash}").as_bytes(), &value)
+    key.verify_strict(format!("{}{content_hash}", kind.context).as_bytes(), &value)
         .map_err(|_| {
-            Error::invalid(
-                "session file at signature: the signature does not match the content: the file was edited after it was signed",
-            )
+            Error::invalid(format!(
+                "{what} at signature: the signature does not match the content: the file was edited after it was signed"
+            ))
         })
 }
 
@@ -321,15 +374,17 @@ fn verify(content_hash: &str, sig: &Signature) -> Result<()> {
 /// own `session` value and hashing Panelist's reading of it agree. A value
 /// in another form (`+00:00`, `.000Z`, a missing field) is refused with its
 /// path rather than silently rewritten.
-fn check_canonical(text: &str, session: &Session) -> Result<()> {
+pub(crate) fn check_canonical<T: Serialize>(kind: &DocKind, text: &str, value: &T) -> Result<()> {
+    let what = kind.what;
     let doc: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| Error::invalid(format!("session file: {e}")))?;
-    let written = doc.get("session").unwrap_or(&serde_json::Value::Null);
-    let canonical = serde_json::to_value(session).expect("serialising a session cannot fail");
-    match first_difference(written, &canonical, "session".to_string()) {
+        serde_json::from_str(text).map_err(|e| Error::invalid(format!("{what}: {e}")))?;
+    let written = doc.get(kind.field).unwrap_or(&serde_json::Value::Null);
+    let canonical = serde_json::to_value(value).expect("serialising plain data cannot fail");
+    match first_difference(written, &canonical, kind.field.to_string()) {
         None => Ok(()),
         Some((path, found, wanted)) => Err(Error::invalid(format!(
-            "session file at {path}: {found} is not in the canonical form ({wanted}); see docs/session-format.md, Canonical values"
+            "{what} at {path}: {found} is not in the canonical form ({wanted}); see {}, Canonical values",
+            kind.doc
         ))),
     }
 }

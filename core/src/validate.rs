@@ -53,6 +53,13 @@ pub const RETENTION_DAYS_MAX: u32 = 36_500;
 pub const FIRST_YEAR: i32 = 2000;
 pub const LAST_YEAR: i32 = 2200;
 
+/// Interviewers on one interview plan.
+pub const PLAN_MEMBERS: usize = 50;
+/// Rounds of one plan: each interviewer is in round 1 to this.
+pub const PLAN_ROUNDS: u32 = 20;
+/// Focus competencies of one interviewer in a plan.
+pub const FOCUS_ITEMS: usize = 20;
+
 /// A broken rule, as a message without the field path.
 pub type Check = std::result::Result<(), String>;
 
@@ -272,6 +279,63 @@ pub fn id_v7(id: &Uuid) -> Check {
     Ok(())
 }
 
+/// The number of interviewers on a plan (a new plan has none yet).
+pub fn plan_members(n: usize) -> Check {
+    if n > PLAN_MEMBERS {
+        Err(format!("more than {PLAN_MEMBERS} interviewers"))
+    } else {
+        Ok(())
+    }
+}
+
+/// An interviewer's round in a plan.
+pub fn round(r: u32) -> Check {
+    if (1..=PLAN_ROUNDS).contains(&r) {
+        Ok(())
+    } else {
+        Err(format!("{r} is outside 1..={PLAN_ROUNDS}"))
+    }
+}
+
+/// The number of focus competencies of one interviewer.
+pub fn focus_count(n: usize) -> Check {
+    if n > FOCUS_ITEMS {
+        Err(format!("more than {FOCUS_ITEMS} focus competencies"))
+    } else {
+        Ok(())
+    }
+}
+
+/// A later time of a pair (a feedback due time after the interview, an
+/// update after the creation) is not before the earlier one.
+pub fn not_before(later: &DateTime<Utc>, earlier: &DateTime<Utc>, earlier_name: &str) -> Check {
+    if later < earlier {
+        Err(format!("{later} is before {earlier_name} ({earlier})"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The position of the first item equal to an earlier one, with the earlier
+/// one's position (question ids, focus competencies).
+pub fn first_repeat<T: Eq + std::hash::Hash>(
+    items: impl IntoIterator<Item = T>,
+) -> Option<(usize, usize)> {
+    let mut seen = std::collections::HashMap::new();
+    for (i, item) in items.into_iter().enumerate() {
+        if let Some(first) = seen.insert(item, i) {
+            return Some((i, first));
+        }
+    }
+    None
+}
+
+/// The first person name that is another one's by the identity rule
+/// (`text::name_key`): its position and the earlier one's.
+pub fn first_repeated_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<(usize, usize)> {
+    first_repeat(names.into_iter().map(crate::text::name_key))
+}
+
 /// Indices into a list of `len` items, strictly ascending (so no repeats):
 /// on failure, the position of the first bad index and the message.
 pub fn ascending_indices(hits: &[u32], len: usize) -> std::result::Result<(), (usize, String)> {
@@ -343,6 +407,21 @@ mod tests {
         for d in [0, -1, 36_501, 100_000_000, i128::from(u64::MAX)] {
             assert!(retention_days(d).is_err(), "{d}");
         }
+    }
+
+    #[test]
+    fn plan_rules_are_bounded_and_name_repeats_use_the_identity_key() {
+        assert!(round(0).is_err() && round(1).is_ok() && round(PLAN_ROUNDS + 1).is_err());
+        assert!(plan_members(PLAN_MEMBERS).is_ok() && plan_members(PLAN_MEMBERS + 1).is_err());
+        assert!(focus_count(FOCUS_ITEMS + 1).is_err());
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).unwrap();
+        assert!(not_before(&at, &at, "at").is_ok());
+        assert!(not_before(&(at - chrono::Duration::minutes(1)), &at, "at").is_err());
+        assert_eq!(
+            first_repeated_name(["José Álvarez", "Ada", "JOSE\u{301} A\u{301}LVAREZ"]),
+            Some((2, 0))
+        );
+        assert_eq!(first_repeat(["a", "b", "c"]), None);
     }
 
     #[test]

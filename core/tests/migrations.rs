@@ -50,6 +50,10 @@ const PINNED: &[(&str, &str)] = &[
         "0010_sync_set_aside.sql",
         "e05a3bad83dc25059952b8dd45033ae9c8a7d23b93b3b0735be0513049767f52",
     ),
+    (
+        "0011_interview_plans.sql",
+        "6c0989942fdd3663eeb24d55fb0130ab0303f40130daaf721246e5bfc31e5219",
+    ),
 ];
 
 #[test]

@@ -170,3 +170,45 @@ fn an_own_session_exports_signed_and_a_colleagues_goes_on_as_it_came() {
         v1.to_json()
     );
 }
+
+const PLAN_V1: &str = include_str!("data/plan-v1/ada.plan.json");
+
+/// The plan file of docs/plan-format.md: it keeps parsing, verifying,
+/// meaning the same and writing the same bytes, and imports into a new
+/// installation (built-in bank) with its candidate id.
+#[test]
+fn the_version_1_plan_file_parses_verifies_round_trips_and_imports() {
+    use panelist_core::import::{CandidateClash, ImportOptions};
+    use panelist_core::plan::{parse_document, Document, PlanFile};
+    let file = PlanFile::parse(PLAN_V1.as_bytes()).unwrap();
+    assert_eq!(file.to_json(), PLAN_V1, "written again byte for byte");
+    assert_eq!(
+        file.content_hash,
+        "sha256:395abe1e8c866ab948e52db968aea573c0549216f5c8da4f73cfb62ef8c300f4"
+    );
+    assert!(matches!(
+        parse_document(PLAN_V1.as_bytes()).unwrap(),
+        Document::Plan(_)
+    ));
+    let p = &file.plan;
+    assert_eq!(p.members.len(), 2);
+    assert_eq!(p.members[0].kit.as_deref(), Some("System design"));
+    assert_eq!(p.members[1].round, 2);
+    assert_eq!(p.members[1].due, None);
+    // One changed value breaks it.
+    let edited = PLAN_V1.replacen("\"round\": 2", "\"round\": 3", 1);
+    assert!(PlanFile::parse(edited.as_bytes()).is_err());
+
+    let mut store = Store::open_in_memory().unwrap();
+    let opts = ImportOptions {
+        clash: CandidateClash::Ask,
+        new_candidate_id: panelist_core::CandidateId::nil(),
+        accept_new_key: false,
+    };
+    let (plans, _) = store
+        .import_documents(std::slice::from_ref(&file), &[], &opts)
+        .unwrap();
+    assert_eq!(plans[0].what, "added");
+    assert_eq!(store.plan(p.id).unwrap().candidate.id, p.candidate.id);
+    assert_eq!(store.plan_file(p.id).unwrap().to_json(), PLAN_V1);
+}

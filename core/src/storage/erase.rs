@@ -41,9 +41,17 @@ const CLEAR_PENDING_SCRUB: &str = "DELETE FROM meta WHERE key = 'pending_scrub'"
 /// How long the erasure waits for other connections to let go of the log.
 const SCRUB_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 const UNMARK_ERASING: &str = "DELETE FROM erasing";
+/// A candidate goes with their last session, unless a plan still names them.
 const DELETE_CANDIDATE_IF_EMPTY: &str = "
     DELETE FROM candidate
-    WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM session WHERE candidate_id = ?1)";
+    WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM session WHERE candidate_id = ?1)
+      AND NOT EXISTS (SELECT 1 FROM plan WHERE candidate_id = ?1)";
+/// Erasing a candidate erases their plans (members go with them), and no
+/// session is left naming one.
+const UNLINK_PLANS_OF_CANDIDATE: &str = "
+    UPDATE session SET plan_id = NULL
+    WHERE plan_id IN (SELECT id FROM plan WHERE candidate_id = ?1)";
+const DELETE_PLANS_OF_CANDIDATE: &str = "DELETE FROM plan WHERE candidate_id = ?1";
 const DELETE_UNUSED_SNAPSHOTS: &str = "
     DELETE FROM snapshot WHERE id NOT IN (SELECT snapshot_id FROM entry)";
 const INSERT_TOMBSTONE: &str =
@@ -62,7 +70,8 @@ pub struct Erasure {
 
 impl Store {
     /// Erases a candidate (matched by name, Unicode form, case and spacing
-    /// ignored) with every session, entry, note, search word and audit row.
+    /// ignored) with every session, entry, note, search word and audit row,
+    /// and their interview plans.
     pub fn erase_candidate(
         &mut self,
         name: &str,
@@ -82,6 +91,8 @@ impl Store {
                 delete_session_rows(tx, s)?;
             }
             tx.execute(DELETE_SET_ASIDE, [&key])?;
+            tx.execute(UNLINK_PLANS_OF_CANDIDATE, [&cid])?;
+            tx.execute(DELETE_PLANS_OF_CANDIDATE, [&cid])?;
             tx.execute(DELETE_CANDIDATE_IF_EMPTY, [&cid])?;
             finish(tx, tombstone, now, "candidate", sessions.len())?;
             Ok(Erasure {

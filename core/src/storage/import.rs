@@ -43,15 +43,23 @@ fn look_alike_pin(tx: &Transaction, who: &str) -> Result<Option<(String, String)
     Ok(None)
 }
 
+/// Who signed a file, for [`check_pin`].
+pub(crate) struct SignedBy<'a> {
+    /// How errors name the file: "session file for ID", "plan file for ID".
+    pub label: String,
+    /// The person the file is from (the interviewer, the coordinator).
+    pub who: &'a str,
+    /// The signer's key; None for an unsigned (version 1 session) file.
+    pub signer: Option<PublicKey>,
+    /// The file's document is stored here as this installation's own.
+    pub ours: bool,
+    /// When the pin is first seen (the document's last change).
+    pub seen: chrono::DateTime<chrono::Utc>,
+}
+
 /// Checks a file's signer against the key pinned for its interviewer, and
 /// pins it on first sight. A changed key, or an unsigned file from someone
 /// whose key is pinned, is refused unless the user accepts the new key.
-///
-/// This installation's own key (`own`) signs only this installation's
-/// interviews: it needs no pin only for a session stored here as our own,
-/// under the same interviewer. Anything else it signed is treated like
-/// anyone's file (pinned by the interviewer's name), so a copy of the key
-/// cannot vouch for another name. Keys are compared as bytes.
 fn check_signer(
     tx: &Transaction,
     f: &SessionFile,
@@ -71,7 +79,38 @@ fn check_signer(
         None => None,
     };
     let ours = stored.is_some_and(|p| !p.imported && text::name_key(&p.session.interviewer) == key);
-    if ours && signer.as_ref() == Some(own) {
+    check_pin(
+        tx,
+        &SignedBy {
+            label: format!("session file for {}", f.session.id),
+            who,
+            signer,
+            ours,
+            seen: f.session.updated_at,
+        },
+        own,
+        opts.accept_new_key,
+    )
+}
+
+/// The pinning rule for every signed file, by the name of the person it is
+/// from (`text::name_key`, and look-alike names meet the same pin).
+///
+/// This installation's own key (`own`) signs only this installation's
+/// documents: it needs no pin only for one stored here as our own (`ours`).
+/// Anything else it signed is treated like anyone's file (pinned by the
+/// person's name), so a copy of the key cannot vouch for another name. Keys
+/// are compared as bytes.
+pub(crate) fn check_pin(
+    tx: &Transaction,
+    s: &SignedBy,
+    own: &PublicKey,
+    accept_new_key: bool,
+) -> Result<Option<String>> {
+    let who = s.who;
+    let label = &s.label;
+    let key = text::name_key(who);
+    if s.ours && s.signer.as_ref() == Some(own) {
         return Ok(None);
     }
     let pinned: Option<String> = tx
@@ -90,18 +129,14 @@ fn check_signer(
             })
         })
         .transpose()?;
-    match (signer, pinned) {
+    match (s.signer, pinned) {
         (None, None) => Ok(None),
         (None, Some(pinned)) => Err(Error::Conflict(format!(
-            "session file for {}: {who}'s sessions are signed (key {}), but this file is unsigned; it is refused",
-            f.session.id,
+            "{label}: {who}'s sessions are signed (key {}), but this file is unsigned; it is refused",
             pinned.fingerprint()
         ))),
         (Some(signer), None) => {
-            tx.execute(
-                PIN_SIGNER,
-                params![key, who, signer.text(), ts(f.session.updated_at)],
-            )?;
+            tx.execute(PIN_SIGNER, params![key, who, signer.text(), ts(s.seen)])?;
             Ok(Some(format!(
                 "first file from {who}: key {} pinned; check it with them",
                 signer.fingerprint()
@@ -109,18 +144,14 @@ fn check_signer(
         }
         (Some(signer), Some(pinned)) if pinned.bytes() == signer.bytes() => Ok(None),
         (Some(signer), Some(pinned)) => {
-            if !opts.accept_new_key {
+            if !accept_new_key {
                 return Err(Error::Conflict(format!(
-                    "session file for {}: signed by key {}, but the key pinned for {who} is {}; if {who} has a new installation, confirm the new key with them and import again accepting it",
-                    f.session.id,
+                    "{label}: signed by key {}, but the key pinned for {who} is {}; if {who} has a new installation, confirm the new key with them and import again accepting it",
                     signer.fingerprint(),
                     pinned.fingerprint()
                 )));
             }
-            tx.execute(
-                PIN_SIGNER,
-                params![key, who, signer.text(), ts(f.session.updated_at)],
-            )?;
+            tx.execute(PIN_SIGNER, params![key, who, signer.text(), ts(s.seen)])?;
             Ok(Some(format!(
                 "{who}'s key changed from {} to {} (accepted)",
                 pinned.fingerprint(),
@@ -154,70 +185,80 @@ impl Store {
         }
         import::check_batch(files)?;
         let own = self.identity()?.key();
-        self.write(|tx| {
-            // Importing changes none of our own sessions, so the seal is the
-            // same for the whole batch.
-            let seal = sessions::seal(tx)?;
-            let mut out = Vec::with_capacity(files.len());
-            for f in files {
-                let s = &f.session;
-                let stored = load_one(tx, s.id)?;
-                let plan = import::plan(stored.as_ref(), s)?;
-                let key_note = check_signer(tx, f, opts, &own, stored.as_ref())?;
-                let mut candidate_note = None;
-                // The local candidate the session is filed under.
-                let filed = match &plan {
-                    Plan::Add => {
-                        let (cid, note) = add(tx, s, opts)?;
-                        candidate_note = note;
-                        cid
-                    }
-                    Plan::Replace { new_audit_from, .. } => {
-                        let old = &stored
-                            .as_ref()
-                            .expect("a replace has a stored copy")
-                            .session;
-                        replace(tx, old, s, *new_audit_from)?;
-                        old.candidate.id
-                    }
-                    Plan::Unchanged | Plan::KeepStored { .. } => stored
-                        .as_ref()
-                        .map(|p| p.session.candidate.id)
-                        .unwrap_or(s.candidate.id),
-                };
-                let mut result = ImportResult {
-                    session_id: s.id,
-                    candidate: s.candidate.name.clone(),
-                    interviewer: s.interviewer.clone(),
-                    outcome: plan.outcome(),
-                    candidate_note,
-                    signed_by: f
-                        .signature
-                        .as_ref()
-                        .map(|sig| crate::session_file::fingerprint(&sig.public_key)),
-                    key_note,
-                    sealed: false,
-                };
-                seal.apply_to_import(filed, &mut result);
-                out.push(result);
-                if matches!(plan, Plan::Add | Plan::Replace { .. }) {
-                    let (key, value) = match &f.signature {
-                        Some(sig) => (Some(&sig.public_key), Some(&sig.value)),
-                        None => (None, None),
-                    };
-                    tx.execute(SET_SIGNATURE, params![s.id, key, value])?;
-                    // The file as it arrived, to forward unchanged.
-                    tx.execute(KEEP_ORIGINAL, params![s.id, f.to_json()])?;
-                } else if matches!(plan, Plan::Unchanged)
-                    && stored.as_ref().is_some_and(|p| p.imported)
-                {
-                    // Imported before originals were kept: keep this one.
-                    tx.execute(KEEP_ORIGINAL_IF_MISSING, params![s.id, f.to_json()])?;
-                }
-            }
-            Ok(out)
-        })
+        self.write(|tx| import_sessions_in(tx, files, opts, &own))
     }
+}
+
+/// Imports verified and checked session files inside a write transaction.
+pub(crate) fn import_sessions_in(
+    tx: &Transaction,
+    files: &[SessionFile],
+    opts: &ImportOptions,
+    own: &PublicKey,
+) -> Result<Vec<ImportResult>> {
+    // Importing changes none of our own sessions, so the seal is the
+    // same for the whole batch.
+    let seal = sessions::seal(tx)?;
+    let mut out = Vec::with_capacity(files.len());
+    for f in files {
+        let s = &f.session;
+        let stored = load_one(tx, s.id)?;
+        let plan = import::plan(stored.as_ref(), s)?;
+        let key_note = check_signer(tx, f, opts, own, stored.as_ref())?;
+        let mut candidate_note = None;
+        // The local candidate the session is filed under.
+        let filed = match &plan {
+            Plan::Add => {
+                let (cid, note) = add(tx, s, opts)?;
+                candidate_note = note;
+                cid
+            }
+            Plan::Replace { new_audit_from, .. } => {
+                let old = &stored
+                    .as_ref()
+                    .expect("a replace has a stored copy")
+                    .session;
+                replace(tx, old, s, *new_audit_from)?;
+                old.candidate.id
+            }
+            Plan::Unchanged | Plan::KeepStored { .. } => stored
+                .as_ref()
+                .map(|p| p.session.candidate.id)
+                .unwrap_or(s.candidate.id),
+        };
+        let mut result = ImportResult {
+            session_id: s.id,
+            candidate: s.candidate.name.clone(),
+            interviewer: s.interviewer.clone(),
+            outcome: plan.outcome(),
+            candidate_note,
+            signed_by: f
+                .signature
+                .as_ref()
+                .map(|sig| crate::session_file::fingerprint(&sig.public_key)),
+            key_note,
+            sealed: false,
+        };
+        seal.apply_to_import(filed, &mut result);
+        out.push(result);
+        // A colleague's session of a member joins their plan here.
+        if stored.as_ref().is_none_or(|p| p.imported) {
+            super::plans::link_imported(tx, s.id, filed, &s.interviewer)?;
+        }
+        if matches!(plan, Plan::Add | Plan::Replace { .. }) {
+            let (key, value) = match &f.signature {
+                Some(sig) => (Some(&sig.public_key), Some(&sig.value)),
+                None => (None, None),
+            };
+            tx.execute(SET_SIGNATURE, params![s.id, key, value])?;
+            // The file as it arrived, to forward unchanged.
+            tx.execute(KEEP_ORIGINAL, params![s.id, f.to_json()])?;
+        } else if matches!(plan, Plan::Unchanged) && stored.as_ref().is_some_and(|p| p.imported) {
+            // Imported before originals were kept: keep this one.
+            tx.execute(KEEP_ORIGINAL_IF_MISSING, params![s.id, f.to_json()])?;
+        }
+    }
+    Ok(out)
 }
 
 /// The local candidate an imported session is filed under, and a note when

@@ -58,6 +58,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0010_sync_set_aside.sql",
         include_str!("migrations/0010_sync_set_aside.sql"),
     ),
+    (
+        "0011_interview_plans.sql",
+        include_str!("migrations/0011_interview_plans.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

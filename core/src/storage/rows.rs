@@ -4,7 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use crate::ids::{AuditId, CandidateId, SessionId};
+use crate::ids::{AuditId, CandidateId, PlanId, SessionId};
 use crate::session::{AuditAction, Recommendation, Status};
 
 /// Timestamps are stored as RFC 3339 text with milliseconds, in UTC.
@@ -61,7 +61,7 @@ macro_rules! sql_uuid {
         }
     )*};
 }
-sql_uuid!(SessionId, CandidateId, AuditId);
+sql_uuid!(SessionId, CandidateId, AuditId, PlanId);
 
 macro_rules! sql_enum {
     ($($t:ty),*) => {$(

@@ -379,7 +379,7 @@ impl Store {
         candidate_id: CandidateId,
         now: DateTime<Utc>,
     ) -> Result<Session> {
-        self.create(new, session_id, candidate_id, now, false)
+        self.create(new, session_id, candidate_id, now, false, None)
     }
 
     /// Creates a session and starts it, in one transaction: either the
@@ -391,7 +391,20 @@ impl Store {
         candidate_id: CandidateId,
         now: DateTime<Utc>,
     ) -> Result<Session> {
-        self.create(new, session_id, candidate_id, now, true)
+        self.create(new, session_id, candidate_id, now, true, None)
+    }
+
+    /// Creates and starts a session of a plan's member, in one transaction
+    /// with the check that the member has no session in the plan yet.
+    pub(crate) fn create_in_plan(
+        &mut self,
+        new: &NewSession,
+        session_id: SessionId,
+        candidate_id: CandidateId,
+        now: DateTime<Utc>,
+        plan: crate::ids::PlanId,
+    ) -> Result<Session> {
+        self.create(new, session_id, candidate_id, now, true, Some(plan))
     }
 
     fn create(
@@ -401,6 +414,7 @@ impl Store {
         candidate_id: CandidateId,
         now: DateTime<Utc>,
         start: bool,
+        plan: Option<crate::ids::PlanId>,
     ) -> Result<Session> {
         new.check()?;
         crate::session::check_new_ids(session_id, candidate_id)?;
@@ -430,6 +444,9 @@ impl Store {
             let cid = candidate_for(tx, name, candidate_id)?;
             let interviewer = new.interviewer.trim();
             let role = new.role.trim();
+            if let Some(plan) = plan {
+                super::plans::claim(tx, plan, interviewer)?;
+            }
             tx.execute(
                 INSERT_NEW_SESSION,
                 params![
@@ -463,6 +480,9 @@ impl Store {
                     .execute(params![session_id, q.id])?;
             }
             insert_search_words(tx, &session_id.to_string(), &[name, interviewer, role])?;
+            if let Some(plan) = plan {
+                super::plans::set_session_plan(tx, session_id, plan)?;
+            }
             if start {
                 open_for_change(tx, session_id, now)?;
             }
