@@ -227,9 +227,9 @@ const PAGE_AFTER: &str = "(s.created_at, s.id) < (?, ?)";
 const PAGE_TOTAL: &str = "SELECT count(*) FROM {from} WHERE {filter}";
 /// The cursor just before the `n`-th session of the list (for a page that
 /// starts at a count of rows, e.g. the CLI's `--offset`): walks the index
-/// only, no row is built.
+/// only, no row is built; `{from}` as in `PAGE_TOTAL`.
 const PAGE_SKIP: &str = "
-    SELECT s.created_at, s.id FROM session s JOIN candidate c ON c.id = s.candidate_id
+    SELECT s.created_at, s.id FROM {from}
     WHERE {filter}
     ORDER BY s.created_at DESC, s.id DESC
     LIMIT 1 OFFSET ?";

@@ -59,6 +59,16 @@ fn filter_sql(filter: &SessionFilter) -> (String, Vec<String>, bool) {
     (sql, params, uses_candidate)
 }
 
+/// The table(s) a count or a skip reads: the session alone unless the filter
+/// names the candidate (every session has exactly one).
+fn from_sql(uses_candidate: bool) -> &'static str {
+    if uses_candidate {
+        "session s JOIN candidate c ON c.id = s.candidate_id"
+    } else {
+        "session s"
+    }
+}
+
 /// The page query's SQL for a filter's conditions, with or without a cursor.
 fn page_sql(cond: &str, after: bool) -> String {
     PAGE.replace("{filter}", cond)
@@ -84,11 +94,7 @@ impl Store {
         limit: u64,
     ) -> Result<SessionPage> {
         let (cond, args, uses_candidate) = filter_sql(filter);
-        let from = if uses_candidate {
-            "session s JOIN candidate c ON c.id = s.candidate_id"
-        } else {
-            "session s"
-        };
+        let from = from_sql(uses_candidate);
         let total: i64 = self
             .conn
             .prepare_cached(
@@ -165,14 +171,18 @@ impl Store {
         if offset == 0 {
             return self.session_page(filter, None, limit);
         }
-        let (cond, args, _) = filter_sql(filter);
+        let (cond, args, uses_candidate) = filter_sql(filter);
         let skip = i64::try_from(offset - 1).unwrap_or(i64::MAX);
         let mut bound: Vec<&dyn rusqlite::ToSql> =
             args.iter().map(|a| a as &dyn rusqlite::ToSql).collect();
         bound.push(&skip);
         let cursor = self
             .conn
-            .prepare_cached(&PAGE_SKIP.replace("{filter}", &cond))?
+            .prepare_cached(
+                &PAGE_SKIP
+                    .replace("{from}", from_sql(uses_candidate))
+                    .replace("{filter}", &cond),
+            )?
             .query_row(bound.as_slice(), |r| {
                 Ok(SessionCursor {
                     created_at: r.get::<_, Ts>(0)?.0,
