@@ -786,7 +786,7 @@ async fn note_saves(n: usize, after: &Path, before: Option<&Path>, rounds: usize
             p.clamped += s.clamped;
             p.tick = s.tick;
             p.wall += s.wall;
-            p.saved = round == 0 && s.saved || p.saved && s.saved;
+            p.saved = s.saved && (round == 0 || p.saved);
         }
     }
     std::env::set_var("PANELIST_APP_BIN", after);
