@@ -288,7 +288,7 @@ fn list(
     limit: Option<u64>,
     as_json: bool,
 ) -> Result<()> {
-    let page = store.session_page(filter, offset, limit.unwrap_or(u64::MAX))?;
+    let page = store.session_page_from(filter, offset, limit.unwrap_or(u64::MAX))?;
     if (page.rows.len() as u64) < page.total {
         status!(
             "sessions {}–{} of {}",

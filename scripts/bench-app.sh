@@ -10,6 +10,8 @@
 #
 # Environment: PANELIST_BENCH_LAUNCHES (20), PANELIST_BENCH_SAVES (500),
 # PANELIST_APP_BIN (app to measure; default target/release/panelist-app),
+# PANELIST_APP_BIN_BEFORE (another release app, e.g. built from main: only the
+# note saves run, both apps alternately, PANELIST_BENCH_ROUNDS runs each),
 # CARGO_TARGET_DIR (default ./target), PANELIST_E2E_VERBOSE=1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -20,7 +22,7 @@ BUILD=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "bench-app.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done

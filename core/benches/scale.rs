@@ -6,7 +6,8 @@
 //! A generator builds N sessions through the core (7 questions each, scored,
 //! with notes, submitted): four interviewers per candidate, as other
 //! interviewers' session files imported 1,000 per transaction. Then:
-//! database size per session, the first page of the session list, a search
+//! database size per session, the first page of the session list against
+//! deep pages (keyset paging, and LIMIT/OFFSET as before it), a search
 //! by candidate, compare for one candidate, and calibration over every
 //! submitted session.
 
@@ -16,7 +17,8 @@ use chrono::{Duration as Span, TimeZone, Utc};
 use panelist_core::bank::builtin_bank;
 use panelist_core::panel;
 use panelist_core::session::{
-    AuditAction, AuditEvent, Candidate, Entry, Recommendation, Session, SessionFilter, Status,
+    AuditAction, AuditEvent, Candidate, Entry, Recommendation, Session, SessionCursor,
+    SessionFilter, Status,
 };
 use panelist_core::session_file::SessionFile;
 use panelist_core::Store;
@@ -41,6 +43,96 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
         times.push(t.elapsed());
     }
     (median(times), out.unwrap())
+}
+
+/// The session list as it was paged before keyset paging (LIMIT/OFFSET,
+/// the count joined with the candidate), run on the same file for the
+/// side-by-side figures. Copied from core/src/storage/sessions.rs as it was;
+/// the bench runs it directly, the product no longer has it.
+const OFFSET_PAGE: &str = "
+    SELECT s.id, c.name AS candidate, s.interviewer, s.role, s.kit_name, s.status, s.created_at,
+           s.started_at, s.finished_at,
+           (SELECT count(*) FROM entry e WHERE e.session_id = s.id) AS questions,
+           (SELECT count(e.score) FROM entry e WHERE e.session_id = s.id) AS scored,
+           CASE WHEN {sealed} THEN NULL ELSE s.recommendation END AS recommendation, s.imported,
+           {sealed} AS sealed
+    FROM session s JOIN candidate c ON c.id = s.candidate_id
+    WHERE 1
+    ORDER BY s.created_at DESC, s.id DESC
+    LIMIT ? OFFSET ?";
+const OFFSET_TOTAL: &str =
+    "SELECT count(*) FROM session s JOIN candidate c ON c.id = s.candidate_id WHERE 1";
+const OLD_SEALED: &str = "(s.imported = 1 AND s.candidate_id IN (
+         SELECT c.id FROM session o
+         JOIN candidate m ON m.id = o.candidate_id
+         JOIN candidate c ON c.look_key = m.look_key
+         WHERE o.imported = 0 AND o.status != 'submitted'
+         UNION
+         SELECT c.id FROM session o
+         JOIN candidate m ON m.id = o.candidate_id
+         JOIN candidate c ON c.look_key_confusable = m.look_key_confusable
+         WHERE o.imported = 0 AND o.status != 'submitted'
+         UNION
+         SELECT candidate_id FROM session WHERE imported = 0 AND status != 'submitted'))";
+
+/// The first page of 50 against pages deep in the list, keyset-paged (now)
+/// and LIMIT/OFFSET (before), interleaved so both see the same machine.
+fn session_list(store: &Store, db: &std::path::Path, n: u64) {
+    let all = SessionFilter::default();
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let old_sql = OFFSET_PAGE.replace("{sealed}", OLD_SEALED);
+    let offset_page = |offset: u64| {
+        let total: i64 = conn.query_row(OFFSET_TOTAL, [], |r| r.get(0)).unwrap();
+        let mut stmt = conn.prepare_cached(&old_sql).unwrap();
+        let rows: Vec<String> = stmt
+            .query_map([50, offset as i64], |r| r.get::<_, String>(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        (rows, total)
+    };
+    println!("session list, pages of 50     keyset (now)   LIMIT/OFFSET (before)");
+    for (label, at) in [
+        ("first page", 0),
+        ("row 50,000 (or the middle)", 50_000.min(n / 2)),
+        ("last page", n.saturating_sub(50)),
+    ] {
+        // The cursor a page at `at` starts after, found once; the timed
+        // call is the page itself (what the app's Next does).
+        let cursor = (at > 0).then(|| {
+            let row = store.session_page_from(&all, at - 1, 1).unwrap().rows[0].clone();
+            SessionCursor {
+                created_at: row.created_at,
+                id: row.id,
+            }
+        });
+        let (keyset, page) = time(20, || {
+            store.session_page(&all, cursor.as_ref(), 50).unwrap()
+        });
+        let (offset, (rows, total)) = time(20, || offset_page(at));
+        let same = page
+            .rows
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect::<Vec<_>>()
+            == rows;
+        println!(
+            "  {label:<27} {keyset:>8.2} ms   {offset:>10.2} ms   ({} rows at row {at} of {}; {})",
+            page.rows.len(),
+            page.total.max(total as u64),
+            if same { "same rows" } else { "ROWS DIFFER" }
+        );
+    }
+    let (ms, page) = time(20, || {
+        store
+            .session_page_from(&all, 50_000.min(n / 2), 50)
+            .unwrap()
+    });
+    println!(
+        "  by count (CLI --offset {}) {ms:>8.2} ms   ({} rows; walks the index to the start)",
+        50_000.min(n / 2),
+        page.rows.len()
+    );
 }
 
 fn main() {
@@ -152,33 +244,14 @@ fn main() {
     );
 
     let store = Store::open(&db).unwrap();
-    let (ms, page) = time(20, || {
-        store
-            .session_page(&SessionFilter::default(), 0, 50)
-            .unwrap()
-    });
-    println!(
-        "first page of the session list {ms:>10.2} ms   ({} rows of {}; goal < 50 ms)",
-        page.rows.len(),
-        page.total
-    );
-    let (ms, page) = time(20, || {
-        store
-            .session_page(&SessionFilter::default(), 50_000.min(n as u64 / 2), 50)
-            .unwrap()
-    });
-    println!(
-        "a page in the middle           {ms:>10.2} ms   ({} rows at offset {})",
-        page.rows.len(),
-        page.offset
-    );
+    session_list(&store, &db, n as u64);
     let who = name(candidates / 3);
     let (ms, page) = time(20, || {
         let filter = SessionFilter {
             text: Some(who.to_lowercase()),
             ..Default::default()
         };
-        store.session_page(&filter, 0, 50).unwrap()
+        store.session_page(&filter, None, 50).unwrap()
     });
     println!(
         "search by candidate (words)    {ms:>10.2} ms   ({:?}: {} sessions; goal < 50 ms)",
@@ -190,7 +263,7 @@ fn main() {
             text: Some("candidate1234".into()),
             ..Default::default()
         };
-        store.session_page(&filter, 0, 50).unwrap()
+        store.session_page(&filter, None, 50).unwrap()
     });
     println!(
         "search by word prefix          {ms:>10.2} ms   (\"candidate1234\": {} sessions)",
@@ -201,7 +274,7 @@ fn main() {
             candidate: Some(who.clone()),
             ..Default::default()
         };
-        store.session_page(&filter, 0, 50).unwrap()
+        store.session_page(&filter, None, 50).unwrap()
     });
     println!(
         "filter by candidate name       {ms:>10.2} ms   ({} sessions)",
@@ -214,7 +287,7 @@ fn main() {
             to: Some(t0 + Span::days(60)),
             ..Default::default()
         };
-        store.session_page(&filter, 0, 50).unwrap()
+        store.session_page(&filter, None, 50).unwrap()
     });
     println!(
         "interviewer + date range       {ms:>10.2} ms   ({} sessions)",

@@ -470,6 +470,17 @@ pub struct SessionFilter {
     pub to: Option<DateTime<Utc>>,
 }
 
+/// Where a page of the session list starts: just after this session in the
+/// list's order (newest first: `created_at`, then `id`, both descending).
+/// Paging by the sort key costs the same at any depth (keyset paging).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(deny_unknown_fields)]
+pub struct SessionCursor {
+    pub created_at: DateTime<Utc>,
+    pub id: SessionId,
+}
+
 /// One page of the session list, newest first, and how many sessions match.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -478,9 +489,9 @@ pub struct SessionPage {
     #[ts(type = "number")]
     pub total: u64,
     #[ts(type = "number")]
-    pub offset: u64,
-    #[ts(type = "number")]
     pub limit: u64,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<SessionCursor>,
 }
 
 /// A session with where it came from.

@@ -104,7 +104,7 @@ fn a_reordered_kit_interview_is_still_compared_on_that_kit() {
     let names: Vec<&str> = cmp.rows.iter().map(|r| r.candidate.as_str()).collect();
     assert_eq!(names, ["Ada", "Bob"]);
     // In the list, too.
-    let page = store.session_page(&Default::default(), 0, 10).unwrap();
+    let page = store.session_page(&Default::default(), None, 10).unwrap();
     let bob = page.rows.iter().find(|r| r.candidate == "Bob").unwrap();
     assert_eq!(bob.kit.as_deref(), Some(kit.name.as_str()));
 }

@@ -1,14 +1,14 @@
 //! The IPC commands. Each one is a thin wrapper: make ids and read the clock
-//! here, then make one core call (one durable transaction) on the blocking
-//! pool. No SQL and no domain rules live in this file.
+//! here, then make one core call (one durable transaction) on the database
+//! thread (`state::Db`). No SQL and no domain rules live in this file.
 
 use std::path::PathBuf;
 
 use chrono::Utc;
 use panelist_core::bank::{self, Competency, Kit, KitSummary, Question};
 use panelist_core::session::{
-    CompetencyAverage, NewSession, Recommendation, Scale, Session, SessionDetails, SessionFilter,
-    SessionPage, WrapUp,
+    CompetencyAverage, NewSession, Recommendation, Scale, Session, SessionCursor, SessionDetails,
+    SessionFilter, SessionPage, WrapUp,
 };
 use panelist_core::{files, report};
 use panelist_core::{AuditId, CandidateId, SessionId, Store};
@@ -106,16 +106,18 @@ pub async fn app_info(db: State<'_, Db>) -> IpcResult<AppInfo> {
     })
 }
 
-/// One page of the sessions matching `filter`, newest first, with how many
-/// match in all. `limit` is capped at [`MAX_PAGE`].
+/// One page of the sessions matching `filter`, newest first: the `limit`
+/// sessions after the cursor `after` (the previous page's `next`; `None`
+/// for the first page), with how many match in all. `limit` is capped at
+/// [`MAX_PAGE`].
 pub async fn list_sessions(
     db: State<'_, Db>,
     filter: SessionFilter,
-    offset: u64,
+    after: Option<SessionCursor>,
     limit: u64,
 ) -> IpcResult<SessionPage> {
     let limit = limit.clamp(1, MAX_PAGE);
-    db.run(move |s| s.session_page(&filter, offset, limit))
+    db.run(move |s| s.session_page(&filter, after.as_ref(), limit))
         .await
 }
 
@@ -239,13 +241,18 @@ pub async fn set_notes(
     let now = Utc::now();
     let len = notes.chars().count();
     let t0 = std::time::Instant::now();
-    let r = db
-        .run(move |s| s.set_notes(session_id, &question_id, &notes, now))
+    let (r, timing) = db
+        .run_timed(move |s| s.set_notes(session_id, &question_id, &notes, now))
         .await;
+    // Where the time went: waiting for the database thread, the durable
+    // write itself, and handing the answer back.
     tracing::debug!(
         chars = len,
         result = ?r.as_ref().map_err(|e| e.code),
         elapsed = ?t0.elapsed(),
+        queued = ?timing.map(|t| t.queued),
+        work = ?timing.map(|t| t.work),
+        answer = ?timing.map(|t| t.answer),
         "set_notes"
     );
     r

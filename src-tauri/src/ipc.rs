@@ -391,7 +391,7 @@ mod tests {
         // Argument keys are camelCase (as Tauri reads them), u64 is a number,
         // Option is `| null`, `()` is void, and the bindings are imported.
         assert!(text.contains(
-            "    listSessions: (filter: SessionFilter, offset: number, limit: number): Promise<SessionPage> =>\n      invoke<SessionPage>(\"list_sessions\", { filter, offset, limit }),"
+            "    listSessions: (filter: SessionFilter, after: SessionCursor | null, limit: number): Promise<SessionPage> =>\n      invoke<SessionPage>(\"list_sessions\", { filter, after, limit }),"
         ), "{text}");
         assert!(text.contains("budgetMinutes: (questionIds: Array<string>): Promise<number>"));
         assert!(text.contains("setScore: (sessionId: SessionId, questionId: string, level: number | null): Promise<void>"));

@@ -162,7 +162,7 @@ fn every_read(s: &Store, own: SessionId, theirs: SessionId) -> Vec<(String, Stri
             ..SessionFilter::default()
         },
     ] {
-        out("list_sessions", json(&s.session_page(&filter, 0, 500)));
+        out("list_sessions", json(&s.session_page(&filter, None, 500)));
     }
     out(
         "budget_minutes",

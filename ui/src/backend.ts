@@ -27,6 +27,7 @@ import type { QuestionDoc } from "./bindings/QuestionDoc";
 import type { NewSession } from "./bindings/NewSession";
 import type { Recommendation } from "./bindings/Recommendation";
 import type { SessionDetails } from "./bindings/SessionDetails";
+import type { SessionCursor } from "./bindings/SessionCursor";
 import type { SessionFilter } from "./bindings/SessionFilter";
 import type { SessionPage } from "./bindings/SessionPage";
 import type { WrapUp } from "./bindings/WrapUp";
@@ -121,8 +122,12 @@ const ipc = commands(call);
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
-  /** One page of the sessions matching `filter`, newest first, and how many match. */
-  listSessions(filter: SessionFilter, offset: number, limit: number): Promise<SessionPage>;
+  /**
+   * One page of the sessions matching `filter`, newest first, and how many
+   * match: the `limit` after the cursor `after` (the previous page's `next`;
+   * `null` for the first page).
+   */
+  listSessions(filter: SessionFilter, after: SessionCursor | null, limit: number): Promise<SessionPage>;
   /** The time budget of these questions in minutes (the core's sum). */
   budgetMinutes(questionIds: string[]): Promise<number>;
   getBank(): Promise<BankView>;
@@ -213,7 +218,7 @@ export interface Backend {
 
 export const backend: Backend = {
   appInfo: () => ipc.appInfo(),
-  listSessions: (filter, offset, limit) => ipc.listSessions(filter, offset, limit),
+  listSessions: (filter, after, limit) => ipc.listSessions(filter, after, limit),
   budgetMinutes: (questionIds) => ipc.budgetMinutes(questionIds),
   getBank: () => ipc.getBank(),
   saveKit: (name, description, questions, replace) => ipc.saveKit(name, description, questions, replace),

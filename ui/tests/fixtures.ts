@@ -16,6 +16,7 @@ import type { Erasure } from "../src/bindings/Erasure";
 import type { ImportedFile, SessionView } from "../src/types";
 import type { Entry } from "../src/bindings/Entry";
 import type { Question } from "../src/bindings/Question";
+import type { SessionCursor } from "../src/bindings/SessionCursor";
 import type { SessionPage } from "../src/bindings/SessionPage";
 import type { SessionFilter } from "../src/bindings/SessionFilter";
 import type { SessionSummary } from "../src/bindings/SessionSummary";
@@ -75,9 +76,9 @@ export function entry(q: Question, name: string, extra: Partial<Entry> = {}): En
   };
 }
 
-/** A page of the session list holding exactly `rows`. */
-export function page(rows: SessionSummary[], offset = 0, total = rows.length): SessionPage {
-  return { rows, total, offset, limit: 50 };
+/** A page of the session list holding exactly `rows`, with `next` where the following page starts. */
+export function page(rows: SessionSummary[], total = rows.length, next: SessionCursor | null = null): SessionPage {
+  return { rows, total, limit: 50, next };
 }
 
 /**
@@ -125,7 +126,7 @@ export function fakeBackend(s: SessionView) {
   const ok = () => vi.fn(async () => undefined);
   const b = {
     appInfo: vi.fn(async () => ({ version: "0", db_path: "/tmp/x.db", db_error: null, interviewer: "Grace" })),
-    listSessions: vi.fn(async (_f: SessionFilter, _o: number, _l: number): Promise<SessionPage> => page([])),
+    listSessions: vi.fn(async (_f: SessionFilter, _a: SessionCursor | null, _l: number): Promise<SessionPage> => page([])),
     budgetMinutes: vi.fn(async (_ids: string[]): Promise<number> => 0),
     getBank: vi.fn(async () => ({ competencies: [], questions: [], kits: [] })),
     saveKit: vi.fn(),

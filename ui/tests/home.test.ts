@@ -122,7 +122,7 @@ describe("home lifecycle", () => {
     backend.listSessions.mockResolvedValueOnce(page(rows.filter((r) => r.candidate === "Lin Wei")));
     $("button[aria-label='Erase Lin Wei']").click();
     await settle();
-    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: null, candidate: "Lin Wei" }, 0, 500);
+    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: null, candidate: "Lin Wei" }, null, 500);
     const dlg = $<HTMLDialogElement>("dialog[open]");
     expect(dlg.textContent).toContain("This erases Lin Wei and all 3 of their sessions (2 of yours; 1 from Ravi)");
     expect(dlg.textContent).toContain("cannot be undone");

@@ -31,11 +31,11 @@ describe("generated commands", () => {
 
   it("send the Rust name and the declared arguments in camelCase", async () => {
     await typed.setNotes("s1", "q1", "notes");
-    await typed.listSessions({ text: null, candidate: null }, 0, 50);
+    await typed.listSessions({ text: null, candidate: null }, null, 50);
     await typed.appInfo();
     expect(sent).toEqual([
       ["set_notes", { sessionId: "s1", questionId: "q1", notes: "notes" }],
-      ["list_sessions", { filter: { text: null, candidate: null }, offset: 0, limit: 50 }],
+      ["list_sessions", { filter: { text: null, candidate: null }, after: null, limit: 50 }],
       ["app_info", {}],
     ]);
   });
@@ -45,7 +45,7 @@ describe("generated commands", () => {
     const never = (f: () => unknown) => expect(typeof f).toBe("function");
     // @ts-expect-error notes are a string in Rust
     never(() => typed.setNotes("s1", "q1", 5));
-    // @ts-expect-error list_sessions takes a filter, an offset and a limit
+    // @ts-expect-error list_sessions takes a filter, a cursor and a limit
     never(() => typed.listSessions(0, 50));
     // @ts-expect-error there is no such command
     never(() => typed.setNote("s1", "q1", "x"));

@@ -61,15 +61,17 @@ describe("home", () => {
   });
 
   it("labels the page", () => {
-    expect(pageLabel(page(rows))).toBe("Sessions 1–3 of 3");
-    expect(pageLabel(page(rows, 50, 120))).toBe("Sessions 51–53 of 120");
-    expect(pageLabel(page([]))).toBe("");
+    expect(pageLabel(page(rows), 0)).toBe("Sessions 1–3 of 3");
+    expect(pageLabel(page(rows, 120), 50)).toBe("Sessions 51–53 of 120");
+    expect(pageLabel(page([]), 0)).toBe("");
   });
 
   it("pages through the sessions with Previous and Next, and a new search starts at the first page", async () => {
     const backend = fakeBackend(session());
-    backend.listSessions.mockImplementation(async (_f, offset) =>
-      page(offset === 0 ? rows : rows.slice(0, 1), offset, 51),
+    // Keyset paging: the first page says where the next starts.
+    const cursor = { created_at: "2026-11-20T09:00:00.000Z", id: "c" };
+    backend.listSessions.mockImplementation(async (_f, after) =>
+      after === null ? page(rows, 51, cursor) : page(rows.slice(0, 1), 51),
     );
     document.body.appendChild(homeScreen(fakeCtx(backend)).el);
     await vi.advanceTimersByTimeAsync(0);
@@ -80,7 +82,7 @@ describe("home", () => {
     expect(next.disabled).toBe(false);
     next.click();
     await vi.advanceTimersByTimeAsync(0);
-    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: null, candidate: null }, PAGE_SIZE, PAGE_SIZE);
+    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: null, candidate: null }, cursor, PAGE_SIZE);
     expect(document.querySelector(".page-label")!.textContent).toBe("Sessions 51–51 of 51");
     expect(document.querySelectorAll(".session-row")).toHaveLength(1);
     expect(next.disabled).toBe(true);
@@ -92,7 +94,7 @@ describe("home", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.listSessions).toHaveBeenLastCalledWith(
       { text: null, candidate: null, status: "submitted" },
-      0,
+      null,
       PAGE_SIZE,
     );
   });
@@ -109,7 +111,7 @@ describe("home", () => {
     search.value = "grace";
     search.dispatchEvent(new Event("input"));
     await vi.advanceTimersByTimeAsync(200);
-    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: "grace", candidate: null }, 0, PAGE_SIZE);
+    expect(backend.listSessions).toHaveBeenLastCalledWith({ text: "grace", candidate: null }, null, PAGE_SIZE);
     (document.querySelector(".session-row") as HTMLButtonElement).click();
     expect(ctx.go).toHaveBeenCalledWith({ name: "live", id: "a" });
   });

@@ -94,6 +94,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// A database's path and key, to open a second connection to it.
+#[derive(Clone)]
 pub struct Reopen {
     pub(super) path: PathBuf,
     pub(super) key: Option<DbKey>,

@@ -19,6 +19,9 @@
 //! The app binary: `$PANELIST_APP_BIN`, else target/release/panelist-app when
 //! it exists, else target/debug/panelist-app. `PANELIST_BENCH_LAUNCHES`
 //! (default 20) and `PANELIST_BENCH_SAVES` (default 500) change the counts.
+//! With `PANELIST_APP_BIN_BEFORE` (e.g. a release build of main) only the
+//! note saves run, the two binaries alternately (`PANELIST_BENCH_ROUNDS`
+//! runs each, default 3), printed side by side.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -48,7 +51,8 @@ fn main() {
     describe_binary(&bin);
     println!("load average at start: {}", load_average());
 
-    let launches = env_usize("PANELIST_BENCH_LAUNCHES", 20);
+    let compare = std::env::var_os("PANELIST_APP_BIN_BEFORE").is_some();
+    let launches = env_usize("PANELIST_BENCH_LAUNCHES", if compare { 0 } else { 20 });
     let saves = env_usize("PANELIST_BENCH_SAVES", 500);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -65,13 +69,23 @@ fn main() {
                 Err(_) => println!("startup benchmark did not finish within {limit:?}"),
             },
         }
-        match tokio::time::timeout(Duration::from_secs(300), memory()).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => println!("memory benchmark failed: {e}"),
-            Err(_) => println!("memory benchmark did not finish within 300 s"),
+        if compare {
+            println!("memory: skipped (comparing note saves of two binaries)");
+        } else {
+            match tokio::time::timeout(Duration::from_secs(300), memory()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => println!("memory benchmark failed: {e}"),
+                Err(_) => println!("memory benchmark did not finish within 300 s"),
+            }
         }
-        let limit = Duration::from_secs(120 + saves as u64 / 10);
-        match tokio::time::timeout(limit, note_saves(saves)).await {
+        let before = std::env::var_os("PANELIST_APP_BIN_BEFORE").map(PathBuf::from);
+        let rounds = env_usize(
+            "PANELIST_BENCH_ROUNDS",
+            if before.is_some() { 3 } else { 1 },
+        );
+        let limit = Duration::from_secs((120 + saves as u64 / 10) * rounds as u64 * 2);
+        match tokio::time::timeout(limit, note_saves(saves, &bin, before.as_deref(), rounds)).await
+        {
             Ok(Ok(())) => {}
             Ok(Err(e)) => println!("note-save benchmark failed: {e}"),
             Err(_) => println!("note-save benchmark did not finish within {limit:?}"),
@@ -474,7 +488,7 @@ async fn memory() -> Result<()> {
         IDLE.as_secs()
     );
     let env = TestEnv::new();
-    let run = AppRun::start(&env).await?;
+    let run = AppRun::start_shipped(&env).await?;
     let result = async {
         run.d().set_script_timeout(Duration::from_secs(60)).await?;
         let got = run.d().execute_async(OPEN_30_SCRIPT, vec![]).await?;
@@ -579,11 +593,87 @@ const spinToEdge = () => { const a = performance.now(); let b = a, k = 0; while 
 })().catch((e) => done({ error: String(e && e.message ? e.message : JSON.stringify(e)) }));
 "#;
 
-async fn note_saves(n: usize) -> Result<()> {
+/// The note-save samples of one app run.
+#[derive(Default)]
+struct Saves {
+    times: Vec<f64>,
+    raw: Vec<f64>,
+    noop: Vec<f64>,
+    clamped: u64,
+    tick: f64,
+    wall: f64,
+    saved: bool,
+}
+
+/// Note saves through IPC. With `before` (PANELIST_APP_BIN_BEFORE, e.g. a
+/// release build of main), the two binaries run alternately, `rounds` runs
+/// each (before, after, before, …), so both see the same machine; the
+/// samples of each binary are pooled.
+async fn note_saves(n: usize, after: &Path, before: Option<&Path>, rounds: usize) -> Result<()> {
     println!();
-    println!("== note save over IPC: invoke('set_notes') from the page, {n} sequential calls ==");
+    println!(
+        "== note save over IPC: invoke('set_notes') from the page, {n} sequential calls per run =="
+    );
+    let mut bins: Vec<(&str, &Path)> = Vec::new();
+    if let Some(b) = before {
+        println!("before: {}", b.display());
+        println!("after:  {}", after.display());
+        bins.push(("before", b));
+    }
+    bins.push((
+        if before.is_some() {
+            "after"
+        } else {
+            "this binary"
+        },
+        after,
+    ));
+    let mut pooled: Vec<Saves> = bins.iter().map(|_| Saves::default()).collect();
+    for round in 0..rounds.max(1) {
+        for (i, (label, bin)) in bins.iter().enumerate() {
+            // The e2e helpers start $PANELIST_APP_BIN; no other thread is
+            // starting an app meanwhile.
+            std::env::set_var("PANELIST_APP_BIN", bin);
+            let s = note_save_run(n).await?;
+            println!(
+                "  run {} {label:<11} p50={:.3} ms  p99={:.3} ms  (load {})",
+                round + 1,
+                pct_unsorted(&s.times, 0.50),
+                pct_unsorted(&s.times, 0.99),
+                load_average()
+            );
+            let p = &mut pooled[i];
+            p.times.extend(&s.times);
+            p.raw.extend(&s.raw);
+            p.noop.extend(&s.noop);
+            p.clamped += s.clamped;
+            p.tick = s.tick;
+            p.wall += s.wall;
+            p.saved = s.saved && (round == 0 || p.saved);
+        }
+    }
+    std::env::set_var("PANELIST_APP_BIN", after);
+    for ((label, _), s) in bins.iter().zip(pooled) {
+        print_saves(label, s);
+    }
+    Ok(())
+}
+
+fn pct_unsorted(v: &[f64], p: f64) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        f64::NAN
+    } else {
+        pct(&v, p)
+    }
+}
+
+/// One app run: a fresh database, `n` saves (after 20 untimed), then the
+/// last note checked in the database file after the app exited.
+async fn note_save_run(n: usize) -> Result<Saves> {
     let env = TestEnv::new();
-    let run = AppRun::start(&env).await?;
+    let run = AppRun::start_shipped(&env).await?;
     let result = async {
         run.d().set_script_timeout(Duration::from_secs(600)).await?;
         let wall = Instant::now();
@@ -606,12 +696,10 @@ async fn note_saves(n: usize) -> Result<()> {
             .map(|a| a.iter().filter_map(Value::as_f64).collect())
             .unwrap_or_default()
     };
-    let (mut times, mut raw) = (floats("times"), floats("raw"));
+    let (times, raw) = (floats("times"), floats("raw"));
     if times.is_empty() || times.len() != raw.len() {
         return Err(format!("no times from the page: {got}").into());
     }
-    let tick = got["tick"].as_f64().unwrap_or(f64::NAN);
-    let clamped = got["clamped"].as_u64().unwrap_or(0);
     // The last save is in the database file (the app has exited).
     let stored: String = env.open_db().query_row(
         "SELECT notes FROM entry WHERE session_id = ?1 AND question_id = ?2",
@@ -621,16 +709,32 @@ async fn note_saves(n: usize) -> Result<()> {
         ],
         |r| r.get(0),
     )?;
-    let saved = if stored == got["last"].as_str().unwrap_or_default() {
-        "the last note is in the database"
-    } else {
-        "WARNING: the last note is NOT in the database"
-    };
+    Ok(Saves {
+        times,
+        raw,
+        noop: floats("noop"),
+        clamped: got["clamped"].as_u64().unwrap_or(0),
+        tick: got["tick"].as_f64().unwrap_or(f64::NAN),
+        wall: wall.as_secs_f64(),
+        saved: stored == got["last"].as_str().unwrap_or_default(),
+    })
+}
+
+fn print_saves(label: &str, s: Saves) {
+    let Saves {
+        mut times,
+        mut raw,
+        mut noop,
+        clamped,
+        tick,
+        wall,
+        saved,
+    } = s;
     let total: f64 = times.iter().sum();
     times.sort_by(f64::total_cmp);
     raw.sort_by(f64::total_cmp);
     println!(
-        "set_notes round trip   n={}  p50={:.3} ms  p99={:.3} ms  max={:.3} ms  mean={:.3} ms",
+        "{label}: set_notes round trip   n={}  p50={:.3} ms  p99={:.3} ms  max={:.3} ms  mean={:.3} ms",
         times.len(),
         pct(&times, 0.50),
         pct(&times, 0.99),
@@ -638,14 +742,12 @@ async fn note_saves(n: usize) -> Result<()> {
         total / times.len() as f64
     );
     println!(
-        "  page clock tick {tick:.3} ms (times interpolated between ticks, {:.0} spins/ms; {clamped} of {} clamped into their tick); rounded to ticks: p50={:.0} p99={:.0} max={:.0} ms",
-        got["itersPerMs"].as_f64().unwrap_or(f64::NAN),
+        "  page clock tick {tick:.3} ms ({clamped} of {} clamped into their tick); rounded to ticks: p50={:.0} p99={:.0} max={:.0} ms",
         times.len(),
         pct(&raw, 0.50),
         pct(&raw, 0.99),
         raw[raw.len() - 1],
     );
-    let mut noop = floats("noop");
     noop.sort_by(f64::total_cmp);
     if !noop.is_empty() {
         println!(
@@ -657,10 +759,11 @@ async fn note_saves(n: usize) -> Result<()> {
         );
     }
     println!(
-        "  whole script (session, calibration, {} saves, {} no-ops): {:.2} s; {saved}",
-        times.len() + 20,
-        noop.len() + 20,
-        wall.as_secs_f64()
+        "  {wall:.2} s of page scripts; {}",
+        if saved {
+            "the last note of every run is in the database"
+        } else {
+            "WARNING: a run's last note is NOT in the database"
+        }
     );
-    Ok(())
 }

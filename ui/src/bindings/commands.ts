@@ -21,6 +21,7 @@ import type { QuestionHistory } from "./QuestionHistory";
 import type { Recommendation } from "./Recommendation";
 import type { ReportFormat } from "./ReportFormat";
 import type { ReportPreview } from "./ReportPreview";
+import type { SessionCursor } from "./SessionCursor";
 import type { SessionDetails } from "./SessionDetails";
 import type { SessionFilter } from "./SessionFilter";
 import type { SessionId } from "./SessionId";
@@ -40,8 +41,8 @@ export function commands(invoke: Invoke) {
     appInfo: (): Promise<AppInfo> =>
       invoke<AppInfo>("app_info", {}),
     /** `list_sessions` (read) */
-    listSessions: (filter: SessionFilter, offset: number, limit: number): Promise<SessionPage> =>
-      invoke<SessionPage>("list_sessions", { filter, offset, limit }),
+    listSessions: (filter: SessionFilter, after: SessionCursor | null, limit: number): Promise<SessionPage> =>
+      invoke<SessionPage>("list_sessions", { filter, after, limit }),
     /** `budget_minutes` (read) */
     budgetMinutes: (questionIds: Array<string>): Promise<number> =>
       invoke<number>("budget_minutes", { questionIds }),

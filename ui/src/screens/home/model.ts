@@ -24,10 +24,10 @@ export function sessionFilter(text: string, status: Status | "", range: DateRang
   return filter;
 }
 
-/** "Sessions 1–50 of 120"; empty when nothing matches. */
-export function pageLabel(p: SessionPage): string {
+/** "Sessions 51–100 of 120" for a page after `offset` rows; empty when nothing matches. */
+export function pageLabel(p: SessionPage, offset: number): string {
   if (p.total === 0 || p.rows.length === 0) return "";
-  return `Sessions ${p.offset + 1}–${p.offset + p.rows.length} of ${p.total}`;
+  return `Sessions ${offset + 1}–${offset + p.rows.length} of ${p.total}`;
 }
 
 /** Rows grouped by candidate, in the order each candidate first appears. */

@@ -1,6 +1,7 @@
 // Home's session list: search and filters, the pager, the rows grouped by
 // candidate with each candidate's Panel and Erase, and each row's Delete.
 import type { Ctx } from "../../app";
+import type { SessionCursor } from "../../bindings/SessionCursor";
 import type { SessionPage } from "../../bindings/SessionPage";
 import type { SessionSummary } from "../../bindings/SessionSummary";
 import type { Status } from "../../bindings/Status";
@@ -66,8 +67,10 @@ export class SessionList {
     field("Search", this.search),
     h("div", { class: "row" }, field("Status", this.status), field("Date", this.range)),
   );
-  private page: SessionPage = { rows: [], total: 0, offset: 0, limit: PAGE_SIZE };
-  private offset = 0;
+  private page: SessionPage = { rows: [], total: 0, limit: PAGE_SIZE, next: null };
+  /** Where each page up to the shown one starts (keyset paging: the cursor
+   * the core gave as the previous page's `next`; `null` for the first). */
+  private starts: (SessionCursor | null)[] = [null];
   private seq = 0;
   private groupSeq = 0;
   private debounce: ReturnType<typeof setTimeout> | undefined;
@@ -82,12 +85,12 @@ export class SessionList {
     // At the first or last page the pressed button is disabled: keep the
     // keyboard focus in the pager by moving it to the other one.
     this.prevBtn.addEventListener("click", async () => {
-      this.offset = Math.max(0, this.page.offset - PAGE_SIZE);
+      if (this.starts.length > 1) this.starts.pop();
       await this.load();
       if (this.prevBtn.disabled && !this.nextBtn.disabled) this.nextBtn.focus();
     });
     this.nextBtn.addEventListener("click", async () => {
-      this.offset = this.page.offset + PAGE_SIZE;
+      if (this.page.next) this.starts.push(this.page.next);
       await this.load();
       if (this.nextBtn.disabled && !this.prevBtn.disabled) this.prevBtn.focus();
     });
@@ -97,8 +100,13 @@ export class SessionList {
     clearTimeout(this.debounce);
   }
 
+  /** Rows before the shown page. */
+  private get offset(): number {
+    return (this.starts.length - 1) * PAGE_SIZE;
+  }
+
   private refilter() {
-    this.offset = 0;
+    this.starts = [null];
     void this.load();
   }
 
@@ -109,9 +117,9 @@ export class SessionList {
   private render() {
     const { list, page } = this;
     clear(list);
-    this.count.textContent = pageLabel(page);
-    this.prevBtn.disabled = page.offset === 0;
-    this.nextBtn.disabled = page.offset + page.rows.length >= page.total;
+    this.count.textContent = pageLabel(page, this.offset);
+    this.prevBtn.disabled = this.starts.length === 1;
+    this.nextBtn.disabled = page.next === null;
     if (page.rows.length === 0) {
       const empty =
         page.total === 0 && !this.filtered()
@@ -213,7 +221,7 @@ export class SessionList {
   private async eraseCandidate(candidate: string, button: HTMLElement) {
     let sessions: SessionSummary[] = [];
     try {
-      sessions = (await this.ctx.backend.listSessions({ text: null, candidate }, 0, 500)).rows;
+      sessions = (await this.ctx.backend.listSessions({ text: null, candidate }, null, 500)).rows;
     } catch {
       // The confirmation still names the candidate.
     }
@@ -241,11 +249,13 @@ export class SessionList {
         this.range.value as DateRange,
         Date.now(),
       );
-      let got = await this.ctx.backend.listSessions(filter, this.offset, PAGE_SIZE);
-      // The last page emptied (sessions went away): show the last one that has rows.
-      if (got.rows.length === 0 && got.total > 0 && this.offset > 0) {
-        this.offset = Math.floor((got.total - 1) / PAGE_SIZE) * PAGE_SIZE;
-        got = await this.ctx.backend.listSessions(filter, this.offset, PAGE_SIZE);
+      const at = () => this.starts[this.starts.length - 1];
+      let got = await this.ctx.backend.listSessions(filter, at(), PAGE_SIZE);
+      // The last page emptied (sessions went away): go back to the nearest
+      // page that has rows.
+      while (got.rows.length === 0 && got.total > 0 && this.starts.length > 1 && mine === this.seq) {
+        this.starts.pop();
+        got = await this.ctx.backend.listSessions(filter, at(), PAGE_SIZE);
       }
       if (mine === this.seq) {
         this.page = got;
