@@ -204,36 +204,6 @@ const KIT_OR_FORMER_NAME: &str = "(s.kit_name = ?1 OR s.kit_name IN (
 const SEALED_COUNT: &str = "
     SELECT count(*) FROM session s WHERE {sealed} AND (?1 IS NULL OR {kit})";
 
-/// The session list; `{filter}` is replaced by fixed conditions with bound
-/// parameters and `{after}` by the keyset condition of the page's start
-/// (`1` on the first page): the `(created_at, id)` index is entered just
-/// after the cursor, so a page deep in the list costs what the first costs.
-const PAGE: &str = "
-    SELECT s.id, c.name AS candidate, s.interviewer, s.role, s.kit_name, s.status, s.created_at,
-           s.started_at, s.finished_at,
-           (SELECT count(*) FROM entry e WHERE e.session_id = s.id) AS questions,
-           (SELECT count(e.score) FROM entry e WHERE e.session_id = s.id) AS scored,
-           CASE WHEN {sealed} THEN NULL ELSE s.recommendation END AS recommendation, s.imported,
-           {sealed} AS sealed
-    FROM session s JOIN candidate c ON c.id = s.candidate_id
-    WHERE {filter} AND {after}
-    ORDER BY s.created_at DESC, s.id DESC
-    LIMIT ?";
-/// The keyset condition: rows after the cursor `(created_at, id)` in the
-/// list's (descending) order.
-const PAGE_AFTER: &str = "(s.created_at, s.id) < (?, ?)";
-/// How many sessions match; `{from}` is `session s`, joined with the
-/// candidate only when the filter names it (every session has one).
-const PAGE_TOTAL: &str = "SELECT count(*) FROM {from} WHERE {filter}";
-/// The cursor just before the `n`-th session of the list (for a page that
-/// starts at a count of rows, e.g. the CLI's `--offset`): walks the index
-/// only, no row is built; `{from}` as in `PAGE_TOTAL`.
-const PAGE_SKIP: &str = "
-    SELECT s.created_at, s.id FROM {from}
-    WHERE {filter}
-    ORDER BY s.created_at DESC, s.id DESC
-    LIMIT 1 OFFSET ?";
-
 // -- helpers shared with import and migration ---------------------------------
 
 /// The SHA-256 of a snapshot's canonical JSON: its address.

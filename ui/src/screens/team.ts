@@ -33,6 +33,27 @@ export function statusText(s: SyncStatus): string {
   return s.last_sync ? `${text} (last sync ${shortDate(s.last_sync)})` : text;
 }
 
+/** "This computer": how the database is protected at rest. */
+function privacySection(ctx: Ctx): HTMLElement {
+  const encryption = h("p", { class: "team-encryption", attrs: { role: "status" } });
+  const privacyCard = h(
+    "section",
+    { class: "card team-privacy", attrs: { "aria-labelledby": "team-privacy-title" } },
+    h("h2", { id: "team-privacy-title" }, "This computer"),
+    encryption,
+  );
+  void ctx.backend
+    .encryptionStatus()
+    .then((e) => {
+      encryption.textContent = encryptionText(e);
+      encryption.dataset.encryption = e;
+    })
+    .catch((err: Error) => {
+      encryption.textContent = err.message;
+    });
+  return privacyCard;
+}
+
 export function teamScreen(ctx: Ctx): Screen {
   const back = h(
     "button",
@@ -85,22 +106,7 @@ export function teamScreen(ctx: Ctx): Screen {
     h("div", { class: "team-actions" }, syncBtn),
   );
 
-  const encryption = h("p", { class: "team-encryption", attrs: { role: "status" } });
-  const privacyCard = h(
-    "section",
-    { class: "card team-privacy", attrs: { "aria-labelledby": "team-privacy-title" } },
-    h("h2", { id: "team-privacy-title" }, "This computer"),
-    encryption,
-  );
-  void ctx.backend
-    .encryptionStatus()
-    .then((e) => {
-      encryption.textContent = encryptionText(e);
-      encryption.dataset.encryption = e;
-    })
-    .catch((err: Error) => {
-      encryption.textContent = err.message;
-    });
+  const privacyCard = privacySection(ctx);
 
   let settings: TeamSettings | null = null;
   const showSettings = (t: TeamSettings) => {
