@@ -6,8 +6,12 @@
 //! passphrase arrives; a backup restores in another data folder with the
 //! same passphrase and is refused, changing nothing, with another.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{Cli, Out};
 
 const PASS: &str = "a long passphrase for panelist";
 const NOTE: &str = "ZEBRA-NOTE-5d1e8b quick on idempotency";
@@ -27,32 +31,32 @@ impl Env {
         self.dir.path().join(name).join("panelist.db")
     }
 
-    fn run(&self, db: &Path, pass: Option<&str>, args: &[&str]) -> Output {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_panelist"));
-        c.arg("--db").arg(db).args(args);
-        c.env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.dir.path())
+    /// `panelist --db DB ARGS` with HOME and XDG_DATA_HOME in the test's
+    /// folder, the keyring off and PANELIST_PASSPHRASE only when given.
+    fn run(&self, db: &Path, pass: Option<&str>, args: &[&str]) -> Out {
+        let c = Cli::db(db)
+            .home(self.dir.path())
+            .args(args)
             .env("PANELIST_KEYRING", "off")
-            .env_remove("PANELIST_DB")
-            .env_remove("PANELIST_PASSPHRASE")
-            .stdin(std::process::Stdio::null());
-        if let Some(p) = pass {
-            c.env("PANELIST_PASSPHRASE", p);
+            .env_remove("PANELIST_PASSPHRASE");
+        match pass {
+            Some(p) => c.env("PANELIST_PASSPHRASE", p),
+            None => c,
         }
-        c.output().unwrap()
+        .run()
     }
 
     fn ok(&self, db: &Path, pass: Option<&str>, args: &[&str]) -> (String, String) {
         let o = self.run(db, pass, args);
-        let err = String::from_utf8(o.stderr).unwrap();
+        let err = o.stderr;
         assert!(o.status.success(), "{args:?} failed: {err}");
-        (String::from_utf8(o.stdout).unwrap(), err)
+        (o.stdout, err)
     }
 
     /// Refused: non-zero exit, one line on stderr containing `needle`.
     fn refused(&self, db: &Path, pass: Option<&str>, args: &[&str], needle: &str) {
         let o = self.run(db, pass, args);
-        let err = String::from_utf8(o.stderr).unwrap();
+        let err = o.stderr;
         assert!(!o.status.success(), "{args:?} succeeded");
         assert_eq!(err.lines().count(), 1, "{args:?}: one line, got {err:?}");
         assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
@@ -362,11 +366,9 @@ fn with_no_keyring_and_no_passphrase_the_cli_says_plain_once() {
     let env = Env::new();
     let db = env.db("a");
     let run = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_panelist"))
-            .arg("--db")
-            .arg(&db)
+        let o = Cli::db(&db)
+            .home(env.dir.path())
             .args(args)
-            .env("HOME", env.dir.path())
             .env("PANELIST_KEYRING", "secret-service")
             .env(
                 "DBUS_SESSION_BUS_ADDRESS",
@@ -374,11 +376,9 @@ fn with_no_keyring_and_no_passphrase_the_cli_says_plain_once() {
             )
             .env_remove("DISPLAY")
             .env_remove("PANELIST_PASSPHRASE")
-            .env_remove("PANELIST_DB")
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8(o.stderr).unwrap()
+            .run();
+        assert!(o.status.success(), "{}", o.stderr);
+        o.stderr
     };
     let first = run(&["session", "list"]);
     assert_eq!(first.lines().count(), 1, "{first:?}");

@@ -6,15 +6,16 @@
 //! coordinator's re-exports and every signature verifies. Then a table of
 //! hostile plan files, each refused with its field path and the database
 //! file byte-identical afterwards.
-//!
-//! (A small runner of its own, like the other tests/*.rs for now.)
+
+mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use panelist_core::plan::{Member, Plan, PlanFile};
 use panelist_core::session_file::{Identity, SessionFile};
 use serde_json::Value;
+
+use common::{Cli, Out};
 
 struct Machine {
     db: PathBuf,
@@ -30,30 +31,19 @@ fn machine(dir: &Path, name: &str) -> Machine {
     }
 }
 
-fn panelist(m: &Machine, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(&m.db)
+fn panelist(m: &Machine, args: &[&str]) -> Out {
+    Cli::db(&m.db)
+        .home(&m.home)
         .args(args)
-        .env("HOME", &m.home)
-        .env("XDG_DATA_HOME", &m.home)
         .env("TZ", "UTC")
         .env("PANELIST_KEYRING", "off")
-        .env("PANELIST_CONFIG_DIR", m.home.join("config"))
-        .env("PANELIST_TOKEN_STORE", "file")
-        .env_remove("PANELIST_DB")
-        .output()
-        .unwrap()
+        .run()
 }
 
 fn ok(m: &Machine, args: &[&str]) -> String {
     let o = panelist(m, args);
-    assert!(
-        o.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8(o.stdout).unwrap()
+    assert!(o.status.success(), "{args:?}: {}", o.stderr);
+    o.stdout
 }
 
 /// Runs a command that must fail with one line naming `needles`, and leave
@@ -61,7 +51,7 @@ fn ok(m: &Machine, args: &[&str]) -> String {
 fn refused(m: &Machine, args: &[&str], needles: &[&str]) {
     let before = std::fs::read(&m.db).unwrap();
     let o = panelist(m, args);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = &o.stderr;
     assert!(!o.status.success(), "{args:?} should fail");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
     for n in needles {

@@ -5,15 +5,17 @@
 //! still arrive; a newer revision of it is imported and clears it. The
 //! token never goes on the command line.
 
+mod common;
 #[path = "../server/tests/common/pg.rs"]
 mod pg;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
+use common::{Cli, Out};
 use pg::*;
 
+/// Each database's token file in a folder of its own (the databases share
+/// one folder).
 fn config_dir(db: &Path) -> PathBuf {
     db.parent().unwrap().join(format!(
         "config-{}",
@@ -21,28 +23,26 @@ fn config_dir(db: &Path) -> PathBuf {
     ))
 }
 
-fn run(db: &Path, args: &[&str], token: Option<&str>) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_panelist"));
-    c.arg("--db")
-        .arg(db)
+/// `panelist --db DB ARGS` with PANELIST_TOKEN only when `token` is given.
+fn cli(db: &Path, args: &[&str], token: Option<&str>) -> Cli {
+    let c = Cli::db(db)
         .args(args)
         .env("PANELIST_CONFIG_DIR", config_dir(db))
-        .env("PANELIST_TOKEN_STORE", "file")
         .env_remove("PANELIST_TOKEN");
-    if let Some(t) = token {
-        c.env("PANELIST_TOKEN", t);
+    match token {
+        Some(t) => c.env("PANELIST_TOKEN", t),
+        None => c,
     }
-    c.output().unwrap()
+}
+
+fn run(db: &Path, args: &[&str], token: Option<&str>) -> Out {
+    cli(db, args, token).run()
 }
 
 fn ok(db: &Path, args: &[&str]) -> String {
     let out = run(db, args, None);
-    assert!(
-        out.status.success(),
-        "panelist {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    assert!(out.status.success(), "panelist {args:?}: {}", out.stderr);
+    out.stdout
 }
 
 /// A submitted interview for `candidate`; returns its id.
@@ -86,31 +86,12 @@ fn a_reader_syncs_past_a_refused_session_and_a_second_installation() {
     assert!(!out.status.success(), "--token is still taken");
     for (db, t) in [(&a, &ann), (&lee, &lead)] {
         let out = run(db, &["remote", "set", &base], Some(t));
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert!(out.status.success(), "{}", out.stderr);
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_panelist"))
-        .arg("--db")
-        .arg(&a2)
-        .args(["remote", "set", &base])
-        .env("PANELIST_CONFIG_DIR", config_dir(&a2))
-        .env("PANELIST_TOKEN_STORE", "file")
-        .env_remove("PANELIST_TOKEN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    writeln!(child.stdin.take().unwrap(), "{ann}").unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cli(&a2, &["remote", "set", &base], None)
+        .stdin(&format!("{ann}\n"))
+        .run();
+    assert!(out.status.success(), "{}", out.stderr);
     assert!(ok(&a2, &["remote", "status"]).contains("signed in as: Ann Archer"));
 
     interview(&a, "Ann Archer", "Cand One");
@@ -151,12 +132,8 @@ fn a_reader_syncs_past_a_refused_session_and_a_second_installation() {
     ok(&a, &["sync"]);
 
     let out = run(&lee, &["sync"], None);
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{text} {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = &out.stdout;
+    assert!(out.status.success(), "{text} {}", out.stderr);
     assert!(text.contains("pulled Cand Four"), "{text}");
     assert!(
         text.contains("set aside Cand Three — Ann Archer") && text.contains("unsigned"),
