@@ -219,15 +219,8 @@ impl SessionFile {
 
     /// A version-2 file signed by `identity`.
     pub fn signed(session: Session, identity: &Identity) -> Self {
-        let content_hash = content_hash(&session);
-        let signature = identity.sign_hash(SIGNING_CONTEXT, &content_hash);
-        SessionFile {
-            format: SESSION_FORMAT.into(),
-            version: 2,
-            session,
-            content_hash,
-            signature: Some(signature),
-        }
+        let signature = identity.sign_hash(SIGNING_CONTEXT, &content_hash(&session));
+        Self::with_signature(session, signature)
     }
 
     /// A version-2 file with a signature made elsewhere (an imported
