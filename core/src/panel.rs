@@ -60,9 +60,11 @@ pub struct Cell {
 pub struct Spread {
     pub n: usize,
     pub mean: Option<f64>,
-    /// Population standard deviation of the scores in the row.
+    /// Population standard deviation of the scores in the row; `None` with
+    /// fewer than two scores (one score says nothing about agreement, and
+    /// 0.00 would read as perfect agreement).
     pub sd: Option<f64>,
-    /// Highest minus lowest score.
+    /// Highest minus lowest score; `None` with fewer than two scores.
     pub spread: Option<f64>,
     /// Scores differ by at least two levels.
     pub flagged: bool,
@@ -70,11 +72,12 @@ pub struct Spread {
 
 impl Spread {
     fn of(values: &[f64]) -> Spread {
-        let spread = stats::spread(values);
+        let agreement = values.len() >= 2;
+        let spread = stats::spread(values).filter(|_| agreement);
         Spread {
             n: values.len(),
             mean: stats::mean(values),
-            sd: stats::sd(values),
+            sd: stats::sd(values).filter(|_| agreement),
             spread,
             flagged: spread.is_some_and(|s| s >= DISAGREEMENT_LEVELS),
         }

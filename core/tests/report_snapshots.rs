@@ -215,13 +215,15 @@ fn committee_report_every_format() {
     let (store, _) = panel_store();
     let sessions = store.candidate_sessions(CANDIDATE).unwrap();
     assert_eq!(sessions.len(), 3);
-    // The seeded bank's rubrics run 1..4: so does the chart, and a bar at
-    // the bottom of the scale has no length (the local interviewer's 4.00
-    // fills the 510-unit plot, the colleague's 1.00 nothing).
+    // The seeded bank's rubrics run 1..4: so does the chart (the local
+    // interviewer's 4.00 fills the 486-unit plot). A bar at the bottom of the
+    // scale used to have no length, which read as "not scored"; the
+    // colleague's 1.00 is now a visible mark, with its value written after it.
     let html = committee_report(&sessions, false, ReportFormat::Html);
     assert!(html.contains("Average score (1–4) per competency"));
-    assert!(html.contains(r##"width="510.0" height="12.0" fill="#2f6fdf"><title>Grace *Hopper* | [lead](x): 4.00</title>"##));
-    assert!(html.contains(r##"width="0.0" height="12.0" fill="#e07b39"><title>Łukasz &lt;b&gt;Nowak&lt;/b&gt;: 1.00</title>"##));
+    assert!(html.contains(r##"width="486.0" height="12.0" fill="#2f6fdf"><title>Grace *Hopper* | [lead](x): 4.00</title>"##));
+    assert!(html.contains(r##"width="4.0" height="12.0" fill="#e07b39"><title>Łukasz &lt;b&gt;Nowak&lt;/b&gt;: 1.00</title></rect><text x="198.0""##));
+    assert!(html.contains(r##"class="bar-value">1.00</text>"##));
     for (format, name) in [
         (ReportFormat::Md, "committee_md"),
         (ReportFormat::Html, "committee_html"),
@@ -321,7 +323,7 @@ fn committee_report_zero_to_three_scale() {
     let html = committee_report(&sessions, false, ReportFormat::Html);
     // The chart's axis runs 0..3 with one tick per level, and a bar's length
     // is its share of that span: the colleague's 2.00 fills 2/3 of the
-    // 510-unit plot, the local interviewer's 1.50 half of it.
+    // 486-unit plot, the local interviewer's 1.50 half of it.
     assert!(html.contains("Average score (0–3) per competency"));
     let ticks: Vec<&str> = html
         .split("text-anchor=\"middle\">")
@@ -329,8 +331,8 @@ fn committee_report_zero_to_three_scale() {
         .map(|t| t.split('<').next().unwrap())
         .collect();
     assert_eq!(ticks, ["0", "1", "2", "3"]);
-    assert!(html.contains(r##"width="340.0" height="12.0" fill="#e07b39"><title>Łukasz &lt;b&gt;Nowak&lt;/b&gt;: 2.00</title>"##));
-    assert!(html.contains(r##"width="255.0" height="12.0" fill="#2f6fdf"><title>"##));
+    assert!(html.contains(r##"width="324.0" height="12.0" fill="#e07b39"><title>Łukasz &lt;b&gt;Nowak&lt;/b&gt;: 2.00</title>"##));
+    assert!(html.contains(r##"width="243.0" height="12.0" fill="#2f6fdf"><title>"##));
     snap!(
         "committee_scale_0_3_html",
         committee_report(&sessions, false, ReportFormat::Html)

@@ -143,6 +143,9 @@ pub struct Tick {
 pub struct Bar {
     pub y: String,
     pub width: String,
+    /// Where the bar's value is written, just after its end.
+    pub label_x: String,
+    pub label_y: String,
     pub fill: &'static str,
     pub who: String,
     pub value: String,
@@ -199,8 +202,9 @@ pub struct CommitteeView {
     pub css_hash: String,
 }
 
+/// A value to two decimals, or "—" (as the app shows it) when there is none.
 fn fmt_opt(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
+    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into())
 }
 
 fn level_or_unscored(v: Option<i64>) -> String {
@@ -290,6 +294,16 @@ fn along(width: f64, v: f64, min: i64, max: i64) -> f64 {
     }
 }
 
+/// The width of a bar for `v`: its place on the scale, but never less than
+/// [`FLOOR_MARK`], so a score at the scale's floor (a 1 on 1–4) is a visible
+/// mark rather than nothing, which would read as "not scored".
+fn bar_width(width: f64, v: f64, lo: i64, hi: i64) -> f64 {
+    along(width, v, lo, hi).max(FLOOR_MARK)
+}
+
+/// The smallest bar drawn, in SVG units.
+const FLOOR_MARK: f64 = 4.0;
+
 /// The chart runs along the rubric's own scale (`scale.min` at the left
 /// edge, `scale.max` at the right), one tick per level.
 fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
@@ -306,7 +320,8 @@ fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
     let height_per = group_w;
     let plot_h = height_per * groups as f64;
     let width = 720.0;
-    let plot_w = width - left - 20.0;
+    // Room on the right for the value written after the longest bar.
+    let plot_w = width - left - 44.0;
     let legend_h = 22.0 * ((cols.len() as f64) / 4.0).ceil().max(1.0);
     let total_h = top + plot_h + 30.0 + legend_h;
     let ticks = ticks(min, max, left, plot_w);
@@ -324,9 +339,13 @@ fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
                     .enumerate()
                     .filter_map(|(k, col)| {
                         let v = row.averages[*col]?;
+                        let w = bar_width(plot_w, v, min, max);
+                        let y = y0 + k as f64 * bar;
                         Some(Bar {
-                            y: format!("{:.1}", y0 + k as f64 * bar),
-                            width: format!("{:.1}", along(plot_w, v, min, max)),
+                            y: format!("{y:.1}"),
+                            width: format!("{w:.1}"),
+                            label_x: format!("{:.1}", left + w + 4.0),
+                            label_y: format!("{:.1}", y + bar - 4.0),
                             fill: PALETTE[*col % PALETTE.len()],
                             who: c.columns[*col].interviewer.clone(),
                             value: format!("{v:.2}"),
@@ -365,7 +384,9 @@ fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
         ticks,
         groups,
         legend,
-        caption: format!("Average score ({min}–{max}) per competency, one bar per interviewer."),
+        caption: format!(
+            "Average score ({min}–{max}) per competency, one bar per interviewer, its value written after it; a score at the floor ({min}) is the short mark at the left."
+        ),
     }
 }
 

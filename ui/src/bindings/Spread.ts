@@ -2,11 +2,13 @@
 
 export type Spread = { n: number, mean: number | null, 
 /**
- * Population standard deviation of the scores in the row.
+ * Population standard deviation of the scores in the row; `None` with
+ * fewer than two scores (one score says nothing about agreement, and
+ * 0.00 would read as perfect agreement).
  */
 sd: number | null, 
 /**
- * Highest minus lowest score.
+ * Highest minus lowest score; `None` with fewer than two scores.
  */
 spread: number | null, 
 /**
