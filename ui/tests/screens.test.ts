@@ -80,6 +80,7 @@ describe("home", () => {
     expect(document.querySelector(".page-label")!.textContent).toBe("Sessions 1–3 of 51");
     expect(prev.disabled).toBe(true);
     expect(next.disabled).toBe(false);
+    expect(prev.hidden || next.hidden).toBe(false);
     next.click();
     await vi.advanceTimersByTimeAsync(0);
     expect(backend.listSessions).toHaveBeenLastCalledWith({ text: null, candidate: null }, cursor, PAGE_SIZE);
@@ -107,6 +108,9 @@ describe("home", () => {
     document.body.appendChild(screen.el);
     await vi.advanceTimersByTimeAsync(0);
     expect(document.querySelectorAll(".session-row")).toHaveLength(3);
+    // One page: no Previous or Next to press.
+    expect((document.querySelector("button.page-prev") as HTMLButtonElement).hidden).toBe(true);
+    expect((document.querySelector("button.page-next") as HTMLButtonElement).hidden).toBe(true);
     const search = document.querySelector("input[type=search]") as HTMLInputElement;
     search.value = "grace";
     search.dispatchEvent(new Event("input"));

@@ -120,6 +120,10 @@ export class SessionList {
     this.count.textContent = pageLabel(page, this.offset);
     this.prevBtn.disabled = this.starts.length === 1;
     this.nextBtn.disabled = page.next === null;
+    // Previous and Next only when there is more than one page.
+    const onePage = this.prevBtn.disabled && this.nextBtn.disabled;
+    this.prevBtn.hidden = onePage;
+    this.nextBtn.hidden = onePage;
     if (page.rows.length === 0) {
       const empty =
         page.total === 0 && !this.filtered()
