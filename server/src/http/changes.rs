@@ -1,0 +1,155 @@
+//! `GET /v1/changes`: the caller's change feed, a page at a time.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Query, State};
+use axum::Json;
+use serde_json::value::RawValue;
+use uuid::Uuid;
+
+use super::auth::{act_as, Caller};
+use super::errors::{ApiError, ApiResult};
+use super::{
+    AppState, Changes, ChangesQuery, InstallationKey, DEFAULT_PAGE, MAX_PAGE, MAX_PAGE_BYTES,
+    PROTOCOL_VERSION,
+};
+
+/// A position in the caller's change feed: the delivery number of the last
+/// session received and its id (ties are broken by id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub seq: i64,
+    pub id: Uuid,
+}
+
+impl Cursor {
+    pub const START: Cursor = Cursor {
+        seq: 0,
+        id: Uuid::nil(),
+    };
+
+    pub fn parse(text: &str) -> Option<Cursor> {
+        if text.is_empty() {
+            return Some(Cursor::START);
+        }
+        let rest = text.strip_prefix("v1.")?;
+        let (seq, id) = rest.split_once('.')?;
+        let seq: i64 = seq.parse().ok().filter(|s| *s >= 0)?;
+        let id = Uuid::parse_str(id).ok()?;
+        Some(Cursor { seq, id })
+    }
+}
+
+impl std::fmt::Display for Cursor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "v1.{}.{}", self.seq, self.id)
+    }
+}
+
+/// The sessions the caller may read, each at its delivery number: for the
+/// caller's own sessions and for sessions visible from the start, its change
+/// number; for a colleague's session unsealed by the caller's submission, the
+/// later of its change number and that submission's. So a submission
+/// delivers the older sessions it unseals after any cursor held before it.
+///
+/// Only rows that can lie after the cursor are looked at (and pass through
+/// the row-level security policies): those changed at or after it (the
+/// `seq` index) and those of candidates the caller's submissions unsealed at
+/// or after it (the candidate index). A row's delivery number is its change
+/// number or its candidate's unseal number, so no row after the cursor is
+/// outside these two sets.
+const CHANGES: &str = "
+    WITH u AS (
+        SELECT candidate_key, seq FROM unseals WHERE user_id = panelist_uid()
+    ), c AS (
+        SELECT id FROM sessions WHERE seq >= $1
+        UNION
+        SELECT s.id FROM sessions s JOIN u ON u.candidate_key = s.candidate_key
+        WHERE u.seq >= $1
+    )
+    SELECT id, document, delivery, author_id FROM (
+        SELECT s.id, s.document, s.author_id,
+               CASE WHEN s.author_id = panelist_uid() OR u.seq IS NULL THEN s.seq
+                    ELSE greatest(s.seq, u.seq) END AS delivery
+        FROM c
+        JOIN sessions s ON s.id = c.id
+        LEFT JOIN u ON u.candidate_key = s.candidate_key
+    ) v
+    WHERE (delivery, id) > ($1, $2)
+    ORDER BY delivery, id
+    LIMIT $3";
+
+pub(super) async fn changes(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    query: Result<Query<ChangesQuery>, QueryRejection>,
+) -> ApiResult<Json<Changes>> {
+    let Query(q) = query.map_err(|e| ApiError::invalid(e.body_text()))?;
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    act_as(&tx, &caller).await?;
+    let after = Cursor::parse(q.after.as_deref().unwrap_or(""))
+        .ok_or_else(|| ApiError::invalid("the cursor is not one this server gave out"))?;
+    let limit = q.limit.unwrap_or(DEFAULT_PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::invalid(format!(
+            "limit must be between 1 and {MAX_PAGE}"
+        )));
+    }
+    let rows = tx
+        .query(CHANGES, &[&after.seq, &after.id, &(limit + 1)])
+        .await?;
+    let mut more = rows.len() as i64 > limit;
+    let mut cursor = after;
+    let mut sessions = Vec::new();
+    let mut authors: Vec<i64> = Vec::new();
+    let mut bytes = 0usize;
+    for r in rows.iter().take(limit as usize) {
+        let document: String = r.get(1);
+        // Bounded in bytes: the rest waits for the next page.
+        if !sessions.is_empty() && bytes + document.len() > MAX_PAGE_BYTES {
+            more = true;
+            break;
+        }
+        bytes += document.len();
+        cursor = Cursor {
+            seq: r.get(2),
+            id: r.get(0),
+        };
+        let author: i64 = r.get(3);
+        if !authors.contains(&author) {
+            authors.push(author);
+        }
+        sessions.push(stored_json(document)?);
+    }
+    // The installation keys of the page's interviewers, so a reader trusts
+    // a colleague's second installation (docs/sync-protocol.md, "Keys").
+    let keys = tx
+        .query(
+            "SELECT name, public_key FROM installation_keys WHERE user_id = ANY($1)
+             ORDER BY user_id, first_seen, public_key",
+            &[&authors],
+        )
+        .await?
+        .iter()
+        .map(|r| InstallationKey {
+            interviewer: r.get(0),
+            public_key: r.get(1),
+        })
+        .collect();
+    tx.commit().await?;
+    st.metrics.pulls.inc();
+    st.metrics.pulled_sessions.inc_by(sessions.len() as u64);
+    Ok(Json(Changes {
+        protocol: PROTOCOL_VERSION,
+        sessions,
+        cursor: cursor.to_string(),
+        more,
+        keys,
+    }))
+}
+
+/// A JSON document as stored (a session file or a bank file), passed on as is.
+pub(super) fn stored_json(document: String) -> ApiResult<Box<RawValue>> {
+    RawValue::from_string(document.trim_end().to_string())
+        .map_err(|e| ApiError::internal(format!("stored document: {e}")))
+}
