@@ -126,7 +126,9 @@ export function fakeBackend(s: SessionView) {
   const ok = () => vi.fn(async () => undefined);
   const b = {
     appInfo: vi.fn(async () => ({ version: "0", db_path: "/tmp/x.db", db_error: null, interviewer: "Grace" })),
-    listSessions: vi.fn(async (_f: SessionFilter, _a: SessionCursor | null, _l: number): Promise<SessionPage> => page([])),
+    listSessions: vi.fn(async (_f: SessionFilter, _a: SessionCursor | null, _l: number): Promise<SessionPage> =>
+      page([]),
+    ),
     budgetMinutes: vi.fn(async (_ids: string[]): Promise<number> => 0),
     getBank: vi.fn(async () => ({ competencies: [], questions: [], kits: [] })),
     saveKit: vi.fn(),
