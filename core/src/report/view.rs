@@ -202,8 +202,14 @@ pub struct CommitteeView {
     pub css_hash: String,
 }
 
-/// A value to two decimals, or "—" (as the app shows it) when there is none.
+/// A value to two decimals, or "–" when there is none.
 fn fmt_opt(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into())
+}
+
+/// SD or spread to two decimals, or "—" (as the app shows them) when there
+/// are fewer than two scores: not 0.00, which would read as agreement.
+fn fmt_agreement(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into())
 }
 
@@ -401,8 +407,8 @@ impl CommitteeView {
             label: label.to_string(),
             values,
             mean: fmt_opt(stats.mean),
-            sd: fmt_opt(stats.sd),
-            spread: fmt_opt(stats.spread),
+            sd: fmt_agreement(stats.sd),
+            spread: fmt_agreement(stats.spread),
             flagged: stats.flagged,
             flag: if stats.flagged {
                 DISAGREE
