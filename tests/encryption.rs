@@ -255,6 +255,13 @@ export HOME="{home}" XDG_DATA_HOME="{home}" XDG_RUNTIME_DIR="{home}/run" PANELIS
 mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 unset PANELIST_PASSPHRASE PANELIST_DB
 eval "$(printf 'throwaway\n' | gnome-keyring-daemon --unlock --components=secrets)"
+# Wait until the unlocked daemon owns the Secret Service name: asked too
+# early (a loaded machine), D-Bus would start a second, locked daemon.
+for _ in $(seq 100); do
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
+  sleep 0.1
+done
 sid=$("{bin}" --db "{db}" session start --candidate "Ada Lovelace" --interviewer "Grace Hopper" --role Backend --kit backend-fundamentals)
 "{bin}" --db "{db}" session note "$sid" rest-api-design "{note}"
 "{bin}" --db "{db}" export "$sid" --format md > "{home}/out.md"
