@@ -92,7 +92,7 @@ pub enum ExportFormat {
 }
 
 pub async fn app_info(db: State<'_, Db>) -> IpcResult<AppInfo> {
-    let db_error = db.open_error();
+    let db_error = db.open_error().await;
     let interviewer = if db_error.is_none() {
         db.run(|s| s.setting(INTERVIEWER_KEY)).await?
     } else {

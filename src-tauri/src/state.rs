@@ -5,11 +5,14 @@
 //! `synchronous=FULL` (the durable commit is confirmed before the page hears
 //! "saved"). No mutex and no hop through the blocking pool: the thread is
 //! parked on the channel between calls and owns the connection (and its
-//! cached statements) for the app's lifetime.
+//! cached statements) for the app's lifetime. The thread also opens the
+//! database (the key policy may ask the OS keyring over D-Bus, derive a
+//! passphrase's key or encrypt a plain file first), so none of that runs on
+//! the UI thread at start-up: calls made meanwhile wait in the queue.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use panelist_core::secrets::{self, Encryption, Unlock};
@@ -21,15 +24,22 @@ use crate::error::{IpcError, IpcResult};
 type Job = Box<dyn FnOnce(&mut Store) + Send>;
 
 pub struct Db {
-    /// The database thread's queue, or why the store could not be opened
-    /// (shown by the UI).
-    jobs: Result<mpsc::Sender<Job>, IpcError>,
+    /// The database thread's queue.
+    jobs: mpsc::Sender<Job>,
     pub path: PathBuf,
-    /// How the database is protected at rest (Settings), once open.
-    pub encryption: Option<Encryption>,
+    /// Set by the database thread once it has tried to open the store: how
+    /// it is protected and how to reach it again, or why it could not be
+    /// opened (shown by the UI).
+    opened: Arc<OnceLock<IpcResult<Opened>>>,
+}
+
+/// What opening the store found out.
+struct Opened {
+    /// How the database is protected at rest (Settings).
+    encryption: Encryption,
     /// What opens a second connection with the same key (the background
-    /// sync), taken when the store was opened.
-    reopen: Result<Reopen, IpcError>,
+    /// sync).
+    reopen: IpcResult<Reopen>,
 }
 
 /// Where the time of one call went (logged at debug level by `set_notes`).
@@ -51,58 +61,73 @@ impl Db {
     }
 
     /// Opens with a passphrase the user typed (the hook for a start dialog:
-    /// `secrets::needs_passphrase` says when one is needed), and starts the
-    /// database thread that owns the store.
+    /// `secrets::needs_passphrase` says when one is needed): starts the
+    /// database thread, which opens the store and then runs the calls.
     pub fn open_with(path: PathBuf, unlock: Unlock) -> Self {
-        let opened = secrets::open(&path, &unlock);
-        let encryption = opened.as_ref().ok().map(|o| o.encryption);
-        if let Ok(o) = &opened {
-            if let Some(n) = &o.notice {
-                tracing::warn!("{n}");
-            }
-            if o.migrated {
-                tracing::info!("encrypted {}", path.display());
-            }
-        }
-        let mut reopen = Err(IpcError::internal("the database is not open"));
-        let jobs = opened.map_err(IpcError::from).and_then(|o| {
-            let store = o.store;
-            reopen = store.reopener().map_err(IpcError::from);
-            let (tx, rx) = mpsc::channel::<Job>();
-            std::thread::Builder::new()
-                .name("panelist-db".into())
-                .spawn(move || {
-                    let mut store = store;
-                    // Ends when the app drops its `Db` (the sender).
-                    for job in rx {
-                        job(&mut store);
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let opened = Arc::new(OnceLock::new());
+        let (at, told) = (path.clone(), opened.clone());
+        let spawned = std::thread::Builder::new()
+            .name("panelist-db".into())
+            .spawn(move || {
+                let mut store = match open_store(&at, &unlock) {
+                    Ok((store, state)) => {
+                        let _ = told.set(Ok(state));
+                        store
                     }
-                })
-                .map_err(|e| {
-                    IpcError::internal(format!("cannot start the database thread: {e}"))
-                })?;
-            Ok(tx)
-        });
-        if let Err(e) = &jobs {
-            tracing::error!("cannot open {}: {e}", path.display());
-            reopen = Err(e.clone());
+                    Err(e) => {
+                        tracing::error!("cannot open {}: {e}", at.display());
+                        // Dropping the queue answers every call with `e`.
+                        let _ = told.set(Err(e));
+                        return;
+                    }
+                };
+                // Ends when the app drops its `Db` (the sender).
+                for job in rx {
+                    job(&mut store);
+                }
+            });
+        if let Err(e) = spawned {
+            let _ = opened.set(Err(IpcError::internal(format!(
+                "cannot start the database thread: {e}"
+            ))));
         }
-        Db {
-            jobs,
-            path,
-            encryption,
-            reopen,
+        Db { jobs, path, opened }
+    }
+
+    /// Waits until the store is open (or could not be).
+    async fn ready(&self) -> IpcResult<&Opened> {
+        self.run(|_| Ok(())).await?;
+        match self.opened.get() {
+            Some(Ok(o)) => Ok(o),
+            Some(Err(e)) => Err(e.clone()),
+            None => Err(IpcError::internal("the database is not open")),
         }
     }
 
     /// What opens a second connection to the database with the same key
     /// (the background sync).
-    pub fn reopener(&self) -> IpcResult<Reopen> {
-        self.reopen.clone()
+    pub async fn reopener(&self) -> IpcResult<Reopen> {
+        self.ready().await?.reopen.clone()
     }
 
-    pub fn open_error(&self) -> Option<IpcError> {
-        self.jobs.as_ref().err().cloned()
+    /// How the database is protected at rest.
+    pub async fn encryption(&self) -> IpcResult<Encryption> {
+        Ok(self.ready().await?.encryption)
+    }
+
+    /// Why the database could not be opened, once the attempt is over.
+    pub async fn open_error(&self) -> Option<IpcError> {
+        self.ready().await.err()
+    }
+
+    /// Why calls fail when the database thread is gone: the open error if
+    /// opening failed.
+    fn stopped(&self) -> IpcError {
+        match self.opened.get() {
+            Some(Err(e)) => e.clone(),
+            _ => IpcError::internal("the database thread has stopped"),
+        }
     }
 
     /// Runs `f` with the store on the database thread and returns its answer.
@@ -122,10 +147,6 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> panelist_core::Result<T> + Send + 'static,
     {
-        let jobs = match &self.jobs {
-            Ok(jobs) => jobs,
-            Err(e) => return (Err(e.clone()), None),
-        };
         let (tx, rx) = tokio::sync::oneshot::channel();
         let sent = Instant::now();
         let job: Job = Box::new(move |store| {
@@ -133,11 +154,8 @@ impl Db {
             let out = catch_unwind(AssertUnwindSafe(|| f(store)));
             let _ = tx.send((out, started, Instant::now()));
         });
-        if jobs.send(job).is_err() {
-            return (
-                Err(IpcError::internal("the database thread has stopped")),
-                None,
-            );
+        if self.jobs.send(job).is_err() {
+            return (Err(self.stopped()), None);
         }
         match rx.await {
             Ok((out, started, ended)) => {
@@ -152,32 +170,84 @@ impl Db {
                 };
                 (out, Some(timing))
             }
-            Err(_) => (
-                Err(IpcError::internal("the database thread has stopped")),
-                None,
-            ),
+            Err(_) => (Err(self.stopped()), None),
         }
     }
 
     /// Waits for every call handed over so far to finish (used just before
     /// exiting). Blocks: call it off the async runtime.
     pub fn quiesce(&self) {
-        if let Ok(jobs) = &self.jobs {
-            let (tx, rx) = mpsc::channel();
-            let done: Job = Box::new(move |_| {
-                let _ = tx.send(());
-            });
-            if jobs.send(done).is_ok() {
-                let _ = rx.recv();
-            }
+        let (tx, rx) = mpsc::channel();
+        let done: Job = Box::new(move |_| {
+            let _ = tx.send(());
+        });
+        if self.jobs.send(done).is_ok() {
+            let _ = rx.recv();
         }
     }
+}
+
+/// Opens the store under the core's key policy (on the database thread).
+fn open_store(path: &std::path::Path, unlock: &Unlock) -> IpcResult<(Store, Opened)> {
+    let o = secrets::open(path, unlock)?;
+    if let Some(n) = &o.notice {
+        tracing::warn!("{n}");
+    }
+    if o.migrated {
+        tracing::info!("encrypted {}", path.display());
+    }
+    let reopen = o.store.reopener().map_err(IpcError::from);
+    Ok((
+        o.store,
+        Opened {
+            encryption: o.encryption,
+            reopen,
+        },
+    ))
 }
 
 /// How the database is protected at rest: keyring, passphrase or plain (the
 /// Settings screen). An error when the database could not be opened.
 pub async fn encryption_status(db: tauri::State<'_, Db>) -> IpcResult<Encryption> {
-    db.open_error().map_or(Ok(()), Err)?;
-    db.encryption
-        .ok_or_else(|| IpcError::internal("the database is not open"))
+    db.encryption().await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block_on<F: std::future::Future>(f: F) -> F::Output {
+        tauri::async_runtime::block_on(f)
+    }
+
+    /// The store is opened on the database thread; calls made before it is
+    /// open wait for it, and then run in order.
+    #[test]
+    fn calls_wait_for_the_store_the_database_thread_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_with(dir.path().join("panelist.db"), Unlock::default());
+        let seen = block_on(db.run(|s| s.setting("nothing-here")));
+        assert_eq!(seen.unwrap(), None);
+        assert!(block_on(db.open_error()).is_none());
+        assert_eq!(block_on(db.encryption()).unwrap(), Encryption::Plain);
+        let again = block_on(db.reopener()).unwrap().open().unwrap();
+        drop(again);
+        db.quiesce();
+    }
+
+    /// A database that cannot be opened: every call, the open error and the
+    /// encryption status say why, and nothing hangs.
+    #[test]
+    fn a_database_that_cannot_be_opened_answers_every_call_with_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("not-a-folder");
+        std::fs::write(&file, b"x").unwrap();
+        let db = Db::open_with(file.join("panelist.db"), Unlock::default());
+        let why = block_on(db.open_error()).expect("an open error");
+        let call = block_on(db.run(|s| s.setting("x"))).unwrap_err();
+        assert_eq!(call.message, why.message);
+        assert_eq!(block_on(db.encryption()).unwrap_err().message, why.message);
+        assert!(block_on(db.reopener()).is_err());
+        db.quiesce();
+    }
 }

@@ -123,7 +123,7 @@ fn counts(store: &Store) -> panelist_core::Result<(u32, u32)> {
 pub async fn run_sync(app: &AppHandle) -> SyncStatus {
     let team = app.state::<Arc<Team>>().inner().clone();
     let _one = OneAtATime::claim(&team).await;
-    let reopen = app.state::<Db>().reopener();
+    let reopen = app.state::<Db>().reopener().await;
     // The keyring is a D-Bus call: not on an async worker.
     let token = {
         let t = team.clone();
