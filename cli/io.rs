@@ -45,37 +45,19 @@ pub fn open(db: &DbArg) -> Result<Store> {
 pub fn unlock(path: &std::path::Path) -> Result<Unlock> {
     let from_env = Unlock::from_env();
     if secrets::needs_passphrase(path, &from_env) && std::io::stdin().is_terminal() {
-        let typed = read_passphrase(&format!("Passphrase for {}: ", path.display()))?;
+        let typed = read_secret(
+            &format!("Passphrase for {}: ", path.display()),
+            "passphrase",
+        )?;
         return Ok(Unlock::with_passphrase(typed));
     }
     Ok(from_env)
 }
 
-/// Reads one line from the terminal with echo off.
-fn read_passphrase(prompt: &str) -> Result<String> {
-    let _ = write!(std::io::stderr(), "{prompt}");
-    let _ = std::io::stderr().flush();
-    #[cfg(unix)]
-    let saved = {
-        // SAFETY: termios is plain data; tcgetattr fills it for fd 0.
-        let mut t: libc::termios = unsafe { std::mem::zeroed() };
-        let ok = unsafe { libc::tcgetattr(0, &mut t) } == 0;
-        if ok {
-            let mut quiet = t;
-            quiet.c_lflag &= !libc::ECHO;
-            unsafe { libc::tcsetattr(0, libc::TCSANOW, &quiet) };
-        }
-        ok.then_some(t)
-    };
-    let mut line = String::new();
-    let read = std::io::stdin().read_line(&mut line);
-    #[cfg(unix)]
-    if let Some(t) = saved {
-        unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) };
-    }
-    let _ = writeln!(std::io::stderr());
-    read.map_err(|e| Error::Io(format!("cannot read the passphrase: {e}")))?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+/// Reads one line from the terminal with echo off (a passphrase, a token).
+pub fn read_secret(prompt: &str, what: &str) -> Result<String> {
+    rpassword::prompt_password(prompt)
+        .map_err(|e| Error::Io(format!("cannot read the {what}: {e}")))
 }
 
 /// A status line on stderr after a change has committed: a closed or

@@ -109,8 +109,7 @@ fn read_token() -> Result<String> {
         return Ok(t);
     }
     if std::io::stdin().is_terminal() {
-        return rpassword::prompt_password("team server token: ")
-            .map_err(|e| Error::Io(format!("cannot read the token: {e}")));
+        return crate::io::read_secret("team server token: ", "token");
     }
     let mut line = String::new();
     std::io::stdin()
