@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, Local, LocalResult, NaiveDateTime, TimeZone, Utc};
 use clap::Subcommand;
-use panelist_core::plan::{MemberView, PlanSummary, PlanView};
-use panelist_core::storage::{NewMember, NewPlan};
+use panelist_core::plan::{Member, MemberView, PlanSummary, PlanView};
+use panelist_core::storage::NewPlan;
 use panelist_core::{Error, Result, Store};
 use std::path::PathBuf;
 use uuid::Uuid;
@@ -131,7 +131,7 @@ pub fn plan(cmd: PlanCmd, db: &DbArg, now: DateTime<Utc>) -> Result<()> {
             let due = due.map(|t| datetime("--due", &t)).transpose()?;
             let mut store = open(db)?;
             let id = store.find_plan_id(&plan)?;
-            let new = NewMember {
+            let new = Member {
                 interviewer,
                 round,
                 kit,

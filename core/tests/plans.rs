@@ -5,9 +5,9 @@ mod common;
 
 use common::{at, id};
 use panelist_core::import::{CandidateClash, ImportOptions};
-use panelist_core::plan::{MemberState, PlanFile};
+use panelist_core::plan::{Member, MemberState, PlanFile};
 use panelist_core::session::{NewSession, Recommendation};
-use panelist_core::storage::{NewMember, NewPlan};
+use panelist_core::storage::NewPlan;
 use panelist_core::{CandidateId, ErrorCode, PlanId, SessionId, Store};
 
 fn opts() -> ImportOptions {
@@ -18,8 +18,8 @@ fn opts() -> ImportOptions {
     }
 }
 
-fn member(name: &str, kit: &str, focus: &[&str], due: Option<i64>) -> NewMember {
-    NewMember {
+fn member(name: &str, kit: &str, focus: &[&str], due: Option<i64>) -> Member {
+    Member {
         interviewer: name.into(),
         round: 1,
         kit: Some(kit.into()),

@@ -38,7 +38,7 @@ use crate::error::{Error, Result};
 pub use bank::{BankImportReport, BankPhase, BankProgress};
 pub use instance::instance_id;
 pub use migrate::MIGRATION_SQL;
-pub use plans::{NewMember, NewPlan, PlanImportResult};
+pub use plans::{NewPlan, PlanImportResult};
 
 const SETTING: &str = "SELECT value FROM meta WHERE key = ?1";
 const IDENTITY_KEY: &str = "signing_key";

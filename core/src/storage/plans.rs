@@ -77,19 +77,6 @@ pub struct NewPlan {
     pub coordinator: Option<String>,
 }
 
-/// An interviewer to add: a kit (id or name) or question ids.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
-#[ts(export)]
-pub struct NewMember {
-    pub interviewer: String,
-    pub round: u32,
-    pub kit: Option<String>,
-    pub questions: Vec<String>,
-    pub focus: Vec<String>,
-    pub at: Option<DateTime<Utc>>,
-    pub due: Option<DateTime<Utc>>,
-}
-
 /// What importing one plan file did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -371,11 +358,13 @@ impl Store {
         Ok(p)
     }
 
-    /// Adds an interviewer to a plan made here.
+    /// Adds an interviewer to a plan made here. `new.kit` may name a kit by
+    /// its id or name (or a former name): the member keeps the kit's name and
+    /// its questions; without a kit, `new.questions` are the questions.
     pub fn add_plan_member(
         &mut self,
         id: PlanId,
-        new: &NewMember,
+        new: &Member,
         now: DateTime<Utc>,
     ) -> Result<Plan> {
         let stored = load(&self.conn, id)?.ok_or_else(|| not_found(id))?;
