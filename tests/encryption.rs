@@ -6,11 +6,14 @@
 //! passphrase arrives; a backup restores in another data folder with the
 //! same passphrase and is refused, changing nothing, with another.
 
+#[path = "../core/tests/common/at_rest.rs"]
+mod at_rest;
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use at_rest::{assert_absent, decrypted_rows};
 use common::{Cli, Out};
 
 const PASS: &str = "a long passphrase for panelist";
@@ -87,27 +90,6 @@ impl Env {
             &["session", "note", &sid, "rest-api-design", NOTE],
         );
         sid
-    }
-}
-
-fn files_of(db: &Path) -> Vec<PathBuf> {
-    ["", "-wal", "-shm"]
-        .iter()
-        .map(|s| PathBuf::from(format!("{}{s}", db.display())))
-        .filter(|p| p.exists())
-        .collect()
-}
-
-fn assert_absent(db: &Path, needle: &str) {
-    let files = files_of(db);
-    assert!(!files.is_empty());
-    for f in files {
-        let bytes = std::fs::read(&f).unwrap();
-        assert!(
-            !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
-            "{} holds {needle:?}",
-            f.display()
-        );
     }
 }
 
@@ -319,35 +301,9 @@ fn an_erased_candidate_is_gone_behind_the_key_too() {
     let db = env.db("a");
     env.interview(&db, Some(PASS), "Zbigniew Quetzal");
     env.interview(&db, Some(PASS), "Ottilie Keep");
-    let decrypted = || -> (String, i64) {
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        conn.execute_batch(&format!("PRAGMA key = '{PASS}';"))
-            .unwrap();
-        let free: i64 = conn
-            .query_row("PRAGMA freelist_count", [], |r| r.get(0))
-            .unwrap();
-        let mut text = String::new();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for t in tables {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-            let n = stmt.column_count();
-            let mut rows = stmt.query([]).unwrap();
-            while let Some(r) = rows.next().unwrap() {
-                for i in 0..n {
-                    if let rusqlite::types::ValueRef::Text(b) = r.get_ref(i).unwrap() {
-                        text.push_str(&String::from_utf8_lossy(b));
-                        text.push('\n');
-                    }
-                }
-            }
-        }
-        (text, free)
+    let decrypted = || {
+        let (rows, free) = decrypted_rows(&db, PASS);
+        (String::from_utf8_lossy(&rows).into_owned(), free)
     };
     let (before, _) = decrypted();
     assert!(before.contains("Quetzal"), "the test can fail");

@@ -2,10 +2,13 @@
 //! file, the migration of plain databases of every earlier schema version,
 //! erasure under encryption, backups and their restore.
 
+#[path = "common/at_rest.rs"]
+mod at_rest;
 mod common;
 
 use std::path::{Path, PathBuf};
 
+use at_rest::{assert_absent, contains, decrypted_rows, files_of};
 use common::{at, id, new_session, QS};
 use panelist_core::report;
 use panelist_core::secrets::{self, Encryption, Unlock};
@@ -17,14 +20,6 @@ use panelist_core::{SessionId, Store};
 const PASS: &str = "correct horse battery staple";
 const NOTE: &str = "UNIQUE-NOTE-7f3a9c2e quietly brilliant on consensus";
 
-fn files_of(db: &Path) -> Vec<PathBuf> {
-    ["", "-wal", "-shm"]
-        .iter()
-        .map(|s| PathBuf::from(format!("{}{s}", db.display())))
-        .filter(|p| p.exists())
-        .collect()
-}
-
 /// Readable by its owner only (issue 22, "Permissions"): 0600.
 fn assert_private(path: &Path) {
     #[cfg(unix)]
@@ -35,22 +30,6 @@ fn assert_private(path: &Path) {
     }
     #[cfg(not(unix))]
     let _ = path;
-}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
-/// No byte of the database, its -wal or -shm holds `needle`.
-fn assert_absent_from_files(db: &Path, needle: &str) {
-    for f in files_of(db) {
-        let bytes = std::fs::read(&f).unwrap();
-        assert!(
-            !contains(&bytes, needle.as_bytes()),
-            "{} holds {needle:?}",
-            f.display()
-        );
-    }
 }
 
 fn with_session(store: &mut Store, candidate: &str, note: &str) -> SessionId {
@@ -67,40 +46,6 @@ fn with_session(store: &mut Store, candidate: &str, note: &str) -> SessionId {
     sid
 }
 
-/// Every value of every row of `db`, read through the key, and the number
-/// of free pages (which could hold deleted text).
-fn decrypted_rows(db: &Path, key: &str) -> (Vec<u8>, i64) {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    conn.pragma_update(None, "key", key).unwrap();
-    let free: i64 = conn
-        .query_row("PRAGMA freelist_count", [], |r| r.get(0))
-        .unwrap();
-    let mut out = Vec::new();
-    let tables: Vec<String> = conn
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    for t in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-        let n = stmt.column_count();
-        let mut rows = stmt.query([]).unwrap();
-        while let Some(r) = rows.next().unwrap() {
-            for i in 0..n {
-                match r.get_ref(i).unwrap() {
-                    rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
-                        out.extend_from_slice(t)
-                    }
-                    other => out.extend_from_slice(format!("{other:?}").as_bytes()),
-                }
-            }
-        }
-    }
-    (out, free)
-}
-
 #[test]
 fn a_passphrase_database_shows_no_note_on_disk_and_opens_only_with_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -110,10 +55,10 @@ fn a_passphrase_database_shows_no_note_on_disk_and_opens_only_with_it() {
     assert!(opened.store.encrypted());
     with_session(&mut opened.store, "Ada Lovelace", NOTE);
     // While it is open (the -wal holds the latest writes) and after.
-    assert_absent_from_files(&db, "UNIQUE-NOTE-7f3a9c2e");
-    assert_absent_from_files(&db, "Ada Lovelace");
+    assert_absent(&db, "UNIQUE-NOTE-7f3a9c2e");
+    assert_absent(&db, "Ada Lovelace");
     drop(opened);
-    assert_absent_from_files(&db, "UNIQUE-NOTE-7f3a9c2e");
+    assert_absent(&db, "UNIQUE-NOTE-7f3a9c2e");
     assert_eq!(cipher::file_state(&db), FileState::Encrypted);
 
     // Plain SQLite cannot read it.
@@ -159,7 +104,7 @@ fn a_raw_key_opens_with_the_sqlcipher_raw_key_pragma() {
     let mut store = Store::open_with_key(&db, Some(&key)).unwrap();
     with_session(&mut store, "Ada Lovelace", NOTE);
     drop(store);
-    assert_absent_from_files(&db, "UNIQUE-NOTE-7f3a9c2e");
+    assert_absent(&db, "UNIQUE-NOTE-7f3a9c2e");
     let conn = rusqlite::Connection::open(&db).unwrap();
     conn.execute_batch(&format!("PRAGMA key = \"x'{hex}'\";"))
         .unwrap();
@@ -236,7 +181,7 @@ fn plain_databases_of_every_earlier_version_migrate_to_encrypted_byte_identical(
         }
         drop(store);
         assert_eq!(cipher::file_state(&db), FileState::Encrypted);
-        assert_absent_from_files(&db, "Lovelace");
+        assert_absent(&db, "Lovelace");
         for f in files_of(&db) {
             assert_private(&f);
         }
@@ -296,7 +241,7 @@ fn erasure_under_encryption_leaves_no_plaintext_behind_the_key() {
     assert!(!contains(&after, b"UNIQUE-NOTE-7f3a9c2e"));
     assert!(!contains(&after, b"Ada Lovelace"));
     assert_eq!(free, 0, "free pages after the erasure");
-    assert_absent_from_files(&db, "UNIQUE-NOTE-7f3a9c2e");
+    assert_absent(&db, "UNIQUE-NOTE-7f3a9c2e");
     drop(store);
 }
 
@@ -345,7 +290,7 @@ fn a_backup_restores_elsewhere_with_the_passphrase_and_is_refused_with_another()
     assert_eq!(restored.store.dump().unwrap(), dump);
     assert_eq!(restored.encryption, Encryption::Passphrase);
     drop(restored);
-    assert_absent_from_files(&other, "UNIQUE-NOTE-7f3a9c2e");
+    assert_absent(&other, "UNIQUE-NOTE-7f3a9c2e");
     assert_eq!(cipher::file_state(&other), FileState::Encrypted);
 }
 
