@@ -45,29 +45,29 @@ enum Command {
         #[arg(long)]
         insecure_http: bool,
         /// Database connections in the pool
-        #[arg(long, default_value_t = 16)]
-        max_connections: usize,
+        #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+        max_connections: u32,
         /// Bytes of session files each user may keep on the server, in MiB
-        #[arg(long, default_value_t = 512, value_name = "MIB")]
+        #[arg(long, default_value_t = 512, value_name = "MIB", value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
         quota_mib: u32,
         /// Requests per user per minute
-        #[arg(long, default_value_t = 1200, value_name = "N")]
+        #[arg(long, default_value_t = 1200, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         rate_per_minute: u32,
         /// Requests handled at once (more wait, within the request timeout)
-        #[arg(long, default_value_t = 256, value_name = "N")]
-        max_in_flight: usize,
+        #[arg(long, default_value_t = 256, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+        max_in_flight: u32,
         /// Seconds a client may take to send a request's headers (also the
         /// idle keep-alive timeout)
-        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        #[arg(long, default_value_t = 10, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3_600))]
         header_timeout: u64,
         /// Seconds a request may take once its headers are in
-        #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+        #[arg(long, default_value_t = 30, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=3_600))]
         request_timeout: u64,
         /// Milliseconds a database statement may run (statement_timeout)
-        #[arg(long, default_value_t = 10_000, value_name = "MS")]
+        #[arg(long, default_value_t = 10_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
         statement_timeout_ms: u64,
         /// Milliseconds a statement may wait for a lock (lock_timeout)
-        #[arg(long, default_value_t = 1_000, value_name = "MS")]
+        #[arg(long, default_value_t = 1_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=3_600_000))]
         lock_timeout_ms: u64,
     },
     /// Team members and their roles
@@ -204,7 +204,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                 lock: Duration::from_millis(lock_timeout_ms),
                 ..db::DbTimeouts::default()
             };
-            let pool = db::pool_with(&url, max_connections, timeouts)?;
+            let pool = db::pool_with(&url, max_connections as usize, timeouts)?;
             {
                 let client = pool
                     .get()
@@ -215,7 +215,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             let limits = http::Limits {
                 quota_bytes: i64::from(quota_mib) * 1024 * 1024,
                 request_timeout: Duration::from_secs(request_timeout),
-                max_in_flight,
+                max_in_flight: max_in_flight as usize,
                 per_user_per_minute: rate_per_minute,
             };
             serve(

@@ -34,3 +34,39 @@ fn a_level_out_of_range_is_a_400_with_the_field_path() {
         assert_eq!(pg.dump(), before, "a refused push changed the database");
     }
 }
+
+/// The server's own settings are bounded at the door too: zero (a pool,
+/// a concurrency limit or a timeout of nothing, which would serve no one)
+/// or an absurd value is refused in one line naming the option, before any
+/// database is reached.
+#[test]
+fn settings_out_of_range_are_refused_naming_the_option() {
+    for (flag, bad) in [
+        ("--max-connections", "0"),
+        ("--quota-mib", "0"),
+        ("--rate-per-minute", "0"),
+        ("--max-in-flight", "0"),
+        ("--header-timeout", "0"),
+        ("--request-timeout", "18446744073709551615"),
+        ("--statement-timeout-ms", "0"),
+        ("--lock-timeout-ms", "99999999999"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_panelist-server"))
+            .args([
+                "--database-url",
+                "host=/nonexistent dbname=x",
+                "serve",
+                flag,
+                bad,
+            ])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{flag} {bad} was taken");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let first = err.lines().next().unwrap_or("");
+        assert!(
+            first.contains(flag) && first.contains("not in"),
+            "{flag}: {err}"
+        );
+    }
+}
