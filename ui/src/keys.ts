@@ -12,8 +12,14 @@
 // taken by their position on the keyboard (`code`), so Alt+A is the same key
 // on every layout and on macOS, where Option+letter types a symbol.
 
-export const LOOK_FOR_KEYS = ["a", "s", "d", "f", "g", "h"] as const;
-export const FOLLOW_UP_KEYS = ["z", "x", "c", "v"] as const;
+/**
+ * A key for each look-for and follow-up, by position: the whole home row for
+ * look-fors (nine), the row below for follow-ups (six; N is the notes key).
+ * `KEY_MAP` and the checklists read these lists, so a longer list gets its
+ * keys everywhere at once.
+ */
+export const LOOK_FOR_KEYS = ["a", "s", "d", "f", "g", "h", "j", "k", "l"] as const;
+export const FOLLOW_UP_KEYS = ["z", "x", "c", "v", "b", "m"] as const;
 
 export type Action =
   | { type: "score"; level: number }
@@ -154,11 +160,11 @@ export const KEY_MAP: { keys: string; what: string }[] = [
   { keys: "Alt+←", what: "Previous question" },
   {
     keys: LOOK_FOR_KEYS.map((k) => `Alt+${k.toUpperCase()}`).join(" "),
-    what: "Toggle look-for 1 – 6",
+    what: `Toggle look-for 1 – ${LOOK_FOR_KEYS.length}`,
   },
   {
     keys: FOLLOW_UP_KEYS.map((k) => `Alt+${k.toUpperCase()}`).join(" "),
-    what: "Tick follow-up 1 – 4 as asked",
+    what: `Tick follow-up 1 – ${FOLLOW_UP_KEYS.length} as asked`,
   },
   { keys: "Ctrl+Z", what: "Undo the last score, skip or tick (inside the notes it undoes typing)" },
   { keys: "Alt+N", what: "Write notes" },

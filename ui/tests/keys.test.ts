@@ -11,7 +11,12 @@ import {
   type KeyLike,
 } from "../src/keys";
 
-const ctx: KeyContext = { focus: "page", levels: [1, 2, 3, 4], lookFors: 6, followUps: 4 };
+const ctx: KeyContext = {
+  focus: "page",
+  levels: [1, 2, 3, 4],
+  lookFors: LOOK_FOR_KEYS.length,
+  followUps: FOLLOW_UP_KEYS.length,
+};
 const notes: KeyContext = { ...ctx, focus: "notes" };
 /** A key press as a US keyboard reports it: `code` from the key. */
 function key(k: string, extra: Partial<KeyLike> = {}): KeyLike {
@@ -90,7 +95,7 @@ describe("actionForKey: commands are chords", () => {
     expect(actionForKey(key("Enter"), ctx)).toBeNull();
   });
 
-  it("toggles look-fors with Alt+A S D F G H and follow-ups with Alt+Z X C V", () => {
+  it("toggles look-fors with Alt+A S D F G H J K L and follow-ups with Alt+Z X C V B M", () => {
     LOOK_FOR_KEYS.forEach((k, i) => expect(actionForKey(alt(k), notes)).toEqual({ type: "lookFor", index: i }));
     FOLLOW_UP_KEYS.forEach((k, i) => expect(actionForKey(alt(k), ctx)).toEqual({ type: "followUp", index: i }));
   });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BackendError } from "../src/backend";
 import { flushAll } from "../src/flush";
 import { competencyEvidence, liveScreen, resumeIndex } from "../src/screens/live";
-import { fakeBackend, fakeCtx, session } from "./fixtures";
+import { entry, fakeBackend, fakeCtx, question, session } from "./fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -212,6 +212,67 @@ describe("live interview screen", () => {
     $<HTMLButtonElement>(".pause-btn").click();
     await vi.advanceTimersByTimeAsync(5_000);
     expect(all()).toBe("2:20 / 15:00");
+  });
+
+  it("shows a persistent Paused bar until Resume, which resumes from the bar", async () => {
+    await mount();
+    const bar = () => $<HTMLElement>(".paused-bar");
+    expect(bar().hidden).toBe(true);
+    alt("p");
+    // Still there long after the spoken feedback has faded.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(bar().hidden).toBe(false);
+    expect(bar().textContent).toContain("Paused");
+    expect(document.querySelector(".timer.paused")?.textContent ?? "").not.toMatch(/[\u23f8\u23ef]/u);
+    $<HTMLButtonElement>(".paused-bar .resume-btn").click();
+    expect(bar().hidden).toBe(true);
+    expect($<HTMLButtonElement>(".pause-btn").textContent).toBe("Pause");
+  });
+
+  it("says over budget in words, not only in colour", async () => {
+    await mount(session({ interview_seconds: 15 * 60 + 1 }));
+    const [q, all] = [...document.querySelectorAll(".timer")] as HTMLElement[];
+    expect(all!.textContent).toBe("15:01 / 15:00 over");
+    expect(all!.classList.contains("over")).toBe(true);
+    expect(q!.textContent).not.toContain("over");
+  });
+
+  it("offers Wrap-up before the last question, and once on the last", async () => {
+    const { ctx } = await mount();
+    const wrap = $<HTMLButtonElement>(".wrap-btn");
+    expect(wrap.hidden).toBe(false);
+    expect(wrap.getAttribute("aria-keyshortcuts")).toBe("Alt+W");
+    wrap.click();
+    expect(ctx.go).toHaveBeenCalledWith({ name: "wrap", id: "0190-session" });
+  });
+
+  it("keeps the feedback in the status bar, apart from the timers", async () => {
+    await mount();
+    alt("s");
+    const feedback = $<HTMLElement>(".key-feedback");
+    expect(feedback.textContent).toBe("Look-for 2 ✓");
+    expect(feedback.closest(".subbar")).not.toBeNull();
+    expect(feedback.contains($(".timers"))).toBe(false);
+    expect($(".timers").contains(feedback)).toBe(false);
+  });
+
+  it("gives every look-for and follow-up of a long list its own key", async () => {
+    const lf = Array.from({ length: 9 }, (_, i) => `look-for ${i + 1}`);
+    const fu = Array.from({ length: 6 }, (_, i) => `follow-up ${i + 1}`);
+    const q = question("q1", "data", { look_fors: lf, follow_ups: fu });
+    const { backend } = await mount(session({ entries: [entry(q, "Data")] }));
+    const boxes = [...document.querySelectorAll<HTMLInputElement>(".live-checks input[type=checkbox]")];
+    expect(boxes).toHaveLength(15);
+    const keys = boxes.map((b) => b.getAttribute("aria-keyshortcuts"));
+    expect(new Set(keys).size).toBe(15);
+    expect(keys.every((k) => k !== null)).toBe(true);
+    for (const k of ["a", "s", "d", "f", "g", "h", "j", "k", "l"]) alt(k);
+    for (const k of ["z", "x", "c", "v", "b", "m"]) alt(k);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(backend.setLookFor).toHaveBeenCalledTimes(9);
+    expect(backend.setLookFor).toHaveBeenLastCalledWith("0190-session", "q1", 8, true);
+    expect(backend.setFollowUp).toHaveBeenCalledTimes(6);
+    expect(backend.setFollowUp).toHaveBeenLastCalledWith("0190-session", "q1", 5, true);
   });
 
   it("saves the running time every 15 s so a crash loses little", async () => {

@@ -203,13 +203,61 @@ async fn set_size(run: &AppRun, w: i64, h: i64) -> Result<(i64, i64)> {
     }
 }
 
-/// For the question on screen: which of levels, notes and look-fors are on screen.
+/// Every look-for and follow-up of the question on screen has a key and is
+/// visible, or comes into view with its key while all levels stay in view
+/// (the key is pressed twice, so the item's tick is as it was).
+async fn reach_every_item(
+    run: &AppRun,
+    f: &Value,
+    place: &str,
+    problems: &mut Vec<String>,
+) -> Result<()> {
+    let items = f["items"].as_array().cloned().unwrap_or_default();
+    for (i, item) in items.iter().enumerate() {
+        let Some(key) = item["key"].as_str() else {
+            problems.push(format!("{place}: item {} has no key", i + 1));
+            continue;
+        };
+        if item["in"] == serde_json::json!(true) {
+            continue;
+        }
+        run.alt(key).await?;
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let after = fit(run).await?;
+        let now = &after["items"][i];
+        let levels_in = after["levelsIn"] == after["levels"];
+        if now["in"] != serde_json::json!(true) || !levels_in {
+            problems.push(format!(
+                "{place}: item {} (Alt+{}) not brought into view with the levels in view: {after}",
+                i + 1,
+                key.to_uppercase()
+            ));
+        }
+        if now["checked"] == item["checked"] {
+            problems.push(format!(
+                "{place}: Alt+{} did not tick item {}",
+                key.to_uppercase(),
+                i + 1
+            ));
+        }
+        run.alt(key).await?;
+    }
+    Ok(())
+}
+
+/// For the question on screen: which of levels, notes, look-fors and follow-ups are on screen.
 async fn fit(run: &AppRun) -> Result<Value> {
     let js = format!(
         "{IN_VIEW_JS}
          const levels = [...document.querySelectorAll('.level')];
          const lfs = [...document.querySelectorAll('.extras:not(.extras-fu) .toggles')].slice(0, 1).flatMap((ul) => [...ul.querySelectorAll('li')]);
+         const items = [...document.querySelectorAll('.extras .toggles li')].map((li) => {{
+           const box = li.querySelector('input');
+           const chord = (box && box.getAttribute('aria-keyshortcuts')) || '';
+           return {{ in: inView(li), key: /^Alt\\+[A-Z]$/.test(chord) ? chord.slice(4).toLowerCase() : null, checked: !!(box && box.checked) }};
+         }});
          return {{
+           items,
            progress: document.querySelector('.progress').textContent,
            levels: levels.length,
            levelsIn: levels.filter(inView).length,
@@ -300,6 +348,15 @@ async fn layout_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
                 let ok_levels = levels == 4 && f["levelsIn"] == f["levels"];
                 let ok_notes = f["notesIn"] == serde_json::json!(true);
                 let ok_lf = size == "480" || f["lookForsIn"] == f["lookFors"];
+                if size != "360" {
+                    reach_every_item(
+                        run,
+                        &f,
+                        &format!("{kit} at {size}, question {}", q + 1),
+                        &mut problems,
+                    )
+                    .await?;
+                }
                 if size == "360" {
                     small_total += 1;
                     if ok_levels && ok_notes {

@@ -72,14 +72,19 @@ class LiveController {
     return this.session?.entries[this.index] ?? null;
   }
 
-  /** Compact or wide: the look-fors sit under the rubric, or beside it above the notes. */
+  /**
+   * Compact or wide. Compact: the look-fors and follow-ups scroll on their own
+   * under the rubric, so reaching any of them never scrolls the levels away.
+   * Wide: the look-fors sit beside the rubric above the notes, the follow-ups
+   * under it.
+   */
   readonly placeExtras = () => {
-    const { el, side, extras, notesDock, body, followUpsBox } = this.f;
+    const { el, side, extras, notesDock, checks, followUpsBox } = this.f;
     const wide = this.wideMedia?.matches ?? false;
     el.classList.toggle("live-wide", wide);
     if (wide) side.insertBefore(extras, notesDock);
-    else body.appendChild(extras);
-    body.appendChild(followUpsBox);
+    else checks.appendChild(extras);
+    checks.appendChild(followUpsBox);
   };
 
   private wire() {
@@ -92,6 +97,8 @@ class LiveController {
     f.nextBtn.addEventListener("click", () => this.next());
     f.skipBtn.addEventListener("click", () => this.skip());
     f.pauseBtn.addEventListener("click", () => this.togglePause());
+    f.resumeBtn.addEventListener("click", () => this.togglePause());
+    f.wrapBtn.addEventListener("click", () => void this.ctx.go({ name: "wrap", id: this.sessionId }));
     f.startBtn.addEventListener("click", () => void this.start());
   }
 
@@ -111,23 +118,27 @@ class LiveController {
   }
 
   renderPause() {
-    const { pauseBtn, allTimer, el, draftBanner } = this.f;
+    const { pauseBtn, pausedBar, allTimer, el, draftBanner } = this.f;
     const { locked, draft, paused } = this.clock;
     pauseBtn.hidden = locked || draft;
     pauseBtn.textContent = paused ? "Resume" : "Pause";
     pauseBtn.setAttribute("aria-pressed", paused ? "true" : "false");
     allTimer.classList.toggle("paused", paused);
     el.classList.toggle("is-paused", paused);
+    pausedBar.hidden = !paused || locked || draft;
     draftBanner.hidden = !draft || locked;
   }
 
   renderNav() {
     const s = this.session;
     if (!s) return;
-    const { progress, prevBtn, nextBtn, skipBtn } = this.f;
+    const { progress, prevBtn, nextBtn, skipBtn, wrapBtn } = this.f;
     progress.textContent = `${this.index + 1} of ${s.entries.length}`;
     prevBtn.disabled = this.index === 0;
-    nextBtn.textContent = this.index === s.entries.length - 1 ? "Wrap-up →" : "Next →";
+    const last = this.index === s.entries.length - 1;
+    nextBtn.textContent = last ? "Wrap-up →" : "Next →";
+    // On the last question Next is the way to wrap-up; one button says it.
+    wrapBtn.hidden = last;
     skipBtn.disabled = this.locked;
     const e = this.entry();
     skipBtn.textContent = e?.skipped ? "Skipped" : "Skip";
@@ -148,7 +159,7 @@ class LiveController {
     if (!this.session || !e) return;
     const f = this.f;
     const q = e.question;
-    clear(f.body);
+    clear(f.top);
     this.qHeading = h("h2", { class: "prompt", id: nextId("q"), attrs: { tabindex: "-1" } }, q.prompt);
     const meta = h(
       "p",
@@ -173,7 +184,14 @@ class LiveController {
     f.notesLabel.textContent = `Notes · question ${this.index + 1}`;
     clear(f.extras);
     clear(f.followUpsBox);
-    f.body.append(h("div", { class: "q-card" }, meta, this.qHeading), rubric.section);
+    // A region of its own: when compact it scrolls a long prompt, by keyboard too.
+    const card = h(
+      "div",
+      { class: "q-card", attrs: { role: "region", tabindex: "0", "aria-labelledby": this.qHeading.id } },
+      meta,
+      this.qHeading,
+    );
+    f.top.append(card, rubric.section);
     const lfSection = checklistSection("lf-title", "Look-fors", lf.list, q.look_fors.length);
     if (lfSection) f.extras.appendChild(lfSection);
     const fuSection = checklistSection("fu-title", "Follow-ups asked", fu.list, q.follow_ups.length);
@@ -204,6 +222,8 @@ class LiveController {
     if (e && this.clock.running()) this.clock.question.start(e.question.id);
     this.renderQuestion();
     this.f.body.scrollTop = 0;
+    this.f.top.scrollTop = 0;
+    this.f.checks.scrollTop = 0;
     if (focusHeading) this.qHeading?.focus({ preventScroll: true });
   }
 
@@ -362,7 +382,11 @@ class LiveController {
       this.say(label);
     }
     const box = this.boxes[kind][i];
-    if (box) box.checked = on;
+    if (box) {
+      box.checked = on;
+      // What a key ticks is brought into view (its list scrolls, the levels stay).
+      box.closest("li")?.scrollIntoView?.({ block: "nearest" });
+    }
     const qid = e.question.id;
     const { backend } = this.ctx;
     if (kind === "lookFor") {
@@ -477,12 +501,13 @@ class LiveController {
   };
 
   async load(startIndex?: number) {
-    const { body, banner } = this.f;
+    const { top, checks, banner } = this.f;
     try {
       this.session = await this.ctx.backend.getSession(this.sessionId);
     } catch (err) {
-      clear(body);
-      body.appendChild(
+      clear(top);
+      clear(checks);
+      top.appendChild(
         h("p", { class: "error", attrs: { role: "alert" } }, `Cannot open this interview: ${(err as Error).message}`),
       );
       return;

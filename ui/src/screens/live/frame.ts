@@ -11,6 +11,9 @@ export interface LiveFrame {
   titleBtn: HTMLButtonElement;
   helpBtn: HTMLButtonElement;
   pauseBtn: HTMLButtonElement;
+  /** The persistent bar shown while the clock is paused, with its Resume button. */
+  pausedBar: HTMLElement;
+  resumeBtn: HTMLButtonElement;
   feedback: HTMLElement;
   draftBanner: HTMLElement;
   startBtn: HTMLButtonElement;
@@ -21,12 +24,17 @@ export interface LiveFrame {
   strip: HTMLElement;
   banner: HTMLElement;
   body: HTMLElement;
+  /** The question and its rubric (the levels stay in view). */
+  top: HTMLElement;
+  /** Compact: the look-fors and follow-ups, scrolling on their own under the rubric. */
+  checks: HTMLElement;
   extras: HTMLElement;
   followUpsBox: HTMLElement;
   side: HTMLElement;
   prevBtn: HTMLButtonElement;
   skipBtn: HTMLButtonElement;
   nextBtn: HTMLButtonElement;
+  wrapBtn: HTMLButtonElement;
   notesBox: HTMLTextAreaElement;
   notesLabel: HTMLElement;
   notesDock: HTMLElement;
@@ -44,14 +52,17 @@ function navigation() {
   const prevBtn = button("← Prev", "btn", { "aria-keyshortcuts": "Alt+ArrowLeft" });
   const skipBtn = button("Skip", "btn", { "aria-keyshortcuts": "Alt+0" });
   const nextBtn = button("Next →", "btn btn-primary", { "aria-keyshortcuts": "Alt+ArrowRight Control+Enter" });
+  // Wrap-up is always one click (or Alt+W) away, not only after the last question.
+  const wrapBtn = button("Wrap-up", "btn wrap-btn", { "aria-keyshortcuts": "Alt+W" });
   const footer = h(
     "nav",
     { class: "navbar", attrs: { "aria-label": "Question navigation" } },
     prevBtn,
     skipBtn,
+    wrapBtn,
     nextBtn,
   );
-  return { prevBtn, skipBtn, nextBtn, footer };
+  return { prevBtn, skipBtn, nextBtn, wrapBtn, footer };
 }
 
 function notesArea() {
@@ -97,7 +108,16 @@ function statusLine() {
       pauseBtn,
     ),
   );
-  return { pauseBtn, progress, qTimer, allTimer, status };
+  // Paused is a state, not a moment: a bar that stays until Resume.
+  const resumeBtn = button("Resume", "btn btn-small resume-btn", { "aria-keyshortcuts": "Alt+P" });
+  const pausedBar = h(
+    "div",
+    { class: "paused-bar", attrs: { hidden: true } },
+    h("strong", {}, "Paused"),
+    h("span", {}, " — the interview clock is stopped. "),
+    resumeBtn,
+  );
+  return { pauseBtn, resumeBtn, pausedBar, progress, qTimer, allTimer, status };
 }
 
 function outlineNav() {
@@ -116,6 +136,7 @@ export function buildFrame(ctx: Ctx, indicator: ReturnType<typeof saveIndicator>
   const back = button("‹", "btn btn-ghost", { "aria-label": "Back to interviews" });
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const helpBtn = button("?", "btn btn-ghost", { "aria-label": "Keys and display", "aria-keyshortcuts": "F1 Alt+/" });
+  // In the flow of the status bar (never over a timer or the notes).
   const feedback = h("div", { class: "key-feedback", attrs: { role: "status", "aria-live": "polite" } });
   const draftBanner = h("div", { class: "banner draft-banner", attrs: { hidden: true } });
   const startBtn = button("Start interview", "btn btn-primary btn-small");
@@ -133,6 +154,9 @@ export function buildFrame(ctx: Ctx, indicator: ReturnType<typeof saveIndicator>
   // look-fors sit beside it above the notes, the follow-ups under it.
   const extras = h("div", { class: "extras" });
   const followUpsBox = h("div", { class: "extras extras-fu" });
+  const top = h("div", { class: "live-top" });
+  const checks = h("div", { class: "live-checks" });
+  body.append(top, checks);
   const side = h("div", { class: "live-side" });
   const nav = navigation();
   const notes = notesArea();
@@ -144,10 +168,18 @@ export function buildFrame(ctx: Ctx, indicator: ReturnType<typeof saveIndicator>
     "div",
     { class: "screen screen-live" },
     bar,
-    h("section", { class: "subbar", attrs: { "aria-label": "Progress" } }, st.status, strip, banner, draftBanner),
+    h(
+      "section",
+      { class: "subbar", attrs: { "aria-label": "Progress" } },
+      st.status,
+      st.pausedBar,
+      feedback,
+      strip,
+      banner,
+      draftBanner,
+    ),
     layout,
     nav.footer,
-    feedback,
   );
   const keymap = keyMapDialog();
   el.appendChild(keymap);
@@ -163,6 +195,8 @@ export function buildFrame(ctx: Ctx, indicator: ReturnType<typeof saveIndicator>
     strip,
     banner,
     body,
+    top,
+    checks,
     extras,
     followUpsBox,
     side,

@@ -42,9 +42,10 @@ export class LiveClock {
   render(e: Entry, budgetMinutes: number, qTimer: HTMLElement, allTimer: HTMLElement): void {
     const q = againstBudget(e.seconds_spent + this.runningSeconds(), e.question.minutes);
     const all = againstBudget(this.interviewSeconds(), budgetMinutes);
-    qTimer.textContent = q.text;
+    // Over budget is said in words as well as in colour.
+    qTimer.textContent = q.over ? `${q.text} over` : q.text;
     qTimer.classList.toggle("over", q.over);
-    allTimer.textContent = all.text;
+    allTimer.textContent = all.over ? `${all.text} over` : all.text;
     allTimer.classList.toggle("over", all.over);
   }
 }
