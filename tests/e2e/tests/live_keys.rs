@@ -163,7 +163,8 @@ async fn typing_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
 }
 
 /// JS: whether `el` lies inside the viewport and inside every scrolling
-/// ancestor's visible box (so it is on screen without scrolling).
+/// ancestor's visible box (so it is on screen without scrolling), and is not
+/// covered by anything else at its centre or near its edges.
 const IN_VIEW_JS: &str = "
   const inView = (el) => {
     if (!el) return false;
@@ -177,7 +178,15 @@ const IN_VIEW_JS: &str = "
         if (r.top < pr.top - 0.5 || r.bottom > pr.bottom + 0.5 || r.left < pr.left - 0.5 || r.right > pr.right + 0.5) return false;
       }
     }
-    return true;
+    // Not covered by anything either: the topmost element at its centre, at
+    // the middle of its top and bottom edges and near its left edge is it or
+    // inside it (the right edge may lie under a scroll bar).
+    const cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+    const pts = [[cx, cy], [cx, r.top + 3], [cx, r.bottom - 3], [r.left + 4, cy]];
+    return pts.every(([x, y]) => {
+      const hit = document.elementFromPoint(x, y);
+      return !!hit && (hit === el || el.contains(hit));
+    });
   };";
 
 async fn set_size(run: &AppRun, w: i64, h: i64) -> Result<(i64, i64)> {

@@ -114,7 +114,11 @@ class LiveController {
     feedback.textContent = text;
     feedback.classList.add("on");
     window.clearTimeout(this.feedbackTimer);
-    this.feedbackTimer = window.setTimeout(() => feedback.classList.remove("on"), 1800);
+    // Gone after a moment: cleared, not faded (a half-faded text is unreadable).
+    this.feedbackTimer = window.setTimeout(() => {
+      feedback.classList.remove("on");
+      feedback.textContent = "";
+    }, 1800);
   }
 
   renderPause() {
@@ -386,6 +390,7 @@ class LiveController {
       box.checked = on;
       // What a key ticks is brought into view (its list scrolls, the levels stay).
       box.closest("li")?.scrollIntoView?.({ block: "nearest" });
+      if (!this.f.el.classList.contains("live-wide")) this.f.body.scrollTop = 0;
     }
     const qid = e.question.id;
     const { backend } = this.ctx;

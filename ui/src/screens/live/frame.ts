@@ -86,7 +86,7 @@ function notesArea() {
   return { notesBox, notesLabel, stampBtn, notesDock };
 }
 
-function statusLine() {
+function statusLine(feedback: HTMLElement) {
   const pauseBtn = button("Pause", "btn btn-small pause-btn", {
     "aria-keyshortcuts": "Alt+P",
     "aria-pressed": "false",
@@ -98,6 +98,7 @@ function statusLine() {
     "div",
     { class: "statusline" },
     progress,
+    feedback,
     h(
       "span",
       { class: "timers" },
@@ -136,7 +137,8 @@ export function buildFrame(ctx: Ctx, indicator: ReturnType<typeof saveIndicator>
   const back = button("‹", "btn btn-ghost", { "aria-label": "Back to interviews" });
   back.addEventListener("click", () => void ctx.go({ name: "home" }));
   const helpBtn = button("?", "btn btn-ghost", { "aria-label": "Keys and display", "aria-keyshortcuts": "F1 Alt+/" });
-  // In the flow of the status bar (never over a timer or the notes).
+  // In the flow of the status line, between the progress and the timers:
+  // it never covers a timer, the notes or a control.
   const feedback = h("div", { class: "key-feedback", attrs: { role: "status", "aria-live": "polite" } });
   const draftBanner = h("div", { class: "banner draft-banner", attrs: { hidden: true } });
   const startBtn = button("Start interview", "btn btn-primary btn-small");
@@ -160,7 +162,7 @@ export function buildFrame(ctx: Ctx, indicator: ReturnType<typeof saveIndicator>
   const side = h("div", { class: "live-side" });
   const nav = navigation();
   const notes = notesArea();
-  const st = statusLine();
+  const st = statusLine(feedback);
   const ol = outlineNav();
   side.appendChild(notes.notesDock);
   const layout = h("div", { class: "live-body" }, ol.outline, body, side);
@@ -173,7 +175,6 @@ export function buildFrame(ctx: Ctx, indicator: ReturnType<typeof saveIndicator>
       { class: "subbar", attrs: { "aria-label": "Progress" } },
       st.status,
       st.pausedBar,
-      feedback,
       strip,
       banner,
       draftBanner,

@@ -85,7 +85,7 @@ export function checklist(
           { class: "toggle" },
           box,
           key ? h("kbd", {}, `Alt+${key.toUpperCase()}`) : null,
-          h("span", {}, text),
+          h("span", { attrs: { title: text } }, text),
         ),
       ),
     );
