@@ -392,6 +392,26 @@ async fn layout_steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         }
         set_size(run, 480, 800).await?;
         if k == 0 {
+            // Paused: a bar that stays (well past the old 3-second toast)
+            // until Resume, at both sizes, clean for axe-core.
+            run.alt("p").await?;
+            tokio::time::sleep(Duration::from_millis(3500)).await;
+            for (size, (w, h)) in [("480", (480, 800)), ("1280", (1280, 860))] {
+                set_size(run, w, h).await?;
+                let bar = run.el(".paused-bar").await?;
+                assert!(
+                    bar.is_displayed().await? && bar.text().await?.contains("Paused"),
+                    "the Paused bar is not shown at {size}"
+                );
+                check_axe(run, "live paused", size, &mut axe_bad).await?;
+            }
+            set_size(run, 480, 800).await?;
+            run.el(".paused-bar .resume-btn").await?.click().await?;
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            assert!(
+                !run.el(".paused-bar").await?.is_displayed().await?,
+                "the Paused bar stays after Resume"
+            );
             // Wrap-up and New interview at both sizes.
             run.alt("w").await?;
             run.screen("wrap").await?;
