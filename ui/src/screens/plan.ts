@@ -86,7 +86,11 @@ async function attachDialog(ctx: Ctx, v: PlanView, m: MemberView): Promise<unkno
     ],
     focus: pick,
     check: () => (pick.value ? null : { message: "Pick an interview.", focus: pick }),
-    submit: () => ctx.backend.attachSession(v.plan.id, pick.value),
+    // Resolves true once attached (the dialog's result; null when cancelled).
+    submit: async () => {
+      await ctx.backend.attachSession(v.plan.id, pick.value);
+      return true;
+    },
   });
 }
 
@@ -118,7 +122,7 @@ function membersTable(ctx: Ctx, v: PlanView, reload: () => void): HTMLElement {
           let action: HTMLElement | null = null;
           if (!m.session && !v.imported) {
             action = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Attach interview…");
-            action.setAttribute("aria-label", `Attach an interview by ${mm.interviewer}`);
+            action.setAttribute("aria-label", `Attach interview… for ${mm.interviewer}`);
             action.addEventListener("click", async () => {
               if (await attachDialog(ctx, v, m)) reload();
             });
