@@ -5,9 +5,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { MemberState } from "../src/bindings/MemberState";
 import type { PlanSummary } from "../src/bindings/PlanSummary";
+import type { PlanView } from "../src/bindings/PlanView";
 import { homeScreen } from "../src/screens/home";
+import { planScreen } from "../src/screens/plan";
 import { localToIso, stateLabel } from "../src/screens/planModel";
-import { fakeBackend, fakeCtx, session } from "./fixtures";
+import { fakeBackend, fakeCtx, page, session } from "./fixtures";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -103,5 +105,65 @@ describe("Home: My interviews", () => {
       "Submitted",
       "Overdue",
     ]);
+  });
+});
+
+describe("Plan screen", () => {
+  function view(): PlanView {
+    return {
+      plan: {
+        id: "plan-1",
+        candidate: { id: "cand-1", name: "Noor" },
+        role: "Backend",
+        coordinator: "Ada",
+        created_at: "2027-03-01T09:00:00Z",
+        updated_at: "2027-03-01T09:00:00Z",
+        members: [],
+      },
+      imported: false,
+      rounds: 1,
+      members: [
+        {
+          member: {
+            interviewer: "Grace",
+            round: 1,
+            kit: "Backend fundamentals",
+            questions: ["q1"],
+            focus: ["data"],
+            at: null,
+            due: "2027-03-09T10:00:00Z",
+          },
+          state: "overdue",
+          session: null,
+          seconds_to_submit: null,
+        },
+      ],
+      coverage: {
+        interviewers: ["Grace"],
+        rows: [
+          { competency: "data", name: "Data", cells: [{ questions: 1, focus: true }], gap: null, overlap: false },
+          { competency: "ops", name: "Ops", cells: [{ questions: 2, focus: false }], gap: "unfocused", overlap: false },
+        ],
+      },
+    };
+  }
+
+  it("shows states and coverage as tables, and reloads after an interview is attached", async () => {
+    const b = fakeBackend(session());
+    b.planView.mockResolvedValue(view());
+    b.listSessions.mockResolvedValue(
+      page([{ ...session(), id: "s-9", candidate: "Noor", interviewer: "Grace" } as never]),
+    );
+    document.body.appendChild(planScreen(fakeCtx(b), "plan-1").el);
+    await vi.waitFor(() => expect(document.querySelector(".coverage-table")).not.toBeNull());
+    expect(document.querySelector(".members-table tr.is-overdue .badge")!.textContent).toBe("Overdue");
+    expect(document.querySelector("tr[data-competency='data'] td.is-focus")!.textContent).toBe("1 ★ focus");
+    expect(document.querySelector("tr[data-competency='ops'] .coverage-note")!.textContent).toBe("Gap: nobody's focus");
+
+    document.querySelector<HTMLButtonElement>("button[aria-label='Attach interview… for Grace']")!.click();
+    await vi.waitFor(() => expect(document.querySelector("dialog select")).not.toBeNull());
+    document.querySelector<HTMLFormElement>("dialog form")!.requestSubmit();
+    await vi.waitFor(() => expect(b.planView).toHaveBeenCalledTimes(2));
+    expect(b.attachSession).toHaveBeenCalledWith("plan-1", "s-9");
   });
 });
