@@ -294,6 +294,63 @@ pub struct PlanSummary {
     pub mine: Option<MemberView>,
 }
 
+/// Where an interview of mine stands on Home's "My interviews".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum MyGroup {
+    /// Planned before the end of today (today, or earlier and not yet due).
+    Today,
+    /// Planned later, or not scheduled.
+    Upcoming,
+    /// Its feedback is overdue.
+    Overdue,
+}
+
+/// One group of "My interviews".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct MyGroupView {
+    pub group: MyGroup,
+    pub plans: Vec<PlanSummary>,
+}
+
+/// My interviews (plans listed with `mine`) in the order Home shows them:
+/// today's by time, then upcoming ones by time (unscheduled last), then the
+/// overdue ones by due time; submitted ones are done and left out, and so
+/// are empty groups. `end_of_today` is the end of the user's local day,
+/// passed in with the clock by the shell.
+pub fn my_interviews(plans: Vec<PlanSummary>, end_of_today: DateTime<Utc>) -> Vec<MyGroupView> {
+    let mut groups: Vec<MyGroupView> = [MyGroup::Today, MyGroup::Upcoming, MyGroup::Overdue]
+        .into_iter()
+        .map(|group| MyGroupView {
+            group,
+            plans: vec![],
+        })
+        .collect();
+    for p in plans {
+        let Some(m) = &p.mine else { continue };
+        let group = match (m.state, m.member.at) {
+            (MemberState::Submitted, _) => continue,
+            (MemberState::Overdue, _) => 2,
+            (_, Some(at)) if at < end_of_today => 0,
+            _ => 1,
+        };
+        groups[group].plans.push(p);
+    }
+    let time = |p: &PlanSummary, due: bool| {
+        let m = &p.mine.as_ref().expect("only mine are grouped").member;
+        let t = if due { m.due } else { m.at };
+        (t.is_none(), t)
+    };
+    for g in &mut groups {
+        let due = g.group == MyGroup::Overdue;
+        g.plans.sort_by_key(|p| time(p, due));
+    }
+    groups.retain(|g| !g.plans.is_empty());
+    groups
+}
+
 /// Builds a plan's view from its members' sessions (by member position).
 pub fn view(
     plan: Plan,

@@ -22,7 +22,7 @@ use crate::shutdown::Shutdown;
 use crate::state::Db;
 
 /// The setting key under which the last interviewer's name is remembered.
-const INTERVIEWER_KEY: &str = "interviewer";
+pub(crate) const INTERVIEWER_KEY: &str = "interviewer";
 
 #[derive(Debug, Serialize, ts_rs::TS)]
 #[ts(export)]

@@ -14,6 +14,7 @@ mod commands;
 mod error;
 mod ipc;
 mod panel;
+mod plans;
 #[cfg(test)]
 mod seal_tests;
 mod shutdown;
@@ -132,6 +133,10 @@ fn main() -> ExitCode {
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        // Feedback-due reminders, raised from Rust (plans.rs); the page is
+        // given no notification permission.
+        .plugin(tauri_plugin_notification::init())
+        .manage(plans::Reminded::default())
         .manage(Shutdown::default())
         .manage(DroppedFiles::default())
         .manage(ClashedImport::default())
@@ -142,6 +147,8 @@ fn main() -> ExitCode {
             app.manage(Db::open(db_path));
             // The team server's background sync (idle while none is set).
             team::spawn_background(app.handle().clone());
+            // Overdue feedback reminders (plans.rs).
+            plans::spawn_reminders(app.handle().clone());
             if let Err(e) = shutdown::watch_signals(app.handle().clone()) {
                 tracing::error!("cannot watch for SIGTERM: {e}");
             }

@@ -120,6 +120,7 @@ fn every_ipc_read_command_keeps_the_seal() {
     let imported = panel::import_files(&mut s, &[file], CandidateClash::Ask).unwrap();
     assert_eq!(imported.len(), 1);
     let theirs = imported[0].result.session_id;
+    in_a_plan(&mut s, own, theirs);
 
     let outputs = every_read(&s, own, theirs);
 
@@ -141,6 +142,38 @@ fn every_ipc_read_command_keeps_the_seal() {
     }
     sealed_details_hold(&s);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Both sessions in one plan of the candidate, so the plan commands have
+/// a colleague's session to (not) show.
+fn in_a_plan(s: &mut Store, own: SessionId, theirs: SessionId) {
+    let plan = s
+        .create_plan(
+            &panelist_core::storage::NewPlan {
+                candidate: CANDIDATE.into(),
+                role: "Backend engineer".into(),
+                coordinator: Some("Grace Hopper".into()),
+            },
+            panelist_core::PlanId::new(Uuid::now_v7()),
+            CandidateId::new(Uuid::now_v7()),
+            at(50),
+        )
+        .unwrap();
+    for who in ["Grace Hopper", "Ravi Kumar"] {
+        let m = panelist_core::plan::Member {
+            interviewer: who.into(),
+            round: 1,
+            kit: Some("Backend fundamentals".into()),
+            questions: vec![],
+            focus: vec![],
+            at: None,
+            due: Some(at(500)),
+        };
+        s.add_plan_member(plan.id, &m, at(60)).unwrap();
+    }
+    s.attach_session(plan.id, own).unwrap();
+    // The imported one may have joined the plan on import already.
+    let _ = s.attach_session(plan.id, theirs);
 }
 
 /// What every read command gives while your own interview is open: each
@@ -249,6 +282,14 @@ fn every_read(s: &Store, own: SessionId, theirs: SessionId) -> Vec<(String, Stri
             // export_report writes exactly the preview's text.
             out("export_report", json(&p.map(|p| p.text)));
         }
+    }
+
+    // Plans carry each member's session state, never its content.
+    let now = at(1000);
+    out("my_interviews", json(&s.plans(Some("Grace Hopper"), now)));
+    out("list_plans", json(&s.plans(None, now)));
+    for p in s.plans(None, now).unwrap_or_default() {
+        out("plan_view", json(&s.plan_view(p.id, now)));
     }
 
     outputs

@@ -6,6 +6,8 @@
 //! | `PANELIST_EXPORT_PATH` | the save dialog of every export (a folder: the suggested name inside it) |
 //! | `PANELIST_IMPORT_PATHS` | the open dialog of "Import sessions…" (paths separated by `:`) |
 //! | `PANELIST_BANK_IMPORT_PATH` | the open dialog of "Import bank file…" |
+//! | `PANELIST_TEST_NOW` | the clock of interview plans' states and feedback reminders (RFC 3339) |
+//! | `PANELIST_NOTIFY_LOG` | a file each desktop notification request is also appended to (one JSON line) |
 //!
 //! They exist only in builds with the `e2e` feature (scripts/e2e.sh builds
 //! the app so). In every other build — the release app among them — each
@@ -30,6 +32,8 @@ mod hooks {
     const EXPORT_PATH: &str = "PANELIST_EXPORT_PATH";
     const IMPORT_PATHS: &str = "PANELIST_IMPORT_PATHS";
     const BANK_IMPORT_PATH: &str = "PANELIST_BANK_IMPORT_PATH";
+    const TEST_NOW: &str = "PANELIST_TEST_NOW";
+    const NOTIFY_LOG: &str = "PANELIST_NOTIFY_LOG";
 
     /// What `--help` adds in a build with the hooks.
     pub const USAGE: &str = "
@@ -37,7 +41,9 @@ mod hooks {
 Test hooks (this build has the `e2e` feature):
   PANELIST_EXPORT_PATH       write exports here instead of asking with a save dialog
   PANELIST_IMPORT_PATHS      import these session files (separated by ':') instead of asking
-  PANELIST_BANK_IMPORT_PATH  import this bank file instead of asking";
+  PANELIST_BANK_IMPORT_PATH  import this bank file instead of asking
+  PANELIST_TEST_NOW          the time (RFC 3339) plans' states and feedback reminders are computed at
+  PANELIST_NOTIFY_LOG        also append each desktop notification request to this file";
 
     fn var(name: &str) -> Option<std::ffi::OsString> {
         std::env::var_os(name).filter(|v| !v.is_empty())
@@ -53,6 +59,16 @@ Test hooks (this build has the `e2e` feature):
 
     pub fn bank_import_path() -> Option<PathBuf> {
         var(BANK_IMPORT_PATH).map(PathBuf::from)
+    }
+
+    pub fn test_now() -> Option<chrono::DateTime<chrono::Utc>> {
+        let v = var(TEST_NOW)?;
+        let t = chrono::DateTime::parse_from_rfc3339(v.to_str()?).ok()?;
+        Some(t.with_timezone(&chrono::Utc))
+    }
+
+    pub fn notify_log() -> Option<PathBuf> {
+        var(NOTIFY_LOG).map(PathBuf::from)
     }
 }
 
@@ -73,6 +89,14 @@ mod hooks {
     pub fn bank_import_path() -> Option<PathBuf> {
         None
     }
+
+    pub fn test_now() -> Option<chrono::DateTime<chrono::Utc>> {
+        None
+    }
+
+    pub fn notify_log() -> Option<PathBuf> {
+        None
+    }
 }
 
 /// What "Import bank file…" imports instead of asking (`PANELIST_BANK_IMPORT_PATH`).
@@ -81,8 +105,16 @@ pub use hooks::bank_import_path;
 pub use hooks::export_path;
 /// What "Import sessions…" imports instead of asking (`PANELIST_IMPORT_PATHS`).
 pub use hooks::import_paths;
+/// Where notification requests are also recorded (`PANELIST_NOTIFY_LOG`).
+pub use hooks::notify_log;
 /// The hooks' lines of `--help` (empty without them).
 pub use hooks::USAGE;
+
+/// The time for plans' states and feedback reminders: the test clock
+/// (`PANELIST_TEST_NOW`) in a build with the hooks, else the system clock.
+pub fn plan_now() -> chrono::DateTime<chrono::Utc> {
+    hooks::test_now().unwrap_or_else(chrono::Utc::now)
+}
 
 #[cfg(test)]
 mod tests {
@@ -104,6 +136,8 @@ mod tests {
             "HTAP_TROPXE_TSILENAP",
             "SHTAP_TROPMI_TSILENAP",
             "HTAP_TROPMI_KNAB_TSILENAP",
+            "WON_TSET_TSILENAP",
+            "GOL_YFITON_TSILENAP",
         ]
         .iter()
         .map(|s| s.chars().rev().collect())
@@ -122,7 +156,14 @@ mod tests {
     fn test_hooks_exist_only_with_the_e2e_feature() {
         // Call each hook, so that its code is in this binary as it is in the
         // app's (code nothing calls is left out of a binary).
-        std::hint::black_box((export_path(), import_paths(), bank_import_path(), USAGE));
+        std::hint::black_box((
+            export_path(),
+            import_paths(),
+            bank_import_path(),
+            plan_now(),
+            notify_log(),
+            USAGE,
+        ));
         for name in hook_names() {
             assert_eq!(
                 binary_contains(&name),

@@ -19,7 +19,9 @@ export type Route =
   | { name: "bank-history"; id: string }
   | { name: "bank-kits" }
   | { name: "bank-competencies" }
-  | { name: "team" };
+  | { name: "team" }
+  | { name: "plans" }
+  | { name: "plan"; id: string };
 
 export interface Ctx {
   backend: Backend;

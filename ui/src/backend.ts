@@ -45,6 +45,12 @@ import type {
 } from "./types";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { TeamSettings } from "./bindings/TeamSettings";
+import type { Member } from "./bindings/Member";
+import type { MyInterviews } from "./bindings/MyInterviews";
+import type { NewPlan } from "./bindings/NewPlan";
+import type { Plan } from "./bindings/Plan";
+import type { PlanSummary } from "./bindings/PlanSummary";
+import type { PlanView } from "./bindings/PlanView";
 
 /** What a drag over the window is doing. */
 export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
@@ -206,6 +212,21 @@ export interface Backend {
   syncStatus(): Promise<SyncStatus>;
   /** How the local database is protected at rest: keyring, passphrase or plain. */
   encryptionStatus(): Promise<Encryption>;
+  /**
+   * Home's "My interviews" for `name` (null: the interviewer name last used);
+   * the shell raises a notification for each one whose feedback is overdue.
+   */
+  myInterviews(name: string | null): Promise<MyInterviews>;
+  listPlans(): Promise<PlanSummary[]>;
+  /** A plan with each member's state and time to submit, and its coverage. */
+  planView(planId: string): Promise<PlanView>;
+  createPlan(plan: NewPlan): Promise<Plan>;
+  /** Adds an interviewer; `member.kit` is a kit id or name. */
+  addPlanMember(planId: string, member: Member): Promise<Plan>;
+  /** Starts `interviewer`'s session from the plan (its candidate, role and kit). */
+  startFromPlan(planId: string, interviewer: string): Promise<SessionView>;
+  /** Puts an interview started without the plan into it. */
+  attachSession(planId: string, sessionId: string): Promise<void>;
   /** Each change of the sync status (the background sync's event). */
   onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
   /** How far a bank file import has got (reading, checking, saving). */
@@ -263,6 +284,13 @@ export const backend: Backend = {
   syncNow: () => ipc.syncNow(),
   syncStatus: () => ipc.syncStatus(),
   encryptionStatus: () => ipc.encryptionStatus(),
+  myInterviews: (name) => ipc.myInterviews(name),
+  listPlans: () => ipc.listPlans(),
+  planView: (planId) => ipc.planView(planId),
+  createPlan: (plan) => ipc.createPlan(plan),
+  addPlanMember: (planId, member) => ipc.addPlanMember(planId, member),
+  startFromPlan: (planId, interviewer) => ipc.startFromPlan(planId, interviewer),
+  attachSession: (planId, sessionId) => ipc.attachSession(planId, sessionId),
   async onSyncStatus(handler) {
     return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
   },

@@ -15,6 +15,8 @@ import { compareScreen } from "./screens/compare";
 import { homeScreen } from "./screens/home";
 import { liveScreen } from "./screens/live";
 import { newInterviewScreen } from "./screens/newInterview";
+import { planScreen } from "./screens/plan";
+import { plansScreen } from "./screens/plans";
 import { reportScreen } from "./screens/report";
 import { summaryScreen } from "./screens/summary";
 import { wrapUpScreen } from "./screens/wrapup";
@@ -117,6 +119,10 @@ async function boot(): Promise<void> {
         return competenciesScreen(ctx);
       case "team":
         return teamScreen(ctx);
+      case "plans":
+        return plansScreen(ctx);
+      case "plan":
+        return planScreen(ctx, route.id);
     }
   }
 

@@ -1,4 +1,6 @@
 // Test data and a fake backend for screen tests.
+import type { MyGroupView } from "../src/bindings/MyGroupView";
+import type { PlanSummary } from "../src/bindings/PlanSummary";
 import { vi } from "vitest";
 import type { Ctx } from "../src/app";
 import type { Backend } from "../src/backend";
@@ -181,6 +183,17 @@ export function fakeBackend(s: SessionView) {
     syncNow: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
     syncStatus: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
     encryptionStatus: vi.fn(async (): Promise<Encryption> => "keyring"),
+    myInterviews: vi.fn(async (name: string | null) => ({
+      name: name ?? "Grace",
+      now: "2026-11-22T10:00:00Z",
+      groups: [] as MyGroupView[],
+    })),
+    listPlans: vi.fn(async (): Promise<PlanSummary[]> => []),
+    planView: vi.fn(),
+    createPlan: vi.fn(),
+    addPlanMember: vi.fn(),
+    startFromPlan: vi.fn(async () => structuredClone({ ...s, status: "in_progress" as const })),
+    attachSession: ok(),
     onSyncStatus: vi.fn(async (_h: (s: SyncStatus) => void) => () => undefined),
     onBankImportProgress: vi.fn(async (_h: (p: BankProgress) => void) => () => undefined),
     onFileDrop: vi.fn(async () => () => undefined),

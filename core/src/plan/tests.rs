@@ -186,3 +186,62 @@ fn a_signed_plan_file_round_trips_and_any_edit_breaks_it() {
         .to_string();
     assert!(err.starts_with("plan file at signature:"), "{err}");
 }
+
+fn mine(candidate: &str, state: MemberState, at: Option<u32>, due: Option<u32>) -> PlanSummary {
+    let mut m = member("Grace", &["q1"], &[]);
+    m.at = at.map(t);
+    m.due = due.map(t);
+    PlanSummary {
+        id: PlanId::new(Uuid::now_v7()),
+        candidate: candidate.into(),
+        role: String::new(),
+        coordinator: None,
+        created_at: t(0),
+        members: 1,
+        submitted: 0,
+        overdue: 0,
+        mine: Some(MemberView {
+            member: m,
+            state,
+            session: None,
+            seconds_to_submit: None,
+        }),
+    }
+}
+
+#[test]
+fn my_interviews_are_today_then_upcoming_then_overdue() {
+    // "Today" ends at 12:00 here (the shell passes the end of its local day).
+    let plans = vec![
+        mine("Late", MemberState::Overdue, Some(1), Some(4)),
+        mine("Later", MemberState::NotStarted, Some(20), None),
+        mine("Unscheduled", MemberState::NotStarted, None, None),
+        mine("Soon", MemberState::NotStarted, Some(13), None),
+        mine("Afternoon", MemberState::InProgress, Some(11), Some(22)),
+        mine("Morning", MemberState::NotStarted, Some(9), Some(21)),
+        mine("Done", MemberState::Submitted, Some(8), None),
+        mine("Older overdue", MemberState::Overdue, None, Some(2)),
+    ];
+    let groups = my_interviews(plans, t(12));
+    let got: Vec<(MyGroup, Vec<&str>)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g.group,
+                g.plans.iter().map(|p| p.candidate.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (MyGroup::Today, vec!["Morning", "Afternoon"]),
+            (MyGroup::Upcoming, vec!["Soon", "Later", "Unscheduled"]),
+            (MyGroup::Overdue, vec!["Older overdue", "Late"]),
+        ]
+    );
+    // Empty groups are left out; plans without `mine` are not mine.
+    let mut other = mine("Other", MemberState::Overdue, None, Some(2));
+    other.mine = None;
+    assert!(my_interviews(vec![other], t(12)).is_empty());
+}

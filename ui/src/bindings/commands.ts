@@ -15,7 +15,14 @@ import type { Erasure } from "./Erasure";
 import type { ExportFormat } from "./ExportFormat";
 import type { ImportedFile } from "./ImportedFile";
 import type { Kit } from "./Kit";
+import type { Member } from "./Member";
+import type { MyInterviews } from "./MyInterviews";
+import type { NewPlan } from "./NewPlan";
 import type { NewSession } from "./NewSession";
+import type { Plan } from "./Plan";
+import type { PlanId } from "./PlanId";
+import type { PlanSummary } from "./PlanSummary";
+import type { PlanView } from "./PlanView";
 import type { QuestionDoc } from "./QuestionDoc";
 import type { QuestionHistory } from "./QuestionHistory";
 import type { Recommendation } from "./Recommendation";
@@ -121,6 +128,27 @@ export function commands(invoke: Invoke) {
     /** `erase_candidate` (write) */
     eraseCandidate: (name: string): Promise<Erasure> =>
       invoke<Erasure>("erase_candidate", { name }),
+    /** `my_interviews` (read) */
+    myInterviews: (name: string | null): Promise<MyInterviews> =>
+      invoke<MyInterviews>("my_interviews", { name }),
+    /** `list_plans` (read) */
+    listPlans: (): Promise<Array<PlanSummary>> =>
+      invoke<Array<PlanSummary>>("list_plans", {}),
+    /** `plan_view` (read) */
+    planView: (planId: PlanId): Promise<PlanView> =>
+      invoke<PlanView>("plan_view", { planId }),
+    /** `create_plan` (write) */
+    createPlan: (new_: NewPlan): Promise<Plan> =>
+      invoke<Plan>("create_plan", { new: new_ }),
+    /** `add_plan_member` (write) */
+    addPlanMember: (planId: PlanId, member: Member): Promise<Plan> =>
+      invoke<Plan>("add_plan_member", { planId, member }),
+    /** `start_from_plan` (write) */
+    startFromPlan: (planId: PlanId, interviewer: string): Promise<SessionView> =>
+      invoke<SessionView>("start_from_plan", { planId, interviewer }),
+    /** `attach_session` (write) */
+    attachSession: (planId: PlanId, sessionId: SessionId): Promise<void> =>
+      invoke<void>("attach_session", { planId, sessionId }),
     /** `bank_catalog` (read) */
     bankCatalog: (): Promise<BankCatalog> =>
       invoke<BankCatalog>("bank_catalog", {}),

@@ -1,4 +1,5 @@
-// Home: the sessions list with search and filters, "New interview", and the
+// Home: "My interviews" (planned, home/myInterviews.ts), the sessions list
+// with search and filters, "New interview", Plans, and the
 // panel entry points: "Import sessions…" (or files dropped on the window),
 // Candidates, Calibration, and each session's candidate panel.
 import type { Ctx, Route, Screen } from "../app";
@@ -8,7 +9,9 @@ import { importedCandidates, outcomeText } from "../panel";
 import type { ImportedFile } from "../types";
 import { openModal, topBar } from "../widgets";
 import "../styles/home.css";
+import "../styles/plans.css";
 import { syncIndicator } from "../sync";
+import { MyInterviews } from "./home/myInterviews";
 import { SessionList } from "./home/sessionList";
 
 export * from "./home/model";
@@ -155,6 +158,7 @@ export function importErrorView(message: string, dismiss: () => void): HTMLEleme
 
 export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
   const list = new SessionList(ctx);
+  const mine = new MyInterviews(ctx);
   const importBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Import sessions…");
   const importArea = h("div", { class: "import-area", attrs: { "aria-live": "polite" } });
   const runImport = importFlow(ctx, importBtn, importArea, () => list.load());
@@ -172,6 +176,7 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     importBtn,
     nav("Candidates", { name: "candidates" }),
     nav("Calibration", { name: "calibration" }),
+    nav("Plans", { name: "plans" }),
     nav("Bank", { name: "bank" }),
     nav("Team", { name: "team" }),
   );
@@ -181,9 +186,10 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     { class: "screen screen-home" },
     topBar("Interviews", null, [sync.el, newBtn]),
     panelBar,
-    h("main", { class: "content" }, importArea, list.filters, list.pager, list.list),
+    h("main", { class: "content" }, importArea, mine.el, list.filters, list.pager, list.list),
   );
   void list.load();
+  void mine.load();
   if (dropped?.length) void runImport(dropped);
   return {
     el,
