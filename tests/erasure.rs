@@ -5,6 +5,8 @@
 //! stderr or stdout does not turn a committed change into a failure.
 
 mod common;
+#[path = "../server/tests/common/pg.rs"]
+mod pg;
 
 use std::path::Path;
 use std::process::Stdio;
@@ -255,4 +257,67 @@ fn a_closed_stderr_or_stdout_does_not_fail_a_committed_change() {
     assert!(child.wait().unwrap().success());
     let list = ok(&db, &["session", "list", "--json"]);
     assert_eq!(list.matches("\"submitted\"").count(), 2, "{list}");
+}
+
+/// `panelist` with the team token in `PANELIST_TOKEN`.
+fn ok_with_token(db: &Path, token: &str, args: &[&str]) -> String {
+    Cli::db(db).args(args).env("PANELIST_TOKEN", token).ok()
+}
+
+fn finish(db: &Path, id: &str) {
+    ok(db, &["session", "finish", id, "--recommendation", "yes"]);
+}
+
+/// Issue 20, "Erasure stops at the client": a candidate erased here, then
+/// `sync --from-start`, used to come back with both sessions. An erasure
+/// here is remembered (a salted hash of the identity key, never the name):
+/// the server's older sessions of that candidate are dropped at the door,
+/// and a new interview of the same name afterwards still syncs.
+#[test]
+fn a_candidate_erased_here_does_not_come_back_from_the_server() {
+    use pg::*;
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = start_server(&web);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker")] {
+        let token = add_user_direct(&owner, name, "interviewer");
+        ok_with_token(db, &token, &["remote", "set", &base]);
+    }
+    let ida = interview(&a, "Zbigniew Quetzal", "Ann Archer", "Quokka-note from Ann");
+    finish(&a, &ida);
+    ok(&a, &["sync"]);
+    let idb = interview(
+        &b,
+        "Zbigniew Quetzal",
+        "Ben Baker",
+        "Pangolin-note from Ben",
+    );
+    finish(&b, &idb);
+    let out = ok(&b, &["sync"]);
+    assert!(out.contains("pulled 1 new"), "{out}");
+
+    ok(&b, &["candidate", "erase", "ZBIGNIEW QUETZAL", "--yes"]);
+    let out = ok(&b, &["sync", "--from-start"]);
+    assert!(out.contains("pulled 0 new"), "{out}");
+    let bytes = db_bytes(&b);
+    for secret in ["Zbigniew", "Quetzal", "Quokka", "Pangolin"] {
+        assert!(
+            !contains_ci(&bytes, secret),
+            "{secret} came back from the server: {out}"
+        );
+    }
+    let list = ok(&b, &["session", "list"]);
+    assert!(list.trim().is_empty(), "{list}");
+    // Nothing is set aside either (no copy of the candidate's file kept).
+    assert!(!out.contains("set aside"), "{out}");
+
+    // A new interview of the same name, after the erasure, is a new one.
+    let idb2 = interview(&b, "Zbigniew Quetzal", "Ben Baker", "Second-round note");
+    finish(&b, &idb2);
+    let out = ok(&b, &["sync"]);
+    assert!(out.contains("pushed 1"), "{out}");
+    let list = ok(&b, &["session", "list"]);
+    assert_eq!(list.matches("Zbigniew Quetzal").count(), 1, "{list}");
 }
