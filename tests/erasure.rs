@@ -321,3 +321,109 @@ fn a_candidate_erased_here_does_not_come_back_from_the_server() {
     let list = ok(&b, &["session", "list"]);
     assert_eq!(list.matches("Zbigniew Quetzal").count(), 1, "{list}");
 }
+
+/// An erasure here is remembered: the candidate's session file, imported
+/// again, is refused naming the session (and leaves no byte); a new
+/// interview of the same name afterwards is a new one.
+#[test]
+fn an_erased_candidate_is_not_imported_again_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, d) = (dir.path().join("a.db"), dir.path().join("d.db"));
+    let ida = interview(&a, "Zbigniew Quetzal", "Alice", "Quokka-note from Alice");
+    finish(&a, &ida);
+    let file = dir.path().join("alice.json");
+    let f = file.to_str().unwrap();
+    ok(&a, &["export", &ida, "--format", "json", "-o", f]);
+    ok(&d, &["import", f]);
+    ok(&d, &["candidate", "erase", "zbigniew quetzal", "--yes"]);
+    let o = panelist(&d, &["import", f]);
+    assert!(!o.status.success());
+    assert!(
+        o.stderr.contains(&ida) && o.stderr.contains("erased"),
+        "{}",
+        o.stderr
+    );
+    let bytes = db_bytes(&d);
+    assert!(!contains_ci(&bytes, "Quetzal") && !contains_ci(&bytes, "Quokka"));
+    interview(&d, "Zbigniew Quetzal", "Dana", "a new round");
+    assert!(ok(&d, &["session", "list"]).contains("Zbigniew Quetzal"));
+}
+
+/// `candidate erase --on-server`: an admin erases on the team server too,
+/// and a colleague's next sync erases the candidate there, down to the
+/// bytes; an interviewer's token may not.
+#[test]
+fn an_admin_erases_on_the_server_and_every_colleague_follows() {
+    use pg::*;
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = start_server(&web);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let ann = add_user_direct(&owner, "Ann Archer", "admin");
+    let ben = add_user_direct(&owner, "Ben Baker", "interviewer");
+    ok_with_token(&a, &ann, &["remote", "set", &base]);
+    ok_with_token(&b, &ben, &["remote", "set", &base]);
+    let ida = interview(&a, "Zbigniew Quetzal", "Ann Archer", "Quokka-note from Ann");
+    finish(&a, &ida);
+    ok(&a, &["sync"]);
+    let idb = interview(
+        &b,
+        "Zbigniew Quetzal",
+        "Ben Baker",
+        "Pangolin-note from Ben",
+    );
+    finish(&b, &idb);
+    ok(&b, &["sync"]);
+
+    let o = panelist(
+        &b,
+        &[
+            "candidate",
+            "erase",
+            "Zbigniew Quetzal",
+            "--yes",
+            "--on-server",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(o.stderr.contains("403 forbidden"), "{}", o.stderr);
+    assert!(contains_ci(&db_bytes(&b), "Quetzal"), "nothing erased");
+
+    let o = panelist(
+        &a,
+        &["candidate", "erase", "Zbigniew Quetzal", "--on-server"],
+    );
+    assert!(
+        !o.status.success() && o.stderr.contains("--yes"),
+        "{}",
+        o.stderr
+    );
+    let o = Cli::db(&a)
+        .args(&[
+            "candidate",
+            "erase",
+            "zbigniew QUETZAL",
+            "--yes",
+            "--on-server",
+        ])
+        .run();
+    assert!(o.status.success(), "{}", o.stderr);
+    assert!(o.stderr.contains("2 session(s) there"), "{}", o.stderr);
+    assert!(!contains_ci(&db_bytes(&a), "Quetzal"));
+
+    let out = ok(&b, &["sync"]);
+    assert!(
+        out.contains("as the team server erased them: 1 candidate(s), 2 session(s)"),
+        "{out}"
+    );
+    let bytes = db_bytes(&b);
+    for secret in ["Zbigniew", "Quetzal", "Quokka", "Pangolin"] {
+        assert!(
+            !contains_ci(&bytes, secret),
+            "{secret} left on Ben's machine"
+        );
+    }
+    let out = ok(&b, &["sync", "--from-start"]);
+    assert!(out.contains("pulled 0 new"), "{out}");
+}

@@ -23,11 +23,12 @@ use crate::session_file::SessionFile;
 use crate::storage::Refused;
 pub use crate::storage::{Erasure, SetAside};
 use crate::team_token::TeamToken;
+use crate::wire::EraseRequest;
 use crate::wire::{
     BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, InstallationKey, PushOutcome,
     PushResult, TeamBank, PROTOCOL_VERSION,
 };
-pub use crate::wire::{Me, Published};
+pub use crate::wire::{Erased, Me, Published};
 use crate::{Error, Result, Store};
 
 /// Settings the sync keeps in the database.
@@ -263,6 +264,21 @@ impl Remote {
             .map_err(|e| Error::Invalid(format!("the bank cannot be written: {e}")))?;
         self.call(
             self.agent.put(&format!("{}/v1/bank", self.url)),
+            Some(&body),
+        )
+        .map_err(|f| f.into_error(&self.url))
+    }
+
+    /// Erases a candidate on the server (admins): their sessions there go,
+    /// and a tombstone erases them on every client at its next sync. The
+    /// name travels in the body (`POST /v1/erasures`).
+    pub fn erase_candidate(&self, name: &str) -> Result<Erased> {
+        let body = serde_json::to_vec(&EraseRequest {
+            candidate: name.to_string(),
+        })
+        .map_err(|e| Error::Invalid(format!("the erasure request: {e}")))?;
+        self.call(
+            self.agent.post(&format!("{}/v1/erasures", self.url)),
             Some(&body),
         )
         .map_err(|f| f.into_error(&self.url))
