@@ -30,10 +30,16 @@ CREATE TABLE erasures (
 );
 CREATE INDEX erasures_candidate ON erasures (candidate_hash, erased_at);
 
--- The owner erases (and retention reads the sessions' times); the serving
--- role reaches sessions only through panelist_erase, as an admin.
-CREATE POLICY sessions_owner_read ON sessions FOR SELECT TO CURRENT_USER USING (true);
-CREATE POLICY sessions_owner_erase ON sessions FOR DELETE TO CURRENT_USER USING (true);
+-- The owner still reads no session, except while it erases: inside
+-- panelist_erase (one candidate) and for retention's look at the times
+-- (`db::apply_retention`), each of which sets `panelist.erasing` for its
+-- own statements (the candidate's key, or '*' to list) and clears it. The
+-- serving role reaches other users' sessions only through panelist_erase,
+-- as an admin.
+CREATE POLICY sessions_owner_erasing ON sessions FOR SELECT TO CURRENT_USER
+    USING (current_setting('panelist.erasing', true) IN (candidate_key, '*'));
+CREATE POLICY sessions_owner_erase ON sessions FOR DELETE TO CURRENT_USER
+    USING (candidate_key = current_setting('panelist.erasing', true));
 
 -- Runs as the owner. Called by the owner's connection (the admin commands
 -- on the server host) or by the serving role for an admin caller; anyone
@@ -55,8 +61,10 @@ BEGIN
     END IF;
     -- The change feed's lock: the tombstone's number becomes visible in order.
     PERFORM pg_advisory_xact_lock(7311401);
+    PERFORM set_config('panelist.erasing', p_key, true);
     DELETE FROM sessions WHERE candidate_key = p_key;
     GET DIAGNOSTICS n = ROW_COUNT;
+    PERFORM set_config('panelist.erasing', '', true);
     DELETE FROM unseals WHERE candidate_key = p_key;
     s := nextval('change_seq');
     INSERT INTO erasures (id, candidate_hash, erased_at, seq, sessions, reason)

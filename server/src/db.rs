@@ -575,7 +575,12 @@ pub async fn erase_candidate_now(client: &mut Client, name: &str) -> Result<u64>
 pub async fn apply_retention(client: &mut Client, days: u32) -> Result<(u64, u64)> {
     let days = panelist_core::validate::retention_days(i128::from(days))
         .map_err(|m| DbError(format!("--older-than: {m}")))?;
-    let keys: Vec<String> = client
+    // The owner reads sessions only while `panelist.erasing` says so
+    // (migration 4): '*' for this look at the times, then cleared.
+    let tx = client.transaction().await?;
+    tx.execute("SELECT set_config('panelist.erasing', '*', true)", &[])
+        .await?;
+    let keys: Vec<String> = tx
         .query(
             "SELECT candidate_key FROM sessions GROUP BY candidate_key
              HAVING max(received_at) < now() - make_interval(days => $1)
@@ -586,10 +591,13 @@ pub async fn apply_retention(client: &mut Client, days: u32) -> Result<(u64, u64
         .iter()
         .map(|r| r.get(0))
         .collect();
+    tx.commit().await?;
     let (mut candidates, mut sessions) = (0, 0);
     for key in keys {
         let tx = client.transaction().await?;
         // Still past the limit now (a push may have come in meanwhile).
+        tx.execute("SELECT set_config('panelist.erasing', $1, true)", &[&key])
+            .await?;
         let still: bool = tx
             .query_one(
                 "SELECT coalesce(max(received_at) < now() - make_interval(days => $2), false)
@@ -622,7 +630,7 @@ mod tests {
             "38c378d8c26d2999c29d71df8fe57a9522d61906214128f8000847f1fa91ee7d",
             "8630e2aa93fbc790e21e2030d6ec59f794a8e19186778220f369066b66904956",
             "f85d0a62b6201ca06269aa85896b2421213c42dcaee08565e3b42d502c8d4eee",
-            "6b2eecc395df7c18fc8b69f85fea4e5de5c29a1fa59d6c7e735a592ff18e8129",
+            "47d45416c3fd4b6c77c3bfa8f466837c8799256bf56bf3dd74303f22334c3c2b",
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration");
         for ((version, name, sql), want) in MIGRATIONS.iter().zip(pinned) {

@@ -172,18 +172,53 @@ fn retention_erases_through_the_same_path_and_is_bounded() {
     let (owner, web) = pgc.provision();
     let base = start_server(&web);
     let ann_t = add_user(&owner, "Ann Archer", "interviewer");
-    let f = session_file("Ann Archer", "Recent Person", "recent", true);
-    assert_eq!(
-        post(&base, "/v1/sessions", Some(&ann_t), &bytes(&f)).status,
-        201
+    let lead_t = add_user(&owner, "Lee Lead", "lead");
+    for (c, note) in [("Recent Person", "recent"), ("Old Person", "Narwhal old")] {
+        let f = session_file("Ann Archer", c, note, true);
+        assert_eq!(
+            post(&base, "/v1/sessions", Some(&ann_t), &bytes(&f)).status,
+            201
+        );
+    }
+    // The old candidate's session reached the server ten days ago (set by
+    // hand, as a superuser, the stamping trigger held off).
+    pgc.psql(
+        "panelist",
+        "ALTER TABLE sessions DISABLE TRIGGER USER;
+         UPDATE sessions SET received_at = now() - interval '10 days'
+          WHERE candidate_key = 'old person';
+         ALTER TABLE sessions ENABLE TRIGGER USER;",
     );
-    let (ok, _, err) = server_cli(&owner, &["retention", "--older-than", "1"]);
+    let (ok, _, err) = server_cli(&owner, &["retention", "--older-than", "11"]);
     assert!(!ok && err.contains("--yes"), "{err}");
     let (ok, _, err) = server_cli(&owner, &["retention", "--older-than", "0", "--yes"]);
     assert!(!ok && err.contains("--older-than"), "{err}");
-    // Nothing is a day old yet.
-    let (ok, _, err) = server_cli(&owner, &["retention", "--older-than", "1", "--yes"]);
+    let (ok, _, err) = server_cli(&owner, &["retention", "--older-than", "11", "--yes"]);
     assert!(ok && err.contains("erased 0 candidate(s)"), "{err}");
-    let (files, _) = pull_all(&base, &ann_t, "");
-    assert_eq!(files.len(), 1);
+    let (ok, _, err) = server_cli(&owner, &["retention", "--older-than", "5", "--yes"]);
+    assert!(
+        ok && err.contains("erased 1 candidate(s), 1 session(s)"),
+        "{err}"
+    );
+    // The recent candidate stays; the old one left a tombstone, no text.
+    let r = get(&base, "/v1/changes?after=", Some(&lead_t));
+    assert_eq!(
+        r.body["sessions"].as_array().unwrap().len(),
+        1,
+        "{}",
+        r.body
+    );
+    assert_eq!(
+        r.body["erasures"].as_array().unwrap().len(),
+        1,
+        "{}",
+        r.body
+    );
+    assert!(!r.pretty.contains("Narwhal") && r.pretty.contains("Recent Person"));
+    // Recorded as a retention erasure.
+    let seen = pgc.psql(
+        "panelist",
+        "SELECT count(*) FROM erasures WHERE reason = 'retention'",
+    );
+    assert_eq!(seen.trim(), "1");
 }
