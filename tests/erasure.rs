@@ -427,3 +427,40 @@ fn an_admin_erases_on_the_server_and_every_colleague_follows() {
     let out = ok(&b, &["sync", "--from-start"]);
     assert!(out.contains("pulled 0 new"), "{out}");
 }
+
+/// Nor does an erased candidate come back through an interview plan's file.
+#[test]
+fn an_erased_candidate_does_not_come_back_through_a_plan_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, d) = (dir.path().join("c.db"), dir.path().join("d.db"));
+    let pid = ok(
+        &c,
+        &[
+            "plan",
+            "create",
+            "--candidate",
+            "Zbigniew Quetzal",
+            "--role",
+            "Backend engineer",
+            "--coordinator",
+            "Carol Coordinator",
+        ],
+    )
+    .trim()
+    .to_string();
+    let file = dir.path().join("plan.json");
+    let f = file.to_str().unwrap();
+    ok(&c, &["plan", "export", &pid, "--output", f]);
+    interview(&d, "Zbigniew Quetzal", "Dana", "Quokka-note from Dana");
+    ok(&d, &["import", f]);
+    ok(&d, &["candidate", "erase", "zbigniew quetzal", "--yes"]);
+    assert!(!contains_ci(&db_bytes(&d), "Quetzal"));
+    let o = panelist(&d, &["import", f]);
+    assert!(!o.status.success());
+    assert!(
+        o.stderr.contains(&pid) && o.stderr.contains("erased"),
+        "{}",
+        o.stderr
+    );
+    assert!(!contains_ci(&db_bytes(&d), "Quetzal"));
+}

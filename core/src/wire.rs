@@ -320,6 +320,11 @@ mod tests {
         assert_ne!(h, erasure_hash(&"11".repeat(32), "Zoë Quetzal"));
         assert_ne!(h, erasure_hash(&salt, "Zoe Quetzal"));
         assert!(!h.to_lowercase().contains("quetzal"));
+        // The worked example of docs/sync-protocol.md ("Erasure").
+        assert_eq!(
+            h,
+            "sha256:49ce331ac9fcddd7c36c2d11f64231aeccab32dc44641fefcdb146af1d757d83"
+        );
     }
 
     #[test]

@@ -443,10 +443,25 @@ pub(crate) fn check_not_erased(
     conn: &rusqlite::Connection,
     s: &crate::session::Session,
 ) -> Result<()> {
-    match erased_at(conn, &s.candidate.name)? {
-        Some(at) if s.created_at <= at => Err(Error::Conflict(format!(
-            "session {}: its candidate was erased here on {}, after the session was created; an erased candidate's sessions are not imported again",
-            s.id,
+    check_name_not_erased(
+        conn,
+        &s.candidate.name,
+        s.created_at,
+        &format!("session {}", s.id),
+    )
+}
+
+/// The same for anything else naming a candidate (a plan file): `what`
+/// made at `created` for the candidate `name`.
+pub(crate) fn check_name_not_erased(
+    conn: &rusqlite::Connection,
+    name: &str,
+    created: DateTime<Utc>,
+    what: &str,
+) -> Result<()> {
+    match erased_at(conn, name)? {
+        Some(at) if created <= at => Err(Error::Conflict(format!(
+            "{what}: its candidate was erased here on {}, after it was created; an erased candidate's records are not imported again",
             at.format("%Y-%m-%d %H:%M UTC")
         ))),
         _ => Ok(()),
