@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use clap::{Args, Subcommand};
+use panelist_core::sync::Remote;
 use panelist_core::{Error, Result};
 use uuid::Uuid;
 
@@ -16,6 +17,11 @@ pub enum CandidateCmd {
         /// Confirm: without it nothing is erased
         #[arg(long)]
         yes: bool,
+        /// Erase the candidate on the team server too (admins): their
+        /// sessions there go, and every colleague's Panelist erases them at
+        /// its next sync
+        #[arg(long)]
+        on_server: bool,
     },
 }
 
@@ -35,20 +41,42 @@ pub struct RetentionArgs {
 
 pub fn candidate(cmd: CandidateCmd, db: &DbArg, now: DateTime<Utc>) -> Result<()> {
     match cmd {
-        CandidateCmd::Erase { name, yes } => {
+        CandidateCmd::Erase {
+            name,
+            yes,
+            on_server,
+        } => {
             let mut store = open(db)?;
-            let sessions = store.candidate_sessions(&name)?;
+            // With --on-server the candidate need not be on this machine.
+            let sessions = match store.candidate_sessions(&name) {
+                Err(Error::NotFound(_)) if on_server => Vec::new(),
+                other => other?,
+            };
+            let shown = sessions
+                .first()
+                .map_or(name.clone(), |s| s.session.candidate.name.clone());
             if !yes {
                 return Err(Error::Invalid(format!(
-                    "this erases candidate {:?} and {} session(s) with their notes, scores and audit entries, for good; add --yes to do it",
-                    sessions[0].session.candidate.name,
-                    sessions.len()
+                    "this erases candidate {shown:?} and {} session(s) here{} with their notes, scores and audit entries, for good; add --yes to do it",
+                    sessions.len(),
+                    if on_server { ", on the team server and on every colleague's machine at its next sync," } else { "" }
                 )));
+            }
+            if on_server {
+                let remote = Remote::from_store(&mut store)?;
+                let e = remote.erase_candidate(&name)?;
+                report_status(&format!(
+                    "erased candidate {shown:?} on the team server: {} session(s) there; every colleague's Panelist erases them at its next sync",
+                    e.sessions
+                ));
+                if sessions.is_empty() {
+                    return Ok(());
+                }
             }
             let e = store.erase_candidate(&name, Uuid::now_v7(), now)?;
             report_status(&format!(
-                "erased candidate {:?}: {} session(s)",
-                sessions[0].session.candidate.name, e.sessions
+                "erased candidate {shown:?}: {} session(s)",
+                e.sessions
             ));
             Ok(())
         }

@@ -169,6 +169,24 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
     if let Some(b) = &r.bank {
         println!("{}", b.sentence());
     }
+    if r.erased.sessions > 0 || r.erased.candidates > 0 {
+        println!(
+            "erased here, as the team server erased them: {} candidate(s), {} session(s)",
+            r.erased.candidates, r.erased.sessions
+        );
+    }
+    if r.erased_on_server > 0 {
+        println!(
+            "erased here: {} own session(s) of candidates erased on the team server",
+            r.erased_on_server
+        );
+    }
+    if r.erased_dropped > 0 {
+        println!(
+            "not taken: {} pulled session(s) of erased candidates",
+            r.erased_dropped
+        );
+    }
     for c in &r.conflicts {
         println!("conflict: {c}");
     }

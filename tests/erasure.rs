@@ -5,6 +5,8 @@
 //! stderr or stdout does not turn a committed change into a failure.
 
 mod common;
+#[path = "../server/tests/common/pg.rs"]
+mod pg;
 
 use std::path::Path;
 use std::process::Stdio;
@@ -255,4 +257,210 @@ fn a_closed_stderr_or_stdout_does_not_fail_a_committed_change() {
     assert!(child.wait().unwrap().success());
     let list = ok(&db, &["session", "list", "--json"]);
     assert_eq!(list.matches("\"submitted\"").count(), 2, "{list}");
+}
+
+/// `panelist` with the team token in `PANELIST_TOKEN`.
+fn ok_with_token(db: &Path, token: &str, args: &[&str]) -> String {
+    Cli::db(db).args(args).env("PANELIST_TOKEN", token).ok()
+}
+
+fn finish(db: &Path, id: &str) {
+    ok(db, &["session", "finish", id, "--recommendation", "yes"]);
+}
+
+/// Issue 20, "Erasure stops at the client": a candidate erased here, then
+/// `sync --from-start`, used to come back with both sessions. An erasure
+/// here is remembered (a salted hash of the identity key, never the name):
+/// the server's older sessions of that candidate are dropped at the door,
+/// and a new interview of the same name afterwards still syncs.
+#[test]
+fn a_candidate_erased_here_does_not_come_back_from_the_server() {
+    use pg::*;
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = start_server(&web);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    for (db, name) in [(&a, "Ann Archer"), (&b, "Ben Baker")] {
+        let token = add_user_direct(&owner, name, "interviewer");
+        ok_with_token(db, &token, &["remote", "set", &base]);
+    }
+    let ida = interview(&a, "Zbigniew Quetzal", "Ann Archer", "Quokka-note from Ann");
+    finish(&a, &ida);
+    ok(&a, &["sync"]);
+    let idb = interview(
+        &b,
+        "Zbigniew Quetzal",
+        "Ben Baker",
+        "Pangolin-note from Ben",
+    );
+    finish(&b, &idb);
+    let out = ok(&b, &["sync"]);
+    assert!(out.contains("pulled 1 new"), "{out}");
+
+    ok(&b, &["candidate", "erase", "ZBIGNIEW QUETZAL", "--yes"]);
+    let out = ok(&b, &["sync", "--from-start"]);
+    assert!(out.contains("pulled 0 new"), "{out}");
+    let bytes = db_bytes(&b);
+    for secret in ["Zbigniew", "Quetzal", "Quokka", "Pangolin"] {
+        assert!(
+            !contains_ci(&bytes, secret),
+            "{secret} came back from the server: {out}"
+        );
+    }
+    let list = ok(&b, &["session", "list"]);
+    assert!(list.trim().is_empty(), "{list}");
+    // Nothing is set aside either (no copy of the candidate's file kept).
+    assert!(!out.contains("set aside"), "{out}");
+
+    // A new interview of the same name, after the erasure, is a new one.
+    let idb2 = interview(&b, "Zbigniew Quetzal", "Ben Baker", "Second-round note");
+    finish(&b, &idb2);
+    let out = ok(&b, &["sync"]);
+    assert!(out.contains("pushed 1"), "{out}");
+    let list = ok(&b, &["session", "list"]);
+    assert_eq!(list.matches("Zbigniew Quetzal").count(), 1, "{list}");
+}
+
+/// An erasure here is remembered: the candidate's session file, imported
+/// again, is refused naming the session (and leaves no byte); a new
+/// interview of the same name afterwards is a new one.
+#[test]
+fn an_erased_candidate_is_not_imported_again_from_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, d) = (dir.path().join("a.db"), dir.path().join("d.db"));
+    let ida = interview(&a, "Zbigniew Quetzal", "Alice", "Quokka-note from Alice");
+    finish(&a, &ida);
+    let file = dir.path().join("alice.json");
+    let f = file.to_str().unwrap();
+    ok(&a, &["export", &ida, "--format", "json", "-o", f]);
+    ok(&d, &["import", f]);
+    ok(&d, &["candidate", "erase", "zbigniew quetzal", "--yes"]);
+    let o = panelist(&d, &["import", f]);
+    assert!(!o.status.success());
+    assert!(
+        o.stderr.contains(&ida) && o.stderr.contains("erased"),
+        "{}",
+        o.stderr
+    );
+    let bytes = db_bytes(&d);
+    assert!(!contains_ci(&bytes, "Quetzal") && !contains_ci(&bytes, "Quokka"));
+    interview(&d, "Zbigniew Quetzal", "Dana", "a new round");
+    assert!(ok(&d, &["session", "list"]).contains("Zbigniew Quetzal"));
+}
+
+/// `candidate erase --on-server`: an admin erases on the team server too,
+/// and a colleague's next sync erases the candidate there, down to the
+/// bytes; an interviewer's token may not.
+#[test]
+fn an_admin_erases_on_the_server_and_every_colleague_follows() {
+    use pg::*;
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = start_server(&web);
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let ann = add_user_direct(&owner, "Ann Archer", "admin");
+    let ben = add_user_direct(&owner, "Ben Baker", "interviewer");
+    ok_with_token(&a, &ann, &["remote", "set", &base]);
+    ok_with_token(&b, &ben, &["remote", "set", &base]);
+    let ida = interview(&a, "Zbigniew Quetzal", "Ann Archer", "Quokka-note from Ann");
+    finish(&a, &ida);
+    ok(&a, &["sync"]);
+    let idb = interview(
+        &b,
+        "Zbigniew Quetzal",
+        "Ben Baker",
+        "Pangolin-note from Ben",
+    );
+    finish(&b, &idb);
+    ok(&b, &["sync"]);
+
+    let o = panelist(
+        &b,
+        &[
+            "candidate",
+            "erase",
+            "Zbigniew Quetzal",
+            "--yes",
+            "--on-server",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(o.stderr.contains("403 forbidden"), "{}", o.stderr);
+    assert!(contains_ci(&db_bytes(&b), "Quetzal"), "nothing erased");
+
+    let o = panelist(
+        &a,
+        &["candidate", "erase", "Zbigniew Quetzal", "--on-server"],
+    );
+    assert!(
+        !o.status.success() && o.stderr.contains("--yes"),
+        "{}",
+        o.stderr
+    );
+    let o = Cli::db(&a)
+        .args(&[
+            "candidate",
+            "erase",
+            "zbigniew QUETZAL",
+            "--yes",
+            "--on-server",
+        ])
+        .run();
+    assert!(o.status.success(), "{}", o.stderr);
+    assert!(o.stderr.contains("2 session(s) there"), "{}", o.stderr);
+    assert!(!contains_ci(&db_bytes(&a), "Quetzal"));
+
+    let out = ok(&b, &["sync"]);
+    assert!(
+        out.contains("as the team server erased them: 1 candidate(s), 2 session(s)"),
+        "{out}"
+    );
+    let bytes = db_bytes(&b);
+    for secret in ["Zbigniew", "Quetzal", "Quokka", "Pangolin"] {
+        assert!(
+            !contains_ci(&bytes, secret),
+            "{secret} left on Ben's machine"
+        );
+    }
+    let out = ok(&b, &["sync", "--from-start"]);
+    assert!(out.contains("pulled 0 new"), "{out}");
+}
+
+/// Nor does an erased candidate come back through an interview plan's file.
+#[test]
+fn an_erased_candidate_does_not_come_back_through_a_plan_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (c, d) = (dir.path().join("c.db"), dir.path().join("d.db"));
+    let pid = ok(
+        &c,
+        &[
+            "plan",
+            "create",
+            "--candidate",
+            "Zbigniew Quetzal",
+            "--role",
+            "Backend engineer",
+            "--coordinator",
+            "Carol Coordinator",
+        ],
+    )
+    .trim()
+    .to_string();
+    let file = dir.path().join("plan.json");
+    let f = file.to_str().unwrap();
+    ok(&c, &["plan", "export", &pid, "--output", f]);
+    interview(&d, "Zbigniew Quetzal", "Dana", "Quokka-note from Dana");
+    ok(&d, &["import", f]);
+    ok(&d, &["candidate", "erase", "zbigniew quetzal", "--yes"]);
+    assert!(!contains_ci(&db_bytes(&d), "Quetzal"));
+    let o = panelist(&d, &["import", f]);
+    assert!(!o.status.success());
+    assert!(
+        o.stderr.contains(&pid) && o.stderr.contains("erased"),
+        "{}",
+        o.stderr
+    );
+    assert!(!contains_ci(&db_bytes(&d), "Quetzal"));
 }

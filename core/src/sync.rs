@@ -21,13 +21,14 @@ use ts_rs::TS;
 use crate::import::{CandidateClash, ImportOptions, ImportOutcome};
 use crate::session_file::SessionFile;
 use crate::storage::Refused;
-pub use crate::storage::SetAside;
+pub use crate::storage::{Erasure, SetAside};
 use crate::team_token::TeamToken;
+use crate::wire::EraseRequest;
 use crate::wire::{
     BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, InstallationKey, PushOutcome,
     PushResult, TeamBank, PROTOCOL_VERSION,
 };
-pub use crate::wire::{Me, Published};
+pub use crate::wire::{Erased, Me, Published};
 use crate::{Error, Result, Store};
 
 /// Settings the sync keeps in the database.
@@ -268,6 +269,21 @@ impl Remote {
         .map_err(|f| f.into_error(&self.url))
     }
 
+    /// Erases a candidate on the server (admins): their sessions there go,
+    /// and a tombstone erases them on every client at its next sync. The
+    /// name travels in the body (`POST /v1/erasures`).
+    pub fn erase_candidate(&self, name: &str) -> Result<Erased> {
+        let body = serde_json::to_vec(&EraseRequest {
+            candidate: name.to_string(),
+        })
+        .map_err(|e| Error::Invalid(format!("the erasure request: {e}")))?;
+        self.call(
+            self.agent.post(&format!("{}/v1/erasures", self.url)),
+            Some(&body),
+        )
+        .map_err(|f| f.into_error(&self.url))
+    }
+
     /// Who the token belongs to; checks the protocol version.
     pub fn me(&self) -> Result<Me> {
         let me: Me = self.get("/v1/me").map_err(|f| f.into_error(&self.url))?;
@@ -339,6 +355,15 @@ pub struct SyncReport {
     /// reason (all of them, not only this sync's); each is tried again when
     /// a newer revision arrives. The sync went on past them.
     pub set_aside: Vec<SetAside>,
+    /// What the server's tombstones erased here in this sync.
+    pub erased: Erasure,
+    /// Pulled sessions of a candidate erased here, dropped unread.
+    #[ts(type = "number")]
+    pub erased_dropped: usize,
+    /// Own sessions the server refused because their candidate was erased
+    /// there (410): erased here too.
+    #[ts(type = "number")]
+    pub erased_on_server: usize,
 }
 
 fn same_person(a: &str, b: &str) -> bool {
@@ -419,6 +444,12 @@ pub fn sync(
                     remote.url
                 )))
             }
+            // The candidate was erased on the server after this session was
+            // created: it goes here too, through the same erasure.
+            Err(Failure::Api { status: 410, .. }) => {
+                store.delete_session(item.id, uuid::Uuid::now_v7(), now())?;
+                report.erased_on_server += 1;
+            }
             Err(Failure::Api {
                 code: Some(ErrorCode::Conflict),
                 message,
@@ -458,6 +489,12 @@ pub fn sync(
         let page: Changes = remote
             .get(&query.path())
             .map_err(|f| f.into_error(&remote.url))?;
+        // Tombstones first: the server no longer holds what they erased.
+        for e in &page.erasures {
+            let done = store.apply_erasure(e, uuid::Uuid::now_v7(), now())?;
+            report.erased.candidates += done.candidates;
+            report.erased.sessions += done.sessions;
+        }
         for value in &page.sessions {
             pull_one(store, value.get(), &page.keys, &mut report, &now)?;
         }
@@ -525,6 +562,15 @@ fn pull_one(
         return Ok(());
     }
     let s = &file.session;
+    // A candidate erased here (or by the server) never comes back: an
+    // older session of theirs is dropped, not even set aside.
+    if store
+        .erased_at(&s.candidate.name)?
+        .is_some_and(|at| s.created_at <= at)
+    {
+        report.erased_dropped += 1;
+        return Ok(());
+    }
     let opts = ImportOptions {
         clash: CandidateClash::Ask,
         new_candidate_id: crate::ids::CandidateId::nil(),

@@ -144,6 +144,68 @@ pub struct Changes {
     /// and left out when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<InstallationKey>,
+    /// Candidates erased on the server (tombstones) in this page's range of
+    /// the feed: a client erases its sessions of each one created at or
+    /// before `erased_at`, and never imports such a session again. Added
+    /// within protocol 1: absent from older servers, left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub erasures: Vec<ErasedCandidate>,
+}
+
+/// A tombstone: a candidate the server erased. It never carries the name:
+/// `candidate` is [`erasure_hash`] of the name under `salt` (the server's
+/// erasure salt), so a client can tell whether a candidate it holds is the
+/// one erased, and nobody can read a name out of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErasedCandidate {
+    /// The tombstone's id (with its change number, its place in the feed).
+    pub id: Uuid,
+    /// `sha256:` + 64 lower-case hex digits.
+    pub candidate: String,
+    /// The salt, 64 lower-case hex digits.
+    pub salt: String,
+    /// When the server erased the candidate: every session of theirs created
+    /// at or before this time is erased, and refused from then on. A session
+    /// created later is a new interview and syncs as usual.
+    pub erased_at: DateTime<Utc>,
+}
+
+/// The salted hash that names an erased candidate without naming them:
+/// `sha256:` + hex of SHA-256 over `panelist-erasure-1`, a zero byte, the
+/// salt (as written), a zero byte and the name's identity key
+/// ([`crate::text::name_key`]), so every spelling of one name (Unicode
+/// form, case, spacing) gives one hash.
+pub fn erasure_hash(salt: &str, name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"panelist-erasure-1\0");
+    h.update(salt.as_bytes());
+    h.update(b"\0");
+    h.update(crate::text::name_key(name).as_bytes());
+    let digest = h.finalize();
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// `POST /v1/erasures`'s body (admins): erase this candidate on the server.
+/// The name travels in the body, never in a URL, so no access log keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EraseRequest {
+    pub candidate: String,
+}
+
+/// `POST /v1/erasures`'s answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erased {
+    #[serde(default = "protocol_1")]
+    pub protocol: u32,
+    pub erasure: ErasedCandidate,
+    /// Sessions the server deleted.
+    pub sessions: u64,
 }
 
 /// One installation's public key, registered under a user by the server.
@@ -247,6 +309,22 @@ mod tests {
         .unwrap();
         assert_eq!(p.protocol, 1);
         assert_eq!(p.result, PushOutcome::Unchanged);
+    }
+
+    #[test]
+    fn one_name_in_any_spelling_is_one_erasure_hash() {
+        let salt = "00".repeat(32);
+        let h = erasure_hash(&salt, "Zoë Quetzal");
+        assert!(h.starts_with("sha256:") && h.len() == 71, "{h}");
+        assert_eq!(h, erasure_hash(&salt, "  ZOE\u{308}   quetzal "));
+        assert_ne!(h, erasure_hash(&"11".repeat(32), "Zoë Quetzal"));
+        assert_ne!(h, erasure_hash(&salt, "Zoe Quetzal"));
+        assert!(!h.to_lowercase().contains("quetzal"));
+        // The worked example of docs/sync-protocol.md ("Erasure").
+        assert_eq!(
+            h,
+            "sha256:49ce331ac9fcddd7c36c2d11f64231aeccab32dc44641fefcdb146af1d757d83"
+        );
     }
 
     #[test]

@@ -334,10 +334,11 @@ fn migration_8_merges_what_the_new_key_makes_one() {
     }
     {
         // Back to schema 7, with what its key made of these rows (and
-        // without the tables of migrations 9, 10 and 11, which come after).
+        // without the tables of migrations 9 to 12, which come after).
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(&format!(
-            "DROP TABLE sync_set_aside;
+            "DROP TABLE erased_candidate;
+             DROP TABLE sync_set_aside;
              DROP INDEX session_plan;
              ALTER TABLE session DROP COLUMN plan_id;
              DROP TABLE plan_member;

@@ -54,6 +54,10 @@ const PINNED: &[(&str, &str)] = &[
         "0011_interview_plans.sql",
         "6c0989942fdd3663eeb24d55fb0130ab0303f40130daaf721246e5bfc31e5219",
     ),
+    (
+        "0012_erased_candidates.sql",
+        "4d2542c1b143bda267a1609b54a79838a68e28eb11e33c38bfff4806ce2d9590",
+    ),
 ];
 
 #[test]

@@ -28,6 +28,7 @@ use std::time::Duration;
 mod auth;
 mod bank;
 mod changes;
+mod erase;
 mod errors;
 mod push;
 
@@ -104,6 +105,7 @@ pub fn router_with(pool: Pool, limits: Limits) -> Router {
         .route("/v1/sessions", post(push))
         .route("/v1/changes", get(changes))
         .route("/v1/bank", get(bank).put(publish_bank))
+        .route("/v1/erasures", post(erase::erase))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authenticated,

@@ -76,6 +76,32 @@ enum Command {
     /// Access tokens
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Candidates: erasure on request
+    #[command(subcommand)]
+    Candidate(CandidateCmd),
+    /// Erase every candidate whose newest session reached the server more
+    /// than DAYS ago (with a tombstone each, as `candidate erase`)
+    Retention {
+        /// Days after a candidate's newest session (1 to 36500)
+        #[arg(long, value_name = "DAYS")]
+        older_than: u32,
+        /// Confirm: without it nothing is erased
+        #[arg(long)]
+        yes: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CandidateCmd {
+    /// Erase a candidate's sessions on the server (by identity key: Unicode
+    /// form, case and spacing ignored), leaving a tombstone that erases them
+    /// on every client at its next sync
+    Erase {
+        name: String,
+        /// Confirm: without it nothing is erased
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -177,6 +203,30 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                 expires_words(expires)
             );
             println!("{token}");
+            Ok(())
+        }
+        Command::Candidate(CandidateCmd::Erase { name, yes }) => {
+            if !yes {
+                return Err(DbError(
+                    "this erases the candidate's sessions on the server and on every client at its next sync, for good; add --yes to do it".into(),
+                ));
+            }
+            let mut client = db::connect(&url).await?;
+            let n = db::erase_candidate_now(&mut client, &name).await?;
+            eprintln!(
+                "erased the candidate: {n} session(s) on the server; the tombstone reaches every client at its next sync"
+            );
+            Ok(())
+        }
+        Command::Retention { older_than, yes } => {
+            if !yes {
+                return Err(DbError(format!(
+                    "this erases every candidate whose newest session is older than {older_than} days, on the server and on every client; add --yes to do it"
+                )));
+            }
+            let mut client = db::connect(&url).await?;
+            let (c, n) = db::apply_retention(&mut client, older_than).await?;
+            eprintln!("retention: erased {c} candidate(s), {n} session(s)");
             Ok(())
         }
         Command::Serve {

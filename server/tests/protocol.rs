@@ -200,6 +200,65 @@ fn the_wire_format_matches_the_committed_fixtures() {
         "{}",
         r.body
     );
+
+    // Erasure (added within v1): an admin erases the candidate; the feed
+    // carries a tombstone naming nobody; an older session pushed again is
+    // gone (410). The tombstone's id, salt, hash and time vary from run to
+    // run: fixed ones in the fixtures (the rest as sent).
+    let r = get(&base, &format!("/v1/changes?after={cursor}"), Some(&grace));
+    let cursor = r.body["cursor"].as_str().unwrap().to_string();
+    let erase = br#"{
+  "candidate": "ada lovelace"
+}
+"#;
+    check("erase-request.json", std::str::from_utf8(erase).unwrap());
+    let r = post(&base, "/v1/erasures", Some(&grace), erase);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = post(&base, "/v1/erasures", Some(&ada), erase);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let fixed = Tombstone::of(&r.body["erasure"]);
+    check("erase-response.json", &fixed.apply(&r.pretty));
+    let r = get(&base, &format!("/v1/changes?after={cursor}"), Some(&grace));
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.body["erasures"].as_array().unwrap().len(),
+        1,
+        "{}",
+        r.body
+    );
+    check("changes-response-erasure.json", &fixed.apply(&r.pretty));
+    let r = post(&base, "/v1/sessions", Some(&grace), &signed_bytes);
+    assert_eq!(r.status, 410, "{}", r.body);
+    check("error-410-erased.json", &fixed.apply(&r.pretty));
+}
+
+/// A tombstone's run-dependent values and the fixed ones the fixtures hold.
+struct Tombstone(Vec<(String, String)>);
+
+impl Tombstone {
+    fn of(e: &serde_json::Value) -> Tombstone {
+        let text = |k: &str| e[k].as_str().unwrap().to_string();
+        let at: chrono::DateTime<Utc> = text("erased_at").parse().unwrap();
+        let id = text("id");
+        Tombstone(vec![
+            (text("salt"), "5a".repeat(32)),
+            (text("candidate"), format!("sha256:{}", "c4".repeat(32))),
+            (text("erased_at"), "2026-11-20T09:30:00.000000Z".into()),
+            (
+                at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                "2026-11-20 09:30 UTC".into(),
+            ),
+            (id, "019ab000-0000-7000-b000-000000000001".into()),
+        ])
+    }
+
+    fn apply(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for (from, to) in &self.0 {
+            out = out.replace(from.as_str(), to);
+        }
+        out
+    }
 }
 
 /// [`fixed_session`] as a version-2 file signed by the key of `seed`.

@@ -218,14 +218,14 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // Migrating again is a no-op; the schema version is recorded.
     let (ok, out, err) = server_cli(&owner, &["migrate"]);
     assert!(ok, "{err}");
-    assert!(out.contains("up to date (version 3)"), "{out}");
+    assert!(out.contains("up to date (version 4)"), "{out}");
     assert_eq!(
         pg.psql(
             "panelist",
             "SELECT version, name FROM panelist_migrations ORDER BY 1"
         )
         .trim(),
-        "1|0001_sealed_sessions\n2|0002_team_bank\n3|0003_identity_keys_expiry"
+        "1|0001_sealed_sessions\n2|0002_team_bank\n3|0003_identity_keys_expiry\n4|0004_erasure"
     );
     // Every table forces row-level security and belongs to the owner.
     assert_eq!(
@@ -280,7 +280,10 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // A schema newer than this build: serve and migrate both refuse it.
     pg.psql(
         "panelist",
-        "INSERT INTO panelist_migrations (version, name) VALUES (4, 'from a newer build')",
+        &format!(
+            "INSERT INTO panelist_migrations (version, name) VALUES ({}, 'from a newer build')",
+            panelist_server::db::SCHEMA_VERSION + 1
+        ),
     );
     let (ok, _, err) = serve(&web, "127.0.0.1:0", &[]);
     assert!(!ok && err.contains("upgrade panelist-server"), "{err}");

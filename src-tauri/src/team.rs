@@ -321,6 +321,23 @@ pub async fn set_team_server(
     team_settings(db, team).await
 }
 
+/// Erases a candidate on the team server (admins; `POST /v1/erasures`):
+/// their sessions there go, and every colleague's Panelist erases them at
+/// its next sync. Answers the sessions the server deleted. The local
+/// erasure is `erase_candidate`'s, asked for separately by the page.
+pub async fn erase_on_server(app: AppHandle, name: String) -> IpcResult<u32> {
+    let reopen = app.state::<Db>().reopener().await;
+    let job = tauri::async_runtime::spawn_blocking(move || -> IpcResult<u32> {
+        // A second connection: the app's store is never held across the network.
+        let mut store = reopen?.open()?;
+        let remote = Remote::from_store(&mut store)?;
+        let sessions = remote.erase_candidate(&name)?.sessions;
+        Ok(u32::try_from(sessions).unwrap_or(u32::MAX))
+    });
+    job.await
+        .map_err(|e| IpcError::internal(format!("the erasure task failed: {e}")))?
+}
+
 /// Syncs now and answers with the new status.
 pub async fn sync_now(app: AppHandle) -> IpcResult<SyncStatus> {
     Ok(run_sync(&app).await)

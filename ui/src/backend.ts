@@ -194,6 +194,12 @@ export interface Backend {
   deleteSession(sessionId: string): Promise<Erasure>;
   /** Erases a candidate with all their sessions for good. */
   eraseCandidate(name: string): Promise<Erasure>;
+  /**
+   * Erases a candidate on the team server (admins): their sessions there go,
+   * and every colleague's Panelist erases them at its next sync. Resolves to
+   * the sessions the server deleted.
+   */
+  eraseOnServer(name: string): Promise<number>;
   /** A candidate's panel; sealed while your own session is not submitted. */
   compareCandidate(candidate: string): Promise<Comparison>;
   /** Candidates who sat `kit`; `sort` is "overall", "name" or a competency id. */
@@ -274,6 +280,7 @@ export const backend: Backend = {
   importWithClash: (clash) => ipc.importSessionFiles(null, clash),
   deleteSession: (sessionId) => ipc.deleteSession(sessionId),
   eraseCandidate: (name) => ipc.eraseCandidate(name),
+  eraseOnServer: (name) => ipc.eraseOnServer(name),
   compareCandidate: (candidate) => ipc.compareCandidate(candidate),
   compareCandidates: (kit, sort) => ipc.compareCandidates(kit, sort),
   calibration: (kit) => ipc.calibration(kit),

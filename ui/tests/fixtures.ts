@@ -171,6 +171,7 @@ export function fakeBackend(s: SessionView) {
     importWithClash: vi.fn(async (_c: CandidateClash): Promise<ImportedFile[] | null> => null),
     deleteSession: vi.fn(async (_id: string): Promise<Erasure> => ({ candidates: 0, sessions: 1 })),
     eraseCandidate: vi.fn(async (_n: string): Promise<Erasure> => ({ candidates: 1, sessions: 1 })),
+    eraseOnServer: vi.fn(async (_n: string): Promise<number> => 3),
     teamSettings: vi.fn(async (): Promise<TeamSettings> => ({
       url: null,
       user: null,

@@ -132,6 +132,54 @@ describe("home lifecycle", () => {
     expect(backend.eraseCandidate).toHaveBeenCalledWith("Lin Wei");
     expect($$(".candidate-group").map((g) => g.dataset.candidate)).toEqual(["Noor"]);
     expect(document.activeElement).toBe($("button.session-row[data-session='2']"));
+    // No team server: nothing asked about one.
+    expect(backend.eraseOnServer).not.toHaveBeenCalled();
+  });
+
+  it("with a team server, asks whether to erase there too, and erases there first", async () => {
+    const { backend } = await mount();
+    const team = await backend.teamSettings();
+    backend.teamSettings.mockResolvedValue({ ...team, url: "https://team.example", has_token: true });
+    const order: string[] = [];
+    backend.eraseOnServer.mockImplementation(async () => (order.push("server"), 3));
+    backend.eraseCandidate.mockImplementation(async () => (order.push("here"), { candidates: 1, sessions: 3 }));
+    $("button[aria-label='Erase Lin Wei']").click();
+    await settle();
+    button("Erase for good", $("dialog[open]")).click();
+    await settle();
+    const dlg = $<HTMLDialogElement>("dialog[open]");
+    expect(dlg.querySelector("h2")!.textContent).toBe("Erase Lin Wei on the team server too?");
+    expect(dlg.textContent).toContain("admins only");
+    button("Here and on the team server", dlg).click();
+    await settle();
+    expect(backend.eraseOnServer).toHaveBeenCalledWith("Lin Wei");
+    expect(order).toEqual(["server", "here"]);
+
+    // "Only here" leaves the server alone; a refusal there erases nothing here.
+    backend.eraseOnServer.mockClear();
+    backend.eraseCandidate.mockClear();
+    $("button[aria-label='Erase Noor']").click();
+    await settle();
+    button("Erase for good", $("dialog[open]")).click();
+    await settle();
+    button("Only here", $("dialog[open]")).click();
+    await settle();
+    expect(backend.eraseOnServer).not.toHaveBeenCalled();
+    expect(backend.eraseCandidate).toHaveBeenCalledWith("Noor");
+  });
+
+  it("a refusal on the team server erases nothing here", async () => {
+    const { backend } = await mount();
+    const team = await backend.teamSettings();
+    backend.teamSettings.mockResolvedValue({ ...team, url: "https://team.example", has_token: true });
+    backend.eraseOnServer.mockRejectedValue(new Error("the team server said 403 forbidden: only an admin"));
+    $("button[aria-label='Erase Lin Wei']").click();
+    await settle();
+    button("Erase for good", $("dialog[open]")).click();
+    await settle();
+    button("Here and on the team server", $("dialog[open]")).click();
+    await settle();
+    expect(backend.eraseCandidate).not.toHaveBeenCalled();
   });
 });
 

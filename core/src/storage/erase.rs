@@ -25,6 +25,21 @@ use crate::ids::SessionId;
 use crate::text;
 
 const SESSIONS_OF_CANDIDATE: &str = "SELECT id FROM session WHERE candidate_id = ?1";
+/// The sessions a tombstone covers: created at or before its time.
+const SESSIONS_OF_CANDIDATE_UNTIL: &str =
+    "SELECT id FROM session WHERE candidate_id = ?1 AND created_at <= ?2";
+const LOCAL_SALT: &str = "SELECT value FROM meta WHERE key = 'erasure_salt'";
+/// The register of erased candidates (migration 0012): a salted hash of the
+/// identity key, never the name; the latest erasure time wins.
+const REMEMBER_ERASED: &str = "
+    INSERT INTO erased_candidate (salt, key_hash, erased_at) VALUES (?1, ?2, ?3)
+    ON CONFLICT (salt, key_hash) DO UPDATE SET
+        erased_at = max(erased_at, excluded.erased_at)";
+const ERASURE_SALTS: &str = "SELECT DISTINCT salt FROM erased_candidate";
+const ERASED_AT: &str = "SELECT erased_at FROM erased_candidate WHERE salt = ?1 AND key_hash = ?2";
+const ALL_CANDIDATES: &str = "SELECT id, name FROM candidate";
+const SET_ASIDE_KEYS: &str = "SELECT DISTINCT candidate FROM sync_set_aside";
+const DELETE_SET_ASIDE_NAMED: &str = "DELETE FROM sync_set_aside WHERE candidate = ?1";
 const SESSION_CANDIDATE: &str = "SELECT candidate_id FROM session WHERE id = ?1";
 const MARK_ERASING: &str = "INSERT INTO erasing (session_id) VALUES (?1)";
 const DELETE_AUDIT: &str = "DELETE FROM audit WHERE session_id = ?1";
@@ -61,7 +76,7 @@ const EXPIRED_CANDIDATES: &str = "
     GROUP BY c.id HAVING max(s.updated_at) < ?1";
 
 /// What an erasure removed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
 pub struct Erasure {
     pub candidates: u32,
@@ -90,6 +105,7 @@ impl Store {
             for s in &sessions {
                 delete_session_rows(tx, s)?;
             }
+            remember_erased(tx, &local_salt(tx)?, name, now)?;
             tx.execute(DELETE_SET_ASIDE, [&key])?;
             tx.execute(UNLINK_PLANS_OF_CANDIDATE, [&cid])?;
             tx.execute(DELETE_PLANS_OF_CANDIDATE, [&cid])?;
@@ -102,6 +118,75 @@ impl Store {
         })?;
         self.scrub()?;
         Ok(out)
+    }
+
+    /// Carries out a team server's tombstone: the candidate it names (by
+    /// salted hash) loses every session created at or before the erasure,
+    /// with their plans, set-aside files and audit rows, down to the bytes as
+    /// [`Store::erase_candidate`]; the erasure is remembered, so no older
+    /// session of theirs is imported again. Returns what was erased here
+    /// (nothing when this database never held the candidate).
+    pub fn apply_erasure(
+        &mut self,
+        e: &crate::wire::ErasedCandidate,
+        tombstone: uuid::Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<Erasure> {
+        let hashed = |name: &str| crate::wire::erasure_hash(&e.salt, name) == e.candidate;
+        let out = self.write(|tx| {
+            remember_hash(tx, &e.salt, &e.candidate, e.erased_at)?;
+            let named: Vec<(String, String)> = tx
+                .prepare(ALL_CANDIDATES)?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut erased = Erasure {
+                candidates: 0,
+                sessions: 0,
+            };
+            for (cid, name) in named.iter().filter(|(_, n)| hashed(n)) {
+                let sessions: Vec<String> = tx
+                    .prepare(SESSIONS_OF_CANDIDATE_UNTIL)?
+                    .query_map(params![cid, ts(e.erased_at)], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for s in &sessions {
+                    delete_session_rows(tx, s)?;
+                }
+                tx.execute(UNLINK_PLANS_OF_CANDIDATE, [cid])?;
+                tx.execute(DELETE_PLANS_OF_CANDIDATE, [cid])?;
+                erased.candidates += tx.execute(DELETE_CANDIDATE_IF_EMPTY, [cid])? as u32;
+                erased.sessions += sessions.len() as u32;
+                // Erased here too: remembered under this database's salt.
+                remember_erased(tx, &local_salt(tx)?, name, e.erased_at)?;
+            }
+            let aside: Vec<String> = tx
+                .prepare(SET_ASIDE_KEYS)?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut dropped = 0;
+            for name in aside.iter().filter(|n| hashed(n)) {
+                dropped += tx.execute(DELETE_SET_ASIDE_NAMED, [name])?;
+            }
+            if erased.sessions > 0 || erased.candidates > 0 || dropped > 0 {
+                finish(tx, tombstone, now, "candidate", erased.sessions as usize)?;
+            }
+            Ok(erased)
+        })?;
+        if out.sessions > 0 || out.candidates > 0 || self.pending_scrub()? {
+            self.scrub()?;
+        }
+        Ok(out)
+    }
+
+    /// When the candidate named `name` was last erased here or by the team
+    /// server, if ever (matched by the identity key, through each salt the
+    /// register holds).
+    pub fn erased_at(&self, name: &str) -> Result<Option<DateTime<Utc>>> {
+        erased_at(&self.conn, name)
+    }
+
+    fn pending_scrub(&self) -> Result<bool> {
+        let n: i64 = self.conn.query_row(PENDING_SCRUB, [], |r| r.get(0))?;
+        Ok(n > 0)
     }
 
     /// Deletes one session (own or imported, in any state) with its entries,
@@ -316,6 +401,71 @@ fn delete_session_rows(tx: &Transaction, id: &str) -> Result<()> {
     tx.execute(DELETE_ENTRIES, [id])?;
     tx.execute(DELETE_SESSION, [id])?;
     Ok(())
+}
+
+/// This database's own erasure salt (migration 0012).
+fn local_salt(tx: &Transaction) -> Result<String> {
+    Ok(tx.query_row(LOCAL_SALT, [], |r| r.get(0))?)
+}
+
+fn remember_erased(tx: &Transaction, salt: &str, name: &str, at: DateTime<Utc>) -> Result<()> {
+    remember_hash(tx, salt, &crate::wire::erasure_hash(salt, name), at)
+}
+
+fn remember_hash(tx: &Transaction, salt: &str, hash: &str, at: DateTime<Utc>) -> Result<()> {
+    tx.execute(REMEMBER_ERASED, params![salt, hash, ts(at)])?;
+    Ok(())
+}
+
+/// When `name` was last erased, by any salt in the register.
+pub(crate) fn erased_at(conn: &rusqlite::Connection, name: &str) -> Result<Option<DateTime<Utc>>> {
+    let salts: Vec<String> = conn
+        .prepare_cached(ERASURE_SALTS)?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut latest = None;
+    for salt in salts {
+        let hash = crate::wire::erasure_hash(&salt, name);
+        let at: Option<super::rows::Ts> = conn
+            .prepare_cached(ERASED_AT)?
+            .query_row(params![salt, hash], |r| r.get(0))
+            .optional()?;
+        if let Some(at) = at {
+            latest = latest.max(Some(at.0));
+        }
+    }
+    Ok(latest)
+}
+
+/// Refuses a session of a candidate erased here at or after the session's
+/// creation: an erased candidate never comes back (import, sync).
+pub(crate) fn check_not_erased(
+    conn: &rusqlite::Connection,
+    s: &crate::session::Session,
+) -> Result<()> {
+    check_name_not_erased(
+        conn,
+        &s.candidate.name,
+        s.created_at,
+        &format!("session {}", s.id),
+    )
+}
+
+/// The same for anything else naming a candidate (a plan file): `what`
+/// made at `created` for the candidate `name`.
+pub(crate) fn check_name_not_erased(
+    conn: &rusqlite::Connection,
+    name: &str,
+    created: DateTime<Utc>,
+    what: &str,
+) -> Result<()> {
+    match erased_at(conn, name)? {
+        Some(at) if created <= at => Err(Error::Conflict(format!(
+            "{what}: its candidate was erased here on {}, after it was created; an erased candidate's records are not imported again",
+            at.format("%Y-%m-%d %H:%M UTC")
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn finish(

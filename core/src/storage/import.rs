@@ -202,6 +202,7 @@ pub(crate) fn import_sessions_in(
     let mut out = Vec::with_capacity(files.len());
     for f in files {
         let s = &f.session;
+        super::erase::check_not_erased(tx, s)?;
         let stored = load_one(tx, s.id)?;
         let plan = import::plan(stored.as_ref(), s)?;
         let key_note = check_signer(tx, f, opts, own, stored.as_ref())?;

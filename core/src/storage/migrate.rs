@@ -62,6 +62,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0011_interview_plans.sql",
         include_str!("migrations/0011_interview_plans.sql"),
     ),
+    (
+        "0012_erased_candidates.sql",
+        include_str!("migrations/0012_erased_candidates.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -8,6 +8,8 @@ use uuid::Uuid;
 
 use super::auth::{act_as, Caller};
 use super::errors::{ApiError, ApiResult};
+use panelist_core::wire::ErasedCandidate;
+
 use super::{
     AppState, Changes, ChangesQuery, InstallationKey, DEFAULT_PAGE, MAX_PAGE, MAX_PAGE_BYTES,
     PROTOCOL_VERSION,
@@ -78,6 +80,14 @@ const CHANGES: &str = "
     ORDER BY delivery, id
     LIMIT $3";
 
+/// The tombstones after the cursor (migration 4), each at its change number;
+/// every signed-in user reads them (they name nobody).
+const ERASURES: &str = "
+    SELECT id, candidate_hash, seq, erased_at FROM erasures
+    WHERE (seq, id) > ($1, $2)
+    ORDER BY seq, id
+    LIMIT $3";
+
 pub(super) async fn changes(
     State(st): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -98,12 +108,40 @@ pub(super) async fn changes(
     let rows = tx
         .query(CHANGES, &[&after.seq, &after.id, &(limit + 1)])
         .await?;
-    let mut more = rows.len() as i64 > limit;
+    let tombstones = tx
+        .query(ERASURES, &[&after.seq, &after.id, &(limit + 1)])
+        .await?;
+    let salt = if tombstones.is_empty() {
+        String::new()
+    } else {
+        tx.query_one("SELECT salt FROM erasure_salt", &[])
+            .await?
+            .get(0)
+    };
+    // Sessions and tombstones in one delivery order, (number, id).
+    let mut feed: Vec<(i64, Uuid, bool, &tokio_postgres::Row)> = rows
+        .iter()
+        .map(|r| (r.get(2), r.get(0), true, r))
+        .chain(tombstones.iter().map(|t| (t.get(2), t.get(0), false, t)))
+        .collect();
+    feed.sort_by_key(|(seq, id, _, _)| (*seq, *id));
+    let mut more = feed.len() as i64 > limit;
     let mut cursor = after;
     let mut sessions = Vec::new();
+    let mut erasures = Vec::new();
     let mut authors: Vec<i64> = Vec::new();
     let mut bytes = 0usize;
-    for r in rows.iter().take(limit as usize) {
+    for &(seq, id, is_session, r) in feed.iter().take(limit as usize) {
+        if !is_session {
+            erasures.push(ErasedCandidate {
+                id,
+                candidate: r.get(1),
+                salt: salt.clone(),
+                erased_at: r.get(3),
+            });
+            cursor = Cursor { seq, id };
+            continue;
+        }
         let document: String = r.get(1);
         // Bounded in bytes: the rest waits for the next page.
         if !sessions.is_empty() && bytes + document.len() > MAX_PAGE_BYTES {
@@ -145,6 +183,7 @@ pub(super) async fn changes(
         cursor: cursor.to_string(),
         more,
         keys,
+        erasures,
     }))
 }
 

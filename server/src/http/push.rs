@@ -57,6 +57,7 @@ pub(super) async fn push(
     check_signer(&tx, &caller, &file).await?;
     let document = file.to_json();
     check_quota(&tx, &st, &caller, &file, &document).await?;
+    check_not_erased(&tx, &file).await?;
     let id: Uuid = file.session.id.as_uuid();
     let stored = tx
         .query_opt(
@@ -157,6 +158,39 @@ async fn check_signer(tx: &Transaction<'_>, caller: &Caller, file: &SessionFile)
         }
     }
     Ok(())
+}
+
+/// An erased candidate never comes back: a session created at or before
+/// the candidate's erasure is refused with 410 (a later one is a new
+/// interview). Checked under the change feed's lock, which an erasure
+/// holds too, so no push slips in beside an erasure.
+async fn check_not_erased(tx: &Transaction<'_>, file: &SessionFile) -> ApiResult<()> {
+    tx.execute("SELECT pg_advisory_xact_lock(7311401)", &[])
+        .await?;
+    let salt: String = tx
+        .query_one("SELECT salt FROM erasure_salt", &[])
+        .await?
+        .get(0);
+    let hash = panelist_core::wire::erasure_hash(&salt, &file.session.candidate.name);
+    let erased: Option<chrono::DateTime<chrono::Utc>> = tx
+        .query_one(
+            "SELECT max(erased_at) FROM erasures WHERE candidate_hash = $1",
+            &[&hash],
+        )
+        .await?
+        .get(0);
+    match erased {
+        Some(at) if file.session.created_at <= at => Err(ApiError::new(
+            StatusCode::GONE,
+            ErrorCode::Conflict,
+            format!(
+                "session {}: its candidate was erased on this server on {}, after the session was created; erase it on your machine too (sync does)",
+                file.session.id.as_uuid(),
+                at.format("%Y-%m-%d %H:%M UTC")
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The per-user storage quota.

@@ -197,6 +197,9 @@ export function commands(invoke: Invoke) {
     /** `sync_now` (write) */
     syncNow: (): Promise<SyncStatus> =>
       invoke<SyncStatus>("sync_now", {}),
+    /** `erase_on_server` (write) */
+    eraseOnServer: (name: string): Promise<number> =>
+      invoke<number>("erase_on_server", { name }),
     /** `sync_status` (status) */
     syncStatus: (): Promise<SyncStatus> =>
       invoke<SyncStatus>("sync_status", {}),

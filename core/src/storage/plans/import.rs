@@ -94,6 +94,13 @@ fn import_plan(
     own: &PublicKey,
 ) -> Result<PlanImportResult> {
     let p = &f.plan;
+    // An erased candidate does not come back through a plan either.
+    super::super::erase::check_name_not_erased(
+        tx,
+        &p.candidate.name,
+        p.created_at,
+        &format!("plan file for {}", p.id),
+    )?;
     let stored = load(tx, p.id)?;
     let signer = PublicKey::parse(&f.signature.public_key).ok_or_else(|| {
         Error::invalid(format!(

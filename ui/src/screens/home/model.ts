@@ -61,6 +61,11 @@ export function deleteMessage(r: SessionSummary): string {
 }
 
 /** What erasing a candidate removes, for its confirmation. */
+/** The question asked when a team server is set: erase there too, or only here. */
+export function eraseWhereMessage(candidate: string): string {
+  return `A team server is set. Only here: ${candidate} goes from this machine, and this machine never takes their older sessions from the server again; colleagues keep theirs. Here and on the team server (admins only): their sessions on the server go too, and every colleague's Panelist erases them at its next sync.`;
+}
+
 export function eraseMessage(candidate: string, sessions: SessionSummary[]): string {
   const n = sessions.length;
   const own = sessions.filter((s) => !s.imported).length;

@@ -5,15 +5,16 @@ import type { SessionCursor } from "../../bindings/SessionCursor";
 import type { SessionPage } from "../../bindings/SessionPage";
 import type { SessionSummary } from "../../bindings/SessionSummary";
 import type { Status } from "../../bindings/Status";
-import { clear, field, h, toast } from "../../dom";
+import { clear, field, h, nextId, toast } from "../../dom";
 import { recommendationLabel, shortDate, statusLabel } from "../../format";
-import { confirmDialog } from "../../widgets";
+import { confirmDialog, openModal } from "../../widgets";
 import {
   PAGE_SIZE,
   deletable,
   deleteMessage,
   deleteWhat,
   eraseMessage,
+  eraseWhereMessage,
   groupByCandidate,
   pageLabel,
   sessionFilter,
@@ -230,9 +231,21 @@ export class SessionList {
       // The confirmation still names the candidate.
     }
     const ok = await confirmDialog(`Erase ${candidate}?`, eraseMessage(candidate, sessions), "Erase for good");
-    if (!ok) {
+    const where = ok ? await this.eraseWhere(candidate) : null;
+    if (!where) {
       button.focus();
       return;
+    }
+    if (where === "server") {
+      try {
+        const n = await this.ctx.backend.eraseOnServer(candidate);
+        toast(`Erased ${candidate} on the team server: ${n} session${n === 1 ? "" : "s"} there.`);
+      } catch (err) {
+        // Nothing erased here either: the person chose both.
+        toast(`Not erased: ${(err as Error).message}`, "error", 8000);
+        button.focus();
+        return;
+      }
     }
     try {
       const e = await this.ctx.backend.eraseCandidate(candidate);
@@ -242,6 +255,40 @@ export class SessionList {
     }
     await this.load();
     this.focusAfterRemoval(0);
+  }
+
+  /**
+   * Where to erase: only here, or on the team server too (asked only when a
+   * team server and token are set); null when cancelled.
+   */
+  private async eraseWhere(candidate: string): Promise<"here" | "server" | null> {
+    try {
+      const t = await this.ctx.backend.teamSettings();
+      if (!t.url || !t.has_token) return "here";
+    } catch {
+      return "here";
+    }
+    let result: "here" | "server" | null = null;
+    const choice = (label: string, value: "here" | "server", cls = "btn") => {
+      const b = h("button", { class: cls, attrs: { type: "button" } }, label);
+      b.addEventListener("click", () => {
+        result = value;
+        dlg.close();
+      });
+      return b;
+    };
+    const cancel = h("button", { class: "btn", attrs: { type: "button" } }, "Cancel");
+    const here = choice("Only here", "here");
+    const titleId = nextId("erase-where");
+    const dlg = h(
+      "dialog",
+      { class: "dialog", attrs: { "aria-labelledby": titleId } },
+      h("h2", { id: titleId }, `Erase ${candidate} on the team server too?`),
+      h("p", {}, eraseWhereMessage(candidate)),
+      h("div", { class: "dialog-actions" }, cancel, here, choice("Here and on the team server", "server", "btn btn-primary")),
+    );
+    cancel.addEventListener("click", () => dlg.close());
+    return openModal(dlg, here, () => result);
   }
 
   async load() {
