@@ -19,9 +19,14 @@ use panelist_server::http;
     about = "Panelist team server: sealed session sync backed by PostgreSQL"
 )]
 struct Cli {
-    /// PostgreSQL URL, e.g. postgresql://user:pass@host/db or host=/run/postgresql dbname=panelist
+    /// PostgreSQL URL, e.g. postgresql://user@db.example/panelist?sslmode=verify-full&sslrootcert=/etc/panelist/db-ca.pem
+    /// or host=/run/postgresql dbname=panelist. TLS is sslmode=verify-full with an sslrootcert CA file;
+    /// without it only a unix socket or a loopback address is accepted
     #[arg(long, env = "PANELIST_DATABASE_URL", value_name = "URL")]
     database_url: String,
+    /// Allow a database on another machine without TLS (e.g. a private network encrypted otherwise)
+    #[arg(long, env = "PANELIST_INSECURE_DATABASE")]
+    insecure_database: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -120,10 +125,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), DbError> {
-    let url = cli.database_url;
+    let url = db::Target::parse(&cli.database_url, cli.insecure_database)?;
     match cli.command {
         Command::Migrate => {
-            let mut client = db::connect(&url).await?;
+            let mut client = db::connect_to(&url).await?;
             let applied = db::migrate(&mut client).await?;
             if applied.is_empty() {
                 println!("schema is up to date (version {})", db::SCHEMA_VERSION);
@@ -139,7 +144,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             role,
             expires,
         }) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             let token = db::add_user_expiring(&client, &name, &role, expires).await?;
             eprintln!(
                 "added {} ({role}); the token{} is shown once:",
@@ -150,7 +155,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             Ok(())
         }
         Command::User(UserCmd::List) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             for u in db::list_users(&client).await? {
                 println!(
                     "{:<24} {:<11} {:<7} since {}",
@@ -163,13 +168,13 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             Ok(())
         }
         Command::Token(TokenCmd::Revoke { name }) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             db::revoke_token(&client, &name).await?;
             eprintln!("revoked {}'s token", name.trim());
             Ok(())
         }
         Command::Token(TokenCmd::New { name, expires }) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             let token = db::new_user_token_expiring(&client, &name, expires).await?;
             eprintln!(
                 "new token for {}{} (the old one stopped working), shown once:",
@@ -204,12 +209,14 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                 lock: Duration::from_millis(lock_timeout_ms),
                 ..db::DbTimeouts::default()
             };
-            let pool = db::pool_with(&url, max_connections as usize, timeouts)?;
+            let pool = db::pool_to(&url, max_connections as usize, timeouts)?;
             {
-                let client = pool
-                    .get()
-                    .await
-                    .map_err(|e| DbError(format!("cannot connect to the database: {e}")))?;
+                let client = pool.get().await.map_err(|e| {
+                    DbError(format!(
+                        "cannot connect to the database: {}",
+                        db::describe_pool(&e)
+                    ))
+                })?;
                 db::check_server_role(&client).await?;
             }
             let limits = http::Limits {
