@@ -34,7 +34,7 @@ mod push;
 pub use auth::{bearer_token, Caller, RateLimiter};
 pub use bank::check_bank_as_fresh_import;
 pub use changes::Cursor;
-pub use errors::ApiError;
+pub use errors::{ApiError, HYPER_MAX_HEADERS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES};
 pub use push::candidate_key;
 
 use auth::{authenticated, me};
@@ -123,6 +123,7 @@ pub fn router_with(pool: Pool, limits: Limits) -> Router {
             limits.request_timeout,
         ))
         .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::from_fn(errors::head_limits))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             access_log,
