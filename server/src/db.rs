@@ -145,7 +145,7 @@ fn drive(
 ) {
     tokio::spawn(async move {
         if let Err(e) = conn.await {
-            eprintln!("panelist-server: database connection: {e}");
+            tracing::warn!("database connection: {e}");
         }
     });
 }

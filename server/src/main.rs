@@ -24,11 +24,39 @@ struct Cli {
     /// without it only a unix socket or a loopback address is accepted
     #[arg(long, env = "PANELIST_DATABASE_URL", value_name = "URL")]
     database_url: String,
+    /// How serve writes its log on standard error: text lines, or one JSON object a line
+    #[arg(long, global = true, env = "PANELIST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// Allow a database on another machine without TLS (e.g. a private network encrypted otherwise)
     #[arg(long, env = "PANELIST_INSECURE_DATABASE")]
     insecure_database: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The log on standard error (info and above): one event per request
+/// (`http.rs`, `access_log`), errors and warnings. Standard output stays
+/// for what the commands print (the listening address, tokens).
+fn init_log(format: LogFormat) {
+    let log = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 #[derive(Subcommand)]
@@ -115,6 +143,7 @@ enum TokenCmd {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_log(cli.log_format);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

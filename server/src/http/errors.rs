@@ -124,7 +124,7 @@ impl ApiError {
     }
     pub(super) fn internal(message: impl Into<String>) -> Self {
         let message = message.into();
-        eprintln!("panelist-server: internal error: {message}");
+        tracing::error!("internal error: {message}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal,
@@ -146,14 +146,14 @@ impl ApiError {
 impl From<tokio_postgres::Error> for ApiError {
     fn from(e: tokio_postgres::Error) -> Self {
         if e.is_closed() {
-            eprintln!("panelist-server: database connection lost: {e}");
+            tracing::warn!("database connection lost: {e}");
             return ApiError::unavailable();
         }
         if matches!(
             e.code(),
             Some(&SqlState::LOCK_NOT_AVAILABLE) | Some(&SqlState::QUERY_CANCELED)
         ) {
-            eprintln!("panelist-server: database busy: {}", describe(&e));
+            tracing::warn!("database busy: {}", describe(&e));
             return ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::Unavailable,
@@ -166,7 +166,7 @@ impl From<tokio_postgres::Error> for ApiError {
 
 impl From<deadpool_postgres::PoolError> for ApiError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
-        eprintln!("panelist-server: database pool: {e}");
+        tracing::warn!("database pool: {e}");
         ApiError::unavailable()
     }
 }
