@@ -14,6 +14,11 @@
 #                                            made in DIR/tls (ca.crt)
 #   scripts/pg-throwaway.sh ca DIR           a throwaway CA in DIR (ca.key,
 #                                            ca.crt); prints the ca.crt path
+#   scripts/pg-throwaway.sh dump DIR OUT     back up into folder OUT: the roles
+#                                            (pg_dumpall --roles-only) and
+#                                            database `panelist` (pg_dump -Fc)
+#   scripts/pg-throwaway.sh restore DIR IN   restore such a backup into the
+#                                            (new, empty) cluster in DIR
 #   scripts/pg-throwaway.sh stop DIR         stop at once (the caller removes DIR)
 #   scripts/pg-throwaway.sh restart DIR      fast restart (open connections cut)
 #   scripts/pg-throwaway.sh url DIR USER DB  print a libpq connection string
@@ -30,7 +35,7 @@
 # that user. The programs come from $PANELIST_PG_BIN, else the newest
 # /usr/lib/postgresql/N/bin (Debian's `postgresql`; scripts/setup-debian.sh).
 set -euo pipefail
-usage() { sed -n '9,26p' "$0" >&2; exit 2; }
+usage() { sed -n '9,31p' "$0" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 cmd=$1
 dir=$2
@@ -83,6 +88,21 @@ start-ssl)
   start 127.0.0.1 "-c ssl=on -c ssl_cert_file=$tls/server.crt -c ssl_key_file=$tls/server.key"
   ;;
 ca) mkdir -p "$dir"; make_ca "$dir"; echo "$dir/ca.crt" ;;
+dump)
+  [ $# = 1 ] || usage
+  mkdir -p "$1"
+  "$pgbin/pg_dumpall" -h "$dir" -p "$PORT" -U postgres --roles-only >"$1/roles.sql"
+  "$pgbin/pg_dump" -h "$dir" -p "$PORT" -U postgres -Fc -d panelist -f "$1/panelist.dump"
+  ;;
+restore)
+  [ $# = 1 ] || usage
+  # The roles first (the bootstrap superuser exists already), then the
+  # database, owned by its owner as before, then its contents.
+  grep -v '^CREATE ROLE postgres;' "$1/roles.sql" |
+    "$pgbin/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir" -p "$PORT" -U postgres -d postgres >/dev/null
+  su_psql postgres "CREATE DATABASE panelist OWNER panelist_owner"
+  "$pgbin/pg_restore" -h "$dir" -p "$PORT" -U postgres --exit-on-error -d panelist "$1/panelist.dump"
+  ;;
 stop) as_pg "$pgbin/pg_ctl" -D "$dir/data" -w -s -m immediate stop >/dev/null 2>&1 || true ;;
 restart) as_pg "$pgbin/pg_ctl" -D "$dir/data" -w -s -m fast -l "$dir/log" restart ;;
 url) [ $# = 2 ] || usage; url "$1" "$2" ;;

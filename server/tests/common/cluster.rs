@@ -148,6 +148,17 @@ impl PgCluster {
         )
     }
 
+    /// Backs the cluster up into folder `out` (roles and database
+    /// `panelist`: `pg-throwaway.sh dump`, the drill of docs/sync-protocol.md).
+    pub fn backup(&self, out: &Path) {
+        self.script(&["dump", out.to_str().unwrap()]);
+    }
+
+    /// Restores a [`PgCluster::backup`] into this new, empty cluster.
+    pub fn restore(&self, from: &Path) {
+        self.script(&["restore", from.to_str().unwrap()]);
+    }
+
     /// Stops the cluster now (the guard would also do it at the end).
     pub fn stop(&self) {
         self.script(&["stop"]);
