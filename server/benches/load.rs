@@ -9,6 +9,11 @@
 //!
 //!   scripts/load-server.sh   (cargo bench --profile dev -p panelist-server --bench load)
 //!
+//! At the end of each configuration the servers' `GET /metrics` counts
+//! (requests by route and status, pushes stored, pulls served, sessions
+//! pulled; summed over the instances) are printed beside the load test's own
+//! counts of the same things, with a verdict line.
+//!
 //! PANELIST_LOAD_USERS (default 200), PANELIST_LOAD_ROUNDS (default 5) and
 //! PANELIST_LOAD_PAUSE_MS (think time between an interviewer's rounds in the
 //! measured phase, default 0: every interviewer pushes and pulls back to back,
@@ -17,6 +22,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
@@ -82,6 +88,126 @@ struct Samples {
     pull: Vec<Duration>,
     pulled_sessions: usize,
     errors: usize,
+    /// Answers seen, by (route, status); a transport error is status 0.
+    statuses: BTreeMap<(String, u16), usize>,
+}
+
+/// The load test's own tally of everything it sent (warm-up and measured).
+#[derive(Default)]
+struct Tally {
+    statuses: BTreeMap<(String, u16), usize>,
+    pulled_sessions: usize,
+}
+
+fn status_of(r: &Result<ureq::Response, ureq::Error>) -> u16 {
+    match r {
+        Ok(resp) => resp.status(),
+        Err(ureq::Error::Status(code, _)) => *code,
+        Err(_) => 0,
+    }
+}
+
+/// Sums the servers' `/metrics` (OpenMetrics text): requests by (route,
+/// status) and the plain counters by name.
+fn scrape(bases: &[String]) -> (BTreeMap<(String, u16), usize>, BTreeMap<String, f64>) {
+    let (mut requests, mut counters) = (BTreeMap::new(), BTreeMap::new());
+    for base in bases {
+        let text = ureq::get(&format!("{base}/metrics"))
+            .call()
+            .expect("GET /metrics")
+            .into_string()
+            .unwrap();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let Some((series, value)) = line.rsplit_once(' ') else {
+                continue;
+            };
+            let value: f64 = value.parse().unwrap_or(0.0);
+            let (name, labels) = series.split_once('{').unwrap_or((series, ""));
+            let label = |key: &str| {
+                labels
+                    .split(',')
+                    .find_map(|kv| kv.strip_prefix(&format!("{key}=\"")))
+                    .map(|v| v.trim_end_matches('}').trim_end_matches('"').to_string())
+            };
+            if name == "panelist_http_requests_total" {
+                let route = label("route").unwrap_or_default();
+                let status = label("status").and_then(|s| s.parse().ok()).unwrap_or(0);
+                *requests.entry((route, status)).or_default() += value as usize;
+            } else if name.ends_with("_total") {
+                let key = match label("result") {
+                    Some(result) => format!("{name}{{result={result}}}"),
+                    None => name.to_string(),
+                };
+                *counters.entry(key).or_default() += value;
+            }
+        }
+    }
+    (requests, counters)
+}
+
+/// Prints the load test's counts beside the servers' and says whether they
+/// agree (the `/metrics` requests themselves are left out).
+fn compare(label: &str, bases: &[String], tally: &Tally) {
+    let (requests, counters) = scrape(bases);
+    let requests: BTreeMap<_, _> = requests
+        .into_iter()
+        .filter(|((route, _), _)| route != "/metrics")
+        .collect();
+    println!("\n{label}: counts, the load test's own vs GET /metrics (summed over the instances)");
+    println!("| what | load test | /metrics |");
+    println!("|---|---:|---:|");
+    let mut agree = true;
+    let keys: std::collections::BTreeSet<_> = tally
+        .statuses
+        .keys()
+        .chain(requests.keys())
+        .cloned()
+        .collect();
+    for key in keys {
+        let (mine, theirs) = (
+            tally.statuses.get(&key).copied().unwrap_or(0),
+            requests.get(&key).copied().unwrap_or(0),
+        );
+        agree &= mine == theirs;
+        println!("| requests {} {} | {mine} | {theirs} |", key.0, key.1);
+    }
+    let count = |route: &str, status: u16| {
+        tally
+            .statuses
+            .get(&(route.to_string(), status))
+            .copied()
+            .unwrap_or(0)
+    };
+    for (what, mine, name) in [
+        (
+            "pushes stored (201)",
+            count("/v1/sessions", 201),
+            "panelist_pushes_total{result=stored}",
+        ),
+        (
+            "pushes unchanged (200)",
+            count("/v1/sessions", 200),
+            "panelist_pushes_total{result=unchanged}",
+        ),
+        (
+            "pulls (pages, 200)",
+            count("/v1/changes", 200),
+            "panelist_pulls_total",
+        ),
+        (
+            "sessions pulled",
+            tally.pulled_sessions,
+            "panelist_pulled_sessions_total",
+        ),
+    ] {
+        let theirs = counters.get(name).copied().unwrap_or(0.0) as usize;
+        agree &= mine == theirs;
+        println!("| {what} | {mine} | {theirs} |");
+    }
+    println!(
+        "{label}: the counts {}",
+        if agree { "MATCH" } else { "DO NOT MATCH" }
+    );
 }
 
 fn pct(v: &mut [Duration], p: f64) -> f64 {
@@ -100,6 +226,7 @@ fn run(
     files: &[Vec<Vec<u8>>],
     pause: Duration,
     cursors: &mut [String],
+    tally: &mut Tally,
 ) {
     let rounds = files[0].len();
     let start = Arc::new(Barrier::new(users.len() + 1));
@@ -136,6 +263,9 @@ fn run(
                         .set("Content-Type", "application/json")
                         .send_bytes(body);
                     s.push.push(t.elapsed());
+                    *s.statuses
+                        .entry(("/v1/sessions".to_string(), status_of(&r)))
+                        .or_default() += 1;
                     if r.is_err() {
                         s.errors += 1;
                     }
@@ -144,6 +274,9 @@ fn run(
                         .get(&format!("{base}/v1/changes?after={cursor}&limit=100"))
                         .set("Authorization", &auth)
                         .call();
+                    *s.statuses
+                        .entry(("/v1/changes".to_string(), status_of(&r)))
+                        .or_default() += 1;
                     match r.map_err(|e| e.to_string()).and_then(|r| {
                         r.into_json::<serde_json::Value>()
                             .map_err(|e| e.to_string())
@@ -170,6 +303,10 @@ fn run(
         all.pull.extend(s.pull);
         all.pulled_sessions += s.pulled_sessions;
         all.errors += s.errors;
+        for (k, v) in s.statuses {
+            *tally.statuses.entry(k).or_default() += v;
+        }
+        tally.pulled_sessions += s.pulled_sessions;
     }
     let wall = t0.elapsed().as_secs_f64();
     let requests = all.push.len() + all.pull.len();
@@ -266,6 +403,7 @@ fn main() {
         let bases: Vec<String> = servers.iter().map(|s| s.1.clone()).collect();
         // Each interviewer's pull cursor, carried from the warm-up on.
         let mut cursors = vec![String::new(); users.len()];
+        let mut tally = Tally::default();
         // Warm-up: the first half of each interviewer's sessions, not measured
         // (the feeds then hold earlier rounds, as in a team's second week).
         let warm: Vec<Vec<Vec<u8>>> = users_files
@@ -279,6 +417,7 @@ fn main() {
             &warm,
             Duration::ZERO,
             &mut cursors,
+            &mut tally,
         );
         let measured: Vec<Vec<Vec<u8>>> = users_files
             .iter()
@@ -291,6 +430,12 @@ fn main() {
             &measured,
             pause,
             &mut cursors,
+            &mut tally,
+        );
+        compare(
+            &format!("{instances} instance(s), warm-up and measured"),
+            &bases,
+            &tally,
         );
         for (child, _) in &mut servers {
             let _ = child.kill();

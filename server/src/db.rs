@@ -14,6 +14,9 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use sha2::{Digest, Sha256};
 use tokio_postgres::{Client, NoTls};
 
+mod target;
+pub use target::Target;
+
 /// The embedded migrations, applied in order; a landed file is never edited.
 pub const MIGRATIONS: &[(i32, &str, &str)] = &[
     (
@@ -87,30 +90,69 @@ impl From<tokio_postgres::Error> for DbError {
 pub fn describe(e: &tokio_postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => format!("database: {} ({})", db.message(), db.code().code()),
-        None => format!("database: {e}"),
+        None => {
+            // tokio-postgres leaves the cause (e.g. why a TLS handshake
+            // failed) out of its own message.
+            let mut line = format!("database: {e}");
+            let mut source = std::error::Error::source(e);
+            while let Some(cause) = source {
+                let text = cause.to_string();
+                if !line.ends_with(&text) {
+                    line.push_str(": ");
+                    line.push_str(&text);
+                }
+                source = cause.source();
+            }
+            line
+        }
+    }
+}
+
+/// A one-line description of a failure to get a pooled connection, with
+/// the database's cause (e.g. why a TLS handshake failed).
+pub fn describe_pool(e: &deadpool_postgres::PoolError) -> String {
+    match e {
+        deadpool_postgres::PoolError::Backend(e) => describe(e),
+        other => format!("database: {other}"),
     }
 }
 
 pub type Result<T, E = DbError> = std::result::Result<T, E>;
 
-fn parse_url(url: &str) -> Result<tokio_postgres::Config> {
-    url.parse::<tokio_postgres::Config>()
-        .map_err(|e| DbError(format!("the database URL is not valid: {e}")))
+/// One connection, for the administrative commands (a URL that needs TLS
+/// to a remote database is refused; see [`Target`]).
+pub async fn connect(url: &str) -> Result<Client> {
+    connect_to(&Target::parse(url, false)?).await
 }
 
-/// One connection, for the administrative commands.
-pub async fn connect(url: &str) -> Result<Client> {
-    let config = parse_url(url)?;
-    let (client, conn) = config
-        .connect(NoTls)
-        .await
-        .map_err(|e| DbError(format!("cannot connect to the database: {}", describe(&e))))?;
+/// One connection to `target`.
+pub async fn connect_to(target: &Target) -> Result<Client> {
+    let failed = |e: tokio_postgres::Error| {
+        DbError(format!("cannot connect to the database: {}", describe(&e)))
+    };
+    let client = match &target.tls {
+        Some(tls) => {
+            let (client, conn) = target.config.connect(tls.clone()).await.map_err(failed)?;
+            drive(conn);
+            client
+        }
+        None => {
+            let (client, conn) = target.config.connect(NoTls).await.map_err(failed)?;
+            drive(conn);
+            client
+        }
+    };
+    Ok(client)
+}
+
+fn drive(
+    conn: impl std::future::Future<Output = Result<(), tokio_postgres::Error>> + Send + 'static,
+) {
     tokio::spawn(async move {
         if let Err(e) = conn.await {
-            eprintln!("panelist-server: database connection: {e}");
+            tracing::warn!("database connection: {e}");
         }
     });
-    Ok(client)
 }
 
 /// Re-keys every stored candidate by the core's identity key
@@ -174,7 +216,12 @@ pub fn pool(url: &str, max_size: usize) -> Result<Pool> {
 
 /// [`pool`] with the given timeouts.
 pub fn pool_with(url: &str, max_size: usize, timeouts: DbTimeouts) -> Result<Pool> {
-    let mut config = parse_url(url)?;
+    pool_to(&Target::parse(url, false)?, max_size, timeouts)
+}
+
+/// A pool of connections to `target`, each with `timeouts`.
+pub fn pool_to(target: &Target, max_size: usize, timeouts: DbTimeouts) -> Result<Pool> {
+    let mut config = target.config.clone();
     let ms = |d: std::time::Duration| d.as_millis();
     let options = format!(
         "{} -c statement_timeout={} -c lock_timeout={} -c idle_in_transaction_session_timeout={}",
@@ -184,13 +231,13 @@ pub fn pool_with(url: &str, max_size: usize, timeouts: DbTimeouts) -> Result<Poo
         ms(timeouts.idle_in_transaction)
     );
     config.options(options.trim());
-    let mgr = Manager::from_config(
-        config,
-        NoTls,
-        ManagerConfig {
-            recycling_method: RecyclingMethod::Fast,
-        },
-    );
+    let manager_config = ManagerConfig {
+        recycling_method: RecyclingMethod::Fast,
+    };
+    let mgr = match &target.tls {
+        Some(tls) => Manager::from_config(config, tls.clone(), manager_config),
+        None => Manager::from_config(config, NoTls, manager_config),
+    };
     Pool::builder(mgr)
         .max_size(max_size)
         .runtime(deadpool_postgres::Runtime::Tokio1)

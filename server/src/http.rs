@@ -35,7 +35,7 @@ mod push;
 pub use auth::{bearer_token, Caller, RateLimiter};
 pub use bank::check_bank_as_fresh_import;
 pub use changes::Cursor;
-pub use errors::ApiError;
+pub use errors::{ApiError, HYPER_MAX_HEADERS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES};
 pub use push::candidate_key;
 
 use auth::{authenticated, me};
@@ -125,6 +125,7 @@ pub fn router_with(pool: Pool, limits: Limits) -> Router {
             limits.request_timeout,
         ))
         .layer(axum::middleware::map_response(json_errors))
+        .layer(axum::middleware::from_fn(errors::head_limits))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             access_log,
@@ -152,9 +153,16 @@ async fn metrics(State(st): State<AppState>) -> Response {
         .into_response()
 }
 
-/// One line per request on stderr: time, method, path (no query string, no
-/// headers, so no token or cursor), status, milliseconds; and the request
-/// counted in the metrics by route pattern.
+/// The caller's user id, put on the response by the token check for the
+/// access log.
+#[derive(Clone, Copy)]
+pub(crate) struct LoggedUser(pub i64);
+
+/// One event per request (tracing, target `panelist_server::access`):
+/// method, route (the endpoint, or `other`; never the path a client made
+/// up, no query string, no headers, so no token, cursor or name), status,
+/// latency and the caller's user id; and the request counted in the metrics
+/// by route.
 async fn access_log(
     State(st): State<AppState>,
     req: axum::extract::Request,
@@ -180,13 +188,22 @@ async fn access_log(
         .inc();
     st.metrics
         .latency
-        .get_or_create(&crate::metrics::RouteLabels { route })
+        .get_or_create(&crate::metrics::RouteLabels {
+            route: route.clone(),
+        })
         .observe(start.elapsed().as_secs_f64());
-    eprintln!(
-        "{} {method} {path} {} {}ms",
-        chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ"),
-        resp.status().as_u16(),
-        start.elapsed().as_millis()
+    let status = resp.status().as_u16();
+    let ms = start.elapsed().as_secs_f64() * 1000.0;
+    let user_id = resp.extensions().get::<LoggedUser>().map(|u| u.0);
+    tracing::info!(
+        target: "panelist_server::access",
+        %method,
+        route = route.as_str(),
+        status,
+        latency_ms = (ms * 1000.0).round() / 1000.0,
+        user_id,
+        "{method} {route} {status} {}ms",
+        ms.round()
     );
     resp
 }

@@ -19,11 +19,44 @@ use panelist_server::http;
     about = "Panelist team server: sealed session sync backed by PostgreSQL"
 )]
 struct Cli {
-    /// PostgreSQL URL, e.g. postgresql://user:pass@host/db or host=/run/postgresql dbname=panelist
+    /// PostgreSQL URL, e.g. postgresql://user@db.example/panelist?sslmode=verify-full&sslrootcert=/etc/panelist/db-ca.pem
+    /// or host=/run/postgresql dbname=panelist. TLS is sslmode=verify-full with an sslrootcert CA file;
+    /// without it only a unix socket or a loopback address is accepted
     #[arg(long, env = "PANELIST_DATABASE_URL", value_name = "URL")]
     database_url: String,
+    /// How serve writes its log on standard error: text lines, or one JSON object a line
+    #[arg(long, global = true, env = "PANELIST_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Allow a database on another machine without TLS (e.g. a private network encrypted otherwise)
+    #[arg(long, env = "PANELIST_INSECURE_DATABASE")]
+    insecure_database: bool,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The log on standard error (info and above): one event per request
+/// (`http.rs`, `access_log`), errors and warnings. Standard output stays
+/// for what the commands print (the listening address, tokens).
+fn init_log(format: LogFormat) {
+    let log = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO);
+    match format {
+        LogFormat::Text => log.init(),
+        LogFormat::Json => log
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
+            .init(),
+    }
 }
 
 #[derive(Subcommand)]
@@ -136,6 +169,7 @@ enum TokenCmd {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_log(cli.log_format);
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -146,10 +180,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), DbError> {
-    let url = cli.database_url;
+    let url = db::Target::parse(&cli.database_url, cli.insecure_database)?;
     match cli.command {
         Command::Migrate => {
-            let mut client = db::connect(&url).await?;
+            let mut client = db::connect_to(&url).await?;
             let applied = db::migrate(&mut client).await?;
             if applied.is_empty() {
                 println!("schema is up to date (version {})", db::SCHEMA_VERSION);
@@ -165,7 +199,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             role,
             expires,
         }) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             let token = db::add_user_expiring(&client, &name, &role, expires).await?;
             eprintln!(
                 "added {} ({role}); the token{} is shown once:",
@@ -176,7 +210,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             Ok(())
         }
         Command::User(UserCmd::List) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             for u in db::list_users(&client).await? {
                 println!(
                     "{:<24} {:<11} {:<7} since {}",
@@ -189,13 +223,13 @@ async fn run(cli: Cli) -> Result<(), DbError> {
             Ok(())
         }
         Command::Token(TokenCmd::Revoke { name }) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             db::revoke_token(&client, &name).await?;
             eprintln!("revoked {}'s token", name.trim());
             Ok(())
         }
         Command::Token(TokenCmd::New { name, expires }) => {
-            let client = db::connect(&url).await?;
+            let client = db::connect_to(&url).await?;
             let token = db::new_user_token_expiring(&client, &name, expires).await?;
             eprintln!(
                 "new token for {}{} (the old one stopped working), shown once:",
@@ -254,12 +288,14 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                 lock: Duration::from_millis(lock_timeout_ms),
                 ..db::DbTimeouts::default()
             };
-            let pool = db::pool_with(&url, max_connections as usize, timeouts)?;
+            let pool = db::pool_to(&url, max_connections as usize, timeouts)?;
             {
-                let client = pool
-                    .get()
-                    .await
-                    .map_err(|e| DbError(format!("cannot connect to the database: {e}")))?;
+                let client = pool.get().await.map_err(|e| {
+                    DbError(format!(
+                        "cannot connect to the database: {}",
+                        db::describe_pool(&e)
+                    ))
+                })?;
                 db::check_server_role(&client).await?;
             }
             let limits = http::Limits {

@@ -9,6 +9,7 @@ use axum::Router;
 pub use axum_server::tls_rustls::RustlsConfig;
 
 use crate::db::DbError;
+use crate::http::HYPER_MAX_HEADERS;
 
 /// Loads a PEM certificate chain and private key.
 pub async fn tls_config(cert: &Path, key: &Path) -> Result<RustlsConfig, DbError> {
@@ -60,7 +61,8 @@ pub async fn serve_with(
             server
                 .http_builder()
                 .http1()
-                .header_read_timeout(header_timeout);
+                .header_read_timeout(header_timeout)
+                .max_headers(HYPER_MAX_HEADERS);
             server.handle(handle).serve(service).await
         }
         None => {
@@ -68,7 +70,8 @@ pub async fn serve_with(
             server
                 .http_builder()
                 .http1()
-                .header_read_timeout(header_timeout);
+                .header_read_timeout(header_timeout)
+                .max_headers(HYPER_MAX_HEADERS);
             server.handle(handle).serve(service).await
         }
     };

@@ -78,10 +78,14 @@ pub(super) async fn authenticated(
         if let Ok(v) = HeaderValue::from_str(&wait.to_string()) {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
         }
+        resp.extensions_mut().insert(super::LoggedUser(caller.id));
         return resp;
     }
+    let id = caller.id;
     req.extensions_mut().insert(caller);
-    next.run(req).await
+    let mut resp = next.run(req).await;
+    resp.extensions_mut().insert(super::LoggedUser(id));
+    resp
 }
 
 /// Begins a request's transaction as `caller` (already authenticated).

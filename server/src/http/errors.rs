@@ -49,6 +49,55 @@ pub(super) async fn json_errors(resp: Response) -> Response {
     out
 }
 
+/// The longest request target (path and query) the server takes, in bytes.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// The most header fields a request may carry.
+pub const MAX_HEADERS: usize = 100;
+/// The most bytes a request's header section may take (each field counted
+/// as `name: value` and its line end).
+pub const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// hyper's own header-count ceiling, raised from its default (100) so that
+/// [`MAX_HEADERS`] trips first and answers JSON. Its other ceilings are
+/// already far above the server's: a URI of 65,534 bytes (fixed in hyper)
+/// and a read buffer of 400 KiB (its default `max_buf_size`).
+pub const HYPER_MAX_HEADERS: usize = 1_000;
+
+/// Bounds the request head with `{code, message}` answers (414, 431) before
+/// anything else runs, so that hyper's own limits, which answer with an
+/// empty body, trip only for heads far beyond these.
+pub async fn head_limits(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let uri = req.uri();
+    let uri_len = uri.path_and_query().map_or(0, |p| p.as_str().len())
+        + uri.authority().map_or(0, |a| a.as_str().len());
+    if uri_len > MAX_URI_BYTES {
+        return ApiError::new(
+            StatusCode::URI_TOO_LONG,
+            ErrorCode::TooLarge,
+            format!(
+                "the request URI is {uri_len} bytes; this server takes at most {MAX_URI_BYTES}"
+            ),
+        )
+        .into_response();
+    }
+    let headers = req.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            ErrorCode::TooLarge,
+            format!(
+                "the request has {} header fields in {bytes} bytes; this server takes at most {MAX_HEADERS} fields in {MAX_HEADER_BYTES} bytes",
+                headers.len()
+            ),
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
@@ -75,7 +124,7 @@ impl ApiError {
     }
     pub(super) fn internal(message: impl Into<String>) -> Self {
         let message = message.into();
-        eprintln!("panelist-server: internal error: {message}");
+        tracing::error!("internal error: {message}");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal,
@@ -97,14 +146,14 @@ impl ApiError {
 impl From<tokio_postgres::Error> for ApiError {
     fn from(e: tokio_postgres::Error) -> Self {
         if e.is_closed() {
-            eprintln!("panelist-server: database connection lost: {e}");
+            tracing::warn!("database connection lost: {e}");
             return ApiError::unavailable();
         }
         if matches!(
             e.code(),
             Some(&SqlState::LOCK_NOT_AVAILABLE) | Some(&SqlState::QUERY_CANCELED)
         ) {
-            eprintln!("panelist-server: database busy: {}", describe(&e));
+            tracing::warn!("database busy: {}", describe(&e));
             return ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::Unavailable,
@@ -117,7 +166,7 @@ impl From<tokio_postgres::Error> for ApiError {
 
 impl From<deadpool_postgres::PoolError> for ApiError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
-        eprintln!("panelist-server: database pool: {e}");
+        tracing::warn!("database pool: {e}");
         ApiError::unavailable()
     }
 }

@@ -35,12 +35,48 @@ impl PgCluster {
         cluster
     }
 
-    /// Runs `pg-throwaway.sh CMD DIR ARGS...`; returns its stdout.
-    fn script(&self, args: &[&str]) -> String {
+    /// A cluster with `ssl = on`, also listening on TCP 127.0.0.1 at
+    /// [`PgCluster::tcp_port`], its certificate for `localhost` signed by a
+    /// throwaway CA ([`PgCluster::ca_file`]).
+    pub fn start_ssl() -> PgCluster {
+        let dir = tempfile::Builder::new()
+            .prefix("panelist-pg-")
+            .tempdir_in("/tmp")
+            .expect("temp dir");
+        let cluster = PgCluster { dir };
+        // A free port: the kernel's pick, released for PostgreSQL.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        cluster.script(&["start-ssl", &port.to_string()]);
+        cluster
+    }
+
+    /// The TCP port of a cluster made with [`PgCluster::start_ssl`].
+    pub fn tcp_port(&self) -> u16 {
+        std::fs::read_to_string(self.dir.path().join("port"))
+            .expect("started with start_ssl")
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    /// The CA that signed the certificate of a [`PgCluster::start_ssl`] cluster.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("tls/ca.crt")
+    }
+
+    /// Another throwaway CA (one that signed nothing here), made in `dir`.
+    pub fn other_ca(&self, dir: &Path) -> PathBuf {
+        PathBuf::from(self.script_in(&["ca"], dir).trim().to_string())
+    }
+
+    fn script_in(&self, args: &[&str], dir: &Path) -> String {
         let out = Command::new("bash")
             .arg(script())
             .arg(args[0])
-            .arg(self.dir.path())
+            .arg(dir)
             .args(&args[1..])
             .output()
             .expect("bash runs");
@@ -51,6 +87,11 @@ impl PgCluster {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs `pg-throwaway.sh CMD DIR ARGS...`; returns its stdout.
+    fn script(&self, args: &[&str]) -> String {
+        self.script_in(args, self.dir.path())
     }
 
     /// The folder of the cluster's socket (and a place for test files).
@@ -105,6 +146,17 @@ impl PgCluster {
              SELECT 'sessions', id, author_id, candidate_key, status, revision, content_hash, seq, md5(document) FROM sessions ORDER BY id;
              SELECT 'unseals', user_id, candidate_key, seq FROM unseals ORDER BY 2, 3;",
         )
+    }
+
+    /// Backs the cluster up into folder `out` (roles and database
+    /// `panelist`: `pg-throwaway.sh dump`, the drill of docs/sync-protocol.md).
+    pub fn backup(&self, out: &Path) {
+        self.script(&["dump", out.to_str().unwrap()]);
+    }
+
+    /// Restores a [`PgCluster::backup`] into this new, empty cluster.
+    pub fn restore(&self, from: &Path) {
+        self.script(&["restore", from.to_str().unwrap()]);
     }
 
     /// Stops the cluster now (the guard would also do it at the end).

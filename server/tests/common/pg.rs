@@ -94,6 +94,85 @@ pub fn start_server_with(server_url: &str, tls: Option<(PathBuf, PathBuf)>) -> S
         .expect("server started")
 }
 
+/// The server in this process on `addr` (e.g. `127.0.0.1:0`, or the address
+/// of one that was stopped, as a restored deployment keeps its name), until
+/// the guard is stopped or dropped (a graceful shutdown, joined).
+pub struct StoppableServer {
+    pub url: String,
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+pub fn start_server_at(server_url: &str, addr: &str) -> StoppableServer {
+    let (tx, rx) = mpsc::channel();
+    let (stop_tx, stop_rx) = mpsc::channel::<()>();
+    let url = server_url.to_string();
+    let listener = std::net::TcpListener::bind(addr).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let thread = std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let pool = panelist_server::db::pool(&url, 4).unwrap();
+            {
+                let client = pool.get().await.unwrap();
+                panelist_server::db::check_server_role(&client)
+                    .await
+                    .unwrap();
+            }
+            tx.send(()).unwrap();
+            let stop = async move {
+                let _ = tokio::task::spawn_blocking(move || stop_rx.recv()).await;
+            };
+            panelist_server::serve::serve(
+                listener,
+                None,
+                panelist_server::http::router(pool),
+                stop,
+            )
+            .await
+            .unwrap();
+        });
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .expect("server started");
+    StoppableServer {
+        url: base,
+        stop: Some(stop_tx),
+        thread: Some(thread),
+    }
+}
+
+impl StoppableServer {
+    /// The address it listens on (`127.0.0.1:PORT`).
+    pub fn addr(&self) -> String {
+        self.url.strip_prefix("http://").unwrap().to_string()
+    }
+
+    /// Stops it: in-flight requests finish, then it is gone.
+    pub fn stop(mut self) {
+        self.shut();
+    }
+
+    fn shut(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for StoppableServer {
+    fn drop(&mut self) {
+        self.shut();
+    }
+}
+
 /// A self-signed certificate for 127.0.0.1 and localhost, made with the
 /// openssl command in `dir`; returns (certificate, key) paths.
 pub fn self_signed_cert(dir: &Path) -> (PathBuf, PathBuf) {
