@@ -173,6 +173,16 @@ pub fn needs_passphrase(path: &Path, unlock: &Unlock) -> bool {
         && !matches!(db_key_entry(path).get(), Kept::Found(_))
 }
 
+/// Whether `unlock`'s passphrase opens the encrypted database at `path`
+/// (false without a passphrase): the app's start dialog asks again, in one
+/// line, when it does not.
+pub fn passphrase_opens(path: &Path, unlock: &Unlock) -> Result<bool> {
+    match &unlock.passphrase {
+        Some(p) => cipher::opens_with(path, &DbKey::Passphrase(p.clone())),
+        None => Ok(false),
+    }
+}
+
 fn db_key_entry(path: &Path) -> KeyringEntry {
     KeyringEntry::new(&format!("db-key:{}", instance_id(path)))
 }

@@ -343,3 +343,26 @@ fn a_plain_database_another_program_has_open_is_not_replaced_under_it() {
         "after the refusal"
     );
 }
+
+/// The app's start dialog: a passphrase database needs one, a wrong one is
+/// told apart from the right one while the store is open elsewhere, and the
+/// check changes nothing.
+#[test]
+fn the_start_dialog_tells_a_wrong_passphrase_from_the_right_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("panelist.db");
+    let mut opened = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
+    with_session(&mut opened.store, "Ada Lovelace", NOTE);
+    assert!(secrets::needs_passphrase(&db, &Unlock::default()));
+    assert!(!secrets::needs_passphrase(
+        &db,
+        &Unlock::with_passphrase("x")
+    ));
+    assert!(!secrets::passphrase_opens(&db, &Unlock::with_passphrase("wrong")).unwrap());
+    assert!(!secrets::passphrase_opens(&db, &Unlock::default()).unwrap());
+    assert!(secrets::passphrase_opens(&db, &Unlock::with_passphrase(PASS)).unwrap());
+    drop(opened);
+    assert!(secrets::passphrase_opens(&db, &Unlock::with_passphrase(PASS)).unwrap());
+    let again = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
+    assert_eq!(again.encryption, Encryption::Passphrase);
+}

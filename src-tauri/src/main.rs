@@ -16,6 +16,7 @@ mod ipc;
 mod panel;
 #[cfg(test)]
 mod seal_tests;
+mod settings;
 mod shutdown;
 mod state;
 mod team;

@@ -6,6 +6,7 @@
 //! | `PANELIST_EXPORT_PATH` | the save dialog of every export (a folder: the suggested name inside it) |
 //! | `PANELIST_IMPORT_PATHS` | the open dialog of "Import sessions…" (paths separated by `:`) |
 //! | `PANELIST_BANK_IMPORT_PATH` | the open dialog of "Import bank file…" |
+//! | `PANELIST_RESTORE_PATH` | the open dialog of Settings' "Restore from a backup…" |
 //!
 //! They exist only in builds with the `e2e` feature (scripts/e2e.sh builds
 //! the app so). In every other build — the release app among them — each
@@ -30,6 +31,7 @@ mod hooks {
     const EXPORT_PATH: &str = "PANELIST_EXPORT_PATH";
     const IMPORT_PATHS: &str = "PANELIST_IMPORT_PATHS";
     const BANK_IMPORT_PATH: &str = "PANELIST_BANK_IMPORT_PATH";
+    const RESTORE_PATH: &str = "PANELIST_RESTORE_PATH";
 
     /// What `--help` adds in a build with the hooks.
     pub const USAGE: &str = "
@@ -37,7 +39,8 @@ mod hooks {
 Test hooks (this build has the `e2e` feature):
   PANELIST_EXPORT_PATH       write exports here instead of asking with a save dialog
   PANELIST_IMPORT_PATHS      import these session files (separated by ':') instead of asking
-  PANELIST_BANK_IMPORT_PATH  import this bank file instead of asking";
+  PANELIST_BANK_IMPORT_PATH  import this bank file instead of asking
+  PANELIST_RESTORE_PATH      restore this backup instead of asking";
 
     fn var(name: &str) -> Option<std::ffi::OsString> {
         std::env::var_os(name).filter(|v| !v.is_empty())
@@ -53,6 +56,10 @@ Test hooks (this build has the `e2e` feature):
 
     pub fn bank_import_path() -> Option<PathBuf> {
         var(BANK_IMPORT_PATH).map(PathBuf::from)
+    }
+
+    pub fn restore_path() -> Option<PathBuf> {
+        var(RESTORE_PATH).map(PathBuf::from)
     }
 }
 
@@ -73,6 +80,10 @@ mod hooks {
     pub fn bank_import_path() -> Option<PathBuf> {
         None
     }
+
+    pub fn restore_path() -> Option<PathBuf> {
+        None
+    }
 }
 
 /// What "Import bank file…" imports instead of asking (`PANELIST_BANK_IMPORT_PATH`).
@@ -81,6 +92,8 @@ pub use hooks::bank_import_path;
 pub use hooks::export_path;
 /// What "Import sessions…" imports instead of asking (`PANELIST_IMPORT_PATHS`).
 pub use hooks::import_paths;
+/// What Settings' "Restore from a backup…" restores instead of asking (`PANELIST_RESTORE_PATH`).
+pub use hooks::restore_path;
 /// The hooks' lines of `--help` (empty without them).
 pub use hooks::USAGE;
 
@@ -104,6 +117,7 @@ mod tests {
             "HTAP_TROPXE_TSILENAP",
             "SHTAP_TROPMI_TSILENAP",
             "HTAP_TROPMI_KNAB_TSILENAP",
+            "HTAP_EROTSER_TSILENAP",
         ]
         .iter()
         .map(|s| s.chars().rev().collect())
@@ -122,7 +136,13 @@ mod tests {
     fn test_hooks_exist_only_with_the_e2e_feature() {
         // Call each hook, so that its code is in this binary as it is in the
         // app's (code nothing calls is left out of a binary).
-        std::hint::black_box((export_path(), import_paths(), bank_import_path(), USAGE));
+        std::hint::black_box((
+            export_path(),
+            import_paths(),
+            bank_import_path(),
+            restore_path(),
+            USAGE,
+        ));
         for name in hook_names() {
             assert_eq!(
                 binary_contains(&name),

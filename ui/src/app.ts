@@ -19,7 +19,8 @@ export type Route =
   | { name: "bank-history"; id: string }
   | { name: "bank-kits" }
   | { name: "bank-competencies" }
-  | { name: "team" };
+  | { name: "team" }
+  | { name: "settings" };
 
 export interface Ctx {
   backend: Backend;

@@ -179,6 +179,14 @@ pub(crate) fn wrong_key(path: &Path, had_key: bool) -> Error {
     })
 }
 
+/// Whether `key` opens the existing database at `path` (a passphrase
+/// typed at the app's start dialog is checked so before the real open).
+pub fn opens_with(path: &Path, key: &DbKey) -> Result<bool> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    apply_key(&conn, Some(key))
+}
+
 /// Opens `path` read-only with the first of `keys` that opens it (`None`
 /// for a plain file).
 fn open_with_any(path: &Path, keys: &[DbKey]) -> Result<(Connection, Option<DbKey>)> {

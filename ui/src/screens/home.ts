@@ -174,6 +174,7 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     nav("Calibration", { name: "calibration" }),
     nav("Bank", { name: "bank" }),
     nav("Team", { name: "team" }),
+    nav("Settings", { name: "settings" }),
   );
   const sync = syncIndicator(ctx.backend);
   const el = h(
