@@ -41,6 +41,14 @@ pub async fn unlock_database(db: State<'_, Db>, passphrase: String) -> IpcResult
     db.with_slot(move |slot| slot.unlock(passphrase)).await
 }
 
+/// Sets a passphrase on the database (a plain or keyring one is encrypted
+/// or re-keyed with it; a passphrase one changes to it). The app and the CLI
+/// then need it (`PANELIST_PASSPHRASE`, the start dialog).
+pub async fn set_passphrase(db: State<'_, Db>, passphrase: String) -> IpcResult<Encryption> {
+    db.with_slot(move |slot| slot.set_passphrase(passphrase))
+        .await
+}
+
 /// Writes an encrypted backup of the whole database (with its own key or
 /// passphrase, plain only when the database is) to a file the user picks;
 /// the written path, or `None` when the dialog was cancelled. A backup is

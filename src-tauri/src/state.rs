@@ -138,6 +138,42 @@ impl Slot {
         Ok(encryption)
     }
 
+    /// Sets a passphrase (Settings): a plain or keyring database is
+    /// encrypted or re-keyed with it (`secrets::set_passphrase`), and the
+    /// app opens it with it from now on. Refused (in use, empty), the
+    /// database opens again as it was.
+    pub fn set_passphrase(&mut self, passphrase: String) -> IpcResult<Encryption> {
+        self.opened()?;
+        let Held::Open(o) = std::mem::replace(&mut self.held, Held::Locked) else {
+            unreachable!("checked open above");
+        };
+        match secrets::set_passphrase(o.store, &passphrase) {
+            Ok(o) => {
+                let reopen = o.store.reopener().map_err(IpcError::from);
+                self.unlock = Unlock::with_passphrase(passphrase);
+                self.held = Held::Open(Box::new(Opened {
+                    store: o.store,
+                    encryption: o.encryption,
+                    reopen,
+                }));
+                tracing::info!("{} now opens with a passphrase", self.path.display());
+                Ok(Encryption::Passphrase)
+            }
+            Err(e) => {
+                self.reopen_as_before();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// After a refused change: the database as it was, with what opened it.
+    fn reopen_as_before(&mut self) {
+        self.held = match open_store(&self.path, &self.unlock) {
+            Ok(o) => Held::Open(Box::new(o)),
+            Err(again) => Held::Failed(again),
+        };
+    }
+
     /// Replaces the database with the backup `from` (`secrets::restore`,
     /// keyed as the database was opened) and opens it. The store is closed
     /// first; when the restore is refused (a wrong key, not a backup, the
@@ -159,10 +195,7 @@ impl Slot {
                 Ok(encryption)
             }
             Err(e) => {
-                self.held = match open_store(&self.path, &self.unlock) {
-                    Ok(o) => Held::Open(Box::new(o)),
-                    Err(again) => Held::Failed(again),
-                };
+                self.reopen_as_before();
                 Err(e.into())
             }
         }
@@ -379,6 +412,30 @@ mod tests {
         assert_eq!(seen.as_deref(), Some("kept"));
         assert!(block_on(db.reopener()).unwrap().open().is_ok());
         db.quiesce();
+    }
+
+    /// Settings' "Set passphrase" on a plain database: encrypted with it,
+    /// open at once, and the next start needs it.
+    #[test]
+    fn a_passphrase_set_in_settings_encrypts_and_is_needed_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("panelist.db");
+        let db = Db::open_with(path.clone(), Unlock::default());
+        block_on(db.run(|s| s.set_setting("probe", "kept"))).unwrap();
+        assert_eq!(block_on(db.encryption()).unwrap(), Encryption::Plain);
+        let empty = block_on(db.with_slot(|s| s.set_passphrase(String::new()))).unwrap_err();
+        assert_eq!(empty.code, ErrorCode::Invalid);
+        assert_eq!(block_on(db.encryption()).unwrap(), Encryption::Plain);
+        let how = block_on(db.with_slot(|s| s.set_passphrase("new one".into()))).unwrap();
+        assert_eq!(how, Encryption::Passphrase);
+        let seen = block_on(db.run(|s| s.setting("probe"))).unwrap();
+        assert_eq!(seen.as_deref(), Some("kept"));
+        assert!(block_on(db.reopener()).unwrap().open().is_ok());
+        drop(db);
+        let next = Db::open_with(path, Unlock::default());
+        assert!(block_on(next.is_locked()).unwrap());
+        block_on(next.with_slot(|s| s.unlock("new one".into()))).unwrap();
+        next.quiesce();
     }
 
     /// Restore from the app: the database is replaced by the backup and

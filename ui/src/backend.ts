@@ -211,6 +211,11 @@ export interface Backend {
   databaseLock(): Promise<DatabaseLock>;
   /** Opens the locked database; a wrong passphrase is refused (`invalid`, one line) and it stays locked. */
   unlockDatabase(passphrase: string): Promise<Encryption>;
+  /**
+   * Sets the database's passphrase: a plain or keyring database is encrypted
+   * with it, a passphrase one changes to it; the app asks for it at start.
+   */
+  setPassphrase(passphrase: string): Promise<Encryption>;
   /** Writes an encrypted backup to a file picked in a dialog; the path, or null when cancelled. */
   backupDatabase(): Promise<string | null>;
   /**
@@ -277,6 +282,7 @@ export const backend: Backend = {
   encryptionStatus: () => ipc.encryptionStatus(),
   databaseLock: () => ipc.databaseLock(),
   unlockDatabase: (passphrase) => ipc.unlockDatabase(passphrase),
+  setPassphrase: (passphrase) => ipc.setPassphrase(passphrase),
   backupDatabase: () => ipc.backupDatabase(),
   restoreDatabase: () => ipc.restoreDatabase(),
   async onSyncStatus(handler) {

@@ -183,6 +183,7 @@ export function fakeBackend(s: SessionView) {
     encryptionStatus: vi.fn(async (): Promise<Encryption> => "keyring"),
     databaseLock: vi.fn(async () => ({ locked: false, db_path: "/tmp/x.db" })),
     unlockDatabase: vi.fn(async (_p: string): Promise<Encryption> => "passphrase"),
+    setPassphrase: vi.fn(async (_p: string): Promise<Encryption> => "passphrase"),
     backupDatabase: vi.fn(async (): Promise<string | null> => "/tmp/backup.db"),
     restoreDatabase: vi.fn(async (): Promise<Encryption | null> => "keyring"),
     onSyncStatus: vi.fn(async (_h: (s: SyncStatus) => void) => () => undefined),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { BackendError } from "../src/backend";
-import { backupText, encryptionText, settingsScreen } from "../src/screens/settings";
+import { backupText, encryptionText, passphraseProblem, settingsScreen } from "../src/screens/settings";
 import { unlockScreen } from "../src/screens/unlock";
 import { fakeBackend, fakeCtx, session } from "./fixtures";
 
@@ -120,5 +120,34 @@ describe("Settings", () => {
     expect(screen.el.querySelector(".settings-backup-error")!.textContent).toBe(
       "cannot restore /b.db: it does not open with this passphrase or key",
     );
+  });
+});
+
+describe("setting a passphrase", () => {
+  it("checks both fields alike before sending, then says the database is encrypted with it", async () => {
+    expect(passphraseProblem("", "")).toMatch(/^New passphrase: /);
+    expect(passphraseProblem("a", "b")).toMatch(/^Repeat the passphrase: /);
+    expect(passphraseProblem("a", "a")).toBeNull();
+    const backend = fakeBackend(session());
+    backend.encryptionStatus.mockResolvedValue("plain");
+    const screen = settingsScreen(fakeCtx(backend));
+    document.body.append(screen.el);
+    await flush();
+    const [first, again] = [...screen.el.querySelectorAll<HTMLInputElement>(".settings-passphrase input")];
+    const form = screen.el.querySelector<HTMLFormElement>("form.settings-passphrase")!;
+    first!.value = "one";
+    again!.value = "two";
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await flush();
+    expect(backend.setPassphrase).not.toHaveBeenCalled();
+    expect(screen.el.querySelector(".settings-passphrase-error")!.textContent).toMatch(/do not match/);
+    again!.value = "one";
+    form.dispatchEvent(new Event("submit", { cancelable: true }));
+    await flush();
+    await flush();
+    expect(backend.setPassphrase).toHaveBeenCalledWith("one");
+    expect(first!.value).toBe("");
+    const line = screen.el.querySelector(".settings-encryption") as HTMLElement;
+    expect(line.dataset.encryption).toBe("passphrase");
   });
 });

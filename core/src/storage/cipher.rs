@@ -422,6 +422,43 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Re-keys this database with `new` and opens it again with it: a plain
+    /// database is encrypted in place (`encrypt_in_place`), an encrypted one
+    /// is re-keyed by SQLCipher (`PRAGMA rekey`, in one transaction: a crash
+    /// leaves the old key). The store's connection is closed first; another
+    /// program that has the file open makes this fail with one line,
+    /// changing nothing (the caller opens it again with the old key).
+    pub fn rekey(self, new: &DbKey) -> Result<Store> {
+        let path = self
+            .path
+            .clone()
+            .ok_or_else(|| Error::Invalid("an in-memory database has no key".into()))?;
+        let old = self.key.clone();
+        drop(self);
+        match &old {
+            None => encrypt_in_place(&path, new)?,
+            Some(old) => {
+                let conn = Connection::open(&path)?;
+                if !apply_key(&conn, Some(old))? {
+                    return Err(wrong_key(&path, true));
+                }
+                sole_user(&conn, &path)?;
+                conn.pragma_update(None, "rekey", new.material())?;
+                drop(conn);
+                let check = Connection::open(&path)?;
+                if !apply_key(&check, Some(new))? {
+                    return Err(Error::Invalid(format!(
+                        "{} does not open with its new key after re-keying",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        Store::open_with_key(&path, Some(new))
+    }
+}
+
 /// Replaces the database at `db` with the backup `from`, which must open
 /// with one of `keys` (or be plain). The restored database is keyed with
 /// `key` (plain without). Refused with one line, changing nothing, when no

@@ -217,6 +217,10 @@ async fn settings_backs_up_and_restores_from_the_app() {
 }
 
 fn start_session(db: &Path, candidate: &str) -> Result<()> {
+    start_session_with(db, candidate, PASS)
+}
+
+fn start_session_with(db: &Path, candidate: &str, passphrase: &str) -> Result<()> {
     panelist_with(
         db,
         &[
@@ -229,7 +233,7 @@ fn start_session(db: &Path, candidate: &str) -> Result<()> {
             "--kit",
             "backend-fundamentals",
         ],
-        &pass_env(),
+        &[("PANELIST_PASSPHRASE", passphrase)],
     )?;
     Ok(())
 }
@@ -397,4 +401,72 @@ async fn wait_text(run: &AppRun, css: &str, part: &str, what: &str) -> Result<St
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "drives the real window: run scripts/e2e.sh"]
+async fn a_passphrase_set_in_settings_is_asked_for_at_the_next_start() {
+    let env = TestEnv::new();
+    within(Duration::from_secs(300), "set passphrase", set_flow(&env)).await;
+}
+
+async fn set_flow(env: &TestEnv) -> Result<()> {
+    let db = env.db();
+    // A plain database (no keyring in the tests, no passphrase).
+    panelist_with(&db, &["session", "list"], &[("PANELIST_PASSPHRASE", "")])?;
+    start_session_with(&db, "Plain Before", "")?;
+    assert!(std::fs::read(&db)?.starts_with(b"SQLite format 3\0"));
+    let none = [("PANELIST_PASSPHRASE", "".as_ref())];
+    let run = AppRun::start_with(env, &none).await?;
+    let r = async {
+        run.button("Settings").await?.click().await?;
+        run.screen("settings").await?;
+        run.el(".settings-encryption[data-encryption='plain']")
+            .await?;
+        run.el("input[name='new-passphrase']")
+            .await?
+            .send_keys(PASS)
+            .await?;
+        let again = run.el("input[name='repeat-passphrase']").await?;
+        again.send_keys(PASS).await?;
+        again.send_keys(Key::Enter).await?;
+        wait_text(
+            &run,
+            ".settings-passphrase-status",
+            "Passphrase set.",
+            "no passphrase status",
+        )
+        .await?;
+        run.el(".settings-encryption[data-encryption='passphrase']")
+            .await?;
+        Result::<()>::Ok(())
+    }
+    .await;
+    run.quit().await;
+    r?;
+    assert!(
+        !std::fs::read(&db)?.starts_with(b"SQLite format 3\0"),
+        "still plain"
+    );
+    assert!(on_disk(&db, "Plain Before")?.is_empty());
+
+    let run = AppRun::start_with(env, &none).await?;
+    let r = async {
+        run.screen("unlock").await?;
+        let field = run.el("input[type=password]").await?;
+        field.send_keys(PASS).await?;
+        field.send_keys(Key::Enter).await?;
+        run.screen("home").await?;
+        run.d()
+            .query(By::XPath(
+                "//button[contains(@class,'session-row')][.//strong[normalize-space(.)='Plain Before']]",
+            ))
+            .wait(Duration::from_secs(10), Duration::from_millis(50))
+            .first()
+            .await?;
+        Result::<()>::Ok(())
+    }
+    .await;
+    run.quit().await;
+    r
 }

@@ -182,6 +182,9 @@ export function commands(invoke: Invoke) {
     /** `unlock_database` (status) */
     unlockDatabase: (passphrase: string): Promise<Encryption> =>
       invoke<Encryption>("unlock_database", { passphrase }),
+    /** `set_passphrase` (write) */
+    setPassphrase: (passphrase: string): Promise<Encryption> =>
+      invoke<Encryption>("set_passphrase", { passphrase }),
     /** `backup_database` (write) */
     backupDatabase: (): Promise<string | null> =>
       invoke<string | null>("backup_database", {}),

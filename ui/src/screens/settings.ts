@@ -1,10 +1,10 @@
 // Settings: the colour theme, how this computer's database is protected at
-// rest (the one sentence for it), a backup of the whole database and its
+// rest (the one sentence for it), setting a passphrase, a backup of the whole database and its
 // restore (the same files as `panelist backup` / `panelist restore`), and the
 // way to the Team screen.
 import type { Ctx, Screen } from "../app";
 import type { Encryption } from "../bindings/Encryption";
-import { h } from "../dom";
+import { field, h } from "../dom";
 import { themeControl } from "../theme";
 import { confirmDialog, topBar } from "../widgets";
 import "../styles/settings.css";
@@ -44,6 +44,64 @@ function privacyCard(ctx: Ctx, encryption: HTMLElement): HTMLElement {
     h("h2", { id: "settings-privacy-title" }, "This computer"),
     encryption,
   );
+}
+
+/** The passphrase to check before it is sent: both fields alike and not empty. */
+export function passphraseProblem(first: string, again: string): string | null {
+  if (!first) return "New passphrase: enter a passphrase.";
+  if (first !== again) return "Repeat the passphrase: the two do not match.";
+  return null;
+}
+
+/** "Set passphrase": encrypts (or re-keys) the database with a passphrase the user chooses. */
+function passphraseCard(ctx: Ctx, encryption: HTMLElement): HTMLElement {
+  const attrs = { type: "password", autocomplete: "new-password", spellcheck: "false" };
+  const first = h("input", { attrs: { ...attrs, name: "new-passphrase" } });
+  const again = h("input", { attrs: { ...attrs, name: "repeat-passphrase" } });
+  const error = h("p", { class: "error settings-passphrase-error", attrs: { role: "alert" } });
+  const status = h("p", { class: "settings-passphrase-status", attrs: { role: "status", "aria-live": "polite" } });
+  const save = h("button", { class: "btn", attrs: { type: "submit" } }, "Set passphrase");
+  const form = h(
+    "form",
+    { class: "card settings-passphrase", attrs: { "aria-labelledby": "settings-passphrase-title", novalidate: true } },
+    h("h2", { id: "settings-passphrase-title" }, "Passphrase"),
+    h(
+      "p",
+      { class: "hint" },
+      "Encrypt this computer's interviews with a passphrase of your own: Panelist asks for it at every start (the command line reads PANELIST_PASSPHRASE). There is no way back in without it.",
+    ),
+    field("New passphrase", first),
+    field("Repeat the passphrase", again),
+    error,
+    status,
+    h("div", { class: "settings-actions" }, save),
+  );
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    status.textContent = "";
+    const problem = passphraseProblem(first.value, again.value);
+    error.textContent = problem ?? "";
+    if (problem) return (first.value ? again : first).focus();
+    save.disabled = true;
+    status.textContent = "Encrypting…";
+    void ctx.backend
+      .setPassphrase(first.value)
+      .then((how) => {
+        first.value = "";
+        again.value = "";
+        encryption.textContent = encryptionText(how);
+        encryption.dataset.encryption = how;
+        status.textContent = "Passphrase set. Panelist will ask for it when it starts.";
+      })
+      .catch((err: Error) => {
+        status.textContent = "";
+        error.textContent = err.message.split("\n")[0]!;
+      })
+      .finally(() => {
+        save.disabled = false;
+      });
+  });
+  return form;
 }
 
 /** Backup and restore, with one status line for both. */
@@ -145,6 +203,7 @@ export function settingsScreen(ctx: Ctx): Screen {
       { class: "settings-main" },
       appearance,
       privacyCard(ctx, encryption),
+      passphraseCard(ctx, encryption),
       backupCard(ctx, encryption),
       teamCard,
     ),
