@@ -186,13 +186,19 @@ pub fn needs_passphrase(path: &Path, unlock: &Unlock) -> bool {
         )
 }
 
-/// Whether `unlock`'s passphrase opens the encrypted database at `path`
-/// (false without a passphrase): the app's start dialog asks again, in one
-/// line, when it does not.
-pub fn passphrase_opens(path: &Path, unlock: &Unlock) -> Result<bool> {
-    match &unlock.passphrase {
-        Some(p) => cipher::opens_with(path, &DbKey::Passphrase(p.clone())),
-        None => Ok(false),
+/// Opens the encrypted database at `path` with `unlock`'s passphrase alone
+/// (the app's start dialog), paying its key derivation once: `None` when it
+/// does not open it (a wrong passphrase: the dialog asks again), or when no
+/// passphrase was given.
+pub fn open_with_passphrase(path: &Path, unlock: &Unlock) -> Result<Option<Opened>> {
+    let Some(p) = &unlock.passphrase else {
+        return Ok(None);
+    };
+    cipher::recover(path)?;
+    match Store::open_with_key(path, Some(&DbKey::Passphrase(p.clone()))) {
+        Ok(store) => Ok(Some(opened(store, Encryption::Passphrase, false))),
+        Err(Error::Invalid(_)) => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

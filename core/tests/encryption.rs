@@ -358,11 +358,17 @@ fn the_start_dialog_tells_a_wrong_passphrase_from_the_right_one() {
         &db,
         &Unlock::with_passphrase("x")
     ));
-    assert!(!secrets::passphrase_opens(&db, &Unlock::with_passphrase("wrong")).unwrap());
-    assert!(!secrets::passphrase_opens(&db, &Unlock::default()).unwrap());
-    assert!(secrets::passphrase_opens(&db, &Unlock::with_passphrase(PASS)).unwrap());
     drop(opened);
-    assert!(secrets::passphrase_opens(&db, &Unlock::with_passphrase(PASS)).unwrap());
+    let opens = |p: &str| {
+        secrets::open_with_passphrase(&db, &Unlock::with_passphrase(p))
+            .unwrap()
+            .map(|o| o.store.session(id(1)).unwrap().entries[0].notes.clone())
+    };
+    assert_eq!(opens("wrong"), None);
+    assert!(secrets::open_with_passphrase(&db, &Unlock::default())
+        .unwrap()
+        .is_none());
+    assert_eq!(opens(PASS).as_deref(), Some(NOTE));
     let again = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
     assert_eq!(again.encryption, Encryption::Passphrase);
 }
@@ -383,7 +389,11 @@ fn a_passphrase_set_later_encrypts_or_rekeys_the_database() {
     drop(set);
     assert_absent(&db, "UNIQUE-NOTE-7f3a9c2e");
     assert!(secrets::needs_passphrase(&db, &Unlock::default()));
-    assert!(secrets::passphrase_opens(&db, &Unlock::with_passphrase(PASS)).unwrap());
+    assert!(
+        secrets::open_with_passphrase(&db, &Unlock::with_passphrase(PASS))
+            .unwrap()
+            .is_some()
+    );
 
     // Changed again: the old passphrase no longer opens it.
     let o = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
@@ -393,7 +403,11 @@ fn a_passphrase_set_later_encrypts_or_rekeys_the_database() {
     assert_eq!(kept.candidate.name, "Ada Lovelace");
     assert_eq!(kept.entries[0].notes, NOTE);
     drop(changed);
-    assert!(!secrets::passphrase_opens(&db, &Unlock::with_passphrase(PASS)).unwrap());
+    assert!(
+        secrets::open_with_passphrase(&db, &Unlock::with_passphrase(PASS))
+            .unwrap()
+            .is_none()
+    );
     let again = secrets::open(&db, &Unlock::with_passphrase("a newer passphrase")).unwrap();
     assert_eq!(again.encryption, Encryption::Passphrase);
     assert!(matches!(

@@ -127,10 +127,10 @@ impl Slot {
             return Ok(self.opened()?.encryption);
         }
         let unlock = Unlock::with_passphrase(passphrase);
-        if !secrets::passphrase_opens(&self.path, &unlock)? {
+        let Some(o) = secrets::open_with_passphrase(&self.path, &unlock)? else {
             return Err(IpcError::new(ErrorCode::Invalid, WRONG_PASSPHRASE));
-        }
-        let o = open_store(&self.path, &unlock)?;
+        };
+        let o = held(o);
         let encryption = o.encryption;
         self.unlock = unlock;
         self.held = Held::Open(Box::new(o));
@@ -149,13 +149,8 @@ impl Slot {
         };
         match secrets::set_passphrase(o.store, &passphrase) {
             Ok(o) => {
-                let reopen = o.store.reopener().map_err(IpcError::from);
                 self.unlock = Unlock::with_passphrase(passphrase);
-                self.held = Held::Open(Box::new(Opened {
-                    store: o.store,
-                    encryption: o.encryption,
-                    reopen,
-                }));
+                self.held = Held::Open(Box::new(held(o)));
                 tracing::info!("{} now opens with a passphrase", self.path.display());
                 Ok(Encryption::Passphrase)
             }
@@ -184,13 +179,9 @@ impl Slot {
         self.held = Held::Locked;
         match secrets::restore(&self.path, from, &self.unlock) {
             Ok(o) => {
-                let reopen = o.store.reopener().map_err(IpcError::from);
+                let o = held(o);
                 let encryption = o.encryption;
-                self.held = Held::Open(Box::new(Opened {
-                    store: o.store,
-                    encryption,
-                    reopen,
-                }));
+                self.held = Held::Open(Box::new(o));
                 tracing::info!("restored {} from {}", self.path.display(), from.display());
                 Ok(encryption)
             }
@@ -342,12 +333,17 @@ fn open_store(path: &Path, unlock: &Unlock) -> IpcResult<Opened> {
     if o.migrated {
         tracing::info!("encrypted {}", path.display());
     }
+    Ok(held(o))
+}
+
+/// What the database thread keeps of an opened store.
+fn held(o: secrets::Opened) -> Opened {
     let reopen = o.store.reopener().map_err(IpcError::from);
-    Ok(Opened {
+    Opened {
         store: o.store,
         encryption: o.encryption,
         reopen,
-    })
+    }
 }
 
 /// How the database is protected at rest: keyring, passphrase or plain (the

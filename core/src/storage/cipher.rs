@@ -179,8 +179,8 @@ pub(crate) fn wrong_key(path: &Path, had_key: bool) -> Error {
     })
 }
 
-/// Whether `key` opens the existing database at `path` (a passphrase
-/// typed at the app's start dialog is checked so before the real open).
+/// Whether `key` opens the existing database at `path` (the keyring's key,
+/// checked before the app decides it needs no passphrase).
 pub fn opens_with(path: &Path, key: &DbKey) -> Result<bool> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;

@@ -123,7 +123,8 @@ impl TestEnv {
             .ok()
             .filter(|p| !p.is_empty())
         {
-            c.pragma_update(None, "key", p).expect("key the test database");
+            c.pragma_update(None, "key", p)
+                .expect("key the test database");
         }
         c.busy_timeout(Duration::from_secs(5)).unwrap();
         c
