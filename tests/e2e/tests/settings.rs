@@ -8,7 +8,8 @@
 //! - Settings, reached from Home at 480×800 and 1280×860: a backup and its
 //!   restore from the app (the restored content read back by the CLI), a
 //!   backup of another database refused in one line with nothing changed;
-//! - axe-core: zero violations on the passphrase dialog and on Settings.
+//! - axe-core: zero violations on the passphrase dialog and on Settings, in
+//!   the light and the dark theme.
 
 use std::path::Path;
 use std::process::Command;
@@ -76,11 +77,20 @@ async fn size(run: &AppRun, w: u32, h: u32) -> Result<()> {
     Err(format!("the viewport did not become {w}×{h}").into())
 }
 
-/// axe-core on the current page, labelled for the failure message.
+/// axe-core on the current page in the light and the dark theme, labelled
+/// for the failure message.
 async fn axe(run: &AppRun, what: &str, out: &mut Vec<String>) -> Result<()> {
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    for v in axe_violations(run.d()).await? {
-        out.push(format!("[{what}] {v}"));
+    for theme in ["dark", "light"] {
+        run.d()
+            .execute(
+                "document.documentElement.dataset.theme = arguments[0];",
+                vec![serde_json::json!(theme)],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        for v in axe_violations(run.d()).await? {
+            out.push(format!("[{what}, {theme}] {v}"));
+        }
     }
     Ok(())
 }
