@@ -6,6 +6,7 @@
 //! reopens the store; no call runs in between.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::Utc;
 use panelist_core::secrets::Encryption;
@@ -16,6 +17,7 @@ use tauri_plugin_dialog::DialogExt;
 use crate::commands::save_target;
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::Db;
+use crate::team::Team;
 
 /// Whether the database waits for its passphrase (the start dialog).
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -37,8 +39,15 @@ pub async fn database_lock(db: State<'_, Db>) -> IpcResult<DatabaseLock> {
 
 /// Opens the locked database with `passphrase`; a wrong one is refused in
 /// one line (`state::WRONG_PASSPHRASE`) and it stays locked.
-pub async fn unlock_database(db: State<'_, Db>, passphrase: String) -> IpcResult<Encryption> {
-    db.with_slot(move |slot| slot.unlock(passphrase)).await
+/// The background sync, idle while the database was locked, runs at once.
+pub async fn unlock_database(
+    db: State<'_, Db>,
+    team: State<'_, Arc<Team>>,
+    passphrase: String,
+) -> IpcResult<Encryption> {
+    let how = db.with_slot(move |slot| slot.unlock(passphrase)).await?;
+    team.wake();
+    Ok(how)
 }
 
 /// Sets a passphrase on the database (a plain or keyring one is encrypted

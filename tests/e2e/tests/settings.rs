@@ -182,6 +182,11 @@ async fn unlock_steps(run: &AppRun, db: &Path) -> Result<()> {
     field.send_keys(PASS).await?;
     field.send_keys(Key::Enter).await?;
     run.screen("home").await?;
+    // The background sync waited for the unlock: no error from the time
+    // the database was locked (no team server is set).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let sync = run.el(".sync-indicator").await?;
+    assert_eq!(sync.attr("data-state").await?.as_deref(), Some("off"));
 
     // An interview with a unique note.
     run.button("New interview").await?.click().await?;
