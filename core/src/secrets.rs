@@ -108,6 +108,16 @@ impl KeyringEntry {
         Kept::NoKeyring
     }
 
+    /// Removes the entry; true when none is left (removed, absent, or no
+    /// keyring at all).
+    pub(crate) fn delete(&self) -> bool {
+        #[cfg(feature = "keyring")]
+        if let Some(e) = &self.entry {
+            return matches!(e.delete_credential(), Ok(()) | Err(keyring::Error::NoEntry));
+        }
+        true
+    }
+
     /// Stores `value`; false when no keyring took it.
     pub(crate) fn set(&self, value: &str) -> bool {
         #[cfg(feature = "keyring")]
@@ -170,7 +180,26 @@ pub struct Opened {
 pub fn needs_passphrase(path: &Path, unlock: &Unlock) -> bool {
     !unlock.has_passphrase()
         && cipher::file_state(path) == FileState::Encrypted
-        && !matches!(db_key_entry(path).get(), Kept::Found(_))
+        && !matches!(
+            keyring_key(path, false),
+            Ok(Some(key)) if cipher::opens_with(path, &key).unwrap_or(false)
+        )
+}
+
+/// Opens the encrypted database at `path` with `unlock`'s passphrase alone
+/// (the app's start dialog), paying its key derivation once: `None` when it
+/// does not open it (a wrong passphrase: the dialog asks again), or when no
+/// passphrase was given.
+pub fn open_with_passphrase(path: &Path, unlock: &Unlock) -> Result<Option<Opened>> {
+    let Some(p) = &unlock.passphrase else {
+        return Ok(None);
+    };
+    cipher::recover(path)?;
+    match Store::open_with_key(path, Some(&DbKey::Passphrase(p.clone()))) {
+        Ok(store) => Ok(Some(opened(store, Encryption::Passphrase, false))),
+        Err(Error::Invalid(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 fn db_key_entry(path: &Path) -> KeyringEntry {
@@ -245,6 +274,25 @@ pub fn open(path: &Path, unlock: &Unlock) -> Result<Opened> {
     }
     let store = Store::open_with_key(path, key.as_ref())?;
     Ok(opened(store, how, migrated))
+}
+
+/// Sets a passphrase on the open database (Settings): a plain database is
+/// encrypted with it, a keyring or passphrase one re-keyed
+/// (`Store::rekey`). The keyring's key for the file, now useless, is
+/// removed. Refused in one line when the passphrase is empty or the
+/// database is in use by another program; the store is closed either way
+/// (open it again with what opened it before on failure).
+pub fn set_passphrase(store: Store, passphrase: &str) -> Result<Opened> {
+    if passphrase.is_empty() {
+        return Err(Error::Invalid("passphrase: enter a passphrase".into()));
+    }
+    let path = store
+        .path()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| Error::Invalid("an in-memory database has no passphrase".into()))?;
+    let store = store.rekey(&DbKey::Passphrase(passphrase.to_owned()))?;
+    let _ = db_key_entry(&path).delete();
+    Ok(opened(store, Encryption::Passphrase, false))
 }
 
 /// The signing seed in the keyring where one answers: a seed kept there is

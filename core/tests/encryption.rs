@@ -343,3 +343,75 @@ fn a_plain_database_another_program_has_open_is_not_replaced_under_it() {
         "after the refusal"
     );
 }
+
+/// The app's start dialog: a passphrase database needs one, a wrong one is
+/// told apart from the right one while the store is open elsewhere, and the
+/// check changes nothing.
+#[test]
+fn the_start_dialog_tells_a_wrong_passphrase_from_the_right_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("panelist.db");
+    let mut opened = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
+    with_session(&mut opened.store, "Ada Lovelace", NOTE);
+    assert!(secrets::needs_passphrase(&db, &Unlock::default()));
+    assert!(!secrets::needs_passphrase(
+        &db,
+        &Unlock::with_passphrase("x")
+    ));
+    drop(opened);
+    let opens = |p: &str| {
+        secrets::open_with_passphrase(&db, &Unlock::with_passphrase(p))
+            .unwrap()
+            .map(|o| o.store.session(id(1)).unwrap().entries[0].notes.clone())
+    };
+    assert_eq!(opens("wrong"), None);
+    assert!(secrets::open_with_passphrase(&db, &Unlock::default())
+        .unwrap()
+        .is_none());
+    assert_eq!(opens(PASS).as_deref(), Some(NOTE));
+    let again = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
+    assert_eq!(again.encryption, Encryption::Passphrase);
+}
+
+/// Settings' "Set passphrase": a plain database is encrypted with it, an
+/// encrypted one re-keyed; afterwards only the new passphrase opens it, the
+/// content is whole, and the note is nowhere on disk.
+#[test]
+fn a_passphrase_set_later_encrypts_or_rekeys_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("panelist.db");
+    let mut plain = secrets::open(&db, &Unlock::default()).unwrap();
+    assert_eq!(plain.encryption, Encryption::Plain);
+    with_session(&mut plain.store, "Ada Lovelace", NOTE);
+    assert!(!files_of(&db).is_empty());
+    let set = secrets::set_passphrase(plain.store, PASS).unwrap();
+    assert_eq!(set.encryption, Encryption::Passphrase);
+    drop(set);
+    assert_absent(&db, "UNIQUE-NOTE-7f3a9c2e");
+    assert!(secrets::needs_passphrase(&db, &Unlock::default()));
+    assert!(
+        secrets::open_with_passphrase(&db, &Unlock::with_passphrase(PASS))
+            .unwrap()
+            .is_some()
+    );
+
+    // Changed again: the old passphrase no longer opens it.
+    let o = secrets::open(&db, &Unlock::with_passphrase(PASS)).unwrap();
+    let changed = secrets::set_passphrase(o.store, "a newer passphrase").unwrap();
+    let sid: SessionId = id(1);
+    let kept = changed.store.session(sid).unwrap();
+    assert_eq!(kept.candidate.name, "Ada Lovelace");
+    assert_eq!(kept.entries[0].notes, NOTE);
+    drop(changed);
+    assert!(
+        secrets::open_with_passphrase(&db, &Unlock::with_passphrase(PASS))
+            .unwrap()
+            .is_none()
+    );
+    let again = secrets::open(&db, &Unlock::with_passphrase("a newer passphrase")).unwrap();
+    assert_eq!(again.encryption, Encryption::Passphrase);
+    assert!(matches!(
+        secrets::set_passphrase(again.store, ""),
+        Err(panelist_core::Error::Invalid(_))
+    ));
+}

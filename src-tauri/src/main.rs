@@ -17,6 +17,7 @@ mod panel;
 mod plans;
 #[cfg(test)]
 mod seal_tests;
+mod settings;
 mod shutdown;
 mod state;
 mod team;

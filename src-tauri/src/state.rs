@@ -11,30 +11,49 @@
 //! the UI thread at start-up: calls made meanwhile wait in the queue.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
-use std::sync::{mpsc, Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use panelist_core::secrets::{self, Encryption, Unlock};
 use panelist_core::storage::cipher::Reopen;
 use panelist_core::Store;
 
-use crate::error::{IpcError, IpcResult};
+use crate::error::{ErrorCode, IpcError, IpcResult};
 
-type Job = Box<dyn FnOnce(&mut Store) + Send>;
+type Job = Box<dyn FnOnce(&mut Slot) + Send>;
+
+/// What the start dialog says when a passphrase does not open the database.
+pub const WRONG_PASSPHRASE: &str = "Wrong passphrase: it does not open this database. Try again.";
 
 pub struct Db {
     /// The database thread's queue.
     jobs: mpsc::Sender<Job>,
     pub path: PathBuf,
-    /// Set by the database thread once it has tried to open the store: how
-    /// it is protected and how to reach it again, or why it could not be
-    /// opened (shown by the UI).
-    opened: Arc<OnceLock<IpcResult<Opened>>>,
 }
 
-/// What opening the store found out.
+/// What the database thread holds: the open store, or why there is none.
+/// Only that thread touches it, one job at a time, so unlocking and
+/// restoring (which close and reopen the store) never race a call.
+pub struct Slot {
+    path: PathBuf,
+    /// What opened the database (a passphrase from the environment or the
+    /// start dialog): a restore keys the restored database the same way.
+    unlock: Unlock,
+    held: Held,
+}
+
+enum Held {
+    Open(Box<Opened>),
+    /// Encrypted with a passphrase nobody has given yet (the start dialog).
+    Locked,
+    /// Could not be opened: every call answers with why.
+    Failed(IpcError),
+}
+
+/// An open store and what opening it found out.
 struct Opened {
+    store: Store,
     /// How the database is protected at rest (Settings).
     encryption: Encryption,
     /// What opens a second connection with the same key (the background
@@ -53,81 +72,176 @@ pub struct Timing {
     pub answer: Duration,
 }
 
+fn locked() -> IpcError {
+    IpcError::new(
+        ErrorCode::Unauthorized,
+        "the database is encrypted with a passphrase: enter it to open the database",
+    )
+}
+
+impl Slot {
+    /// Opens the store, or stays locked when a passphrase is needed and
+    /// none was given (`secrets::needs_passphrase`).
+    fn start(path: PathBuf, unlock: Unlock) -> Slot {
+        let held = if secrets::needs_passphrase(&path, &unlock) {
+            tracing::info!("{} needs its passphrase", path.display());
+            Held::Locked
+        } else {
+            match open_store(&path, &unlock) {
+                Ok(o) => Held::Open(Box::new(o)),
+                Err(e) => {
+                    tracing::error!("cannot open {}: {e}", path.display());
+                    Held::Failed(e)
+                }
+            }
+        };
+        Slot { path, unlock, held }
+    }
+
+    fn opened(&self) -> IpcResult<&Opened> {
+        match &self.held {
+            Held::Open(o) => Ok(o),
+            Held::Locked => Err(locked()),
+            Held::Failed(e) => Err(e.clone()),
+        }
+    }
+
+    fn store(&mut self) -> IpcResult<&mut Store> {
+        match &mut self.held {
+            Held::Open(o) => Ok(&mut o.store),
+            Held::Locked => Err(locked()),
+            Held::Failed(e) => Err(e.clone()),
+        }
+    }
+
+    /// Whether the database waits for its passphrase.
+    pub fn is_locked(&self) -> bool {
+        matches!(self.held, Held::Locked)
+    }
+
+    /// Opens a locked database with the passphrase the user typed. A wrong
+    /// one is refused with [`WRONG_PASSPHRASE`] and the database stays
+    /// locked (the dialog asks again); an open one is left as it is.
+    pub fn unlock(&mut self, passphrase: String) -> IpcResult<Encryption> {
+        if !self.is_locked() {
+            return Ok(self.opened()?.encryption);
+        }
+        let unlock = Unlock::with_passphrase(passphrase);
+        let Some(o) = secrets::open_with_passphrase(&self.path, &unlock)? else {
+            return Err(IpcError::new(ErrorCode::Invalid, WRONG_PASSPHRASE));
+        };
+        let o = held(o);
+        let encryption = o.encryption;
+        self.unlock = unlock;
+        self.held = Held::Open(Box::new(o));
+        tracing::info!("{} unlocked", self.path.display());
+        Ok(encryption)
+    }
+
+    /// Sets a passphrase (Settings): a plain or keyring database is
+    /// encrypted or re-keyed with it (`secrets::set_passphrase`), and the
+    /// app opens it with it from now on. Refused (in use, empty), the
+    /// database opens again as it was.
+    pub fn set_passphrase(&mut self, passphrase: String) -> IpcResult<Encryption> {
+        self.opened()?;
+        let Held::Open(o) = std::mem::replace(&mut self.held, Held::Locked) else {
+            unreachable!("checked open above");
+        };
+        match secrets::set_passphrase(o.store, &passphrase) {
+            Ok(o) => {
+                self.unlock = Unlock::with_passphrase(passphrase);
+                self.held = Held::Open(Box::new(held(o)));
+                tracing::info!("{} now opens with a passphrase", self.path.display());
+                Ok(Encryption::Passphrase)
+            }
+            Err(e) => {
+                self.reopen_as_before();
+                Err(e.into())
+            }
+        }
+    }
+
+    /// After a refused change: the database as it was, with what opened it.
+    fn reopen_as_before(&mut self) {
+        self.held = match open_store(&self.path, &self.unlock) {
+            Ok(o) => Held::Open(Box::new(o)),
+            Err(again) => Held::Failed(again),
+        };
+    }
+
+    /// Replaces the database with the backup `from` (`secrets::restore`,
+    /// keyed as the database was opened) and opens it. The store is closed
+    /// first; when the restore is refused (a wrong key, not a backup, the
+    /// file in use) nothing changed and the database opens again as it was.
+    pub fn restore(&mut self, from: &Path) -> IpcResult<Encryption> {
+        self.opened()?;
+        // Close the app's own connection: restoring needs the file to itself.
+        self.held = Held::Locked;
+        match secrets::restore(&self.path, from, &self.unlock) {
+            Ok(o) => {
+                let o = held(o);
+                let encryption = o.encryption;
+                self.held = Held::Open(Box::new(o));
+                tracing::info!("restored {} from {}", self.path.display(), from.display());
+                Ok(encryption)
+            }
+            Err(e) => {
+                self.reopen_as_before();
+                Err(e.into())
+            }
+        }
+    }
+}
+
 impl Db {
     /// Opens the database under the core's key policy (`secrets`), with the
-    /// passphrase from `PANELIST_PASSPHRASE` if set.
+    /// passphrase from `PANELIST_PASSPHRASE` if set; without one, a
+    /// passphrase database waits locked for the start dialog
+    /// ([`Slot::unlock`]).
     pub fn open(path: PathBuf) -> Self {
         Self::open_with(path, Unlock::from_env())
     }
 
-    /// Opens with a passphrase the user typed (the hook for a start dialog:
-    /// `secrets::needs_passphrase` says when one is needed): starts the
-    /// database thread, which opens the store and then runs the calls.
+    /// Starts the database thread, which opens the store with `unlock` (or
+    /// waits for a passphrase, see [`Db::open`]) and then runs the calls.
     pub fn open_with(path: PathBuf, unlock: Unlock) -> Self {
         let (jobs, rx) = mpsc::channel::<Job>();
-        let opened = Arc::new(OnceLock::new());
-        let (at, told) = (path.clone(), opened.clone());
+        let at = path.clone();
         let spawned = std::thread::Builder::new()
             .name("panelist-db".into())
             .spawn(move || {
-                let mut store = match open_store(&at, &unlock) {
-                    Ok((store, state)) => {
-                        let _ = told.set(Ok(state));
-                        store
-                    }
-                    Err(e) => {
-                        tracing::error!("cannot open {}: {e}", at.display());
-                        // Dropping the queue answers every call with `e`.
-                        let _ = told.set(Err(e));
-                        return;
-                    }
-                };
+                let mut slot = Slot::start(at, unlock);
                 // Ends when the app drops its `Db` (the sender).
                 for job in rx {
-                    job(&mut store);
+                    job(&mut slot);
                 }
             });
         if let Err(e) = spawned {
-            let _ = opened.set(Err(IpcError::internal(format!(
-                "cannot start the database thread: {e}"
-            ))));
+            tracing::error!("cannot start the database thread: {e}");
         }
-        Db { jobs, path, opened }
-    }
-
-    /// Waits until the store is open (or could not be).
-    async fn ready(&self) -> IpcResult<&Opened> {
-        self.run(|_| Ok(())).await?;
-        match self.opened.get() {
-            Some(Ok(o)) => Ok(o),
-            Some(Err(e)) => Err(e.clone()),
-            None => Err(IpcError::internal("the database is not open")),
-        }
+        Db { jobs, path }
     }
 
     /// What opens a second connection to the database with the same key
     /// (the background sync).
     pub async fn reopener(&self) -> IpcResult<Reopen> {
-        self.ready().await?.reopen.clone()
+        self.with_slot(|slot| slot.opened()?.reopen.clone()).await
     }
 
     /// How the database is protected at rest.
     pub async fn encryption(&self) -> IpcResult<Encryption> {
-        Ok(self.ready().await?.encryption)
+        self.with_slot(|slot| Ok(slot.opened()?.encryption)).await
     }
 
-    /// Why the database could not be opened, once the attempt is over.
+    /// Why the database is not open (locked, or an open error), once the
+    /// attempt is over.
     pub async fn open_error(&self) -> Option<IpcError> {
-        self.ready().await.err()
+        self.with_slot(|slot| slot.opened().map(|_| ())).await.err()
     }
 
-    /// Why calls fail when the database thread is gone: the open error if
-    /// opening failed.
-    fn stopped(&self) -> IpcError {
-        match self.opened.get() {
-            Some(Err(e)) => e.clone(),
-            _ => IpcError::internal("the database thread has stopped"),
-        }
+    /// Whether the database waits for its passphrase (the start dialog).
+    pub async fn is_locked(&self) -> IpcResult<bool> {
+        self.with_slot(|slot| Ok(slot.is_locked())).await
     }
 
     /// Runs `f` with the store on the database thread and returns its answer.
@@ -147,15 +261,34 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> panelist_core::Result<T> + Send + 'static,
     {
+        self.slot_timed(move |slot| f(slot.store()?).map_err(IpcError::from))
+            .await
+    }
+
+    /// Runs `f` with the database thread's [`Slot`] (unlocking, restoring,
+    /// the state of the store).
+    pub async fn with_slot<T, F>(&self, f: F) -> IpcResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Slot) -> IpcResult<T> + Send + 'static,
+    {
+        self.slot_timed(f).await.0
+    }
+
+    async fn slot_timed<T, F>(&self, f: F) -> (IpcResult<T>, Option<Timing>)
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Slot) -> IpcResult<T> + Send + 'static,
+    {
         let (tx, rx) = tokio::sync::oneshot::channel();
         let sent = Instant::now();
-        let job: Job = Box::new(move |store| {
+        let job: Job = Box::new(move |slot| {
             let started = Instant::now();
-            let out = catch_unwind(AssertUnwindSafe(|| f(store)));
+            let out = catch_unwind(AssertUnwindSafe(|| f(slot)));
             let _ = tx.send((out, started, Instant::now()));
         });
         if self.jobs.send(job).is_err() {
-            return (Err(self.stopped()), None);
+            return (Err(stopped()), None);
         }
         match rx.await {
             Ok((out, started, ended)) => {
@@ -165,12 +298,12 @@ impl Db {
                     answer: ended.elapsed(),
                 };
                 let out = match out {
-                    Ok(r) => r.map_err(IpcError::from),
+                    Ok(r) => r,
                     Err(_) => Err(IpcError::internal("a database call failed unexpectedly")),
                 };
                 (out, Some(timing))
             }
-            Err(_) => (Err(self.stopped()), None),
+            Err(_) => (Err(stopped()), None),
         }
     }
 
@@ -187,8 +320,12 @@ impl Db {
     }
 }
 
+fn stopped() -> IpcError {
+    IpcError::internal("the database thread has stopped")
+}
+
 /// Opens the store under the core's key policy (on the database thread).
-fn open_store(path: &std::path::Path, unlock: &Unlock) -> IpcResult<(Store, Opened)> {
+fn open_store(path: &Path, unlock: &Unlock) -> IpcResult<Opened> {
     let o = secrets::open(path, unlock)?;
     if let Some(n) = &o.notice {
         tracing::warn!("{n}");
@@ -196,14 +333,17 @@ fn open_store(path: &std::path::Path, unlock: &Unlock) -> IpcResult<(Store, Open
     if o.migrated {
         tracing::info!("encrypted {}", path.display());
     }
+    Ok(held(o))
+}
+
+/// What the database thread keeps of an opened store.
+fn held(o: secrets::Opened) -> Opened {
     let reopen = o.store.reopener().map_err(IpcError::from);
-    Ok((
-        o.store,
-        Opened {
-            encryption: o.encryption,
-            reopen,
-        },
-    ))
+    Opened {
+        store: o.store,
+        encryption: o.encryption,
+        reopen,
+    }
 }
 
 /// How the database is protected at rest: keyring, passphrase or plain (the
@@ -232,6 +372,106 @@ mod tests {
         assert_eq!(block_on(db.encryption()).unwrap(), Encryption::Plain);
         let again = block_on(db.reopener()).unwrap().open().unwrap();
         drop(again);
+        db.quiesce();
+    }
+
+    fn passphrase_db(dir: &std::path::Path, pass: &str) -> PathBuf {
+        let path = dir.join("panelist.db");
+        let mut o = secrets::open(&path, &Unlock::with_passphrase(pass)).unwrap();
+        o.store.set_setting("probe", "kept").unwrap();
+        path
+    }
+
+    /// A passphrase database with no passphrase given waits locked: every
+    /// call says so, a wrong passphrase is refused in one line and it stays
+    /// locked, the right one opens it.
+    #[test]
+    fn a_passphrase_database_waits_for_the_start_dialog() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = passphrase_db(dir.path(), "open sesame");
+        let db = Db::open_with(path, Unlock::default());
+        assert!(block_on(db.is_locked()).unwrap());
+        let call = block_on(db.run(|s| s.setting("probe"))).unwrap_err();
+        assert_eq!(call.code, ErrorCode::Unauthorized);
+        assert_eq!(
+            block_on(db.open_error()).unwrap().code,
+            ErrorCode::Unauthorized
+        );
+        let wrong = block_on(db.with_slot(|s| s.unlock("open barley".into()))).unwrap_err();
+        assert_eq!(wrong.message, WRONG_PASSPHRASE);
+        assert!(!wrong.message.contains('\n'));
+        assert!(block_on(db.is_locked()).unwrap());
+        let how = block_on(db.with_slot(|s| s.unlock("open sesame".into()))).unwrap();
+        assert_eq!(how, Encryption::Passphrase);
+        assert!(!block_on(db.is_locked()).unwrap());
+        let seen = block_on(db.run(|s| s.setting("probe"))).unwrap();
+        assert_eq!(seen.as_deref(), Some("kept"));
+        assert!(block_on(db.reopener()).unwrap().open().is_ok());
+        db.quiesce();
+    }
+
+    /// Settings' "Set passphrase" on a plain database: encrypted with it,
+    /// open at once, and the next start needs it.
+    #[test]
+    fn a_passphrase_set_in_settings_encrypts_and_is_needed_at_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("panelist.db");
+        let db = Db::open_with(path.clone(), Unlock::default());
+        block_on(db.run(|s| s.set_setting("probe", "kept"))).unwrap();
+        assert_eq!(block_on(db.encryption()).unwrap(), Encryption::Plain);
+        let empty = block_on(db.with_slot(|s| s.set_passphrase(String::new()))).unwrap_err();
+        assert_eq!(empty.code, ErrorCode::Invalid);
+        assert_eq!(block_on(db.encryption()).unwrap(), Encryption::Plain);
+        let how = block_on(db.with_slot(|s| s.set_passphrase("new one".into()))).unwrap();
+        assert_eq!(how, Encryption::Passphrase);
+        let seen = block_on(db.run(|s| s.setting("probe"))).unwrap();
+        assert_eq!(seen.as_deref(), Some("kept"));
+        assert!(block_on(db.reopener()).unwrap().open().is_ok());
+        drop(db);
+        let next = Db::open_with(path, Unlock::default());
+        assert!(block_on(next.is_locked()).unwrap());
+        block_on(next.with_slot(|s| s.unlock("new one".into()))).unwrap();
+        next.quiesce();
+    }
+
+    /// Restore from the app: the database is replaced by the backup and
+    /// open again at once; a backup no key here opens is refused in one
+    /// line and the database is as it was, still open.
+    #[test]
+    fn restore_replaces_the_open_database_or_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open_with(dir.path().join("panelist.db"), Unlock::default());
+        let backup = dir.path().join("backup.db");
+        let to = backup.clone();
+        block_on(db.run(|s| s.set_setting("probe", "before"))).unwrap();
+        block_on(db.run(move |s| s.backup_to(&to))).unwrap();
+        block_on(db.run(|s| s.set_setting("probe", "after"))).unwrap();
+        let from = backup.clone();
+        let how = block_on(db.with_slot(move |s| s.restore(&from))).unwrap();
+        assert_eq!(how, Encryption::Plain);
+        let seen = block_on(db.run(|s| s.setting("probe"))).unwrap();
+        assert_eq!(seen.as_deref(), Some("before"));
+
+        // A backup of another database, encrypted with a passphrase not given here.
+        let other = tempfile::tempdir().unwrap();
+        let theirs = passphrase_db(other.path(), "not yours");
+        let foreign = other.path().join("foreign-backup.db");
+        {
+            let o = secrets::open(&theirs, &Unlock::with_passphrase("not yours")).unwrap();
+            o.store.backup_to(&foreign).unwrap();
+        }
+        block_on(db.run(|s| s.set_setting("probe", "still here"))).unwrap();
+        let refused = block_on(db.with_slot(move |s| s.restore(&foreign))).unwrap_err();
+        assert!(
+            refused
+                .message
+                .contains("does not open with this passphrase or key")
+                && !refused.message.contains('\n'),
+            "{}",
+            refused.message
+        );
+        let seen = block_on(db.run(|s| s.setting("probe"))).unwrap();
+        assert_eq!(seen.as_deref(), Some("still here"));
         db.quiesce();
     }
 

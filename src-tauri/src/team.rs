@@ -123,6 +123,11 @@ fn counts(store: &Store) -> panelist_core::Result<(u32, u32)> {
 pub async fn run_sync(app: &AppHandle) -> SyncStatus {
     let team = app.state::<Arc<Team>>().inner().clone();
     let _one = OneAtATime::claim(&team).await;
+    // A passphrase database not unlocked yet: nothing to sync until it is
+    // (unlocking wakes this task).
+    if app.state::<Db>().is_locked().await.unwrap_or(false) {
+        return team.status();
+    }
     let reopen = app.state::<Db>().reopener().await;
     // The keyring is a D-Bus call: not on an async worker.
     let token = {

@@ -8,6 +8,7 @@
 //! | `PANELIST_BANK_IMPORT_PATH` | the open dialog of "Import bank file…" |
 //! | `PANELIST_TEST_NOW` | the clock of interview plans' states and feedback reminders (RFC 3339) |
 //! | `PANELIST_NOTIFY_LOG` | a file each desktop notification request is also appended to (one JSON line) |
+//! | `PANELIST_RESTORE_PATH` | the open dialog of Settings' "Restore from a backup…" |
 //!
 //! They exist only in builds with the `e2e` feature (scripts/e2e.sh builds
 //! the app so). In every other build — the release app among them — each
@@ -34,6 +35,7 @@ mod hooks {
     const BANK_IMPORT_PATH: &str = "PANELIST_BANK_IMPORT_PATH";
     const TEST_NOW: &str = "PANELIST_TEST_NOW";
     const NOTIFY_LOG: &str = "PANELIST_NOTIFY_LOG";
+    const RESTORE_PATH: &str = "PANELIST_RESTORE_PATH";
 
     /// What `--help` adds in a build with the hooks.
     pub const USAGE: &str = "
@@ -43,7 +45,8 @@ Test hooks (this build has the `e2e` feature):
   PANELIST_IMPORT_PATHS      import these session files (separated by ':') instead of asking
   PANELIST_BANK_IMPORT_PATH  import this bank file instead of asking
   PANELIST_TEST_NOW          the time (RFC 3339) plans' states and feedback reminders are computed at
-  PANELIST_NOTIFY_LOG        also append each desktop notification request to this file";
+  PANELIST_NOTIFY_LOG        also append each desktop notification request to this file
+  PANELIST_RESTORE_PATH      restore this backup instead of asking";
 
     fn var(name: &str) -> Option<std::ffi::OsString> {
         std::env::var_os(name).filter(|v| !v.is_empty())
@@ -69,6 +72,10 @@ Test hooks (this build has the `e2e` feature):
 
     pub fn notify_log() -> Option<PathBuf> {
         var(NOTIFY_LOG).map(PathBuf::from)
+    }
+
+    pub fn restore_path() -> Option<PathBuf> {
+        var(RESTORE_PATH).map(PathBuf::from)
     }
 }
 
@@ -97,6 +104,10 @@ mod hooks {
     pub fn notify_log() -> Option<PathBuf> {
         None
     }
+
+    pub fn restore_path() -> Option<PathBuf> {
+        None
+    }
 }
 
 /// What "Import bank file…" imports instead of asking (`PANELIST_BANK_IMPORT_PATH`).
@@ -107,6 +118,8 @@ pub use hooks::export_path;
 pub use hooks::import_paths;
 /// Where notification requests are also recorded (`PANELIST_NOTIFY_LOG`).
 pub use hooks::notify_log;
+/// What Settings' "Restore from a backup…" restores instead of asking (`PANELIST_RESTORE_PATH`).
+pub use hooks::restore_path;
 /// The hooks' lines of `--help` (empty without them).
 pub use hooks::USAGE;
 
@@ -138,6 +151,7 @@ mod tests {
             "HTAP_TROPMI_KNAB_TSILENAP",
             "WON_TSET_TSILENAP",
             "GOL_YFITON_TSILENAP",
+            "HTAP_EROTSER_TSILENAP",
         ]
         .iter()
         .map(|s| s.chars().rev().collect())
@@ -162,6 +176,7 @@ mod tests {
             bank_import_path(),
             plan_now(),
             notify_log(),
+            restore_path(),
             USAGE,
         ));
         for name in hook_names() {

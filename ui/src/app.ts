@@ -21,7 +21,8 @@ export type Route =
   | { name: "bank-competencies" }
   | { name: "team" }
   | { name: "plans" }
-  | { name: "plan"; id: string };
+  | { name: "plan"; id: string }
+  | { name: "settings" };
 
 export interface Ctx {
   backend: Backend;

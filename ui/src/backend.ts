@@ -9,6 +9,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 
 import { commands } from "./bindings/commands";
 
+import type { DatabaseLock } from "./bindings/DatabaseLock";
 import type { Encryption } from "./bindings/Encryption";
 import type { CalibrationView } from "./bindings/CalibrationView";
 import type { CandidateComparison } from "./bindings/CandidateComparison";
@@ -233,6 +234,22 @@ export interface Backend {
   startFromPlan(planId: string, interviewer: string): Promise<SessionView>;
   /** Puts an interview started without the plan into it. */
   attachSession(planId: string, sessionId: string): Promise<void>;
+  /** Whether the database waits for its passphrase (the start dialog), and which file it is. */
+  databaseLock(): Promise<DatabaseLock>;
+  /** Opens the locked database; a wrong passphrase is refused (`invalid`, one line) and it stays locked. */
+  unlockDatabase(passphrase: string): Promise<Encryption>;
+  /**
+   * Sets the database's passphrase: a plain or keyring database is encrypted
+   * with it, a passphrase one changes to it; the app asks for it at start.
+   */
+  setPassphrase(passphrase: string): Promise<Encryption>;
+  /** Writes an encrypted backup to a file picked in a dialog; the path, or null when cancelled. */
+  backupDatabase(): Promise<string | null>;
+  /**
+   * Replaces the database with a backup picked in a dialog and reopens it;
+   * null when cancelled. Refused, changing nothing, when no key opens it.
+   */
+  restoreDatabase(): Promise<Encryption | null>;
   /** Each change of the sync status (the background sync's event). */
   onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
   /** How far a bank file import has got (reading, checking, saving). */
@@ -298,6 +315,11 @@ export const backend: Backend = {
   addPlanMember: (planId, member) => ipc.addPlanMember(planId, member),
   startFromPlan: (planId, interviewer) => ipc.startFromPlan(planId, interviewer),
   attachSession: (planId, sessionId) => ipc.attachSession(planId, sessionId),
+  databaseLock: () => ipc.databaseLock(),
+  unlockDatabase: (passphrase) => ipc.unlockDatabase(passphrase),
+  setPassphrase: (passphrase) => ipc.setPassphrase(passphrase),
+  backupDatabase: () => ipc.backupDatabase(),
+  restoreDatabase: () => ipc.restoreDatabase(),
   async onSyncStatus(handler) {
     return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
   },

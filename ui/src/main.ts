@@ -9,7 +9,9 @@ import { bankScreen } from "./screens/bank";
 import { competenciesScreen, questionEditorScreen, questionHistoryScreen } from "./screens/bankEditor";
 import { kitsScreen } from "./screens/bankKits";
 import { calibrationScreen } from "./screens/calibration";
+import { settingsScreen } from "./screens/settings";
 import { teamScreen } from "./screens/team";
+import { unlockScreen } from "./screens/unlock";
 import { candidatesScreen } from "./screens/candidates";
 import { compareScreen } from "./screens/compare";
 import { homeScreen } from "./screens/home";
@@ -27,6 +29,9 @@ const root = document.getElementById("app") as HTMLElement;
 applyTheme();
 
 async function boot(): Promise<void> {
+  // A passphrase database: nothing else of the app exists until it opens.
+  const lock = await backend.databaseLock();
+  if (lock.locked) await unlockScreen(root, backend, lock.db_path);
   const info = await backend.appInfo();
   if (info.db_error) {
     clear(root);
@@ -123,6 +128,8 @@ async function boot(): Promise<void> {
         return plansScreen(ctx);
       case "plan":
         return planScreen(ctx, route.id);
+      case "settings":
+        return settingsScreen(ctx);
     }
   }
 

@@ -179,6 +179,14 @@ pub(crate) fn wrong_key(path: &Path, had_key: bool) -> Error {
     })
 }
 
+/// Whether `key` opens the existing database at `path` (the keyring's key,
+/// checked before the app decides it needs no passphrase).
+pub fn opens_with(path: &Path, key: &DbKey) -> Result<bool> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags)?;
+    apply_key(&conn, Some(key))
+}
+
 /// Opens `path` read-only with the first of `keys` that opens it (`None`
 /// for a plain file).
 fn open_with_any(path: &Path, keys: &[DbKey]) -> Result<(Connection, Option<DbKey>)> {
@@ -411,6 +419,43 @@ impl Store {
         })?;
         sync_dir(out);
         Ok(())
+    }
+}
+
+impl Store {
+    /// Re-keys this database with `new` and opens it again with it: a plain
+    /// database is encrypted in place (`encrypt_in_place`), an encrypted one
+    /// is re-keyed by SQLCipher (`PRAGMA rekey`, in one transaction: a crash
+    /// leaves the old key). The store's connection is closed first; another
+    /// program that has the file open makes this fail with one line,
+    /// changing nothing (the caller opens it again with the old key).
+    pub fn rekey(self, new: &DbKey) -> Result<Store> {
+        let path = self
+            .path
+            .clone()
+            .ok_or_else(|| Error::Invalid("an in-memory database has no key".into()))?;
+        let old = self.key.clone();
+        drop(self);
+        match &old {
+            None => encrypt_in_place(&path, new)?,
+            Some(old) => {
+                let conn = Connection::open(&path)?;
+                if !apply_key(&conn, Some(old))? {
+                    return Err(wrong_key(&path, true));
+                }
+                sole_user(&conn, &path)?;
+                conn.pragma_update(None, "rekey", new.material())?;
+                drop(conn);
+                let check = Connection::open(&path)?;
+                if !apply_key(&check, Some(new))? {
+                    return Err(Error::Invalid(format!(
+                        "{} does not open with its new key after re-keying",
+                        path.display()
+                    )));
+                }
+            }
+        }
+        Store::open_with_key(&path, Some(new))
     }
 }
 

@@ -114,9 +114,18 @@ impl TestEnv {
             ("PANELIST_EXPORT_PATH", self.export_path()),
         ]
     }
-    /// Opens the test database (after the app wrote it).
+    /// Opens the test database (after the app wrote it), keyed with
+    /// `PANELIST_PASSPHRASE` when that is set (the app inherits it and
+    /// encrypts the database with it).
     pub fn open_db(&self) -> Connection {
         let c = Connection::open(self.db()).expect("open the test database");
+        if let Some(p) = std::env::var("PANELIST_PASSPHRASE")
+            .ok()
+            .filter(|p| !p.is_empty())
+        {
+            c.pragma_update(None, "key", p)
+                .expect("key the test database");
+        }
         c.busy_timeout(Duration::from_secs(5)).unwrap();
         c
     }

@@ -9,6 +9,7 @@ import type { CandidateClash } from "./CandidateClash";
 import type { CandidateComparison } from "./CandidateComparison";
 import type { Comparison } from "./Comparison";
 import type { Competency } from "./Competency";
+import type { DatabaseLock } from "./DatabaseLock";
 import type { Encryption } from "./Encryption";
 import type { EntryRevision } from "./EntryRevision";
 import type { Erasure } from "./Erasure";
@@ -206,6 +207,21 @@ export function commands(invoke: Invoke) {
     /** `encryption_status` (status) */
     encryptionStatus: (): Promise<Encryption> =>
       invoke<Encryption>("encryption_status", {}),
+    /** `database_lock` (status) */
+    databaseLock: (): Promise<DatabaseLock> =>
+      invoke<DatabaseLock>("database_lock", {}),
+    /** `unlock_database` (status) */
+    unlockDatabase: (passphrase: string): Promise<Encryption> =>
+      invoke<Encryption>("unlock_database", { passphrase }),
+    /** `set_passphrase` (write) */
+    setPassphrase: (passphrase: string): Promise<Encryption> =>
+      invoke<Encryption>("set_passphrase", { passphrase }),
+    /** `backup_database` (write) */
+    backupDatabase: (): Promise<string | null> =>
+      invoke<string | null>("backup_database", {}),
+    /** `restore_database` (write) */
+    restoreDatabase: (): Promise<Encryption | null> =>
+      invoke<Encryption | null>("restore_database", {}),
   };
 }
 

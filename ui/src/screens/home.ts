@@ -179,6 +179,7 @@ export function homeScreen(ctx: Ctx, dropped?: string[]): Screen {
     nav("Plans", { name: "plans" }),
     nav("Bank", { name: "bank" }),
     nav("Team", { name: "team" }),
+    nav("Settings", { name: "settings" }),
   );
   const sync = syncIndicator(ctx.backend);
   const el = h(

@@ -3,14 +3,16 @@
 // sync status, and "Sync now". The sync itself runs in the shell: after each
 // submit, every minute, and on "Sync now".
 import type { Ctx, Screen } from "../app";
-import type { Encryption } from "../bindings/Encryption";
 import type { SyncStatus } from "../bindings/SyncStatus";
 import type { TeamSettings } from "../bindings/TeamSettings";
 import { field, h } from "../dom";
 import { shortDate } from "../format";
 import { syncIndicator, syncText } from "../sync";
 import { topBar } from "../widgets";
+import { encryptionText } from "./settings";
 import "../styles/team.css";
+
+export { encryptionText };
 
 /** Where the token is, in words. */
 export function tokenStoreText(t: TeamSettings): string {
@@ -18,13 +20,6 @@ export function tokenStoreText(t: TeamSettings): string {
     return t.has_token ? "Your token is kept in the OS keyring." : "Your token will be kept in the OS keyring.";
   }
   return `No OS keyring answered here, so your token is ${t.has_token ? "kept" : "to be kept"} in a file only you can read: ${t.token_path}`;
-}
-
-/** How this computer's database is protected at rest, in words. */
-export function encryptionText(e: Encryption): string {
-  if (e === "keyring") return "Your interviews are encrypted on this computer; the key is kept in the OS keyring.";
-  if (e === "passphrase") return "Your interviews are encrypted on this computer with your passphrase.";
-  return "Your interviews are NOT encrypted on this computer: no OS keyring answered and no passphrase is set (PANELIST_PASSPHRASE).";
 }
 
 /** The status line of the Team screen, with when the last sync finished. */

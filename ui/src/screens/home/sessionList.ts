@@ -285,7 +285,13 @@ export class SessionList {
       { class: "dialog", attrs: { "aria-labelledby": titleId } },
       h("h2", { id: titleId }, `Erase ${candidate} on the team server too?`),
       h("p", {}, eraseWhereMessage(candidate)),
-      h("div", { class: "dialog-actions" }, cancel, here, choice("Here and on the team server", "server", "btn btn-primary")),
+      h(
+        "div",
+        { class: "dialog-actions" },
+        cancel,
+        here,
+        choice("Here and on the team server", "server", "btn btn-primary"),
+      ),
     );
     cancel.addEventListener("click", () => dlg.close());
     return openModal(dlg, here, () => result);
