@@ -245,7 +245,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                     "this erases the candidate's sessions on the server and on every client at its next sync, for good; add --yes to do it".into(),
                 ));
             }
-            let mut client = db::connect(&url).await?;
+            let mut client = db::connect_to(&url).await?;
             let n = db::erase_candidate_now(&mut client, &name).await?;
             eprintln!(
                 "erased the candidate: {n} session(s) on the server; the tombstone reaches every client at its next sync"
@@ -258,7 +258,7 @@ async fn run(cli: Cli) -> Result<(), DbError> {
                     "this erases every candidate whose newest session is older than {older_than} days, on the server and on every client; add --yes to do it"
                 )));
             }
-            let mut client = db::connect(&url).await?;
+            let mut client = db::connect_to(&url).await?;
             let (c, n) = db::apply_retention(&mut client, older_than).await?;
             eprintln!("retention: erased {c} candidate(s), {n} session(s)");
             Ok(())
