@@ -86,6 +86,15 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
         let token = add_user_direct(&owner, name, "interviewer");
         ok_with_token(db, &token, &["remote", "set", &base]);
     }
+    // The candidate's interview plan lists the three (server schema 5: a
+    // colleague's session is read only through its candidate's plan).
+    plan_panel(
+        &base,
+        &owner,
+        "Lee Lead",
+        CANDIDATE,
+        &["Ann Archer", "Ben Baker", "Cat Cole"],
+    );
     let status = ok(&c, &["remote", "status"]);
     assert!(
         status.contains("signed in as: Cat Cole (interviewer)"),
