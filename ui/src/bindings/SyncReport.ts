@@ -34,4 +34,9 @@ bank: BankPulled | null,
  * reason (all of them, not only this sync's); each is tried again when
  * a newer revision arrives. The sync went on past them.
  */
-set_aside: Array<SetAside>, };
+set_aside: Array<SetAside>, 
+/**
+ * Interview plans pushed (a lead's or admin's own) and pulled (the
+ * plans this user is in or coordinates), one line each.
+ */
+plans: Array<string>, };
