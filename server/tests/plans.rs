@@ -336,6 +336,42 @@ fn a_coordinator_with_an_open_session_reads_nothing_of_the_panel() {
         ["Ann Archer", "Pat Planner"]
     );
 
+    // A coordinator who is not a member reads the panel, except while they
+    // have an unsubmitted session of the candidate on the server.
+    let mut ola = Store::open_in_memory().unwrap();
+    let grace_plan = plan_file(&mut ola, Some("Ola Other"), "Grace Hopper", &["Ann Archer"]);
+    assert_eq!(team.push_plan("Ola Other", &grace_plan).status, 201);
+    let g = session_file("Ann Archer", "Grace Hopper", "ANN-ON-GRACE", true);
+    assert_eq!(team.push("Ann Archer", &g), 201);
+    let oid = team.id("Ola Other");
+    assert_eq!(interviewers(&sql_reads(&team.web, oid)), ["Ann Archer"]);
+    let open = interview_on(&mut ola, "Ola Other", "grace hopper", "OLA-NOTE", false, t);
+    assert_eq!(
+        team.push("Ola Other", &ola.session_file(open).unwrap()),
+        201
+    );
+    assert_eq!(interviewers(&sql_reads(&team.web, oid)), ["Ola Other"]);
+    assert_eq!(
+        api_reads(&team.base, team.token("Ola Other")),
+        ["Ola Other"]
+    );
+    ola.submit(
+        open,
+        panelist_core::session::Recommendation::Yes,
+        None,
+        Uuid::now_v7().into(),
+        t,
+    )
+    .unwrap();
+    assert_eq!(
+        team.push("Ola Other", &ola.session_file(open).unwrap()),
+        200
+    );
+    assert_eq!(
+        interviewers(&sql_reads(&team.web, oid)),
+        ["Ann Archer", "Ola Other"]
+    );
+
     // Only a lead or an admin pushes a plan, and only one they coordinate.
     let mut m = Store::open_in_memory().unwrap();
     let by_ann = plan_file(&mut m, Some("Ann Archer"), "Alan Turing", &["Ann Archer"]);
