@@ -626,3 +626,97 @@ fn the_cli_coordinator_with_an_open_session_receives_no_colleagues_bytes() {
         assert!(contains(&bytes, secret), "{secret} after submitting");
     }
 }
+
+/// An existing server migrates: a schema-3 database with users and
+/// sessions (stored as that server stored them) is migrated to schema 5;
+/// the identity keys are filled, each author still reads their own session,
+/// a colleague reads nothing of it until the candidate's plan is pushed,
+/// and then receives it.
+#[test]
+fn a_schema_3_server_migrates_and_sessions_without_a_plan_stay_their_authors() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision_with(|owner| {
+        block_on(async {
+            let mut client = panelist_server::db::connect(owner).await.unwrap();
+            let tx = client.transaction().await.unwrap();
+            tx.batch_execute(
+                "CREATE TABLE panelist_migrations (version integer PRIMARY KEY, name text NOT NULL,
+                     applied_at timestamptz NOT NULL DEFAULT now())",
+            )
+            .await
+            .unwrap();
+            for (version, name, sql) in panelist_server::db::MIGRATIONS.iter().filter(|m| m.0 <= 3)
+            {
+                tx.batch_execute(sql).await.unwrap();
+                tx.execute(
+                    "INSERT INTO panelist_migrations (version, name) VALUES ($1, $2)",
+                    &[version, name],
+                )
+                .await
+                .unwrap();
+            }
+            tx.commit().await.unwrap();
+        })
+    });
+    // Users and sessions as a schema-3 server stored them.
+    for (name, role, token) in [
+        ("Ann Archer", "interviewer", "pnl_ann"),
+        ("Ben Baker", "interviewer", "pnl_ben"),
+        ("Lee Lead", "lead", "pnl_lee"),
+    ] {
+        pg.psql(
+            "panelist",
+            &format!(
+                "INSERT INTO users (name, role, token_sha256) VALUES ('{name}', '{role}', sha256('{token}'::bytea))"
+            ),
+        );
+    }
+    let a = session_file("Ann Archer", "Ada Lovelace", "ANN-OLD", true);
+    let b = session_file("BEN BAKER", "ada lovelace", "BEN-OLD", true);
+    for (f, who) in [(&a, "Ann Archer"), (&b, "Ben Baker")] {
+        pg.psql(
+            "panelist",
+            &format!(
+                "INSERT INTO sessions (id, author_id, candidate_key, status, revision, content_hash, document, seq)
+                 VALUES ('{}', (SELECT id FROM users WHERE name = '{who}'), 'ada lovelace', 'submitted', {},
+                         '{}', $doc${}$doc$, 0)",
+                f.session.id,
+                f.session.revision,
+                f.content_hash,
+                f.to_json()
+            ),
+        );
+    }
+    block_on(async {
+        let mut client = panelist_server::db::connect(&owner).await.unwrap();
+        assert_eq!(
+            panelist_server::db::migrate(&mut client).await.unwrap(),
+            [5]
+        );
+    });
+    assert_eq!(
+        pg.psql(
+            "panelist",
+            "SELECT string_agg(interviewer_key, ',' ORDER BY interviewer_key) FROM sessions"
+        )
+        .trim(),
+        "ann archer,ben baker"
+    );
+    let base = start_server(&web);
+    // Under the old rule each read the other's (both submitted): no more.
+    assert_eq!(api_reads(&base, "pnl_ann"), ["Ann Archer"]);
+    let (_, ben_cursor) = pull_all(&base, "pnl_ben", "");
+    assert!(api_reads(&base, "pnl_lee").is_empty());
+    // The plan is pushed: Ben receives Ann's session after his cursor.
+    push_plan(
+        &base,
+        "pnl_lee",
+        "Lee Lead",
+        "Ada Lovelace",
+        &["Ann Archer", "Ben Baker"],
+    );
+    let (later, _) = pull_all(&base, "pnl_ben", &ben_cursor);
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].session.entries[0].notes, "ANN-OLD");
+    assert_eq!(api_reads(&base, "pnl_lee"), ["Ann Archer", "BEN BAKER"]);
+}
