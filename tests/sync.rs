@@ -86,6 +86,15 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
         let token = add_user_direct(&owner, name, "interviewer");
         ok_with_token(db, &token, &["remote", "set", &base]);
     }
+    // The candidate's interview plan lists the three (server schema 5: a
+    // colleague's session is read only through its candidate's plan).
+    plan_panel(
+        &base,
+        &owner,
+        "Lee Lead",
+        CANDIDATE,
+        &["Ann Archer", "Ben Baker", "Cat Cole"],
+    );
     let status = ok(&c, &["remote", "status"]);
     assert!(
         status.contains("signed in as: Cat Cole (interviewer)"),
@@ -126,7 +135,10 @@ fn three_machines_sync_through_the_server_and_stay_sealed_until_submit() {
     );
     assert!(!contains(&bytes, "ANN-SECRET-NOTE"), "A's notes reached C");
     assert!(!contains(&bytes, "BEN-SECRET-NOTE"), "B's notes reached C");
-    assert!(!contains(&bytes, "Ann Archer") && !contains(&bytes, "Ben Baker"));
+    // The plan C's sync brought names the panel (issue 19: each
+    // interviewer's sync brings the plans they are in), so the colleagues'
+    // names are here now; their sessions are not, not even their ids.
+    assert!(!contains(&bytes, &ida) && !contains(&bytes, &idb));
 
     // Syncing again moves nothing: the outbox is empty, nothing is sent.
     let out = ok(&b, &["sync"]);

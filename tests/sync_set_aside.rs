@@ -94,6 +94,35 @@ fn a_reader_syncs_past_a_refused_session_and_a_second_installation() {
     assert!(out.status.success(), "{}", out.stderr);
     assert!(ok(&a2, &["remote", "status"]).contains("signed in as: Ann Archer"));
 
+    // Lee coordinates each candidate's interview plan, with Ann on it
+    // (server schema 5: a colleague's session is read through its plan);
+    // Lee's syncs push them.
+    for c in ["Cand One", "Cand Two", "Cand Three", "Cand Four"] {
+        let plan = ok(
+            &lee,
+            &[
+                "plan",
+                "create",
+                "--candidate",
+                c,
+                "--coordinator",
+                "Lee Lead",
+            ],
+        );
+        ok(
+            &lee,
+            &[
+                "plan",
+                "add",
+                plan.trim(),
+                "--interviewer",
+                "Ann Archer",
+                "--kit",
+                "experience-behaviour",
+            ],
+        );
+    }
+
     interview(&a, "Ann Archer", "Cand One");
     ok(&a, &["sync"]);
     let out = ok(&lee, &["sync"]);

@@ -239,6 +239,14 @@ fn sync_says_only_updated_sealed_of_a_colleagues_session_sealed_here() {
             .env("PANELIST_TOKEN", &token)
             .ok();
     }
+    // Ada's interview plan lists both (server schema 5).
+    pg::plan_panel(
+        &base,
+        &owner,
+        "Lee Lead",
+        "Ada Lovelace",
+        &["Ann Archer", "Ben Baker"],
+    );
     let ida = start(&a, "Ada Lovelace", "Ann Archer");
     ok(&a, &["session", "finish", &ida, "--recommendation", "yes"]);
     ok(&a, &["sync"]);

@@ -25,8 +25,8 @@ pub use crate::storage::{Erasure, SetAside};
 use crate::team_token::TeamToken;
 use crate::wire::EraseRequest;
 use crate::wire::{
-    BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, InstallationKey, PushOutcome,
-    PushResult, TeamBank, PROTOCOL_VERSION,
+    BankQuery, Changes, ChangesQuery, ErrorBody, ErrorCode, InstallationKey, PlanPushResult, Plans,
+    PlansQuery, PushOutcome, PushResult, Role, TeamBank, PROTOCOL_VERSION,
 };
 pub use crate::wire::{Erased, Me, Published};
 use crate::{Error, Result, Store};
@@ -43,6 +43,8 @@ pub const CA_KEY: &str = "remote.ca_pem";
 pub const USER_KEY: &str = "remote.user";
 /// The team bank version last imported from the server (0 or absent: none).
 pub const BANK_VERSION_KEY: &str = "remote.bank_version";
+/// The cursor of the server's plan feed (`GET /v1/plans`) last imported.
+pub const PLANS_CURSOR_KEY: &str = "remote.plans_cursor";
 const PAGE: i64 = 100;
 /// The largest reply read from the server: a page is at most 4 MiB of
 /// session files, or one session of at most 16 MiB (the session file
@@ -94,6 +96,7 @@ pub fn set_server(store: &mut Store, url: &str) -> Result<String> {
         store.set_setting(CURSOR_KEY, "")?;
         store.set_setting(USER_KEY, "")?;
         store.set_setting(BANK_VERSION_KEY, "")?;
+        store.set_setting(PLANS_CURSOR_KEY, "")?;
     }
     Ok(url)
 }
@@ -364,6 +367,10 @@ pub struct SyncReport {
     /// there (410): erased here too.
     #[ts(type = "number")]
     pub erased_on_server: usize,
+    /// Interview plans pushed (a lead's or admin's own) and pulled (the
+    /// plans this user is in or coordinates), one line each.
+    #[serde(default)]
+    pub plans: Vec<String>,
 }
 
 fn same_person(a: &str, b: &str) -> bool {
@@ -402,6 +409,12 @@ pub fn sync(
         user: me.name.clone(),
         ..SyncReport::default()
     };
+
+    // A lead's or admin's plans, then the plans this user is in.
+    if me.role != Role::Interviewer {
+        push_plans(store, remote, &me.name, &mut report)?;
+    }
+    pull_plans(store, remote, &mut report, from_start)?;
 
     // Push.
     for item in store.outbox()? {
@@ -509,6 +522,123 @@ pub fn sync(
     report.bank = pull_bank(store, remote, now(), &mut report.failures)?;
     report.set_aside = store.set_aside_sessions()?;
     Ok(report)
+}
+
+/// Pushes the plans made here that name this user as coordinator (or no
+/// one: the server records the pusher). The server answers `unchanged` for
+/// a plan it holds as is; one it refuses is reported and the sync goes on.
+fn push_plans(
+    store: &mut Store,
+    remote: &Remote,
+    user: &str,
+    report: &mut SyncReport,
+) -> Result<()> {
+    for (id, coordinator) in store.own_plans()? {
+        if coordinator
+            .as_deref()
+            .is_some_and(|c| !same_person(c, user))
+        {
+            continue;
+        }
+        let file = store.plan_file(id)?;
+        let r: Result<PlanPushResult, Failure> = remote.call(
+            remote.agent.post(&format!("{}/v1/plans", remote.url)),
+            Some(file.to_json().as_bytes()),
+        );
+        match r {
+            Ok(p) if p.result == PushOutcome::Stored => report.plans.push(format!(
+                "plan {id} for {}: pushed",
+                file.plan.candidate.name
+            )),
+            Ok(_) => {}
+            // An older server without plans.
+            Err(Failure::Api { status: 404, .. }) => return Ok(()),
+            Err(Failure::Transport(e)) => {
+                return Err(Error::Io(format!(
+                    "cannot reach the team server {}: {e}",
+                    remote.url
+                )))
+            }
+            Err(f) => report.failures.push(format!(
+                "plan {id} ({}): {}",
+                file.plan.candidate.name,
+                f.into_error(&remote.url)
+            )),
+        }
+    }
+    Ok(())
+}
+
+/// Imports the plans the server holds for this user (as a member or their
+/// coordinator) that changed since the last sync, each on its own through
+/// `Store::import_documents` (as `panelist import` takes a plan file). A
+/// plan this database refuses is reported; the cursor advances.
+fn pull_plans(
+    store: &mut Store,
+    remote: &Remote,
+    report: &mut SyncReport,
+    from_start: bool,
+) -> Result<()> {
+    let mut after: i64 = if from_start {
+        0
+    } else {
+        store
+            .setting(PLANS_CURSOR_KEY)?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    loop {
+        let page: Plans = match remote.get(&PlansQuery { after: Some(after) }.path()) {
+            Ok(p) => p,
+            Err(Failure::Api { status: 404, .. }) => return Ok(()),
+            Err(f) => return Err(f.into_error(&remote.url)),
+        };
+        for value in &page.plans {
+            let outcome = crate::plan::PlanFile::parse(value.get().as_bytes()).and_then(|f| {
+                let opts = ImportOptions {
+                    clash: CandidateClash::Ask,
+                    new_candidate_id: crate::ids::CandidateId::nil(),
+                    accept_new_key: f
+                        .plan
+                        .coordinator
+                        .as_deref()
+                        .is_some_and(|c| vouched(&page.keys, c, &f.signature.public_key)),
+                };
+                store
+                    .import_documents(std::slice::from_ref(&f), &[], &opts)
+                    .map(|(r, _)| (f, r))
+            });
+            match outcome {
+                Ok((f, results)) => {
+                    for r in results {
+                        if r.what == "added" || r.what == "updated" {
+                            report.plans.push(format!(
+                                "plan {} for {}: {}",
+                                f.plan.id, r.candidate, r.what
+                            ));
+                        }
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.code(),
+                        ErrorCode::Database | ErrorCode::Io | ErrorCode::Internal
+                    ) =>
+                {
+                    return Err(e)
+                }
+                Err(e) => report
+                    .failures
+                    .push(format!("a pulled plan was not imported: {e}")),
+            }
+        }
+        let moved = page.cursor > after;
+        after = page.cursor.max(after);
+        store.set_setting(PLANS_CURSOR_KEY, &after.to_string())?;
+        if !moved || page.plans.is_empty() {
+            return Ok(());
+        }
+    }
 }
 
 /// Whether the server lists `key` among `interviewer`'s installation keys

@@ -29,7 +29,8 @@ fn protocol_1() -> u32 {
 pub enum Role {
     /// Pushes own sessions, sees colleagues' once submitted for the candidate.
     Interviewer,
-    /// Also sees every submitted session.
+    /// Also pushes interview plans, and reads the submitted sessions of the
+    /// plans they coordinate (server schema 5; before it, every one).
     Lead,
     /// A lead who may also publish the team bank.
     Admin,
@@ -275,6 +276,49 @@ pub struct Published {
     pub kits: usize,
 }
 
+/// `POST /v1/plans`'s answer: what a pushed plan file did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPushResult {
+    #[serde(default = "protocol_1")]
+    pub protocol: u32,
+    /// `stored` (new: `201`, or a newer version: `200`) or `unchanged`.
+    pub result: PushOutcome,
+    pub id: Uuid,
+    /// The plan's `updated_at`, which orders its versions.
+    pub updated_at: DateTime<Utc>,
+    pub content_hash: String,
+}
+
+/// `GET /v1/plans`'s query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlansQuery {
+    /// The `cursor` of the last answer; absent or 0: from the start.
+    pub after: Option<i64>,
+}
+
+impl PlansQuery {
+    /// The request's path and query.
+    pub fn path(&self) -> String {
+        format!("/v1/plans?after={}", self.after.unwrap_or(0))
+    }
+}
+
+/// `GET /v1/plans`'s answer: the plan files the caller is in or coordinates
+/// that changed after the query's cursor, oldest change first (added with
+/// server schema 5; older servers answer 404).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Plans {
+    pub protocol: u32,
+    /// Each a plan file (docs/plan-format.md), passed on as stored.
+    pub plans: Vec<Box<RawValue>>,
+    /// Pass it as `after` next time (the same when nothing changed).
+    pub cursor: i64,
+    /// The installation keys the server registered for these plans'
+    /// coordinators; left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<InstallationKey>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,5 +380,7 @@ mod tests {
         };
         assert_eq!(q.path(), "/v1/changes?after=v1.3.x&limit=100");
         assert_eq!(BankQuery { after: Some(2) }.path(), "/v1/bank?after=2");
+        assert_eq!(PlansQuery::default().path(), "/v1/plans?after=0");
+        assert_eq!(PlansQuery { after: Some(9) }.path(), "/v1/plans?after=9");
     }
 }

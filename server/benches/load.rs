@@ -401,6 +401,27 @@ fn main() {
         let mut servers: Vec<(std::process::Child, String)> =
             (0..instances).map(|_| serve(&web)).collect();
         let bases: Vec<String> = servers.iter().map(|s| s.1.clone()).collect();
+        // Each panel's candidates are planned by a lead (server schema 5: a
+        // colleague's session is read through its candidate's plan).
+        let lead = add_user_direct(&owner, "Load Lead", "lead");
+        let t = Instant::now();
+        for panel in 0..users.len().div_ceil(PANEL) {
+            let members: Vec<&str> = users
+                .iter()
+                .filter(|u| u.2 == panel)
+                .map(|u| u.0.as_str())
+                .collect();
+            for r in 0..rounds * 2 {
+                push_plan(
+                    &bases[0],
+                    &lead,
+                    "Load Lead",
+                    &format!("Panel {panel} candidate {r}"),
+                    &members,
+                );
+            }
+        }
+        eprintln!("pushed the plans in {:.1} s", t.elapsed().as_secs_f64());
         // Each interviewer's pull cursor, carried from the warm-up on.
         let mut cursors = vec![String::new(); users.len()];
         let mut tally = Tally::default();

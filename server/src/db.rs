@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0004_erasure",
         include_str!("../migrations/0004_erasure.sql"),
     ),
+    (
+        5,
+        "0005_plans",
+        include_str!("../migrations/0005_plans.sql"),
+    ),
 ];
 
 /// How long the serving role's statements, lock waits and idle transactions
@@ -61,8 +66,8 @@ impl Default for DbTimeouts {
     }
 }
 
-/// The schema version this build writes and expects.
-pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
+/// The schema version this build writes and expects: the last migration's.
+pub const SCHEMA_VERSION: i32 = MIGRATIONS[MIGRATIONS.len() - 1].0;
 
 /// The role whose members the server connects as.
 pub const APP_ROLE: &str = "panelist_app";
@@ -209,6 +214,51 @@ pub async fn rekey_candidates(tx: &tokio_postgres::Transaction<'_>) -> Result<()
     Ok(())
 }
 
+/// Fills the identity keys migration 5 adds and the SQL cannot compute:
+/// each user's `name_key` and each stored session's `interviewer_key` (the
+/// core's `text::name_key` of the name and of the file's interviewer), and
+/// records the stored sessions not yet submitted in `open_sessions`.
+pub async fn fill_identity_keys(tx: &tokio_postgres::Transaction<'_>) -> Result<()> {
+    for row in tx.query("SELECT id, name FROM users", &[]).await? {
+        let (id, name): (i64, String) = (row.get(0), row.get(1));
+        tx.execute(
+            "UPDATE users SET name_key = $2 WHERE id = $1",
+            &[&id, &panelist_core::text::name_key(&name)],
+        )
+        .await?;
+    }
+    // The owner has no policy on sessions: lifted for this step only,
+    // inside the migration's transaction (as `rekey_candidates`).
+    tx.batch_execute(
+        "ALTER TABLE sessions NO FORCE ROW LEVEL SECURITY; ALTER TABLE sessions DISABLE TRIGGER USER",
+    )
+    .await?;
+    let rows = tx
+        .query(
+            "SELECT id, document::json #>> '{session,interviewer}' FROM sessions",
+            &[],
+        )
+        .await?;
+    for row in rows {
+        let (id, interviewer): (uuid::Uuid, Option<String>) = (row.get(0), row.get(1));
+        let key = panelist_core::text::name_key(interviewer.as_deref().unwrap_or(""));
+        tx.execute(
+            "UPDATE sessions SET interviewer_key = $2 WHERE id = $1",
+            &[&id, &key],
+        )
+        .await?;
+    }
+    tx.batch_execute(
+        "INSERT INTO open_sessions (session_id, user_id, candidate_key)
+             SELECT id, author_id, candidate_key FROM sessions WHERE status <> 'submitted';
+         ALTER TABLE sessions ENABLE TRIGGER USER; ALTER TABLE sessions FORCE ROW LEVEL SECURITY;
+         ALTER TABLE users ALTER COLUMN name_key SET NOT NULL;
+         ALTER TABLE sessions ALTER COLUMN interviewer_key SET NOT NULL",
+    )
+    .await?;
+    Ok(())
+}
+
 /// A connection pool for the server, each connection with `timeouts`.
 pub fn pool(url: &str, max_size: usize) -> Result<Pool> {
     pool_with(url, max_size, DbTimeouts::default())
@@ -287,6 +337,9 @@ pub async fn migrate(client: &mut Client) -> Result<Vec<i32>> {
         if *version == 3 {
             rekey_candidates(&tx).await?;
         }
+        if *version == 5 {
+            fill_identity_keys(&tx).await?;
+        }
         applied.push(*version);
     }
     tx.batch_execute(&format!(
@@ -350,11 +403,12 @@ pub async fn check_server_role(client: &Client) -> Result<()> {
                     c.relrowsecurity AND c.relforcerowsecurity
              FROM pg_class c
              WHERE c.oid IN (to_regclass('users'), to_regclass('sessions'), to_regclass('unseals'),
-                             to_regclass('bank_versions'), to_regclass('installation_keys'))",
+                             to_regclass('bank_versions'), to_regclass('installation_keys'),
+                             to_regclass('plans'), to_regclass('open_sessions'))",
             &[],
         )
         .await?;
-    if rows.len() != 5 {
+    if rows.len() != 7 {
         return Err(DbError(
             "the Panelist tables are missing; run migrate".into(),
         ));
@@ -473,8 +527,9 @@ pub async fn add_user_expiring(
     let token = new_token();
     client
         .execute(
-            "INSERT INTO users (name, role, token_sha256, token_expires_at) VALUES ($1, $2, $3, $4)",
-            &[&name, &role, &token_sha256(&token), &expires],
+            "INSERT INTO users (name, role, token_sha256, token_expires_at, name_key)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&name, &role, &token_sha256(&token), &expires, &key],
         )
         .await
         .map_err(|e| match e.code() {
@@ -678,6 +733,7 @@ mod tests {
             "8630e2aa93fbc790e21e2030d6ec59f794a8e19186778220f369066b66904956",
             "f85d0a62b6201ca06269aa85896b2421213c42dcaee08565e3b42d502c8d4eee",
             "47d45416c3fd4b6c77c3bfa8f466837c8799256bf56bf3dd74303f22334c3c2b",
+            "4873ae61321c141c313f2d4122765643d8cabe8aee268fa70dc230951ac4e0e4",
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration");
         for ((version, name, sql), want) in MIGRATIONS.iter().zip(pinned) {

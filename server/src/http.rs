@@ -9,8 +9,8 @@
 //!
 //! Rooms: the router, its state and limits here; `errors` (the `{code,
 //! message}` answers), `auth` (token, rate bucket, `GET /v1/me`), `push`
-//! (`POST /v1/sessions`), `changes` (`GET /v1/changes`) and `bank`
-//! (`GET`/`PUT /v1/bank`).
+//! (`POST /v1/sessions`), `changes` (`GET /v1/changes`), `bank`
+//! (`GET`/`PUT /v1/bank`) and `plans` (`GET`/`POST /v1/plans`).
 
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{header, StatusCode};
@@ -30,12 +30,14 @@ mod bank;
 mod changes;
 mod erase;
 mod errors;
+mod plans;
 mod push;
 
 pub use auth::{bearer_token, Caller, RateLimiter};
 pub use bank::check_bank_as_fresh_import;
 pub use changes::Cursor;
 pub use errors::{ApiError, HYPER_MAX_HEADERS, MAX_HEADERS, MAX_HEADER_BYTES, MAX_URI_BYTES};
+pub use plans::check_plan_as_fresh_import;
 pub use push::candidate_key;
 
 use auth::{authenticated, me};
@@ -106,6 +108,7 @@ pub fn router_with(pool: Pool, limits: Limits) -> Router {
         .route("/v1/changes", get(changes))
         .route("/v1/bank", get(bank).put(publish_bank))
         .route("/v1/erasures", post(erase::erase))
+        .route("/v1/plans", get(plans::plans).post(plans::push_plan))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             authenticated,
@@ -172,9 +175,8 @@ async fn access_log(
     let method = req.method().clone();
     let path = req.uri().path().to_string();
     let route = match path.as_str() {
-        "/v1/me" | "/v1/sessions" | "/v1/changes" | "/v1/bank" | "/healthz" | "/metrics" => {
-            path.clone()
-        }
+        "/v1/me" | "/v1/sessions" | "/v1/changes" | "/v1/bank" | "/v1/plans" | "/healthz"
+        | "/metrics" => path.clone(),
         _ => "other".to_string(),
     };
     let resp = next.run(req).await;

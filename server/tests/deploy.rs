@@ -57,6 +57,11 @@ fn keys_are_registered_per_user_and_an_unsigned_file_after_them_is_refused() {
     let ann = add_user(&owner, "Ann Archer", "interviewer");
     let lee = add_user(&owner, "Lee Lead", "lead");
     let base = start_server(&web);
+    // Lee coordinates the candidates' plans (server schema 5: a colleague's
+    // session is read through its candidate's plan).
+    for c in ["Ada Lovelace", "Alan Turing"] {
+        push_plan(&base, &lee, "Lee Lead", c, &["Ann Archer"]);
+    }
     let (one, two) = (Identity::from_seed([1; 32]), Identity::from_seed([2; 32]));
     let first = session_file("Ann Archer", "Ada Lovelace", "n1", true);
     let r = post(
@@ -322,10 +327,19 @@ fn candidates_are_one_by_the_cores_identity_key() {
     let ann = add_user(&owner, "Ann Archer", "interviewer");
     let ben = add_user(&owner, "Ben Baker", "interviewer");
     let cat = add_user(&owner, "Cat Cole", "interviewer");
+    let lee = add_user(&owner, "Lee Lead", "lead");
     let base = start_server(&web);
     let nfc = "José Núñez";
     let nfd = "Jose\u{301} Nu\u{301}n\u{303}ez";
     let caps = "JOSÉ NÚÑEZ";
+    // The candidate's plan, under a fourth spelling (server schema 5).
+    push_plan(
+        &base,
+        &lee,
+        "Lee Lead",
+        "josé núñez",
+        &["Ann Archer", "Ben Baker", "Cat Cole"],
+    );
     let a = session_file("Ann Archer", nfc, "ANN", true);
     let b = session_file("Ben Baker", nfd, "BEN", true);
     let c = session_file("Cat Cole", caps, "CAT", true);
@@ -351,7 +365,16 @@ fn migration_3_rekeys_stored_candidates() {
     let (owner, web) = pg.provision();
     let ann = add_user(&owner, "Ann Archer", "interviewer");
     let ben = add_user(&owner, "Ben Baker", "interviewer");
+    let lee = add_user(&owner, "Lee Lead", "lead");
     let base = start_server(&web);
+    // Ada's plan (server schema 5): it names her by the identity key.
+    push_plan(
+        &base,
+        &lee,
+        "Lee Lead",
+        "Ada Lovelace",
+        &["Ann Archer", "Ben Baker"],
+    );
     let a = session_file("Ann Archer", "Ada Lovelace", "ANN", true);
     let b = session_file("Ben Baker", "ADA LOVELACE", "BEN", true);
     for (t, f) in [(&ann, &a), (&ben, &b)] {

@@ -312,7 +312,15 @@ fn a_day_offline_arrives_once_when_the_server_is_back() {
     let rep = sync_once(&mut a, &ra).unwrap();
     assert_eq!((rep.pushed.len(), rep.already_there), (0, 0));
 
-    // A colleague who interviewed one of the candidates sees that one only.
+    // A colleague who interviewed one of the candidates, on its plan with
+    // Ann, sees that one only.
+    plan_panel(
+        &url,
+        &owner,
+        "Lee Lead",
+        "Candidate 7",
+        &["Ann Archer", "Ben Baker"],
+    );
     let mut b = open(dir.path(), "ben.db");
     interview(&mut b, "Ben Baker", "Candidate 7", at(600));
     let rep = sync_once(&mut b, &remote(&url, &tb)).unwrap();
@@ -333,8 +341,15 @@ fn two_server_instances_on_one_database_behave_as_one() {
     let s2 = serve_on(&web, free_port());
     let dir = tempfile::tempdir().unwrap();
 
-    // Ann pushes through instance 1; Ben, submitted for the same candidate,
-    // pulls through instance 2 and receives it.
+    // Ann pushes through instance 1; Ben, submitted for the same candidate
+    // (both on its plan), pulls through instance 2 and receives it.
+    plan_panel(
+        &s1.url,
+        &owner,
+        "Lee Lead",
+        "Ada Lovelace",
+        &["Ann Archer", "Ben Baker"],
+    );
     let mut a = open(dir.path(), "ann.db");
     let ida = interview(&mut a, "Ann Archer", "Ada Lovelace", at(0));
     // Ann's second device: a copy of her database before she syncs.

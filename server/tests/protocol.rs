@@ -73,7 +73,30 @@ fn the_wire_format_matches_the_committed_fixtures() {
     let (owner, web) = pg.provision();
     let grace = add_user(&owner, "Grace Hopper", "interviewer");
     let alan = add_user(&owner, "Alan Turing", "interviewer");
+    let lin = add_user(&owner, "Lin Lead", "lead");
     let base = start_server(&web);
+
+    // Interview plans (server schema 5): a lead pushes the candidate's plan
+    // (Grace and Alan interview), so each reads the other once submitted.
+    let plan = fixed_plan();
+    check("plan-push-request.json", &plan.to_json());
+    let plan_bytes = std::fs::read(fixture_dir().join("plan-push-request.json")).unwrap();
+    let r = post(&base, "/v1/plans", Some(&grace), &plan_bytes);
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = post(&base, "/v1/plans", Some(&lin), &plan_bytes);
+    assert_eq!(r.status, 201, "{}", r.body);
+    check("plan-push-response-stored.json", &r.pretty);
+    let r = post(&base, "/v1/plans", Some(&lin), &plan_bytes);
+    assert_eq!(
+        (r.status, r.body["result"].as_str()),
+        (200, Some("unchanged"))
+    );
+    let r = get(&base, "/v1/plans?after=0", Some(&alan));
+    assert_eq!(r.status, 200, "{}", r.body);
+    check("plans-response.json", &r.pretty);
+    let cursor = r.body["cursor"].as_i64().unwrap();
+    let r = get(&base, &format!("/v1/plans?after={cursor}"), Some(&alan));
+    check("plans-response-empty.json", &r.pretty);
 
     let g = fixed_session(
         "Grace Hopper",
@@ -259,6 +282,48 @@ impl Tombstone {
         }
         out
     }
+}
+
+/// A plan with fixed ids and times for "Ada Lovelace" (the candidate id of
+/// `fixed_session(.., 1, ..)`), Grace Hopper and Alan Turing on the first
+/// kit, coordinated by Lin Lead and signed by the key of seed 9.
+fn fixed_plan() -> panelist_core::plan::PlanFile {
+    let mut store = Store::open_in_memory().unwrap();
+    let kit = store.kits().unwrap().into_iter().next().unwrap();
+    let t = Utc.with_ymd_and_hms(2026, 11, 19, 9, 0, 0).unwrap();
+    let id = Uuid::parse_str("019ab000-0000-7000-b000-000000000001").unwrap();
+    let cid = Uuid::parse_str("019ab000-0000-7000-9000-000000000001").unwrap();
+    let plan = store
+        .create_plan(
+            &panelist_core::storage::NewPlan {
+                candidate: "Ada Lovelace".into(),
+                role: "Backend engineer".into(),
+                coordinator: Some("Lin Lead".into()),
+            },
+            id.into(),
+            cid.into(),
+            t,
+        )
+        .unwrap();
+    let mut last = plan;
+    for who in ["Grace Hopper", "Alan Turing"] {
+        last = store
+            .add_plan_member(
+                last.id,
+                &panelist_core::plan::Member {
+                    interviewer: who.into(),
+                    round: 1,
+                    kit: Some(kit.name.clone()),
+                    questions: vec![],
+                    focus: vec![],
+                    at: None,
+                    due: Some(Utc.with_ymd_and_hms(2026, 11, 21, 17, 0, 0).unwrap()),
+                },
+                t,
+            )
+            .unwrap();
+    }
+    panelist_core::plan::PlanFile::signed(last, &Identity::from_seed([9; 32]))
 }
 
 /// [`fixed_session`] as a version-2 file signed by the key of `seed`.

@@ -92,8 +92,17 @@ fn row_level_security_seals_sessions_for_the_servers_own_role() {
     let ta = add_user(&owner, "Ann Archer", "interviewer");
     let tb = add_user(&owner, "Ben Baker", "interviewer");
     let tc = add_user(&owner, "Cat Cole", "interviewer");
-    add_user(&owner, "Lee Lead", "lead");
+    let tl = add_user(&owner, "Lee Lead", "lead");
     let base = start_server(&web);
+    // The lead plans Ada Lovelace's panel (server schema 5: a colleague's
+    // session is read through its candidate's plan only).
+    push_plan(
+        &base,
+        &tl,
+        "Lee Lead",
+        "Ada Lovelace",
+        &["Ann Archer", "Ben Baker", "Cat Cole"],
+    );
 
     let a = session_file("Ann Archer", "Ada Lovelace", "A-secret-note", true);
     let b = session_file("Ben Baker", "Ada Lovelace", "B-secret-note", true);
@@ -124,11 +133,10 @@ fn row_level_security_seals_sessions_for_the_servers_own_role() {
         ["Ann Archer", "Ann Archer", "Ben Baker"]
     );
     assert_eq!(visible_as(&web, Some(idb)), ["Ann Archer", "Ben Baker"]);
-    // The lead reads every submitted session, and no draft.
-    assert_eq!(
-        visible_as(&web, Some(idl)),
-        ["Ann Archer", "Ann Archer", "Ben Baker"]
-    );
+    // The lead reads the submitted sessions of the plan they coordinate,
+    // and no draft; no longer every session (issue 19: A's session of Alan
+    // Turing is in no plan, so A's alone).
+    assert_eq!(visible_as(&web, Some(idl)), ["Ann Archer", "Ben Baker"]);
     // The owner has no policy on sessions: it reads nothing either (its
     // one data step, migration 3's re-keying, lifts FORCE for itself
     // inside the migration's transaction).
@@ -218,14 +226,14 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // Migrating again is a no-op; the schema version is recorded.
     let (ok, out, err) = server_cli(&owner, &["migrate"]);
     assert!(ok, "{err}");
-    assert!(out.contains("up to date (version 4)"), "{out}");
+    assert!(out.contains("up to date (version 5)"), "{out}");
     assert_eq!(
         pg.psql(
             "panelist",
             "SELECT version, name FROM panelist_migrations ORDER BY 1"
         )
         .trim(),
-        "1|0001_sealed_sessions\n2|0002_team_bank\n3|0003_identity_keys_expiry\n4|0004_erasure"
+        "1|0001_sealed_sessions\n2|0002_team_bank\n3|0003_identity_keys_expiry\n4|0004_erasure\n5|0005_plans"
     );
     // Every table forces row-level security and belongs to the owner.
     assert_eq!(
@@ -301,6 +309,17 @@ fn push_and_pull_seal_until_my_submit_then_deliver_older_rows_behind_my_cursor()
     let tl = add_user(&owner, "Lee Lead", "lead");
     let tadmin = add_user(&owner, "Ada Admin", "admin");
     let base = start_server(&web);
+    // The lead's plan and an admin's plan of the same panel (server schema
+    // 5: a colleague's session is read through its candidate's plan).
+    for (token, who) in [(&tl, "Lee Lead"), (&tadmin, "Ada Admin")] {
+        push_plan(
+            &base,
+            token,
+            who,
+            "Ada Lovelace",
+            &["Ann Archer", "Ben Baker", "Cat Cole"],
+        );
+    }
 
     let me = get(&base, "/v1/me", Some(&tc));
     assert_eq!(me.status, 200);
@@ -609,6 +628,12 @@ fn concurrent_pushes_never_slip_behind_a_readers_cursor() {
         .collect();
     let base = start_server(&web);
     let per_writer = 8;
+    // The lead coordinates each candidate's plan (server schema 5).
+    let names: Vec<String> = (0..4).map(|i| format!("Writer {i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    for i in 0..per_writer {
+        push_plan(&base, &lead, "Lee Lead", &format!("Candidate {i}"), &names);
+    }
 
     // The lead pulls in a loop from its cursor while four interviewers push
     // at once; then one last pull. Every session must have arrived, each

@@ -253,6 +253,25 @@ def signed_file(session, key):
     }
 
 
+def signed_plan_file(plan, key):
+    """A plan file (docs/plan-format.md): hashed like a session file's
+    `session` (compact JSON, fields in the documented order), signed over
+    `panelist-plan-file/1\n<content_hash>`."""
+    text = json.dumps(plan, ensure_ascii=False, separators=(",", ":"))
+    h = "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sig = key.sign(b"panelist-plan-file/1\n" + h.encode()).signature
+    return {
+        "format": "panelist-plan",
+        "version": 1,
+        "plan": plan,
+        "content_hash": h,
+        "signature": {
+            "public_key": "ed25519:" + key.verify_key.encode().hex(),
+            "value": sig.hex(),
+        },
+    }
+
+
 def dumps(f):
     return (json.dumps(f, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -463,6 +482,32 @@ def main():
     alan_file = signed_file(alan, alan_key)
     status, r = http("POST", "/v1/sessions", a, dumps(alan_file))
     check(status == 201, f"alan push: {r}")
+
+    # Ada Lovelace's interview plan lists Grace and Alan (server schema 5:
+    # a colleague's session is read through its candidate's plan); an
+    # admin pushes it as its coordinator.
+    plan = {
+        "id": uuid7(int(when.timestamp() * 1000)),
+        "candidate": {"id": cand_id, "name": "Ada Lovelace"},
+        "role": "",
+        "coordinator": "Ada Admin",
+        "created_at": ts(when),
+        "updated_at": ts(when),
+        "members": [
+            {"interviewer": who, "round": 1, "kit": None, "questions": ["rest-api-design"],
+             "focus": [], "at": None, "due": None}
+            for who in ["Grace Hopper", "Alan Turing"]
+        ],
+    }
+    plan_body = dumps(signed_plan_file(plan, SigningKey.generate()))
+    status, r = http("POST", "/v1/plans", g, plan_body)
+    check((status, r["code"]) == (403, "forbidden"), f"interviewer pushes a plan: {r}")
+    status, r = http("POST", "/v1/plans", admin, plan_body)
+    check((status, r["result"], r["id"]) == (201, "stored", plan["id"]), f"plan push: {r}")
+    status, r = http("GET", "/v1/plans?after=0", a)
+    check(status == 200 and [p["plan"]["id"] for p in r["plans"]] == [plan["id"]], f"plans: {r}")
+    status, r = http("GET", "/v1/plans?after=0", b)
+    check(status == 200 and r["plans"] == [], f"bob's plans: {r}")
 
     # Both submitted for Ada Lovelace: each sees both, a page at a time. Bob,
     # who has not interviewed her, sees nothing (sealing).

@@ -28,6 +28,10 @@ const OUTBOX: &str = "
 
 const IS_OWN: &str = "SELECT imported = 0 FROM session WHERE id = ?1";
 
+/// Plans made here (not imported from a coordinator's file), oldest first.
+const OWN_PLANS: &str =
+    "SELECT id, coordinator FROM plan WHERE imported = 0 ORDER BY created_at, id";
+
 const RECORD_PUSH: &str = "
     INSERT INTO sync_push (session_id, revision, content_hash, at, conflict)
     VALUES (?1, ?2, ?3, ?4, ?5)
@@ -64,6 +68,14 @@ impl Store {
                 conflict: r.get(4)?,
             })
         })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The plans made here, with their coordinator: what `sync` pushes for
+    /// a lead or admin (the server takes the ones they coordinate).
+    pub fn own_plans(&self) -> Result<Vec<(crate::ids::PlanId, Option<String>)>> {
+        let mut stmt = self.conn.prepare_cached(OWN_PLANS)?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 

@@ -48,33 +48,41 @@ impl std::fmt::Display for Cursor {
 }
 
 /// The sessions the caller may read, each at its delivery number: for the
-/// caller's own sessions and for sessions visible from the start, its change
-/// number; for a colleague's session unsealed by the caller's submission, the
-/// later of its change number and that submission's. So a submission
-/// delivers the older sessions it unseals after any cursor held before it.
+/// caller's own sessions, its change number; for a colleague's session (read
+/// through a plan, migration 0005), the latest of its change number, the
+/// caller's first submission for the candidate (`unseals`) and the last
+/// change of the candidate's plans the caller sees. Each of those is what
+/// can newly unseal a session, so a session unsealed later is delivered
+/// after any cursor held before it.
 ///
 /// Only rows that can lie after the cursor are looked at (and pass through
 /// the row-level security policies): those changed at or after it (the
-/// `seq` index) and those of candidates the caller's submissions unsealed at
-/// or after it (the candidate index). A row's delivery number is its change
-/// number or its candidate's unseal number, so no row after the cursor is
-/// outside these two sets.
+/// `seq` index), those of candidates the caller's submissions unsealed at
+/// or after it (the candidate index), and those of candidates whose plans
+/// changed at or after it. A row's delivery number is one of those three
+/// numbers, so no row after the cursor is outside these sets.
 const CHANGES: &str = "
     WITH u AS (
         SELECT candidate_key, seq FROM unseals WHERE user_id = panelist_uid()
+    ), p AS (
+        SELECT candidate_key, max(seq) AS seq FROM plans GROUP BY candidate_key
     ), c AS (
         SELECT id FROM sessions WHERE seq >= $1
         UNION
         SELECT s.id FROM sessions s JOIN u ON u.candidate_key = s.candidate_key
         WHERE u.seq >= $1
+        UNION
+        SELECT s.id FROM sessions s JOIN p ON p.candidate_key = s.candidate_key
+        WHERE p.seq >= $1
     )
     SELECT id, document, delivery, author_id FROM (
         SELECT s.id, s.document, s.author_id,
-               CASE WHEN s.author_id = panelist_uid() OR u.seq IS NULL THEN s.seq
-                    ELSE greatest(s.seq, u.seq) END AS delivery
+               CASE WHEN s.author_id = panelist_uid() THEN s.seq
+                    ELSE greatest(s.seq, u.seq, p.seq) END AS delivery
         FROM c
         JOIN sessions s ON s.id = c.id
         LEFT JOIN u ON u.candidate_key = s.candidate_key
+        LEFT JOIN p ON p.candidate_key = s.candidate_key
     ) v
     WHERE (delivery, id) > ($1, $2)
     ORDER BY delivery, id

@@ -31,6 +31,61 @@ pub fn add_user_direct(owner_url: &str, name: &str, role: &str) -> String {
     })
 }
 
+/// Plans `candidate`'s panel of `members` (since server schema 5 a
+/// colleague's session is read only through its candidate's interview
+/// plan): `coordinator` is added directly as a lead, makes the plan on a
+/// fresh machine and pushes it with the core's sync engine, as `panelist
+/// sync` does.
+pub fn plan_panel(
+    base: &str,
+    owner_url: &str,
+    coordinator: &str,
+    candidate: &str,
+    members: &[&str],
+) {
+    let token = add_user_direct(owner_url, coordinator, "lead");
+    let mut store = panelist_core::Store::open_in_memory().unwrap();
+    let now = chrono::Utc::now();
+    let kit = store.kits().unwrap()[0].name.clone();
+    let plan = store
+        .create_plan(
+            &panelist_core::storage::NewPlan {
+                candidate: candidate.into(),
+                role: String::new(),
+                coordinator: Some(coordinator.into()),
+            },
+            uuid::Uuid::now_v7().into(),
+            uuid::Uuid::now_v7().into(),
+            now,
+        )
+        .unwrap();
+    for m in members {
+        store
+            .add_plan_member(
+                plan.id,
+                &panelist_core::plan::Member {
+                    interviewer: m.to_string(),
+                    round: 1,
+                    kit: Some(kit.clone()),
+                    questions: vec![],
+                    focus: vec![],
+                    at: None,
+                    due: None,
+                },
+                now,
+            )
+            .unwrap();
+    }
+    let remote = panelist_core::sync::Remote::new(&panelist_core::sync::RemoteConfig {
+        url: base.into(),
+        token,
+        ca_pem: None,
+    })
+    .unwrap();
+    let report = panelist_core::sync::sync(&mut store, &remote, false, chrono::Utc::now).unwrap();
+    assert_eq!(report.plans.len(), 1, "{report:?}");
+}
+
 impl PgCluster {
     /// The deployment the server expects (see [`PgCluster::provision_with`]),
     /// migrated in process. Returns (owner URL, server URL).

@@ -99,6 +99,11 @@ impl TeamServer {
 
     /// `panelist-server user add NAME --role interviewer`; returns the token.
     fn user(&self, name: &str) -> String {
+        self.user_as(name, "interviewer")
+    }
+
+    /// `panelist-server user add NAME --role ROLE`; returns the token.
+    fn user_as(&self, name: &str, role: &str) -> String {
         let mut c = Command::new(server_binary());
         c.args([
             "--database-url",
@@ -107,7 +112,7 @@ impl TeamServer {
             "add",
             name,
             "--role",
-            "interviewer",
+            role,
         ]);
         run(c, "user add").trim().to_string()
     }
@@ -173,6 +178,41 @@ async fn flow(env: &TestEnv, server: &TeamServer) -> Result<()> {
     // The colleague: interviews with the CLI on their own database, pushes.
     let ben_token = server.user("Ben Baker");
     let grace_token = server.user("Grace Hopper");
+    // A lead plans the candidate's panel with the CLI and syncs it (server
+    // schema 5: a colleague's session is read through its candidate's plan).
+    let lee_token = server.user_as("Lee Lead", "lead");
+    let lee_db = env.dir.path().join("lee-lead.db");
+    panelist_with(
+        &lee_db,
+        &["remote", "set", &server.url],
+        &[("PANELIST_TOKEN", &lee_token)],
+    )?;
+    let plan = panelist(
+        &lee_db,
+        &[
+            "plan",
+            "create",
+            "--candidate",
+            CANDIDATE,
+            "--coordinator",
+            "Lee Lead",
+        ],
+    )?;
+    for who in ["Ben Baker", "Grace Hopper"] {
+        panelist(
+            &lee_db,
+            &[
+                "plan",
+                "add",
+                plan.trim(),
+                "--interviewer",
+                who,
+                "--kit",
+                "backend-fundamentals",
+            ],
+        )?;
+    }
+    panelist(&lee_db, &["sync"])?;
     Colleague {
         interviewer: "Ben Baker",
         candidate: CANDIDATE,

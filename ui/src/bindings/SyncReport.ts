@@ -48,4 +48,9 @@ erased_dropped: number,
  * Own sessions the server refused because their candidate was erased
  * there (410): erased here too.
  */
-erased_on_server: number, };
+erased_on_server: number, 
+/**
+ * Interview plans pushed (a lead's or admin's own) and pulled (the
+ * plans this user is in or coordinates), one line each.
+ */
+plans: Array<string>, };
