@@ -150,6 +150,10 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
     for m in &r.pulled {
         println!("pulled {} — {} — {}", m.candidate, m.interviewer, m.what);
     }
+    // "plan ID for CANDIDATE: pushed | added | updated"
+    for p in &r.plans {
+        println!("{p}");
+    }
     println!(
         "sync with {} as {}: pushed {} (already there {}), pulled {} new and {} updated (already here {})",
         r.server,

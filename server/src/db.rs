@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         "0005_plans",
         include_str!("../migrations/0005_plans.sql"),
     ),
+    (
+        6,
+        "0006_erase_plans",
+        include_str!("../migrations/0006_erase_plans.sql"),
+    ),
 ];
 
 /// How long the serving role's statements, lock waits and idle transactions
@@ -734,6 +739,7 @@ mod tests {
             "f85d0a62b6201ca06269aa85896b2421213c42dcaee08565e3b42d502c8d4eee",
             "47d45416c3fd4b6c77c3bfa8f466837c8799256bf56bf3dd74303f22334c3c2b",
             "4873ae61321c141c313f2d4122765643d8cabe8aee268fa70dc230951ac4e0e4",
+            "4312b337ef9c5793b3801ba7f5864f8ce23ae4aa1b67d75bdeea76a07462425d",
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration");
         for ((version, name, sql), want) in MIGRATIONS.iter().zip(pinned) {

@@ -62,6 +62,15 @@ fn a_server_erasure_reaches_every_client_and_nothing_comes_back() {
         remote(&base, &ben_t),
         remote(&base, &cat_t),
     );
+    // The candidate's panel (sessions are read by the plan's members who
+    // submitted, server schema 5).
+    plan_panel(
+        &base,
+        &owner,
+        "Pia Planner",
+        "Zoë Quetzal",
+        &["Ann Archer", "Ben Baker", "Cat Cole"],
+    );
     let before = Utc::now() - Duration::hours(1);
     interview(&mut ann, "Ann Archer", "Zoë Quetzal", before);
     sync(&mut ann, &ra, false);
@@ -166,6 +175,50 @@ fn only_an_admin_erases_through_the_api_and_the_tombstone_names_nobody() {
     );
 }
 
+/// A plan names the candidate and the panel: an erasure (here an admin's
+/// `POST /v1/erasures`; the command and retention call the same function)
+/// deletes the candidate's plans on the server too, and nobody's plan feed
+/// brings them back.
+#[test]
+fn an_erasure_takes_the_candidates_plans_with_it() {
+    let pgc = PgCluster::start();
+    let (owner, web) = pgc.provision();
+    let base = start_server(&web);
+    let lead_t = add_user(&owner, "Lee Lead", "lead");
+    let ann_t = add_user(&owner, "Ann Archer", "interviewer");
+    let adm_t = add_user(&owner, "Ada Admin", "admin");
+    push_plan(&base, &lead_t, "Lee Lead", "Zoë Quetzal", &["Ann Archer"]);
+    push_plan(&base, &lead_t, "Lee Lead", "Other Person", &["Ann Archer"]);
+    let count = |candidate_like: &str| {
+        pgc.psql(
+            "panelist",
+            &format!("SELECT count(*) FROM plans WHERE document ILIKE '%{candidate_like}%'"),
+        )
+        .trim()
+        .to_string()
+    };
+    assert_eq!(count("Quetzal"), "1");
+    let r = get(&base, "/v1/plans?after=0", Some(&ann_t));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.pretty.contains("Quetzal"), "{}", r.pretty);
+
+    let r = post(
+        &base,
+        "/v1/erasures",
+        Some(&adm_t),
+        br#"{"candidate":"ZOE\u0308 QUETZAL"}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(count("Quetzal"), "0", "the erased candidate's plan is gone");
+    assert_eq!(count("Other Person"), "1", "other plans stay");
+    for t in [&ann_t, &lead_t] {
+        let r = get(&base, "/v1/plans?after=0", Some(t));
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert!(!r.pretty.contains("Quetzal"), "{}", r.pretty);
+        assert!(r.pretty.contains("Other Person"), "{}", r.pretty);
+    }
+}
+
 #[test]
 fn retention_erases_through_the_same_path_and_is_bounded() {
     let pgc = PgCluster::start();
@@ -180,6 +233,8 @@ fn retention_erases_through_the_same_path_and_is_bounded() {
             201
         );
     }
+    // The lead coordinates the recent candidate's panel, so reads its session.
+    push_plan(&base, &lead_t, "Lee Lead", "Recent Person", &["Ann Archer"]);
     // The old candidate's session reached the server ten days ago (set by
     // hand, as a superuser, the stamping trigger held off).
     pgc.psql(

@@ -546,7 +546,11 @@ fn the_cli_coordinator_with_an_open_session_receives_no_colleagues_bytes() {
             ],
         );
     }
-    cli(&ph, &pdb, pt, &["sync"]);
+    let pushed = cli(&ph, &pdb, pt, &["sync"]);
+    assert!(
+        pushed.contains(&format!("plan {plan} for ")) && pushed.contains(": pushed"),
+        "the coordinator's sync says the plan went up: {pushed}"
+    );
     // Pat's own interview, left open.
     let own = cli(
         &ph,
@@ -575,7 +579,11 @@ fn the_cli_coordinator_with_an_open_session_receives_no_colleagues_bytes() {
         (&bh, &bdb, "Ben Baker", "BEN-SECRET-NOTE"),
     ] {
         let t = team.token(who);
-        cli(home, db, t, &["sync"]);
+        let synced = cli(home, db, t, &["sync"]);
+        assert!(
+            synced.contains(&format!("plan {plan} for ")) && synced.contains(": added"),
+            "{who}'s sync says the plan arrived: {synced}"
+        );
         let list = cli(home, db, t, &["plan", "list", "--json"]);
         assert!(list.contains(&plan), "{who} got the plan: {list}");
         let id = cli(
@@ -691,7 +699,7 @@ fn a_schema_3_server_migrates_and_sessions_without_a_plan_stay_their_authors() {
         let mut client = panelist_server::db::connect(&owner).await.unwrap();
         assert_eq!(
             panelist_server::db::migrate(&mut client).await.unwrap(),
-            [5]
+            [4, 5, 6]
         );
     });
     assert_eq!(
