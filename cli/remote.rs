@@ -187,7 +187,7 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
     }
     if r.erased_dropped > 0 {
         println!(
-            "not taken: {} pulled session(s) of erased candidates",
+            "not taken: {} pulled session(s) or plan(s) of erased candidates",
             r.erased_dropped
         );
     }

@@ -93,6 +93,17 @@ fn a_restored_backup_loses_and_duplicates_nothing_and_clients_keep_syncing() {
         tokens.push(token);
     }
 
+    // The lead coordinates both candidates' panels (since server schema 5 a
+    // colleague's session is read through its candidate's plan).
+    for candidate in ["Ada Lovelace", "Alan Turing", "Grace Hopper"] {
+        plan_panel_as(
+            &base,
+            &tokens[2],
+            "Lee Lead",
+            candidate,
+            &["Ann Archer", "Ben Baker"],
+        );
+    }
     // Before the backup: two sessions each, pushed; the lead pulls them.
     let mut written = Vec::new();
     for (db, name) in [(&ann, "Ann Archer"), (&ben, "Ben Baker")] {

@@ -285,6 +285,15 @@ fn a_candidate_erased_here_does_not_come_back_from_the_server() {
         let token = add_user_direct(&owner, name, "interviewer");
         ok_with_token(db, &token, &["remote", "set", &base]);
     }
+    // The candidate's panel: members read each other's sessions after
+    // submitting their own (server schema 5).
+    plan_panel(
+        &base,
+        &owner,
+        "Pia Planner",
+        "Zbigniew Quetzal",
+        &["Ann Archer", "Ben Baker"],
+    );
     let ida = interview(&a, "Zbigniew Quetzal", "Ann Archer", "Quokka-note from Ann");
     finish(&a, &ida);
     ok(&a, &["sync"]);
@@ -364,6 +373,13 @@ fn an_admin_erases_on_the_server_and_every_colleague_follows() {
     let ben = add_user_direct(&owner, "Ben Baker", "interviewer");
     ok_with_token(&a, &ann, &["remote", "set", &base]);
     ok_with_token(&b, &ben, &["remote", "set", &base]);
+    plan_panel(
+        &base,
+        &owner,
+        "Pia Planner",
+        "Zbigniew Quetzal",
+        &["Ann Archer", "Ben Baker"],
+    );
     let ida = interview(&a, "Zbigniew Quetzal", "Ann Archer", "Quokka-note from Ann");
     finish(&a, &ida);
     ok(&a, &["sync"]);

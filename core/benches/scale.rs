@@ -2,6 +2,11 @@
 //!
 //!     cargo bench -p panelist-core --bench scale            # 100,000 sessions
 //!     PANELIST_BENCH_SESSIONS=10000 cargo bench -p panelist-core --bench scale
+//!     PANELIST_BENCH_KEY=raw cargo bench -p panelist-core --bench scale   # encrypted
+//!
+//! `PANELIST_BENCH_KEY`: `plain` (the default), `raw` (SQLCipher with a
+//! random 32-byte key, the OS keyring's case) or `passphrase` (SQLCipher's
+//! key derivation at each open), to measure the cost of encryption at rest.
 //!
 //! A generator builds N sessions through the core (7 questions each, scored,
 //! with notes, submitted): four interviewers per candidate, as other
@@ -21,6 +26,7 @@ use panelist_core::session::{
     SessionFilter, Status,
 };
 use panelist_core::session_file::SessionFile;
+use panelist_core::storage::DbKey;
 use panelist_core::Store;
 use uuid::Uuid;
 
@@ -87,17 +93,29 @@ fn session_list(store: &Store, n: u64) {
     );
 }
 
+/// The key of `PANELIST_BENCH_KEY` (none: plain).
+fn bench_key() -> Option<DbKey> {
+    match std::env::var("PANELIST_BENCH_KEY").as_deref() {
+        Ok("raw") => Some(DbKey::random().unwrap()),
+        Ok("passphrase") => Some(DbKey::Passphrase("a passphrase for the benchmark".into())),
+        Ok("plain") | Err(_) => None,
+        Ok(other) => panic!("PANELIST_BENCH_KEY: plain, raw or passphrase, not {other}"),
+    }
+}
+
 fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    let key = bench_key();
+    let open = |db: &std::path::Path| Store::open_with_key(db, key.as_ref()).unwrap();
     let n: usize = std::env::var("PANELIST_BENCH_SESSIONS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("scale.db");
-    let mut store = Store::open(&db).unwrap();
+    let mut store = open(&db);
     let bank = builtin_bank().unwrap();
     let kits: Vec<(String, Vec<_>)> = bank
         .kits
@@ -182,12 +200,17 @@ fn main() {
     drop(store);
     {
         // Fold the WAL into the file so the size is the database's own.
-        let store = Store::open(&db).unwrap();
+        let store = open(&db);
         store.checkpoint().unwrap();
     }
     let bytes = std::fs::metadata(&db).unwrap().len();
     println!(
-        "# {n} sessions x 7 questions, {candidates} candidates (generated in {generated:.1?})"
+        "# {n} sessions x 7 questions, {candidates} candidates (generated in {generated:.1?}); database {}",
+        match &key {
+            None => "plain",
+            Some(DbKey::Raw(_)) => "encrypted, raw key",
+            Some(DbKey::Passphrase(_)) => "encrypted, passphrase",
+        }
     );
     println!(
         "database size                  {:>10.1} MB   {:>6.0} bytes per session (goal <= 4,096)",
@@ -195,7 +218,7 @@ fn main() {
         bytes as f64 / n as f64
     );
 
-    let store = Store::open(&db).unwrap();
+    let store = open(&db);
     session_list(&store, n as u64);
     let who = name(candidates / 3);
     let (ms, page) = time(20, || {

@@ -360,7 +360,7 @@ pub struct SyncReport {
     pub set_aside: Vec<SetAside>,
     /// What the server's tombstones erased here in this sync.
     pub erased: Erasure,
-    /// Pulled sessions of a candidate erased here, dropped unread.
+    /// Pulled sessions and plans of a candidate erased here, dropped unread.
     #[ts(type = "number")]
     pub erased_dropped: usize,
     /// Own sessions the server refused because their candidate was erased
@@ -594,7 +594,19 @@ fn pull_plans(
             Err(f) => return Err(f.into_error(&remote.url)),
         };
         for value in &page.plans {
-            let outcome = crate::plan::PlanFile::parse(value.get().as_bytes()).and_then(|f| {
+            let parsed = crate::plan::PlanFile::parse(value.get().as_bytes());
+            // A candidate erased here (or by the server) never comes back:
+            // an older plan of theirs is dropped, as an older session is.
+            if let Ok(f) = &parsed {
+                if store
+                    .erased_at(&f.plan.candidate.name)?
+                    .is_some_and(|at| f.plan.created_at <= at)
+                {
+                    report.erased_dropped += 1;
+                    continue;
+                }
+            }
+            let outcome = parsed.and_then(|f| {
                 let opts = ImportOptions {
                     clash: CandidateClash::Ask,
                     new_candidate_id: crate::ids::CandidateId::nil(),

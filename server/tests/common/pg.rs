@@ -44,6 +44,19 @@ pub fn plan_panel(
     members: &[&str],
 ) {
     let token = add_user_direct(owner_url, coordinator, "lead");
+    plan_panel_as(base, &token, coordinator, candidate, members);
+}
+
+/// The same by a coordinator who is already a user (a lead or an admin),
+/// with their token.
+pub fn plan_panel_as(
+    base: &str,
+    token: &str,
+    coordinator: &str,
+    candidate: &str,
+    members: &[&str],
+) {
+    let token = token.to_string();
     let mut store = panelist_core::Store::open_in_memory().unwrap();
     let now = chrono::Utc::now();
     let kit = store.kits().unwrap()[0].name.clone();
@@ -83,7 +96,8 @@ pub fn plan_panel(
     })
     .unwrap();
     let report = panelist_core::sync::sync(&mut store, &remote, false, chrono::Utc::now).unwrap();
-    assert_eq!(report.plans.len(), 1, "{report:?}");
+    let pushed = format!("plan {} for {candidate}: pushed", plan.id);
+    assert!(report.plans.contains(&pushed), "{report:?}");
 }
 
 impl PgCluster {

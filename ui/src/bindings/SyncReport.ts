@@ -41,7 +41,7 @@ set_aside: Array<SetAside>,
  */
 erased: Erasure, 
 /**
- * Pulled sessions of a candidate erased here, dropped unread.
+ * Pulled sessions and plans of a candidate erased here, dropped unread.
  */
 erased_dropped: number, 
 /**
