@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds Panelist's Debian package: the desktop app (/usr/bin/panelist-app,
+# Builds Panelist's Debian package (and, where rpmbuild is installed, an RPM
+# of the same files): the desktop app (/usr/bin/panelist-app,
 # with a desktop entry and icons at the standard sizes) and the `panelist`
 # CLI on PATH, versioned from the workspace's Cargo.toml. Dependencies are
 # worked out from the binaries by dpkg-shlibdeps. The package installs only
@@ -9,7 +10,9 @@
 #
 # --release builds optimised binaries (what a team installs); without it the
 # debug profile is packaged (what the test command installs and smoke-tests,
-# reusing the test build). Prints the path of the .deb on its last line.
+# reusing the test build). The .rpm is built offline by rpmbuild from the
+# same staged tree, its library dependencies found by rpm's own ELF scan.
+# Prints the path of the .deb on its last line.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -82,4 +85,40 @@ mkdir -p "$OUT"
 DEB="$OUT/panelist_${VERSION}_${ARCH}.deb"
 dpkg-deb --root-owner-group --build "$PKG" "$DEB" >/dev/null
 echo "package: $(du -h "$DEB" | cut -f1) ($PROFILE build)"
+
+# The RPM: the same files (everything under usr/ but the .deb's DEBIAN/).
+if command -v rpmbuild >/dev/null; then
+  RPMTOP="$STAGE/rpm"
+  mkdir -p "$RPMTOP/SPECS"
+  cat >"$RPMTOP/SPECS/panelist.spec" <<SPEC
+Name: panelist
+Version: $VERSION
+Release: 1
+Summary: structured interview scoring for interviewers and hiring panels
+License: MIT
+%global debug_package %{nil}
+%global __strip /bin/true
+%global _build_id_links none
+%description
+Panelist scores live interviews against rubrics with anchored levels,
+seals colleagues' scores until yours is submitted, compares a panel and
+writes hiring-committee reports. This package holds the desktop app
+(panelist-app) and the command-line tool (panelist).
+%install
+mkdir -p %{buildroot}
+cp -a "$PKG/usr" %{buildroot}/
+%files
+/usr/bin/panelist-app
+/usr/bin/panelist
+/usr/share/applications/panelist.desktop
+/usr/share/icons/hicolor/*/apps/panelist.png
+%doc /usr/share/doc/panelist/CHANGELOG.md
+%doc /usr/share/doc/panelist/README.md
+SPEC
+  rpmbuild -bb --quiet --define "_topdir $RPMTOP" --define "_rpmdir $OUT" \
+    --define "_build_name_fmt %%{NAME}-%%{VERSION}-%%{RELEASE}.%%{ARCH}.rpm" \
+    "$RPMTOP/SPECS/panelist.spec" >/dev/null
+  RPM="$(ls "$OUT"/panelist-"$VERSION"-1.*.rpm)"
+  echo "package: $(du -h "$RPM" | cut -f1) ($PROFILE build, RPM: $RPM)"
+fi
 echo "$DEB"

@@ -358,6 +358,9 @@ async fn finish_interview(run: &AppRun) -> Result<()> {
             "//button[starts-with(normalize-space(.), 'Wrap-up')]",
         ))
         .wait(Duration::from_secs(10), Duration::from_millis(50))
+        // The shown one: on the last question Next says "Wrap-up →" and the
+        // separate Wrap-up button is hidden.
+        .and_displayed()
         .first()
         .await?
         .click()
