@@ -374,9 +374,21 @@ impl AppRun {
             driver: Some(driver),
             tauri,
         };
-        // The page is ready once the home screen (or a fatal error) shows.
+        // The page is ready once the home screen (or a fatal error) shows,
+        // and has settled: fonts loaded and two frames painted, so a first
+        // click does not land while the first layout is still being made
+        // (on a loaded machine that was seen as "click intercepted").
         run.wait_css("[data-screen]", Duration::from_secs(20))
             .await?;
+        run.d()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 document.fonts.ready.then(() =>
+                   requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+                vec![],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(150)).await;
         Ok(run)
     }
 
