@@ -24,6 +24,19 @@ dpkg-deb --contents "$DEB" | awk '{print $6}' | grep -qx './usr/bin/panelist' ||
 dpkg-deb --contents "$DEB" | awk '{print $6}' | grep -qx './usr/share/applications/panelist.desktop' \
   || fail "the desktop entry is not in the package"
 
+# The RPM beside it (scripts/package.sh builds one where rpmbuild is
+# installed): the same files, and its library dependencies found.
+RPM="$(ls "$(dirname "$DEB")"/panelist-*.rpm 2>/dev/null | head -1 || true)"
+if command -v rpm >/dev/null; then
+  [ -n "$RPM" ] || fail "no .rpm was built although rpmbuild is installed"
+  echo "package-test: $(basename "$RPM"), $(du -h "$RPM" | cut -f1)"
+  for f in /usr/bin/panelist /usr/bin/panelist-app /usr/share/applications/panelist.desktop; do
+    rpm -qpl "$RPM" 2>/dev/null | grep -qx "$f" || fail "$f is not in the RPM"
+  done
+  rpm -qp --requires "$RPM" 2>/dev/null | grep -q '^libwebkit2gtk-4\.1\.so' \
+    || fail "the RPM does not require WebKitGTK"
+fi
+
 removed=0
 remove() { [ "$removed" = 1 ] || $SUDO dpkg -r panelist >/dev/null 2>&1 || true; }
 trap remove EXIT
