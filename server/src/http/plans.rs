@@ -50,25 +50,13 @@ pub fn check_plan_as_fresh_import(
     Ok(file)
 }
 
-pub(super) async fn push_plan(
-    State(st): State<AppState>,
-    Extension(caller): Extension<Caller>,
-    body: Result<Bytes, BytesRejection>,
-) -> ApiResult<Response> {
-    if caller.role == Role::Interviewer {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::Forbidden,
-            format!(
-                "{} is an interviewer: only a lead or an admin pushes interview plans",
-                caller.name
-            ),
-        ));
-    }
-    let body = body.map_err(body_error)?;
-    let mut client = st.pool.get().await?;
-    let tx = client.transaction().await?;
-    act_as(&tx, &caller).await?;
+/// The pushed plan, verified and checked as a fresh machine's import would
+/// (built-in bank plus the newest team bank), and coordinated by the caller.
+async fn checked_plan(
+    tx: &tokio_postgres::Transaction<'_>,
+    caller: &Caller,
+    body: Bytes,
+) -> ApiResult<panelist_core::plan::PlanFile> {
     let team_bank: Option<String> = tx
         .query_opt(
             "SELECT document FROM bank_versions ORDER BY version DESC LIMIT 1",
@@ -98,6 +86,31 @@ pub(super) async fn push_plan(
             ));
         }
     }
+    Ok(file)
+}
+
+pub(super) async fn push_plan(
+    State(st): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    if caller.role == Role::Interviewer {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden,
+            format!(
+                "{} is an interviewer: only a lead or an admin pushes interview plans",
+                caller.name
+            ),
+        ));
+    }
+    let body = body.map_err(body_error)?;
+    let mut client = st.pool.get().await?;
+    let tx = client.transaction().await?;
+    act_as(&tx, &caller).await?;
+    let file = checked_plan(&tx, &caller, body).await?;
+    let p = &file.plan;
+    let id: Uuid = p.id.0;
     // The signing installation is registered under the caller, as a
     // session's is at its first push.
     tx.execute(
