@@ -169,19 +169,7 @@ pub(super) async fn changes(
     }
     // The installation keys of the page's interviewers, so a reader trusts
     // a colleague's second installation (docs/sync-protocol.md, "Keys").
-    let keys = tx
-        .query(
-            "SELECT name, public_key FROM installation_keys WHERE user_id = ANY($1)
-             ORDER BY user_id, first_seen, public_key",
-            &[&authors],
-        )
-        .await?
-        .iter()
-        .map(|r| InstallationKey {
-            interviewer: r.get(0),
-            public_key: r.get(1),
-        })
-        .collect();
+    let keys = installation_keys(&tx, &authors).await?;
     tx.commit().await?;
     st.metrics.pulls.inc();
     st.metrics.pulled_sessions.inc_by(sessions.len() as u64);
@@ -199,4 +187,26 @@ pub(super) async fn changes(
 pub(super) fn stored_json(document: String) -> ApiResult<Box<RawValue>> {
     RawValue::from_string(document.trim_end().to_string())
         .map_err(|e| ApiError::internal(format!("stored document: {e}")))
+}
+
+/// The installation keys the server registered for `users`, in a stable
+/// order: sent with a page of sessions (their authors) or of plans (their
+/// coordinators), so a reader trusts a colleague's second installation.
+pub(super) async fn installation_keys(
+    tx: &tokio_postgres::Transaction<'_>,
+    users: &[i64],
+) -> Result<Vec<InstallationKey>, tokio_postgres::Error> {
+    Ok(tx
+        .query(
+            "SELECT name, public_key FROM installation_keys WHERE user_id = ANY($1)
+             ORDER BY user_id, first_seen, public_key",
+            &[&users],
+        )
+        .await?
+        .iter()
+        .map(|r| InstallationKey {
+            interviewer: r.get(0),
+            public_key: r.get(1),
+        })
+        .collect())
 }

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::auth::{act_as, Caller};
 use super::changes::stored_json;
 use super::errors::{body_error, ApiError, ApiResult};
-use super::{AppState, ErrorCode, InstallationKey, PushOutcome, Role, PROTOCOL_VERSION};
+use super::{AppState, ErrorCode, PushOutcome, Role, PROTOCOL_VERSION};
 
 /// The most plans one answer of `GET /v1/plans` holds; `more` plans wait
 /// for the next call (the client calls until the cursor stops moving).
@@ -249,19 +249,7 @@ pub(super) async fn plans(
             coordinators.push(c);
         }
     }
-    let keys = tx
-        .query(
-            "SELECT name, public_key FROM installation_keys WHERE user_id = ANY($1)
-             ORDER BY user_id, first_seen, public_key",
-            &[&coordinators],
-        )
-        .await?
-        .iter()
-        .map(|r| InstallationKey {
-            interviewer: r.get(0),
-            public_key: r.get(1),
-        })
-        .collect();
+    let keys = super::changes::installation_keys(&tx, &coordinators).await?;
     tx.commit().await?;
     Ok(Json(Plans {
         protocol: PROTOCOL_VERSION,

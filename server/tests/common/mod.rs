@@ -145,38 +145,8 @@ pub fn push_plan(
     candidate: &str,
     members: &[&str],
 ) -> panelist_core::plan::PlanFile {
-    let mut store = Store::open_in_memory().unwrap();
     let t = Utc.with_ymd_and_hms(2026, 11, 19, 9, 0, 0).unwrap();
-    let kit = store.kits().unwrap()[0].name.clone();
-    let plan = store
-        .create_plan(
-            &panelist_core::storage::NewPlan {
-                candidate: candidate.into(),
-                role: "Backend engineer".into(),
-                coordinator: Some(coordinator.into()),
-            },
-            Uuid::now_v7().into(),
-            Uuid::now_v7().into(),
-            t,
-        )
-        .unwrap();
-    for m in members {
-        store
-            .add_plan_member(
-                plan.id,
-                &panelist_core::plan::Member {
-                    interviewer: m.to_string(),
-                    round: 1,
-                    kit: Some(kit.clone()),
-                    questions: vec![],
-                    focus: vec![],
-                    at: None,
-                    due: None,
-                },
-                t,
-            )
-            .unwrap();
-    }
+    let (store, plan) = planned(coordinator, candidate, "Backend engineer", members, t);
     let file = store.plan_file(plan.id).unwrap();
     let r = post(base, "/v1/plans", Some(token), file.to_json().as_bytes());
     assert_eq!(r.status, 201, "{}", r.body);

@@ -47,29 +47,27 @@ pub fn plan_panel(
     plan_panel_as(base, &token, coordinator, candidate, members);
 }
 
-/// The same by a coordinator who is already a user (a lead or an admin),
-/// with their token.
-pub fn plan_panel_as(
-    base: &str,
-    token: &str,
+/// A fresh machine of `coordinator` holding one plan for `candidate`, each of
+/// `members` on the first kit, made at `at` (not pushed).
+pub fn planned(
     coordinator: &str,
     candidate: &str,
+    role: &str,
     members: &[&str],
-) {
-    let token = token.to_string();
+    at: chrono::DateTime<chrono::Utc>,
+) -> (panelist_core::Store, panelist_core::plan::Plan) {
     let mut store = panelist_core::Store::open_in_memory().unwrap();
-    let now = chrono::Utc::now();
     let kit = store.kits().unwrap()[0].name.clone();
     let plan = store
         .create_plan(
             &panelist_core::storage::NewPlan {
                 candidate: candidate.into(),
-                role: String::new(),
+                role: role.into(),
                 coordinator: Some(coordinator.into()),
             },
             uuid::Uuid::now_v7().into(),
             uuid::Uuid::now_v7().into(),
-            now,
+            at,
         )
         .unwrap();
     for m in members {
@@ -85,10 +83,24 @@ pub fn plan_panel_as(
                     at: None,
                     due: None,
                 },
-                now,
+                at,
             )
             .unwrap();
     }
+    (store, plan)
+}
+
+/// The same by a coordinator who is already a user (a lead or an admin),
+/// with their token.
+pub fn plan_panel_as(
+    base: &str,
+    token: &str,
+    coordinator: &str,
+    candidate: &str,
+    members: &[&str],
+) {
+    let token = token.to_string();
+    let (mut store, plan) = planned(coordinator, candidate, "", members, chrono::Utc::now());
     let remote = panelist_core::sync::Remote::new(&panelist_core::sync::RemoteConfig {
         url: base.into(),
         token,
