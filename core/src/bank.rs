@@ -358,13 +358,15 @@ fn slug_id(path: &str, id: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::invalid(format!(
-            "bank file at {path}.id: {id:?} is not a valid id (lowercase letters, digits and dashes)"
+            "bank file at {path}.id: {}",
+            not_a_slug(id)
         )))
     }
 }
 
-fn non_empty(path: &str, value: &str) -> Result<()> {
-    at(path, validate::not_blank(value))
+/// Why `id` is refused as a record's id in a bank file.
+fn not_a_slug(id: &str) -> String {
+    format!("{id:?} is not a valid id (lowercase letters, digits and dashes)")
 }
 
 /// A check from [`crate::validate`] at a bank file's field path.
@@ -381,7 +383,7 @@ fn field(path: impl Into<String>, c: validate::Check) -> std::result::Result<(),
 }
 
 /// The text and list rules of a question, shared by bank files, authoring
-/// and session snapshots.
+/// and session snapshots: the first of [`problems::question_text_problems`].
 fn check_question_text(
     prompt: &str,
     minutes: u32,
@@ -389,32 +391,19 @@ fn check_question_text(
     follow_ups: &[String],
     sources: &[String],
 ) -> std::result::Result<(), FieldError> {
-    field("prompt", validate::question_text(prompt))?;
-    field("minutes", validate::minutes(minutes))?;
-    for (name, list, required) in [
-        ("look_fors", look_fors, true),
-        ("follow_ups", follow_ups, true),
-        ("sources", sources, false),
-    ] {
-        field(name, validate::list_len(list.len()))?;
-        for (j, item) in list.iter().enumerate() {
-            let c = if required {
-                validate::question_text(item)
-            } else {
-                validate::text(item, validate::QUESTION_TEXT_CHARS)
-            };
-            field(format!("{name}[{j}]"), c)?;
-        }
-    }
-    Ok(())
+    let mut p = Problems::default();
+    problems::question_text_problems(&mut p, prompt, minutes, look_fors, follow_ups, sources);
+    p.first().cloned().map_or(Ok(()), Err)
 }
 
-/// One level of a rubric: its value in range, a label on one line and an
-/// anchor. The field path is relative to the level.
+/// One level of a rubric: the first of [`problems::level_problems`], with
+/// the field path relative to the level.
 fn check_level(value: i64, label: &str, anchor: &str) -> std::result::Result<(), FieldError> {
-    field("value", validate::level_value(value))?;
-    field("label", validate::label(label))?;
-    field("anchor", validate::question_text(anchor))
+    let mut p = Problems::default();
+    problems::level_problems(&mut p, "", value, label, anchor);
+    p.first()
+        .map(|(f, m)| (f.trim_start_matches('.').to_string(), m.clone()))
+        .map_or(Ok(()), Err)
 }
 
 /// Every rule of a complete question (a session's snapshot of one): what a
@@ -459,6 +448,8 @@ pub fn check_kit_fields(k: &Kit) -> std::result::Result<(), FieldError> {
 }
 
 mod file;
+pub mod problems;
+pub use problems::{FieldProblem, Problems};
 
 /// The built-in bank, parsed and validated.
 pub fn builtin_bank() -> Result<ValidBank> {

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use chrono::Utc;
 use panelist_core::bank::{
-    BankCompetency, BankKit, BankQuestion, Competency, Kit, QuestionDoc, QuestionRevision,
-    RevisionChanges, MAX_BANK_BYTES,
+    BankCompetency, BankKit, BankQuestion, Competency, Kit, QuestionDoc, QuestionDraft,
+    QuestionRevision, RevisionChanges, MAX_BANK_BYTES,
 };
 use panelist_core::storage::{BankImportReport, BankPhase, BankProgress};
 use panelist_core::{Error, SessionId};
@@ -86,6 +86,16 @@ pub async fn save_question(
     let now = Utc::now();
     db.run(move |s| s.save_question(&question, create, now))
         .await
+}
+
+/// The editor's check while the author types: every broken rule of the
+/// question at once, and an id made from the prompt for a new one.
+pub async fn question_draft(
+    db: State<'_, Db>,
+    question: QuestionDoc,
+    create: bool,
+) -> IpcResult<QuestionDraft> {
+    db.run(move |s| s.question_draft(&question, create)).await
 }
 
 pub async fn set_question_retired(db: State<'_, Db>, id: String, retired: bool) -> IpcResult<()> {

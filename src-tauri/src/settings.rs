@@ -14,7 +14,10 @@ use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
 
-use crate::commands::save_target;
+use panelist_core::storage::Erasure;
+use panelist_core::validate;
+
+use crate::commands::{save_target, INTERVIEWER_KEY};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::Db;
 use crate::team::Team;
@@ -113,4 +116,59 @@ async fn restore_source(app: &AppHandle) -> IpcResult<Option<PathBuf>> {
                 .map_err(|e| IpcError::new(ErrorCode::Io, e.to_string()))
         })
         .transpose()
+}
+
+/// What Settings shows of this computer's preferences: the name used for
+/// "My interviews" and new interviews, and the retention period.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Preferences {
+    pub your_name: Option<String>,
+    pub retention_days: Option<u32>,
+}
+
+pub async fn preferences(db: State<'_, Db>) -> IpcResult<Preferences> {
+    db.run(|s| {
+        Ok(Preferences {
+            your_name: s.setting(INTERVIEWER_KEY)?.filter(|n| !n.is_empty()),
+            retention_days: s.retention_days()?,
+        })
+    })
+    .await
+}
+
+/// Sets the name this computer's interviewer goes by (checked as every
+/// person's name is); returns it as stored (trimmed).
+pub async fn set_your_name(db: State<'_, Db>, name: String) -> IpcResult<String> {
+    let name = name.trim().to_string();
+    validate::person_name(&name)
+        .map_err(|m| IpcError::new(ErrorCode::Invalid, format!("your name: {m}")))?;
+    db.run(move |s| {
+        s.set_setting(INTERVIEWER_KEY, &name)?;
+        Ok(name)
+    })
+    .await
+}
+
+/// The retention period after a change, and what applying it erased.
+#[derive(Debug, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct Retention {
+    pub days: Option<u32>,
+    pub erased: Erasure,
+}
+
+/// Sets (`Some`) or turns off (`None`) the retention period and applies it
+/// at once, as `panelist retention --days N --apply` does: candidates whose
+/// last session is older are erased down to the bytes.
+pub async fn set_retention(db: State<'_, Db>, days: Option<u32>) -> IpcResult<Retention> {
+    db.run(move |s| {
+        s.set_retention_days(days)?;
+        let erased = s.apply_retention(Utc::now(), uuid::Uuid::now_v7)?;
+        Ok(Retention {
+            days: s.retention_days()?,
+            erased,
+        })
+    })
+    .await
 }

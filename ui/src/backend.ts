@@ -52,6 +52,9 @@ import type { NewPlan } from "./bindings/NewPlan";
 import type { Plan } from "./bindings/Plan";
 import type { PlanSummary } from "./bindings/PlanSummary";
 import type { PlanView } from "./bindings/PlanView";
+import type { Preferences } from "./bindings/Preferences";
+import type { QuestionDraft } from "./bindings/QuestionDraft";
+import type { Retention } from "./bindings/Retention";
 
 /** What a drag over the window is doing. */
 export type DropEvent = { type: "over" } | { type: "leave" } | { type: "drop"; paths: string[] };
@@ -250,6 +253,14 @@ export interface Backend {
    * null when cancelled. Refused, changing nothing, when no key opens it.
    */
   restoreDatabase(): Promise<Encryption | null>;
+  /** Every broken rule of a question being written, and an id made from its prompt (new questions). */
+  questionDraft(question: QuestionDoc, create: boolean): Promise<QuestionDraft>;
+  /** Settings: the name this computer's interviewer goes by, and the retention period. */
+  preferences(): Promise<Preferences>;
+  /** Sets the name (checked as every person's name is); resolves to it as stored. */
+  setYourName(name: string): Promise<string>;
+  /** Sets (days) or turns off (null) the retention period and applies it at once. */
+  setRetention(days: number | null): Promise<Retention>;
   /** Each change of the sync status (the background sync's event). */
   onSyncStatus(handler: (status: SyncStatus) => void): Promise<() => void>;
   /** How far a bank file import has got (reading, checking, saving). */
@@ -320,6 +331,10 @@ export const backend: Backend = {
   setPassphrase: (passphrase) => ipc.setPassphrase(passphrase),
   backupDatabase: () => ipc.backupDatabase(),
   restoreDatabase: () => ipc.restoreDatabase(),
+  questionDraft: (question, create) => ipc.questionDraft(question, create),
+  preferences: () => ipc.preferences(),
+  setYourName: (name) => ipc.setYourName(name),
+  setRetention: (days) => ipc.setRetention(days),
   async onSyncStatus(handler) {
     return listen<SyncStatus>("panelist://sync", (event) => handler(event.payload));
   },

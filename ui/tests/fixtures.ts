@@ -22,6 +22,10 @@ import type { SessionCursor } from "../src/bindings/SessionCursor";
 import type { SessionPage } from "../src/bindings/SessionPage";
 import type { SessionFilter } from "../src/bindings/SessionFilter";
 import type { SessionSummary } from "../src/bindings/SessionSummary";
+import type { Preferences } from "../src/bindings/Preferences";
+import type { QuestionDoc } from "../src/bindings/QuestionDoc";
+import type { QuestionDraft } from "../src/bindings/QuestionDraft";
+import type { Retention } from "../src/bindings/Retention";
 import { isTransient } from "../src/backend";
 import { SaveQueue } from "../src/saver";
 
@@ -200,6 +204,16 @@ export function fakeBackend(s: SessionView) {
     setPassphrase: vi.fn(async (_p: string): Promise<Encryption> => "passphrase"),
     backupDatabase: vi.fn(async (): Promise<string | null> => "/tmp/backup.db"),
     restoreDatabase: vi.fn(async (): Promise<Encryption | null> => "keyring"),
+    questionDraft: vi.fn(async (_q: QuestionDoc, create: boolean): Promise<QuestionDraft> => ({
+      problems: [],
+      suggested_id: create ? "made-from-the-prompt" : null,
+    })),
+    preferences: vi.fn(async (): Promise<Preferences> => ({ your_name: "Grace", retention_days: null })),
+    setYourName: vi.fn(async (name: string) => name.trim()),
+    setRetention: vi.fn(async (days: number | null): Promise<Retention> => ({
+      days,
+      erased: { candidates: 0, sessions: 0 },
+    })),
     onSyncStatus: vi.fn(async (_h: (s: SyncStatus) => void) => () => undefined),
     onBankImportProgress: vi.fn(async (_h: (p: BankProgress) => void) => () => undefined),
     onFileDrop: vi.fn(async () => () => undefined),

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionSummary } from "../src/bindings/SessionSummary";
 import { BackendError } from "../src/backend";
+import { menuButtonOf } from "../src/menu";
 import { homeScreen, importErrorText } from "../src/screens/home";
 import { fakeBackend, fakeCtx, page, session } from "./fixtures";
 
@@ -106,7 +107,7 @@ describe("home lifecycle", () => {
     expect(document.activeElement).toBe($("button.session-row[data-session='2']"));
   });
 
-  it("cancelling a delete changes nothing and returns focus to its button", async () => {
+  it("cancelling a delete changes nothing and returns focus to the menu that held it", async () => {
     const { backend } = await mount();
     $("button.delete-btn[data-session='3']").click();
     await settle();
@@ -114,7 +115,7 @@ describe("home lifecycle", () => {
     button("Cancel", $("dialog[open]")).click();
     await settle();
     expect(backend.deleteSession).not.toHaveBeenCalled();
-    expect(document.activeElement).toBe($("button.delete-btn[data-session='3']"));
+    expect(document.activeElement).toBe(menuButtonOf($("button.delete-btn[data-session='3']")));
   });
 
   it("erases a candidate after a confirmation naming the candidate and their sessions", async () => {

@@ -143,41 +143,65 @@ fn list_diff(out: &mut Vec<FieldChange>, name: &str, a: &[String], b: &[String])
 /// with the same rules as a question in a bank file. Levels must be on the
 /// bank scale (the default 1–4); labels may be the scale's or the author's.
 /// Errors name the field as `<path>: <message>` (`levels[1].anchor: must not
-/// be empty`); see [`field_of`].
+/// be empty`); see [`field_of`]. The error is the first of
+/// [`question_problems`].
 pub fn check_question(doc: &QuestionDoc, known: &KnownIds) -> Result<Question> {
+    let p = question_problems(doc, known);
+    if let Some((f, m)) = p.first() {
+        return Err(Error::invalid(format!("{f}: {m}")));
+    }
     let scale = default_scale();
+    let labels: HashMap<i64, &str> = scale.iter().map(|l| (l.value, l.label.as_str())).collect();
+    Ok(doc.resolved(&labels))
+}
+
+/// Every broken rule of a question written by hand, at most one per field,
+/// in the order [`check_question`] checks them: what the question editor
+/// shows beside its fields, all at once.
+pub fn question_problems(doc: &QuestionDoc, known: &KnownIds) -> Problems {
+    let scale = default_scale();
+    let mut p = Problems::default();
+    if doc.id.is_empty() {
+        p.push("id", "needs an id (Panelist makes one from the prompt)");
+    }
     for (j, l) in doc.levels.iter().enumerate() {
         if !scale.iter().any(|s| s.value == l.value) {
             let allowed: Vec<String> = scale.iter().map(|s| s.value.to_string()).collect();
-            return Err(Error::invalid(format!(
-                "levels[{j}].value: {} is not on the scale ({})",
-                l.value,
-                allowed.join(", ")
-            )));
+            p.push(
+                &format!("levels[{j}].value"),
+                format!("{} is not on the scale ({})", l.value, allowed.join(", ")),
+            );
         }
     }
-    let file = BankFile {
-        format: BANK_FORMAT.to_string(),
-        version: BANK_VERSION,
-        scale: None,
-        competencies: Vec::new(),
-        questions: vec![QuestionDoc {
-            retired: false,
-            ..doc.clone()
-        }],
-        kits: Vec::new(),
-    };
-    let mut known = known.clone();
-    known.questions.remove(&doc.id);
-    let valid = file.validate(&known).map_err(|e| match e {
-        Error::Invalid(m) => Error::Invalid(
-            m.strip_prefix("bank file at questions[0].")
-                .map(str::to_string)
-                .unwrap_or(m),
-        ),
-        other => other,
-    })?;
-    Ok(valid.questions.into_iter().next().expect("one question"))
+    let labels: HashMap<i64, &str> = scale.iter().map(|l| (l.value, l.label.as_str())).collect();
+    doc.problems(&mut p, &known.competencies, &scale, &labels);
+    p
+}
+
+/// An id for a new question made from its prompt: the first words as a
+/// slug (at most 40 characters, cut at a word), made unique against
+/// `taken` with `-2`, `-3`, …; `None` when the prompt has no letter or
+/// digit in ASCII.
+pub fn question_id_from(prompt: &str, taken: &BTreeSet<String>) -> Option<String> {
+    let full = slug_of(prompt)?;
+    let mut id = String::new();
+    for word in full.split('-') {
+        if !id.is_empty() && id.len() + 1 + word.len() > 40 {
+            break;
+        }
+        if !id.is_empty() {
+            id.push('-');
+        }
+        id.push_str(word);
+    }
+    id.truncate(40);
+    let id = id.trim_end_matches('-').to_string();
+    if !taken.contains(&id) {
+        return Some(id);
+    }
+    (2..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|c| !taken.contains(c))
 }
 
 /// A competency written by hand, checked as in a bank file.
@@ -235,10 +259,17 @@ impl QuestionDoc {
 }
 
 /// A kit id made from its name: lowercase ASCII letters and digits joined by
-/// single dashes, at most 60 characters; `None` when nothing is left.
+/// single dashes, at most 60 characters; `None` when nothing is left. Each
+/// character is first folded to ASCII as names are (`text::loose_fold`):
+/// "Qué" is "que", not "qu".
 pub fn slug_of(name: &str) -> Option<String> {
     let mut id = String::new();
-    for ch in name.chars() {
+    let folded = name.chars().flat_map(|c| {
+        crate::text::loose_fold(c, false)
+            .chars()
+            .collect::<Vec<_>>()
+    });
+    for ch in folded {
         let c = ch.to_ascii_lowercase();
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             id.push(c);
@@ -251,4 +282,13 @@ pub fn slug_of(name: &str) -> Option<String> {
     }
     let id = id.trim_end_matches('-').to_string();
     (!id.is_empty()).then_some(id)
+}
+
+/// The question editor's view of a question being written: every broken
+/// rule, and for a new question an id made from its prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct QuestionDraft {
+    pub problems: Vec<FieldProblem>,
+    pub suggested_id: Option<String>,
 }

@@ -175,7 +175,8 @@ impl BankFile {
 
 impl QuestionDoc {
     /// Checks one question of a bank file at `path` (`questions[3]`) against
-    /// the file's competencies and scale, and resolves its labels.
+    /// the file's competencies and scale, and resolves its labels. The error
+    /// is the first of [`QuestionDoc::problems`].
     fn check(
         &self,
         path: &str,
@@ -183,70 +184,88 @@ impl QuestionDoc {
         scale: &[ScaleLevel],
         labels: &HashMap<i64, &str>,
     ) -> Result<Question> {
-        slug_id(path, &self.id)?;
-        non_empty(&format!("{path}.prompt"), &self.prompt)?;
+        let mut p = Problems::under(path);
+        self.problems(&mut p, competency_ids, scale, labels);
+        if let Some((f, m)) = p.first() {
+            return Err(Error::invalid(format!("bank file at {f}: {m}")));
+        }
+        Ok(self.resolved(labels))
+    }
+
+    /// Every broken rule of this question, in the order of the format's
+    /// rules (docs/bank-format.md), at most one per field.
+    pub(super) fn problems(
+        &self,
+        p: &mut Problems,
+        competency_ids: &BTreeSet<String>,
+        scale: &[ScaleLevel],
+        labels: &HashMap<i64, &str>,
+    ) {
+        if !is_slug(&self.id) {
+            p.push("id", not_a_slug(&self.id));
+        }
+        p.check("prompt", validate::not_blank(&self.prompt));
         if !competency_ids.contains(&self.competency) {
             let list: Vec<&str> = competency_ids.iter().map(String::as_str).collect();
-            return Err(Error::invalid(format!(
-                "bank file at {path}.competency: unknown competency {:?} (known: {})",
-                self.competency,
-                list.join(", ")
-            )));
+            p.push(
+                "competency",
+                format!(
+                    "unknown competency {:?} (known: {})",
+                    self.competency,
+                    list.join(", ")
+                ),
+            );
         }
-        check_question_text(
+        problems::question_text_problems(
+            p,
             &self.prompt,
             self.minutes,
             &self.look_fors,
             &self.follow_ups,
             &self.sources,
-        )
-        .map_err(|(f, m)| Error::invalid(format!("bank file at {path}.{f}: {m}")))?;
-        at(
-            &format!("{path}.levels"),
-            validate::level_count(self.levels.len()),
-        )?;
-        let mut levels = Vec::with_capacity(self.levels.len());
+        );
+        p.check("levels", validate::level_count(self.levels.len()));
         let mut seen_values = BTreeSet::new();
         for (j, l) in self.levels.iter().enumerate() {
-            let lpath = format!("{path}.levels[{j}]");
-            at(&format!("{lpath}.value"), validate::level_value(l.value))?;
+            let lpath = format!("levels[{j}]");
+            let value = format!("{lpath}.value");
+            if !p.check(&value, validate::level_value(l.value)) {
+                continue;
+            }
             // A level that names its own label defines its own point (an
             // exported bank writes labels on every level, so any scale
             // round-trips); one without a label must be on the scale.
-            let scale_label = match (labels.get(&l.value), &l.label) {
-                (Some(label), _) => Some(*label),
-                (None, Some(_)) => None,
-                (None, None) => {
-                    let allowed: Vec<String> = scale.iter().map(|s| s.value.to_string()).collect();
-                    return Err(Error::invalid(format!(
-                        "bank file at {lpath}.value: {} is not on the scale ({})",
-                        l.value,
-                        allowed.join(", ")
-                    )));
-                }
-            };
-            if !seen_values.insert(l.value) {
-                return Err(Error::invalid(format!(
-                    "bank file at {lpath}.value: level {} appears twice",
-                    l.value
-                )));
+            if !labels.contains_key(&l.value) && l.label.is_none() {
+                let allowed: Vec<String> = scale.iter().map(|s| s.value.to_string()).collect();
+                p.push(
+                    &value,
+                    format!("{} is not on the scale ({})", l.value, allowed.join(", ")),
+                );
+                continue;
             }
-            non_empty(&format!("{lpath}.anchor"), &l.anchor)?;
-            let label = l
-                .label
-                .clone()
-                .or(scale_label.map(str::to_string))
-                .unwrap_or_default();
-            check_level(l.value, &label, &l.anchor)
-                .map_err(|(f, m)| Error::invalid(format!("bank file at {lpath}.{f}: {m}")))?;
-            levels.push(Level {
-                value: l.value,
-                label,
-                anchor: l.anchor.clone(),
-            });
+            if !seen_values.insert(l.value) {
+                p.push(&value, format!("level {} appears twice", l.value));
+                continue;
+            }
+            p.check(&format!("{lpath}.anchor"), validate::not_blank(&l.anchor));
+            problems::level_problems(p, &lpath, l.value, &label_of(l, labels), &l.anchor);
         }
+    }
+
+    /// The question with every level's label resolved from the scale: only
+    /// for a question without problems.
+    pub(super) fn resolved(&self, labels: &HashMap<i64, &str>) -> Question {
+        let mut levels: Vec<Level> = self
+            .levels
+            .iter()
+            .map(|l| Level {
+                value: l.value,
+                label: label_of(l, labels),
+                anchor: l.anchor.clone(),
+            })
+            .collect();
         levels.sort_by_key(|l| l.value);
-        Ok(Question {
+        Question {
             id: self.id.clone(),
             prompt: self.prompt.clone(),
             competency: self.competency.clone(),
@@ -257,6 +276,14 @@ impl QuestionDoc {
             follow_ups: self.follow_ups.clone(),
             rubric: Rubric { levels },
             sources: self.sources.clone(),
-        })
+        }
     }
+}
+
+/// A level's own label, else the scale's label for its value.
+fn label_of(l: &LevelDoc, labels: &HashMap<i64, &str>) -> String {
+    l.label
+        .clone()
+        .or_else(|| labels.get(&l.value).map(|s| s.to_string()))
+        .unwrap_or_default()
 }

@@ -17,6 +17,7 @@ use crate::bank::{
 use crate::error::{Error, Result};
 use crate::text;
 
+mod authoring;
 mod kits;
 use kits::*;
 
@@ -281,30 +282,7 @@ impl Store {
         create: bool,
         now: DateTime<Utc>,
     ) -> Result<BankQuestion> {
-        let known = self.known_ids()?;
-        let exists = known.questions.contains(&doc.id);
-        if create && exists {
-            return Err(Error::invalid(format!(
-                "id: a question with id {:?} already exists",
-                doc.id
-            )));
-        }
-        if !create && !exists {
-            return Err(Error::NotFound(format!(
-                "no question with id {:?} in the bank",
-                doc.id
-            )));
-        }
-        // New questions may use only competencies in use; an edit may keep
-        // the (since retired) competency the question already has.
-        let mut active: BTreeSet<String> = self.competencies()?.into_iter().map(|c| c.id).collect();
-        if !create {
-            active.insert(self.question(&doc.id)?.competency);
-        }
-        let known = KnownIds {
-            competencies: active,
-            ..known
-        };
+        let known = self.authoring_known(doc, create)?;
         let q = bank::check_question(doc, &known)?;
         let now = now.to_rfc3339_opts(SecondsFormat::Millis, true);
         self.write(|tx| store_question(tx, &q, &now).map(|_| ()))?;

@@ -251,6 +251,12 @@ async fn screens(
 
     // The erase confirmation on Home.
     home(run).await?;
+    // Erase sits in the candidate's More menu.
+    run.el("button[aria-label='More actions for Noor Haddad']")
+        .await?
+        .click()
+        .await?;
+    check(run, "home-more-menu", width, None, &mut out).await?;
     run.el("button[aria-label='Erase Noor Haddad']")
         .await?
         .click()

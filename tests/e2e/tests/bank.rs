@@ -255,9 +255,9 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     shot(run, "kits").await?;
     a11y(run, "kits").await?;
     set(run, "Kit name", "E2E kit").await?;
-    input(run, "First question")
-        .await?
-        .find(By::Css(format!("option[value='{QID}']")))
+    // The searchable picker: a word of the id finds the question.
+    set(run, "Search: first question", QID).await?;
+    run.el(&format!(".bank-kit-new input[type=radio][value='{QID}']"))
         .await?
         .click()
         .await?;

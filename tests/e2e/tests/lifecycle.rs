@@ -97,6 +97,14 @@ async fn flow(env: &TestEnv) -> Result<()> {
 }
 
 async fn delete(run: &AppRun, session: &str) -> Result<()> {
+    // Delete sits in the row's More menu.
+    run.d()
+        .find(By::XPath(format!(
+            "//button[contains(@class,'delete-btn') and @data-session='{session}']/ancestor::div[contains(@class,'more')]/button[contains(@class,'more-btn')]"
+        )))
+        .await?
+        .click()
+        .await?;
     run.el(&format!("button.delete-btn[data-session='{session}']"))
         .await?
         .click()

@@ -24,11 +24,14 @@ import type { Plan } from "./Plan";
 import type { PlanId } from "./PlanId";
 import type { PlanSummary } from "./PlanSummary";
 import type { PlanView } from "./PlanView";
+import type { Preferences } from "./Preferences";
 import type { QuestionDoc } from "./QuestionDoc";
+import type { QuestionDraft } from "./QuestionDraft";
 import type { QuestionHistory } from "./QuestionHistory";
 import type { Recommendation } from "./Recommendation";
 import type { ReportFormat } from "./ReportFormat";
 import type { ReportPreview } from "./ReportPreview";
+import type { Retention } from "./Retention";
 import type { SessionCursor } from "./SessionCursor";
 import type { SessionDetails } from "./SessionDetails";
 import type { SessionFilter } from "./SessionFilter";
@@ -156,6 +159,9 @@ export function commands(invoke: Invoke) {
     /** `save_question` (write) */
     saveQuestion: (question: QuestionDoc, create: boolean): Promise<BankQuestion> =>
       invoke<BankQuestion>("save_question", { question, create }),
+    /** `question_draft` (status) */
+    questionDraft: (question: QuestionDoc, create: boolean): Promise<QuestionDraft> =>
+      invoke<QuestionDraft>("question_draft", { question, create }),
     /** `set_question_retired` (write) */
     setQuestionRetired: (id: string, retired: boolean): Promise<void> =>
       invoke<void>("set_question_retired", { id, retired }),
@@ -216,6 +222,15 @@ export function commands(invoke: Invoke) {
     /** `set_passphrase` (write) */
     setPassphrase: (passphrase: string): Promise<Encryption> =>
       invoke<Encryption>("set_passphrase", { passphrase }),
+    /** `preferences` (status) */
+    preferences: (): Promise<Preferences> =>
+      invoke<Preferences>("preferences", {}),
+    /** `set_your_name` (write) */
+    setYourName: (name: string): Promise<string> =>
+      invoke<string>("set_your_name", { name }),
+    /** `set_retention` (write) */
+    setRetention: (days: number | null): Promise<Retention> =>
+      invoke<Retention>("set_retention", { days }),
     /** `backup_database` (write) */
     backupDatabase: (): Promise<string | null> =>
       invoke<string | null>("backup_database", {}),

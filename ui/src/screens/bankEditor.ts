@@ -42,23 +42,49 @@ class FieldErrors {
     }
   }
 
-  /** Shows the core's message at its field (or in the summary); focuses the field. */
-  show(message: string): void {
+  /** Marks one problem at its field; the field's label, or null when no field is named. */
+  private mark(message: string): { label: string; control: Control } | null {
     const at = inputFor(message);
     const slot = at ? (this.slots.get(at.key) ?? this.slots.get(at.key.split(".")[0] ?? "")) : undefined;
-    if (at && slot) {
-      slot.msg.textContent = at.text;
+    if (!at || !slot) return null;
+    // A list's items share one field: their messages are joined on its line.
+    slot.msg.textContent = slot.msg.textContent ? `${slot.msg.textContent} ${at.text}` : at.text;
+    if (slot.control.getAttribute("aria-invalid") !== "true") {
       slot.control.setAttribute("aria-invalid", "true");
       const ids = (slot.control.getAttribute("aria-describedby") ?? "").split(" ").filter(Boolean);
       slot.control.setAttribute("aria-describedby", [...ids, slot.msg.id].join(" "));
-      // The field's own label: error paths count levels from 0, labels from 1.
-      const label = slot.control.closest(".field")?.querySelector("label")?.textContent ?? fieldLabel(at.key);
-      this.summary.textContent = `Not saved. ${label}: ${at.text}`;
-      slot.control.focus();
-      // The label and the message above the control in view, not under the bar.
-      slot.control.scrollIntoView?.({ block: "center" });
+    }
+    // The field's own label: error paths count levels from 0, labels from 1.
+    const label = slot.control.closest(".field")?.querySelector("label")?.textContent ?? fieldLabel(at.key);
+    return { label, control: slot.control };
+  }
+
+  /** Shows the core's message at its field (or in the summary); focuses the field. */
+  show(message: string): void {
+    this.showAll([message]);
+  }
+
+  /**
+   * Shows every problem at its field at once, says how many in the summary
+   * and focuses the first field with one.
+   */
+  showAll(messages: string[]): void {
+    this.clear();
+    const marked = messages.map((m) => ({ m, at: this.mark(m) }));
+    const first = marked.find((x) => x.at)?.at;
+    if (messages.length === 1) {
+      const one = marked[0]!;
+      this.summary.textContent = one.at
+        ? `Not saved. ${one.at.label}: ${inputFor(one.m)?.text ?? one.m}`
+        : `Not saved. ${one.m}`;
     } else {
-      this.summary.textContent = `Not saved. ${message}`;
+      const names = [...new Set(marked.map((x) => x.at?.label ?? x.m))];
+      this.summary.textContent = `Not saved: ${messages.length} problems, at ${names.join(", ")}.`;
+    }
+    if (first) {
+      first.control.focus();
+      // The label and the message above the control in view, not under the bar.
+      first.control.scrollIntoView?.({ block: "center" });
     }
   }
 }
@@ -92,6 +118,34 @@ function levelFields(
     ),
   );
   return { value, label, anchor };
+}
+
+/**
+ * A new question's id, made from its prompt (by the core, as the author
+ * types) until the author types an id of their own. `filled` is called
+ * after the form is filled: an id already there (a duplicate's) counts as
+ * the author's.
+ */
+function idMadeFromPrompt(
+  ctx: Ctx,
+  idInput: HTMLInputElement,
+  prompt: HTMLTextAreaElement,
+  read: () => QuestionForm,
+): { filled: () => void } {
+  let touched = false;
+  idInput.addEventListener("input", () => (touched = idInput.value.trim() !== ""));
+  let latest = 0;
+  prompt.addEventListener("input", () => {
+    if (touched) return;
+    const mine = ++latest;
+    void ctx.backend
+      .questionDraft(docOf(read()), true)
+      .then((d) => {
+        if (mine === latest && !touched) idInput.value = d.suggested_id ?? "";
+      })
+      .catch(() => undefined);
+  });
+  return { filled: () => (touched = idInput.value.trim() !== "") };
 }
 
 /** The form to start from: empty, the question `id`, or a copy of `duplicate`. */
@@ -148,6 +202,7 @@ export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string):
 
   const fill = (f: QuestionForm, competencies: BankCompetency[]) => {
     idInput.value = f.id;
+    idFromPrompt?.filled();
     idInput.readOnly = !create;
     prompt.value = f.prompt;
     clear(comp);
@@ -180,6 +235,24 @@ export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string):
     sources: sources.value,
   });
 
+  const idFromPrompt = create ? idMadeFromPrompt(ctx, idInput, prompt, read) : null;
+  /**
+   * Checks every rule first (all problems shown at once), then saves. An
+   * empty id of a new question is filled in from the prompt and checked again.
+   */
+  const attempt = async (): Promise<void> => {
+    const draft = await ctx.backend.questionDraft(docOf(read()), create);
+    if (create && !idInput.value.trim() && draft.suggested_id) {
+      idInput.value = draft.suggested_id;
+      return attempt();
+    }
+    if (draft.problems.length) return errors.showAll(draft.problems.map((p) => `${p.path}: ${p.message}`));
+    const saved = await ctx.backend.saveQuestion(docOf(read()), create);
+    ctx.bank(true).catch(() => undefined);
+    toast(`Saved ${saved.question.id}, revision ${saved.revision}.`);
+    await ctx.go({ name: "bank" });
+  };
+
   let saving = false;
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -188,10 +261,7 @@ export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string):
     saveBtn.disabled = true;
     errors.clear();
     try {
-      const saved = await ctx.backend.saveQuestion(docOf(read()), create);
-      ctx.bank(true).catch(() => undefined);
-      toast(`Saved ${saved.question.id}, revision ${saved.revision}.`);
-      await ctx.go({ name: "bank" });
+      await attempt();
     } catch (err) {
       errors.show((err as Error).message);
     } finally {
@@ -209,7 +279,9 @@ export function questionEditorScreen(ctx: Ctx, id?: string, duplicate?: string):
       "id",
       "Id",
       idInput,
-      create ? "Lowercase letters, digits and dashes; cannot change later." : "Ids do not change.",
+      create
+        ? "Made from the prompt; you can change it. Lowercase letters, digits and dashes; it cannot change later."
+        : "Ids do not change.",
     ),
     errors.field("prompt", "Prompt", prompt),
     h(

@@ -10,10 +10,7 @@ import { move } from "../kit";
 import type { BankCatalog } from "../types";
 import { confirmDialog, topBar } from "../widgets";
 import { backButton } from "./bank";
-
-function opt(value: string, label: string): HTMLOptionElement {
-  return h("option", { attrs: { value } }, label);
-}
+import { QuestionPicker } from "./questionPicker";
 
 type Change = (msg: HTMLElement, what: () => Promise<unknown>, done: string, focus?: string) => Promise<void>;
 
@@ -54,7 +51,8 @@ class KitsEditor {
   readonly list = h("div", { class: "bank-kits" });
   readonly status = h("p", { class: "hint", attrs: { role: "status", "aria-live": "polite" } });
   readonly newName = h("input", { attrs: { type: "text", autocomplete: "off" } });
-  readonly newFirst = h("select", {});
+  newFirst: QuestionPicker = new QuestionPicker("First question", []);
+  readonly newFirstSlot = h("div", { class: "picker-slot" });
   readonly newForm: HTMLFormElement;
   catalog: BankCatalog = { competencies: [], questions: [], kits: [] };
 
@@ -66,13 +64,18 @@ class KitsEditor {
     return this.catalog.questions.find((q) => q.question.id === id)?.question.prompt ?? id;
   }
 
-  questionSelect(exclude: string[]): HTMLSelectElement {
-    const sel = h("select", {});
-    for (const q of this.catalog.questions) {
-      if (q.retired || exclude.includes(q.question.id)) continue;
-      sel.appendChild(opt(q.question.id, `${q.question.prompt} (${q.question.id})`));
-    }
-    return sel;
+  /** A searchable picker over the bank's questions in use, leaving out `exclude`. */
+  picker(legend: string, exclude: string[]): QuestionPicker {
+    const names = new Map(this.catalog.competencies.map((c) => [c.competency.id, c.competency.name]));
+    const qs = this.catalog.questions
+      .filter((q) => !q.retired && !exclude.includes(q.question.id))
+      .map((q) => ({
+        id: q.question.id,
+        prompt: q.question.prompt,
+        competency: q.question.competency,
+        minutes: q.question.minutes,
+      }));
+    return new QuestionPicker(legend, qs, (id) => names.get(id) ?? id);
   }
 
   /** Runs one change; on error says why in the kit's message line. */
@@ -97,7 +100,7 @@ class KitsEditor {
       { class: "card bank-kit-new", attrs: { novalidate: true, "aria-labelledby": "kit-new-title" } },
       h("h2", { id: "kit-new-title" }, "New kit"),
       field("Kit name", this.newName),
-      field("First question", this.newFirst),
+      this.newFirstSlot,
       newMsg,
       newBtn,
     );
@@ -109,9 +112,15 @@ class KitsEditor {
         this.newName.focus();
         return;
       }
+      const first = this.newFirst.value;
+      if (!first) {
+        newMsg.textContent = "First question: pick one (search by words of its prompt).";
+        this.newFirst.search.focus();
+        return;
+      }
       let id = "";
       const create = async () => {
-        id = (await this.ctx.backend.saveKit(name, "", [this.newFirst.value], false)).id;
+        id = (await this.ctx.backend.saveKit(name, "", [first], false)).id;
       };
       void this.change(newMsg, create, `Created kit “${name}”.`).then(() => {
         if (!newMsg.textContent) {
@@ -152,18 +161,21 @@ class KitsEditor {
       () =>
         void this.change(msg, () => backend.renameKit(id, rename.value), `Renamed to “${rename.value.trim()}”.`, id),
     );
-    const addSel = this.questionSelect(k.kit.questions);
+    const add = this.picker("Question to add", k.kit.questions);
     const addBtn = h("button", { class: "btn btn-small", attrs: { type: "button" } }, "Add question");
-    addBtn.addEventListener(
-      "click",
-      () =>
-        void this.change(
-          msg,
-          () => backend.setKitQuestions(id, [...k.kit.questions, addSel.value]),
-          `Added to “${k.kit.name}”.`,
-          id,
-        ),
-    );
+    addBtn.addEventListener("click", () => {
+      const picked = add.value;
+      if (!picked) {
+        msg.textContent = "Question to add: pick one (search by words of its prompt).";
+        return add.search.focus();
+      }
+      void this.change(
+        msg,
+        () => backend.setKitQuestions(id, [...k.kit.questions, picked]),
+        `Added to “${k.kit.name}”.`,
+        id,
+      );
+    });
     const del = h("button", { class: "btn btn-small btn-danger", attrs: { type: "button" } }, "Delete kit");
     del.addEventListener("click", async () => {
       const ok = await confirmDialog(
@@ -176,7 +188,7 @@ class KitsEditor {
     });
     return [
       h("div", { class: "row bank-kit-row" }, field("Kit name", rename), renameBtn),
-      h("div", { class: "row bank-kit-row" }, field("Question to add", addSel), addBtn),
+      h("div", { class: "bank-kit-add" }, add.el, addBtn),
       this.duplicateRow(k, msg),
       h("div", { class: "bank-q-actions" }, del),
     ];
@@ -224,8 +236,8 @@ class KitsEditor {
       list.appendChild(h("p", { class: "error", attrs: { role: "alert" } }, (err as Error).message));
       return;
     }
-    clear(this.newFirst);
-    for (const o of Array.from(this.questionSelect([]).options)) this.newFirst.appendChild(o);
+    this.newFirst = this.picker("First question", []);
+    this.newFirstSlot.replaceChildren(this.newFirst.el);
     clear(list);
     // Own kits first: they are the ones to edit.
     const kits = [...this.catalog.kits.filter((k) => !k.builtin), ...this.catalog.kits.filter((k) => k.builtin)];

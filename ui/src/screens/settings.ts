@@ -1,9 +1,10 @@
-// Settings: the colour theme, how this computer's database is protected at
+// Settings: the colour theme, your name, the retention period, how this computer's database is protected at
 // rest (the one sentence for it), setting a passphrase, a backup of the whole database and its
 // restore (the same files as `panelist backup` / `panelist restore`), and the
 // way to the Team screen.
 import type { Ctx, Screen } from "../app";
 import type { Encryption } from "../bindings/Encryption";
+import type { Preferences } from "../bindings/Preferences";
 import { field, h } from "../dom";
 import { themeControl } from "../theme";
 import { confirmDialog, topBar } from "../widgets";
@@ -171,6 +172,129 @@ function backupCard(ctx: Ctx, encryption: HTMLElement): HTMLElement {
   );
 }
 
+/** What a retention period means, in words. */
+export function retentionText(days: number | null): string {
+  if (days === null) return "Everything is kept until you erase it.";
+  return `A candidate is erased from this computer, down to the bytes, ${days} day${days === 1 ? "" : "s"} after their last interview.`;
+}
+
+/** "Your name": the interviewer this computer's "My interviews" and new interviews are for. */
+function nameCard(ctx: Ctx, prefs: Promise<Preferences>): HTMLElement {
+  const input = h("input", { attrs: { type: "text", name: "your-name", autocomplete: "name", spellcheck: "false" } });
+  void prefs.then((p) => {
+    if (!input.value) input.value = p.your_name ?? "";
+  });
+  const error = h("p", { class: "error", attrs: { role: "alert" } });
+  const status = h("p", { class: "settings-name-status", attrs: { role: "status", "aria-live": "polite" } });
+  const save = h("button", { class: "btn", attrs: { type: "submit" } }, "Save name");
+  const form = h(
+    "form",
+    { class: "card settings-name", attrs: { "aria-labelledby": "settings-name-title", novalidate: true } },
+    h("h2", { id: "settings-name-title" }, "Your name"),
+    field("Your name", input, "Shown under My interviews and filled in for new interviews."),
+    error,
+    status,
+    h("div", { class: "settings-actions" }, save),
+  );
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    status.textContent = "";
+    error.textContent = "";
+    save.disabled = true;
+    void ctx.backend
+      .setYourName(input.value)
+      .then((name) => {
+        input.value = name;
+        ctx.info.interviewer = name;
+        status.textContent = `Saved: you are ${name}.`;
+      })
+      .catch((err: Error) => {
+        error.textContent = err.message.split("\n")[0]!;
+        input.focus();
+      })
+      .finally(() => (save.disabled = false));
+  });
+  return form;
+}
+
+/** "Retention": keep everything, or erase candidates some days after their last interview. */
+function retentionCard(ctx: Ctx, prefs: Promise<Preferences>): HTMLElement {
+  const keep = h("input", { attrs: { type: "radio", name: "retention", value: "keep", id: "retention-keep" } });
+  const erase = h("input", { attrs: { type: "radio", name: "retention", value: "days", id: "retention-days" } });
+  const days = h("input", {
+    attrs: { type: "number", min: "1", max: "36500", inputmode: "numeric", name: "retention-days" },
+  });
+  keep.checked = true;
+  days.value = "365";
+  const said = h("p", { class: "settings-retention-now" });
+  void prefs.then((p) => {
+    keep.checked = p.retention_days === null;
+    erase.checked = p.retention_days !== null;
+    days.value = String(p.retention_days ?? 365);
+    said.textContent = retentionText(p.retention_days);
+  });
+  const error = h("p", { class: "error", attrs: { role: "alert" } });
+  const status = h("p", { attrs: { role: "status", "aria-live": "polite" } });
+  const save = h("button", { class: "btn", attrs: { type: "submit" } }, "Save retention");
+  const form = h(
+    "form",
+    { class: "card settings-retention", attrs: { "aria-labelledby": "settings-retention-title", novalidate: true } },
+    h("h2", { id: "settings-retention-title" }, "Retention"),
+    said,
+    h(
+      "fieldset",
+      { class: "settings-retention-choice" },
+      h("legend", {}, "Keep interviews"),
+      h("div", { class: "radio-row" }, keep, h("label", { attrs: { for: "retention-keep" } }, "Until I erase them")),
+      h(
+        "div",
+        { class: "radio-row" },
+        erase,
+        h("label", { attrs: { for: "retention-days" } }, "For a number of days after a candidate’s last interview"),
+      ),
+      field("Days", days),
+    ),
+    error,
+    status,
+    h("div", { class: "settings-actions" }, save),
+  );
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    error.textContent = "";
+    status.textContent = "";
+    const n = Number(days.value);
+    const wanted = keep.checked ? null : n;
+    if (wanted !== null && !(Number.isInteger(n) && n >= 1 && n <= 36500)) {
+      error.textContent = "Days: a whole number from 1 to 36,500.";
+      return days.focus();
+    }
+    void (async () => {
+      if (wanted !== null) {
+        const sure = await confirmDialog(
+          "Erase old candidates now?",
+          `${retentionText(wanted)} Candidates past that are erased now, and from now on as they pass it. This cannot be undone.`,
+          "Save and erase",
+          "retention-dialog",
+        );
+        if (!sure) return save.focus();
+      }
+      save.disabled = true;
+      try {
+        const r = await ctx.backend.setRetention(wanted);
+        said.textContent = retentionText(r.days);
+        const n = r.erased.candidates;
+        status.textContent =
+          n === 0 ? "Saved. Nothing was old enough to erase." : `Saved. Erased ${n} candidate${n === 1 ? "" : "s"}.`;
+      } catch (err) {
+        error.textContent = (err as Error).message.split("\n")[0]!;
+      } finally {
+        save.disabled = false;
+      }
+    })();
+  });
+  return form;
+}
+
 export function settingsScreen(ctx: Ctx): Screen {
   const back = h(
     "button",
@@ -194,6 +318,9 @@ export function settingsScreen(ctx: Ctx): Screen {
     h("p", { class: "hint" }, "The team server this computer syncs with, and your token."),
     h("div", { class: "settings-actions" }, team),
   );
+  const prefs = ctx.backend.preferences();
+  const failed = h("p", { class: "error", attrs: { role: "alert" } });
+  prefs.catch((err: Error) => (failed.textContent = err.message));
   const el = h(
     "div",
     { class: "screen settings-screen" },
@@ -201,11 +328,14 @@ export function settingsScreen(ctx: Ctx): Screen {
     h(
       "main",
       { class: "settings-main" },
+      failed,
       appearance,
+      nameCard(ctx, prefs),
       privacyCard(ctx, encryption),
       passphraseCard(ctx, encryption),
       backupCard(ctx, encryption),
       teamCard,
+      retentionCard(ctx, prefs),
     ),
   );
   return {

@@ -1,5 +1,6 @@
 // Home's session list: search and filters, the pager, the rows grouped by
-// candidate with each candidate's Panel and Erase, and each row's Delete.
+// candidate with each candidate's Panel and Erase, and each row's Delete
+// (Erase and Delete in a "More" menu, each behind its confirmation).
 import type { Ctx } from "../../app";
 import type { SessionCursor } from "../../bindings/SessionCursor";
 import type { SessionPage } from "../../bindings/SessionPage";
@@ -8,6 +9,8 @@ import type { Status } from "../../bindings/Status";
 import { clear, field, h, nextId, toast } from "../../dom";
 import { recommendationLabel, shortDate, statusLabel } from "../../format";
 import { confirmDialog, openModal } from "../../widgets";
+import { menuButtonOf, moreMenu } from "../../menu";
+import { welcomeCard } from "./welcome";
 import {
   PAGE_SIZE,
   deletable,
@@ -126,11 +129,9 @@ export class SessionList {
     this.prevBtn.hidden = onePage;
     this.nextBtn.hidden = onePage;
     if (page.rows.length === 0) {
-      const empty =
-        page.total === 0 && !this.filtered()
-          ? "No interviews yet. Start one with “New interview”."
-          : "Nothing matches.";
-      list.appendChild(h("li", { class: "empty" }, empty));
+      // The first start: what kits, drafts and panels are, and where to begin.
+      const first = page.total === 0 && !this.filtered();
+      list.appendChild(h("li", { class: "empty" }, first ? welcomeCard(this.ctx) : "Nothing matches."));
       return;
     }
     for (const [candidate, rows] of groupByCandidate(page.rows)) list.appendChild(this.group(candidate, rows));
@@ -152,11 +153,17 @@ export class SessionList {
       },
       "Erase",
     );
-    erase.addEventListener("click", () => void this.eraseCandidate(candidate, erase));
+    erase.addEventListener("click", () => void this.eraseCandidate(candidate, menuButtonOf(erase)));
     return h(
       "li",
       { class: "candidate-group", dataset: { candidate } },
-      h("div", { class: "group-head" }, h("h2", { id: headingId }, candidate), panel, erase),
+      h(
+        "div",
+        { class: "group-head" },
+        h("h2", { id: headingId }, candidate),
+        panel,
+        moreMenu(`More actions for ${candidate}`, [erase]),
+      ),
       h("ul", { class: "group-rows", attrs: { "aria-labelledby": headingId } }, ...rows.map((r) => this.item(r))),
     );
   }
@@ -191,7 +198,7 @@ export class SessionList {
         "Delete",
       );
       del.addEventListener("click", () => void this.deleteSession(r));
-      item.appendChild(del);
+      item.appendChild(moreMenu(`More actions for ${deleteWhat(r)}`, [del]));
     }
     return item;
   }
@@ -210,7 +217,8 @@ export class SessionList {
     const index = this.rowButtons().findIndex((b) => b.dataset.session === r.id);
     const ok = await confirmDialog(`Delete ${deleteWhat(r)}?`, deleteMessage(r), "Delete for good");
     if (!ok) {
-      this.list.querySelector<HTMLElement>(`button.delete-btn[data-session="${r.id}"]`)?.focus();
+      const del = this.list.querySelector<HTMLElement>(`button.delete-btn[data-session="${r.id}"]`);
+      if (del) menuButtonOf(del).focus();
       return;
     }
     try {
