@@ -551,6 +551,31 @@ impl AppRun {
         Ok(self.el(css).await?.text().await?)
     }
 
+    /// The control (input, textarea or select) right after the label that
+    /// reads exactly `label` (the first such), once it exists.
+    pub async fn labelled(&self, label: &str) -> Result<WebElement> {
+        let xpath = format!(
+            "//label[normalize-space(.)='{label}']/following-sibling::*[self::input or self::textarea or self::select][1]"
+        );
+        Ok(self
+            .d()
+            .query(By::XPath(&xpath))
+            .wait(Duration::from_secs(10), Duration::from_millis(50))
+            .first()
+            .await
+            .map_err(|e| format!("waiting for the field {label:?}: {e}"))?)
+    }
+
+    /// Replaces the text of the control labelled `label` with `text`.
+    pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
+        let el = self.labelled(label).await?;
+        el.clear().await?;
+        if !text.is_empty() {
+            el.send_keys(text).await?;
+        }
+        Ok(())
+    }
+
     /// Waits for a toast whose text contains `part`; returns its text.
     pub async fn toast(&self, part: &str) -> Result<String> {
         let xpath = format!("//div[contains(@class,'toast')][contains(., '{part}')]");

@@ -95,27 +95,12 @@ async fn shot(run: &AppRun, name: &str) -> Result<()> {
     panelist_e2e::axe::resize(run.d(), 480, 800).await
 }
 
-/// The control labelled exactly `label` (first match).
 async fn input(run: &AppRun, label: &str) -> Result<WebElement> {
-    let xpath = format!(
-        "//label[normalize-space(.)='{label}']/following-sibling::*[self::input or self::textarea or self::select][1]"
-    );
-    Ok(run
-        .d()
-        .query(By::XPath(&xpath))
-        .wait(Duration::from_secs(10), Duration::from_millis(50))
-        .first()
-        .await
-        .map_err(|e| format!("waiting for the field {label:?}: {e}"))?)
+    run.labelled(label).await
 }
 
 async fn set(run: &AppRun, label: &str, text: &str) -> Result<()> {
-    let el = input(run, label).await?;
-    el.clear().await?;
-    if !text.is_empty() {
-        el.send_keys(text).await?;
-    }
-    Ok(())
+    run.fill(label, text).await
 }
 
 /// The inline error shown at the field labelled `label`, once it appears.

@@ -39,25 +39,12 @@ async fn axe(run: &AppRun, what: &str, found: &mut Vec<String>) -> Result<()> {
     Ok(())
 }
 
-/// The control right after the label that reads exactly `label`.
 async fn input(run: &AppRun, label: &str) -> Result<WebElement> {
-    let xpath = format!(
-        "//label[normalize-space(.)='{label}']/following-sibling::*[self::input or self::textarea or self::select][1]"
-    );
-    Ok(run
-        .d()
-        .query(By::XPath(&xpath))
-        .wait(Duration::from_secs(10), Duration::from_millis(50))
-        .first()
-        .await
-        .map_err(|e| format!("waiting for the field {label:?}: {e}"))?)
+    run.labelled(label).await
 }
 
 async fn set(run: &AppRun, label: &str, text: &str) -> Result<()> {
-    let el = input(run, label).await?;
-    el.clear().await?;
-    el.send_keys(text).await?;
-    Ok(())
+    run.fill(label, text).await
 }
 
 /// Waits until `css` holds `part`; its whole text.

@@ -47,6 +47,31 @@ function privacyCard(ctx: Ctx, encryption: HTMLElement): HTMLElement {
   );
 }
 
+/**
+ * One Settings form: a card titled `title`, its fields, a line for a refusal
+ * (`role=alert`) and one for what was done (`role=status`), and its button.
+ */
+function settingsForm(
+  name: string,
+  title: string,
+  submit: string,
+  body: (Node | null)[],
+): { form: HTMLFormElement; error: HTMLElement; status: HTMLElement; save: HTMLButtonElement } {
+  const error = h("p", { class: `error settings-${name}-error`, attrs: { role: "alert" } });
+  const status = h("p", { class: `settings-${name}-status`, attrs: { role: "status", "aria-live": "polite" } });
+  const save = h("button", { class: "btn", attrs: { type: "submit" } }, submit);
+  const form = h(
+    "form",
+    { class: `card settings-${name}`, attrs: { "aria-labelledby": `settings-${name}-title`, novalidate: true } },
+    h("h2", { id: `settings-${name}-title` }, title),
+    ...body,
+    error,
+    status,
+    h("div", { class: "settings-actions" }, save),
+  );
+  return { form, error, status, save };
+}
+
 /** The passphrase to check before it is sent: both fields alike and not empty. */
 export function passphraseProblem(first: string, again: string): string | null {
   if (!first) return "New passphrase: enter a passphrase.";
@@ -59,13 +84,7 @@ function passphraseCard(ctx: Ctx, encryption: HTMLElement): HTMLElement {
   const attrs = { type: "password", autocomplete: "new-password", spellcheck: "false" };
   const first = h("input", { attrs: { ...attrs, name: "new-passphrase" } });
   const again = h("input", { attrs: { ...attrs, name: "repeat-passphrase" } });
-  const error = h("p", { class: "error settings-passphrase-error", attrs: { role: "alert" } });
-  const status = h("p", { class: "settings-passphrase-status", attrs: { role: "status", "aria-live": "polite" } });
-  const save = h("button", { class: "btn", attrs: { type: "submit" } }, "Set passphrase");
-  const form = h(
-    "form",
-    { class: "card settings-passphrase", attrs: { "aria-labelledby": "settings-passphrase-title", novalidate: true } },
-    h("h2", { id: "settings-passphrase-title" }, "Passphrase"),
+  const { form, error, status, save } = settingsForm("passphrase", "Passphrase", "Set passphrase", [
     h(
       "p",
       { class: "hint" },
@@ -73,10 +92,7 @@ function passphraseCard(ctx: Ctx, encryption: HTMLElement): HTMLElement {
     ),
     field("New passphrase", first),
     field("Repeat the passphrase", again),
-    error,
-    status,
-    h("div", { class: "settings-actions" }, save),
-  );
+  ]);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     status.textContent = "";
@@ -184,18 +200,9 @@ function nameCard(ctx: Ctx, prefs: Promise<Preferences>): HTMLElement {
   void prefs.then((p) => {
     if (!input.value) input.value = p.your_name ?? "";
   });
-  const error = h("p", { class: "error", attrs: { role: "alert" } });
-  const status = h("p", { class: "settings-name-status", attrs: { role: "status", "aria-live": "polite" } });
-  const save = h("button", { class: "btn", attrs: { type: "submit" } }, "Save name");
-  const form = h(
-    "form",
-    { class: "card settings-name", attrs: { "aria-labelledby": "settings-name-title", novalidate: true } },
-    h("h2", { id: "settings-name-title" }, "Your name"),
+  const { form, error, status, save } = settingsForm("name", "Your name", "Save name", [
     field("Your name", input, "Shown under My interviews and filled in for new interviews."),
-    error,
-    status,
-    h("div", { class: "settings-actions" }, save),
-  );
+  ]);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     status.textContent = "";
@@ -233,13 +240,7 @@ function retentionCard(ctx: Ctx, prefs: Promise<Preferences>): HTMLElement {
     days.value = String(p.retention_days ?? 365);
     said.textContent = retentionText(p.retention_days);
   });
-  const error = h("p", { class: "error", attrs: { role: "alert" } });
-  const status = h("p", { attrs: { role: "status", "aria-live": "polite" } });
-  const save = h("button", { class: "btn", attrs: { type: "submit" } }, "Save retention");
-  const form = h(
-    "form",
-    { class: "card settings-retention", attrs: { "aria-labelledby": "settings-retention-title", novalidate: true } },
-    h("h2", { id: "settings-retention-title" }, "Retention"),
+  const { form, error, status, save } = settingsForm("retention", "Retention", "Save retention", [
     said,
     h(
       "fieldset",
@@ -254,10 +255,7 @@ function retentionCard(ctx: Ctx, prefs: Promise<Preferences>): HTMLElement {
       ),
       field("Days", days),
     ),
-    error,
-    status,
-    h("div", { class: "settings-actions" }, save),
-  );
+  ]);
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     error.textContent = "";
