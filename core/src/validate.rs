@@ -34,6 +34,13 @@ pub const QUESTION_TEXT_CHARS: usize = 10_000;
 pub const TEXT_CHARS: usize = 1_000_000;
 /// Items in one list: look-fors, follow-ups, sources or red flags.
 pub const LIST_ITEMS: usize = 100;
+/// Look-fors of a question in the bank: the live screen gives each one a
+/// key (the home row, Alt+A to Alt+L), so a question never has one without.
+/// The UI's key list is checked against this number at compile time
+/// (`ui/src/bindings/limits.ts`, generated below).
+pub const LOOK_FORS_MAX: usize = 9;
+/// Follow-ups of a question in the bank: one key each (Alt+Z X C V B M).
+pub const FOLLOW_UPS_MAX: usize = 6;
 /// Questions in one session or one kit.
 pub const ENTRIES: usize = 500;
 /// Audit events of one session.
@@ -181,6 +188,18 @@ pub fn question_text(v: &str) -> Check {
 pub fn list_len(n: usize) -> Check {
     if n > LIST_ITEMS {
         Err(format!("more than {LIST_ITEMS} items"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The number of look-fors or follow-ups a question in the bank may have:
+/// at most `max`, one live-screen key each.
+pub fn checklist_len(n: usize, max: usize) -> Check {
+    if n > max {
+        Err(format!(
+            "{n} items, at most {max} (one key each on the live screen)"
+        ))
     } else {
         Ok(())
     }
@@ -360,6 +379,28 @@ pub fn ascending_indices(hits: &[u32], len: usize) -> std::result::Result<(), (u
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// Writes the limits the UI must agree with as TypeScript constants,
+    /// beside the ts-rs bindings (and checked for staleness with them).
+    #[test]
+    fn export_bindings_limits() {
+        // Set by .cargo/config.toml (absolute: `relative = true`), or by the
+        // test command's staleness check.
+        let dir = std::path::PathBuf::from(
+            std::env::var("TS_RS_EXPORT_DIR")
+                .expect("TS_RS_EXPORT_DIR is set in .cargo/config.toml"),
+        );
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = format!(
+            "// Generated from core/src/validate.rs by `cargo test -p panelist-core export_bindings`. Do not edit.\n\
+             \n\
+             /** Look-fors of a question in the bank: one live-screen key each. */\n\
+             export const LOOK_FORS_MAX = {LOOK_FORS_MAX};\n\
+             /** Follow-ups of a question in the bank: one live-screen key each. */\n\
+             export const FOLLOW_UPS_MAX = {FOLLOW_UPS_MAX};\n"
+        );
+        std::fs::write(dir.join("limits.ts"), text).unwrap();
+    }
 
     #[test]
     fn levels_are_bounded_at_both_ends() {

@@ -372,7 +372,8 @@ fn bank_edit() -> impl Strategy<Value = BankEdit> {
         1 => bank_levels().prop_map(BankEdit::Scale),
         1 => (
             prop::sample::select(vec!["look_fors", "follow_ups", "sources"]),
-            prop::sample::select(vec![99usize, 100, 101, 1000])
+            // 6/7 and 9/10: the live screen's keys for follow-ups and look-fors.
+            prop::sample::select(vec![6usize, 7, 9, 10, 99, 100, 101, 1000])
         )
             .prop_map(|(f, n)| BankEdit::LongList(f, n)),
         1 => Just(BankEdit::DuplicateQuestion),

@@ -137,6 +137,41 @@ fn ids_from_prompts_are_unique_and_cut_at_a_word() {
     assert_eq!(question_id_from("", &taken), None);
 }
 
+#[test]
+fn a_bank_question_has_a_key_for_every_look_for_and_follow_up() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut d = good();
+    d.look_fors = (0..validate::LOOK_FORS_MAX)
+        .map(|i| format!("Point {i}"))
+        .collect();
+    d.follow_ups = (0..validate::FOLLOW_UPS_MAX)
+        .map(|i| format!("Ask {i}"))
+        .collect();
+    assert!(paths(&d).is_empty(), "{:?}", paths(&d));
+    d.look_fors.push("One too many".into());
+    d.follow_ups.push("One too many".into());
+    assert_eq!(paths(&d), ["look_fors", "follow_ups"]);
+    let before = store.bank_questions().unwrap().len();
+    let err = store
+        .save_question(&d, true, chrono::Utc::now())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "look_fors: 10 items, at most 9 (one key each on the live screen)"
+    );
+    // A bank file says the same at the question's path, and imports nothing.
+    let mut file = store.export_bank().unwrap();
+    file.questions = vec![d.clone()];
+    file.kits.clear();
+    let err = store.import_bank(&file).unwrap_err().to_string();
+    assert!(
+        err.starts_with("bank file at questions[0].look_fors: 10 items, at most 9"),
+        "{err}"
+    );
+    assert_eq!(store.bank_questions().unwrap().len(), before);
+}
+
 /// A broken value for each field the editor has, or a good one.
 #[derive(Debug, Clone, Copy)]
 enum Field {
@@ -150,9 +185,13 @@ enum Field {
     LevelValue,
     LevelLabel,
     LevelAnchor,
+    LookForCount,
+    FollowUpCount,
 }
 
-const FIELDS: [Field; 10] = [
+const FIELDS: [Field; 12] = [
+    Field::LookForCount,
+    Field::FollowUpCount,
     Field::Id,
     Field::Prompt,
     Field::Competency,
@@ -206,6 +245,24 @@ fn break_field(d: &mut QuestionDoc, f: Field, junk: &str) -> String {
         Field::LevelAnchor => {
             d.levels[2].anchor = String::new();
             "levels[2].anchor".into()
+        }
+        // More items than the live screen has keys for (the list's items
+        // stay good; the first look-for or follow-up may be broken as well,
+        // which is reported at its own path).
+        Field::LookForCount => {
+            let n = validate::LOOK_FORS_MAX + 1 + junk.len() % 3;
+            while d.look_fors.len() < n {
+                d.look_fors.push(format!("Look-for {}", d.look_fors.len()));
+            }
+            "look_fors".into()
+        }
+        Field::FollowUpCount => {
+            let n = validate::FOLLOW_UPS_MAX + 1 + junk.len() % 3;
+            while d.follow_ups.len() < n {
+                d.follow_ups
+                    .push(format!("Follow-up {}", d.follow_ups.len()));
+            }
+            "follow_ups".into()
         }
     }
 }

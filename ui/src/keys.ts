@@ -12,6 +12,8 @@
 // taken by their position on the keyboard (`code`), so Alt+A is the same key
 // on every layout and on macOS, where Option+letter types a symbol.
 
+import type { FOLLOW_UPS_MAX, LOOK_FORS_MAX } from "./bindings/limits";
+
 /**
  * A key for each look-for and follow-up, by position: the whole home row for
  * look-fors (nine), the row below for follow-ups (six; N is the notes key).
@@ -20,6 +22,13 @@
  */
 export const LOOK_FOR_KEYS = ["a", "s", "d", "f", "g", "h", "j", "k", "l"] as const;
 export const FOLLOW_UP_KEYS = ["z", "x", "c", "v", "b", "m"] as const;
+
+// The core allows a question in the bank as many look-fors and follow-ups as
+// there are keys for them (validate.rs, generated into bindings/limits.ts):
+// these two lines stop type-checking if either side changes alone.
+const keysForEveryLookFor: typeof LOOK_FORS_MAX = LOOK_FOR_KEYS.length;
+const keysForEveryFollowUp: typeof FOLLOW_UPS_MAX = FOLLOW_UP_KEYS.length;
+export const KEYED_LISTS = { lookFors: keysForEveryLookFor, followUps: keysForEveryFollowUp };
 
 export type Action =
   | { type: "score"; level: number }

@@ -224,6 +224,16 @@ impl QuestionDoc {
             &self.follow_ups,
             &self.sources,
         );
+        // One live-screen key each (session snapshots, read-only, keep the
+        // wider list limit).
+        p.check(
+            "look_fors",
+            validate::checklist_len(self.look_fors.len(), validate::LOOK_FORS_MAX),
+        );
+        p.check(
+            "follow_ups",
+            validate::checklist_len(self.follow_ups.len(), validate::FOLLOW_UPS_MAX),
+        );
         p.check("levels", validate::level_count(self.levels.len()));
         let mut seen_values = BTreeSet::new();
         for (j, l) in self.levels.iter().enumerate() {
