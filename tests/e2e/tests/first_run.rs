@@ -14,7 +14,7 @@
 
 use std::time::Duration;
 
-use panelist_e2e::axe::axe_both_themes_and_sizes;
+use panelist_e2e::axe::{axe_both_themes_and_sizes, resize};
 use panelist_e2e::cli::{panelist, Colleague};
 use panelist_e2e::{within, AppRun, Result, TestEnv};
 use thirtyfour::prelude::*;
@@ -34,8 +34,17 @@ async fn flow(env: &TestEnv) -> Result<()> {
     r
 }
 
-async fn axe(run: &AppRun, what: &str, found: &mut Vec<String>) -> Result<()> {
+/// axe-core in both themes and sizes, then (with `$PANELIST_SCREENSHOTS`)
+/// a screenshot `{shot}-480` and `{shot}-1280` for the README.
+async fn axe(run: &AppRun, what: &str, shot: &str, found: &mut Vec<String>) -> Result<()> {
     found.extend(axe_both_themes_and_sizes(run.d(), what).await?);
+    if !shot.is_empty() && std::env::var_os("PANELIST_SCREENSHOTS").is_some() {
+        for (w, h) in [(480u32, 800u32), (1280, 860)] {
+            resize(run.d(), w, h).await?;
+            run.save_screenshot(&format!("{shot}-{w}")).await?;
+        }
+        resize(run.d(), 480, 800).await?;
+    }
     Ok(())
 }
 
@@ -84,7 +93,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
             "the welcome does not explain {idea}: {text}"
         );
     }
-    axe(run, "first start", &mut found).await?;
+    axe(run, "first start", "welcome", &mut found).await?;
 
     // Settings: your name and the retention period.
     run.button("Your name and settings").await?.click().await?;
@@ -97,7 +106,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     set(run, "Days", "30").await?;
     run.button("Save retention").await?.click().await?;
     let dialog = run.el("dialog[open]").await?;
-    axe(run, "retention confirmation", &mut found).await?;
+    axe(run, "retention confirmation", "", &mut found).await?;
     dialog
         .find(By::XPath(".//button[normalize-space(.)='Save and erase']"))
         .await?
@@ -110,7 +119,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     )
     .await?;
     assert_eq!(setting(env, "retention_days").as_deref(), Some("30"));
-    axe(run, "settings", &mut found).await?;
+    axe(run, "settings", "settings", &mut found).await?;
     run.el("button[aria-label='Back to interviews']")
         .await?
         .click()
@@ -168,7 +177,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     more.click().await?;
     assert!(erase.is_displayed().await?, "the menu did not open");
     assert_eq!(more.attr("aria-expanded").await?.as_deref(), Some("true"));
-    axe(run, "home, More menu open", &mut found).await?;
+    axe(run, "home, More menu open", "home-more-menu", &mut found).await?;
     run.d()
         .active_element()
         .await?
@@ -216,7 +225,13 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
         |r| r.get(0),
     )?;
     assert_eq!(saved, 0, "a question with problems was saved");
-    axe(run, "question editor with problems", &mut found).await?;
+    axe(
+        run,
+        "question editor with problems",
+        "question-editor-problems",
+        &mut found,
+    )
+    .await?;
     run.el("button[aria-label='Back to the bank']")
         .await?
         .click()
@@ -231,7 +246,7 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     let radio = run.el(".bank-kit-new input[type=radio]").await?;
     let qid = radio.attr("value").await?.ok_or("no value")?;
     radio.click().await?;
-    axe(run, "kits, picker searched", &mut found).await?;
+    axe(run, "kits, picker searched", "kit-picker", &mut found).await?;
     run.button("Create kit").await?.click().await?;
     run.el("[data-kit='payments-deep-dive']").await?;
     let in_kit: String = env.open_db().query_row(
