@@ -13,15 +13,26 @@ export interface QuestionFilter {
 
 export const EMPTY_FILTER: QuestionFilter = { text: "", competency: "", seniority: "", kind: "" };
 
+/** Lower case, without accents: "Déjà" finds "deja". */
+export function fold(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+/** Whether every word of `query` is in `hay`, case and accents aside: the one search rule for questions. */
+export function hasEveryWord(hay: string, query: string): boolean {
+  const h = fold(hay);
+  return fold(query)
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((w) => h.includes(w));
+}
+
 export function filterQuestions(questions: Question[], f: QuestionFilter): Question[] {
-  const words = f.text.toLowerCase().split(/\s+/).filter(Boolean);
   return questions.filter((q) => {
     if (f.competency && q.competency !== f.competency) return false;
     if (f.seniority && q.seniority !== f.seniority) return false;
     if (f.kind && q.kind !== f.kind) return false;
-    if (words.length === 0) return true;
-    const hay = `${q.prompt} ${q.id} ${q.look_fors.join(" ")}`.toLowerCase();
-    return words.every((w) => hay.includes(w));
+    return hasEveryWord(`${q.prompt} ${q.id} ${q.look_fors.join(" ")}`, f.text);
   });
 }
 

@@ -23,6 +23,7 @@ import { reportScreen } from "./screens/report";
 import { summaryScreen } from "./screens/summary";
 import { wrapUpScreen } from "./screens/wrapup";
 import { applyTheme } from "./theme";
+import { keyMapDialog, openModal } from "./widgets";
 import type { BankView } from "./types";
 
 const root = document.getElementById("app") as HTMLElement;
@@ -140,6 +141,17 @@ async function boot(): Promise<void> {
   window.addEventListener("pagehide", () => void flushAll());
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") void flushAll();
+  });
+
+  // F1 is help on every screen: the key map and the theme (the live screen
+  // has its own F1, with its help button).
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key !== "F1" || root.dataset.screen === "live" || document.querySelector("dialog[open]")) return;
+    ev.preventDefault();
+    const dlg = keyMapDialog();
+    const close = dlg.querySelector<HTMLButtonElement>(".dialog-actions button")!;
+    const back = document.activeElement as HTMLElement | null;
+    void openModal(dlg, close, () => undefined).then(() => back?.focus());
   });
 
   // Session files dropped anywhere on the window are imported on Home.

@@ -95,6 +95,33 @@ async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     }
     axe(run, "first start", "welcome", &mut found).await?;
 
+    // F1 is help on Home too: the key map with the theme.
+    run.d().active_element().await?.send_keys(Key::F1).await?;
+    let help = run.el("dialog[open]").await?;
+    assert!(help.text().await?.contains("Keyboard"));
+    assert!(
+        !help
+            .find_all(By::Css("input[type=radio], select"))
+            .await?
+            .is_empty(),
+        "no theme control in the help"
+    );
+    run.d()
+        .active_element()
+        .await?
+        .send_keys(Key::Escape)
+        .await?;
+    for _ in 0..100 {
+        if run.d().find_all(By::Css("dialog[open]")).await?.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        run.d().find_all(By::Css("dialog[open]")).await?.is_empty(),
+        "Escape did not close the help"
+    );
+
     // Settings: your name and the retention period.
     run.button("Your name and settings").await?.click().await?;
     run.screen("settings").await?;

@@ -3,6 +3,7 @@
 // buttons with their whole prompt (wrapped, never cut). Replaces selects of
 // dozens of truncated prompts.
 import { h, nextId } from "../dom";
+import { hasEveryWord } from "../kit";
 
 export interface PickerQuestion {
   id: string;
@@ -14,18 +15,9 @@ export interface PickerQuestion {
 /** At most this many matches are listed; the rest are counted. */
 export const SHOWN = 30;
 
-/** Lower case, without accents: "Déjà" finds "deja". */
-export function fold(s: string): string {
-  return s.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-}
-
 /** Whether every word of `query` is in the question's prompt, id or competency. */
 export function matches(q: PickerQuestion, query: string, competencyName: (id: string) => string): boolean {
-  const hay = fold(`${q.prompt} ${q.id} ${q.competency} ${competencyName(q.competency)}`);
-  return fold(query)
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((w) => hay.includes(w));
+  return hasEveryWord(`${q.prompt} ${q.id} ${q.competency} ${competencyName(q.competency)}`, query);
 }
 
 export class QuestionPicker {
