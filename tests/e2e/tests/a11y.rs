@@ -301,6 +301,31 @@ async fn screens(
                 vec![format!("layout: Overall / Recommendations not visible without scrolling at {width} px: {fits:?}")],
             ));
         }
+    } else {
+        // Compact: scrolled sideways to the recommendations, each row's
+        // name is still in view beside them (a sticky name column).
+        let held: Vec<serde_json::Value> = run
+            .d()
+            .execute(
+                r#"const s = document.querySelector('.cand-result .table-scroll');
+                   s.scrollLeft = s.scrollWidth;
+                   const box = s.getBoundingClientRect();
+                   const name = s.querySelector('tbody th[scope=row]').getBoundingClientRect();
+                   const recs = s.querySelector('tbody td.recs-cell').getBoundingClientRect();
+                   const r = [s.scrollLeft > 0, name.left >= box.left - 1 && name.right <= box.right,
+                              recs.right <= box.right + 1 && recs.left >= name.right - 1];
+                   s.scrollLeft = 0;
+                   return r;"#,
+                vec![],
+            )
+            .await?
+            .convert()?;
+        if held != [true, true, true] {
+            out.push((
+                "candidates".into(),
+                vec![format!("layout: scrolled to the recommendations at {width} px, the name column is not in view beside them: {held:?}")],
+            ));
+        }
     }
 
     home(run).await?;
