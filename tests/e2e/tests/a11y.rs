@@ -203,6 +203,14 @@ async fn screens(
     run.el(".content[data-sealed='false']").await?;
     run.el(".q-matrix").await?;
     check(run, "compare", width, shots, &mut out).await?;
+    // Every question's notes open: their headings still in order.
+    run.d()
+        .execute(
+            "document.querySelectorAll('details.q-notes').forEach((d) => (d.open = true));",
+            vec![],
+        )
+        .await?;
+    check(run, "compare-notes-open", width, None, &mut out).await?;
     // Charts are sized sensibly: never taller than half the window.
     let chart_h: f64 = run
         .d()

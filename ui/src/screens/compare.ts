@@ -120,7 +120,7 @@ function questionRows(c: Comparison, cols: number[], q: QuestionRow): HTMLTableR
         return h(
           "section",
           { class: "note-col" },
-          h("h4", {}, c.columns[i]!.interviewer),
+          h("h3", {}, c.columns[i]!.interviewer),
           cell && cell.notes.trim()
             ? h("p", { class: "prewrap" }, cell.notes)
             : h("p", { class: "hint" }, cell ? "No notes." : "Not asked."),
