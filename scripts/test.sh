@@ -3,8 +3,16 @@
 # On a fresh Debian machine it first installs whatever is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-step() { printf '\n== %s\n' "$*"; }
 start=$(date +%s)
+last=$start
+# Each step's title, and how long the one before it took (for the CI budget).
+step() {
+  local now
+  now=$(date +%s)
+  if [ "$now" != "$last" ] || [ "$last" != "$start" ]; then printf '   (%d s)\n' $((now - last)); fi
+  last=$now
+  printf '\n== %s  [%d s in]\n' "$*" $((now - start))
+}
 
 if [ -x scripts/setup-debian.sh ]; then
   step "install what is missing"
