@@ -219,10 +219,15 @@ pub fn compare(args: CompareArgs, db: &DbArg) -> Result<()> {
     let CompareArgs { candidate, format } = args;
     let store = open(db)?;
     let sessions = store.candidate_sessions(&candidate)?;
+    let plan = store.candidate_plan(&candidate, chrono::Utc::now())?;
     match format {
-        MdJson::Json => out(&json(&panel::compare(&candidate, &sessions, false))),
+        MdJson::Json => {
+            let mut c = panel::compare(&candidate, &sessions, false);
+            c.plan = plan.as_ref().map(plan::PlanDebrief::of);
+            out(&json(&c))
+        }
         MdJson::Md => out(&committee::render(
-            &committee::build(&candidate, &sessions, false, false),
+            &committee::build_planned(&candidate, &sessions, plan.as_ref(), false, false),
             ReportFormat::Md,
         )),
     }
@@ -277,7 +282,8 @@ pub fn report(args: ReportArgs, db: &DbArg) -> Result<()> {
         ReportFormatArg::Csv => ReportFormat::Csv,
         ReportFormatArg::Json => ReportFormat::Json,
     };
-    let built = committee::build(&candidate, &sessions, redact, false);
+    let plan = store.candidate_plan(&candidate, chrono::Utc::now())?;
+    let built = committee::build_planned(&candidate, &sessions, plan.as_ref(), redact, false);
     let text = committee::render(&built, format);
     if redact {
         for r in &built.replaced {

@@ -370,7 +370,13 @@ fn hostile_text_is_inert_in_html_and_neutralised_in_csv() {
         ],
     );
     let rows = parse_csv(&std::fs::read_to_string(&csv_path).unwrap());
-    assert_eq!(rows.len(), 1 + 6, "header + 2 interviewers x 3 scores");
+    // Issue 21: after the scores, the overall scores (2 interviewers and the
+    // panel).
+    assert_eq!(
+        rows.len(),
+        1 + 6 + 3,
+        "header + 2 interviewers x 3 scores + the overall scores"
+    );
     for row in &rows {
         assert_eq!(row.len(), 10);
         for cell in row {

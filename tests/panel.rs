@@ -370,11 +370,14 @@ fn three_machines_one_panel() {
         ],
     );
     let csv = std::fs::read_to_string(&csv_path).unwrap();
+    // Issue 21: after the scores, each interviewer's overall score and the
+    // panel's (4 + 1 rows).
     assert_eq!(
         csv.matches("\r\n").count(),
-        1 + 15,
-        "header + one row per score (4+3+3+... = 15)"
+        1 + 15 + 5,
+        "header + one row per score (4+3+3+... = 15) + the overall scores"
     );
+    assert_eq!(csv.matches(",(overall),").count(), 5, "{csv}");
     assert!(csv.contains("Ada Lovelace,Bob,caching-fundamentals,performance,2,Mixed,Bob on caching-fundamentals: level 3,3,Debrief: answer was memorised,submitted\r\n"), "{csv}");
     let red = ok(
         &d,

@@ -17,11 +17,12 @@ use ts_rs::TS;
 use askama::Template;
 
 use crate::panel::{compare, Calibration, CandidateComparison};
+use crate::plan::{PlanDebrief, PlanView};
 pub use crate::report::html::{html_text, report_style_csp_source};
 pub use crate::report::model::{CommitteeReport, DebriefChange, ScoreScale};
 use crate::report::view::{
-    CalibrationMarkdown, CalibrationView, CandidatesMarkdown, CandidatesView, CommitteeHtml,
-    CommitteeMarkdown, CommitteeView,
+    waiting_about, CalibrationMarkdown, CalibrationView, CandidatesMarkdown, CandidatesView,
+    CommitteeHtml, CommitteeMarkdown, CommitteeView,
 };
 use crate::session::PanelSession;
 
@@ -47,13 +48,15 @@ impl ReportFormat {
 }
 
 /// What a redacted report replaced, for the person exporting: each person
-/// first (the candidate, then every interviewer in column order) with their
+/// first (the candidate, then every interviewer in column order, then the
+/// plan's members without a column and its coordinator) with their
 /// pseudonym and how often the name was also replaced in free text, then any
 /// other replacement made in free text (a first name alone...).
 fn people_first(
     candidate: &str,
     pseudonym: &str,
     interviewers: &[String],
+    others: &[(String, String)],
     in_text: Vec<Replacement>,
 ) -> Vec<Replacement> {
     let count = |name: &str| {
@@ -68,7 +71,8 @@ fn people_first(
         interviewers
             .iter()
             .enumerate()
-            .map(|(i, who)| (who.clone(), format!("Interviewer {}", letter(i)))),
+            .map(|(i, who)| (who.clone(), format!("Interviewer {}", letter(i))))
+            .chain(others.iter().cloned()),
     );
     for (name, pseudonym) in people {
         if !out.iter().any(|r| r.name == name) {
@@ -106,6 +110,65 @@ pub fn candidate_pseudonym(candidate_id: uuid::Uuid) -> String {
     format!("Candidate {:02X}{:02X}", d[0], d[1])
 }
 
+/// The people of a plan, for redaction.
+struct PlanPeople {
+    /// The coordinator and their pseudonym, when they interview nobody.
+    coordinator: Option<(String, String)>,
+}
+
+impl PlanPeople {
+    /// Adds the plan's members who have no column to `interviewers` (so they
+    /// get the next letters).
+    fn of(plan: Option<&PlanDebrief>, interviewers: &mut Vec<String>) -> PlanPeople {
+        let Some(plan) = plan else {
+            return PlanPeople { coordinator: None };
+        };
+        for m in &plan.members {
+            if key_position(interviewers, &m.interviewer).is_none() {
+                interviewers.push(m.interviewer.clone());
+            }
+        }
+        PlanPeople {
+            coordinator: plan
+                .coordinator
+                .as_ref()
+                .filter(|c| key_position(interviewers, c).is_none())
+                .map(|c| (c.clone(), COORDINATOR.to_string())),
+        }
+    }
+
+    /// Every name in the plan becomes its pseudonym; its other text (role,
+    /// kits, competency names) goes through the redactor like the rest.
+    fn redact(&self, p: &mut PlanDebrief, interviewers: &[String], r: &mut Redactor) {
+        let who = |name: &str| {
+            key_position(interviewers, name)
+                .map(|i| format!("Interviewer {}", letter(i)))
+                .unwrap_or_else(|| COORDINATOR.to_string())
+        };
+        p.role = r.apply(&p.role);
+        p.coordinator = p.coordinator.as_deref().map(who);
+        for m in &mut p.members {
+            m.interviewer = who(&m.interviewer);
+            m.kit = m.kit.as_deref().map(|k| r.apply(k));
+            m.focus = m.focus.iter().map(|f| r.apply(f)).collect();
+        }
+        p.coverage.interviewers = p.coverage.interviewers.iter().map(|n| who(n)).collect();
+        for row in &mut p.coverage.rows {
+            row.competency = r.apply(&row.competency);
+            row.name = r.apply(&row.name);
+        }
+    }
+}
+
+/// The pseudonym of a plan's coordinator who interviews nobody.
+const COORDINATOR: &str = "Coordinator";
+
+/// Where `name` is among `names`, by identity key (`text::name_key`).
+fn key_position(names: &[String], name: &str) -> Option<usize> {
+    let key = crate::text::name_key(name);
+    names.iter().position(|n| crate::text::name_key(n) == key)
+}
+
 /// The pseudonym of an interviewer (by their place among the columns).
 fn pseudonym_of(interviewers: &[String], who: &str) -> String {
     interviewers
@@ -124,7 +187,25 @@ pub fn build(
     redact: bool,
     unseal: bool,
 ) -> CommitteeReport {
+    build_planned(candidate, sessions, None, redact, unseal)
+}
+
+/// [`build`] for a candidate with an interview plan (`Store::candidate_plan`):
+/// the report follows the plan (rounds, each planned interviewer's state,
+/// focus, coverage) and says who has not submitted yet. With `redact`, the
+/// plan's people (members who have not submitted too, and the coordinator)
+/// are pseudonymised like everyone else: a planned interviewer with a
+/// session here keeps that column's letter, the others get the next
+/// letters, a coordinator who interviews none is "Coordinator".
+pub fn build_planned(
+    candidate: &str,
+    sessions: &[PanelSession],
+    plan: Option<&PlanView>,
+    redact: bool,
+    unseal: bool,
+) -> CommitteeReport {
     let mut comparison = compare(candidate, sessions, unseal);
+    comparison.plan = plan.map(PlanDebrief::of);
     let mut debrief = Vec::new();
     for (col, p) in sessions.iter().enumerate() {
         if comparison.columns[col].sealed {
@@ -165,11 +246,16 @@ pub fn build(
                 interviewers.push(c.interviewer.clone());
             }
         }
+        // The plan's people: members with no column take the next letters
+        // (by identity key, as the plan matches its members); the
+        // coordinator is "Coordinator" unless they are one of them.
+        let planned = PlanPeople::of(comparison.plan.as_ref(), &mut interviewers);
         let mut people: Vec<(String, String)> = interviewers
             .iter()
             .enumerate()
             .map(|(i, who)| (who.clone(), format!("Interviewer {}", letter(i))))
             .collect();
+        people.extend(planned.coordinator.clone());
         people.push((candidate.to_string(), pseudonym.clone()));
         for p in sessions {
             people.push((p.session.candidate.name.clone(), pseudonym.clone()));
@@ -212,13 +298,23 @@ pub fn build(
             c.competency = r.apply(&c.competency);
             c.name = r.apply(&c.name);
         }
+        if let Some(p) = &mut comparison.plan {
+            planned.redact(p, &interviewers, &mut r);
+        }
         for d in &mut debrief {
             d.interviewer = who(&mut r, &d.interviewer);
             d.question_id = r.apply(&d.question_id);
             d.prompt = r.apply(&d.prompt);
             d.reason = r.apply(&d.reason);
         }
-        replaced = people_first(candidate, &pseudonym, &interviewers, r.replacements());
+        let others: Vec<(String, String)> = planned.coordinator.iter().cloned().collect();
+        replaced = people_first(
+            candidate,
+            &pseudonym,
+            &interviewers,
+            &others,
+            r.replacements(),
+        );
         name = pseudonym;
     }
     CommitteeReport {
@@ -228,6 +324,7 @@ pub fn build(
         comparison,
         debrief,
         scale: ScoreScale::of(sessions),
+        mixed_scales: crate::report::model::mixed_scales(sessions),
     }
 }
 
@@ -333,8 +430,70 @@ fn csv(r: &CommitteeReport) -> String {
             );
         }
     }
+    // Each interviewer's overall score, then the panel's.
+    for (i, col) in c.columns.iter().enumerate() {
+        let Some(v) = c.overall.averages[i].filter(|_| !col.sealed) else {
+            continue;
+        };
+        csv_row(
+            &mut out,
+            &[
+                &r.candidate,
+                &col.interviewer,
+                OVERALL_ID,
+                "",
+                &format!("{v:.2}"),
+                "Overall score",
+                "",
+                "",
+                "",
+                col.status.as_str(),
+            ],
+        );
+    }
+    if let Some(v) = c.overall.stats.mean {
+        csv_row(
+            &mut out,
+            &[
+                &r.candidate,
+                PANEL,
+                OVERALL_ID,
+                "",
+                &format!("{v:.2}"),
+                "Overall score (mean of the interviewers)",
+                "",
+                "",
+                "",
+                "",
+            ],
+        );
+    }
+    // The plan's interviewers who have not submitted, with their state.
+    for m in c.plan.iter().flat_map(|p| p.waiting()) {
+        csv_row(
+            &mut out,
+            &[
+                &r.candidate,
+                &m.interviewer,
+                "",
+                "",
+                "",
+                "",
+                &format!("Waiting for feedback: {}", waiting_about(m)),
+                "",
+                "",
+                m.state.label(),
+            ],
+        );
+    }
     out
 }
+
+/// The question id of the CSV's overall rows (no question id has
+/// parentheses).
+const OVERALL_ID: &str = "(overall)";
+/// The interviewer column of the panel's overall row.
+const PANEL: &str = "(panel)";
 
 /// CSV of every score in many sessions (one row per score), e.g. for a bulk
 /// export. Sessions are taken as given (no sealing).

@@ -11,6 +11,7 @@ use crate::ids::SessionId;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::plan::PlanDebrief;
 use crate::session::PanelSession;
 use crate::session::{Recommendation, Scale, Session, Status};
 use crate::stats::{self, RatingMatrix};
@@ -109,6 +110,20 @@ pub struct CompetencyRow {
     pub stats: Spread,
 }
 
+/// The overall score of each column and of the panel.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct OverallRow {
+    /// Each column's overall score (`stats::overall`: the mean of the levels
+    /// its session gave, every scored question once); None while sealed or
+    /// without a score.
+    pub averages: Vec<Option<f64>>,
+    /// Across the columns' overall scores: the panel's overall score is
+    /// `stats.mean` (each interviewer counting once), with the SD and
+    /// spread between interviewers (`None` with fewer than two).
+    pub stats: Spread,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct Comparison {
@@ -122,6 +137,13 @@ pub struct Comparison {
     pub competencies: Vec<CompetencyRow>,
     /// The rubric scale of the compared questions (lowest..highest level).
     pub scale: Option<Scale>,
+    /// Each interviewer's overall score and the panel's.
+    pub overall: OverallRow,
+    /// The candidate's interview plan, when they have one: set by the caller
+    /// that read it (`compare` never does), left out of the JSON otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub plan: Option<PlanDebrief>,
 }
 
 /// Whether the others' sessions must stay hidden: some session of the
@@ -254,6 +276,20 @@ pub fn compare(candidate: &str, sessions: &[PanelSession], unseal: bool) -> Comp
         c.stats = Spread::of(&v);
     }
 
+    let overall: Vec<Option<f64>> = (0..sessions.len())
+        .map(|col| {
+            stats::overall(
+                questions
+                    .iter()
+                    .filter_map(|q| q.cells[col].as_ref().and_then(|cell| cell.level)),
+            )
+        })
+        .collect();
+    let overall = OverallRow {
+        stats: Spread::of(&overall.iter().flatten().copied().collect::<Vec<_>>()),
+        averages: overall,
+    };
+
     Comparison {
         candidate: candidate.to_string(),
         sealed,
@@ -266,6 +302,8 @@ pub fn compare(candidate: &str, sessions: &[PanelSession], unseal: bool) -> Comp
                 .iter()
                 .flat_map(|p| p.session.entries.iter().map(|e| &e.question)),
         ),
+        overall,
+        plan: None,
     }
 }
 

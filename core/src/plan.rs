@@ -18,9 +18,11 @@ use crate::session::{Candidate, Status};
 use crate::validate;
 
 mod coverage;
+mod debrief;
 pub mod file;
 
 pub use coverage::{coverage, BankNames, Coverage, CoverageCell, CoverageRow, Gap};
+pub use debrief::{PlanDebrief, PlannedInterviewer};
 pub use file::{parse_document, Document, PlanFile};
 
 /// A candidate's interview plan. Field order is the plan file's.

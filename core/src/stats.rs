@@ -342,6 +342,18 @@ pub fn leniency(m: &RatingMatrix) -> Vec<Leniency> {
         .collect()
 }
 
+/// An interviewer's overall score (and, over those, the panel's): the mean
+/// of the levels given, every scored question counting once; skipped and
+/// unscored questions are left out. Levels are averaged as given, on the
+/// scale their rubrics share; rubrics on different scales (a 0–3 bank beside
+/// the default 1–4) are not rescaled, as the competency averages and the
+/// candidate comparison's overall are not, and the report says so. `None`
+/// without any score.
+pub fn overall(levels: impl IntoIterator<Item = i64>) -> Option<f64> {
+    let v: Vec<f64> = levels.into_iter().map(|l| l as f64).collect();
+    mean(&v)
+}
+
 /// Arithmetic mean; `None` if `xs` is empty or holds a non-finite value.
 pub fn mean(xs: &[f64]) -> Option<f64> {
     if xs.is_empty() || xs.iter().any(|x| !x.is_finite()) {

@@ -521,3 +521,123 @@ fn every_variant_is_redacted_from_a_committee_packet() {
         )
         .unwrap();
 }
+
+/// The coverage of the hand-made plans below: every question on one
+/// competency.
+struct OneCompetency;
+
+impl panelist_core::plan::BankNames for OneCompetency {
+    fn competency_of(&self, _question: &str) -> Option<String> {
+        Some("apis-web".into())
+    }
+    fn competency_name(&self, competency: &str) -> String {
+        competency.to_string()
+    }
+}
+
+/// A committee packet with an interview plan (issue 19, What 6) names none
+/// of the plan's people, however they are spelled: the planned interviewer
+/// whose session is in the packet (spelled in the plan as a `key_variant()`
+/// of their session's name), a planned interviewer who has not submitted
+/// (no session, so no column: `key_variant()` of another name) and the
+/// coordinator (`key_variant()` of a third). Every format is searched for
+/// each spelling and for each folded word of each name.
+#[test]
+fn every_variant_of_a_plans_people_is_redacted_from_a_committee_packet() {
+    use panelist_core::plan::{self, Member, Plan};
+    use panelist_core::session::Candidate;
+    let template = colleagues_session();
+    runner()
+        .run(
+            &(
+                0..NAMES.len(),
+                0..NAMES.len(),
+                0..NAMES.len(),
+                0..NAMES.len(),
+                (key_variant(), key_variant(), key_variant()),
+            ),
+            |(c, i, j, k, (vi, vj, vk))| {
+                let all = [c, i, j, k];
+                prop_assume!((0..4).all(|a| (0..4).all(|b| a == b || all[a] != all[b])));
+                let spelled = |n: usize, v: &KeyVariant| {
+                    let mut v = v.clone();
+                    v.edges = Default::default();
+                    spell(NAMES[n], &v, false)
+                };
+                let (member_i, member_j, coordinator) =
+                    (spelled(i, &vi), spelled(j, &vj), spelled(k, &vk));
+                let planned = |who: &str, due: i64| Member {
+                    interviewer: who.to_string(),
+                    round: 1,
+                    kit: None,
+                    questions: vec![QS[0].into()],
+                    focus: vec!["apis-web".into()],
+                    at: None,
+                    due: Some(at(due)),
+                };
+                let p = Plan {
+                    id: fresh(),
+                    candidate: Candidate {
+                        id: fresh(),
+                        name: NAMES[c].into(),
+                    },
+                    role: "Backend".into(),
+                    coordinator: Some(coordinator.clone()),
+                    created_at: at(0),
+                    updated_at: at(0),
+                    members: vec![planned(&member_i, 5), planned(&member_j, 5)],
+                };
+                let view = plan::view(p, true, &[], &OneCompetency, at(10));
+                let sessions = vec![PanelSession {
+                    session: copy_of(&template, NAMES[c], NAMES[i]),
+                    imported: true,
+                    sealed: false,
+                }];
+                let report =
+                    committee::build_planned(NAMES[c], &sessions, Some(&view), true, false);
+                let debrief = report.comparison.plan.as_ref().unwrap();
+                let shown: Vec<&str> = debrief
+                    .members
+                    .iter()
+                    .map(|m| m.interviewer.as_str())
+                    .collect();
+                prop_assert_eq!(shown, ["Interviewer A", "Interviewer B"]);
+                prop_assert_eq!(debrief.coordinator.as_deref(), Some("Coordinator"));
+                for format in [
+                    committee::ReportFormat::Md,
+                    committee::ReportFormat::Html,
+                    committee::ReportFormat::Csv,
+                    committee::ReportFormat::Json,
+                ] {
+                    let out = committee::render(&report, format);
+                    let found = panelist_core::text::words(&out);
+                    for (n, spelling) in [
+                        (c, NAMES[c].to_string()),
+                        (i, member_i.clone()),
+                        (j, member_j.clone()),
+                        (k, coordinator.clone()),
+                    ] {
+                        prop_assert!(
+                            !out.contains(&spelling),
+                            "{:?} names {:?}:\n{}",
+                            format,
+                            spelling,
+                            out
+                        );
+                        for w in panelist_core::text::words(NAMES[n]) {
+                            prop_assert!(
+                                !found.contains(&w),
+                                "{:?} says {:?} of {:?}:\n{}",
+                                format,
+                                w,
+                                NAMES[n],
+                                out
+                            );
+                        }
+                    }
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+}

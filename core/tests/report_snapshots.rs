@@ -224,6 +224,13 @@ fn committee_report_every_format() {
     assert!(html.contains(r##"width="486.0" height="12.0" fill="#2f6fdf"><title>Grace *Hopper* | [lead](x): 4.00</title>"##));
     assert!(html.contains(r##"width="4.0" height="12.0" fill="#e07b39"><title>Łukasz &lt;b&gt;Nowak&lt;/b&gt;: 1.00</title></rect><text x="198.0""##));
     assert!(html.contains(r##"class="bar-value">1.00</text>"##));
+    // Issue 21: each interviewer's overall score (3 and 4 → 3.50; 1, 3, 2 →
+    // 2.00; 2, 3 → 2.50) and the panel's (their mean, 2.67), tabled and
+    // charted, with the one line that says how it is computed.
+    assert!(html.contains(r#"<tr class="overall"><th scope="row">Overall</th><td class="num">3.50</td><td class="num">2.00</td><td class="num">2.50</td><td class="num">2.67</td><td class="num">0.62</td><td class="num">1.50</td><td></td></tr>"#));
+    assert!(html.contains("<title>Panel: 2.67</title>"));
+    assert!(html.contains(r##"fill="#2f6fdf"><title>Grace *Hopper* | [lead](x): 3.50</title>"##));
+    assert!(html.contains("the panel&#39;s overall (2.67) is the mean of the interviewers&#39;. Levels are averaged as given on the 1–4 scale."));
     for (format, name) in [
         (ReportFormat::Md, "committee_md"),
         (ReportFormat::Html, "committee_html"),
@@ -436,4 +443,82 @@ fn committee_chart_spans_mixed_scales() {
     assert_eq!(report.scale, committee::ScoreScale { min: 0, max: 4 });
     let html = committee::render(&report, ReportFormat::Html);
     assert!(html.contains("Average score (0–4) per competency"));
+    // The overall score averages levels as given, and says the rubrics'
+    // ranges differ (0–3 beside 1–4) and are not rescaled.
+    assert!(report.mixed_scales);
+    assert!(html.contains("Levels are averaged as given: the rubrics here span different ranges within 0–4 and are not rescaled."));
+    assert!(html
+        .contains(r#"<tr class="overall"><th scope="row">Overall</th><td class="num">2.00</td>"#));
+}
+
+/// A candidate with an interview plan (issue 19, What 6): the report follows
+/// it — the plan at a glance, who has not submitted yet, each planned
+/// interviewer's round and state, the coverage — in every format.
+#[test]
+fn committee_report_with_a_plan() {
+    use panelist_core::plan::Member;
+    use panelist_core::storage::NewPlan;
+    let mut store = Store::open_in_memory().unwrap();
+    let pid: panelist_core::PlanId = id(2000);
+    store
+        .create_plan(
+            &NewPlan {
+                candidate: CANDIDATE.into(),
+                role: "Backend <engineer> & \"SRE\"".into(),
+                coordinator: Some(SECOND_COLLEAGUE.into()),
+            },
+            pid,
+            id(2001),
+            at(0),
+        )
+        .unwrap();
+    for (who, round, due) in [(OWN, 1, 20_000), (COLLEAGUE, 2, 30_000)] {
+        store
+            .add_plan_member(
+                pid,
+                &Member {
+                    interviewer: who.into(),
+                    round,
+                    kit: None,
+                    questions: QS.iter().map(|q| q.to_string()).collect(),
+                    focus: vec!["apis-web".into()],
+                    at: Some(at(due - 5_000)),
+                    due: Some(at(due)),
+                },
+                at(1),
+            )
+            .unwrap();
+    }
+    scored_session(
+        &mut store,
+        2100,
+        CANDIDATE,
+        OWN,
+        None,
+        &QS,
+        &[Some(3), Some(2), Some(4)],
+        Recommendation::Yes,
+    );
+    let sid: SessionId = id(2100);
+    store.attach_session(pid, sid).unwrap();
+    let sessions = store.candidate_sessions(CANDIDATE).unwrap();
+    let plan = store.candidate_plan(CANDIDATE, at(100_000)).unwrap();
+    for (format, name) in [
+        (ReportFormat::Md, "committee_planned_md"),
+        (ReportFormat::Html, "committee_planned_html"),
+        (ReportFormat::Csv, "committee_planned_csv"),
+        (ReportFormat::Json, "committee_planned_json"),
+    ] {
+        let text = committee::render(
+            &committee::build_planned(CANDIDATE, &sessions, plan.as_ref(), false, false),
+            format,
+        );
+        let says = if format == ReportFormat::Json {
+            "\"state\": \"overdue\""
+        } else {
+            "Waiting for"
+        };
+        assert!(text.contains(says), "{format:?}:\n{text}");
+        snap!(name, text);
+    }
 }

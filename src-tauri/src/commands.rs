@@ -52,6 +52,9 @@ pub struct SessionView {
     pub session: Session,
     /// Average score per competency, in order of first appearance.
     pub competency_averages: Vec<CompetencyAverage>,
+    /// The interviewer's overall score (`stats::overall`: the mean of the
+    /// levels given, every scored question once); null without a score.
+    pub overall: Option<f64>,
     /// Total time budget of the session's questions, in minutes.
     pub budget_minutes: u32,
     /// The rubric scale of its questions (lowest..highest level).
@@ -71,6 +74,7 @@ impl SessionView {
     pub fn of(store: &Store, session: Session) -> panelist_core::Result<Self> {
         Ok(SessionView {
             competency_averages: session.competency_averages(),
+            overall: panelist_core::stats::overall(session.entries.iter().filter_map(|e| e.score)),
             budget_minutes: session.budget_minutes(),
             scale: session.scale(),
             interview_seconds: session.interview_seconds(),

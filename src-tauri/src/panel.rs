@@ -271,7 +271,12 @@ pub(crate) fn compare_of(
     candidate: &str,
 ) -> panelist_core::Result<Comparison> {
     let sessions = s.candidate_sessions(candidate)?;
-    Ok(panel::compare(candidate.trim(), &sessions, false))
+    let mut c = panel::compare(candidate.trim(), &sessions, false);
+    c.plan = s
+        .candidate_plan(candidate, crate::test_hooks::plan_now())?
+        .as_ref()
+        .map(panelist_core::plan::PlanDebrief::of);
+    Ok(c)
 }
 
 /// Candidates who sat `kit` (an id or name), sorted by `sort`: `overall`,
@@ -349,7 +354,14 @@ fn build_report(
     redact: bool,
 ) -> panelist_core::Result<committee::CommitteeReport> {
     let sessions = s.candidate_sessions(candidate)?;
-    Ok(committee::build(candidate.trim(), &sessions, redact, false))
+    let plan = s.candidate_plan(candidate, crate::test_hooks::plan_now())?;
+    Ok(committee::build_planned(
+        candidate.trim(),
+        &sessions,
+        plan.as_ref(),
+        redact,
+        false,
+    ))
 }
 
 /// The report's suggested file name: never the real name of a redacted

@@ -9,8 +9,11 @@ import { num } from "./panel";
 /** How many series colours styles.css defines (`.series-0` … `.series-7`). */
 const SERIES_COLOURS = 8;
 
-/** The drawing's width in CSS pixels; it shrinks with the window, never grows. */
+/** The drawing's width in CSS pixels before its card is laid out (and in tests). */
 export const CHART_WIDTH = 560;
+
+/** The narrowest drawing; a narrower card shrinks it (CSS max-width). */
+export const MIN_CHART_WIDTH = 280;
 
 export interface Bar {
   value: number | null;
@@ -25,14 +28,39 @@ export interface BarChartSpec {
   scale: Scale | null;
   /** Series names, for the legend and descriptions; one unnamed series is `[""]`. */
   series: string[];
-  /** One group per row label, with one bar per series (same order). */
-  groups: { label: string; bars: Bar[] }[];
+  /** One group per row label, with one bar per series (same order), and
+   * optionally a last bar for them all (e.g. the panel's overall score). */
+  groups: { label: string; bars: Bar[]; total?: { label: string; value: number | null } }[];
   /** Shown in place of a bar without a value. */
   empty: string;
   /** Extra CSS class. */
   className?: string;
   /** Decimals for values that are not whole (default 2). */
   digits?: number;
+  /** The drawing's width in CSS pixels (default CHART_WIDTH); `fitChart` passes its card's. */
+  width?: number;
+}
+
+/**
+ * A chart that uses its card's full width: drawn at the width of the block it
+ * sits in, and drawn again whenever that width changes (a ResizeObserver), so
+ * its text stays at its CSS size instead of being stretched. Until the block
+ * is laid out it is drawn at CHART_WIDTH.
+ */
+export function fitChart(draw: (width: number) => SVGSVGElement): HTMLElement {
+  const host = document.createElement("div");
+  host.className = "chart-fit";
+  let drawn = 0;
+  const render = () => {
+    const w = Math.floor(host.clientWidth);
+    const width = w > 0 ? Math.max(MIN_CHART_WIDTH, w) : CHART_WIDTH;
+    if (width === drawn) return;
+    drawn = width;
+    host.replaceChildren(draw(width));
+  };
+  render();
+  if (typeof ResizeObserver !== "undefined") new ResizeObserver(render).observe(host);
+  return host;
 }
 
 export function barChart(spec: BarChartSpec): SVGSVGElement {
@@ -40,27 +68,33 @@ export function barChart(spec: BarChartSpec): SVGSVGElement {
   const scale = spec.scale ?? { min: 0, max: 1 };
   const span = Math.max(1, scale.max - scale.min);
   const named = spec.series.length > 1 || (spec.series[0] ?? "") !== "";
-  const width = CHART_WIDTH;
+  const width = Math.max(MIN_CHART_WIDTH, Math.floor(spec.width ?? CHART_WIDTH));
   const left = 4;
   const plotW = width - left - 64;
   const bar = named ? 12 : 16;
   const legendPerRow = 3;
   const legendH = named ? Math.ceil(spec.series.length / legendPerRow) * 18 + 6 : 0;
-  const groupH = 20 + spec.series.length * (bar + 3) + 8;
+  const groupH = (g: BarChartSpec["groups"][number]) => 20 + (g.bars.length + (g.total ? 1 : 0)) * (bar + 3) + 8;
   const plotTop = legendH;
-  const plotBottom = plotTop + spec.groups.length * groupH;
+  const tops: number[] = [];
+  let plotBottom = plotTop;
+  for (const g of spec.groups) {
+    tops.push(plotBottom);
+    plotBottom += groupH(g);
+  }
   const height = plotBottom + 22;
   const x = (v: number) => left + (plotW * (Math.min(Math.max(v, scale.min), scale.max) - scale.min)) / span;
 
   const described = spec.groups
     .map(
       (g) =>
-        `${g.label}: ${g.bars
-          .map((b, k) => {
+        `${g.label}: ${[
+          ...g.bars.map((b, k) => {
             if (named) return `${spec.series[k] ?? ""} ${b.value === null ? "no score" : valueText(b.value)}`;
             return b.value === null ? "no score" : `${valueText(b.value)} of ${scale.max}`;
-          })
-          .join(", ")}`,
+          }),
+          ...(g.total ? [`${g.total.label} ${g.total.value === null ? "no score" : valueText(g.total.value)}`] : []),
+        ].join(", ")}`,
     )
     .join("; ");
   const root = svg("svg", {
@@ -90,35 +124,27 @@ export function barChart(spec: BarChartSpec): SVGSVGElement {
     }
   }
 
+  const drawBar = (y: number, who: string, value: number | null, cls: string, note?: string) => {
+    if (value === null) {
+      root.appendChild(svg("text", { class: "none", x: left + 2, y: y + bar - 2 }, `${who}${spec.empty}`));
+      return;
+    }
+    const w = Math.max(2, x(value) - left);
+    const r = svg("rect", { class: cls, x: left, y, width: w.toFixed(1), height: bar, rx: 2 });
+    r.appendChild(svg("title", {}, `${who}${valueText(value)}`));
+    root.appendChild(r);
+    root.appendChild(
+      svg("text", { class: "value", x: left + w + 6, y: y + bar - 2 }, `${valueText(value)}${note ? ` ${note}` : ""}`),
+    );
+  };
   spec.groups.forEach((g, i) => {
-    const y0 = plotTop + i * groupH;
+    const y0 = tops[i]!;
     root.appendChild(svg("text", { class: "label", x: left, y: y0 + 13 }, g.label));
     g.bars.forEach((b, k) => {
-      const y = y0 + 20 + k * (bar + 3);
       const who = named ? `${spec.series[k] ?? ""}: ` : "";
-      if (b.value === null) {
-        root.appendChild(svg("text", { class: "none", x: left + 2, y: y + bar - 2 }, `${who}${spec.empty}`));
-        return;
-      }
-      const w = Math.max(2, x(b.value) - left);
-      const r = svg("rect", {
-        class: named ? `bar series series-${k % SERIES_COLOURS}` : "bar",
-        x: left,
-        y,
-        width: w.toFixed(1),
-        height: bar,
-        rx: 2,
-      });
-      r.appendChild(svg("title", {}, `${who}${valueText(b.value)}`));
-      root.appendChild(r);
-      root.appendChild(
-        svg(
-          "text",
-          { class: "value", x: left + w + 6, y: y + bar - 2 },
-          `${valueText(b.value)}${b.note ? ` ${b.note}` : ""}`,
-        ),
-      );
+      drawBar(y0 + 20 + k * (bar + 3), who, b.value, named ? `bar series series-${k % SERIES_COLOURS}` : "bar", b.note);
     });
+    if (g.total) drawBar(y0 + 20 + g.bars.length * (bar + 3), `${g.total.label}: `, g.total.value, "bar total");
   });
   return root;
 }

@@ -113,6 +113,6 @@ export function nextSort(
 export const REPORT_FORMATS = [
   { value: "html", label: "HTML (print-ready)" },
   { value: "md", label: "Markdown" },
-  { value: "csv", label: "CSV (one row per score)" },
+  { value: "csv", label: "CSV (one row per score, then the overall scores)" },
   { value: "json", label: "JSON" },
 ] as const;

@@ -118,6 +118,7 @@ export function session(extra: Partial<SessionView> = {}): SessionView {
       { competency: "data", name: "Data", questions: 2, scored: 0, average: null },
       { competency: "apis", name: "APIs & web", questions: 1, scored: 0, average: null },
     ],
+    overall: null,
     budget_minutes: 15,
     scale: { min: 1, max: 4 },
     interview_seconds: 0,

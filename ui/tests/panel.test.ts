@@ -6,6 +6,8 @@ import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Cell } from "../src/bindings/Cell";
 import type { Comparison } from "../src/bindings/Comparison";
 import type { PanelColumn } from "../src/bindings/PanelColumn";
+import type { PlanDebrief } from "../src/bindings/PlanDebrief";
+import { barChart, CHART_WIDTH, fitChart } from "../src/chart";
 import { BackendError } from "../src/backend";
 import { cellText, debriefText, nextSort, num, outcomeText, signed } from "../src/panel";
 import { calibrationScreen } from "../src/screens/calibration";
@@ -106,6 +108,7 @@ function openComparison(): Comparison {
       { competency: "data", name: "Data", averages: [3, 3, 3], stats: spread([3, 3, 3]) },
     ],
     scale: { min: 1, max: 4 },
+    overall: { averages: [2, 2.5, 3.5], stats: spread([2, 2.5, 3.5]) },
   };
 }
 
@@ -129,6 +132,7 @@ function sealedComparison(n = 2): Comparison {
       { ...c.columns[2]!, status: "in_progress" as const, recommendation: null },
     ].slice(2 - n),
     questions: c.questions.map((q) => ({ ...q, cells: [null, null, q.cells[2] ?? null].slice(2 - n) })),
+    overall: { averages: [null, null, 3.5].slice(2 - n), stats: spread([3.5]) },
   };
 }
 
@@ -270,7 +274,8 @@ describe("compare screen", () => {
     const svg = $("svg.panel-chart");
     expect(svg.namespaceURI).toBe("http://www.w3.org/2000/svg");
     expect($$(".panel-chart .legend").map((t) => t.textContent)).toEqual(["Ravi", "Mei", "Grace"]);
-    for (const k of [0, 1, 2]) expect(svg.querySelectorAll(`rect.bar.series-${k}`)).toHaveLength(2);
+    // Two competencies and the Overall group (issue 21: an overall score per interviewer).
+    for (const k of [0, 1, 2]) expect(svg.querySelectorAll(`rect.bar.series-${k}`)).toHaveLength(3);
   });
 
   it("draws bars to scale and says when an interviewer has no score", () => {
@@ -278,7 +283,8 @@ describe("compare screen", () => {
     c.competencies[1]!.averages = [3, null, 3];
     const svg = panelChart(c);
     const bars = [...svg.querySelectorAll("rect.bar")];
-    expect(bars).toHaveLength(5);
+    // 5 competency bars, then the Overall group: 3 interviewers and the panel (issue 21).
+    expect(bars).toHaveLength(9);
     expect(svg.textContent).toContain("Mei: no score");
     expect(svg.getAttribute("aria-label")).toContain("APIs: Ravi 1, Mei 2, Grace 4");
   });
@@ -290,6 +296,164 @@ describe("compare screen", () => {
     document.body.appendChild(screen.el);
     await settle();
     expect($("[role=alert]").textContent).toContain("no sessions for candidate");
+  });
+});
+
+/** Ravi submitted (round 1); Mei is overdue and Bea has not started (round 2). */
+function plan(): PlanDebrief {
+  const m = (
+    interviewer: string,
+    round: number,
+    state: PlanDebrief["members"][number]["state"],
+    due: string | null,
+  ) => ({
+    interviewer,
+    round,
+    kit: round === 1 ? "Backend <b>fundamentals</b>" : null,
+    focus: round === 1 ? ["APIs"] : [],
+    at: null,
+    due,
+    state,
+  });
+  return {
+    role: "Backend",
+    coordinator: "Carol",
+    rounds: 2,
+    submitted: 1,
+    members: [
+      m("Ravi", 1, "submitted", null),
+      m("Mei", 2, "overdue", "2026-11-20T17:00:00Z"),
+      m("Bea", 2, "not_started", null),
+    ],
+    coverage: {
+      interviewers: ["Ravi", "Mei", "Bea"],
+      rows: [
+        {
+          competency: "apis",
+          name: "APIs",
+          cells: [
+            { questions: 1, focus: true },
+            { questions: 0, focus: false },
+            { questions: 2, focus: false },
+          ],
+          gap: null,
+          overlap: false,
+        },
+      ],
+    },
+  };
+}
+
+describe("compare by plan (issue 19, What 6)", () => {
+  it("says who has not submitted yet, with each planned interviewer's round and state, and the coverage", async () => {
+    await mountCompare({ ...openComparison(), plan: plan() });
+    const section = $(".compare-plan");
+    expect(section.querySelector("h2")?.textContent).toBe("Interview plan");
+    // The plan comes first: the debrief waits for these people.
+    expect($$("main h2")[0]!.textContent).toBe("Interview plan");
+    expect(section.querySelector(".hint")?.textContent).toBe(
+      "Role: Backend · coordinated by Carol · 2 rounds · 1 of 3 submitted.",
+    );
+    const waiting = section.querySelector(".plan-waiting")?.textContent ?? "";
+    expect(waiting).toMatch(/^Waiting for: Mei \(round 2, overdue, due .+\), Bea \(round 2, not started\)\.$/);
+    expect(waiting).not.toContain("Ravi");
+    const rows = [...section.querySelectorAll(".plan-members tbody tr")].map((tr) =>
+      [...tr.children].map((c) => c.textContent),
+    );
+    expect(rows[0]).toEqual(["1", "Ravi", "Backend <b>fundamentals</b>", "APIs", "—", "Submitted"]);
+    expect(rows[2]).toEqual(["2", "Bea", "—", "—", "—", "Not started"]);
+    expect(section.querySelector("b")).toBeNull();
+    const coverage = section.querySelector(".coverage-table tr[data-competency='apis']");
+    expect(coverage?.querySelector(".is-focus")?.textContent).toBe("1 ★ focus");
+  });
+
+  it("shows the plan's states while sealed, and nothing of the sealed sessions", async () => {
+    await mountCompare({ ...sealedComparison(2), plan: plan() });
+    expect($(".plan-waiting").textContent).toContain("Waiting for: Mei");
+    const text = $("main").textContent ?? "";
+    for (const hidden of ["REST", "Poor", "Good", "Excellent", "Shaky", "Strong yes"])
+      expect(text).not.toContain(hidden);
+    expect($$(".q-matrix")).toHaveLength(0);
+  });
+
+  it("says so when everyone in the plan has submitted, and shows no plan without one", async () => {
+    const p = plan();
+    p.members = p.members.map((m) => ({ ...m, state: "submitted" as const }));
+    await mountCompare({ ...openComparison(), plan: p });
+    expect($(".plan-waiting").textContent).toBe("Everyone in the plan has submitted.");
+    document.body.replaceChildren();
+    await mountCompare(openComparison());
+    expect($$(".compare-plan")).toHaveLength(0);
+  });
+});
+
+describe("overall scores and the full-width chart (issue 21, What 1)", () => {
+  it("tables each interviewer's overall score and the panel's, with — for SD and spread of one", async () => {
+    await mountCompare(openComparison());
+    const row = $(".comp-table tr.overall");
+    expect(row.querySelector("th")?.textContent).toBe("Overall");
+    expect([...row.querySelectorAll("td.num")].map((td) => td.textContent)).toEqual(["2", "2.50", "3.50"]);
+    expect(row.querySelector("td.stats")?.getAttribute("aria-label")).toBe("mean 2.67 · SD 0.62 · spread 1.50");
+    expect($(".overall-hint").textContent).toContain("the panel's overall is the mean of the interviewers'");
+    const c = openComparison();
+    c.overall = { averages: [null, null, 3.5], stats: spread([3.5]) };
+    document.body.replaceChildren();
+    await mountCompare(c);
+    const stats = $(".comp-table tr.overall td.stats").textContent;
+    expect(stats).toContain("SD —");
+    expect(stats).toContain("spread —");
+  });
+
+  it("charts the Overall group with every value labelled, the panel's last", () => {
+    const svg = panelChart(openComparison());
+    const texts = [...svg.querySelectorAll("text.label")].map((t) => t.textContent);
+    expect(texts).toEqual(["APIs", "Data", "Overall"]);
+    const total = svg.querySelector("rect.bar.total") as SVGRectElement;
+    expect(total.querySelector("title")?.textContent).toBe("Panel: 2.67");
+    const values = [...svg.querySelectorAll("text.value")].map((t) => t.textContent);
+    expect(values.slice(-4)).toEqual(["2", "2.50", "3.50", "2.67"]);
+    expect(svg.getAttribute("aria-label")).toContain("Overall: Ravi 2, Mei 2.50, Grace 3.50, Panel 2.67");
+    // The Summary's chart: the interviewer's own overall score.
+    const own = barChart({
+      title: "t",
+      scale: { min: 1, max: 4 },
+      series: [""],
+      groups: [{ label: "Overall", bars: [{ value: 2.5 }] }],
+      empty: "none",
+    });
+    expect(own.querySelector("text.value")?.textContent).toBe("2.50");
+  });
+
+  it("draws at the card's width, and again when the card is resized", () => {
+    const observer: { resized: (() => void) | null } = { resized: null };
+    const resized = () => observer.resized?.();
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        constructor(cb: () => void) {
+          observer.resized = cb;
+        }
+        observe() {}
+        disconnect() {}
+      },
+    );
+    const draw = vi.fn((w: number) => panelChart(openComparison(), w));
+    const host = fitChart(draw);
+    // Not laid out yet: the default width.
+    expect(host.querySelector("svg")?.getAttribute("width")).toBe(String(CHART_WIDTH));
+    // At 1280 the card is about 1180 px wide: the chart takes all of it.
+    Object.defineProperty(host, "clientWidth", { configurable: true, get: () => 1180 });
+    resized();
+    const svg = host.querySelector("svg")!;
+    expect(svg.getAttribute("width")).toBe("1180");
+    expect(svg.getAttribute("viewBox")).toMatch(/^0 0 1180 /);
+    // A bar at the top of the scale runs to the plot's right end (4 + 1180 − 68).
+    const grace = [...svg.querySelectorAll("rect.bar.series-2")][0] as SVGRectElement;
+    expect(Number(grace.getAttribute("width"))).toBeCloseTo(1180 - 68, 1);
+    // The same width again draws nothing new.
+    resized();
+    expect(draw).toHaveBeenCalledTimes(2);
+    vi.unstubAllGlobals();
   });
 });
 

@@ -47,7 +47,9 @@ span.flag { color: var(--flag); font-weight: 600; white-space: nowrap; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 12px; margin: 10px 0; }
 ul.q { list-style: none; padding: 0; margin: 0; }
 ul.q li { margin: 4px 0; }
+figure { margin: 10px 0; }
 svg text { font: 11px system-ui, sans-serif; fill: #1d2430; }
+tr.overall th, tr.overall td { font-weight: 700; border-top: 2px solid var(--ink); }
 @page { size: A4; margin: 14mm; }
 @media print {
   body { margin: 0; max-width: none; font-size: 11px; }

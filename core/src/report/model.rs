@@ -42,6 +42,11 @@ pub struct CommitteeReport {
     #[serde(skip)]
     #[ts(skip)]
     pub scale: ScoreScale,
+    /// The sessions' rubrics span different ranges (the overall score's line
+    /// says their levels are not rescaled).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub mixed_scales: bool,
 }
 
 /// The lowest and highest level of a set of rubrics.
@@ -49,6 +54,20 @@ pub struct CommitteeReport {
 pub struct ScoreScale {
     pub min: i64,
     pub max: i64,
+}
+
+/// Whether the rubric snapshots of these sessions span different ranges
+/// (their lowest and highest levels differ).
+pub fn mixed_scales(sessions: &[PanelSession]) -> bool {
+    let mut spans = sessions
+        .iter()
+        .flat_map(|p| &p.session.entries)
+        .filter_map(|e| {
+            let v = e.question.rubric.levels.iter().map(|l| l.value);
+            Some((v.clone().min()?, v.max()?))
+        });
+    let first = spans.next();
+    spans.any(|s| Some(s) != first)
 }
 
 impl ScoreScale {

@@ -50,6 +50,16 @@ pub struct Words {
     pub red_flag: &'static str,
     pub not_covered_by_anyone: &'static str,
     pub chart_label: &'static str,
+    pub overall: &'static str,
+    pub plan: &'static str,
+    pub round: &'static str,
+    pub kit: &'static str,
+    pub focus: &'static str,
+    pub when: &'static str,
+    pub due: &'static str,
+    pub state: &'static str,
+    pub coverage: &'static str,
+    pub gap: &'static str,
 }
 
 pub const WORDS: Words = Words {
@@ -79,6 +89,16 @@ pub const WORDS: Words = Words {
     red_flag: "Red flag",
     not_covered_by_anyone: "Not covered by anyone",
     chart_label: "Average score per competency and interviewer",
+    overall: "Overall",
+    plan: "Interview plan",
+    round: "Round",
+    kit: "Kit",
+    focus: "Focus",
+    when: "When",
+    due: "Feedback due",
+    state: "State",
+    coverage: "Coverage",
+    gap: "Gap or overlap",
 };
 
 const DISAGREE: &str = "⚑ disagree";
@@ -135,54 +155,6 @@ pub struct CardView {
     pub items: Vec<ItemView>,
 }
 
-pub struct Tick {
-    pub x: String,
-    pub label: i64,
-}
-
-pub struct Bar {
-    pub y: String,
-    pub width: String,
-    /// Where the bar's value is written, just after its end.
-    pub label_x: String,
-    pub label_y: String,
-    pub fill: &'static str,
-    pub who: String,
-    pub value: String,
-}
-
-pub struct Group {
-    pub name: String,
-    pub label_y: String,
-    pub bars: Vec<Bar>,
-}
-
-pub struct LegendItem {
-    pub x: String,
-    pub y: String,
-    pub text_x: String,
-    pub text_y: String,
-    pub fill: &'static str,
-    pub who: String,
-}
-
-/// The competency chart's geometry, computed here so the template holds
-/// only markup.
-pub struct ChartView {
-    pub width: String,
-    pub height: String,
-    pub left: String,
-    pub top: String,
-    pub axis_y: String,
-    pub tick_label_y: String,
-    pub group_label_x: String,
-    pub bar_height: String,
-    pub ticks: Vec<Tick>,
-    pub groups: Vec<Group>,
-    pub legend: Vec<LegendItem>,
-    pub caption: String,
-}
-
 pub struct CommitteeView {
     pub w: &'static Words,
     pub candidate: String,
@@ -190,6 +162,12 @@ pub struct CommitteeView {
     pub sealed_notice: Option<String>,
     pub columns: Vec<ColumnView>,
     pub competencies: Vec<RowView>,
+    /// The overall score of each interviewer; its mean is the panel's.
+    pub overall: RowView,
+    /// How the overall score is computed, in one line.
+    pub overall_line: String,
+    /// The candidate's interview plan, when they have one.
+    pub plan: Option<PlanSectionView>,
     pub questions: Vec<RowView>,
     pub flagged_line: String,
     /// Ids of the questions nobody covered.
@@ -260,140 +238,50 @@ fn intro(r: &CommitteeReport) -> String {
     )
 }
 
-const PALETTE: [&str; 8] = [
-    "#2f6fdf", "#e07b39", "#2e9e6a", "#a347c2", "#c9a227", "#d2455e", "#3aa6b9", "#6b6f7a",
-];
-
-/// Most ticks on the chart's axis: one per level of the widest scale a
-/// rubric may have (`crate::validate`).
-const MAX_TICKS: i128 = (crate::validate::LEVEL_MAX - crate::validate::LEVEL_MIN) as i128;
-
-/// The axis ticks from `min` to `max`: one per level when the scale is within
-/// the documented range, otherwise only its two ends, so the chart's size
-/// never depends on level values (a database written by an older version may
-/// hold any i64).
-fn ticks(min: i64, max: i64, left: f64, plot_w: f64) -> Vec<Tick> {
-    let steps = i128::from(max) - i128::from(min);
-    let values: Vec<i64> = if (1..=MAX_TICKS).contains(&steps) {
-        (min..=max).collect()
+/// How the overall score is computed, as the report says it.
+fn overall_line(r: &CommitteeReport) -> String {
+    let ScoreScale { min, max } = r.scale;
+    let levels = if r.mixed_scales {
+        format!("Levels are averaged as given: the rubrics here span different ranges within {min}–{max} and are not rescaled.")
     } else {
-        vec![min, max]
+        format!("Levels are averaged as given on the {min}–{max} scale.")
     };
-    values
-        .into_iter()
-        .map(|v| Tick {
-            x: format!("{:.1}", left + along(plot_w, v as f64, min, max)),
-            label: v,
-        })
-        .collect()
+    format!(
+        "Overall: the mean of the levels each interviewer gave, every scored question counting once (skipped and unscored ones left out); the panel's overall ({}) is the mean of the interviewers'. {levels}",
+        fmt_opt(r.comparison.overall.stats.mean)
+    )
 }
 
-/// How far along an axis `width` long `v` sits between `min` and `max`
-/// (in f64: no integer subtraction that can overflow; never outside it).
-fn along(width: f64, v: f64, min: i64, max: i64) -> f64 {
-    let (lo, hi) = (min as f64, max as f64);
-    let span = hi - lo;
-    if span > 0.0 && v.is_finite() {
-        width * (v.clamp(lo, hi) - lo) / span
-    } else {
-        0.0
-    }
-}
-
-/// The width of a bar for `v`: its place on the scale, but never less than
-/// [`FLOOR_MARK`], so a score at the scale's floor (a 1 on 1–4) is a visible
-/// mark rather than nothing, which would read as "not scored".
-fn bar_width(width: f64, v: f64, lo: i64, hi: i64) -> f64 {
-    along(width, v, lo, hi).max(FLOOR_MARK)
-}
-
-/// The smallest bar drawn, in SVG units.
-const FLOOR_MARK: f64 = 4.0;
-
-/// The chart runs along the rubric's own scale (`scale.min` at the left
-/// edge, `scale.max` at the right), one tick per level.
-fn chart(c: &Comparison, scale: ScoreScale) -> ChartView {
-    let cols: Vec<usize> = (0..c.columns.len())
-        .filter(|i| !c.columns[*i].sealed)
-        .collect();
-    let ScoreScale { min, max } = scale;
-    let groups = c.competencies.len().max(1);
-    let bar = 14.0;
-    let gap = 18.0;
-    let group_w = bar * cols.len().max(1) as f64 + gap;
-    let left = 190.0;
-    let top = 10.0;
-    let height_per = group_w;
-    let plot_h = height_per * groups as f64;
-    let width = 720.0;
-    // Room on the right for the value written after the longest bar.
-    let plot_w = width - left - 44.0;
-    let legend_h = 22.0 * ((cols.len() as f64) / 4.0).ceil().max(1.0);
-    let total_h = top + plot_h + 30.0 + legend_h;
-    let ticks = ticks(min, max, left, plot_w);
-    let groups = c
-        .competencies
+/// The scorecards: each column's recommendation, summary, red flags and
+/// scored questions with their notes (nothing of a sealed column).
+fn cards(c: &Comparison) -> Vec<CardView> {
+    c.columns
         .iter()
         .enumerate()
-        .map(|(g, row)| {
-            let y0 = top + g as f64 * height_per + gap / 2.0;
-            Group {
-                name: row.name.clone(),
-                label_y: format!("{:.1}", y0 + bar * cols.len() as f64 / 2.0 + 4.0),
-                bars: cols
+        .map(|(i, col)| CardView {
+            interviewer: col.interviewer.clone(),
+            imported: col.imported,
+            sealed: col.sealed,
+            recommendation: col.recommendation.map(|r| r.label()).unwrap_or(NOT_GIVEN),
+            summary: col.summary.clone(),
+            red_flags: col.red_flags.clone(),
+            items: if col.sealed {
+                Vec::new()
+            } else {
+                c.questions
                     .iter()
-                    .enumerate()
-                    .filter_map(|(k, col)| {
-                        let v = row.averages[*col]?;
-                        let w = bar_width(plot_w, v, min, max);
-                        let y = y0 + k as f64 * bar;
-                        Some(Bar {
-                            y: format!("{y:.1}"),
-                            width: format!("{w:.1}"),
-                            label_x: format!("{:.1}", left + w + 4.0),
-                            label_y: format!("{:.1}", y + bar - 4.0),
-                            fill: PALETTE[*col % PALETTE.len()],
-                            who: c.columns[*col].interviewer.clone(),
-                            value: format!("{v:.2}"),
+                    .filter_map(|q| {
+                        let cell = q.cells[i].as_ref()?;
+                        Some(ItemView {
+                            prompt: q.prompt.clone(),
+                            level: level_text(&q.cells[i], false),
+                            notes: cell.notes.clone(),
                         })
                     })
-                    .collect(),
-            }
+                    .collect()
+            },
         })
-        .collect();
-    let ly = top + plot_h + 30.0;
-    let legend = cols
-        .iter()
-        .enumerate()
-        .map(|(k, col)| {
-            let x = left + (k % 4) as f64 * 130.0;
-            let y = ly + (k / 4) as f64 * 22.0;
-            LegendItem {
-                x: format!("{x:.1}"),
-                y: format!("{y:.1}"),
-                text_x: format!("{:.1}", x + 16.0),
-                text_y: format!("{:.1}", y + 10.0),
-                fill: PALETTE[*col % PALETTE.len()],
-                who: c.columns[*col].interviewer.clone(),
-            }
-        })
-        .collect();
-    ChartView {
-        width: width.to_string(),
-        height: total_h.to_string(),
-        left: left.to_string(),
-        top: top.to_string(),
-        axis_y: format!("{:.1}", top + plot_h),
-        tick_label_y: format!("{:.1}", top + plot_h + 14.0),
-        group_label_x: format!("{:.1}", left - 6.0),
-        bar_height: format!("{:.1}", bar - 2.0),
-        ticks,
-        groups,
-        legend,
-        caption: format!(
-            "Average score ({min}–{max}) per competency, one bar per interviewer, its value written after it; a score at the floor ({min}) is the short mark at the left."
-        ),
-    }
+        .collect()
 }
 
 impl CommitteeView {
@@ -437,6 +325,23 @@ impl CommitteeView {
                 row(&x.name, values, &x.stats, false)
             })
             .collect();
+        let overall = row(
+            WORDS.overall,
+            c.overall
+                .averages
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    if sealed_col(i) {
+                        SEALED_VALUE.into()
+                    } else {
+                        fmt_opt(*a)
+                    }
+                })
+                .collect(),
+            &c.overall.stats,
+            false,
+        );
         let questions = c
             .questions
             .iter()
@@ -450,34 +355,7 @@ impl CommitteeView {
                 row(&q.prompt, values, &q.stats, q.uncovered)
             })
             .collect();
-        let cards = c
-            .columns
-            .iter()
-            .enumerate()
-            .map(|(i, col)| CardView {
-                interviewer: col.interviewer.clone(),
-                imported: col.imported,
-                sealed: col.sealed,
-                recommendation: col.recommendation.map(|r| r.label()).unwrap_or(NOT_GIVEN),
-                summary: col.summary.clone(),
-                red_flags: col.red_flags.clone(),
-                items: if col.sealed {
-                    Vec::new()
-                } else {
-                    c.questions
-                        .iter()
-                        .filter_map(|q| {
-                            let cell = q.cells[i].as_ref()?;
-                            Some(ItemView {
-                                prompt: q.prompt.clone(),
-                                level: level_text(&q.cells[i], false),
-                                notes: cell.notes.clone(),
-                            })
-                        })
-                        .collect()
-                },
-            })
-            .collect();
+        let cards = cards(c);
         CommitteeView {
             w: &WORDS,
             candidate: r.candidate.clone(),
@@ -500,6 +378,9 @@ impl CommitteeView {
                 })
                 .collect(),
             competencies,
+            overall,
+            overall_line: overall_line(r),
+            plan: c.plan.as_ref().map(PlanSectionView::new),
             questions,
             flagged_line: format!(
                 "Flagged: {} question(s) where scores differ by {DISAGREEMENT_LEVELS} or more levels.",
@@ -544,7 +425,11 @@ pub struct CommitteeHtml<'a> {
     pub v: &'a CommitteeView,
 }
 
+mod chart;
+mod plan;
 mod session;
+pub use chart::*;
+pub use plan::*;
 pub use session::*;
 
 // ---------------------------------------------------------------------------

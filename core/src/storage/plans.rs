@@ -62,6 +62,11 @@ const PLAN_SESSIONS: &str = "
 const SESSION_PLAN_HEAD: &str =
     "SELECT candidate_id, interviewer, plan_id, imported FROM session WHERE id = ?1";
 const SET_SESSION_PLAN: &str = "UPDATE session SET plan_id = ?2 WHERE id = ?1";
+/// The newest plan of the candidate with this identity key.
+const CANDIDATE_PLAN: &str = "
+    SELECT p.id FROM plan p JOIN candidate c ON c.id = p.candidate_id
+    WHERE c.name_key = ?1
+    ORDER BY p.created_at DESC, p.id DESC LIMIT 1";
 /// Plans of a candidate with a member of this key, newest first.
 const PLANS_WITH_MEMBER: &str = "
     SELECT p.id FROM plan p JOIN plan_member m ON m.plan_id = p.id
@@ -436,6 +441,17 @@ impl Store {
             &BankIndex::of(self)?,
             now,
         ))
+    }
+
+    /// The candidate's plan (their newest, by the name's identity key) with
+    /// each member's state at `now`, for the debrief; None without one.
+    pub fn candidate_plan(&self, candidate: &str, now: DateTime<Utc>) -> Result<Option<PlanView>> {
+        let id: Option<PlanId> = self
+            .conn
+            .prepare_cached(CANDIDATE_PLAN)?
+            .query_row([text::name_key(candidate)], |r| r.get(0))
+            .optional()?;
+        id.map(|id| self.plan_view(id, now)).transpose()
     }
 
     /// Every plan, newest first; with `mine`, only those where that person

@@ -18,6 +18,11 @@ export type SessionView = {
  */
 competency_averages: Array<CompetencyAverage>, 
 /**
+ * The interviewer's overall score (`stats::overall`: the mean of the
+ * levels given, every scored question once); null without a score.
+ */
+overall: number | null, 
+/**
  * Total time budget of the session's questions, in minutes.
  */
 budget_minutes: number, 

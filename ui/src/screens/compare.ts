@@ -2,18 +2,24 @@
 // is not submitted, the others' sessions stay sealed and only their number is
 // shown. Once open: the question × interviewer matrix with each row's mean,
 // SD and spread, flagged and uncovered rows, notes side by side, competency
-// averages with a chart (one series per interviewer), and recommendations.
+// averages with a chart (one series per interviewer) and each interviewer's
+// overall score and the panel's, and recommendations. A candidate with an
+// interview plan also gets the plan (sealed or not): who has not submitted
+// yet, each planned interviewer's round, focus and state, and the coverage.
 import type { Ctx, Screen } from "../app";
 import type { Comparison } from "../bindings/Comparison";
 import type { PanelColumn } from "../bindings/PanelColumn";
 import type { QuestionRow } from "../bindings/QuestionRow";
 import type { Spread } from "../bindings/Spread";
-import { barChart } from "../chart";
+import type { PlanDebrief } from "../bindings/PlanDebrief";
+import { barChart, fitChart } from "../chart";
 import { clear, h } from "../dom";
-import { recommendationLabel, statusLabel } from "../format";
+import { recommendationLabel, shortDate, statusLabel } from "../format";
 import { cellText, comparisonCounts, debriefText, num, recommendationTally, spreadParts, spreadText } from "../panel";
 import "../styles/panels.css";
 import { candidateHeader } from "./candidate";
+import { coverageTable } from "./plan";
+import { stateLabel } from "./planModel";
 
 /** Indices of the columns whose scores are visible. */
 function visibleColumns(c: Comparison): number[] {
@@ -192,24 +198,127 @@ export function competencyTable(c: Comparison): HTMLTableElement {
           statsCell(row.stats),
         ),
       ),
+      overallRow(c, cols),
     ),
   );
 }
 
-/** Average per competency with one bar series per interviewer (the shared chart). */
-export function panelChart(c: Comparison): SVGSVGElement {
+/** The competency table's last row: each interviewer's overall score, and the panel's as the row's mean. */
+function overallRow(c: Comparison, cols: number[]): HTMLTableRowElement {
+  const o = c.overall;
+  return h(
+    "tr",
+    { class: `overall${o.stats.flagged ? " flagged" : ""}` },
+    h(
+      "th",
+      { class: "q", attrs: { scope: "row" } },
+      h("span", { class: "q-text" }, "Overall"),
+      o.stats.flagged ? h("span", { class: "mark mark-flag" }, "⚑ 2+ levels apart") : null,
+    ),
+    ...cols.map((i) => h("td", { class: "cell num" }, num(o.averages[i] ?? null))),
+    statsCell(o.stats),
+  );
+}
+
+/** How the overall score is computed (the core's rule, `stats::overall`). */
+export const OVERALL_HINT =
+  "Overall: the mean of the levels each interviewer gave, every scored question counting once (skipped and unscored left out); the panel's overall is the mean of the interviewers'.";
+
+/** Average per competency with one bar series per interviewer (the shared
+ * chart), then each interviewer's overall score and the panel's. */
+export function panelChart(c: Comparison, width?: number): SVGSVGElement {
   const cols = visibleColumns(c);
   return barChart({
-    title: "Average score per competency and interviewer",
+    title: "Average score per competency and interviewer, and overall",
     className: "panel-chart",
     scale: c.scale,
     series: cols.map((i) => c.columns[i]!.interviewer),
-    groups: c.competencies.map((row) => ({
-      label: row.name,
-      bars: cols.map((i) => ({ value: row.averages[i] ?? null })),
-    })),
+    groups: [
+      ...c.competencies.map((row) => ({
+        label: row.name,
+        bars: cols.map((i) => ({ value: row.averages[i] ?? null })),
+      })),
+      {
+        label: "Overall",
+        bars: cols.map((i) => ({ value: c.overall.averages[i] ?? null })),
+        total: { label: "Panel", value: c.overall.stats.mean },
+      },
+    ],
     empty: "no score",
+    width,
   });
+}
+
+/** "Bea Brown (round 2, overdue, due 12 Dec 2026, 17:00)", for the waiting line. */
+function waitingText(m: PlanDebrief["members"][number]): string {
+  const about = [`round ${m.round}`, stateLabel(m.state).toLowerCase()];
+  if (m.due) about.push(`due ${shortDate(m.due)}`);
+  return `${m.interviewer} (${about.join(", ")})`;
+}
+
+/** The candidate's interview plan: who has not submitted yet, each planned
+ * interviewer's round, focus and state, and the coverage. States only: it
+ * shows nothing of a sealed session. */
+export function planView(p: PlanDebrief): HTMLElement {
+  const waiting = p.members.filter((m) => m.state !== "submitted");
+  const head = [
+    p.role ? `Role: ${p.role}` : "",
+    p.coordinator ? `coordinated by ${p.coordinator}` : "",
+    `${p.rounds} round${p.rounds === 1 ? "" : "s"}`,
+    `${p.submitted} of ${p.members.length} submitted`,
+  ].filter(Boolean);
+  const members = h(
+    "table",
+    { class: "matrix plan-members" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...["Round", "Interviewer", "Kit", "Focus", "Feedback due", "State"].map((t) =>
+          h("th", { attrs: { scope: "col" } }, t),
+        ),
+      ),
+    ),
+    h(
+      "tbody",
+      {},
+      ...p.members.map((m) =>
+        h(
+          "tr",
+          { dataset: { state: m.state } },
+          h("td", { class: "num" }, String(m.round)),
+          h("th", { attrs: { scope: "row" } }, m.interviewer),
+          h("td", {}, m.kit ?? "—"),
+          h("td", {}, m.focus.length ? m.focus.join(", ") : "—"),
+          h("td", {}, m.due ? shortDate(m.due) : "—"),
+          h("td", { class: `state state-${m.state}` }, stateLabel(m.state)),
+        ),
+      ),
+    ),
+  );
+  return h(
+    "section",
+    { class: "card compare-plan", attrs: { "aria-labelledby": "plan-title" } },
+    h("h2", { id: "plan-title" }, "Interview plan"),
+    h("p", { class: "hint" }, `${head.join(" · ")}.`),
+    h(
+      "p",
+      { class: "plan-waiting" },
+      h(
+        "strong",
+        {},
+        p.members.length === 0
+          ? "No interviewer is planned yet."
+          : waiting.length
+            ? `Waiting for: ${waiting.map(waitingText).join(", ")}.`
+            : "Everyone in the plan has submitted.",
+      ),
+    ),
+    scroller("Planned interviewers", members),
+    coverageTable(p.coverage),
+  );
 }
 
 function recommendations(c: Comparison): HTMLElement {
@@ -334,8 +443,13 @@ export function openView(c: Comparison): HTMLElement {
       "section",
       { attrs: { "aria-labelledby": "comp-title" } },
       h("h2", { id: "comp-title" }, "Competencies"),
-      h("div", { class: "card chart-card" }, panelChart(c)),
+      h(
+        "div",
+        { class: "card chart-card" },
+        fitChart((w) => panelChart(c, w)),
+      ),
       scroller("Competency averages", competencyTable(c)),
+      h("p", { class: "hint overall-hint" }, OVERALL_HINT),
     ),
   );
   return frag;
@@ -350,6 +464,8 @@ export function compareScreen(ctx: Ctx, candidate: string): Screen {
       const c = await ctx.backend.compareCandidate(candidate);
       clear(body);
       body.dataset.sealed = String(c.sealed);
+      // The plan first: who the debrief still waits for.
+      if (c.plan) body.appendChild(planView(c.plan));
       body.appendChild(c.sealed ? sealedView(ctx, c) : openView(c));
     } catch (err) {
       clear(body);

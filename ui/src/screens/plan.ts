@@ -146,7 +146,7 @@ function membersTable(ctx: Ctx, v: PlanView, reload: () => void): HTMLElement {
   );
 }
 
-function coverageTable(c: Coverage): HTMLElement {
+export function coverageTable(c: Coverage): HTMLElement {
   if (!c.rows.length) return h("p", { class: "hint" }, "Coverage shows once interviewers are added.");
   const note = (r: Coverage["rows"][number]) =>
     [

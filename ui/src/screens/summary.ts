@@ -2,7 +2,7 @@
 // DOM calls), notes, amendments, and export to Markdown or JSON.
 import type { Ctx, Screen } from "../app";
 import type { Entry } from "../bindings/Entry";
-import { barChart } from "../chart";
+import { barChart, fitChart } from "../chart";
 import { clear, h, toast } from "../dom";
 import { clock, durationText, recommendationLabel, secondsSince, shortDate, statusLabel } from "../format";
 import type { ExportFormat, SessionView } from "../types";
@@ -11,18 +11,23 @@ import "../styles/panels.css";
 import { amendDialog } from "./amend";
 import { scoreText } from "./wrapup";
 
-/** The competency chart: the core's averages on the session's rubric scale. */
-export function competencyChart(s: SessionView): SVGSVGElement {
+/** The competency chart: the core's averages on the session's rubric scale,
+ * then the interviewer's overall score (the core's, `SessionView.overall`). */
+export function competencyChart(s: SessionView, width?: number): SVGSVGElement {
   return barChart({
-    title: "Average score per competency",
+    title: "Average score per competency, and overall",
     scale: s.scale,
     series: [""],
-    groups: s.competency_averages.map((a) => ({
-      label: a.name,
-      bars: [{ value: a.average, note: a.scored < a.questions ? `(${a.scored}/${a.questions})` : "" }],
-    })),
+    groups: [
+      ...s.competency_averages.map((a) => ({
+        label: a.name,
+        bars: [{ value: a.average, note: a.scored < a.questions ? `(${a.scored}/${a.questions})` : "" }],
+      })),
+      { label: "Overall", bars: [{ value: s.overall }] },
+    ],
     empty: "no score yet",
     digits: 1,
+    width,
   });
 }
 
@@ -199,7 +204,12 @@ export function summaryScreen(ctx: Ctx, sessionId: string): Screen {
         "section",
         { class: "card", attrs: { "aria-labelledby": "chart-title" } },
         h("h2", { id: "chart-title" }, "Competencies"),
-        competencyChart(s),
+        fitChart((w) => competencyChart(s, w)),
+        h(
+          "p",
+          { class: "hint" },
+          "Overall: the mean of the levels given, every scored question counting once (skipped and unscored left out).",
+        ),
       ),
     );
 
