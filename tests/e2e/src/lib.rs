@@ -426,14 +426,27 @@ impl AppRun {
 
     // -- page helpers ------------------------------------------------------
 
+    /// The first element matching `css`, once there is one. A match that is
+    /// replaced while it is being looked at (a chart redrawn at its card's
+    /// width, a list re-rendered) is looked up again, within `timeout`.
     pub async fn wait_css(&self, css: &str, timeout: Duration) -> Result<WebElement> {
-        Ok(self
-            .d()
-            .query(By::Css(css))
-            .wait(timeout, Duration::from_millis(50))
-            .first()
-            .await
-            .map_err(|e| format!("waiting for {css}: {e}"))?)
+        let until = std::time::Instant::now() + timeout;
+        loop {
+            let left = until.saturating_duration_since(std::time::Instant::now());
+            match self
+                .d()
+                .query(By::Css(css))
+                .wait(left, Duration::from_millis(50))
+                .first()
+                .await
+            {
+                Ok(el) => return Ok(el),
+                Err(e) if e.to_string().contains("stale") && !left.is_zero() => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => return Err(format!("waiting for {css}: {e}").into()),
+            }
+        }
     }
 
     pub async fn el(&self, css: &str) -> Result<WebElement> {
