@@ -187,3 +187,59 @@ fn a_plan_file_in_a_batch_imports_as_a_plan_before_the_sessions() {
     assert_eq!(here.plans(None, at(10)).unwrap().len(), 1);
     assert_eq!(sessions_here(&here), 1);
 }
+
+mod any_bad_file {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The good file of every case, made once.
+    fn good() -> &'static [u8] {
+        static GOOD: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        GOOD.get_or_init(|| {
+            let mut ravi = Store::open_in_memory().unwrap();
+            session_json(&mut ravi, "Ada Lovelace", "Ravi Kumar")
+        })
+    }
+
+    /// A bad file: arbitrary bytes, or the good file cut short, or with one
+    /// byte changed (damage, tampering, a wrong field).
+    fn bad() -> impl Strategy<Value = Vec<u8>> {
+        let len = good().len();
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..200),
+            (0..len).prop_map(|n| good()[..n].to_vec()),
+            (0..len, any::<u8>()).prop_filter_map("a byte that changes", |(i, b)| {
+                let mut v = good().to_vec();
+                (v[i] != b).then(|| {
+                    v[i] = b;
+                    v
+                })
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Whatever the bad file holds, the good one beside it imports and
+        /// the bad one is refused in one line that names it.
+        #[test]
+        fn never_stops_the_good_file(bytes in bad()) {
+            let mut here = Store::open_in_memory().unwrap();
+            let results = here
+                .import_each(&[file("bad file.json", &bytes), file("ravi.json", good())], &opts())
+                .unwrap();
+            prop_assert!(matches!(results[1], FileImport::Session(_)), "{:?}", results);
+            match &results[0] {
+                FileImport::Refused(r) => {
+                    prop_assert!(r.line.starts_with("bad file.json "), "{}", r.line);
+                    prop_assert!(!r.line.contains('\n'), "{}", r.line);
+                    prop_assert_eq!(sessions_here(&here), 1);
+                }
+                // A changed byte that leaves a valid file (whitespace) is
+                // that file, imported.
+                FileImport::Session(_) => prop_assert_eq!(sessions_here(&here), 1),
+                other => prop_assert!(false, "{:?}", other),
+            }
+        }
+    }
+}
