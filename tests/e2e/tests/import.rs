@@ -1,10 +1,11 @@
 //! Import a person understands, in the real window (issue 21, What 3;
 //! issue 19, What 3 in the app): one batch holds two colleagues' good
 //! session files ("Ada Lovelace" and "ada lovelace"), a file that is no
-//! Panelist file, a tampered one, one signed with a colleague's new key and
-//! a coordinator's plan file. The good files and the plan import (checked in
-//! the SQLite file), each bad one is refused in its own line; the new key is
-//! accepted from the app after the dialog showed both fingerprints; long
+//! Panelist file, a tampered one, two signed with colleagues' new keys and a
+//! coordinator's plan file. The good files and the plan import (checked in
+//! the SQLite file), each bad one is refused in its own line; the new keys
+//! are accepted from the app (at 480×800 and at 1280×860) after the dialog
+//! showed both fingerprints; long
 //! names and hashes wrap at 480 px; one panel per candidate; the plan shows
 //! under Plans; axe-core finds nothing on the results or the key dialog in
 //! both themes at 480×800 and 1280×860.
@@ -60,7 +61,8 @@ fn count(env: &TestEnv, sql: &str) -> i64 {
 async fn flow(env: &TestEnv) -> Result<()> {
     let d = env.dir.path();
     let (old_dir, new_dir, ravi_dir) = (d.join("mei-old"), d.join("mei-new"), d.join("ravi"));
-    for x in [&old_dir, &new_dir, &ravi_dir] {
+    let (li_old_dir, li_new_dir) = (d.join("li-old"), d.join("li-new"));
+    for x in [&old_dir, &new_dir, &ravi_dir, &li_old_dir, &li_new_dir] {
         std::fs::create_dir_all(x)?;
     }
     // Mei's first installation: her key is pinned here before the app starts.
@@ -73,6 +75,10 @@ async fn flow(env: &TestEnv) -> Result<()> {
     std::fs::rename(&made, &mei_new)?;
     let new_key = fingerprint_of(&d.join("fp-new"), &mei_new)?;
     assert_ne!(pinned, new_key);
+    // Li Na too (her new key is accepted at 1280×860).
+    let li_old = colleague("Li Na", "Ada Lovelace").session_file(&li_old_dir)?;
+    panelist(&env.db(), &["import", &li_old.display().to_string()])?;
+    let li_new = colleague("Li Na", "Ada Lovelace").session_file(&li_new_dir)?;
     let ravi = colleague("Ravi Kumar", "Ada Lovelace").session_file(&ravi_dir)?;
     // Not a Panelist file, and a tampered copy of Ravi's (its hashes in the
     // details).
@@ -112,7 +118,7 @@ async fn flow(env: &TestEnv) -> Result<()> {
         ],
     )?;
 
-    let batch = std::env::join_paths([&ravi, &hello, &tampered, &mei_new, &plan])?;
+    let batch = std::env::join_paths([&ravi, &hello, &tampered, &mei_new, &li_new, &plan])?;
     let run = AppRun::start_with(env, &[("PANELIST_IMPORT_PATHS", batch.as_os_str())]).await?;
     let result = steps(&run, env, &pinned, &new_key).await;
     run.quit().await;
@@ -125,6 +131,19 @@ async fn outcomes(run: &AppRun) -> Result<Vec<String>> {
         out.push(li.attr("data-outcome").await?.unwrap_or_default());
     }
     Ok(out)
+}
+
+/// Waits until the files' outcomes are `want` (the page re-renders after
+/// an accepted key).
+async fn wait_for_outcomes(run: &AppRun, want: &[&str]) -> Result<()> {
+    for _ in 0..100 {
+        if outcomes(run).await.unwrap_or_default() == want {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(outcomes(run).await?, want);
+    Ok(())
 }
 
 /// The results' "Open panel" buttons.
@@ -173,18 +192,19 @@ async fn steps(run: &AppRun, env: &TestEnv, pinned: &str, new_key: &str) -> Resu
     }
     assert_eq!(
         outcomes(run).await?,
-        ["added", "refused", "refused", "refused", "plan"]
+        ["added", "refused", "refused", "refused", "refused", "plan"]
     );
-    assert_eq!(run.text("#import-title").await?, "Imported 2 of 5 files");
+    assert_eq!(run.text("#import-title").await?, "Imported 2 of 6 files");
     let lines = run.d().find_all(By::Css(".import-files .refusal")).await?;
     assert_eq!(
         lines[0].text().await?,
         "hello.json is not a Panelist session or plan file, or it is damaged."
     );
     let key_line = lines[2].text().await?;
+    assert!(lines[3].text().await?.contains("Li Na"));
     assert!(key_line.ends_with("before accepting it."), "{key_line}");
     // The good files are in the database file; the bad ones changed nothing.
-    assert_eq!(count(env, "SELECT count(*) FROM session"), 2);
+    assert_eq!(count(env, "SELECT count(*) FROM session"), 3);
     assert_eq!(count(env, "SELECT count(*) FROM plan"), 1);
     assert_eq!(panels(run).await?, ["Open panel: Ada Lovelace"]);
 
@@ -217,19 +237,30 @@ async fn steps(run: &AppRun, env: &TestEnv, pinned: &str, new_key: &str) -> Resu
     .await?
     .click()
     .await?;
-    for _ in 0..100 {
-        if outcomes(run).await.unwrap_or_default()
-            == ["added", "refused", "refused", "added", "plan"]
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(
-        outcomes(run).await?,
-        ["added", "refused", "refused", "added", "plan"]
-    );
-    assert_eq!(count(env, "SELECT count(*) FROM session"), 3);
+    let after_mei = ["added", "refused", "refused", "added", "refused", "plan"];
+    wait_for_outcomes(run, &after_mei).await?;
+    assert_eq!(count(env, "SELECT count(*) FROM session"), 4);
+    // Li Na's, at 1280×860.
+    resize(run.d(), 1280, 860).await?;
+    run.button("Accept the new key…").await?.click().await?;
+    let dlg = run
+        .wait_css("dialog.key-dialog[open]", Duration::from_secs(10))
+        .await?;
+    assert!(dlg.text().await?.contains("Li Na"));
+    dlg.find(By::XPath(
+        ".//button[normalize-space(.)='Accept the new key']",
+    ))
+    .await?
+    .click()
+    .await?;
+    wait_for_outcomes(
+        run,
+        &["added", "refused", "refused", "added", "added", "plan"],
+    )
+    .await?;
+    assert_eq!(count(env, "SELECT count(*) FROM session"), 5);
+    fits(run, "import results after accepting at 1280×860").await?;
+    resize(run.d(), 480, 800).await?;
     let text = run.text(".import-result").await?;
     assert!(text.contains("(accepted)"), "{text}");
     // "Ada Lovelace" (Ravi, the plan) and "ada lovelace" (Mei): one panel.
