@@ -16,6 +16,9 @@ use crate::session::{AuditAction, PanelSession, Recommendation, Session, Status}
 use crate::session_file::SessionFile;
 use crate::validate;
 
+mod refusal;
+pub use refusal::{KeyChange, Refusal, Stage, CLASH_MARK};
+
 /// What importing one session file did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]

@@ -1,20 +1,16 @@
-//! The panel IPC commands: importing other interviewers' session files,
-//! comparing a candidate's panel, comparing candidates, calibration and the
+//! The panel IPC commands: importing other interviewers' session files and
+//! plan files (`panel/import.rs`), comparing a candidate's panel, comparing candidates, calibration and the
 //! hiring-committee report. Thin like `commands`: every rule (sealing,
 //! flags, statistics, escaping) is the core's; the app never unseals.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::path::PathBuf;
 
 use chrono::Utc;
 use panelist_core::committee::{self, ReportFormat};
-use panelist_core::import::{CandidateClash, ImportOptions, ImportResult};
 use panelist_core::panel::{self, Calibration, CandidateComparison, Comparison, SortBy};
 use panelist_core::redact::Replacement;
-use panelist_core::session_file::{SessionFile, MAX_SESSION_BYTES};
 use panelist_core::storage::Erasure;
-use panelist_core::{CandidateId, Error, SessionId};
+use panelist_core::{Error, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -23,6 +19,11 @@ use uuid::Uuid;
 use crate::commands::{kit_id, save_target, write_export};
 use crate::error::{ErrorCode, IpcError, IpcResult};
 use crate::state::Db;
+
+mod import;
+#[cfg(test)]
+pub(crate) use import::import_files;
+pub use import::{accept_new_key, import_session_files, ClashedImport, DroppedFiles, ImportedFile};
 
 /// JSON files picked with the system dialog titled `title` (several when
 /// `many`, else one); `None` when the dialog was cancelled.
@@ -57,207 +58,6 @@ pub(crate) async fn pick_json_files(
         })
         .collect::<IpcResult<_>>()
         .map(Some)
-}
-
-/// What importing one file did.
-#[derive(Debug, Serialize, ts_rs::TS)]
-#[ts(export)]
-pub struct ImportedFile {
-    /// The file's name (without its folder), for display.
-    pub file: String,
-    pub path: String,
-    pub result: ImportResult,
-}
-
-/// The files last dropped on the window. The page may ask to import dropped
-/// files by path, but only paths from the most recent drop: it cannot make
-/// the shell read any other file.
-#[derive(Default)]
-pub struct DroppedFiles(Mutex<Vec<PathBuf>>);
-
-impl DroppedFiles {
-    pub fn set(&self, paths: &[PathBuf]) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = paths.to_vec();
-    }
-
-    /// The requested paths, if every one of them was in the last drop.
-    fn check(&self, requested: &[String]) -> IpcResult<Vec<PathBuf>> {
-        let dropped = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        requested
-            .iter()
-            .map(|r| {
-                let p = PathBuf::from(r);
-                if dropped.contains(&p) {
-                    Ok(p)
-                } else {
-                    Err(IpcError::new(
-                        ErrorCode::Invalid,
-                        format!("{r} was not dropped on the window; use “Import sessions…” to choose files"),
-                    ))
-                }
-            })
-            .collect()
-    }
-}
-
-/// The files of the last import that was refused because of a candidate
-/// clash: the person's decision (merge or keep apart) re-runs the import on
-/// exactly these, without the page naming any file.
-#[derive(Default)]
-pub struct ClashedImport(Mutex<Vec<PathBuf>>);
-
-impl ClashedImport {
-    fn set(&self, paths: Vec<PathBuf>) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = paths;
-    }
-    fn take(&self) -> Vec<PathBuf> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
-    }
-}
-
-fn file_name(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
-}
-
-/// Reads and verifies each file (naming the file in any error), before the
-/// store is touched.
-fn read_session_files(paths: &[PathBuf]) -> Result<Vec<SessionFile>, Error> {
-    paths
-        .iter()
-        .map(|p| {
-            let name = file_name(p);
-            let meta = std::fs::metadata(p)
-                .map_err(|e| Error::Io(format!("{name}: cannot read {}: {e}", p.display())))?;
-            if meta.is_dir() {
-                return Err(Error::Invalid(format!(
-                    "{name} is a folder; choose the session files inside it"
-                )));
-            }
-            if meta.len() > MAX_SESSION_BYTES as u64 {
-                return Err(Error::Invalid(format!(
-                    "{name}: {} bytes is more than a session file can hold ({MAX_SESSION_BYTES} bytes)",
-                    meta.len()
-                )));
-            }
-            let bytes = panelist_core::files::read(p)?;
-            SessionFile::parse(&bytes).map_err(|e| Error::Invalid(format!("{name}: {e}")))
-        })
-        .collect()
-}
-
-/// The core names a refused session by its id; say which file held it.
-fn name_the_file(e: Error, files: &[SessionFile], paths: &[PathBuf]) -> Error {
-    let msg = e.to_string();
-    let culprit = files
-        .iter()
-        .zip(paths)
-        .find(|(f, _)| msg.contains(&f.session.id.to_string()));
-    match (e, culprit) {
-        (Error::Invalid(m), Some((_, p))) => Error::Invalid(format!("{}: {m}", file_name(p))),
-        (Error::Conflict(m), Some((_, p))) => Error::Conflict(format!("{}: {m}", file_name(p))),
-        (e, _) => e,
-    }
-}
-
-/// Imports other interviewers' session files, all or nothing. The files are
-/// `dropped` ones (paths from the window's last drop), else what the person
-/// picks in the open dialog (in an E2E build, `PANELIST_IMPORT_PATHS` if set).
-/// Returns one result per file, or `null` when the dialog was cancelled.
-pub async fn import_session_files(
-    app: AppHandle,
-    db: State<'_, Db>,
-    dropped: State<'_, DroppedFiles>,
-    clashed: State<'_, ClashedImport>,
-    paths: Option<Vec<String>>,
-    clash: Option<CandidateClash>,
-) -> IpcResult<Option<Vec<ImportedFile>>> {
-    let decided = clash.filter(|c| *c != CandidateClash::Ask);
-    let picked: Vec<PathBuf> = match (decided, paths) {
-        (Some(_), _) => {
-            let p = clashed.take();
-            if p.is_empty() {
-                return Err(IpcError::new(
-                    ErrorCode::Invalid,
-                    "no import is waiting for a decision about a candidate; import the files again",
-                ));
-            }
-            p
-        }
-        (None, Some(p)) => dropped.check(&p)?,
-        (None, None) => match crate::test_hooks::import_paths() {
-            Some(p) => p,
-            None => {
-                match pick_json_files(
-                    &app,
-                    "Import session files",
-                    "Panelist session (JSON)",
-                    true,
-                )
-                .await?
-                {
-                    Some(p) => p,
-                    None => return Ok(None),
-                }
-            }
-        },
-    };
-    // The same file twice is one file.
-    let mut seen = BTreeSet::new();
-    let picked: Vec<PathBuf> = picked
-        .into_iter()
-        .filter(|p| seen.insert(p.clone()))
-        .collect();
-    if picked.is_empty() {
-        return Err(IpcError::new(
-            ErrorCode::Invalid,
-            "no session files to import",
-        ));
-    }
-    let retry = picked.clone();
-    let result = db
-        .run(move |s| import_files(s, &picked, decided.unwrap_or_default()))
-        .await;
-    if let Err(e) = &result {
-        if e.code == "conflict" && e.message.contains(CLASH_MARK) {
-            clashed.set(retry);
-        }
-    }
-    result.map(Some)
-}
-
-/// What the core's clash refusal says (see storage/import.rs); the page asks
-/// the person on it.
-const CLASH_MARK: &str = "choosing to merge them";
-
-/// Reads, verifies and imports `paths` with the person's clash decision.
-pub(crate) fn import_files(
-    s: &mut panelist_core::Store,
-    paths: &[PathBuf],
-    clash: CandidateClash,
-) -> panelist_core::Result<Vec<ImportedFile>> {
-    let picked = paths;
-    {
-        let files = read_session_files(picked)?;
-        let opts = ImportOptions {
-            clash,
-            new_candidate_id: CandidateId::new(Uuid::now_v7()),
-            accept_new_key: false,
-        };
-        let results = s
-            .import_sessions_with(&files, &opts)
-            .map_err(|e| name_the_file(e, &files, picked))?;
-        Ok(picked
-            .iter()
-            .zip(results)
-            .map(|(p, result)| ImportedFile {
-                file: file_name(p),
-                path: p.display().to_string(),
-                result,
-            })
-            .collect::<Vec<_>>())
-    }
 }
 
 /// One candidate's panel. While the local interviewer's own session is not
@@ -489,108 +289,6 @@ mod tests {
             ["'self'", report.as_str()],
             "style-src in tauri.conf.json must be \"'self' {report}\""
         );
-    }
-
-    #[test]
-    fn only_dropped_paths_are_accepted() {
-        let d = DroppedFiles::default();
-        assert!(d.check(&["/tmp/a.json".into()]).is_err());
-        d.set(&[PathBuf::from("/tmp/a.json"), PathBuf::from("/tmp/b.json")]);
-        assert_eq!(
-            d.check(&["/tmp/b.json".into()]).unwrap(),
-            vec![PathBuf::from("/tmp/b.json")]
-        );
-        let e = d
-            .check(&["/tmp/a.json".into(), "/etc/passwd".into()])
-            .unwrap_err();
-        assert_eq!(e.code, "invalid");
-        assert!(e.message.contains("/etc/passwd"), "{}", e.message);
-        d.set(&[]);
-        assert!(d.check(&["/tmp/a.json".into()]).is_err());
-    }
-
-    #[test]
-    fn bad_files_are_named_and_nothing_is_read_past_them() {
-        let dir = tempfile_dir();
-        let good = dir.join("folder");
-        std::fs::create_dir_all(&good).unwrap();
-        let bad = dir.join("broken.json");
-        std::fs::write(&bad, b"{\"format\": 1}").unwrap();
-        let e = read_session_files(std::slice::from_ref(&bad)).unwrap_err();
-        assert_eq!(e.code(), "invalid");
-        assert!(e.to_string().starts_with("broken.json: "), "{e}");
-        let e = read_session_files(&[good]).unwrap_err();
-        assert!(e.to_string().contains("is a folder"), "{e}");
-        let e = read_session_files(&[dir.join("missing.json")]).unwrap_err();
-        assert_eq!(e.code(), "io");
-        assert!(e.to_string().starts_with("missing.json: "), "{e}");
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
-
-    fn tempfile_dir() -> PathBuf {
-        let d = std::env::temp_dir().join(format!("panelist-app-test-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&d).unwrap();
-        d
-    }
-
-    /// A file whose candidate id is someone else here is refused with the
-    /// message the page recognises (CLASH_MARK), and the person's decision
-    /// re-runs it: merge files it under the local candidate, keep apart
-    /// under a separate one.
-    #[test]
-    fn a_candidate_clash_is_asked_then_decided() {
-        use panelist_core::session::{NewSession, Recommendation};
-        use panelist_core::{AuditId, Store};
-        let new = |candidate: &str, interviewer: &str| NewSession {
-            candidate: candidate.into(),
-            interviewer: interviewer.into(),
-            role: "Backend engineer".into(),
-            kit: Some("Backend fundamentals".into()),
-            question_ids: vec!["rest-api-design".into()],
-        };
-        let shared = CandidateId::new(Uuid::now_v7());
-        let dir = tempfile_dir();
-        let mut b = Store::open_in_memory().unwrap();
-        let theirs = SessionId::new(Uuid::now_v7());
-        b.create_and_start_session(&new("Lin W.", "Ravi"), theirs, shared, Utc::now())
-            .unwrap();
-        b.submit(
-            theirs,
-            Recommendation::Yes,
-            None,
-            AuditId::new(Uuid::now_v7()),
-            Utc::now(),
-        )
-        .unwrap();
-        let file = dir.join("ravi.json");
-        std::fs::write(&file, b.session_file(theirs).unwrap().to_json()).unwrap();
-
-        for (choice, filed_under) in [
-            (CandidateClash::Merge, "Lin Wei"),
-            (CandidateClash::KeepApart, "Lin W."),
-        ] {
-            let mut a = Store::open_in_memory().unwrap();
-            a.create_and_start_session(
-                &new("Lin Wei", "Grace"),
-                SessionId::new(Uuid::now_v7()),
-                shared,
-                Utc::now(),
-            )
-            .unwrap();
-            let e =
-                import_files(&mut a, std::slice::from_ref(&file), CandidateClash::Ask).unwrap_err();
-            assert_eq!(e.code(), "conflict");
-            assert!(e.to_string().contains(CLASH_MARK), "{e}");
-            assert!(e.to_string().starts_with("ravi.json: "), "{e}");
-            assert!(a.session(theirs).is_err(), "nothing was imported");
-            let done = import_files(&mut a, std::slice::from_ref(&file), choice).unwrap();
-            assert_eq!(done.len(), 1);
-            assert_eq!(
-                a.panel_session(theirs).unwrap().session.candidate.name,
-                filed_under
-            );
-        }
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

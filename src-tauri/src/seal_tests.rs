@@ -119,7 +119,7 @@ fn every_ipc_read_command_keeps_the_seal() {
         .unwrap();
     let imported = panel::import_files(&mut s, &[file], CandidateClash::Ask).unwrap();
     assert_eq!(imported.len(), 1);
-    let theirs = imported[0].result.session_id;
+    let theirs = imported[0].result.as_ref().unwrap().session_id;
     in_a_plan(&mut s, own, theirs);
 
     let outputs = every_read(&s, own, theirs);

@@ -184,16 +184,23 @@ export interface Backend {
   /** Resolves to the written path, or null when the save dialog was cancelled. */
   exportSession(sessionId: string, format: ExportFormat): Promise<string | null>;
   /**
-   * Imports other interviewers' session files, all or nothing. Without
-   * `paths` the shell asks with an open dialog; `paths` must be files just
-   * dropped on the window. Resolves to null when the dialog was cancelled.
+   * Imports other interviewers' session files and interview plan files, each
+   * on its own: one result per file (imported, or refused in a plain
+   * sentence). Without `paths` the shell asks with an open dialog; `paths`
+   * must be files just dropped on the window. Resolves to null when the
+   * dialog was cancelled.
    */
   importSessionFiles(paths?: string[]): Promise<ImportedFile[] | null>;
   /**
-   * Re-runs the import that was refused for a candidate clash (same id,
-   * different name) with the person's decision: the shell kept the files.
+   * Re-runs the files the last import refused for a candidate clash (same
+   * id, different name) with the person's decision: the shell kept them.
    */
   importWithClash(clash: CandidateClash): Promise<ImportedFile[] | null>;
+  /**
+   * Imports the file at `path`, refused by the last import for a changed
+   * key, accepting the new key whose `fingerprint` the person confirmed.
+   */
+  acceptNewKey(path: string, fingerprint: string): Promise<ImportedFile>;
   /** Deletes one interview (own, not submitted) or imported session for good. */
   deleteSession(sessionId: string): Promise<Erasure>;
   /** Erases a candidate with all their sessions for good. */
@@ -306,6 +313,7 @@ export const backend: Backend = {
   exportSession: (sessionId, format) => ipc.exportSession(sessionId, format),
   importSessionFiles: (paths) => ipc.importSessionFiles(paths ?? null, null),
   importWithClash: (clash) => ipc.importSessionFiles(null, clash),
+  acceptNewKey: (path, fingerprint) => ipc.acceptNewKey(path, fingerprint),
   deleteSession: (sessionId) => ipc.deleteSession(sessionId),
   eraseCandidate: (name) => ipc.eraseCandidate(name),
   eraseOnServer: (name) => ipc.eraseOnServer(name),

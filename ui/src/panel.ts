@@ -78,11 +78,20 @@ export function outcomeText(o: ImportOutcome): string {
   }
 }
 
-/** Candidates named in an import, in order, once each. */
+/**
+ * Candidates named in an import, in order, once per identity: files are
+ * grouped by the core's identity key (`candidate_key`, `text::name_key`),
+ * never by how each file spells the name, and each is shown as first named.
+ */
 export function importedCandidates(files: ImportedFile[]): string[] {
-  const out: string[] = [];
-  for (const f of files) if (!out.includes(f.result.candidate)) out.push(f.result.candidate);
-  return out;
+  const seen = new Map<string, string>();
+  for (const f of files) {
+    const name = f.result?.candidate ?? f.plan?.candidate;
+    if (name === undefined || f.refused) continue;
+    const key = f.candidate_key ?? name;
+    if (!seen.has(key)) seen.set(key, name);
+  }
+  return [...seen.values()];
 }
 
 /** Counts for the Compare screen's header line. */

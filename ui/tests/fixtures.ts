@@ -174,6 +174,9 @@ export function fakeBackend(s: SessionView) {
       replaced: r ? [{ name: "Ada", pseudonym: "Candidate 3F2A", count: 4 }] : [],
     })),
     importWithClash: vi.fn(async (_c: CandidateClash): Promise<ImportedFile[] | null> => null),
+    acceptNewKey: vi.fn(async (_p: string, _f: string): Promise<ImportedFile> => {
+      throw new Error("no key change in this test");
+    }),
     deleteSession: vi.fn(async (_id: string): Promise<Erasure> => ({ candidates: 0, sessions: 1 })),
     eraseCandidate: vi.fn(async (_n: string): Promise<Erasure> => ({ candidates: 1, sessions: 1 })),
     eraseOnServer: vi.fn(async (_n: string): Promise<number> => 3),

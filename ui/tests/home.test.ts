@@ -189,10 +189,11 @@ describe("import errors and clashes", () => {
     const raw =
       'broken.json: session file at session.entries[0].score: invalid type: string "x", expected i64 at line 1 column 220';
     const t = importErrorText(raw);
-    expect(t.line).toBe("broken.json is not a Panelist session file, or it is damaged (at session.entries[0].score).");
+    // The parser's path ("(at …)") is jargon (issue 21): it stays in the details.
+    expect(t.line).toBe("broken.json is not a Panelist session or plan file, or it is damaged.");
     expect(t.detail).toBe(raw);
     expect(importErrorText("x.json: session file: trailing characters at line 3 column 1").line).toBe(
-      "x.json is not a Panelist session file, or it is damaged.",
+      "x.json is not a Panelist session or plan file, or it is damaged.",
     );
     // Messages written for people stay as they are.
     const human = "a.json: session file content hash does not match: the file was edited or damaged";
@@ -207,7 +208,7 @@ describe("import errors and clashes", () => {
     button("Import sessions…").click();
     await settle();
     expect($(".import-error p.error").textContent).toBe(
-      "broken.json is not a Panelist session file, or it is damaged (at format).",
+      "broken.json is not a Panelist session or plan file, or it is damaged.",
     );
     expect($(".import-error details").textContent).toContain("missing field");
     expect(document.activeElement).toBe($(".import-error h2"));

@@ -1,7 +1,7 @@
 //! Importing other interviewers' session files: carrying out the plan that
 //! `crate::import::plan` decides, all files in one transaction.
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 use super::rows::{to_json, ts};
 use super::sessions::{
@@ -16,6 +16,9 @@ use crate::import::{self, CandidateClash, ImportOptions, ImportResult, Plan};
 use crate::session::{PanelSession, Session};
 use crate::session_file::{PublicKey, SessionFile};
 use crate::text;
+
+mod batch;
+pub use batch::{BatchFile, FileImport};
 
 const SIGNER: &str = "SELECT public_key, first_seen FROM signer WHERE name_key = ?1";
 const PIN_SIGNER: &str = "
@@ -32,7 +35,7 @@ const SIGNERS: &str = "SELECT name, public_key, first_seen FROM signer ORDER BY 
 
 /// The pin (key, first seen) of a signer whose name looks like `who`
 /// (`text::look_alike`); signers are few, so all are read.
-fn look_alike_pin(tx: &Transaction, who: &str) -> Result<Option<(String, String)>> {
+fn look_alike_pin(tx: &Connection, who: &str) -> Result<Option<(String, String)>> {
     let mut stmt = tx.prepare_cached(SIGNERS)?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
@@ -93,6 +96,26 @@ fn check_signer(
     )
 }
 
+/// The key pinned for `who`: by the identity key of the name, else by a
+/// name that only looks or reads like a pinned one (Cyrillic letters, an
+/// ASCII spelling), which is no first sight: it meets that pin.
+pub(crate) fn pinned_key(conn: &Connection, who: &str) -> Result<Option<PublicKey>> {
+    let pinned: Option<String> = conn
+        .query_row(SIGNER, [&text::name_key(who)], |r| r.get::<_, String>(0))
+        .optional()?;
+    let pinned = match pinned {
+        Some(p) => Some(p),
+        None => look_alike_pin(conn, who)?.map(|(key, _)| key),
+    };
+    pinned
+        .map(|text| {
+            PublicKey::from_stored(&text).ok_or_else(|| {
+                Error::invalid(format!("the key pinned for {who} is damaged: {text:?}"))
+            })
+        })
+        .transpose()
+}
+
 /// The pinning rule for every signed file, by the name of the person it is
 /// from (`text::name_key`, and look-alike names meet the same pin).
 ///
@@ -113,22 +136,7 @@ pub(crate) fn check_pin(
     if s.ours && s.signer.as_ref() == Some(own) {
         return Ok(None);
     }
-    let pinned: Option<String> = tx
-        .query_row(SIGNER, [&key], |r| r.get::<_, String>(0))
-        .optional()?;
-    // A name that only looks or reads like a pinned one (Cyrillic letters,
-    // an ASCII spelling) is no first sight: it meets that pin.
-    let pinned = match pinned {
-        Some(p) => Some(p),
-        None => look_alike_pin(tx, who)?.map(|(key, _)| key),
-    };
-    let pinned: Option<PublicKey> = pinned
-        .map(|text| {
-            PublicKey::from_stored(&text).ok_or_else(|| {
-                Error::invalid(format!("the key pinned for {who} is damaged: {text:?}"))
-            })
-        })
-        .transpose()?;
+    let pinned = pinned_key(tx, who)?;
     match (s.signer, pinned) {
         (None, None) => Ok(None),
         (None, Some(pinned)) => Err(Error::Conflict(format!(
@@ -277,8 +285,9 @@ fn link_candidate(
         Some((_, local_key)) if local_key == key => Ok((cid, None)),
         Some((local_name, _)) => match opts.clash {
             CandidateClash::Ask => Err(Error::Conflict(format!(
-                "session file for {}: candidate id {cid} is {local_name:?} here but the file names {name:?}; import again choosing to merge them (file it under {local_name:?}) or keep them apart",
-                s.id
+                "session file for {}: candidate id {cid} is {local_name:?} here but the file names {name:?}; import again {} (file it under {local_name:?}) or keep them apart",
+                s.id,
+                import::CLASH_MARK
             ))),
             CandidateClash::Merge => Ok((
                 cid,

@@ -36,6 +36,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBe
 use crate::error::{Error, Result};
 
 pub use bank::{BankImportReport, BankPhase, BankProgress};
+pub use import::{BatchFile, FileImport};
 pub use instance::instance_id;
 pub use migrate::MIGRATION_SQL;
 pub use plans::{NewPlan, PlanImportResult};

@@ -111,6 +111,9 @@ export function commands(invoke: Invoke) {
     /** `import_session_files` (write) */
     importSessionFiles: (paths: Array<string> | null, clash: CandidateClash | null): Promise<Array<ImportedFile> | null> =>
       invoke<Array<ImportedFile> | null>("import_session_files", { paths, clash }),
+    /** `accept_new_key` (write) */
+    acceptNewKey: (path: string, fingerprint: string): Promise<ImportedFile> =>
+      invoke<ImportedFile>("accept_new_key", { path, fingerprint }),
     /** `compare_candidate` (read) */
     compareCandidate: (candidate: string): Promise<Comparison> =>
       invoke<Comparison>("compare_candidate", { candidate }),
