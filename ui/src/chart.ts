@@ -12,6 +12,13 @@ const SERIES_COLOURS = 8;
 /** The drawing's width in CSS pixels before its card is laid out (and in tests). */
 export const CHART_WIDTH = 560;
 
+/**
+ * The tallest a chart is drawn in its usual layout (CSS pixels): under half
+ * the shortest supported window (860 px). Taller ones (many competencies and
+ * interviewers) are drawn with thinner bars.
+ */
+export const MAX_CHART_HEIGHT = 420;
+
 /** The narrowest drawing; a narrower card shrinks it (CSS max-width). */
 export const MIN_CHART_WIDTH = 280;
 
@@ -71,16 +78,29 @@ export function barChart(spec: BarChartSpec): SVGSVGElement {
   const width = Math.max(MIN_CHART_WIDTH, Math.floor(spec.width ?? CHART_WIDTH));
   const left = 4;
   const plotW = width - left - 64;
-  const bar = named ? 12 : 16;
   const legendPerRow = 3;
   const legendH = named ? Math.ceil(spec.series.length / legendPerRow) * 18 + 6 : 0;
-  const groupH = (g: BarChartSpec["groups"][number]) => 20 + (g.bars.length + (g.total ? 1 : 0)) * (bar + 3) + 8;
+  // Each group: its label (head), its bars (bar + gap each), a bottom pad.
+  // A chart that would be taller than MAX_CHART_HEIGHT is drawn dense.
+  const layout = (dense: boolean) => ({
+    bar: dense ? (named ? 9 : 12) : named ? 12 : 16,
+    gap: dense ? 2 : 3,
+    head: dense ? 16 : 20,
+    pad: dense ? 4 : 8,
+  });
+  const bars = (g: BarChartSpec["groups"][number]) => g.bars.length + (g.total ? 1 : 0);
+  const heightOf = (l: ReturnType<typeof layout>) => {
+    let h = legendH + 22;
+    for (const g of spec.groups) h += l.head + bars(g) * (l.bar + l.gap) + l.pad;
+    return h;
+  };
+  const { bar, gap, head, pad } = heightOf(layout(false)) > MAX_CHART_HEIGHT ? layout(true) : layout(false);
   const plotTop = legendH;
   const tops: number[] = [];
   let plotBottom = plotTop;
   for (const g of spec.groups) {
     tops.push(plotBottom);
-    plotBottom += groupH(g);
+    plotBottom += head + bars(g) * (bar + gap) + pad;
   }
   const height = plotBottom + 22;
   const x = (v: number) => left + (plotW * (Math.min(Math.max(v, scale.min), scale.max) - scale.min)) / span;
@@ -139,12 +159,18 @@ export function barChart(spec: BarChartSpec): SVGSVGElement {
   };
   spec.groups.forEach((g, i) => {
     const y0 = tops[i]!;
-    root.appendChild(svg("text", { class: "label", x: left, y: y0 + 13 }, g.label));
+    root.appendChild(svg("text", { class: "label", x: left, y: y0 + head - 7 }, g.label));
     g.bars.forEach((b, k) => {
       const who = named ? `${spec.series[k] ?? ""}: ` : "";
-      drawBar(y0 + 20 + k * (bar + 3), who, b.value, named ? `bar series series-${k % SERIES_COLOURS}` : "bar", b.note);
+      drawBar(
+        y0 + head + k * (bar + gap),
+        who,
+        b.value,
+        named ? `bar series series-${k % SERIES_COLOURS}` : "bar",
+        b.note,
+      );
     });
-    if (g.total) drawBar(y0 + 20 + g.bars.length * (bar + 3), `${g.total.label}: `, g.total.value, "bar total");
+    if (g.total) drawBar(y0 + head + g.bars.length * (bar + gap), `${g.total.label}: `, g.total.value, "bar total");
   });
   return root;
 }

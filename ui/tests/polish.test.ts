@@ -256,3 +256,33 @@ describe("the searchable question picker", () => {
     expect(p.el.querySelector(`label[for="${p.search.id}"]`)).not.toBeNull();
   });
 });
+
+describe("a chart of many competencies and interviewers", () => {
+  it("is drawn denser rather than taller than half the window", async () => {
+    const { barChart, MAX_CHART_HEIGHT } = await import("../src/chart");
+    const groups = ["A", "B", "C", "D", "E"].map((label) => ({
+      label,
+      bars: [{ value: 1 }, { value: 2.5 }, { value: 4 }],
+    }));
+    const spec = {
+      title: "t",
+      scale: { min: 1, max: 4, labels: [] },
+      series: ["Ann", "Bo", "Cy"],
+      groups: [
+        ...groups,
+        { label: "Overall", bars: [{ value: 2 }, { value: 3 }, { value: 3 }], total: { label: "Panel", value: 2.7 } },
+      ],
+      empty: "no score",
+    } as unknown as Parameters<typeof barChart>[0];
+    const tall = barChart(spec);
+    const height = Number(tall.getAttribute("viewBox")!.split(" ")[3]);
+    expect(height).toBeLessThanOrEqual(MAX_CHART_HEIGHT);
+    // Every bar is still there, each with its value written after it.
+    expect(tall.querySelectorAll("rect.bar")).toHaveLength(19);
+    expect(tall.querySelectorAll("text.value")).toHaveLength(19);
+    const small = barChart({ ...spec, groups: spec.groups.slice(0, 2) });
+    expect(Number(small.querySelector("rect.bar")!.getAttribute("height"))).toBeGreaterThan(
+      Number(tall.querySelector("rect.bar")!.getAttribute("height")),
+    );
+  });
+});
