@@ -185,7 +185,11 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
             last_sync: last,
         },
         Ok(Some(rep)) => {
-            let problem = rep.conflicts.first().or(rep.failures.first()).cloned();
+            let problem = rep
+                .conflicts
+                .first()
+                .map(|c| c.line())
+                .or_else(|| rep.failures.first().cloned());
             SyncStatus {
                 state: if problem.is_some() {
                     SyncState::Error
