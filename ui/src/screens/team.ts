@@ -163,7 +163,11 @@ function problemsSection(ctx: Ctx, onResolved: () => void) {
     ctx.backend
       .teamProblems()
       .then(show)
-      .catch(() => undefined);
+      .catch((err: Error) => {
+        said.textContent = err.message;
+        said.dataset.kind = "error";
+        el.hidden = false;
+      });
   return { el, load };
 }
 
