@@ -31,14 +31,34 @@ pub enum RemoteCmd {
     /// Show the team server, check the token, the sync position and what
     /// waits to be pushed
     Status,
+    /// Test the connection to the team server and say what is wrong in one
+    /// sentence: name lookup, refused, timeout, TLS, token, server version
+    Test,
 }
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct SyncArgs {
     /// Pull everything visible again from the start (e.g. after becoming a
     /// lead); sessions already here are left as they are
     #[arg(long)]
     pub from_start: bool,
+    #[command(subcommand)]
+    pub cmd: Option<SyncCmd>,
+}
+
+#[derive(Subcommand)]
+pub enum SyncCmd {
+    /// Resolve a conflict with the team server's copy of one of your
+    /// sessions (listed by `panelist sync`)
+    Resolve {
+        /// The session's id (or a unique start of it)
+        session: String,
+        /// Take the server's copy: this machine's copy of the session is
+        /// erased (its bytes too, as `candidate erase` does) and replaced
+        #[arg(long)]
+        take_server: bool,
+    },
 }
 
 pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
@@ -98,7 +118,39 @@ pub fn remote(cmd: RemoteCmd, store: &mut Store) -> Result<()> {
             println!("signed in as: {} ({})", me.name, me.role);
             Ok(())
         }
+        RemoteCmd::Test => {
+            use panelist_core::sync::Reach;
+            let remote = Remote::from_store(store)?;
+            let t = remote.test();
+            match t.reach {
+                Reach::Ok => {
+                    println!("{}", t.sentence);
+                    Ok(())
+                }
+                Reach::Token | Reach::TooOld => Err(Error::Invalid(t.sentence)),
+                _ => Err(Error::Io(t.sentence)),
+            }
+        }
     }
+}
+
+/// `panelist sync resolve ID --take-server`: works offline, on the server's
+/// copy the last sync kept; anything wrong is one line and changes nothing.
+fn resolve(store: &mut Store, session: &str, take_server: bool) -> Result<()> {
+    let id = store.find_session_id(session)?;
+    if !take_server {
+        return Err(Error::Invalid(format!(
+            "sync resolve {id}: say how: --take-server (the server's copy replaces this machine's, which is erased)"
+        )));
+    }
+    let done = store.take_server_copy(
+        id,
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        chrono::Utc::now(),
+    )?;
+    println!("{}", done.sentence);
+    Ok(())
 }
 
 /// The token for `remote set`: `PANELIST_TOKEN`, else standard input (one
@@ -139,6 +191,13 @@ pub fn publish_bank(store: &mut Store) -> Result<()> {
 
 /// Pushes what waits in the outbox, then pulls; prints what moved.
 pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
+    if let Some(SyncCmd::Resolve {
+        session,
+        take_server,
+    }) = args.cmd
+    {
+        return resolve(store, &session, take_server);
+    }
     let remote = Remote::from_store(store)?;
     let r = sync::sync(store, &remote, args.from_start, chrono::Utc::now)?;
     for m in &r.pushed {
@@ -192,7 +251,7 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
         );
     }
     for c in &r.conflicts {
-        println!("conflict: {c}");
+        println!("conflict {}", c.line());
     }
     if !r.set_aside.is_empty() {
         println!(
@@ -206,15 +265,22 @@ pub fn sync(store: &mut Store, args: SyncArgs) -> Result<()> {
             );
         }
     }
-    if r.failures.is_empty() && r.conflicts.is_empty() {
+    if !r.conflicts.is_empty() {
+        let mut also = String::new();
+        if !r.failures.is_empty() {
+            also = format!("; not pushed either: {}", r.failures.join("; "));
+        }
+        Err(Error::Conflict(format!(
+            "{} session(s) in conflict with the team server's copy (listed above, each with its fix){also}",
+            r.conflicts.len()
+        )))
+    } else if r.failures.is_empty() {
         Ok(())
     } else {
-        let mut all = r.conflicts.clone();
-        all.extend(r.failures.iter().cloned());
         Err(Error::Conflict(format!(
             "{} session(s) were not pushed: {}",
-            all.len(),
-            all.join("; ")
+            r.failures.len(),
+            r.failures.join("; ")
         )))
     }
 }

@@ -21,7 +21,7 @@ use ts_rs::TS;
 use crate::import::{CandidateClash, ImportOptions, ImportOutcome};
 use crate::session_file::SessionFile;
 use crate::storage::Refused;
-pub use crate::storage::{Erasure, SetAside};
+pub use crate::storage::{Erasure, Resolved, SetAside, SyncConflict};
 use crate::team_token::TeamToken;
 use crate::wire::EraseRequest;
 use crate::wire::{
@@ -31,7 +31,11 @@ use crate::wire::{
 pub use crate::wire::{Erased, Me, Published};
 use crate::{Error, Result, Store};
 
+mod conflicts;
 mod plans;
+mod reach;
+
+pub use reach::{ConnectionTest, Reach};
 
 /// Settings the sync keeps in the database.
 pub const URL_KEY: &str = "remote.url";
@@ -60,7 +64,7 @@ fn read_capped(resp: ureq::Response) -> Result<String, Failure> {
     resp.into_reader()
         .take(MAX_REPLY_BYTES + 1)
         .read_to_end(&mut body)
-        .map_err(|e| Failure::Transport(e.to_string()))?;
+        .map_err(|e| Failure::Transport(Reach::Other, format!("the reply broke off: {e}")))?;
     if body.len() as u64 > MAX_REPLY_BYTES {
         return Err(Failure::Reply(format!(
             "the reply is larger than {MAX_REPLY_BYTES} bytes"
@@ -144,7 +148,8 @@ enum Failure {
         message: String,
     },
     Reply(String),
-    Transport(String),
+    /// No HTTP answer: why ([`reach::transport`]), and the sentence.
+    Transport(Reach, String),
 }
 
 impl Failure {
@@ -165,7 +170,9 @@ impl Failure {
             Failure::Reply(e) => {
                 Error::Invalid(format!("the team server sent an unexpected reply: {e}"))
             }
-            Failure::Transport(e) => Error::Io(format!("cannot reach the team server {url}: {e}")),
+            Failure::Transport(_, e) => {
+                Error::Io(format!("cannot reach the team server {url}: {e}"))
+            }
         }
     }
 }
@@ -252,7 +259,10 @@ impl Remote {
                     message,
                 })
             }
-            Err(e) => Err(Failure::Transport(e.to_string())),
+            Err(ureq::Error::Transport(t)) => {
+                let (reach, sentence) = reach::transport(&t, &self.url);
+                Err(Failure::Transport(reach, sentence))
+            }
         }
     }
 
@@ -349,9 +359,11 @@ pub struct SyncReport {
     /// with their own token.
     #[ts(type = "number")]
     pub others: usize,
-    /// Revision conflicts (409): the local session and the server's copy are
-    /// both kept; one line each.
-    pub conflicts: Vec<String>,
+    /// Own sessions in conflict with the server's copy (all of them, not
+    /// only this sync's): a push refused with 409, or a differing copy
+    /// pulled. Both copies are kept until the user takes the server's
+    /// (`Store::take_server_copy`).
+    pub conflicts: Vec<SyncConflict>,
     /// Other refused pushes, one line each.
     pub failures: Vec<String>,
     /// The team bank version imported by this sync, if a new one was published.
@@ -383,13 +395,29 @@ fn same_person(a: &str, b: &str) -> bool {
 /// sessions when the user is not known yet), and how many are in conflict.
 pub fn waiting(store: &Store) -> Result<(usize, usize)> {
     let user = store.setting(USER_KEY)?.unwrap_or_default();
-    let mine: Vec<_> = store
+    let mine = |who: &str| user.is_empty() || same_person(who, &user);
+    let waiting = store
         .outbox()?
+        .iter()
+        .filter(|o| mine(&o.interviewer) && o.conflict.is_none())
+        .count();
+    let conflicts = store
+        .sync_conflicts()?
+        .iter()
+        .filter(|c| mine(&c.interviewer))
+        .count();
+    Ok((waiting, conflicts))
+}
+
+/// This user's own sessions in conflict with the team server (all own
+/// sessions' conflicts when the user is not known yet).
+pub fn conflicts(store: &Store) -> Result<Vec<SyncConflict>> {
+    let user = store.setting(USER_KEY)?.unwrap_or_default();
+    Ok(store
+        .sync_conflicts()?
         .into_iter()
-        .filter(|o| user.is_empty() || same_person(&o.interviewer, &user))
-        .collect();
-    let conflicts = mine.iter().filter(|o| o.conflict.is_some()).count();
-    Ok((mine.len() - conflicts, conflicts))
+        .filter(|c| user.is_empty() || same_person(&c.interviewer, &user))
+        .collect())
 }
 
 /// Pushes what waits in the outbox (by the token's user), then pulls what
@@ -424,10 +452,8 @@ pub fn sync(
             report.others += 1;
             continue;
         }
+        // Refused before and unchanged since: listed below, not pushed.
         if item.conflict.is_some() {
-            report
-                .conflicts
-                .push(conflict_line(&item.candidate, item.conflict.as_deref()));
             continue;
         }
         // Signed with this installation's key, as a file export would be.
@@ -453,7 +479,7 @@ pub fn sync(
             Err(Failure::Reply(e)) => report
                 .failures
                 .push(format!("{}: unexpected reply: {e}", item.id)),
-            Err(Failure::Transport(e)) => {
+            Err(Failure::Transport(_, e)) => {
                 return Err(Error::Io(format!(
                     "cannot reach the team server {}: {e}",
                     remote.url
@@ -477,9 +503,6 @@ pub fn sync(
                     now(),
                     Some(&message),
                 )?;
-                report
-                    .conflicts
-                    .push(conflict_line(&item.candidate, Some(&message)));
             }
             Err(f) => report.failures.push(format!(
                 "{} ({}): {}",
@@ -523,6 +546,7 @@ pub fn sync(
     // The team bank, when a newer version than the one here was published.
     report.bank = pull_bank(store, remote, now(), &mut report.failures)?;
     report.set_aside = store.set_aside_sessions()?;
+    report.conflicts = conflicts(store)?;
     Ok(report)
 }
 
@@ -572,9 +596,10 @@ fn pull_one(
         }
     };
     // Our own sessions come back as we pushed them; a local copy is never
-    // replaced by the server's (on a conflict both are kept).
+    // replaced by the server's without the user: a differing one is kept
+    // beside it as a conflict.
     if store.is_own_session(file.session.id)? {
-        return Ok(());
+        return conflicts::pulled_own(store, &file, text, keys, now);
     }
     let s = &file.session;
     // A candidate erased here (or by the server) never comes back: an
@@ -686,11 +711,4 @@ fn pull_bank(
             Ok(None)
         }
     }
-}
-
-fn conflict_line(candidate: &str, message: Option<&str>) -> String {
-    format!(
-        "{candidate}: the server holds another version of this session ({}); both are kept: yours here, the server's there",
-        message.unwrap_or("revision conflict")
-    )
 }

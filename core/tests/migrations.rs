@@ -58,6 +58,10 @@ const PINNED: &[(&str, &str)] = &[
         "0012_erased_candidates.sql",
         "4d2542c1b143bda267a1609b54a79838a68e28eb11e33c38bfff4806ce2d9590",
     ),
+    (
+        "0013_sync_conflicts.sql",
+        "e1bafbe0999092575818494cf0761a20b2428db52596b105ed3d2a176b7e2092",
+    ),
 ];
 
 #[test]

@@ -390,7 +390,7 @@ fn two_server_instances_on_one_database_behave_as_one() {
     let rep = sync_once(&mut a2, &remote(&s2.url, &ta)).unwrap();
     assert_eq!(rep.pushed.len(), 0);
     assert_eq!(rep.conflicts.len(), 1, "{rep:?}");
-    assert!(rep.conflicts[0].contains("both are kept"), "{rep:?}");
+    assert!(rep.conflicts[0].line().contains("both are kept"), "{rep:?}");
     assert_eq!(pg.dump(), before, "the refused push changed the server");
     assert_eq!(a2.session(ida).unwrap(), local, "the local copy is kept");
     assert_eq!(sync::waiting(&a2).unwrap(), (0, 1));

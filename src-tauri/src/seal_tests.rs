@@ -287,6 +287,7 @@ fn every_read(s: &Store, own: SessionId, theirs: SessionId) -> Vec<(String, Stri
     // Plans carry each member's session state, never its content.
     let now = at(1000);
     out("my_interviews", json(&s.plans(Some("Grace Hopper"), now)));
+    out("team_problems", json(&crate::team::problems_of(s)));
     out("list_plans", json(&s.plans(None, now)));
     for p in s.plans(None, now).unwrap_or_default() {
         out("plan_view", json(&s.plan_view(p.id, now)));

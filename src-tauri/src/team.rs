@@ -185,7 +185,11 @@ pub async fn run_sync(app: &AppHandle) -> SyncStatus {
             last_sync: last,
         },
         Ok(Some(rep)) => {
-            let problem = rep.conflicts.first().or(rep.failures.first()).cloned();
+            let problem = rep
+                .conflicts
+                .first()
+                .map(|c| c.line())
+                .or_else(|| rep.failures.first().cloned());
             SyncStatus {
                 state: if problem.is_some() {
                     SyncState::Error
@@ -358,4 +362,64 @@ pub async fn sync_status(db: State<'_, Db>, team: State<'_, Arc<Team>>) -> IpcRe
         s.state = SyncState::Waiting;
     }
     Ok(s)
+}
+
+/// What the Team screen lists for the user to act on: own sessions in
+/// conflict with the team server's copy, and colleagues' sessions this
+/// database refused (set aside, with the reason).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(export)]
+pub struct TeamProblems {
+    pub conflicts: Vec<sync::SyncConflict>,
+    pub set_aside: Vec<sync::SetAside>,
+}
+
+/// [`team_problems`] on a store (also for the seal test).
+pub fn problems_of(store: &Store) -> panelist_core::Result<TeamProblems> {
+    Ok(TeamProblems {
+        conflicts: sync::conflicts(store)?,
+        set_aside: store.set_aside_sessions()?,
+    })
+}
+
+/// The conflicts and set-aside sessions, for the Team screen.
+pub async fn team_problems(db: State<'_, Db>) -> IpcResult<TeamProblems> {
+    db.run(|s| problems_of(s)).await
+}
+
+/// "Take the server's copy" of an own session in conflict: this machine's
+/// copy is erased (to the bytes) and replaced by the copy the last sync
+/// kept; the page confirms first. Answers what was done.
+pub async fn take_server_copy(
+    db: State<'_, Db>,
+    team: State<'_, Arc<Team>>,
+    session_id: panelist_core::SessionId,
+) -> IpcResult<sync::Resolved> {
+    let done = db
+        .run(move |s| {
+            s.take_server_copy(
+                session_id,
+                uuid::Uuid::now_v7(),
+                uuid::Uuid::now_v7(),
+                chrono::Utc::now(),
+            )
+        })
+        .await?;
+    team.wake();
+    Ok(done)
+}
+
+/// "Test connection": reaches the saved team server with the saved token
+/// and says in one sentence what is wrong (name lookup, refused, TLS,
+/// token, server version), as `panelist remote test` does.
+pub async fn test_connection(app: AppHandle) -> IpcResult<sync::ConnectionTest> {
+    let reopen = app.state::<Db>().reopener().await;
+    let job = tauri::async_runtime::spawn_blocking(move || -> IpcResult<sync::ConnectionTest> {
+        // A second connection: the app's store is never held across the network.
+        let mut store = reopen?.open()?;
+        let remote = Remote::from_store(&mut store)?;
+        Ok(remote.test())
+    });
+    job.await
+        .map_err(|e| IpcError::internal(format!("the connection test failed: {e}")))?
 }

@@ -46,6 +46,9 @@ import type {
 } from "./types";
 import type { SyncStatus } from "./bindings/SyncStatus";
 import type { TeamSettings } from "./bindings/TeamSettings";
+import type { TeamProblems } from "./bindings/TeamProblems";
+import type { Resolved } from "./bindings/Resolved";
+import type { ConnectionTest } from "./bindings/ConnectionTest";
 import type { Member } from "./bindings/Member";
 import type { MyInterviews } from "./bindings/MyInterviews";
 import type { NewPlan } from "./bindings/NewPlan";
@@ -227,6 +230,12 @@ export interface Backend {
   /** Pushes what waits, pulls what is new; resolves to the new status. */
   syncNow(): Promise<SyncStatus>;
   syncStatus(): Promise<SyncStatus>;
+  /** Tests the saved team server; says the reason in one sentence when it fails. */
+  testConnection(): Promise<ConnectionTest>;
+  /** Own sessions in conflict with the server's copy, and colleagues' sessions set aside with the reason. */
+  teamProblems(): Promise<TeamProblems>;
+  /** Takes the team server's copy of an own session in conflict: this computer's copy is erased. */
+  takeServerCopy(sessionId: string): Promise<Resolved>;
   /** How the local database is protected at rest: keyring, passphrase or plain. */
   encryptionStatus(): Promise<Encryption>;
   /**
@@ -326,6 +335,9 @@ export const backend: Backend = {
   setTeamServer: (url, token) => ipc.setTeamServer(url, token),
   syncNow: () => ipc.syncNow(),
   syncStatus: () => ipc.syncStatus(),
+  testConnection: () => ipc.testConnection(),
+  teamProblems: () => ipc.teamProblems(),
+  takeServerCopy: (sessionId) => ipc.takeServerCopy(sessionId),
   encryptionStatus: () => ipc.encryptionStatus(),
   myInterviews: (name) => ipc.myInterviews(name),
   listPlans: () => ipc.listPlans(),

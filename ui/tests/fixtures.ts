@@ -9,6 +9,8 @@ import type { CalibrationView } from "../src/bindings/CalibrationView";
 import type { SyncStatus } from "../src/bindings/SyncStatus";
 import type { BankProgress } from "../src/bindings/BankProgress";
 import type { TeamSettings } from "../src/bindings/TeamSettings";
+import type { TeamProblems } from "../src/bindings/TeamProblems";
+import type { ConnectionTest } from "../src/bindings/ConnectionTest";
 import type { CandidateComparison } from "../src/bindings/CandidateComparison";
 import type { Comparison } from "../src/bindings/Comparison";
 import type { ReportFormat } from "../src/bindings/ReportFormat";
@@ -191,6 +193,9 @@ export function fakeBackend(s: SessionView) {
     setTeamServer: vi.fn(),
     syncNow: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
     syncStatus: vi.fn(async (): Promise<SyncStatus> => ({ ...OFF })),
+    testConnection: vi.fn(async (): Promise<ConnectionTest> => ({ reach: "ok", sentence: "connected", user: "Grace" })),
+    teamProblems: vi.fn(async () => ({ conflicts: [], set_aside: [] }) as TeamProblems),
+    takeServerCopy: vi.fn(),
     encryptionStatus: vi.fn(async (): Promise<Encryption> => "keyring"),
     myInterviews: vi.fn(async (name: string | null) => ({
       name: name ?? "Grace",

@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { SyncStatus } from "../src/bindings/SyncStatus";
 import { BackendError } from "../src/backend";
-import { encryptionText, statusText, teamScreen, tokenStoreText } from "../src/screens/team";
+import type { SyncConflict } from "../src/bindings/SyncConflict";
+import type { SetAside } from "../src/bindings/SetAside";
+import {
+  conflictText,
+  connectionText,
+  encryptionText,
+  sentence,
+  setAsideText,
+  statusText,
+  takeServerCopyMessage,
+  teamScreen,
+  tokenStoreText,
+} from "../src/screens/team";
 import { syncIndicator, syncText } from "../src/sync";
 import { OFF, fakeBackend, fakeCtx, session } from "./fixtures";
 
@@ -128,5 +140,139 @@ describe("encryption at rest on the Team screen", () => {
     const line = screen.el.querySelector(".team-encryption") as HTMLElement;
     expect(line.dataset.encryption).toBe("plain");
     expect(line.textContent).toBe(encryptionText("plain"));
+  });
+});
+
+const CONFLICT: SyncConflict = {
+  id: "019ab000-0000-7000-8000-000000000001",
+  candidate: "Cand One",
+  interviewer: "Ann Archer",
+  local_revision: 3,
+  server_revision: 3,
+  reason: "the server refused this revision: revision 3 diverges from the one held",
+};
+const ASIDE: SetAside = {
+  id: "019ab000-0000-7000-8000-000000000002",
+  candidate: "Cand Three",
+  interviewer: "Lee Lead",
+  revision: 2,
+  reason: "session file for 019ab: unsigned, but the key pinned for Lee Lead is 1a2b",
+  at: "2026-12-05T10:00:00Z",
+};
+const button = (root: ParentNode, text: string) =>
+  [...root.querySelectorAll("button")].find((b) => b.textContent === text) as HTMLButtonElement;
+
+describe("conflicts, set-aside sessions and the connection test on the Team screen", () => {
+  it("words each line as one sentence", () => {
+    expect(sentence("cannot reach it: the name was not found")).toBe("Cannot reach it: the name was not found.");
+    expect(sentence("Done.")).toBe("Done.");
+    expect(connectionText({ reach: "refused", sentence: "127.0.0.1:9 refused the connection", user: null })).toBe(
+      "127.0.0.1:9 refused the connection.",
+    );
+    expect(conflictText(CONFLICT)).toBe("Cand One — Ann Archer: revision 3 here, server's copy revision 3");
+    expect(conflictText({ ...CONFLICT, server_revision: null })).toContain("not here yet");
+    expect(setAsideText(ASIDE)).toBe(
+      "Cand Three — Lee Lead (revision 2): Session file for 019ab: unsigned, but the key pinned for Lee Lead is 1a2b.",
+    );
+    expect(takeServerCopyMessage(CONFLICT)).toContain("erased for good");
+  });
+
+  it("lists conflicts and set-aside sessions, and takes the server's copy only after a confirmation", async () => {
+    const backend = fakeBackend(session());
+    backend.teamProblems.mockResolvedValue({ conflicts: [CONFLICT], set_aside: [ASIDE] });
+    backend.takeServerCopy.mockResolvedValue({
+      id: CONFLICT.id,
+      candidate: "Cand One",
+      replaced_revision: 3,
+      revision: 3,
+      own: true,
+      sentence: "took the server's copy of Cand One",
+    });
+    const screen = teamScreen(fakeCtx(backend));
+    document.body.appendChild(screen.el);
+    await flush();
+    const card = screen.el.querySelector<HTMLElement>(".team-problems")!;
+    expect(card.hidden).toBe(false);
+    expect(card.querySelector(".team-conflict")!.textContent).toContain("Cand One — Ann Archer");
+    expect(card.querySelector(".team-aside")!.textContent).toContain("key pinned for Lee Lead");
+
+    // Cancel: nothing happens.
+    button(card, "Take the server's copy").click();
+    await flush();
+    expect(document.querySelector("dialog")!.textContent).toContain("erased for good");
+    button(document, "Cancel").click();
+    await flush();
+    expect(backend.takeServerCopy).not.toHaveBeenCalled();
+
+    // Confirmed: the copy is taken, the list reloads without it.
+    backend.teamProblems.mockResolvedValue({ conflicts: [], set_aside: [ASIDE] });
+    button(card, "Take the server's copy").click();
+    await flush();
+    button(document.querySelector("dialog")!, "Take the server's copy").click();
+    await flush();
+    await flush();
+    expect(backend.takeServerCopy).toHaveBeenCalledWith(CONFLICT.id);
+    expect(card.querySelector(".team-resolved")!.textContent).toBe("Took the server's copy of Cand One.");
+    expect(card.querySelector(".team-conflict")).toBeNull();
+    expect(card.querySelector(".team-aside")).not.toBeNull();
+  });
+
+  it("a refused resolution is shown in one line and the button comes back", async () => {
+    const backend = fakeBackend(session());
+    backend.teamProblems.mockResolvedValue({ conflicts: [CONFLICT], set_aside: [] });
+    backend.takeServerCopy.mockRejectedValue(
+      new BackendError("invalid", "session 019ab: the server's copy has not reached this machine yet"),
+    );
+    const screen = teamScreen(fakeCtx(backend));
+    document.body.appendChild(screen.el);
+    await flush();
+    const card = screen.el.querySelector<HTMLElement>(".team-problems")!;
+    button(card, "Take the server's copy").click();
+    await flush();
+    button(document.querySelector("dialog")!, "Take the server's copy").click();
+    await flush();
+    await flush();
+    const said = card.querySelector<HTMLElement>(".team-resolved")!;
+    expect(said.textContent).toContain("has not reached this machine yet");
+    expect(said.dataset.kind).toBe("error");
+    expect(button(card, "Take the server's copy").disabled).toBe(false);
+  });
+
+  it("hides the card when nothing needs the user", async () => {
+    const backend = fakeBackend(session());
+    const screen = teamScreen(fakeCtx(backend));
+    document.body.appendChild(screen.el);
+    await flush();
+    expect(screen.el.querySelector<HTMLElement>(".team-problems")!.hidden).toBe(true);
+  });
+
+  it("tests the connection and says the reason", async () => {
+    const backend = fakeBackend(session());
+    backend.teamSettings.mockResolvedValue({
+      url: "https://nonexistent.invalid",
+      user: null,
+      has_token: true,
+      token_store: "file",
+      token_path: "/tmp/cfg/team-token",
+      status: st({ state: "offline" }),
+    });
+    backend.testConnection.mockResolvedValue({
+      reach: "name_lookup",
+      sentence: 'the name "nonexistent.invalid" could not be looked up: check the server address and your network',
+      user: null,
+    });
+    const screen = teamScreen(fakeCtx(backend));
+    document.body.appendChild(screen.el);
+    await flush();
+    const test = button(screen.el, "Test connection");
+    expect(test.disabled).toBe(false);
+    test.click();
+    await flush();
+    const line = screen.el.querySelector<HTMLElement>(".team-test")!;
+    expect(line.textContent).toBe(
+      'The name "nonexistent.invalid" could not be looked up: check the server address and your network.',
+    );
+    expect(line.dataset.reach).toBe("name_lookup");
+    expect(line.getAttribute("role")).toBe("status");
   });
 });

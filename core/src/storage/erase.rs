@@ -293,7 +293,7 @@ impl Store {
     /// (the rows are gone, the bytes not yet) when another connection keeps
     /// the log from being truncated; the pending mark stays, and the next
     /// open finishes the work.
-    fn scrub(&mut self) -> Result<()> {
+    pub(super) fn scrub(&mut self) -> Result<()> {
         let Some(path) = self.path.clone() else {
             self.conn.execute(CLEAR_PENDING_SCRUB, [])?;
             return Ok(());
@@ -393,7 +393,7 @@ fn holders(db: &std::path::Path) -> String {
     }
 }
 
-fn delete_session_rows(tx: &Transaction, id: &str) -> Result<()> {
+pub(super) fn delete_session_rows(tx: &Transaction, id: &str) -> Result<()> {
     tx.execute(MARK_ERASING, [id])?;
     tx.execute(DELETE_AUDIT, [id])?;
     tx.execute(DELETE_ORIGINAL, [id])?;
@@ -468,7 +468,7 @@ pub(crate) fn check_name_not_erased(
     }
 }
 
-fn finish(
+pub(super) fn finish(
     tx: &Transaction,
     tombstone: uuid::Uuid,
     now: DateTime<Utc>,

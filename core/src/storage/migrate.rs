@@ -66,6 +66,10 @@ pub const MIGRATION_SQL: &[(&str, &str)] = &[
         "0012_erased_candidates.sql",
         include_str!("migrations/0012_erased_candidates.sql"),
     ),
+    (
+        "0013_sync_conflicts.sql",
+        include_str!("migrations/0013_sync_conflicts.sql"),
+    ),
 ];
 
 pub(crate) fn migrations() -> Migrations<'static> {

@@ -23,7 +23,7 @@ mod rows;
 mod sessions;
 mod sync;
 
-pub use sync::{OutboxItem, Refused, SetAside};
+pub use sync::{OutboxItem, Refused, Resolved, ServerCopy, SetAside, SyncConflict};
 
 pub use cipher::DbKey;
 pub use erase::Erasure;

@@ -34,7 +34,7 @@ pub(super) fn push_plans(
             Ok(_) => {}
             // An older server without plans.
             Err(Failure::Api { status: 404, .. }) => return Ok(()),
-            Err(Failure::Transport(e)) => {
+            Err(Failure::Transport(_, e)) => {
                 return Err(Error::Io(format!(
                     "cannot reach the team server {}: {e}",
                     remote.url

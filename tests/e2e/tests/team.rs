@@ -7,6 +7,14 @@
 //! The Team screen is checked with axe-core in light and dark at 480×800 and
 //! 1280×860; its screenshots (team-480.png, team-1280.png) go to
 //! `$PANELIST_SCREENSHOTS` when set.
+//!
+//! Then what needs the user (issue 20): Grace's database is copied to a
+//! second installation (`panelist backup` / `restore`), which amends her
+//! session and pushes it; Ben's next revision reaches the server unsigned
+//! (an older server's row). The Team screen lists the conflict and the
+//! set-aside session with its reason (axe-core: 0 violations, both sizes),
+//! takes the server's copy after a confirmation, and "Test connection"
+//! says it is connected.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -380,5 +388,174 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
         ["Question", "Ben Baker", "Grace Hopper (you)", "Row"],
         "{heads:?}"
     );
+    problems(run, env, server, token).await
+}
+
+/// A conflict and a set-aside session on the Team screen; the conflict
+/// resolved by taking the server's copy.
+async fn problems(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) -> Result<()> {
+    let dir = env.dir.path();
+    let grace: String = env.open_db().query_row(
+        "SELECT id FROM session WHERE imported = 0 AND interviewer = 'Grace Hopper'",
+        [],
+        |r| r.get(0),
+    )?;
+    // Grace's second installation from a backup of this one; it amends her
+    // session and pushes the new revision.
+    let backup = dir.join("grace.backup");
+    panelist(&env.db(), &["backup", "--output", backup.to_str().unwrap()])?;
+    let laptop = dir.join("grace-laptop.db");
+    panelist(&laptop, &["restore", backup.to_str().unwrap()])?;
+    panelist_with(
+        &laptop,
+        &["remote", "set", &server.url],
+        &[("PANELIST_TOKEN", token)],
+    )?;
+    panelist(
+        &laptop,
+        &[
+            "session",
+            "amend",
+            &grace,
+            "rest-api-design",
+            "2",
+            "--reason",
+            "LAPTOP-AMENDMENT",
+        ],
+    )?;
+    let out = panelist(&laptop, &["sync"])?;
+    assert!(out.contains("pushed 1"), "{out}");
+
+    // Ben's next revision, stored as an older server would have: unsigned.
+    let ben_db = dir.join("ben-baker.db");
+    let ben = server.pg.psql(
+        "panelist",
+        "SELECT s.id FROM sessions s JOIN users u ON u.id = s.author_id WHERE u.name = 'Ben Baker'",
+    );
+    let ben = ben.trim().to_string();
+    panelist(
+        &ben_db,
+        &[
+            "session",
+            "amend",
+            &ben,
+            "rest-api-design",
+            "3",
+            "--reason",
+            "after the debrief",
+        ],
+    )?;
+    panelist(&ben_db, &["sync"])?;
+    let doc = server.pg.psql(
+        "panelist",
+        &format!("SELECT document FROM sessions WHERE id = '{ben}'"),
+    );
+    let doc = doc.trim_end();
+    let cut = doc.find(",\n  \"signature\"").ok_or("a signed file")?;
+    let tampered = format!("{}\n}}", &doc[..cut]).replacen("\"version\": 2", "\"version\": 1", 1);
+    server.pg.psql(
+        "panelist",
+        &format!(
+            "ALTER TABLE sessions DISABLE TRIGGER USER;
+             UPDATE sessions SET document = $doc${tampered}$doc$ WHERE id = '{ben}';
+             ALTER TABLE sessions ENABLE TRIGGER USER;"
+        ),
+    );
+
+    // The Team screen lists both after a sync.
+    run.el("button[aria-label='Back to interviews']")
+        .await?
+        .click()
+        .await?;
+    run.screen("home").await?;
+    run.button("Team").await?.click().await?;
+    run.screen("team").await?;
+    run.button("Sync now").await?.click().await?;
+    let conflict = match wait_text(
+        run,
+        ".team-conflict",
+        "Grace Hopper",
+        Duration::from_secs(60),
+    )
+    .await
+    {
+        Ok(t) => t,
+        Err(e) => {
+            let html = run
+                .el("main")
+                .await?
+                .prop("outerHTML")
+                .await?
+                .unwrap_or_default();
+            let kept: i64 =
+                env.open_db()
+                    .query_row("SELECT count(*) FROM sync_conflict", [], |r| r.get(0))?;
+            let rev: i64 = env.open_db().query_row(
+                "SELECT revision FROM session WHERE id = ?1",
+                [&grace],
+                |r| r.get(0),
+            )?;
+            let srv = server.pg.psql(
+                "panelist",
+                &format!("SELECT revision, seq FROM sessions WHERE id = '{grace}'"),
+            );
+            return Err(
+                format!("{e}\nkept {kept}, local revision {rev}, server {srv}\n{html}").into(),
+            );
+        }
+    };
+    assert!(conflict.contains(CANDIDATE), "{conflict}");
+    let aside = wait_text(run, ".team-aside", "Ben Baker", Duration::from_secs(60)).await?;
+    assert!(aside.contains("unsigned"), "{aside}");
+    shot(run, "team-problems-480", 480, 800).await?;
+    shot(run, "team-problems-1280", 1280, 860).await?;
+    let found = panelist_e2e::axe::axe_both_themes_and_sizes(run.d(), "team-problems").await?;
+    assert!(found.is_empty(), "axe-core:\n{}", found.join("\n"));
+    run.d().set_window_rect(0, 0, 480, 800).await?;
+
+    // Take the server's copy, confirmed in the dialog.
+    run.click_centred(".team-conflict button").await?;
+    run.d()
+        .find(By::XPath(
+            "//dialog[@open]//button[normalize-space(.)=\"Take the server's copy\"]",
+        ))
+        .await?
+        .click()
+        .await?;
+    wait_text(
+        run,
+        ".team-resolved",
+        "Took the server's copy",
+        Duration::from_secs(30),
+    )
+    .await?;
+    let (imported, reasons): (i64, i64) = env.open_db().query_row(
+        "SELECT s.imported, (SELECT count(*) FROM audit a WHERE a.session_id = s.id AND a.reason = 'LAPTOP-AMENDMENT')
+         FROM session s WHERE s.id = ?1",
+        [&grace],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    assert_eq!(
+        (imported, reasons),
+        (0, 1),
+        "the server's copy is not here as Grace's own"
+    );
+    let start = Instant::now();
+    while run.d().find_all(By::Css(".team-conflict")).await?.len() > 0 {
+        if start.elapsed() > Duration::from_secs(10) {
+            return Err("the resolved conflict is still listed".into());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // "Test connection" says it is connected, as whom.
+    run.button("Test connection").await?.click().await?;
+    wait_text(
+        run,
+        ".team-test",
+        "as Grace Hopper (interviewer)",
+        Duration::from_secs(30),
+    )
+    .await?;
     Ok(())
 }

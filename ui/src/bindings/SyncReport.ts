@@ -3,6 +3,7 @@ import type { BankPulled } from "./BankPulled";
 import type { Erasure } from "./Erasure";
 import type { Moved } from "./Moved";
 import type { SetAside } from "./SetAside";
+import type { SyncConflict } from "./SyncConflict";
 
 /**
  * What one sync did.
@@ -18,10 +19,12 @@ already_there: number, pulled: Array<Moved>, already_here: number,
  */
 others: number, 
 /**
- * Revision conflicts (409): the local session and the server's copy are
- * both kept; one line each.
+ * Own sessions in conflict with the server's copy (all of them, not
+ * only this sync's): a push refused with 409, or a differing copy
+ * pulled. Both copies are kept until the user takes the server's
+ * (`Store::take_server_copy`).
  */
-conflicts: Array<string>, 
+conflicts: Array<SyncConflict>, 
 /**
  * Other refused pushes, one line each.
  */

@@ -9,6 +9,7 @@ import type { CandidateClash } from "./CandidateClash";
 import type { CandidateComparison } from "./CandidateComparison";
 import type { Comparison } from "./Comparison";
 import type { Competency } from "./Competency";
+import type { ConnectionTest } from "./ConnectionTest";
 import type { DatabaseLock } from "./DatabaseLock";
 import type { Encryption } from "./Encryption";
 import type { EntryRevision } from "./EntryRevision";
@@ -31,6 +32,7 @@ import type { QuestionHistory } from "./QuestionHistory";
 import type { Recommendation } from "./Recommendation";
 import type { ReportFormat } from "./ReportFormat";
 import type { ReportPreview } from "./ReportPreview";
+import type { Resolved } from "./Resolved";
 import type { Retention } from "./Retention";
 import type { SessionCursor } from "./SessionCursor";
 import type { SessionDetails } from "./SessionDetails";
@@ -39,6 +41,7 @@ import type { SessionId } from "./SessionId";
 import type { SessionPage } from "./SessionPage";
 import type { SessionView } from "./SessionView";
 import type { SyncStatus } from "./SyncStatus";
+import type { TeamProblems } from "./TeamProblems";
 import type { TeamSettings } from "./TeamSettings";
 import type { WrapUp } from "./WrapUp";
 
@@ -213,6 +216,15 @@ export function commands(invoke: Invoke) {
     /** `sync_status` (status) */
     syncStatus: (): Promise<SyncStatus> =>
       invoke<SyncStatus>("sync_status", {}),
+    /** `test_connection` (status) */
+    testConnection: (): Promise<ConnectionTest> =>
+      invoke<ConnectionTest>("test_connection", {}),
+    /** `team_problems` (read) */
+    teamProblems: (): Promise<TeamProblems> =>
+      invoke<TeamProblems>("team_problems", {}),
+    /** `take_server_copy` (write) */
+    takeServerCopy: (sessionId: SessionId): Promise<Resolved> =>
+      invoke<Resolved>("take_server_copy", { sessionId }),
     /** `encryption_status` (status) */
     encryptionStatus: (): Promise<Encryption> =>
       invoke<Encryption>("encryption_status", {}),

@@ -1,14 +1,22 @@
 // Team: the team server this machine syncs with (URL and token), where the
 // token is kept (the OS keyring, else a file only this user can read), the
-// sync status, and "Sync now". The sync itself runs in the shell: after each
-// submit, every minute, and on "Sync now".
+// sync status, "Sync now" and "Test connection" (the reason in one
+// sentence when it fails), and what needs the user: own sessions in
+// conflict with the server's copy (resolved by taking the server's copy,
+// after a confirmation) and colleagues' sessions set aside with the reason.
+// The sync itself runs in the shell: after each submit, every minute, and
+// on "Sync now".
 import type { Ctx, Screen } from "../app";
+import type { ConnectionTest } from "../bindings/ConnectionTest";
+import type { SetAside } from "../bindings/SetAside";
+import type { SyncConflict } from "../bindings/SyncConflict";
 import type { SyncStatus } from "../bindings/SyncStatus";
+import type { TeamProblems } from "../bindings/TeamProblems";
 import type { TeamSettings } from "../bindings/TeamSettings";
-import { field, h } from "../dom";
+import { clear, field, h } from "../dom";
 import { shortDate } from "../format";
 import { syncIndicator, syncText } from "../sync";
-import { topBar } from "../widgets";
+import { confirmDialog, topBar } from "../widgets";
 import { encryptionText } from "./settings";
 import "../styles/team.css";
 
@@ -26,6 +34,141 @@ export function tokenStoreText(t: TeamSettings): string {
 export function statusText(s: SyncStatus): string {
   const text = syncText(s) || "No team server set.";
   return s.last_sync ? `${text} (last sync ${shortDate(s.last_sync)})` : text;
+}
+
+/** One sentence from the core's own words: a capital and a full stop. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const first = t[0].toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}
+
+/** What "Test connection" found, as the screen says it. */
+export function connectionText(t: ConnectionTest): string {
+  return sentence(t.sentence);
+}
+
+/** A conflict's heading line: who, whom, and the two revisions. */
+export function conflictText(c: SyncConflict): string {
+  const server = c.server_revision === null ? "not here yet" : `revision ${c.server_revision}`;
+  return `${c.candidate} — ${c.interviewer}: revision ${c.local_revision} here, server's copy ${server}`;
+}
+
+/** A set-aside session's line: who, whom, revision and the reason. */
+export function setAsideText(a: SetAside): string {
+  return `${a.candidate} — ${a.interviewer} (revision ${a.revision}): ${sentence(a.reason)}`;
+}
+
+/** The confirmation's words before this computer's copy is erased. */
+export function takeServerCopyMessage(c: SyncConflict): string {
+  return (
+    `This computer's copy of ${c.interviewer}'s interview of ${c.candidate} (revision ${c.local_revision}) ` +
+    `is erased for good, with its scores, notes and amendments, and replaced by the team server's copy ` +
+    `(revision ${c.server_revision ?? "?"}). Nothing changes on the server.`
+  );
+}
+
+/**
+ * "Needs your attention": conflicts with a "Take the server's copy" button
+ * each (after a confirmation), and set-aside sessions with their reasons.
+ * Hidden while there is nothing to show.
+ */
+function problemsSection(ctx: Ctx, onResolved: () => void) {
+  const conflictList = h("ul", { class: "team-conflicts" });
+  const asideList = h("ul", { class: "team-set-aside" });
+  const said = h("p", { class: "team-resolved", attrs: { role: "status" } });
+  const conflictsPart = h(
+    "div",
+    {},
+    h("h3", { id: "team-conflicts-title" }, "Conflicts with the server's copy"),
+    h(
+      "p",
+      { class: "hint" },
+      "Your session on this computer differs from the copy the team server holds (a restored backup, or a copy of this database elsewhere). The server's copy is the one your colleagues have.",
+    ),
+    conflictList,
+  );
+  const asidePart = h(
+    "div",
+    {},
+    h("h3", { id: "team-set-aside-title" }, "Set aside"),
+    h(
+      "p",
+      { class: "hint" },
+      "Colleagues' sessions this computer refused, kept with the reason; each is tried again when a newer revision arrives.",
+    ),
+    asideList,
+  );
+  conflictList.setAttribute("aria-labelledby", "team-conflicts-title");
+  asideList.setAttribute("aria-labelledby", "team-set-aside-title");
+  const el = h(
+    "section",
+    { class: "card team-problems", attrs: { "aria-labelledby": "team-problems-title" } },
+    h("h2", { id: "team-problems-title" }, "Needs your attention"),
+    said,
+    conflictsPart,
+    asidePart,
+  );
+  const take = async (c: SyncConflict, btn: HTMLButtonElement) => {
+    const sure = await confirmDialog("Take the server's copy?", takeServerCopyMessage(c), "Take the server's copy");
+    if (!sure) return btn.focus();
+    btn.disabled = true;
+    try {
+      const done = await ctx.backend.takeServerCopy(c.id);
+      said.textContent = sentence(done.sentence);
+      said.dataset.kind = "ok";
+      onResolved();
+    } catch (err) {
+      said.textContent = (err as Error).message;
+      said.dataset.kind = "error";
+      btn.disabled = false;
+      btn.focus();
+    }
+  };
+  const show = (p: TeamProblems) => {
+    clear(conflictList);
+    clear(asideList);
+    for (const c of p.conflicts) {
+      const item = h(
+        "li",
+        { class: "team-conflict", attrs: { "data-session": c.id } },
+        h("p", { class: "team-conflict-who" }, conflictText(c)),
+        h("p", { class: "hint" }, sentence(c.reason)),
+      );
+      if (c.server_revision !== null) {
+        const btn = h(
+          "button",
+          { class: "btn", attrs: { type: "button", "aria-label": `Take the server's copy of ${c.candidate}` } },
+          "Take the server's copy",
+        );
+        btn.addEventListener("click", () => void take(c, btn));
+        item.append(h("div", { class: "team-actions" }, btn));
+      } else {
+        item.append(
+          h("p", { class: "hint" }, "The server's copy has not reached this computer yet; it comes with a later sync."),
+        );
+      }
+      conflictList.append(item);
+    }
+    for (const a of p.set_aside) {
+      asideList.append(h("li", { class: "team-aside", attrs: { "data-session": a.id } }, setAsideText(a)));
+    }
+    conflictsPart.hidden = p.conflicts.length === 0;
+    asidePart.hidden = p.set_aside.length === 0;
+    el.hidden = p.conflicts.length === 0 && p.set_aside.length === 0 && !said.textContent;
+  };
+  el.hidden = true;
+  const load = () =>
+    ctx.backend
+      .teamProblems()
+      .then(show)
+      .catch((err: Error) => {
+        said.textContent = err.message;
+        said.dataset.kind = "error";
+        el.hidden = false;
+      });
+  return { el, load };
 }
 
 /** "This computer": how the database is protected at rest. */
@@ -87,6 +230,8 @@ export function teamScreen(ctx: Ctx): Screen {
   const who = h("p", { class: "team-who" });
   const status = h("p", { class: "team-status", attrs: { role: "status", "aria-live": "polite" } });
   const syncBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Sync now");
+  const testBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Test connection");
+  const tested = h("p", { class: "team-test", attrs: { role: "status", "aria-live": "polite" } });
   const statusCard = h(
     "section",
     { class: "card team-sync", attrs: { "aria-labelledby": "team-sync-title" } },
@@ -98,10 +243,15 @@ export function teamScreen(ctx: Ctx): Screen {
       { class: "hint" },
       "Submitted interviews are sent after each submit and every minute; colleagues' sessions arrive sealed until you submit yours. Nothing made offline is lost: it waits here until the server answers.",
     ),
-    h("div", { class: "team-actions" }, syncBtn),
+    tested,
+    h("div", { class: "team-actions" }, testBtn, syncBtn),
   );
 
   const privacyCard = privacySection(ctx);
+  const problems = problemsSection(ctx, () => {
+    void problems.load();
+    void ctx.backend.syncStatus().then(showStatus, () => undefined);
+  });
 
   let settings: TeamSettings | null = null;
   const showSettings = (t: TeamSettings) => {
@@ -115,6 +265,7 @@ export function teamScreen(ctx: Ctx): Screen {
     status.textContent = statusText(s);
     status.dataset.state = s.state;
     syncBtn.disabled = !settings?.url || s.state === "syncing";
+    testBtn.disabled = !settings?.url;
   };
 
   form.addEventListener("submit", (e) => {
@@ -158,12 +309,33 @@ export function teamScreen(ctx: Ctx): Screen {
         syncBtn.disabled = !settings?.url;
       });
   });
+  testBtn.addEventListener("click", () => {
+    testBtn.disabled = true;
+    tested.textContent = "Testing…";
+    delete tested.dataset.reach;
+    void ctx.backend
+      .testConnection()
+      .then((t) => {
+        tested.textContent = connectionText(t);
+        tested.dataset.reach = t.reach;
+      })
+      .catch((err: Error) => {
+        tested.textContent = sentence(err.message);
+        tested.dataset.reach = "other";
+      })
+      .finally(() => {
+        testBtn.disabled = !settings?.url;
+      });
+  });
   let unlisten: (() => void) | null = null;
   let gone = false;
   const onStatus = (s: SyncStatus) => {
     showStatus(s);
     // A finished sync may have learnt who the token belongs to.
-    if (s.state !== "syncing") void ctx.backend.teamSettings().then(showSettings, () => undefined);
+    if (s.state !== "syncing") {
+      void ctx.backend.teamSettings().then(showSettings, () => undefined);
+      void problems.load();
+    }
   };
   void ctx.backend
     .onSyncStatus(onStatus)
@@ -175,12 +347,13 @@ export function teamScreen(ctx: Ctx): Screen {
     .catch((err: Error) => {
       formError.textContent = err.message;
     });
+  void problems.load();
 
   const el = h(
     "div",
     { class: "screen team-screen" },
     topBar("Team", back, [indicator.el]),
-    h("main", { class: "team-main" }, form, statusCard, privacyCard),
+    h("main", { class: "team-main" }, form, statusCard, problems.el, privacyCard),
   );
   return {
     el,
