@@ -31,6 +31,8 @@ pub enum ReportFormatArg {
     Html,
     Csv,
     Json,
+    /// A PDF file (needs --output)
+    Pdf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -274,17 +276,22 @@ pub fn report(args: ReportArgs, db: &DbArg) -> Result<()> {
         redact,
         output,
     } = args;
+    if matches!(format, ReportFormatArg::Pdf) && output.is_none() {
+        return Err(Error::Invalid(
+            "--format pdf writes a file: give --output FILE".into(),
+        ));
+    }
     let store = open(db)?;
     let sessions = store.candidate_sessions(&candidate)?;
-    let format = match format {
-        ReportFormatArg::Md => ReportFormat::Md,
-        ReportFormatArg::Html => ReportFormat::Html,
-        ReportFormatArg::Csv => ReportFormat::Csv,
-        ReportFormatArg::Json => ReportFormat::Json,
-    };
     let plan = store.candidate_plan(&candidate, chrono::Utc::now())?;
     let built = committee::build_planned(&candidate, &sessions, plan.as_ref(), redact, false);
-    let text = committee::render(&built, format);
+    let bytes = match format {
+        ReportFormatArg::Pdf => report::pdf::committee_pdf(&built)?,
+        ReportFormatArg::Md => committee::render(&built, ReportFormat::Md).into_bytes(),
+        ReportFormatArg::Html => committee::render(&built, ReportFormat::Html).into_bytes(),
+        ReportFormatArg::Csv => committee::render(&built, ReportFormat::Csv).into_bytes(),
+        ReportFormatArg::Json => committee::render(&built, ReportFormat::Json).into_bytes(),
+    };
     if redact {
         for r in &built.replaced {
             status!("redacted: {:?} → {} ({}×)", r.name, r.pseudonym, r.count);
@@ -292,8 +299,8 @@ pub fn report(args: ReportArgs, db: &DbArg) -> Result<()> {
         status!("{}", panelist_core::redact::WARNING);
     }
     match output {
-        Some(path) => panelist_core::files::write_atomic(&path, text.as_bytes()),
-        None => out(&text),
+        Some(path) => panelist_core::files::write_atomic(&path, &bytes),
+        None => out(&String::from_utf8_lossy(&bytes)),
     }
 }
 

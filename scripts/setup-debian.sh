@@ -23,7 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_PKGS=(libwebkit2gtk-4.1-dev build-essential curl wget file libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev pkg-config)
 TEST_PKGS=(xvfb xauth webkit2gtk-driver xdotool x11-utils imagemagick chromium postgresql
-           gnome-keyring dbus-x11 libsecret-tools sqlite3 rpm)
+           gnome-keyring dbus-x11 libsecret-tools sqlite3 rpm poppler-utils)
 
 pkgs=("${BUILD_PKGS[@]}")
 [ "$APP_ONLY" = 1 ] || pkgs+=("${TEST_PKGS[@]}")

@@ -1,11 +1,12 @@
 //! Human-readable exports. All user text is escaped so that it renders as
-//! text, never as markup.
+//! text, never as markup. The committee report as PDF is [`pdf`].
 
 use std::fmt::Write;
 
 pub(crate) mod escape;
 pub mod html;
 pub mod model;
+pub mod pdf;
 pub(crate) mod view;
 
 use askama::Template;

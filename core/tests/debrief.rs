@@ -374,3 +374,34 @@ fn every_format_gives_the_overall_scores() {
     );
     assert_eq!(json["comparison"]["overall"]["stats"]["mean"], 2.75);
 }
+
+/// The PDF is one more format of the same report: the plan section, who has
+/// not submitted, the overall row; and anonymised, none of the plan's people.
+#[test]
+fn the_pdf_follows_the_plan_too_and_names_nobody_when_anonymised() {
+    let (store, _) = planned_store();
+    let sessions = store.candidate_sessions("Ada Lovelace").unwrap();
+    let plan = store.candidate_plan("Ada Lovelace", at(10_000)).unwrap();
+    let built = committee::build_planned("Ada Lovelace", &sessions, plan.as_ref(), false, false);
+    // The drawn text without white space: a line break takes the space.
+    let bare = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let text = bare(&panelist_core::report::pdf::committee_pdf_text(&built));
+    for part in [
+        "Interview plan",
+        "Waiting for: Bea Brown (round 2, overdue, due 2 Mar 2026 14:16 UTC), Grace Hopper (round 2, not started).",
+        "Gap or overlap",
+        "several focus on it",
+        "Overall",
+    ] {
+        assert!(text.contains(&bare(part)), "the PDF lacks {part:?}:\n{text}");
+    }
+    let redacted = committee::build_planned("Ada Lovelace", &sessions, plan.as_ref(), true, false);
+    let text = bare(&panelist_core::report::pdf::committee_pdf_text(&redacted)).to_lowercase();
+    for name in ["lovelace", "turner", "brown", "hopper", "mirrlees"] {
+        assert!(
+            !text.contains(name),
+            "the anonymised PDF says {name:?}:\n{text}"
+        );
+    }
+    assert!(text.contains("waitingfor:interviewerb"), "{text}");
+}

@@ -10,7 +10,7 @@ use panelist_core::committee::{self, ReportFormat};
 use panelist_core::panel::{self, Calibration, CandidateComparison, Comparison, SortBy};
 use panelist_core::redact::Replacement;
 use panelist_core::storage::Erasure;
-use panelist_core::{Error, SessionId};
+use panelist_core::{files, report, CandidateId, Error, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -167,11 +167,14 @@ fn build_report(
 /// The report's suggested file name: never the real name of a redacted
 /// candidate.
 fn report_file_name(shown_candidate: &str, format: ReportFormat) -> String {
+    report_file_name_ext(shown_candidate, format.extension())
+}
+
+fn report_file_name_ext(shown_candidate: &str, ext: &str) -> String {
     format!(
-        "committee-{}-{}.{}",
+        "committee-{}-{}.{ext}",
         kit_id(shown_candidate),
         Utc::now().format("%Y-%m-%d"),
-        format.extension()
     )
 }
 
@@ -212,6 +215,48 @@ pub async fn export_report(
         return Ok(None);
     };
     write_export(path, contents).await.map(Some)
+}
+
+/// Writes the hiring-committee report as a PDF through the save dialog (or
+/// `PANELIST_EXPORT_PATH`), made by the core from the same report as the
+/// other formats (sealing and redaction included). Returns the written path,
+/// or `null` when the person cancelled.
+pub async fn export_report_pdf(
+    app: AppHandle,
+    db: State<'_, Db>,
+    candidate: String,
+    redact: bool,
+) -> IpcResult<Option<String>> {
+    let (suggested, bytes) = db
+        .run(move |s| {
+            let report = build_report(s, &candidate, redact)?;
+            Ok((
+                report_file_name_ext(&report.candidate, "pdf"),
+                report::pdf::committee_pdf(&report)?,
+            ))
+        })
+        .await?;
+    let Some(path) = save_target(&app, &suggested, "Export committee report", "PDF", "pdf").await?
+    else {
+        return Ok(None);
+    };
+    let shown = path.display().to_string();
+    tauri::async_runtime::spawn_blocking(move || files::write_atomic(&path, &bytes))
+        .await
+        .map_err(IpcError::internal)??;
+    Ok(Some(shown))
+}
+
+/// The text the PDF export draws (in drawing order), for the seal test.
+#[cfg(test)]
+pub(crate) fn report_pdf_text_of(
+    s: &panelist_core::Store,
+    candidate: &str,
+    redact: bool,
+) -> panelist_core::Result<String> {
+    Ok(report::pdf::committee_pdf_text(&build_report(
+        s, candidate, redact,
+    )?))
 }
 
 /// The report as it would be exported, for the preview, with what redaction

@@ -283,6 +283,10 @@ fn every_read(s: &Store, own: SessionId, theirs: SessionId) -> Vec<(String, Stri
             out("export_report", json(&p.map(|p| p.text)));
         }
     }
+    for redact in [false, true] {
+        let text = panel::report_pdf_text_of(s, CANDIDATE, redact);
+        out("export_report_pdf", json(&text));
+    }
 
     // Plans carry each member's session state, never its content.
     let now = at(1000);

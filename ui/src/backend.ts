@@ -221,6 +221,8 @@ export interface Backend {
   calibration(kit: string | null): Promise<CalibrationView>;
   /** Resolves to the written path, or null when the save dialog was cancelled. */
   exportReport(candidate: string, format: ReportFormat, redact: boolean): Promise<string | null>;
+  /** The committee report as a PDF through the save dialog; the written path, or null when cancelled. */
+  exportReportPdf(candidate: string, redact: boolean): Promise<string | null>;
   /** The committee report in `format`, for the preview, with what redaction replaced. */
   reportPreview(candidate: string, format: ReportFormat, redact: boolean): Promise<ReportPreview>;
   /** The team server's settings: URL, signed-in user, where the token is kept, sync status. */
@@ -330,6 +332,7 @@ export const backend: Backend = {
   compareCandidates: (kit, sort) => ipc.compareCandidates(kit, sort),
   calibration: (kit) => ipc.calibration(kit),
   exportReport: (candidate, format, redact) => ipc.exportReport(candidate, format, redact),
+  exportReportPdf: (candidate, redact) => ipc.exportReportPdf(candidate, redact),
   reportPreview: (candidate, format, redact) => ipc.reportPreview(candidate, format, redact),
   teamSettings: () => ipc.teamSettings(),
   setTeamServer: (url, token) => ipc.setTeamServer(url, token),

@@ -166,6 +166,7 @@ export function fakeBackend(s: SessionView) {
       throw new Error("no calibration in this test");
     }),
     exportReport: vi.fn(async (_c: string, _f: ReportFormat, _r: boolean): Promise<string | null> => null),
+    exportReportPdf: vi.fn(async (_c: string, _r: boolean): Promise<string | null> => null),
     reportPreview: vi.fn(async (_c: string, f: ReportFormat, r: boolean): Promise<ReportPreview> => ({
       format: f,
       text:

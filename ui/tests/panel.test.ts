@@ -537,6 +537,30 @@ describe("report screen", () => {
     expect(backend.exportReport).toHaveBeenCalledWith("Ada", "csv", false);
     expect($(".report-form [role=status]").textContent).toBe("Exported to /tmp/committee-ada.csv");
   });
+
+  it("exports a PDF, redacted only after the same confirmation", async () => {
+    const backend = fakeBackend(session());
+    backend.exportReportPdf.mockResolvedValue("/tmp/committee-ada.pdf");
+    const screen = reportScreen(fakeCtx(backend), "Ada");
+    document.body.appendChild(screen.el);
+    await settle();
+    const pdf = [...document.querySelectorAll("button")].find((b) => b.textContent === "Export PDF…")!;
+    pdf.click();
+    await settle();
+    expect(backend.exportReportPdf).toHaveBeenCalledWith("Ada", false);
+    expect(backend.exportReport).not.toHaveBeenCalled();
+    expect($(".report-form [role=status]").textContent).toBe("Exported to /tmp/committee-ada.pdf");
+
+    $<HTMLInputElement>("input[type=checkbox]").click();
+    await settle();
+    pdf.click();
+    await settle();
+    const dlg = $<HTMLDialogElement>("dialog.redact-dialog");
+    expect(dlg.textContent).toContain("Ada → Candidate 3F2A");
+    [...dlg.querySelectorAll("button")].find((b) => b.textContent === "Export redacted")!.click();
+    await settle();
+    expect(backend.exportReportPdf).toHaveBeenLastCalledWith("Ada", true);
+  });
 });
 
 function candidates(order: string[]): CandidateComparison {

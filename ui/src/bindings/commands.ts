@@ -129,6 +129,9 @@ export function commands(invoke: Invoke) {
     /** `export_report` (read) */
     exportReport: (candidate: string, format: ReportFormat, redact: boolean): Promise<string | null> =>
       invoke<string | null>("export_report", { candidate, format, redact }),
+    /** `export_report_pdf` (read) */
+    exportReportPdf: (candidate: string, redact: boolean): Promise<string | null> =>
+      invoke<string | null>("export_report_pdf", { candidate, redact }),
     /** `report_preview` (read) */
     reportPreview: (candidate: string, format: ReportFormat, redact: boolean): Promise<ReportPreview> =>
       invoke<ReportPreview>("report_preview", { candidate, format, redact }),

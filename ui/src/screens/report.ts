@@ -2,8 +2,10 @@
 // whether to redact names, preview it in the chosen format (HTML in a
 // sandboxed frame — no scripts, no same-origin — whose document is the
 // core's HTML with its own no-script CSP; Markdown, CSV and JSON as text),
-// and export through the save dialog. Before a redacted export the screen
-// lists every name it replaces and warns that free text can still identify.
+// and export through the save dialog; "Export PDF…" writes the same report as
+// a PDF (made by the core, same sealing and redaction). Before a redacted
+// export the screen lists every name it replaces and warns that free text can
+// still identify.
 import type { Ctx, Screen } from "../app";
 import type { ReportFormat } from "../bindings/ReportFormat";
 import type { ReportPreview } from "../bindings/ReportPreview";
@@ -64,6 +66,7 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
   );
   const redact = h("input", { attrs: { type: "checkbox", "aria-describedby": "redact-hint" } });
   const exportBtn = h("button", { class: "btn btn-primary", attrs: { type: "button" } }, "Export…");
+  const pdfBtn = h("button", { class: "btn", attrs: { type: "button" } }, "Export PDF…");
   const status = h("p", { class: "hint", attrs: { role: "status", "aria-live": "polite" } });
   const previewNote = h("p", { class: "hint" });
   const redaction = h("div", { class: "redaction", attrs: { "aria-live": "polite" } });
@@ -110,8 +113,9 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
   redact.addEventListener("change", () => void loadPreview());
   format.addEventListener("change", () => void loadPreview());
 
-  exportBtn.addEventListener("click", async () => {
-    exportBtn.disabled = true;
+  /** Exports with `write` after the redaction check, from `btn`. */
+  const exportWith = async (btn: HTMLButtonElement, write: () => Promise<string | null>) => {
+    btn.disabled = true;
     status.textContent = "";
     try {
       if (redact.checked) {
@@ -120,11 +124,11 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
             ? last
             : await ctx.backend.reportPreview(candidate, chosen(), true);
         if (!(await confirmRedactedExport(p.replaced))) {
-          exportBtn.focus();
+          btn.focus();
           return;
         }
       }
-      const path = await ctx.backend.exportReport(candidate, chosen(), redact.checked);
+      const path = await write();
       if (path) {
         status.textContent = `Exported to ${path}`;
         toast(`Exported to ${path}`);
@@ -132,15 +136,21 @@ export function reportScreen(ctx: Ctx, candidate: string): Screen {
     } catch (err) {
       toast(`Export failed: ${(err as Error).message}`, "error", 8000);
     } finally {
-      exportBtn.disabled = false;
-      exportBtn.focus();
+      btn.disabled = false;
+      btn.focus();
     }
-  });
+  };
+  exportBtn.addEventListener("click", () =>
+    exportWith(exportBtn, () => ctx.backend.exportReport(candidate, chosen(), redact.checked)),
+  );
+  pdfBtn.addEventListener("click", () =>
+    exportWith(pdfBtn, () => ctx.backend.exportReportPdf(candidate, redact.checked)),
+  );
 
   const form = h(
     "section",
     { class: "card report-form", attrs: { "aria-label": "Export" } },
-    h("div", { class: "row" }, field("Format", format), exportBtn),
+    h("div", { class: "row" }, field("Format", format), exportBtn, pdfBtn),
     h("label", { class: "radio-row" }, redact, "Redact names"),
     h(
       "p",
