@@ -27,7 +27,6 @@
 
 use std::cell::Cell;
 use std::io::{Read, Write};
-use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -97,22 +96,48 @@ pub(crate) struct Derived {
     key: Arc<Zeroizing<[u8; 32]>>,
 }
 
+// The crypto provider of the bundled SQLCipher is OpenSSL's libcrypto,
+// which libsqlite3-sys links: its PBKDF2 is the very function SQLCipher
+// calls to derive a passphrase's key.
+extern "C" {
+    fn EVP_sha512() -> *const std::ffi::c_void;
+    fn PKCS5_PBKDF2_HMAC(
+        pass: *const std::ffi::c_char,
+        passlen: std::ffi::c_int,
+        salt: *const u8,
+        saltlen: std::ffi::c_int,
+        iter: std::ffi::c_int,
+        digest: *const std::ffi::c_void,
+        keylen: std::ffi::c_int,
+        out: *mut u8,
+    ) -> std::ffi::c_int;
+}
+
 impl Derived {
-    /// SQLCipher's derivation of `passphrase` with `salt` (paid here).
-    fn new(passphrase: &str, salt: [u8; SALT_LEN]) -> Derived {
+    /// SQLCipher's derivation of `passphrase` with `salt` (paid here), by
+    /// the same libcrypto function SQLCipher uses; None if it fails.
+    fn new(passphrase: &str, salt: [u8; SALT_LEN]) -> Option<Derived> {
         count_derivation();
         let mut key = Zeroizing::new([0u8; 32]);
-        ring::pbkdf2::derive(
-            ring::pbkdf2::PBKDF2_HMAC_SHA512,
-            NonZeroU32::new(KDF_ITERATIONS).expect("a positive count"),
-            &salt,
-            passphrase.as_bytes(),
-            &mut key[..],
-        );
-        Derived {
+        let len = std::ffi::c_int::try_from(passphrase.len()).ok()?;
+        // SAFETY: every pointer is valid for the length given with it; the
+        // output buffer holds exactly `keylen` bytes.
+        let ok = unsafe {
+            PKCS5_PBKDF2_HMAC(
+                passphrase.as_ptr().cast(),
+                len,
+                salt.as_ptr(),
+                SALT_LEN as std::ffi::c_int,
+                KDF_ITERATIONS as std::ffi::c_int,
+                EVP_sha512(),
+                32,
+                key.as_mut_ptr(),
+            )
+        };
+        (ok == 1).then(|| Derived {
             salt,
             key: Arc::new(key),
-        }
+        })
     }
 
     fn material(&self) -> Zeroizing<String> {
@@ -143,12 +168,14 @@ pub(super) fn open_keyed(
 ) -> Result<Option<(Connection, Option<Derived>)>> {
     if let (Some(DbKey::Passphrase(p)), Some(salt)) = (key, file_salt(path)) {
         let derived = match known.filter(|d| d.salt == salt) {
-            Some(d) => d.clone(),
+            Some(d) => Some(d.clone()),
             None => Derived::new(p, salt),
         };
-        let conn = Connection::open(path)?;
-        if apply_material(&conn, Some(&derived.material()))? {
-            return Ok(Some((conn, Some(derived))));
+        if let Some(derived) = derived {
+            let conn = Connection::open(path)?;
+            if apply_material(&conn, Some(&derived.material()))? {
+                return Ok(Some((conn, Some(derived))));
+            }
         }
         // Not SQLCipher 4's derivation (a file Panelist did not make) or a
         // wrong passphrase: SQLCipher's own derivation decides.
