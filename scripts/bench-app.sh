@@ -8,6 +8,12 @@
 #   scripts/bench-app.sh               build, sizes, 20 launches, 500 saves
 #   scripts/bench-app.sh --no-build    measure the binaries already built
 #
+# The start-up runs side by side, in every round, the hello-world app and
+# Panelist on a plain database, on one encrypted with a passphrase
+# (PANELIST_PASSPHRASE) and on one encrypted with a random raw key from a
+# throwaway gnome-keyring on a private D-Bus bus (PANELIST_BENCH_ENCRYPTION
+# narrows this: e.g. "plain").
+#
 # Environment: PANELIST_BENCH_LAUNCHES (20), PANELIST_BENCH_SAVES (500),
 # PANELIST_APP_BIN (app to measure; default target/release/panelist-app),
 # PANELIST_APP_BIN_BEFORE (another release app, e.g. built from main: only the
@@ -22,7 +28,7 @@ BUILD=1
 for arg in "$@"; do
   case "$arg" in
     --no-build) BUILD=0 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "bench-app.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done

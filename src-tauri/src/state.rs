@@ -410,6 +410,50 @@ mod tests {
         db.quiesce();
     }
 
+    /// The background sync opens its own connection each minute (and
+    /// after each submit). With a passphrase database those connections
+    /// pay no key derivation: the key derived once is reused (it used to
+    /// be derived anew by every connection, about a third of a second of
+    /// CPU each). A database the app itself created with a passphrase pays
+    /// one derivation for all of them.
+    #[test]
+    fn the_background_syncs_connections_derive_no_key() {
+        use panelist_core::storage::cipher::key_derivations;
+        const SYNCS: u64 = 5;
+        let dir = tempfile::tempdir().unwrap();
+        let path = passphrase_db(dir.path(), "open sesame");
+        let db = Db::open_with(path, Unlock::with_passphrase("open sesame"));
+        assert_eq!(block_on(db.encryption()).unwrap(), Encryption::Passphrase);
+        let (before, started) = (key_derivations(), Instant::now());
+        for _ in 0..SYNCS {
+            let store = block_on(db.reopener()).unwrap().open().unwrap();
+            assert_eq!(store.setting("probe").unwrap().as_deref(), Some("kept"));
+        }
+        eprintln!("{SYNCS} sync connections opened in {:?}", started.elapsed());
+        assert_eq!(
+            key_derivations() - before,
+            0,
+            "key derivations over {SYNCS} background syncs"
+        );
+        db.quiesce();
+
+        // Created by the app with the passphrase (SQLCipher made the salt).
+        let fresh = Db::open_with(
+            dir.path().join("fresh.db"),
+            Unlock::with_passphrase("open sesame"),
+        );
+        let before = key_derivations();
+        for _ in 0..SYNCS {
+            block_on(fresh.reopener()).unwrap().open().unwrap();
+        }
+        assert_eq!(
+            key_derivations() - before,
+            1,
+            "key derivations over {SYNCS} background syncs of a new database"
+        );
+        fresh.quiesce();
+    }
+
     /// Settings' "Set passphrase" on a plain database: encrypted with it,
     /// open at once, and the next start needs it.
     #[test]

@@ -9,15 +9,29 @@
 //! random key as SQLCipher's raw-key form `x'<64 hex digits>'` (no key
 //! derivation). A connection without a key reads and writes plain SQLite.
 //!
+//! A passphrase costs SQLCipher's key derivation (PBKDF2-HMAC-SHA512,
+//! 256,000 iterations: a large part of a second of CPU) on every
+//! connection keyed with it. Opening an existing passphrase database pays it
+//! once, here ([`Derived`]): the key SQLCipher would derive from the
+//! passphrase and the file's salt is derived in this module and handed to
+//! SQLCipher in its raw-key form, and the same key is reused by every later
+//! connection to that file ([`Reopen`]: the background sync's, each minute).
+//! The derived key is kept only in memory and zeroed when dropped; the file
+//! stays keyed with the passphrase (the `sqlcipher` shell still opens it with
+//! `PRAGMA key = '…'`).
+//!
 //! Removing the plain files overwrites their bytes with zeros, syncs, then
 //! unlinks them. On a journaling or copy-on-write file system, or an SSD that
 //! remaps blocks, older copies of those blocks may survive below the file
 //! system; encryption from the first open is the real protection.
 
+use std::cell::Cell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
+use zeroize::{Zeroize, Zeroizing};
 
 use super::{Store, SCHEMA_VERSION};
 use crate::error::{Error, Result};
@@ -34,11 +48,140 @@ const ENCRYPTING: &str = ".encrypting";
 /// Suffix of the plain file kept (hard-linked) until it has been overwritten.
 const PLAIN_OLD: &str = ".plain-old";
 
-/// A database key: a passphrase the user chose, or 32 random bytes.
+/// SQLCipher 4's key derivation, which Panelist never changes: the number
+/// of PBKDF2-HMAC-SHA512 iterations over the file's salt.
+const KDF_ITERATIONS: u32 = 256_000;
+/// The salt SQLCipher keeps in the first bytes of an encrypted file.
+const SALT_LEN: usize = 16;
+
+thread_local! {
+    /// Key derivations paid on this thread (see [`key_derivations`]).
+    static DERIVATIONS: Cell<u64> = const { Cell::new(0) };
+}
+
+fn count_derivation() {
+    DERIVATIONS.with(|c| c.set(c.get() + 1));
+}
+
+/// How many passphrase key derivations this thread has paid so far (ours
+/// and SQLCipher's): for tests that check a connection skips it.
+#[doc(hidden)]
+pub fn key_derivations() -> u64 {
+    DERIVATIONS.with(Cell::get)
+}
+
+/// A database key: a passphrase the user chose, or 32 random bytes. Zeroed
+/// in memory when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub enum DbKey {
     Passphrase(String),
     Raw([u8; 32]),
+}
+
+impl Drop for DbKey {
+    fn drop(&mut self) {
+        match self {
+            DbKey::Passphrase(p) => p.zeroize(),
+            DbKey::Raw(k) => k.zeroize(),
+        }
+    }
+}
+
+/// The key SQLCipher derives from a passphrase for one file (bound to that
+/// file's salt), derived once and handed to SQLCipher as a raw key by every
+/// later connection. Shared by its clones; zeroed when the last one drops.
+#[derive(Clone)]
+pub(crate) struct Derived {
+    salt: [u8; SALT_LEN],
+    key: Arc<Zeroizing<[u8; 32]>>,
+}
+
+// The crypto provider of the bundled SQLCipher is OpenSSL's libcrypto,
+// which libsqlite3-sys links: its PBKDF2 is the very function SQLCipher
+// calls to derive a passphrase's key.
+extern "C" {
+    fn EVP_sha512() -> *const std::ffi::c_void;
+    fn PKCS5_PBKDF2_HMAC(
+        pass: *const std::ffi::c_char,
+        passlen: std::ffi::c_int,
+        salt: *const u8,
+        saltlen: std::ffi::c_int,
+        iter: std::ffi::c_int,
+        digest: *const std::ffi::c_void,
+        keylen: std::ffi::c_int,
+        out: *mut u8,
+    ) -> std::ffi::c_int;
+}
+
+impl Derived {
+    /// SQLCipher's derivation of `passphrase` with `salt` (paid here), by
+    /// the same libcrypto function SQLCipher uses; None if it fails.
+    fn new(passphrase: &str, salt: [u8; SALT_LEN]) -> Option<Derived> {
+        count_derivation();
+        let mut key = Zeroizing::new([0u8; 32]);
+        let len = std::ffi::c_int::try_from(passphrase.len()).ok()?;
+        // SAFETY: every pointer is valid for the length given with it; the
+        // output buffer holds exactly `keylen` bytes.
+        let ok = unsafe {
+            PKCS5_PBKDF2_HMAC(
+                passphrase.as_ptr().cast(),
+                len,
+                salt.as_ptr(),
+                SALT_LEN as std::ffi::c_int,
+                KDF_ITERATIONS as std::ffi::c_int,
+                EVP_sha512(),
+                32,
+                key.as_mut_ptr(),
+            )
+        };
+        (ok == 1).then(|| Derived {
+            salt,
+            key: Arc::new(key),
+        })
+    }
+
+    fn material(&self) -> Zeroizing<String> {
+        raw_material(&self.key[..])
+    }
+}
+
+/// The salt of the encrypted file at `path` (None: missing, empty or plain).
+fn file_salt(path: &Path) -> Option<[u8; SALT_LEN]> {
+    if file_state(path) != FileState::Encrypted {
+        return None;
+    }
+    let mut salt = [0u8; SALT_LEN];
+    std::fs::File::open(path).ok()?.read_exact(&mut salt).ok()?;
+    Some(salt)
+}
+
+/// Opens a connection to `path` keyed with `key`, paying a passphrase's
+/// derivation at most once per file: for an existing encrypted file the key
+/// is derived here from its salt (or `known`'s, when derived for that same
+/// salt) and given to SQLCipher raw; a new file is keyed with the
+/// passphrase itself (SQLCipher makes its salt). `None` when the key does
+/// not open it; else the connection and the derived key, if any.
+pub(super) fn open_keyed(
+    path: &Path,
+    key: Option<&DbKey>,
+    known: Option<&Derived>,
+) -> Result<Option<(Connection, Option<Derived>)>> {
+    if let (Some(DbKey::Passphrase(p)), Some(salt)) = (key, file_salt(path)) {
+        let derived = match known.filter(|d| d.salt == salt) {
+            Some(d) => Some(d.clone()),
+            None => Derived::new(p, salt),
+        };
+        if let Some(derived) = derived {
+            let conn = Connection::open(path)?;
+            if apply_material(&conn, Some(&derived.material()))? {
+                return Ok(Some((conn, Some(derived))));
+            }
+        }
+        // Not SQLCipher 4's derivation (a file Panelist did not make) or a
+        // wrong passphrase: SQLCipher's own derivation decides.
+    }
+    let conn = Connection::open(path)?;
+    Ok(apply_key(&conn, key)?.then_some((conn, None)))
 }
 
 impl std::fmt::Debug for DbKey {
@@ -52,10 +195,10 @@ impl std::fmt::Debug for DbKey {
 
 impl DbKey {
     /// What `PRAGMA key` gets: the passphrase, or `x'HEX'` for a raw key.
-    fn material(&self) -> String {
+    fn material(&self) -> Zeroizing<String> {
         match self {
-            DbKey::Passphrase(p) => p.clone(),
-            DbKey::Raw(k) => format!("x'{}'", hex(k)),
+            DbKey::Passphrase(p) => Zeroizing::new(p.clone()),
+            DbKey::Raw(k) => raw_material(k),
         }
     }
 
@@ -89,20 +232,45 @@ impl DbKey {
     }
 }
 
+/// SQLCipher's raw-key form `x'<hex>'` of `key`, in a string zeroed when
+/// dropped (made at its final size, so no copy is left behind).
+fn raw_material(key: &[u8]) -> Zeroizing<String> {
+    use std::fmt::Write as _;
+    let mut s = Zeroizing::new(String::with_capacity(3 + 2 * key.len()));
+    s.push_str("x'");
+    for b in key {
+        let _ = write!(s, "{b:02x}");
+    }
+    s.push('\'');
+    s
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A database's path and key, to open a second connection to it.
+/// A database's path and key, to open more connections to it: a
+/// passphrase's key is derived at most once for all of them (shared by the
+/// clones, see [`Derived`]).
 #[derive(Clone)]
 pub struct Reopen {
     pub(super) path: PathBuf,
     pub(super) key: Option<DbKey>,
+    pub(super) derived: Arc<Mutex<Option<Derived>>>,
 }
 
 impl Reopen {
     pub fn open(&self) -> Result<Store> {
-        Store::open_with_key(&self.path, self.key.as_ref())
+        let known = self
+            .derived
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let store = Store::open_keyed(&self.path, self.key.as_ref(), known.as_ref())?;
+        if let Some(d) = &store.derived {
+            *self.derived.lock().unwrap_or_else(|p| p.into_inner()) = Some(d.clone());
+        }
+        Ok(store)
     }
 }
 
@@ -149,8 +317,21 @@ pub(crate) fn apply_key(conn: &Connection, key: Option<&DbKey>) -> Result<bool> 
     // reported once, as an error, by the caller.
     // The level is set after the key: keying a first connection activates
     // SQLCipher, which then sets its default level.
-    if let Some(key) = key {
-        conn.pragma_update(None, "key", key.material())?;
+    if matches!(key, Some(DbKey::Passphrase(_))) {
+        // SQLCipher derives the key from it at the probe below.
+        count_derivation();
+    }
+    apply_material(
+        conn,
+        key.map(DbKey::material).as_deref().map(String::as_str),
+    )
+}
+
+/// Keys `conn` with `PRAGMA key`'s text `material` (none: plain) and checks
+/// that it opens it.
+fn apply_material(conn: &Connection, material: Option<&str>) -> Result<bool> {
+    if let Some(m) = material {
+        conn.pragma_update(None, "key", m)?;
     }
     conn.execute_batch("PRAGMA cipher_log_level = NONE")?;
     match conn.query_row(PROBE, [], |r| r.get::<_, i64>(0)) {
@@ -236,7 +417,10 @@ fn export(
     let result = (|| {
         let version: i64 = conn.query_row(USER_VERSION, [], |r| r.get(0))?;
         let material = key.map(DbKey::material).unwrap_or_default();
-        conn.execute(ATTACH, rusqlite::params![to.to_string_lossy(), material])?;
+        conn.execute(
+            ATTACH,
+            rusqlite::params![to.to_string_lossy(), material.as_str()],
+        )?;
         let copied = conn
             .query_row(EXPORT, [], |_| Ok(()))
             .and_then(|()| conn.pragma_update(Some("copy"), "user_version", version))
@@ -444,7 +628,7 @@ impl Store {
                     return Err(wrong_key(&path, true));
                 }
                 sole_user(&conn, &path)?;
-                conn.pragma_update(None, "rekey", new.material())?;
+                conn.pragma_update(None, "rekey", new.material().as_str())?;
                 drop(conn);
                 let check = Connection::open(&path)?;
                 if !apply_key(&check, Some(new))? {
@@ -556,4 +740,81 @@ pub fn migrate_plain_to(path: &Path, version: usize) -> Result<()> {
     let mut conn = Connection::open(path)?;
     super::migrate::migrations().to_version(&mut conn, version)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PASS: &str = "a passphrase for the test";
+
+    /// Connections opened through a store's `Reopen` (the app's background
+    /// sync, each minute) reuse the passphrase's key derived when the store
+    /// was opened: N opens, no derivation. The file stays keyed with the
+    /// passphrase itself (a plain `PRAGMA key` with it reads the writes).
+    #[test]
+    fn reopened_connections_pay_no_key_derivation() {
+        const OPENS: u64 = 5;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        let key = DbKey::Passphrase(PASS.into());
+        drop(Store::open_with_key(&path, Some(&key)).unwrap());
+        let before = key_derivations();
+        let mut store = Store::open_with_key(&path, Some(&key)).unwrap();
+        assert_eq!(key_derivations() - before, 1, "opening derives once");
+        let reopen = store.reopener().unwrap();
+        store.set_setting("probe", "written raw").unwrap();
+        let before = key_derivations();
+        for _ in 0..OPENS {
+            let again = reopen.clone().open().unwrap();
+            assert_eq!(
+                again.setting("probe").unwrap().as_deref(),
+                Some("written raw")
+            );
+        }
+        assert_eq!(
+            key_derivations() - before,
+            0,
+            "key derivations over {OPENS} reopened connections"
+        );
+        drop(store);
+        let plain_key = Connection::open(&path).unwrap();
+        plain_key.pragma_update(None, "key", PASS).unwrap();
+        let v: String = plain_key
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'setting.probe'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(v, "written raw");
+    }
+
+    /// A wrong passphrase is still refused, and a file re-keyed since (a new
+    /// salt) is opened with a key derived anew, not the stale one.
+    #[test]
+    fn a_derived_key_is_bound_to_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.db");
+        let key = DbKey::Passphrase(PASS.into());
+        drop(Store::open_with_key(&path, Some(&key)).unwrap());
+        let wrong = DbKey::Passphrase("not it".into());
+        assert!(Store::open_with_key(&path, Some(&wrong)).is_err());
+        let store = Store::open_with_key(&path, Some(&key)).unwrap();
+        let reopen = store.reopener().unwrap();
+        // Another file, same passphrase, at the same path: another salt.
+        drop(store);
+        std::fs::remove_file(&path).unwrap();
+        for s in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(with_suffix(&path, s));
+        }
+        drop(Store::open_with_key(&path, Some(&key)).unwrap());
+        let before = key_derivations();
+        assert!(reopen.open().is_ok());
+        assert_eq!(
+            key_derivations() - before,
+            1,
+            "derived anew for the new salt"
+        );
+    }
 }

@@ -114,6 +114,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The SQLCipher key the file was opened with (None: plain SQLite).
     key: Option<DbKey>,
+    /// A passphrase's derived key, for further connections (`cipher::Reopen`).
+    derived: Option<cipher::Derived>,
     /// The signing seed, when it is kept in the OS keyring (`identity.rs`).
     seed_from_keyring: Option<String>,
 }
@@ -134,6 +136,16 @@ impl Store {
     /// `crate::secrets`'s decision; a key that does not open the file is
     /// refused with one line.
     pub fn open_with_key(path: &Path, key: Option<&DbKey>) -> Result<Store> {
+        Self::open_keyed(path, key, None)
+    }
+
+    /// [`Store::open_with_key`], reusing `known`, a passphrase's key already
+    /// derived for this file (`cipher::open_keyed`).
+    pub(super) fn open_keyed(
+        path: &Path,
+        key: Option<&DbKey>,
+        known: Option<&cipher::Derived>,
+    ) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             if !dir.exists() {
                 std::fs::create_dir_all(dir)
@@ -143,11 +155,11 @@ impl Store {
         }
         cipher::recover(path)?;
         create_private(path)?;
-        let conn = Connection::open(path)?;
-        if !cipher::apply_key(&conn, key)? {
+        let Some((conn, derived)) = cipher::open_keyed(path, key, known)? else {
             return Err(cipher::wrong_key(path, key.is_some()));
-        }
-        let store = Self::init(conn, Some(path.to_path_buf()), key.cloned())?;
+        };
+        let mut store = Self::init(conn, Some(path.to_path_buf()), key.cloned())?;
+        store.derived = derived;
         for suffix in ["", "-wal", "-shm"] {
             let p = PathBuf::from(format!("{}{suffix}", path.display()));
             if p.exists() {
@@ -192,6 +204,7 @@ impl Store {
             conn,
             path,
             key,
+            derived: None,
             seed_from_keyring: None,
         };
         store.seed_builtin_bank()?;
@@ -216,6 +229,7 @@ impl Store {
             Some(p) => Ok(cipher::Reopen {
                 path: p.clone(),
                 key: self.key.clone(),
+                derived: std::sync::Arc::new(std::sync::Mutex::new(self.derived.clone())),
             }),
             None => Err(Error::Invalid(
                 "an in-memory database cannot be opened twice".into(),

@@ -11,7 +11,10 @@
 //!    Also when the sessions list is shown (its first `list_sessions`
 //!    answered), and, from /proc, how long after the request the app process
 //!    started. Each launch is on a fresh temp database (first run: creates and
-//!    seeds it), then once more on that same database (warm).
+//!    seeds it), then once more on that same database (warm); both plain,
+//!    encrypted with a passphrase, and encrypted with a raw key from a
+//!    throwaway keyring, side by side with the hello-world app in every
+//!    round (`PANELIST_BENCH_ENCRYPTION` narrows the list).
 //! 2. Note save over IPC: `window.__TAURI_INTERNALS__.invoke('set_notes', …)`
 //!    from the page, N sequential calls timed with performance.now() in the
 //!    page; each is a durable SQLite commit.
@@ -23,9 +26,11 @@
 //! note saves run, the two binaries alternately (`PANELIST_BENCH_ROUNDS`
 //! runs each, default 3), printed side by side.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use panelist_e2e::keyring::ThrowawayKeyring;
 use panelist_e2e::{app_binary, children_of, repo_root, AppRun, Result, TauriDriver, TestEnv};
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
@@ -60,7 +65,7 @@ fn main() {
         .build()
         .expect("tokio runtime");
     rt.block_on(async {
-        let limit = Duration::from_secs(60 + 30 * launches as u64);
+        let limit = Duration::from_secs(60 + 90 * launches as u64);
         match launches {
             0 => println!("startup: skipped (PANELIST_BENCH_LAUNCHES=0)"),
             _ => match tokio::time::timeout(limit, startup(launches)).await {
@@ -193,14 +198,83 @@ struct Launch {
     late: bool,
 }
 
+/// How a measured launch's database is protected at rest
+/// (`PANELIST_BENCH_ENCRYPTION`: a comma-separated list of `plain`,
+/// `passphrase`, `keyring`; all three by default, side by side in every
+/// round).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Protection {
+    /// No keyring, no passphrase: plain SQLite.
+    Plain,
+    /// `PANELIST_PASSPHRASE` set: SQLCipher with the passphrase (one key
+    /// derivation at each start).
+    Passphrase,
+    /// A throwaway gnome-keyring on a private D-Bus bus: a random raw key
+    /// from the keyring (no derivation, one D-Bus lookup).
+    Keyring,
+}
+
+impl Protection {
+    fn name(self) -> &'static str {
+        match self {
+            Protection::Plain => "plain",
+            Protection::Passphrase => "passphrase",
+            Protection::Keyring => "keyring (raw key)",
+        }
+    }
+
+    fn chosen() -> Vec<Protection> {
+        let list = std::env::var("PANELIST_BENCH_ENCRYPTION")
+            .unwrap_or_else(|_| "plain,passphrase,keyring".into());
+        list.split(',')
+            .filter_map(|p| match p.trim() {
+                "plain" => Some(Protection::Plain),
+                "passphrase" => Some(Protection::Passphrase),
+                "keyring" => Some(Protection::Keyring),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The app's environment for this protection.
+    fn envs(self, ring: Option<&ThrowawayKeyring>) -> Vec<(&'static str, OsString)> {
+        let mut v = vec![("PANELIST_KEYRING", OsString::from("off"))];
+        match self {
+            Protection::Plain => v.push(("PANELIST_PASSPHRASE", "".into())),
+            Protection::Passphrase => v.push((
+                "PANELIST_PASSPHRASE",
+                "a passphrase for the benchmark".into(),
+            )),
+            Protection::Keyring => {
+                v = ring.map(ThrowawayKeyring::envs).unwrap_or_default();
+                v.push(("PANELIST_PASSPHRASE", "".into()));
+            }
+        }
+        v
+    }
+}
+
 async fn startup(launches: usize) -> Result<()> {
     println!();
     println!("== startup: new-session request -> home screen interactive ==");
+    let mut modes = Protection::chosen();
+    let ring = if modes.contains(&Protection::Keyring) {
+        match ThrowawayKeyring::missing() {
+            Some(bin) => {
+                println!("(keyring launches skipped: no {bin})");
+                modes.retain(|m| *m != Protection::Keyring);
+                None
+            }
+            None => Some(ThrowawayKeyring::start()?),
+        }
+    } else {
+        None
+    };
     // One launch first, not counted: loads the binary and WebKit into the
     // page cache so that every counted launch starts alike.
     {
         let env = TestEnv::new();
-        let l = launch(&env).await?;
+        let l = launch(&env, &Protection::Plain.envs(None)).await?;
         println!(
             "warm-up launch (not counted): ready after {:.0} ms",
             l.ready_ms
@@ -209,59 +283,71 @@ async fn startup(launches: usize) -> Result<()> {
     let hello = hello_binary();
     if let Some(h) = &hello {
         let env = TestEnv::new();
-        launch_of(&env, h, HELLO_READY_SCRIPT).await?;
+        launch_of(&env, h, HELLO_READY_SCRIPT, &[]).await?;
     } else {
         println!("(no hello-world app: scripts/bench-app.sh builds it for the start-up ratio)");
     }
-    let (mut first, mut warm, mut hellos) = (Vec::new(), Vec::new(), Vec::new());
+    let mut hellos = Vec::new();
+    // Per protection: (first runs, warm runs).
+    let mut runs: Vec<(Vec<Launch>, Vec<Launch>)> =
+        modes.iter().map(|_| (Vec::new(), Vec::new())).collect();
     for i in 0..launches {
         // Side by side: the hello-world app, then Panelist on a new and on
-        // an existing database, in every round.
+        // an existing database under each protection, in every round.
         if let Some(h) = &hello {
-            hellos.push(launch_of(&TestEnv::new(), h, HELLO_READY_SCRIPT).await?);
+            hellos.push(launch_of(&TestEnv::new(), h, HELLO_READY_SCRIPT, &[]).await?);
         }
-        let env = TestEnv::new();
-        let a = launch(&env).await?;
-        let b = launch(&env).await?;
-        if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
-            eprintln!(
-                "launch {i}: first {:.0}/{:.0} ms, warm {:.0}/{:.0} ms (session/ready)",
-                a.session_ms, a.ready_ms, b.session_ms, b.ready_ms
-            );
+        for (m, (first, warm)) in modes.iter().zip(runs.iter_mut()) {
+            let envs = m.envs(ring.as_ref());
+            let env = TestEnv::new();
+            let a = launch(&env, &envs).await?;
+            let b = launch(&env, &envs).await?;
+            if std::env::var_os("PANELIST_E2E_VERBOSE").is_some() {
+                eprintln!(
+                    "launch {i} ({}): first {:.0}/{:.0} ms, warm {:.0}/{:.0} ms (session/ready)",
+                    m.name(),
+                    a.session_ms,
+                    a.ready_ms,
+                    b.session_ms,
+                    b.ready_ms
+                );
+            }
+            first.push(a);
+            warm.push(b);
         }
-        first.push(a);
-        warm.push(b);
     }
-    for (name, runs) in [
-        ("first run (new database)", &first),
-        ("warm (existing database)", &warm),
-    ] {
-        println!("{name}:");
-        row(
-            "  request -> home interactive",
-            runs.iter().map(|l| l.ready_ms).collect(),
-        );
-        row(
-            "  request -> sessions list shown",
-            runs.iter().map(|l| l.list_ms).collect(),
-        );
-        row(
-            "  request -> WebDriver session returned",
-            runs.iter().map(|l| l.session_ms).collect(),
-        );
-        row(
-            "  request -> app process started (/proc)",
-            runs.iter().filter_map(|l| l.spawn_ms).collect(),
-        );
-        row(
-            "  app process started -> home interactive",
-            runs.iter()
-                .filter_map(|l| l.spawn_ms.map(|s| l.ready_ms - s))
-                .collect(),
-        );
-        let late = runs.iter().filter(|l| l.late).count();
-        if late > 0 {
-            println!("  ({late} of {} were already ready when the page was first reachable: upper bounds)", runs.len());
+    for (m, (first, warm)) in modes.iter().zip(&runs) {
+        for (name, runs) in [
+            ("first run (new database)", first),
+            ("warm (existing database)", warm),
+        ] {
+            println!("{name}, {}:", m.name());
+            row(
+                "  request -> home interactive",
+                runs.iter().map(|l| l.ready_ms).collect(),
+            );
+            row(
+                "  request -> sessions list shown",
+                runs.iter().map(|l| l.list_ms).collect(),
+            );
+            row(
+                "  request -> WebDriver session returned",
+                runs.iter().map(|l| l.session_ms).collect(),
+            );
+            row(
+                "  request -> app process started (/proc)",
+                runs.iter().filter_map(|l| l.spawn_ms).collect(),
+            );
+            row(
+                "  app process started -> home interactive",
+                runs.iter()
+                    .filter_map(|l| l.spawn_ms.map(|s| l.ready_ms - s))
+                    .collect(),
+            );
+            let late = runs.iter().filter(|l| l.late).count();
+            if late > 0 {
+                println!("  ({late} of {} were already ready when the page was first reachable: upper bounds)", runs.len());
+            }
         }
     }
     if !hellos.is_empty() {
@@ -276,11 +362,14 @@ async fn startup(launches: usize) -> Result<()> {
             pct(&t, 0.5)
         };
         let h = p50(&hellos);
-        println!(
-            "start-up ratio to hello world (p50 / p50): first run {:.2}x, warm {:.2}x (goal <= 1.3x)",
-            p50(&first) / h,
-            p50(&warm) / h
-        );
+        for (m, (first, warm)) in modes.iter().zip(&runs) {
+            println!(
+                "start-up ratio to hello world (p50 / p50), {}: first run {:.2}x, warm {:.2}x (goal <= 1.3x)",
+                m.name(),
+                p50(first) / h,
+                p50(warm) / h
+            );
+        }
     }
     Ok(())
 }
@@ -337,15 +426,20 @@ fn hello_binary() -> Option<PathBuf> {
 
 /// One launch; a launch that fails before the home screen shows (say, a
 /// WebDriver request error) is retried, up to three attempts in all.
-async fn launch(env: &TestEnv) -> Result<Launch> {
-    launch_of(env, &app_binary(), READY_SCRIPT).await
+async fn launch(env: &TestEnv, envs: &[(&'static str, OsString)]) -> Result<Launch> {
+    launch_of(env, &app_binary(), READY_SCRIPT, envs).await
 }
 
 /// One launch of `bin`, ready when `script` calls back.
-async fn launch_of(env: &TestEnv, bin: &Path, script: &str) -> Result<Launch> {
+async fn launch_of(
+    env: &TestEnv,
+    bin: &Path,
+    script: &str,
+    envs: &[(&'static str, OsString)],
+) -> Result<Launch> {
     let mut attempt = 1;
     loop {
-        let mut drv = Driver::start(env, bin).await?;
+        let mut drv = Driver::start_with(env, bin, envs).await?;
         let result = measure(&mut drv, script).await;
         drv.stop().await;
         match result {
@@ -423,8 +517,19 @@ struct Driver {
 
 impl Driver {
     async fn start(env: &TestEnv, bin: &Path) -> Result<Driver> {
+        Self::start_with(env, bin, &[]).await
+    }
+
+    /// With more environment variables for the app.
+    async fn start_with(
+        env: &TestEnv,
+        bin: &Path,
+        envs: &[(&'static str, OsString)],
+    ) -> Result<Driver> {
+        let extra: Vec<(&str, &std::ffi::OsStr)> =
+            envs.iter().map(|(k, v)| (*k, v.as_os_str())).collect();
         Ok(Driver {
-            tauri: TauriDriver::start(env, bin, &[]).await?,
+            tauri: TauriDriver::start(env, bin, &extra).await?,
             session: None,
         })
     }

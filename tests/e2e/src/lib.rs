@@ -19,6 +19,7 @@ use tokio::process::{Child, Command};
 
 pub mod axe;
 pub mod cli;
+pub mod keyring;
 
 pub type Result<T, E = Box<dyn std::error::Error + Send + Sync>> = std::result::Result<T, E>;
 
