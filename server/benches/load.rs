@@ -10,9 +10,10 @@
 //!   scripts/load-server.sh   (cargo bench --profile dev -p panelist-server --bench load)
 //!
 //! At the end of each configuration the servers' `GET /metrics` counts
-//! (requests by route and status, pushes stored, pulls served, sessions
-//! pulled; summed over the instances) are printed beside the load test's own
-//! counts of the same things, with a verdict line.
+//! (requests by route and status, the lead's plan pushes included, pushes
+//! stored, pulls served, sessions pulled; summed over the instances) are
+//! printed beside the load test's own counts of the same things, with a
+//! verdict line.
 //!
 //! PANELIST_LOAD_USERS (default 200), PANELIST_LOAD_ROUNDS (default 5) and
 //! PANELIST_LOAD_PAUSE_MS (think time between an interviewer's rounds in the
@@ -404,6 +405,9 @@ fn main() {
         // Each panel's candidates are planned by a lead (server schema 5: a
         // colleague's session is read through its candidate's plan).
         let lead = add_user_direct(&owner, "Load Lead", "lead");
+        // The load test's own counts, the lead's plan pushes included (the
+        // servers count every request by route and status).
+        let mut tally = Tally::default();
         let t = Instant::now();
         for panel in 0..users.len().div_ceil(PANEL) {
             let members: Vec<&str> = users
@@ -412,6 +416,7 @@ fn main() {
                 .map(|u| u.0.as_str())
                 .collect();
             for r in 0..rounds * 2 {
+                // Asserts the answer was 201 (stored).
                 push_plan(
                     &bases[0],
                     &lead,
@@ -419,12 +424,15 @@ fn main() {
                     &format!("Panel {panel} candidate {r}"),
                     &members,
                 );
+                *tally
+                    .statuses
+                    .entry(("/v1/plans".to_string(), 201))
+                    .or_default() += 1;
             }
         }
         eprintln!("pushed the plans in {:.1} s", t.elapsed().as_secs_f64());
         // Each interviewer's pull cursor, carried from the warm-up on.
         let mut cursors = vec![String::new(); users.len()];
-        let mut tally = Tally::default();
         // Warm-up: the first half of each interviewer's sessions, not measured
         // (the feeds then hold earlier rounds, as in a team's second week).
         let warm: Vec<Vec<Vec<u8>>> = users_files
