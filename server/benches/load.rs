@@ -18,7 +18,9 @@
 //! PANELIST_LOAD_USERS (default 200), PANELIST_LOAD_ROUNDS (default 5) and
 //! PANELIST_LOAD_PAUSE_MS (think time between an interviewer's rounds in the
 //! measured phase, default 0: every interviewer pushes and pulls back to back,
-//! which measures the server saturated).
+//! which measures the server saturated). PANELIST_LOAD_INSTANCES (default
+//! "1,2") picks the configurations; PANELIST_LOAD_SERVER_LOG=PREFIX keeps
+//! each server's access log in PREFIX-N-I.log.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -340,13 +342,13 @@ fn run(
 }
 
 /// `panelist-server serve` on a free loopback port; its access log (one line
-/// per request on stderr) is discarded, since nothing reads it here.
-fn serve(web: &str) -> (std::process::Child, String) {
+/// per request on stderr) goes to `log`, or is discarded.
+fn serve(web: &str, log: Option<std::fs::File>) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_panelist-server"))
         .args(["--database-url", web, "serve", "--listen", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(log.map_or_else(std::process::Stdio::null, Into::into))
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -385,7 +387,16 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    for instances in [1usize, 2] {
+    // PANELIST_LOAD_INSTANCES (default "1,2"): the configurations to run;
+    // PANELIST_LOAD_SERVER_LOG=PREFIX keeps each server's access log in
+    // PREFIX-N-I.log (N instances, instance I) instead of discarding it.
+    let configs: Vec<usize> = std::env::var("PANELIST_LOAD_INSTANCES")
+        .unwrap_or_else(|_| "1,2".into())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    let log_prefix = std::env::var("PANELIST_LOAD_SERVER_LOG").ok();
+    for instances in configs {
         // A fresh database for each configuration.
         let pg = PgCluster::start();
         let (owner, web) = pg.provision();
@@ -399,8 +410,14 @@ fn main() {
                 )
             })
             .collect();
-        let mut servers: Vec<(std::process::Child, String)> =
-            (0..instances).map(|_| serve(&web)).collect();
+        let mut servers: Vec<(std::process::Child, String)> = (0..instances)
+            .map(|i| {
+                let log = log_prefix.as_ref().map(|prefix| {
+                    std::fs::File::create(format!("{prefix}-{instances}-{i}.log")).unwrap()
+                });
+                serve(&web, log)
+            })
+            .collect();
         let bases: Vec<String> = servers.iter().map(|s| s.1.clone()).collect();
         // Each panel's candidates are planned by a lead (server schema 5: a
         // colleague's session is read through its candidate's plan).
