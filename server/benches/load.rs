@@ -10,14 +10,17 @@
 //!   scripts/load-server.sh   (cargo bench --profile dev -p panelist-server --bench load)
 //!
 //! At the end of each configuration the servers' `GET /metrics` counts
-//! (requests by route and status, pushes stored, pulls served, sessions
-//! pulled; summed over the instances) are printed beside the load test's own
-//! counts of the same things, with a verdict line.
+//! (requests by route and status, the lead's plan pushes included, pushes
+//! stored, pulls served, sessions pulled; summed over the instances) are
+//! printed beside the load test's own counts of the same things, with a
+//! verdict line.
 //!
 //! PANELIST_LOAD_USERS (default 200), PANELIST_LOAD_ROUNDS (default 5) and
 //! PANELIST_LOAD_PAUSE_MS (think time between an interviewer's rounds in the
 //! measured phase, default 0: every interviewer pushes and pulls back to back,
-//! which measures the server saturated).
+//! which measures the server saturated). PANELIST_LOAD_INSTANCES (default
+//! "1,2") picks the configurations; PANELIST_LOAD_SERVER_LOG=PREFIX keeps
+//! each server's access log in PREFIX-N-I.log.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -339,13 +342,13 @@ fn run(
 }
 
 /// `panelist-server serve` on a free loopback port; its access log (one line
-/// per request on stderr) is discarded, since nothing reads it here.
-fn serve(web: &str) -> (std::process::Child, String) {
+/// per request on stderr) goes to `log`, or is discarded.
+fn serve(web: &str, log: Option<std::fs::File>) -> (std::process::Child, String) {
     use std::io::BufRead;
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_panelist-server"))
         .args(["--database-url", web, "serve", "--listen", "127.0.0.1:0"])
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(log.map_or_else(std::process::Stdio::null, Into::into))
         .spawn()
         .unwrap();
     let mut line = String::new();
@@ -384,7 +387,16 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    for instances in [1usize, 2] {
+    // PANELIST_LOAD_INSTANCES (default "1,2"): the configurations to run;
+    // PANELIST_LOAD_SERVER_LOG=PREFIX keeps each server's access log in
+    // PREFIX-N-I.log (N instances, instance I) instead of discarding it.
+    let configs: Vec<usize> = std::env::var("PANELIST_LOAD_INSTANCES")
+        .unwrap_or_else(|_| "1,2".into())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
+    let log_prefix = std::env::var("PANELIST_LOAD_SERVER_LOG").ok();
+    for instances in configs {
         // A fresh database for each configuration.
         let pg = PgCluster::start();
         let (owner, web) = pg.provision();
@@ -398,12 +410,21 @@ fn main() {
                 )
             })
             .collect();
-        let mut servers: Vec<(std::process::Child, String)> =
-            (0..instances).map(|_| serve(&web)).collect();
+        let mut servers: Vec<(std::process::Child, String)> = (0..instances)
+            .map(|i| {
+                let log = log_prefix.as_ref().map(|prefix| {
+                    std::fs::File::create(format!("{prefix}-{instances}-{i}.log")).unwrap()
+                });
+                serve(&web, log)
+            })
+            .collect();
         let bases: Vec<String> = servers.iter().map(|s| s.1.clone()).collect();
         // Each panel's candidates are planned by a lead (server schema 5: a
         // colleague's session is read through its candidate's plan).
         let lead = add_user_direct(&owner, "Load Lead", "lead");
+        // The load test's own counts, the lead's plan pushes included (the
+        // servers count every request by route and status).
+        let mut tally = Tally::default();
         let t = Instant::now();
         for panel in 0..users.len().div_ceil(PANEL) {
             let members: Vec<&str> = users
@@ -412,6 +433,7 @@ fn main() {
                 .map(|u| u.0.as_str())
                 .collect();
             for r in 0..rounds * 2 {
+                // Asserts the answer was 201 (stored).
                 push_plan(
                     &bases[0],
                     &lead,
@@ -419,12 +441,15 @@ fn main() {
                     &format!("Panel {panel} candidate {r}"),
                     &members,
                 );
+                *tally
+                    .statuses
+                    .entry(("/v1/plans".to_string(), 201))
+                    .or_default() += 1;
             }
         }
         eprintln!("pushed the plans in {:.1} s", t.elapsed().as_secs_f64());
         // Each interviewer's pull cursor, carried from the warm-up on.
         let mut cursors = vec![String::new(); users.len()];
-        let mut tally = Tally::default();
         // Warm-up: the first half of each interviewer's sessions, not measured
         // (the feeds then hold earlier rounds, as in a team's second week).
         let warm: Vec<Vec<Vec<u8>>> = users_files

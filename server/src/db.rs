@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use tokio_postgres::{Client, NoTls};
 
 mod erase;
+pub mod feed;
 mod target;
 pub use erase::{
     apply_retention, erase_candidate, erase_candidate_now, erasure_salt, ErasureReason,
@@ -52,6 +53,11 @@ pub const MIGRATIONS: &[(i32, &str, &str)] = &[
         6,
         "0006_erase_plans",
         include_str!("../migrations/0006_erase_plans.sql"),
+    ),
+    (
+        7,
+        "0007_readable_sets",
+        include_str!("../migrations/0007_readable_sets.sql"),
     ),
 ];
 
@@ -626,6 +632,7 @@ mod tests {
             "47d45416c3fd4b6c77c3bfa8f466837c8799256bf56bf3dd74303f22334c3c2b",
             "4873ae61321c141c313f2d4122765643d8cabe8aee268fa70dc230951ac4e0e4",
             "4312b337ef9c5793b3801ba7f5864f8ce23ae4aa1b67d75bdeea76a07462425d",
+            "643604b357557971556ff10b4d204ddd823c3d163e435928ac4daa45dc65fc80",
         ];
         assert_eq!(MIGRATIONS.len(), pinned.len(), "pin the new migration");
         for ((version, name, sql), want) in MIGRATIONS.iter().zip(pinned) {

@@ -699,7 +699,7 @@ fn a_schema_3_server_migrates_and_sessions_without_a_plan_stay_their_authors() {
         let mut client = panelist_server::db::connect(&owner).await.unwrap();
         assert_eq!(
             panelist_server::db::migrate(&mut client).await.unwrap(),
-            [4, 5, 6]
+            [4, 5, 6, 7]
         );
     });
     assert_eq!(

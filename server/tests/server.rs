@@ -226,14 +226,14 @@ fn the_server_refuses_roles_that_bypass_sealing_and_plain_http_abroad() {
     // Migrating again is a no-op; the schema version is recorded.
     let (ok, out, err) = server_cli(&owner, &["migrate"]);
     assert!(ok, "{err}");
-    assert!(out.contains("up to date (version 6)"), "{out}");
+    assert!(out.contains("up to date (version 7)"), "{out}");
     assert_eq!(
         pg.psql(
             "panelist",
             "SELECT version, name FROM panelist_migrations ORDER BY 1"
         )
         .trim(),
-        "1|0001_sealed_sessions\n2|0002_team_bank\n3|0003_identity_keys_expiry\n4|0004_erasure\n5|0005_plans\n6|0006_erase_plans"
+        "1|0001_sealed_sessions\n2|0002_team_bank\n3|0003_identity_keys_expiry\n4|0004_erasure\n5|0005_plans\n6|0006_erase_plans\n7|0007_readable_sets"
     );
     // Every table forces row-level security and belongs to the owner.
     assert_eq!(

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::auth::{act_as, Caller};
 use super::errors::{ApiError, ApiResult};
+use crate::db::feed::CHANGES;
 use panelist_core::wire::ErasedCandidate;
 
 use super::{
@@ -46,47 +47,6 @@ impl std::fmt::Display for Cursor {
         write!(f, "v1.{}.{}", self.seq, self.id)
     }
 }
-
-/// The sessions the caller may read, each at its delivery number: for the
-/// caller's own sessions, its change number; for a colleague's session (read
-/// through a plan, migration 0005), the latest of its change number, the
-/// caller's first submission for the candidate (`unseals`) and the last
-/// change of the candidate's plans the caller sees. Each of those is what
-/// can newly unseal a session, so a session unsealed later is delivered
-/// after any cursor held before it.
-///
-/// Only rows that can lie after the cursor are looked at (and pass through
-/// the row-level security policies): those changed at or after it (the
-/// `seq` index), those of candidates the caller's submissions unsealed at
-/// or after it (the candidate index), and those of candidates whose plans
-/// changed at or after it. A row's delivery number is one of those three
-/// numbers, so no row after the cursor is outside these sets.
-const CHANGES: &str = "
-    WITH u AS (
-        SELECT candidate_key, seq FROM unseals WHERE user_id = panelist_uid()
-    ), p AS (
-        SELECT candidate_key, max(seq) AS seq FROM plans GROUP BY candidate_key
-    ), c AS (
-        SELECT id FROM sessions WHERE seq >= $1
-        UNION
-        SELECT s.id FROM sessions s JOIN u ON u.candidate_key = s.candidate_key
-        WHERE u.seq >= $1
-        UNION
-        SELECT s.id FROM sessions s JOIN p ON p.candidate_key = s.candidate_key
-        WHERE p.seq >= $1
-    )
-    SELECT id, document, delivery, author_id FROM (
-        SELECT s.id, s.document, s.author_id,
-               CASE WHEN s.author_id = panelist_uid() THEN s.seq
-                    ELSE greatest(s.seq, u.seq, p.seq) END AS delivery
-        FROM c
-        JOIN sessions s ON s.id = c.id
-        LEFT JOIN u ON u.candidate_key = s.candidate_key
-        LEFT JOIN p ON p.candidate_key = s.candidate_key
-    ) v
-    WHERE (delivery, id) > ($1, $2)
-    ORDER BY delivery, id
-    LIMIT $3";
 
 /// The tombstones after the cursor (migration 4), each at its change number;
 /// every signed-in user reads them (they name nobody).
