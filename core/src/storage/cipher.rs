@@ -25,7 +25,6 @@
 //! remaps blocks, older copies of those blocks may survive below the file
 //! system; encryption from the first open is the real protection.
 
-use std::cell::Cell;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -35,6 +34,11 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::{Store, SCHEMA_VERSION};
 use crate::error::{Error, Result};
+
+mod derive;
+pub use derive::key_derivations;
+pub(crate) use derive::Derived;
+use derive::{count_derivation, SALT_LEN};
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 const USER_VERSION: &str = "PRAGMA user_version";
@@ -47,28 +51,6 @@ const PROBE: &str = "SELECT count(*) FROM sqlite_schema";
 const ENCRYPTING: &str = ".encrypting";
 /// Suffix of the plain file kept (hard-linked) until it has been overwritten.
 const PLAIN_OLD: &str = ".plain-old";
-
-/// SQLCipher 4's key derivation, which Panelist never changes: the number
-/// of PBKDF2-HMAC-SHA512 iterations over the file's salt.
-const KDF_ITERATIONS: u32 = 256_000;
-/// The salt SQLCipher keeps in the first bytes of an encrypted file.
-const SALT_LEN: usize = 16;
-
-thread_local! {
-    /// Key derivations paid on this thread (see [`key_derivations`]).
-    static DERIVATIONS: Cell<u64> = const { Cell::new(0) };
-}
-
-fn count_derivation() {
-    DERIVATIONS.with(|c| c.set(c.get() + 1));
-}
-
-/// How many passphrase key derivations this thread has paid so far (ours
-/// and SQLCipher's): for tests that check a connection skips it.
-#[doc(hidden)]
-pub fn key_derivations() -> u64 {
-    DERIVATIONS.with(Cell::get)
-}
 
 /// A database key: a passphrase the user chose, or 32 random bytes. Zeroed
 /// in memory when dropped.
@@ -84,64 +66,6 @@ impl Drop for DbKey {
             DbKey::Passphrase(p) => p.zeroize(),
             DbKey::Raw(k) => k.zeroize(),
         }
-    }
-}
-
-/// The key SQLCipher derives from a passphrase for one file (bound to that
-/// file's salt), derived once and handed to SQLCipher as a raw key by every
-/// later connection. Shared by its clones; zeroed when the last one drops.
-#[derive(Clone)]
-pub(crate) struct Derived {
-    salt: [u8; SALT_LEN],
-    key: Arc<Zeroizing<[u8; 32]>>,
-}
-
-// The crypto provider of the bundled SQLCipher is OpenSSL's libcrypto,
-// which libsqlite3-sys links: its PBKDF2 is the very function SQLCipher
-// calls to derive a passphrase's key.
-extern "C" {
-    fn EVP_sha512() -> *const std::ffi::c_void;
-    fn PKCS5_PBKDF2_HMAC(
-        pass: *const std::ffi::c_char,
-        passlen: std::ffi::c_int,
-        salt: *const u8,
-        saltlen: std::ffi::c_int,
-        iter: std::ffi::c_int,
-        digest: *const std::ffi::c_void,
-        keylen: std::ffi::c_int,
-        out: *mut u8,
-    ) -> std::ffi::c_int;
-}
-
-impl Derived {
-    /// SQLCipher's derivation of `passphrase` with `salt` (paid here), by
-    /// the same libcrypto function SQLCipher uses; None if it fails.
-    fn new(passphrase: &str, salt: [u8; SALT_LEN]) -> Option<Derived> {
-        count_derivation();
-        let mut key = Zeroizing::new([0u8; 32]);
-        let len = std::ffi::c_int::try_from(passphrase.len()).ok()?;
-        // SAFETY: every pointer is valid for the length given with it; the
-        // output buffer holds exactly `keylen` bytes.
-        let ok = unsafe {
-            PKCS5_PBKDF2_HMAC(
-                passphrase.as_ptr().cast(),
-                len,
-                salt.as_ptr(),
-                SALT_LEN as std::ffi::c_int,
-                KDF_ITERATIONS as std::ffi::c_int,
-                EVP_sha512(),
-                32,
-                key.as_mut_ptr(),
-            )
-        };
-        (ok == 1).then(|| Derived {
-            salt,
-            key: Arc::new(key),
-        })
-    }
-
-    fn material(&self) -> Zeroizing<String> {
-        raw_material(&self.key[..])
     }
 }
 
@@ -234,7 +158,7 @@ impl DbKey {
 
 /// SQLCipher's raw-key form `x'<hex>'` of `key`, in a string zeroed when
 /// dropped (made at its final size, so no copy is left behind).
-fn raw_material(key: &[u8]) -> Zeroizing<String> {
+pub(super) fn raw_material(key: &[u8]) -> Zeroizing<String> {
     use std::fmt::Write as _;
     let mut s = Zeroizing::new(String::with_capacity(3 + 2 * key.len()));
     s.push_str("x'");
@@ -743,78 +667,4 @@ pub fn migrate_plain_to(path: &Path, version: usize) -> Result<()> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const PASS: &str = "a passphrase for the test";
-
-    /// Connections opened through a store's `Reopen` (the app's background
-    /// sync, each minute) reuse the passphrase's key derived when the store
-    /// was opened: N opens, no derivation. The file stays keyed with the
-    /// passphrase itself (a plain `PRAGMA key` with it reads the writes).
-    #[test]
-    fn reopened_connections_pay_no_key_derivation() {
-        const OPENS: u64 = 5;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.db");
-        let key = DbKey::Passphrase(PASS.into());
-        drop(Store::open_with_key(&path, Some(&key)).unwrap());
-        let before = key_derivations();
-        let mut store = Store::open_with_key(&path, Some(&key)).unwrap();
-        assert_eq!(key_derivations() - before, 1, "opening derives once");
-        let reopen = store.reopener().unwrap();
-        store.set_setting("probe", "written raw").unwrap();
-        let before = key_derivations();
-        for _ in 0..OPENS {
-            let again = reopen.clone().open().unwrap();
-            assert_eq!(
-                again.setting("probe").unwrap().as_deref(),
-                Some("written raw")
-            );
-        }
-        assert_eq!(
-            key_derivations() - before,
-            0,
-            "key derivations over {OPENS} reopened connections"
-        );
-        drop(store);
-        let plain_key = Connection::open(&path).unwrap();
-        plain_key.pragma_update(None, "key", PASS).unwrap();
-        let v: String = plain_key
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'setting.probe'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(v, "written raw");
-    }
-
-    /// A wrong passphrase is still refused, and a file re-keyed since (a new
-    /// salt) is opened with a key derived anew, not the stale one.
-    #[test]
-    fn a_derived_key_is_bound_to_its_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("p.db");
-        let key = DbKey::Passphrase(PASS.into());
-        drop(Store::open_with_key(&path, Some(&key)).unwrap());
-        let wrong = DbKey::Passphrase("not it".into());
-        assert!(Store::open_with_key(&path, Some(&wrong)).is_err());
-        let store = Store::open_with_key(&path, Some(&key)).unwrap();
-        let reopen = store.reopener().unwrap();
-        // Another file, same passphrase, at the same path: another salt.
-        drop(store);
-        std::fs::remove_file(&path).unwrap();
-        for s in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(with_suffix(&path, s));
-        }
-        drop(Store::open_with_key(&path, Some(&key)).unwrap());
-        let before = key_derivations();
-        assert!(reopen.open().is_ok());
-        assert_eq!(
-            key_derivations() - before,
-            1,
-            "derived anew for the new salt"
-        );
-    }
-}
+mod tests;

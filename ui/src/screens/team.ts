@@ -192,15 +192,8 @@ function privacySection(ctx: Ctx): HTMLElement {
   return privacyCard;
 }
 
-export function teamScreen(ctx: Ctx): Screen {
-  const back = h(
-    "button",
-    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
-    "‹",
-  );
-  back.addEventListener("click", () => void ctx.go({ name: "home" }));
-  const indicator = syncIndicator(ctx.backend);
-
+/** The server form's two inputs: the URL and the token (never shown). */
+function serverInputs(): { url: HTMLInputElement; token: HTMLInputElement } {
   const url = h("input", {
     attrs: {
       type: "url",
@@ -213,6 +206,36 @@ export function teamScreen(ctx: Ctx): Screen {
   const token = h("input", {
     attrs: { type: "password", name: "token", autocomplete: "off", spellcheck: "false" },
   });
+  return { url, token };
+}
+
+/** "Test connection": the one sentence for how the saved server answers. */
+async function testConnection(ctx: Ctx, button: HTMLButtonElement, line: HTMLElement, hasUrl: () => boolean) {
+  button.disabled = true;
+  line.textContent = "Testing…";
+  delete line.dataset.reach;
+  try {
+    const t = await ctx.backend.testConnection();
+    line.textContent = connectionText(t);
+    line.dataset.reach = t.reach;
+  } catch (err) {
+    line.textContent = sentence((err as Error).message);
+    line.dataset.reach = "other";
+  } finally {
+    button.disabled = !hasUrl();
+  }
+}
+
+export function teamScreen(ctx: Ctx): Screen {
+  const back = h(
+    "button",
+    { class: "btn btn-ghost", attrs: { type: "button", "aria-label": "Back to interviews" } },
+    "‹",
+  );
+  back.addEventListener("click", () => void ctx.go({ name: "home" }));
+  const indicator = syncIndicator(ctx.backend);
+
+  const { url, token } = serverInputs();
   const save = h("button", { class: "btn btn-primary", attrs: { type: "submit" } }, "Save");
   const formError = h("p", { class: "error team-error", attrs: { role: "alert" } });
   const form = h(
@@ -301,32 +324,10 @@ export function teamScreen(ctx: Ctx): Screen {
     syncBtn.disabled = true;
     void ctx.backend
       .syncNow()
-      .then(showStatus)
-      .catch((err: Error) => {
-        status.textContent = err.message;
-      })
-      .finally(() => {
-        syncBtn.disabled = !settings?.url;
-      });
+      .then(showStatus, (err: Error) => (status.textContent = err.message))
+      .finally(() => (syncBtn.disabled = !settings?.url));
   });
-  testBtn.addEventListener("click", () => {
-    testBtn.disabled = true;
-    tested.textContent = "Testing…";
-    delete tested.dataset.reach;
-    void ctx.backend
-      .testConnection()
-      .then((t) => {
-        tested.textContent = connectionText(t);
-        tested.dataset.reach = t.reach;
-      })
-      .catch((err: Error) => {
-        tested.textContent = sentence(err.message);
-        tested.dataset.reach = "other";
-      })
-      .finally(() => {
-        testBtn.disabled = !settings?.url;
-      });
-  });
+  testBtn.addEventListener("click", () => void testConnection(ctx, testBtn, tested, () => !!settings?.url));
   let unlisten: (() => void) | null = null;
   let gone = false;
   const onStatus = (s: SyncStatus) => {
