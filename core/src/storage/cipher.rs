@@ -90,10 +90,18 @@ pub(super) fn open_keyed(
     key: Option<&DbKey>,
     known: Option<&Derived>,
 ) -> Result<Option<(Connection, Option<Derived>)>> {
-    if let (Some(DbKey::Passphrase(p)), Some(salt)) = (key, file_salt(path)) {
-        let derived = match known.filter(|d| d.salt == salt) {
+    if let Some(DbKey::Passphrase(p)) = key {
+        // The file itself is read with `std::fs` only when no key has been
+        // derived for it yet in this process (its first connection). Never
+        // while SQLite may have it open here: closing any descriptor of a
+        // file drops every POSIX lock this process holds on it, SQLite's
+        // included, and its other connections then lose writes. A key
+        // derived for the file before is tried as is; after a re-key or a
+        // restore it no longer opens the file, and SQLCipher's own
+        // derivation below decides.
+        let derived = match known {
             Some(d) => Some(d.clone()),
-            None => Derived::new(p, salt),
+            None => file_salt(path).and_then(|salt| Derived::new(p, salt)),
         };
         if let Some(derived) = derived {
             let conn = Connection::open(path)?;

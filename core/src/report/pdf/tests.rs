@@ -101,6 +101,7 @@ fn report(candidate: &str, interviewers: &[&str], note: &str) -> CommitteeReport
         comparison: crate::panel::compare(candidate, &sessions, false),
         debrief: Vec::new(),
         scale: ScoreScale::of(&sessions),
+        mixed_scales: false,
     }
 }
 

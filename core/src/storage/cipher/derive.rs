@@ -36,7 +36,6 @@ pub fn key_derivations() -> u64 {
 /// later connection. Shared by its clones; zeroed when the last one drops.
 #[derive(Clone)]
 pub(crate) struct Derived {
-    pub(super) salt: [u8; SALT_LEN],
     key: Arc<Zeroizing<[u8; 32]>>,
 }
 
@@ -78,10 +77,7 @@ impl Derived {
                 key.as_mut_ptr(),
             )
         };
-        (ok == 1).then(|| Derived {
-            salt,
-            key: Arc::new(key),
-        })
+        (ok == 1).then(|| Derived { key: Arc::new(key) })
     }
 
     pub(super) fn material(&self) -> Zeroizing<String> {
