@@ -10,7 +10,7 @@ use panelist_core::committee::{self, ReportFormat};
 use panelist_core::panel::{self, Calibration, CandidateComparison, Comparison, SortBy};
 use panelist_core::redact::Replacement;
 use panelist_core::storage::Erasure;
-use panelist_core::{files, report, CandidateId, Error, SessionId};
+use panelist_core::{files, report, Error, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;

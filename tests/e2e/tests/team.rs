@@ -541,7 +541,12 @@ async fn problems(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str)
         "the server's copy is not here as Grace's own"
     );
     let start = Instant::now();
-    while run.d().find_all(By::Css(".team-conflict")).await?.len() > 0 {
+    while !run
+        .d()
+        .find_all(By::Css(".team-conflict"))
+        .await?
+        .is_empty()
+    {
         if start.elapsed() > Duration::from_secs(10) {
             return Err("the resolved conflict is still listed".into());
         }
