@@ -337,7 +337,9 @@ fn migration_8_merges_what_the_new_key_makes_one() {
         // without the tables of migrations 9 to 12, which come after).
         let conn = rusqlite::Connection::open(&db).unwrap();
         conn.execute_batch(&format!(
-            "DROP TABLE erased_candidate;
+            "DROP TABLE sync_resolution;
+             DROP TABLE sync_conflict;
+             DROP TABLE erased_candidate;
              DROP TABLE sync_set_aside;
              DROP INDEX session_plan;
              ALTER TABLE session DROP COLUMN plan_id;
