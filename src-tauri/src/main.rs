@@ -134,9 +134,6 @@ fn main() -> ExitCode {
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
-        // Feedback-due reminders, raised from Rust (plans.rs); the page is
-        // given no notification permission.
-        .plugin(tauri_plugin_notification::init())
         .manage(plans::Reminded::default())
         .manage(Shutdown::default())
         .manage(DroppedFiles::default())

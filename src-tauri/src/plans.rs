@@ -11,8 +11,9 @@
 //!
 //! **Feedback due.** An overdue interview of the app's user (the interviewer
 //! name last used, which `create_session` remembers) raises a desktop
-//! notification through tauri-plugin-notification, called from Rust: the
-//! page has no notification permission at all. Each overdue interview is
+//! notification, shown from Rust with notify-rust over D-Bus: the page has
+//! no notification API at all (the Tauri notification plugin would put a
+//! script into it that asks for a permission on every load). Each overdue interview is
 //! notified at most once per app start and local day (`Reminded`), until it
 //! is submitted (a submitted one is no longer overdue). The check runs when
 //! Home lists "My interviews" and every `PERIOD` in the background.
@@ -27,7 +28,6 @@ use panelist_core::storage::NewPlan;
 use panelist_core::{text, CandidateId, PlanId, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
-use tauri_plugin_notification::NotificationExt;
 use uuid::Uuid;
 
 use crate::commands::{SessionView, INTERVIEWER_KEY};
@@ -115,7 +115,7 @@ pub fn reminder_text(r: &Reminder) -> (String, String) {
 }
 
 /// Raises the desktop notification (and, with the E2E hook, records it).
-fn notify(app: &AppHandle, r: &Reminder) {
+fn notify(r: &Reminder) {
     let (title, body) = reminder_text(r);
     if let Some(path) = test_hooks::notify_log() {
         let line = serde_json::json!({ "plan": r.plan, "title": title, "body": body });
@@ -128,7 +128,21 @@ fn notify(app: &AppHandle, r: &Reminder) {
             tracing::warn!("cannot record the notification in {}: {e}", path.display());
         }
     }
-    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+    // Shown on a thread of its own: the notification server answers over
+    // D-Bus, and may not answer at all.
+    let spawned = std::thread::Builder::new()
+        .name("notification".into())
+        .spawn(move || {
+            let shown = notify_rust::Notification::new()
+                .summary(&title)
+                .body(&body)
+                .auto_icon()
+                .show();
+            if let Err(e) = shown {
+                tracing::warn!("cannot show the feedback-due notification: {e}");
+            }
+        });
+    if let Err(e) = spawned {
         tracing::warn!("cannot show the feedback-due notification: {e}");
     }
 }
@@ -151,7 +165,7 @@ async fn mine(app: &AppHandle, db: &Db, name: Option<String>) -> IpcResult<MyInt
     let day = now.with_timezone(&Local).date_naive();
     if let Some(n) = &name {
         for r in app.state::<Reminded>().take(n, &plans, day) {
-            notify(app, &r);
+            notify(&r);
         }
     }
     Ok(MyInterviews {

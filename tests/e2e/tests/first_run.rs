@@ -82,8 +82,17 @@ fn setting(env: &TestEnv, key: &str) -> Option<String> {
 async fn steps(run: &AppRun, env: &TestEnv) -> Result<()> {
     let mut found = Vec::new();
 
-    // The first start.
+    // The first start, and no error toast after it: nothing in the page asks
+    // for a permission the window does not have (the notification plugin's
+    // script once did, on every load).
     run.screen("home").await?;
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let toasts = run.d().find_all(By::Css(".toast")).await?;
+    let mut said = Vec::new();
+    for t in &toasts {
+        said.push(t.text().await.unwrap_or_default());
+    }
+    assert!(said.is_empty(), "toasts at start: {said:?}");
     let welcome = run.el(".welcome").await?;
     // Headings may be styled in capitals: compare without case.
     let text = welcome.text().await?.to_lowercase();
