@@ -9,42 +9,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use panelist_core::plan::{Member, Plan, PlanFile};
 use panelist_core::session_file::{Identity, SessionFile};
 use serde_json::Value;
 
-use common::{Cli, Out};
-
-struct Machine {
-    db: PathBuf,
-    home: PathBuf,
-}
-
-fn machine(dir: &Path, name: &str) -> Machine {
-    let home = dir.join(name);
-    std::fs::create_dir_all(&home).unwrap();
-    Machine {
-        db: home.join("panelist.db"),
-        home,
-    }
-}
-
-fn panelist(m: &Machine, args: &[&str]) -> Out {
-    Cli::db(&m.db)
-        .home(&m.home)
-        .args(args)
-        .env("TZ", "UTC")
-        .env("PANELIST_KEYRING", "off")
-        .run()
-}
-
-fn ok(m: &Machine, args: &[&str]) -> String {
-    let o = panelist(m, args);
-    assert!(o.status.success(), "{args:?}: {}", o.stderr);
-    o.stdout
-}
+use common::{machine, ok_on as ok, on as panelist, Machine};
 
 /// Runs a command that must fail with one line naming `needles`, and leave
 /// the database file byte for byte as it was.

@@ -402,9 +402,10 @@ pub(crate) async fn save_target(
 
 /// Writes an export atomically on the blocking pool; returns the path shown
 /// to the person.
-pub(crate) async fn write_export(path: PathBuf, contents: String) -> IpcResult<String> {
+pub(crate) async fn write_export(path: PathBuf, contents: impl Into<Vec<u8>>) -> IpcResult<String> {
     let shown = path.display().to_string();
-    tauri::async_runtime::spawn_blocking(move || files::write_atomic(&path, contents.as_bytes()))
+    let contents = contents.into();
+    tauri::async_runtime::spawn_blocking(move || files::write_atomic(&path, &contents))
         .await
         .map_err(IpcError::internal)??;
     Ok(shown)

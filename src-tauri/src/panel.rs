@@ -10,7 +10,7 @@ use panelist_core::committee::{self, ReportFormat};
 use panelist_core::panel::{self, Calibration, CandidateComparison, Comparison, SortBy};
 use panelist_core::redact::Replacement;
 use panelist_core::storage::Erasure;
-use panelist_core::{files, report, Error, SessionId};
+use panelist_core::{report, Error, SessionId};
 use serde::Serialize;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -227,24 +227,18 @@ pub async fn export_report_pdf(
     candidate: String,
     redact: bool,
 ) -> IpcResult<Option<String>> {
-    let (suggested, bytes) = db
-        .run(move |s| {
-            let report = build_report(s, &candidate, redact)?;
-            Ok((
-                report_file_name_ext(&report.candidate, "pdf"),
-                report::pdf::committee_pdf(&report)?,
-            ))
-        })
-        .await?;
+    // The report is read on the database thread; the PDF (a second or so of
+    // layout and font work) is made off it, so notes keep saving meanwhile.
+    let report = db.run(move |s| build_report(s, &candidate, redact)).await?;
+    let suggested = report_file_name_ext(&report.candidate, "pdf");
+    let bytes = tauri::async_runtime::spawn_blocking(move || report::pdf::committee_pdf(&report))
+        .await
+        .map_err(IpcError::internal)??;
     let Some(path) = save_target(&app, &suggested, "Export committee report", "PDF", "pdf").await?
     else {
         return Ok(None);
     };
-    let shown = path.display().to_string();
-    tauri::async_runtime::spawn_blocking(move || files::write_atomic(&path, &bytes))
-        .await
-        .map_err(IpcError::internal)??;
-    Ok(Some(shown))
+    write_export(path, bytes).await.map(Some)
 }
 
 /// The text the PDF export draws (in drawing order), for the seal test.

@@ -206,3 +206,37 @@ pub fn run(db: &Path, args: &[&str]) -> Out {
 pub fn ok(db: &Path, args: &[&str]) -> String {
     Cli::db(db).args(args).ok()
 }
+
+/// One installation in a test of several: its database and its home folder
+/// (`<dir>/<name>/`).
+pub struct Machine {
+    pub db: PathBuf,
+    pub home: PathBuf,
+}
+
+/// The installation `name` under `dir`, its folder made.
+pub fn machine(dir: &Path, name: &str) -> Machine {
+    let home = dir.join(name);
+    std::fs::create_dir_all(&home).unwrap();
+    Machine {
+        db: home.join("panelist.db"),
+        home,
+    }
+}
+
+/// `panelist ARGS` on machine `m`, its times in UTC, away from any keyring.
+pub fn on(m: &Machine, args: &[&str]) -> Out {
+    Cli::db(&m.db)
+        .home(&m.home)
+        .args(args)
+        .env("TZ", "UTC")
+        .env("PANELIST_KEYRING", "off")
+        .run()
+}
+
+/// [`on`], which must succeed; its standard output.
+pub fn ok_on(m: &Machine, args: &[&str]) -> String {
+    let o = on(m, args);
+    assert!(o.status.success(), "{args:?}: {}", o.stderr);
+    o.stdout
+}

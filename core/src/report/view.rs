@@ -288,6 +288,20 @@ impl CommitteeView {
     pub fn new(r: &CommitteeReport) -> Self {
         let c = &r.comparison;
         let sealed_col = |i: usize| c.columns[i].sealed;
+        // One value per interviewer as shown: sealed, or to two decimals.
+        let shown = |averages: &[Option<f64>]| -> Vec<String> {
+            averages
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    if sealed_col(i) {
+                        SEALED_VALUE.into()
+                    } else {
+                        fmt_opt(*a)
+                    }
+                })
+                .collect()
+        };
         let row = |label: &str,
                    values: Vec<String>,
                    stats: &crate::panel::Spread,
@@ -309,36 +323,11 @@ impl CommitteeView {
         let competencies = c
             .competencies
             .iter()
-            .map(|x| {
-                let values = x
-                    .averages
-                    .iter()
-                    .enumerate()
-                    .map(|(i, a)| {
-                        if sealed_col(i) {
-                            SEALED_VALUE.into()
-                        } else {
-                            fmt_opt(*a)
-                        }
-                    })
-                    .collect();
-                row(&x.name, values, &x.stats, false)
-            })
+            .map(|x| row(&x.name, shown(&x.averages), &x.stats, false))
             .collect();
         let overall = row(
             WORDS.overall,
-            c.overall
-                .averages
-                .iter()
-                .enumerate()
-                .map(|(i, a)| {
-                    if sealed_col(i) {
-                        SEALED_VALUE.into()
-                    } else {
-                        fmt_opt(*a)
-                    }
-                })
-                .collect(),
+            shown(&c.overall.averages),
             &c.overall.stats,
             false,
         );

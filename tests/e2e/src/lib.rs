@@ -18,6 +18,25 @@ use thirtyfour::Key;
 use tokio::process::{Child, Command};
 
 pub mod axe;
+
+/// The files of the database at `db` (db, -wal, -shm) that hold `needle`'s
+/// bytes; at least one of them must exist.
+pub fn database_files_holding(db: &Path, needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut seen = 0;
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{}{suffix}", db.display());
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        seen += 1;
+        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            found.push(path);
+        }
+    }
+    assert!(seen > 0, "no database file at {}", db.display());
+    found
+}
 pub mod cli;
 pub mod keyring;
 

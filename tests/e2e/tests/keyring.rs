@@ -32,20 +32,7 @@ const CANDIDATE: &str = "Tomasz Keyringowski";
 
 /// The files of the database (db, -wal, -shm) that hold `needle`'s bytes.
 fn on_disk(db: &Path, needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut seen = 0;
-    for suffix in ["", "-wal", "-shm"] {
-        let path = format!("{}{suffix}", db.display());
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        seen += 1;
-        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-            found.push(path);
-        }
-    }
-    assert!(seen > 0, "no database file at {}", db.display());
-    found
+    panelist_e2e::database_files_holding(db, needle)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -42,23 +42,9 @@ fn passphrase_database(db: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every file of the database (db, -wal, -shm) that exists, and whether any
-/// holds `needle`'s bytes.
+/// The files of the database (db, -wal, -shm) that hold `needle`'s bytes.
 fn on_disk(db: &Path, needle: &str) -> Result<Vec<String>> {
-    let mut found = Vec::new();
-    let mut seen = 0;
-    for suffix in ["", "-wal", "-shm"] {
-        let path = Path::new(&format!("{}{suffix}", db.display())).to_path_buf();
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        seen += 1;
-        if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
-            found.push(path.display().to_string());
-        }
-    }
-    assert!(seen > 0, "no database file at {}", db.display());
-    Ok(found)
+    Ok(panelist_e2e::database_files_holding(db, needle))
 }
 
 async fn size(run: &AppRun, w: u32, h: u32) -> Result<()> {
