@@ -11,8 +11,11 @@ step() {
   now=$(date +%s)
   if [ "$now" != "$last" ] || [ "$last" != "$start" ]; then printf '   (%d s)\n' $((now - last)); fi
   last=$now
-  printf '\n== %s  [%d s in]\n' "$*" $((now - start))
+  printf '\n== %s  [%d s in, %s free on disk]\n' "$*" $((now - start)) "$(df -h --output=avail . | tail -1 | tr -d ' ')"
 }
+# A full run builds every target once; incremental caches would only add
+# gigabytes to a clean clone's disk (a developer can set CARGO_INCREMENTAL=1).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
 if [ -x scripts/setup-debian.sh ]; then
   step "install what is missing"
