@@ -11,6 +11,9 @@ pub use axum_server::tls_rustls::RustlsConfig;
 use crate::db::DbError;
 use crate::http::HYPER_MAX_HEADERS;
 
+mod parse_errors;
+pub use parse_errors::{JsonParseErrors, JsonParseErrorsAcceptor};
+
 /// Loads a PEM certificate chain and private key.
 pub async fn tls_config(cert: &Path, key: &Path) -> Result<RustlsConfig, DbError> {
     RustlsConfig::from_pem_file(cert, key).await.map_err(|e| {
@@ -57,7 +60,9 @@ pub async fn serve_with(
     let listen_err = |e: std::io::Error| DbError(format!("cannot listen: {e}"));
     let served = match tls {
         Some(config) => {
-            let mut server = axum_server::from_tcp_rustls(listener, config).map_err(listen_err)?;
+            let mut server = axum_server::from_tcp_rustls(listener, config)
+                .map_err(listen_err)?
+                .map(JsonParseErrorsAcceptor);
             server
                 .http_builder()
                 .http1()
@@ -66,7 +71,9 @@ pub async fn serve_with(
             server.handle(handle).serve(service).await
         }
         None => {
-            let mut server = axum_server::from_tcp(listener).map_err(listen_err)?;
+            let mut server = axum_server::from_tcp(listener)
+                .map_err(listen_err)?
+                .map(JsonParseErrorsAcceptor);
             server
                 .http_builder()
                 .http1()

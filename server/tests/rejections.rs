@@ -120,31 +120,89 @@ fn a_too_long_uri_or_too_big_header_section_is_answered_with_json() {
     assert_json(&raw(&server.url, &request(&fine, &[])), 401, "unauthorized");
 }
 
-/// The cases hyper answers before any of the server's code runs, with an
-/// empty body and the connection closed (docs/sync-protocol.md, "Limits"):
-/// a request head it cannot parse, a URI over 65,534 bytes, more than 1,000
-/// headers, a head over 400 KiB. Pinned so that the document stays true.
+/// The heads hyper answers itself, before any of the server's code runs (a
+/// request head it cannot parse, a URI over 65,534 bytes, more than 1,000
+/// headers, a head over 400 KiB) get the `{code, message}` body too
+/// (`serve::JsonParseErrors`), and the connection is closed.
 #[test]
-fn only_an_unparsable_or_absurd_head_is_answered_by_hyper_itself() {
+fn an_unparsable_or_absurd_head_is_answered_with_json_too() {
     let (_pg, server) = server();
-    let empty = |r: Raw, status: u16| {
-        assert_eq!(r.status, status, "{}", r.head);
-        assert!(r.body.is_empty(), "{:?}", r.body);
+    let closes = |r: &Raw| {
+        assert!(
+            r.head.to_ascii_lowercase().contains("connection: close"),
+            "{}",
+            r.head
+        )
     };
-    empty(
-        raw(&server.url, b"G@T /v1/me HTTP/1.1\r\nHost: x\r\n\r\n"),
-        400,
-    );
-    empty(
-        raw(&server.url, b"GET /v1/me HTTP/1.1\r\nBad Header: x\r\n\r\n"),
-        400,
-    );
+    for bad in [
+        &b"G@T /v1/me HTTP/1.1\r\nHost: x\r\n\r\n"[..],
+        b"GET /v1/me HTTP/1.1\r\nBad Header: x\r\n\r\n",
+        b"GET /v1/me HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03\r\n\r\n",
+    ] {
+        let r = raw(&server.url, bad);
+        assert_json(&r, 400, "invalid");
+        closes(&r);
+    }
     let huge = format!("/v1/me?{}", "a".repeat(70_000));
-    empty(raw(&server.url, &request(&huge, &[])), 414);
+    let r = raw(&server.url, &request(&huge, &[]));
+    assert_json(&r, 414, "too_large");
+    closes(&r);
     let lots: Vec<_> = (0..1_100)
         .map(|i| (format!("x-h{i}"), "v".to_string()))
         .collect();
-    empty(raw(&server.url, &request("/v1/me", &lots)), 431);
+    assert_json(
+        &raw(&server.url, &request("/v1/me", &lots)),
+        431,
+        "too_large",
+    );
     let giant = vec![("x-giant".to_string(), "g".repeat(500_000))];
-    empty(raw(&server.url, &request("/v1/me", &giant)), 431);
+    assert_json(
+        &raw(&server.url, &request("/v1/me", &giant)),
+        431,
+        "too_large",
+    );
+}
+
+/// Generated heads: every byte value in the method, the target, a header
+/// name and a header value. Whichever layer refuses the request (hyper's
+/// parser or the router), the answer is a 4xx with a `{code, message}` body.
+#[test]
+fn every_byte_in_every_part_of_the_head_gets_a_json_answer() {
+    let (_pg, server) = server();
+    let head = |method: &[u8], target: &[u8], name: &[u8], value: &[u8]| {
+        let mut r = Vec::new();
+        for part in [method, b" ", target, b" HTTP/1.1\r\nHost: localhost\r\n"] {
+            r.extend_from_slice(part);
+        }
+        for part in [name, b": ", value, b"\r\nConnection: close\r\n\r\n"] {
+            r.extend_from_slice(part);
+        }
+        r
+    };
+    let mut seen = std::collections::BTreeMap::<u16, usize>::new();
+    for b in (0u8..=255).filter(|b| !matches!(b, b'\r' | b'\n')) {
+        let with = |before: &[u8], after: &[u8]| [before, &[b], after].concat();
+        let variants = [
+            ("method", head(&with(b"G", b"T"), b"/v1/me", b"x-a", b"v")),
+            ("target", head(b"GET", &with(b"/v1/", b"me"), b"x-a", b"v")),
+            ("name", head(b"GET", b"/v1/me", &with(b"x-", b"a"), b"v")),
+            ("value", head(b"GET", b"/v1/me", b"x-a", &with(b"v", b"w"))),
+        ];
+        for (part, req) in variants {
+            let r = raw(&server.url, &req);
+            let what = format!("byte {b:#04x} in the {part}: {}\n{:?}", r.head, r.body);
+            assert!((400..500).contains(&r.status), "{what}");
+            let body: serde_json::Value =
+                serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("not JSON ({e}): {what}"));
+            assert!(
+                body["code"].is_string() && body["message"].is_string(),
+                "{what}"
+            );
+            *seen.entry(r.status).or_default() += 1;
+        }
+    }
+    // Both layers answered: hyper's 400s and the router's 401 (no token).
+    assert!(seen.get(&400).is_some_and(|n| *n > 100), "{seen:?}");
+    assert!(seen.get(&401).is_some_and(|n| *n > 100), "{seen:?}");
 }

@@ -44,9 +44,8 @@ fn serves_https_with_the_given_certificate() {
     .unwrap()
     .with_root_certificates(roots)
     .with_no_client_auth();
-    let agent = ureq::AgentBuilder::new()
-        .tls_config(Arc::new(config))
-        .build();
+    let config = Arc::new(config);
+    let agent = ureq::AgentBuilder::new().tls_config(config.clone()).build();
     let me: serde_json::Value = agent
         .get(&format!("{}/v1/me", server.url))
         .set("Authorization", &format!("Bearer {token}"))
@@ -55,6 +54,22 @@ fn serves_https_with_the_given_certificate() {
         .into_json()
         .unwrap();
     assert_eq!(me["name"], "Ann Archer");
+
+    // A head hyper cannot parse gets the JSON body over TLS as well.
+    let addr = server.url.strip_prefix("https://").unwrap();
+    let name = rustls::pki_types::ServerName::try_from("127.0.0.1").unwrap();
+    let conn = rustls::ClientConnection::new(config, name).unwrap();
+    let mut tls = rustls::StreamOwned::new(conn, std::net::TcpStream::connect(addr).unwrap());
+    use std::io::{Read, Write};
+    tls.write_all(b"G@T /v1/me HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tls.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    let (head, body) = answer.split_once("\r\n\r\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 400 "), "{head}");
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["code"], "invalid", "{body}");
 
     // Plain HTTP to the TLS port gets no API answer.
     let plain = server.url.replace("https://", "http://");
