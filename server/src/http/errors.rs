@@ -143,21 +143,34 @@ impl ApiError {
     }
 }
 
+/// Whether a database error is a passing condition that the same request,
+/// sent again, can get past: by SQLSTATE class (PostgreSQL's appendix A),
+/// not by a list of the states seen so far. Class 08 (connection), 40
+/// (transaction rollback: a serialization failure or a deadlock), 53
+/// (insufficient resources: too many connections, out of memory), 57
+/// (operator intervention: a statement timeout, an administrator's
+/// shutdown), 58 (system error: an I/O error), and two states of other
+/// classes: 55P03 (a lock timeout) and 25P03 (an idle-in-transaction
+/// timeout).
+pub(crate) fn is_transient(state: &SqlState) -> bool {
+    let code = state.code();
+    matches!(code.get(..2), Some("08" | "40" | "53" | "57" | "58"))
+        || *state == SqlState::LOCK_NOT_AVAILABLE
+        || code == "25P03"
+}
+
 impl From<tokio_postgres::Error> for ApiError {
     fn from(e: tokio_postgres::Error) -> Self {
         if e.is_closed() {
             tracing::warn!("database connection lost: {e}");
             return ApiError::unavailable();
         }
-        if matches!(
-            e.code(),
-            Some(&SqlState::LOCK_NOT_AVAILABLE) | Some(&SqlState::QUERY_CANCELED)
-        ) {
+        if e.code().is_some_and(is_transient) {
             tracing::warn!("database busy: {}", describe(&e));
             return ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 ErrorCode::Unavailable,
-                "the database is busy (a lock or a statement timed out); try again shortly",
+                "the database is busy (a lock, a timeout or a conflicting write); try again shortly",
             );
         }
         ApiError::internal(describe(&e))
@@ -211,5 +224,37 @@ pub(super) fn body_error(r: BytesRejection) -> ApiError {
         )
     } else {
         ApiError::invalid(format!("cannot read the request body: {}", r.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passing_database_conditions_are_503_and_faults_500() {
+        for transient in [
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+            SqlState::LOCK_NOT_AVAILABLE,
+            SqlState::QUERY_CANCELED,
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::TOO_MANY_CONNECTIONS,
+            SqlState::CONNECTION_FAILURE,
+            SqlState::IO_ERROR,
+            SqlState::from_code("25P03"),
+        ] {
+            assert!(is_transient(&transient), "{}", transient.code());
+        }
+        for fault in [
+            SqlState::UNIQUE_VIOLATION,
+            SqlState::INSUFFICIENT_PRIVILEGE,
+            SqlState::UNDEFINED_TABLE,
+            SqlState::SYNTAX_ERROR,
+            SqlState::CHECK_VIOLATION,
+            SqlState::INVALID_TEXT_REPRESENTATION,
+        ] {
+            assert!(!is_transient(&fault), "{}", fault.code());
+        }
     }
 }
