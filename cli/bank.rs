@@ -263,11 +263,10 @@ pub fn kit(cmd: KitCmd, db: &DbArg) -> Result<()> {
     }
 }
 
-/// A kit id made from its name, or a random one when the name has no
-/// ASCII letters or digits.
+/// A kit id made from its name (`bank::kit_id_for`), with a fresh id for a
+/// name that has no ASCII letters or digits.
 fn new_kit_id(name: &str) -> String {
-    panelist_core::bank::slug_of(name)
-        .unwrap_or_else(|| format!("kit-{}", &Uuid::now_v7().simple().to_string()[..12]))
+    panelist_core::bank::kit_id_for(name, Uuid::now_v7())
 }
 
 /// A question in full, as `bank show` prints it.

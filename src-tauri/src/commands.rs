@@ -419,22 +419,7 @@ pub async fn flush_done(shutdown: State<'_, Shutdown>, token: u64) -> IpcResult<
 
 /// `Senior backend (2025)` -> `senior-backend-2025`.
 pub fn kit_id(name: &str) -> String {
-    let mut id = String::new();
-    for ch in name.trim().chars().flat_map(char::to_lowercase) {
-        if ch.is_ascii_alphanumeric() {
-            id.push(ch);
-        } else if !id.ends_with('-') && !id.is_empty() {
-            id.push('-');
-        }
-    }
-    let mut id: String = id.trim_end_matches('-').chars().take(60).collect();
-    while id.ends_with('-') {
-        id.pop();
-    }
-    if id.is_empty() {
-        id = format!("kit-{}", &Uuid::now_v7().simple().to_string()[..12]);
-    }
-    id
+    bank::kit_id_for(name, Uuid::now_v7())
 }
 
 fn suggested_file_name(s: &Session, format: ExportFormat) -> String {
@@ -455,9 +440,14 @@ mod tests {
     fn kit_ids_are_slugs() {
         assert_eq!(kit_id("Senior backend (2025)"), "senior-backend-2025");
         assert_eq!(kit_id("  --Ops & On-call--  "), "ops-on-call");
-        assert!(kit_id("日本語").starts_with("kit-"));
+        // A name with no letter or digit gets a fresh id; other scripts are
+        // transliterated as the core folds names (the CLI's rule too).
+        assert!(kit_id("★ ★").starts_with("kit-"));
+        assert_eq!(kit_id("日本語"), "ri-ben-yu");
         assert!(panelist_core::bank::is_slug(&kit_id("Ünïcode kit")));
         assert!(kit_id(&"a ".repeat(100)).len() <= 60);
+        // The one slug rule of the core: accents fold as names do.
+        assert_eq!(kit_id("Ünïcode kit"), "unicode-kit");
     }
 
     #[test]

@@ -258,6 +258,14 @@ impl QuestionDoc {
     }
 }
 
+/// The id of a new kit (or a file name's slug) made from a name: its
+/// [`slug_of`], or `kit-` and the first 12 hex digits of `fallback` when the
+/// name has no letter or digit that folds to ASCII. The one rule for the app,
+/// the CLI and file names; the caller passes the fallback id (a fresh UUIDv7).
+pub fn kit_id_for(name: &str, fallback: uuid::Uuid) -> String {
+    slug_of(name).unwrap_or_else(|| format!("kit-{}", &fallback.simple().to_string()[..12]))
+}
+
 /// A kit id made from its name: lowercase ASCII letters and digits joined by
 /// single dashes, at most 60 characters; `None` when nothing is left. Each
 /// character is first folded to ASCII as names are (`text::loose_fold`):
