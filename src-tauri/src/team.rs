@@ -409,15 +409,20 @@ pub async fn take_server_copy(
     Ok(done)
 }
 
-/// "Test connection": reaches the saved team server with the saved token
-/// and says in one sentence what is wrong (name lookup, refused, TLS,
+/// "Test connection": reaches the team server with the URL and token typed
+/// in the form (each falls back to the saved one when left empty; nothing is
+/// saved) and says in one sentence what is wrong (name lookup, refused, TLS,
 /// token, server version), as `panelist remote test` does.
-pub async fn test_connection(app: AppHandle) -> IpcResult<sync::ConnectionTest> {
+pub async fn test_connection(
+    app: AppHandle,
+    url: Option<String>,
+    token: Option<String>,
+) -> IpcResult<sync::ConnectionTest> {
     let reopen = app.state::<Db>().reopener().await;
     let job = tauri::async_runtime::spawn_blocking(move || -> IpcResult<sync::ConnectionTest> {
         // A second connection: the app's store is never held across the network.
         let mut store = reopen?.open()?;
-        let remote = Remote::from_store(&mut store)?;
+        let remote = Remote::trying(&mut store, url.as_deref(), token.as_deref())?;
         Ok(remote.test())
     });
     job.await

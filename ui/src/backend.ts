@@ -232,8 +232,12 @@ export interface Backend {
   /** Pushes what waits, pulls what is new; resolves to the new status. */
   syncNow(): Promise<SyncStatus>;
   syncStatus(): Promise<SyncStatus>;
-  /** Tests the saved team server; says the reason in one sentence when it fails. */
-  testConnection(): Promise<ConnectionTest>;
+  /**
+   * Tests the team server at `url` with `token` as typed in the form (each
+   * empty one falls back to the saved one; nothing is saved); says the reason
+   * in one sentence when it fails.
+   */
+  testConnection(url: string | null, token: string | null): Promise<ConnectionTest>;
   /** Own sessions in conflict with the server's copy, and colleagues' sessions set aside with the reason. */
   teamProblems(): Promise<TeamProblems>;
   /** Takes the team server's copy of an own session in conflict: this computer's copy is erased. */
@@ -338,7 +342,7 @@ export const backend: Backend = {
   setTeamServer: (url, token) => ipc.setTeamServer(url, token),
   syncNow: () => ipc.syncNow(),
   syncStatus: () => ipc.syncStatus(),
-  testConnection: () => ipc.testConnection(),
+  testConnection: (url, token) => ipc.testConnection(url, token),
   teamProblems: () => ipc.teamProblems(),
   takeServerCopy: (sessionId) => ipc.takeServerCopy(sessionId),
   encryptionStatus: () => ipc.encryptionStatus(),

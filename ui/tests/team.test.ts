@@ -275,4 +275,23 @@ describe("conflicts, set-aside sessions and the connection test on the Team scre
     expect(line.dataset.reach).toBe("name_lookup");
     expect(line.getAttribute("role")).toBe("status");
   });
+
+  it("tests what is typed in the form before it is saved", async () => {
+    const backend = fakeBackend(session());
+    const screen = teamScreen(fakeCtx(backend));
+    document.body.appendChild(screen.el);
+    await flush();
+    const test = button(screen.el, "Test connection");
+    expect(test.disabled).toBe(true);
+    const url = screen.el.querySelector<HTMLInputElement>('input[name="url"]')!;
+    const token = screen.el.querySelector<HTMLInputElement>('input[name="token"]')!;
+    url.value = " https://panel.example.com ";
+    url.dispatchEvent(new Event("input"));
+    expect(test.disabled).toBe(false);
+    token.value = "tok-123";
+    test.click();
+    await flush();
+    expect(backend.testConnection).toHaveBeenCalledWith("https://panel.example.com", "tok-123");
+    expect(backend.setTeamServer).not.toHaveBeenCalled();
+  });
 });

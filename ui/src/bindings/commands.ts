@@ -220,8 +220,8 @@ export function commands(invoke: Invoke) {
     syncStatus: (): Promise<SyncStatus> =>
       invoke<SyncStatus>("sync_status", {}),
     /** `test_connection` (status) */
-    testConnection: (): Promise<ConnectionTest> =>
-      invoke<ConnectionTest>("test_connection", {}),
+    testConnection: (url: string | null, token: string | null): Promise<ConnectionTest> =>
+      invoke<ConnectionTest>("test_connection", { url, token }),
     /** `team_problems` (read) */
     teamProblems: (): Promise<TeamProblems> =>
       invoke<TeamProblems>("team_problems", {}),

@@ -209,20 +209,29 @@ function serverInputs(): { url: HTMLInputElement; token: HTMLInputElement } {
   return { url, token };
 }
 
-/** "Test connection": the one sentence for how the saved server answers. */
-async function testConnection(ctx: Ctx, button: HTMLButtonElement, line: HTMLElement, hasUrl: () => boolean) {
+/**
+ * "Test connection": the one sentence for how the server answers, at the
+ * address and with the token typed in the form (the saved ones where empty).
+ */
+async function testConnection(
+  ctx: Ctx,
+  button: HTMLButtonElement,
+  line: HTMLElement,
+  typed: () => { url: string; token: string },
+) {
   button.disabled = true;
   line.textContent = "Testing…";
   delete line.dataset.reach;
   try {
-    const t = await ctx.backend.testConnection();
+    const { url, token } = typed();
+    const t = await ctx.backend.testConnection(url || null, token || null);
     line.textContent = connectionText(t);
     line.dataset.reach = t.reach;
   } catch (err) {
     line.textContent = sentence((err as Error).message);
     line.dataset.reach = "other";
   } finally {
-    button.disabled = !hasUrl();
+    button.disabled = !typed().url;
   }
 }
 
@@ -288,7 +297,7 @@ export function teamScreen(ctx: Ctx): Screen {
     status.textContent = statusText(s);
     status.dataset.state = s.state;
     syncBtn.disabled = !settings?.url || s.state === "syncing";
-    testBtn.disabled = !settings?.url;
+    testBtn.disabled = !url.value.trim();
   };
 
   form.addEventListener("submit", (e) => {
@@ -327,7 +336,9 @@ export function teamScreen(ctx: Ctx): Screen {
       .then(showStatus, (err: Error) => (status.textContent = err.message))
       .finally(() => (syncBtn.disabled = !settings?.url));
   });
-  testBtn.addEventListener("click", () => void testConnection(ctx, testBtn, tested, () => !!settings?.url));
+  const typed = () => ({ url: url.value.trim(), token: token.value.trim() });
+  testBtn.addEventListener("click", () => void testConnection(ctx, testBtn, tested, typed));
+  url.addEventListener("input", () => (testBtn.disabled = !typed().url));
   let unlisten: (() => void) | null = null;
   let gone = false;
   const onStatus = (s: SyncStatus) => {
