@@ -81,7 +81,10 @@ Description: structured interview scoring for interviewers and hiring panels
  (panelist-app) and the command-line tool (panelist).
 CONTROL
 
+# An absolute path: apt installs a local .deb only by a path with a slash
+# in front, and callers pass the printed path on.
 mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
 DEB="$OUT/panelist_${VERSION}_${ARCH}.deb"
 dpkg-deb --root-owner-group --build "$PKG" "$DEB" >/dev/null
 echo "package: $(du -h "$DEB" | cut -f1) ($PROFILE build)"

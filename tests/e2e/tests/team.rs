@@ -266,6 +266,21 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
         .send_keys(&server.url)
         .await?;
     run.el("input[name=token]").await?.send_keys(token).await?;
+    // "Test connection" tries what is typed, before anything is saved.
+    run.button("Test connection").await?.click().await?;
+    wait_text(
+        run,
+        ".team-test",
+        "as Grace Hopper (interviewer)",
+        Duration::from_secs(30),
+    )
+    .await?;
+    let saved: i64 = env.open_db().query_row(
+        "SELECT count(*) FROM meta WHERE key = 'setting.remote.url' AND value <> ''",
+        [],
+        |r| r.get(0),
+    )?;
+    assert_eq!(saved, 0, "testing the connection saved the server");
     run.button("Save").await?.click().await?;
     wait_text(run, ".team-status", "Synced", Duration::from_secs(90)).await?;
     wait_text(
