@@ -292,6 +292,59 @@ fn a_write_stalled_under_the_lock_makes_other_pushes_fail_fast() {
     assert_eq!(r.status, 201, "{}", r.body);
 }
 
+/// A passing database condition is 503 `unavailable` (send it again), never
+/// a 500: a push whose database connection an administrator terminates
+/// while it waits on the lock (SQLSTATE 57P01) answers 503, and the same push
+/// sent again is stored.
+#[test]
+fn a_push_whose_database_connection_is_terminated_answers_503() {
+    let pg = PgCluster::start();
+    let (owner, web) = pg.provision();
+    let ann = add_user(&owner, "Ann Archer", "interviewer");
+    let server = ServeProcess::start(
+        &web,
+        &["--listen", "127.0.0.1:0", "--lock-timeout-ms", "20000"],
+    );
+    let base = server.url.clone();
+    let stalled = pg.psql_background(
+        "panelist",
+        "BEGIN; SELECT pg_advisory_xact_lock(7311401); SELECT pg_sleep(3); COMMIT;",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let f = bytes(&session_file("Ann Archer", "Ada Lovelace", "n", true));
+    let pusher = {
+        let (base, ann, f) = (base.clone(), ann.clone(), f.clone());
+        std::thread::spawn(move || post(&base, "/v1/sessions", Some(&ann), &f))
+    };
+    let start = Instant::now();
+    loop {
+        let ended = pg.psql(
+            "panelist",
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+             WHERE usename = 'panelist_web' AND wait_event_type = 'Lock' AND wait_event = 'advisory'",
+        );
+        if ended.trim() == "1" {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "the push never waited on the lock"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let r = pusher.join().unwrap();
+    assert_eq!(r.status, 503, "{}", r.body);
+    assert_eq!(r.body["code"], "unavailable");
+    stalled.wait();
+    let again = post(&base, "/v1/sessions", Some(&ann), &f);
+    assert_eq!(again.status, 201, "{}", again.body);
+    let log = server.stop();
+    assert!(
+        log.contains("database busy") && log.contains("57P01"),
+        "{log}"
+    );
+}
+
 /// Tokens expire: `token new NAME --expires DAYS` gives a token that works
 /// until then (the old one stops at once), and not after.
 #[test]
