@@ -8,8 +8,10 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::{Failure, Remote};
+use super::{normalise_url, Failure, Remote, RemoteConfig, CA_KEY, URL_KEY};
+use crate::team_token::TeamToken;
 use crate::wire::{ErrorCode, PROTOCOL_VERSION};
+use crate::{Error, Result, Store};
 
 /// The outcome of a connection test, one case per reason the user can act on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
@@ -164,6 +166,43 @@ pub(super) fn failure(f: &Failure, url: &str) -> (Reach, String) {
 }
 
 impl Remote {
+    /// The server that "Test connection" tries: `url` and `token` where
+    /// given (what the person typed, not yet saved), else the saved ones;
+    /// the saved CA either way. Nothing is saved. Blocking (the keyring).
+    pub fn trying(store: &mut Store, url: Option<&str>, token: Option<&str>) -> Result<Remote> {
+        let typed = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+        let (url, token) = (typed(url), typed(token));
+        if url.is_none() && token.is_none() {
+            return Remote::from_store(store);
+        }
+        let keeper = TeamToken::for_store(store)?;
+        let saved = store.setting(URL_KEY)?.filter(|u| !u.is_empty());
+        let url = match url {
+            Some(u) => normalise_url(&u)?,
+            None => saved.clone().ok_or_else(|| {
+                Error::Invalid("server URL: enter the team server's address".into())
+            })?,
+        };
+        // The saved token goes only to the saved server: a new address is
+        // tried with a token typed for it.
+        let token = match token {
+            Some(t) => t,
+            None if saved.as_deref() != Some(url.as_str()) => {
+                return Err(Error::Invalid(
+                    "token: paste the token for this server (the saved token is only sent to the saved server)".into(),
+                ))
+            }
+            None => keeper.load().map(|(t, _)| t).ok_or_else(|| {
+                Error::Invalid("token: paste the token your administrator gave you".into())
+            })?,
+        };
+        Remote::new(&RemoteConfig {
+            url,
+            token,
+            ca_pem: store.setting(CA_KEY)?,
+        })
+    }
+
     /// Tests the connection: reaches the server, checks the token and the
     /// protocol version (`GET /v1/me`), and says what went wrong in one
     /// sentence. Blocking.
