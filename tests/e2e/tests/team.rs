@@ -253,6 +253,19 @@ async fn flow(env: &TestEnv, server: &TeamServer) -> Result<()> {
     r
 }
 
+/// Clicks "Test connection" and waits for it to say it is connected as Grace.
+async fn test_connection_signs_in_grace(run: &AppRun) -> Result<()> {
+    run.button("Test connection").await?.click().await?;
+    wait_text(
+        run,
+        ".team-test",
+        "as Grace Hopper (interviewer)",
+        Duration::from_secs(30),
+    )
+    .await?;
+    Ok(())
+}
+
 async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) -> Result<()> {
     // No server yet: the indicator is silent.
     run.screen("home").await?;
@@ -267,14 +280,7 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
         .await?;
     run.el("input[name=token]").await?.send_keys(token).await?;
     // "Test connection" tries what is typed, before anything is saved.
-    run.button("Test connection").await?.click().await?;
-    wait_text(
-        run,
-        ".team-test",
-        "as Grace Hopper (interviewer)",
-        Duration::from_secs(30),
-    )
-    .await?;
+    test_connection_signs_in_grace(run).await?;
     let saved: i64 = env.open_db().query_row(
         "SELECT count(*) FROM meta WHERE key = 'setting.remote.url' AND value <> ''",
         [],
@@ -569,13 +575,6 @@ async fn problems(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str)
     }
 
     // "Test connection" says it is connected, as whom.
-    run.button("Test connection").await?.click().await?;
-    wait_text(
-        run,
-        ".team-test",
-        "as Grace Hopper (interviewer)",
-        Duration::from_secs(30),
-    )
-    .await?;
+    test_connection_signs_in_grace(run).await?;
     Ok(())
 }
