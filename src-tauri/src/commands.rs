@@ -214,92 +214,67 @@ pub async fn get_session(db: State<'_, Db>, session_id: SessionId) -> IpcResult<
     .await
 }
 
-pub async fn set_score(
-    db: State<'_, Db>,
+// The live interview's saves: each runs on the database thread and answers
+// the page from there (`store: &mut Store` in ipc.in).
+
+pub fn set_score(
+    store: &mut Store,
     session_id: SessionId,
     question_id: String,
     level: Option<i64>,
 ) -> IpcResult<()> {
-    let now = Utc::now();
-    db.run(move |s| s.set_score(session_id, &question_id, level, now))
-        .await
+    Ok(store.set_score(session_id, &question_id, level, Utc::now())?)
 }
 
-pub async fn set_skipped(
-    db: State<'_, Db>,
+pub fn set_skipped(
+    store: &mut Store,
     session_id: SessionId,
     question_id: String,
     skipped: bool,
 ) -> IpcResult<()> {
-    let now = Utc::now();
-    db.run(move |s| s.set_skipped(session_id, &question_id, skipped, now))
-        .await
+    Ok(store.set_skipped(session_id, &question_id, skipped, Utc::now())?)
 }
 
-pub async fn set_notes(
-    db: State<'_, Db>,
+pub fn set_notes(
+    store: &mut Store,
     session_id: SessionId,
     question_id: String,
     notes: String,
 ) -> IpcResult<()> {
-    let now = Utc::now();
-    let len = notes.chars().count();
-    let t0 = std::time::Instant::now();
-    let (r, timing) = db
-        .run_timed(move |s| s.set_notes(session_id, &question_id, &notes, now))
-        .await;
-    // Where the time went: waiting for the database thread, the durable
-    // write itself, and handing the answer back.
-    tracing::debug!(
-        chars = len,
-        result = ?r.as_ref().map_err(|e| e.code),
-        elapsed = ?t0.elapsed(),
-        queued = ?timing.map(|t| t.queued),
-        work = ?timing.map(|t| t.work),
-        answer = ?timing.map(|t| t.answer),
-        "set_notes"
-    );
-    r
+    Ok(store.set_notes(session_id, &question_id, &notes, Utc::now())?)
 }
 
-pub async fn set_look_for(
-    db: State<'_, Db>,
+pub fn set_look_for(
+    store: &mut Store,
     session_id: SessionId,
     question_id: String,
     index: u32,
     on: bool,
 ) -> IpcResult<()> {
-    let now = Utc::now();
-    db.run(move |s| s.set_look_for(session_id, &question_id, index, on, now))
-        .await
+    Ok(store.set_look_for(session_id, &question_id, index, on, Utc::now())?)
 }
 
-pub async fn set_follow_up(
-    db: State<'_, Db>,
+pub fn set_follow_up(
+    store: &mut Store,
     session_id: SessionId,
     question_id: String,
     index: u32,
     on: bool,
 ) -> IpcResult<()> {
-    let now = Utc::now();
-    db.run(move |s| s.set_follow_up(session_id, &question_id, index, on, now))
-        .await
+    Ok(store.set_follow_up(session_id, &question_id, index, on, Utc::now())?)
 }
 
-pub async fn add_time(
-    db: State<'_, Db>,
+pub fn add_time(
+    store: &mut Store,
     session_id: SessionId,
     question_id: String,
     seconds: u64,
 ) -> IpcResult<()> {
-    let now = Utc::now();
-    db.run(move |s| s.add_time(session_id, &question_id, seconds, now))
-        .await
+    Ok(store.add_time(session_id, &question_id, seconds, Utc::now())?)
 }
 
-pub async fn set_wrap_up(db: State<'_, Db>, session_id: SessionId, wrap: WrapUp) -> IpcResult<()> {
-    let now = Utc::now();
-    db.run(move |s| s.set_wrap_up(session_id, &wrap, now)).await
+pub fn set_wrap_up(store: &mut Store, session_id: SessionId, wrap: WrapUp) -> IpcResult<()> {
+    Ok(store.set_wrap_up(session_id, &wrap, Utc::now())?)
 }
 
 pub async fn submit_session(

@@ -2,10 +2,12 @@
 //! with its kind, the app state it takes, the arguments the page sends and
 //! what it returns. The `ipc!` macro below turns that list into
 //!
-//! - one `#[tauri::command]` per command (in [`handlers`]), which passes its
-//!   parameters on to the plain function `module::name` — so the function's
-//!   signature is checked by the compiler against the declaration, and the
-//!   names the page sends are the declared ones;
+//! - one handler per command (in [`handlers`]), which passes its parameters
+//!   on to the plain function `module::name` — so the function's signature
+//!   is checked by the compiler against the declaration, and the names the
+//!   page sends are the declared ones. A command that takes
+//!   `store: &mut Store` runs on the database thread and answers from there
+//!   ([`command!`]); the others are `#[tauri::command]`s;
 //! - the handler Tauri registers ([`handler`]);
 //! - [`COMMANDS`], the names and kinds (the seal test takes its read commands
 //!   from it);
@@ -52,6 +54,88 @@ macro_rules! kind {
     };
 }
 
+/// One command of `ipc.in`: its handler item, and how a call reaches it.
+///
+/// - A command whose only state is `store: &mut Store` runs on the database
+///   thread: the page's arguments are read on the UI thread (one struct,
+///   camelCase names, as Tauri reads them), the function runs with the
+///   store, and its answer goes back to the page from the database thread
+///   ([`direct`], [`Db::call`](crate::state::Db::call)). The function is a
+///   plain `pub fn`. These are the live interview's saves: two hops through
+///   the async runtime fewer than the other commands (docs/BENCHMARKS.md).
+/// - Every other command is a `#[tauri::command]` that awaits the plain
+///   `pub async fn` of the same name; Tauri runs it on its async runtime.
+macro_rules! command {
+    (item [store : $st:ty] $module:ident $name:ident [$($arg:ident : $arg_ty:ty),*] $out:ty) => {};
+    (item [$($state:ident : $state_ty:ty),*] $module:ident $name:ident [$($arg:ident : $arg_ty:ty),*] $out:ty) => {
+        #[tauri::command]
+        async fn $name($($state: $state_ty,)* $($arg: $arg_ty),*) -> IpcResult<$out> {
+            crate::$module::$name($($state,)* $($arg),*).await
+        }
+    };
+    (dispatch $invoke:ident [store : $st:ty] $module:ident $name:ident [$($arg:ident : $arg_ty:ty),*]) => {{
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Args {
+            $($arg: $arg_ty),*
+        }
+        super::direct($invoke, stringify!($name), |store: $st, Args { $($arg),* }| {
+            crate::$module::$name(store, $($arg),*)
+        })
+    }};
+    (dispatch $invoke:ident [$($state:ident : $state_ty:ty),*] $module:ident $name:ident [$($arg:ident : $arg_ty:ty),*]) => {
+        super::run(tauri::generate_handler![$name], $invoke)
+    };
+}
+
+/// A `#[tauri::command]`'s call: Tauri's own handler for it.
+fn run(handler: impl Fn(tauri::ipc::Invoke) -> bool, invoke: tauri::ipc::Invoke) -> bool {
+    handler(invoke)
+}
+
+/// A direct command's call (see [`command!`]): its arguments read from the
+/// page's JSON, then `f` on the database thread, whose answer resolves the
+/// page's promise from there. Arguments that do not read are refused before
+/// anything runs, with the command's name.
+fn direct<A, T, F>(invoke: tauri::ipc::Invoke, command: &'static str, f: F) -> bool
+where
+    A: serde::de::DeserializeOwned + Send + 'static,
+    T: serde::Serialize + Send + 'static,
+    F: FnOnce(&mut panelist_core::Store, A) -> crate::error::IpcResult<T> + Send + 'static,
+{
+    use tauri::Manager;
+    let tauri::ipc::Invoke {
+        message, resolver, ..
+    } = invoke;
+    let args = match message.payload() {
+        tauri::ipc::InvokeBody::Json(v) => A::deserialize(v).map_err(|e| e.to_string()),
+        tauri::ipc::InvokeBody::Raw(_) => Err("expected JSON".to_string()),
+    };
+    let args = match args {
+        Ok(a) => a,
+        Err(e) => {
+            resolver.reject(format!("invalid args for command `{command}`: {e}"));
+            return true;
+        }
+    };
+    let webview = message.webview();
+    let Some(db) = webview.try_state::<crate::state::Db>() else {
+        resolver.reject(crate::error::IpcError::internal(
+            "the database is not open yet",
+        ));
+        return true;
+    };
+    db.call(
+        command,
+        move |store| f(store, args),
+        move |answer| match answer {
+            Ok(v) => resolver.resolve(v),
+            Err(e) => resolver.reject(e),
+        },
+    );
+    true
+}
+
 macro_rules! ipc {
     (
         use { $($imports:tt)* }
@@ -71,22 +155,29 @@ macro_rules! ipc {
             $(Command { name: stringify!($name), kind: kind!($kind) }),*
         ];
 
-        /// The `#[tauri::command]`s: each passes its parameters on to the
-        /// function of the same name in its module.
+        /// The handlers: each passes its parameters on to the function of
+        /// the same name in its module (see [`command!`]).
         pub mod handlers {
             use super::*;
             use crate::error::IpcResult;
 
             $(
-                #[tauri::command]
-                async fn $name($($state: $state_ty,)* $($arg: $arg_ty),*) -> IpcResult<$out> {
-                    crate::$module::$name($($state,)* $($arg),*).await
-                }
+                command!(item [$($state : $state_ty),*] $module $name [$($arg : $arg_ty),*] $out);
             )*
 
             /// What `tauri::Builder::invoke_handler` takes: every command.
             pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
-                tauri::generate_handler![$($name),*]
+                |invoke: tauri::ipc::Invoke| {
+                    let name = invoke.message.command().to_owned();
+                    match name.as_str() {
+                        $(
+                            stringify!($name) => command!(
+                                dispatch invoke [$($state : $state_ty),*] $module $name [$($arg : $arg_ty),*]
+                            ),
+                        )*
+                        _ => false,
+                    }
+                }
             }
         }
 

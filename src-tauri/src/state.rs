@@ -13,7 +13,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use panelist_core::secrets::{self, Encryption, Unlock};
 use panelist_core::storage::cipher::Reopen;
@@ -59,17 +59,6 @@ struct Opened {
     /// What opens a second connection with the same key (the background
     /// sync).
     reopen: IpcResult<Reopen>,
-}
-
-/// Where the time of one call went (logged at debug level by `set_notes`).
-#[derive(Debug, Clone, Copy)]
-pub struct Timing {
-    /// From handing the call over to the database thread starting it.
-    pub queued: Duration,
-    /// The core call itself (for a write: the transaction and its fsync).
-    pub work: Duration,
-    /// From the call's end to the command resuming with its answer.
-    pub answer: Duration,
 }
 
 fn locked() -> IpcError {
@@ -252,16 +241,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Store) -> panelist_core::Result<T> + Send + 'static,
     {
-        self.run_timed(f).await.0
-    }
-
-    /// [`Db::run`], with where the time went.
-    pub async fn run_timed<T, F>(&self, f: F) -> (IpcResult<T>, Option<Timing>)
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Store) -> panelist_core::Result<T> + Send + 'static,
-    {
-        self.slot_timed(move |slot| f(slot.store()?).map_err(IpcError::from))
+        self.with_slot(move |slot| f(slot.store()?).map_err(IpcError::from))
             .await
     }
 
@@ -272,38 +252,51 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut Slot) -> IpcResult<T> + Send + 'static,
     {
-        self.slot_timed(f).await.0
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move |slot| {
+            let _ = tx.send(guarded(|| f(slot)));
+        });
+        if self.jobs.send(job).is_err() {
+            return Err(stopped());
+        }
+        rx.await.unwrap_or_else(|_| Err(stopped()))
     }
 
-    async fn slot_timed<T, F>(&self, f: F) -> (IpcResult<T>, Option<Timing>)
+    /// Runs `f` with the store on the database thread and gives its answer
+    /// to `answer` there, without waiting for it: the direct commands of
+    /// `ipc.in` (those that take `store: &mut Store`) answer the page
+    /// straight from the database thread, which saves the two hops through
+    /// the async runtime that [`Db::run`] makes. A panic in `f` is an
+    /// internal error, as in [`Db::run`]; the time the call waited and
+    /// worked is logged at debug level under the command's name.
+    pub fn call<T, F, A>(&self, command: &'static str, f: F, answer: A)
     where
-        T: Send + 'static,
-        F: FnOnce(&mut Slot) -> IpcResult<T> + Send + 'static,
+        F: FnOnce(&mut Store) -> IpcResult<T> + Send + 'static,
+        A: FnOnce(IpcResult<T>) + Send + 'static,
     {
-        let (tx, rx) = tokio::sync::oneshot::channel();
         let sent = Instant::now();
         let job: Job = Box::new(move |slot| {
             let started = Instant::now();
-            let out = catch_unwind(AssertUnwindSafe(|| f(slot)));
-            let _ = tx.send((out, started, Instant::now()));
+            let out = guarded(|| f(slot.store()?));
+            let work = started.elapsed();
+            let ok = out.as_ref().map(|_| ()).map_err(|e| e.code);
+            answer(out);
+            tracing::debug!(
+                command,
+                result = ?ok,
+                queued = ?(started - sent),
+                work = ?work,
+                answered = ?(started.elapsed() - work),
+                "database call"
+            );
         });
-        if self.jobs.send(job).is_err() {
-            return (Err(stopped()), None);
-        }
-        match rx.await {
-            Ok((out, started, ended)) => {
-                let timing = Timing {
-                    queued: started - sent,
-                    work: ended - started,
-                    answer: ended.elapsed(),
-                };
-                let out = match out {
-                    Ok(r) => r,
-                    Err(_) => Err(IpcError::internal("a database call failed unexpectedly")),
-                };
-                (out, Some(timing))
-            }
-            Err(_) => (Err(stopped()), None),
+        if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
+            // No database thread: answer here, with why.
+            job(&mut Slot {
+                path: self.path.clone(),
+                unlock: Unlock::default(),
+                held: Held::Failed(stopped()),
+            });
         }
     }
 
@@ -318,6 +311,13 @@ impl Db {
             let _ = rx.recv();
         }
     }
+}
+
+/// `f`'s answer; a panic in it is an internal error (SQLite rolled back
+/// whatever transaction it interrupted, and the database thread goes on).
+fn guarded<T>(f: impl FnOnce() -> IpcResult<T>) -> IpcResult<T> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(IpcError::internal("a database call failed unexpectedly")))
 }
 
 fn stopped() -> IpcError {
