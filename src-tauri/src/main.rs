@@ -15,6 +15,7 @@ mod error;
 mod ipc;
 mod panel;
 mod plans;
+mod rendering;
 #[cfg(test)]
 mod seal_tests;
 mod settings;
@@ -143,6 +144,11 @@ fn main() -> ExitCode {
             // the page (app_info), not by a crash.
             app.manage(std::sync::Arc::new(team::Team::new(&db_path)));
             app.manage(Db::open(db_path));
+            // GPU or CPU drawing for the page (rendering.rs).
+            match app.get_webview_window("main") {
+                Some(w) => rendering::apply(&w, rendering::for_this_machine()),
+                None => tracing::warn!("no main window to set the rendering of"),
+            }
             // The team server's background sync (idle while none is set).
             team::spawn_background(app.handle().clone());
             // Overdue feedback reminders (plans.rs).

@@ -497,9 +497,37 @@ impl AppRun {
         };
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, self.d().screenshot_as_png().await?)?;
+        std::fs::write(&path, self.screenshot_png().await?)?;
         eprintln!("saved {}", path.display());
         Ok(())
+    }
+
+    /// The window as a PNG. WebKitWebDriver takes a screenshot at the
+    /// page's next paint, and where WebKit draws on the CPU (no GPU, as
+    /// under Xvfb here: src-tauri/src/rendering.rs) a still page never
+    /// paints again, so the shot would wait for ever. A 1×1 mark in the
+    /// bottom-right corner, at 1% opacity and animated, makes the page
+    /// paint while the shot is taken; it is removed afterwards.
+    pub async fn screenshot_png(&self) -> Result<Vec<u8>> {
+        self.d()
+            .execute(
+                r#"const m = document.createElement('div');
+                   m.id = 'e2e-paint-mark';
+                   m.setAttribute('aria-hidden', 'true');
+                   m.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;background:#000;z-index:2147483647';
+                   document.body.appendChild(m);
+                   m.animate([{ opacity: 0.01 }, { opacity: 0.02 }], { duration: 100, iterations: 100, direction: 'alternate' });"#,
+                vec![],
+            )
+            .await?;
+        let png = self.d().screenshot_as_png().await;
+        self.d()
+            .execute(
+                "document.getElementById('e2e-paint-mark')?.remove();",
+                vec![],
+            )
+            .await?;
+        Ok(png?)
     }
 
     /// On the wrap-up screen: picks the recommendation `value` ("yes", ...).

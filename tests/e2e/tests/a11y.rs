@@ -152,7 +152,7 @@ async fn check(
 ) -> Result<()> {
     settle().await;
     if let Some(dir) = shots {
-        let png = run.d().screenshot_as_png().await?;
+        let png = run.screenshot_png().await?;
         let path = dir.join(format!("{name}-{width}.png"));
         std::fs::write(&path, png)?;
         eprintln!("saved {}", path.display());

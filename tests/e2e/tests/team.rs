@@ -329,9 +329,10 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
     run.screen("home").await?;
     wait_indicator(run, "Synced", Duration::from_secs(30)).await?;
     if let Ok(dir) = std::env::var("PANELIST_TEAM_SHOTS") {
-        run.d()
-            .screenshot(&Path::new(&dir).join("home.png"))
-            .await?;
+        std::fs::write(
+            Path::new(&dir).join("home.png"),
+            run.screenshot_png().await?,
+        )?;
     }
     let imported: i64 =
         env.open_db()
@@ -345,9 +346,10 @@ async fn steps(run: &AppRun, env: &TestEnv, server: &TeamServer, token: &str) ->
     run.el(".sync-indicator").await?;
     wait_indicator(run, "Synced", Duration::from_secs(10)).await?;
     if let Ok(dir) = std::env::var("PANELIST_TEAM_SHOTS") {
-        run.d()
-            .screenshot(&Path::new(&dir).join("live.png"))
-            .await?;
+        std::fs::write(
+            Path::new(&dir).join("live.png"),
+            run.screenshot_png().await?,
+        )?;
     }
     run.alt("4").await?;
     run.next_question().await?;
