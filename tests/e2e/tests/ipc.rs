@@ -97,41 +97,22 @@ async fn flow(env: &TestEnv) -> Result<()> {
     );
     let db = env.open_db();
     let mut stmt = db.prepare(
-        "SELECT question_id, score, skipped, look_fors_hit, follow_ups_asked, notes, seconds_spent
+        "SELECT question_id,
+                json_array(score, skipped, look_fors_hit, follow_ups_asked, notes, seconds_spent)
          FROM entry WHERE session_id = ?1 ORDER BY position",
     )?;
-    let rows: Vec<(String, Option<i64>, i64, String, String, String, i64)> = stmt
-        .query_map([id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-            ))
-        })?
+    let rows: Vec<(String, String)> = stmt
+        .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
     assert_eq!(rows.len(), 3, "{rows:?}");
-    for (question, score, skipped, look_fors, follow_ups, notes, seconds) in rows {
-        let (want_score, want_notes) = if question == q {
-            (Some(3), NOTE)
+    for (question, row) in rows {
+        let want = if question == q {
+            serde_json::json!([3, 0, "[]", "[]", NOTE, 0])
         } else {
-            (None, "")
+            serde_json::json!([null, 0, "[]", "[]", "", 0])
         };
-        assert_eq!(
-            (
-                score,
-                skipped,
-                look_fors.as_str(),
-                follow_ups.as_str(),
-                notes.as_str(),
-                seconds
-            ),
-            (want_score, 0, "[]", "[]", want_notes, 0),
-            "entry {question}"
-        );
+        let got: Value = serde_json::from_str(&row)?;
+        assert_eq!(got, want, "entry {question}");
     }
     Ok(())
 }
