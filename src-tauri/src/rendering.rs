@@ -32,14 +32,19 @@ pub const OVERRIDE: &str = "PANELIST_RENDERING";
 /// the variable and the values it takes.
 pub fn choose(overridden: Option<&str>, gpu_reachable: bool) -> Result<Rendering, String> {
     match overridden.map(str::trim) {
-        None | Some("") | Some("auto") => Ok(if gpu_reachable {
-            Rendering::Gpu
-        } else {
-            Rendering::Cpu
-        }),
+        None | Some("") | Some("auto") => Ok(auto(gpu_reachable)),
         Some("gpu") => Ok(Rendering::Gpu),
         Some("cpu") => Ok(Rendering::Cpu),
         Some(other) => Err(format!("{OVERRIDE}={other:?} is not one of auto, gpu, cpu")),
+    }
+}
+
+/// `auto`: the GPU where one is reachable, else the CPU.
+fn auto(gpu_reachable: bool) -> Rendering {
+    if gpu_reachable {
+        Rendering::Gpu
+    } else {
+        Rendering::Cpu
     }
 }
 
@@ -62,14 +67,12 @@ pub fn gpu_reachable(dir: &Path) -> bool {
 
 /// The rendering for this process: the override, else what /dev/dri offers.
 pub fn for_this_machine() -> Rendering {
+    let gpu = gpu_reachable(Path::new("/dev/dri"));
     let overridden = std::env::var(OVERRIDE).ok();
-    match choose(overridden.as_deref(), gpu_reachable(Path::new("/dev/dri"))) {
-        Ok(r) => r,
-        Err(e) => {
-            tracing::warn!("{e}; deciding as for auto");
-            choose(None, gpu_reachable(Path::new("/dev/dri"))).unwrap_or(Rendering::Gpu)
-        }
-    }
+    choose(overridden.as_deref(), gpu).unwrap_or_else(|e| {
+        tracing::warn!("{e}; deciding as for auto");
+        auto(gpu)
+    })
 }
 
 /// Applies `rendering` to the window's webview.

@@ -253,12 +253,9 @@ impl Db {
         F: FnOnce(&mut Slot) -> IpcResult<T> + Send + 'static,
     {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        let job: Job = Box::new(move |slot| {
-            let _ = tx.send(guarded(|| f(slot)));
+        self.submit(f, move |out| {
+            let _ = tx.send(out);
         });
-        if self.jobs.send(job).is_err() {
-            return Err(stopped());
-        }
         rx.await.unwrap_or_else(|_| Err(stopped()))
     }
 
@@ -266,32 +263,49 @@ impl Db {
     /// to `answer` there, without waiting for it: the direct commands of
     /// `ipc.in` (those that take `store: &mut Store`) answer the page
     /// straight from the database thread, which saves the two hops through
-    /// the async runtime that [`Db::run`] makes. A panic in `f` is an
-    /// internal error, as in [`Db::run`]; the time the call waited and
-    /// worked is logged at debug level under the command's name.
+    /// the async runtime that [`Db::run`] makes. The time the call waited
+    /// and worked is logged at debug level under the command's name.
     pub fn call<T, F, A>(&self, command: &'static str, f: F, answer: A)
     where
         F: FnOnce(&mut Store) -> IpcResult<T> + Send + 'static,
         A: FnOnce(IpcResult<T>) + Send + 'static,
     {
         let sent = Instant::now();
+        self.submit(
+            move |slot| {
+                let started = Instant::now();
+                let out = f(slot.store()?);
+                tracing::debug!(
+                    command,
+                    result = ?out.as_ref().map(|_| ()).map_err(|e| e.code),
+                    queued = ?(started - sent),
+                    work = ?started.elapsed(),
+                    "database call"
+                );
+                out
+            },
+            answer,
+        );
+    }
+
+    /// The one way a call reaches the database thread: `f` runs there with
+    /// the [`Slot`] and `answer` gets its result there. A panic in `f` is an
+    /// internal error (SQLite rolled back whatever transaction it
+    /// interrupted, and the thread goes on); with no database thread,
+    /// `answer` gets that error at once, here.
+    fn submit<T, F, A>(&self, f: F, answer: A)
+    where
+        F: FnOnce(&mut Slot) -> IpcResult<T> + Send + 'static,
+        A: FnOnce(IpcResult<T>) + Send + 'static,
+    {
         let job: Job = Box::new(move |slot| {
-            let started = Instant::now();
-            let out = guarded(|| f(slot.store()?));
-            let work = started.elapsed();
-            let ok = out.as_ref().map(|_| ()).map_err(|e| e.code);
-            answer(out);
-            tracing::debug!(
-                command,
-                result = ?ok,
-                queued = ?(started - sent),
-                work = ?work,
-                answered = ?(started.elapsed() - work),
-                "database call"
-            );
+            answer(
+                catch_unwind(AssertUnwindSafe(|| f(slot))).unwrap_or_else(|_| {
+                    Err(IpcError::internal("a database call failed unexpectedly"))
+                }),
+            )
         });
         if let Err(mpsc::SendError(job)) = self.jobs.send(job) {
-            // No database thread: answer here, with why.
             job(&mut Slot {
                 path: self.path.clone(),
                 unlock: Unlock::default(),
@@ -311,13 +325,6 @@ impl Db {
             let _ = rx.recv();
         }
     }
-}
-
-/// `f`'s answer; a panic in it is an internal error (SQLite rolled back
-/// whatever transaction it interrupted, and the database thread goes on).
-fn guarded<T>(f: impl FnOnce() -> IpcResult<T>) -> IpcResult<T> {
-    catch_unwind(AssertUnwindSafe(f))
-        .unwrap_or_else(|_| Err(IpcError::internal("a database call failed unexpectedly")))
 }
 
 fn stopped() -> IpcError {
