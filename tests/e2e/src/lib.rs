@@ -732,6 +732,15 @@ fn is_zombie(pid: i32) -> bool {
     stat_fields(pid).and_then(|f| f.first().cloned()).as_deref() == Some("Z")
 }
 
+/// A generated test's seed: `PANELIST_E2E_SEED` (scripts/e2e.sh --seed)
+/// replays a run; else a new random one. The test prints it.
+pub fn seed() -> u64 {
+    std::env::var("PANELIST_E2E_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(rand::random)
+}
+
 /// Runs `f` with an overall time limit, failing the test when it runs out.
 pub async fn within<T>(
     limit: Duration,

@@ -116,10 +116,7 @@ async fn open_first_session(run: &AppRun) -> Result<WebElement> {
 }
 
 async fn crash(env: &TestEnv) -> Result<()> {
-    let seed: u64 = std::env::var("PANELIST_E2E_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| rand::rng().random());
+    let seed = panelist_e2e::seed();
     let kills: usize = std::env::var("PANELIST_E2E_KILLS")
         .ok()
         .and_then(|s| s.parse().ok())

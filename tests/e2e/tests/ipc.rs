@@ -3,8 +3,9 @@
 //! src-tauri/src/ipc.in). Called from the page with arguments that do not
 //! read, each is refused with the command's name and changes nothing;
 //! called on a question the session does not have, the core's error comes
-//! back as `{code, message}`; called right, the value is in the database
-//! file.
+//! back as `{code, message}`; 2,000 generated argument sets of every JSON
+//! shape are all refused one way or the other; called right, the value is
+//! in the database file.
 
 use std::time::Duration;
 
@@ -50,20 +51,63 @@ const note = arguments[0];
     try { await invoke(cmd, args); refused.push([cmd, 'RESOLVED']); }
     catch (e) { refused.push([cmd, typeof e === 'string' ? e : JSON.stringify(e)]); }
   }
+  // Generated: thousands of argument sets of every JSON shape (a seeded
+  // generator), none of which names a question of this session, so every
+  // one must be refused: as arguments that do not read, or by the core.
+  let seed = arguments[1] >>> 0;
+  const rand = () => { seed = (seed + 0x6D2B79F5) >>> 0; let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  const pick = (a) => a[Math.floor(rand() * a.length)];
+  const text = () => pick(['', 'x', ' ', 'no-such-question', '\u0000', 'é\u0301', '日本語', '🙂'.repeat(5),
+    'a'.repeat(5000), q + ' ', q.toUpperCase(), '../' + q, crypto.randomUUID()]);
+  const value = (depth = 0) => pick([
+    () => undefined, () => null, () => rand() < 0.5, () => text(),
+    () => pick([0, -1, 1, 3, 4, 5, 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 63), 1e300, 0.5, -0.0, NaN]),
+    () => depth < 2 ? [value(depth + 1), value(depth + 1)] : [],
+    () => depth < 2 ? { a: value(depth + 1), notes: text() } : {},
+  ])();
+  const fields = {
+    set_notes: ['notes'], set_score: ['level'], set_skipped: ['skipped'],
+    set_look_for: ['index', 'on'], set_follow_up: ['index', 'on'],
+    add_time: ['seconds'], set_wrap_up: ['wrap'],
+  };
+  const generated = { calls: 0, resolved: [], odd: [] };
+  for (let i = 0; i < 2000; i++) {
+    const cmd = pick(Object.keys(fields));
+    const args = {
+      sessionId: cmd === 'set_wrap_up' ? pick([value(), crypto.randomUUID()]) : pick([id, value(), crypto.randomUUID()]),
+      questionId: pick([value(), text()]),
+    };
+    for (const f of fields[cmd]) { const v = value(); if (v !== undefined) args[f] = v; }
+    if (args.questionId === undefined) delete args.questionId;
+    generated.calls++;
+    try { await invoke(cmd, args); generated.resolved.push([cmd, args]); }
+    catch (e) {
+      const ok = typeof e === 'string' ? e.startsWith(`invalid args for command \`${cmd}\`: `)
+        : typeof e.code === 'string' && typeof e.message === 'string';
+      if (!ok) generated.odd.push([cmd, args, e]);
+    }
+  }
   let unknown = 'RESOLVED';
   try { await invoke('set_notes', { sessionId: id, questionId: 'no-such-question', notes: 'x' }); }
   catch (e) { unknown = e; }
   const saved = await invoke('set_notes', { sessionId: id, questionId: q, notes: note });
   const scored = await invoke('set_score', { sessionId: id, questionId: q, level: 3 });
-  done({ id, q, refused, unknown, saved, scored });
+  done({ id, q, refused, generated, unknown, saved, scored });
 })().catch((e) => done({ error: String(e && e.message ? e.message : JSON.stringify(e)) }));
 "#;
 
 async fn flow(env: &TestEnv) -> Result<()> {
+    let seed = panelist_e2e::seed();
+    eprintln!("ipc: generated arguments, seed {seed} (PANELIST_E2E_SEED={seed} replays it)");
     let run = AppRun::start(env).await?;
     let got = run
         .d()
-        .execute_async(SCRIPT, vec![serde_json::json!(NOTE)])
+        .execute_async(
+            SCRIPT,
+            vec![serde_json::json!(NOTE), serde_json::json!(seed)],
+        )
         .await;
     run.quit().await;
     let got = got?.json().clone();
@@ -78,6 +122,10 @@ async fn flow(env: &TestEnv) -> Result<()> {
             "{cmd}: {answer}"
         );
     }
+    let generated = &got["generated"];
+    assert_eq!(generated["calls"], 2000, "{generated}");
+    assert_eq!(generated["resolved"], serde_json::json!([]), "seed {seed}");
+    assert_eq!(generated["odd"], serde_json::json!([]), "seed {seed}");
     let unknown = &got["unknown"];
     assert!(
         unknown["code"].as_str().is_some_and(|c| !c.is_empty())
